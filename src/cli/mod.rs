@@ -1,0 +1,4 @@
+//! Command-line parsing and subcommands.
+pub fn main() -> i32 {
+    0
+}

@@ -1,0 +1,47 @@
+//! weft: turns a WebAssembly component into plain core modules plus ESM glue
+//! that implements the Canonical ABI, so the component runs in any JS engine.
+//!
+//! Pipeline (see `docs/architecture.md`):
+//! `parse` (binary -> component IR with validated types) -> `flatten`
+//! (symbolic instantiation -> ordered [`plan::Plan`]) -> `emit` (plan -> JS glue,
+//! `.d.ts`, core module files).
+
+pub mod abi;
+pub mod error;
+pub mod flatten;
+pub mod names;
+pub mod options;
+pub mod parse;
+pub mod plan;
+pub mod types;
+pub mod wit;
+
+mod emit;
+mod minify;
+
+pub use error::{Error, Result};
+pub use options::{Instantiation, TranspileOptions};
+
+/// One file written by the transpiler, relative to the output directory.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Everything `transpile` produces: the files plus a summary for the CLI.
+#[derive(Debug, Clone, Default)]
+pub struct Transpiled {
+    pub files: Vec<OutputFile>,
+    /// Import specifiers the glue imports from (after `--map`).
+    pub imports: Vec<String>,
+    /// Export names of the glue module.
+    pub exports: Vec<String>,
+}
+
+/// Transpiles a binary component into JS glue, core modules and TypeScript types.
+pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled> {
+    let ir = parse::parse(component)?;
+    let plan = flatten::flatten(&ir)?;
+    emit::emit(component, &ir, &plan, opts)
+}

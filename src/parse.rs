@@ -1,0 +1,3 @@
+//! TODO
+pub struct ComponentIr;
+pub fn parse(_b: &[u8]) -> crate::Result<ComponentIr> { todo!() }
