@@ -70,6 +70,6 @@ impl std::error::Error for Error {}
 
 impl From<wasmparser::BinaryReaderError> for Error {
     fn from(e: wasmparser::BinaryReaderError) -> Error {
-        Error::invalid(e.message().to_string(), Some(e.offset()))
+        Error::invalid(e.message().to_string(), Some(e.offset() as usize))
     }
 }
