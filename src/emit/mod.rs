@@ -1,2 +1,461 @@
-//! TODO
-pub fn emit(_b: &[u8], _ir: &crate::parse::ComponentIr, _p: &crate::plan::Plan, _o: &crate::TranspileOptions) -> crate::Result<crate::Transpiled> { todo!() }
+//! Turns a [`Plan`] into files: the ESM glue (`<name>.js`), one core module
+//! file per instantiated module (or base64 inline), and `.d.ts` types.
+//! The instance body is generated once and wrapped in one of three shells:
+//! plain ESM with top-level await, `instantiate()` async, or `instantiate()` sync.
+
+mod funcs;
+mod intrinsics;
+mod values;
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use intrinsics::Intrinsics;
+use values::js_str;
+
+use crate::names::{interface_export_name, js_ident, map_import};
+use crate::parse::ComponentIr;
+use crate::plan::{Callee, CoreDef, CoreInstanceArg, ExportItem, HostImportKind, Plan};
+use crate::{Instantiation, OutputFile, Result, TranspileOptions, Transpiled};
+
+/// JS names for everything the instance body refers to, allocated on first use.
+#[derive(Default)]
+pub struct Names {
+    pub intrinsics: Intrinsics,
+    memories: HashMap<CoreDef, String>,
+    core_funcs: HashMap<CoreDef, String>,
+    host_funcs: HashMap<(usize, Vec<String>), String>,
+    /// Lifted functions whose raw (adapter) form is needed.
+    raw_lifted: Vec<usize>,
+    /// Assignments to run right after core instance N is instantiated.
+    after_instance: HashMap<usize, Vec<String>>,
+    /// Statements resolving host functions at instantiation.
+    host_resolve: Vec<String>,
+}
+
+impl Names {
+    pub fn memory(&mut self, def: &CoreDef) -> String {
+        if let Some(n) = self.memories.get(def) {
+            return n.clone();
+        }
+        self.intrinsics.use_("memory");
+        let name = format!("mem{}", self.memories.len());
+        if let CoreDef::Export {
+            instance,
+            name: export,
+        } = def
+        {
+            self.after_instance
+                .entry(*instance)
+                .or_default()
+                .push(format!("{name}.mem = ex{instance}[{}];", js_str(export)));
+        }
+        self.memories.insert(def.clone(), name.clone());
+        name
+    }
+
+    pub fn core_func(&mut self, def: &CoreDef) -> String {
+        match def {
+            CoreDef::Lowered(i) => format!("lower{i}"),
+            CoreDef::Export {
+                instance,
+                name: export,
+            } => {
+                if let Some(n) = self.core_funcs.get(def) {
+                    return n.clone();
+                }
+                let name = format!("cf{}", self.core_funcs.len());
+                self.after_instance
+                    .entry(*instance)
+                    .or_default()
+                    .push(format!("{name} = ex{instance}[{}];", js_str(export)));
+                self.core_funcs.insert(def.clone(), name.clone());
+                name
+            }
+        }
+    }
+
+    pub fn host_func(&mut self, import: usize, import_name: &str, path: &[String]) -> String {
+        let key = (import, path.to_vec());
+        if let Some(n) = self.host_funcs.get(&key) {
+            return n.clone();
+        }
+        let name = format!("host{}", self.host_funcs.len());
+        let mut expr = format!("imp{import}");
+        for p in path {
+            write!(expr, "[{}]", js_str(&js_ident(p))).unwrap();
+        }
+        let what = std::iter::once(format!("import `{import_name}`"))
+            .chain(path.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("#");
+        self.host_resolve.push(format!(
+            "const {name} = {expr};\n  if (typeof {name} !== 'function') throw new TypeError({});",
+            js_str(&format!("{what}: expected the host to provide a function"))
+        ));
+        self.host_funcs.insert(key, name.clone());
+        name
+    }
+
+    pub fn lifted_raw(&mut self, idx: usize) -> String {
+        if !self.raw_lifted.contains(&idx) {
+            self.raw_lifted.push(idx);
+        }
+        format!("lift{idx}_raw")
+    }
+}
+
+pub fn emit(
+    bytes: &[u8],
+    ir: &ComponentIr<'_>,
+    plan: &Plan,
+    opts: &TranspileOptions,
+) -> Result<Transpiled> {
+    let mut names = Names::default();
+    let mut fns = String::new();
+    let mut out = Transpiled::default();
+
+    // Host imports: names `imp{i}` bound from the import object.
+    let mut resolve_imports = String::new();
+    let mut import_specs = Vec::new();
+    for (i, imp) in plan.imports.iter().enumerate() {
+        let spec = map_import(&imp.name, &opts.map);
+        let key = match &spec.member {
+            Some(m) => format!("{}#{m}", spec.module),
+            None => spec.module.clone(),
+        };
+        let is_func = matches!(imp.kind, HostImportKind::Func(_));
+        let get = format!("imports[{}]", js_str(&key));
+        if is_func {
+            writeln!(
+                resolve_imports,
+                "  const imp{i} = typeof {get} === 'function' ? {get} : {get}?.default;"
+            )
+            .unwrap();
+        } else {
+            writeln!(resolve_imports, "  const imp{i} = {get};").unwrap();
+            writeln!(
+                resolve_imports,
+                "  if (imp{i} == null) throw new TypeError({});",
+                js_str(&format!(
+                    "missing import `{}` (import object key {key})",
+                    imp.name
+                ))
+            )
+            .unwrap();
+        }
+        import_specs.push((key, spec, is_func));
+    }
+
+    // Exports: host-facing lifted functions (and passthrough host functions).
+    let mut export_obj = Vec::new();
+    let mut esm_exports: Vec<(String, String)> = Vec::new();
+    let mut generated_lifts = Vec::new();
+    let mut export_fn =
+        |names: &mut Names, fns: &mut String, callee: &Callee, fname: &str| -> String {
+            match callee {
+                Callee::Lifted(i) => {
+                    if !generated_lifts.contains(i) {
+                        generated_lifts.push(*i);
+                        fns.push_str(&funcs::lifted(plan, names, *i, true, fname));
+                    }
+                    format!("lift{i}")
+                }
+                Callee::Host { import, path } => {
+                    names.host_func(*import, &plan.imports[*import].name, path)
+                }
+            }
+        };
+    let mut camel_taken = std::collections::HashSet::new();
+    let mut inst_count = 0;
+    for (name, item) in &plan.exports {
+        match item {
+            ExportItem::Func(callee, _) => {
+                let f = export_fn(&mut names, &mut fns, callee, name);
+                let camel = js_ident(name);
+                export_obj.push(format!("{}: {f}", js_str(name)));
+                if camel != *name {
+                    export_obj.push(format!("{}: {f}", js_str(&camel)));
+                }
+                camel_taken.insert(camel.clone());
+                esm_exports.push((camel, js_str(name)));
+            }
+            ExportItem::Instance(items) => {
+                let mut members = Vec::new();
+                for (n, it) in items {
+                    if let ExportItem::Func(callee, _) = it {
+                        let f = export_fn(&mut names, &mut fns, callee, &format!("{name}#{n}"));
+                        members.push(format!("{}: {f}", js_str(&js_ident(n))));
+                        if js_ident(n) != *n {
+                            members.push(format!("{}: {f}", js_str(n)));
+                        }
+                    }
+                }
+                let inst = format!("inst{inst_count}");
+                inst_count += 1;
+                writeln!(fns, "const {inst} = {{ {} }};", members.join(", ")).unwrap();
+                export_obj.push(format!("{}: {inst}", js_str(name)));
+                let short = interface_export_name(name);
+                if camel_taken.insert(short.clone()) {
+                    if short != *name {
+                        export_obj.push(format!("{}: {inst}", js_str(&short)));
+                    }
+                    esm_exports.push((short.clone(), js_str(name)));
+                }
+                if short != *name && (name.contains(':') || name.contains('/')) {
+                    esm_exports.push((js_str(name), js_str(name)));
+                }
+            }
+        }
+    }
+
+    // Lowered functions (imports into core wasm, and adapters between components).
+    for i in 0..plan.lowered.len() {
+        fns.push_str(&funcs::lowered(plan, &mut names, i));
+    }
+    let mut done_raw = 0;
+    while done_raw < names.raw_lifted.len() {
+        let i = names.raw_lifted[done_raw];
+        fns.push_str(&funcs::lifted(
+            plan,
+            &mut names,
+            i,
+            false,
+            &format!("lifted function {i}"),
+        ));
+        done_raw += 1;
+    }
+
+    // Core modules: files or inline base64.
+    let is_async = opts.instantiation != Instantiation::Sync;
+    let mut module_srcs = Vec::new();
+    for (i, &m) in plan.modules.iter().enumerate() {
+        let range = ir.modules[m].clone();
+        let wasm = &bytes[range];
+        let file = format!("{}.core{i}.wasm", opts.name);
+        if wasm.len() < opts.base64_cutoff {
+            names.intrinsics.use_("base64");
+            let b64 = base64(wasm);
+            let compile = if is_async {
+                format!("WebAssembly.compile(base64Bytes('{b64}'))")
+            } else {
+                format!("new WebAssembly.Module(base64Bytes('{b64}'))")
+            };
+            module_srcs.push(compile);
+        } else {
+            module_srcs.push(format!("getCoreModule({})", js_str(&file)));
+            out.files.push(OutputFile {
+                path: file,
+                contents: wasm.to_vec(),
+            });
+        }
+    }
+
+    // The instance body.
+    let aw = if is_async { "await " } else { "" };
+    let mut body = String::new();
+    body.push_str(&resolve_imports);
+    for r in &names.host_resolve {
+        writeln!(body, "  {r}").unwrap();
+    }
+    let mem_names: Vec<&String> = names.memories.values().collect();
+    for m in &mem_names {
+        writeln!(body, "  const {m} = memoryState();").unwrap();
+    }
+    if !names.core_funcs.is_empty() {
+        let mut cfs: Vec<&String> = names.core_funcs.values().collect();
+        cfs.sort();
+        writeln!(
+            body,
+            "  let {};",
+            cfs.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .unwrap();
+    }
+    for (i, src) in module_srcs.iter().enumerate() {
+        writeln!(body, "  const module{i} = {src};").unwrap();
+    }
+    for line in fns.lines() {
+        writeln!(body, "  {line}").unwrap();
+    }
+    for (i, inst) in plan.instances.iter().enumerate() {
+        let mut args = Vec::new();
+        for (name, arg) in &inst.args {
+            let v = match arg {
+                CoreInstanceArg::Instance(j) => format!("ex{j}"),
+                CoreInstanceArg::Bag(items) => {
+                    let fields: Vec<String> = items
+                        .iter()
+                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(d)))
+                        .collect();
+                    format!("{{ {} }}", fields.join(", "))
+                }
+            };
+            args.push(format!("{}: {v}", js_str(name)));
+        }
+        writeln!(
+            body,
+            "  const ex{i} = ({aw}instantiateCore({aw}module{}, {{ {} }})).exports;",
+            inst.module,
+            args.join(", ")
+        )
+        .unwrap();
+        if let Some(assigns) = names.after_instance.get(&i) {
+            for a in assigns {
+                writeln!(body, "  {a}").unwrap();
+            }
+        }
+    }
+    writeln!(body, "  return {{ {} }};", export_obj.join(", ")).unwrap();
+
+    let js = shell(
+        opts,
+        &names.intrinsics,
+        &import_specs,
+        &body,
+        &esm_exports,
+        is_async,
+    );
+    let js = if opts.minify {
+        crate::minify::minify(&js)?
+    } else {
+        js
+    };
+    out.files.insert(
+        0,
+        OutputFile {
+            path: format!("{}.js", opts.name),
+            contents: js.into_bytes(),
+        },
+    );
+    out.imports = import_specs.iter().map(|(k, _, _)| k.clone()).collect();
+    out.exports = esm_exports.iter().map(|(n, _)| n.clone()).collect();
+    Ok(out)
+}
+
+fn core_def_expr(d: &CoreDef) -> String {
+    match d {
+        CoreDef::Lowered(i) => format!("lower{i}"),
+        CoreDef::Export { instance, name } => format!("ex{instance}[{}]", js_str(name)),
+    }
+}
+
+/// Wraps the instance body in the requested module shape.
+fn shell(
+    opts: &TranspileOptions,
+    intr: &Intrinsics,
+    imports: &[(String, crate::names::Specifier, bool)],
+    body: &str,
+    esm_exports: &[(String, String)],
+    is_async: bool,
+) -> String {
+    let mut js = String::from("// Generated by weft. Do not edit.\n");
+    let mut intr = intr.clone();
+    if opts.instantiation == Instantiation::Esm {
+        intr.use_("fetchCompile");
+        for (i, (_, spec, is_func)) in imports.iter().enumerate() {
+            let what = match (&spec.member, is_func) {
+                (Some(m), _) => format!("{{ {} as imp{i} }}", js_str_or_ident(m)),
+                (None, true) => format!("imp{i}"),
+                (None, false) => format!("* as imp{i}"),
+            };
+            writeln!(js, "import {what} from {};", js_str(&spec.module)).unwrap();
+        }
+    }
+    js.push_str(&intr.render());
+    let func_kw = if is_async {
+        "async function"
+    } else {
+        "function"
+    };
+    let default_core = if is_async {
+        "WebAssembly.instantiate"
+    } else {
+        "(module, imports) => new WebAssembly.Instance(module, imports)"
+    };
+    writeln!(
+        js,
+        "{func_kw} $instantiate(getCoreModule, imports, instantiateCore = {default_core}) {{\n{body}}}"
+    )
+    .unwrap();
+    match opts.instantiation {
+        Instantiation::Async | Instantiation::Sync => {
+            writeln!(js, "export {{ $instantiate as instantiate }};").unwrap();
+        }
+        Instantiation::Esm => {
+            let import_obj: Vec<String> = imports
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _, _))| format!("{}: imp{i}", js_str(k)))
+                .collect();
+            let get = format!("(file) => fetchCompile(new URL('./' + file, import.meta.url))");
+            let locals: Vec<String> = (0..esm_exports.len()).map(|i| format!("e{i}")).collect();
+            let call = format!("$instantiate({get}, {{ {} }})", import_obj.join(", "));
+            if opts.tla_compat {
+                if !locals.is_empty() {
+                    writeln!(js, "let {};", locals.join(", ")).unwrap();
+                }
+                let assigns: Vec<String> = esm_exports
+                    .iter()
+                    .zip(&locals)
+                    .map(|((_, key), l)| format!("{l} = $e[{key}];"))
+                    .collect();
+                writeln!(
+                    js,
+                    "export const $init = {call}.then(($e) => {{ {} }});",
+                    assigns.join(" ")
+                )
+                .unwrap();
+            } else {
+                writeln!(js, "const $e = await {call};").unwrap();
+                for ((_, key), l) in esm_exports.iter().zip(&locals) {
+                    writeln!(js, "const {l} = $e[{key}];").unwrap();
+                }
+            }
+            let list: Vec<String> = esm_exports
+                .iter()
+                .zip(&locals)
+                .map(|((n, _), l)| format!("{l} as {n}"))
+                .collect();
+            if !list.is_empty() {
+                writeln!(js, "export {{ {} }};", list.join(", ")).unwrap();
+            }
+        }
+    }
+    js
+}
+
+fn js_str_or_ident(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    {
+        s.to_string()
+    } else {
+        js_str(s)
+    }
+}
+
+fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! Generates the two kinds of boundary functions: lifted functions (JS calls
+//! into core wasm: lower args, call, lift the result, post-return) and lowered
+//! functions (core wasm calls out: lift args, call the JS callee, lower the result).
+
+use super::values::{js_str, ValueGen};
+use super::Names;
+use crate::abi;
+use crate::plan::{Callee, Plan};
+use crate::types::ValType;
+
+/// Source of `function liftN(arg0, ...)`. `host_facing` makes a top-level
+/// `result` return its ok value and throw `ComponentError` on err (the JS
+/// convention); otherwise the raw `{tag, val}` is returned (for adapters).
+pub fn lifted(
+    plan: &Plan,
+    names: &mut Names,
+    idx: usize,
+    host_facing: bool,
+    fname: &str,
+) -> String {
+    let l = &plan.lifted[idx];
+    let ty = &l.ty;
+    let sig = abi::flat_sig(ty);
+    let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
+    let realloc = l.opts.realloc.as_ref().map(|r| names.core_func(r));
+    let core = names.core_func(&l.core);
+    let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
+    let mut intr = std::mem::take(&mut names.intrinsics);
+    let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
+    let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
+    let mut flat = Vec::new();
+    if sig.params_spilled {
+        let tuple = abi::params_tuple(ty);
+        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        g.line(format!(
+            "const sp = alloc({}, {}, {}, {}, 'params');",
+            mem.as_deref().unwrap_or("null"),
+            g.realloc.clone().unwrap_or_default(),
+            abi::alignment(&tuple),
+            abi::size(&tuple)
+        ));
+        g.intr.use_("memory");
+        g.invalidate_view();
+        for (((name, t), p), off) in ty.params.iter().zip(&params).zip(offsets) {
+            g.store(
+                t,
+                p,
+                &format!("sp + {off}"),
+                &format!("{fname}: param {name}"),
+            );
+        }
+        flat.push("sp".to_string());
+    } else {
+        for ((name, t), p) in ty.params.iter().zip(&params) {
+            g.lower_flat(t, p, &format!("{fname}: param {name}"), &mut flat);
+        }
+    }
+    let call = format!("{core}({})", flat.join(", "));
+    match &ty.result {
+        None => {
+            g.line(format!("{call};"));
+            if let Some(p) = &post {
+                g.line(format!("{p}();"));
+            }
+        }
+        Some(rt) => {
+            g.line(format!("const ret = {call};"));
+            g.invalidate_view();
+            let v = if sig.results_spilled {
+                g.check_range(
+                    "ret",
+                    &abi::size(rt).to_string(),
+                    abi::alignment(rt),
+                    "result",
+                );
+                g.load(rt, "ret")
+            } else {
+                g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
+            };
+            if let Some(p) = &post {
+                g.line(format!("{p}(ret);"));
+            }
+            if host_facing && matches!(rt, ValType::Result(..)) {
+                g.intr.use_("ComponentError");
+                g.line(format!(
+                    "if ({v}.tag === 'err') throw new ComponentError({v}.val);"
+                ));
+                g.line(format!("return {v}.val;"));
+            } else {
+                g.line(format!("return {v};"));
+            }
+        }
+    }
+    let body = std::mem::take(&mut g.code);
+    drop(g);
+    names.intrinsics = intr;
+    let dv = if mem.is_some() { "  let dv;\n" } else { "" };
+    let suffix = if host_facing { "" } else { "_raw" };
+    format!(
+        "function lift{idx}{suffix}({}) {{\n{dv}{body}}}\n",
+        params.join(", ")
+    )
+}
+
+/// Source of `function lowerN(...)`, the core import for `canon lower` N.
+pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
+    let l = &plan.lowered[idx];
+    let ty = &l.ty;
+    let sig = abi::flat_sig(ty);
+    let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
+    let realloc = l.opts.realloc.as_ref().map(|r| names.core_func(r));
+    let (callee, what) = match &l.callee {
+        Callee::Host { import, path } => {
+            let mut what = plan.imports[*import].name.clone();
+            for p in path {
+                what.push('#');
+                what.push_str(p);
+            }
+            (
+                names.host_func(*import, &plan.imports[*import].name, path),
+                what,
+            )
+        }
+        Callee::Lifted(i) => (
+            names.lifted_raw(*i),
+            format!("adapter to lifted function {i}"),
+        ),
+    };
+    let mut intr = std::mem::take(&mut names.intrinsics);
+    let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
+    let nparams = sig.params.len() + usize::from(sig.results_spilled);
+    let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
+    let mut args = Vec::new();
+    if sig.params_spilled {
+        let tuple = abi::params_tuple(ty);
+        g.check_range(
+            "k0",
+            &abi::size(&tuple).to_string(),
+            abi::alignment(&tuple),
+            "params",
+        );
+        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        for ((_, t), off) in ty.params.iter().zip(offsets) {
+            args.push(g.load(t, &format!("k0 + {off}")));
+        }
+    } else {
+        let mut it = ks.iter().take(sig.params.len()).cloned();
+        for (_, t) in &ty.params {
+            args.push(g.lift_flat(t, &mut it));
+        }
+    }
+    let call = format!("{callee}({})", args.join(", "));
+    let at = format!("result of {what}");
+    match &ty.result {
+        None => g.line(format!("{call};")),
+        Some(rt) => {
+            let host_result =
+                matches!(l.callee, Callee::Host { .. }) && matches!(rt, ValType::Result(..));
+            if host_result {
+                g.intr.use_("ComponentError");
+                g.line("let ret;");
+                g.line(format!("try {{ ret = {{ tag: 'ok', val: {call} }}; }}"));
+                g.line("catch (e) { ret = { tag: 'err', val: errPayload(e) }; }");
+            } else {
+                g.line(format!("const ret = {call};"));
+            }
+            g.invalidate_view();
+            if sig.results_spilled {
+                let rp = ks.last().unwrap().clone();
+                g.check_range(
+                    &rp,
+                    &abi::size(rt).to_string(),
+                    abi::alignment(rt),
+                    "result pointer",
+                );
+                g.store(rt, "ret", &rp, &at);
+            } else {
+                let mut flat = Vec::new();
+                g.lower_flat(rt, "ret", &at, &mut flat);
+                g.line(format!("return {};", flat[0]));
+            }
+        }
+    }
+    let body = std::mem::take(&mut g.code);
+    drop(g);
+    names.intrinsics = intr;
+    let dv = if mem.is_some() { "  let dv;\n" } else { "" };
+    let _ = js_str;
+    format!("function lower{idx}({}) {{\n{dv}{body}}}\n", ks.join(", "))
+}
