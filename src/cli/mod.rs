@@ -188,9 +188,22 @@ fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
     if bytes.starts_with(b"\0asm") {
         return Ok(bytes);
     }
+    if path.extension().is_some_and(|e| e == "wasm") || std::str::from_utf8(&bytes).is_err() {
+        return Err(weft::Error::invalid(
+            format!("{}: not a WebAssembly binary (no `\\0asm` magic number) and not component text", path.display()),
+            Some(0),
+        ));
+    }
     wat::parse_bytes(&bytes)
         .map(|b| b.into_owned())
-        .map_err(|e| weft::Error::invalid(format!("{}: {e}", path.display()), None))
+        .map_err(|e| {
+            // wat's errors span several lines (message, location, snippet): keep one.
+            let text = e.to_string();
+            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+            let message = lines.next().unwrap_or_default();
+            let location = lines.find_map(|l| l.strip_prefix("--> ")).unwrap_or_default();
+            weft::Error::invalid(format!("{}: {message} (at {location})", path.display()), None)
+        })
 }
 
 /// Writes all files, or none: on any failure, files written so far are removed.

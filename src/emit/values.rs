@@ -721,15 +721,13 @@ impl<'a> ValueGen<'a> {
     fn lift_enum(&mut self, names: &[String], d: &str) -> String {
         let t = self.tmp("r");
         self.intr.use_("trap");
-        let list = names
-            .iter()
-            .map(|n| js_str(n))
-            .collect::<Vec<_>>()
-            .join(", ");
-        self.line(format!("const {t} = [{list}][{d}];"));
-        self.line(format!(
-            "if ({t} === undefined) trap(`invalid enum discriminant ${{{d}}}`);"
-        ));
+        self.line(format!("let {t};"));
+        self.line(format!("switch ({d}) {{"));
+        for (i, n) in names.iter().enumerate() {
+            self.line(format!("  case {i}: {t} = {}; break;", js_str(n)));
+        }
+        self.line(format!("  default: trap(`invalid enum discriminant ${{{d}}}`);"));
+        self.line("}");
         t
     }
 
