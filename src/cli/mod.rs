@@ -190,7 +190,10 @@ fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
     }
     if path.extension().is_some_and(|e| e == "wasm") || std::str::from_utf8(&bytes).is_err() {
         return Err(weft::Error::invalid(
-            format!("{}: not a WebAssembly binary (no `\\0asm` magic number) and not component text", path.display()),
+            format!(
+                "{}: not a WebAssembly binary (no `\\0asm` magic number) and not component text",
+                path.display()
+            ),
             Some(0),
         ));
     }
@@ -201,8 +204,13 @@ fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
             let text = e.to_string();
             let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
             let message = lines.next().unwrap_or_default();
-            let location = lines.find_map(|l| l.strip_prefix("--> ")).unwrap_or_default();
-            weft::Error::invalid(format!("{}: {message} (at {location})", path.display()), None)
+            let location = lines
+                .find_map(|l| l.strip_prefix("--> "))
+                .unwrap_or_default();
+            weft::Error::invalid(
+                format!("{}: {message} (at {location})", path.display()),
+                None,
+            )
         })
 }
 

@@ -391,7 +391,7 @@ fn shell(
                 .enumerate()
                 .map(|(i, (k, _, _))| format!("{}: imp{i}", js_str(k)))
                 .collect();
-            let get = format!("(file) => fetchCompile(new URL('./' + file, import.meta.url))");
+            let get = "(file) => fetchCompile(new URL('./' + file, import.meta.url))";
             let locals: Vec<String> = (0..esm_exports.len()).map(|i| format!("e{i}")).collect();
             let call = format!("$instantiate({get}, {{ {} }})", import_obj.join(", "));
             if opts.tla_compat {

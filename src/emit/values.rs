@@ -726,7 +726,9 @@ impl<'a> ValueGen<'a> {
         for (i, n) in names.iter().enumerate() {
             self.line(format!("  case {i}: {t} = {}; break;", js_str(n)));
         }
-        self.line(format!("  default: trap(`invalid enum discriminant ${{{d}}}`);"));
+        self.line(format!(
+            "  default: trap(`invalid enum discriminant ${{{d}}}`);"
+        ));
         self.line("}");
         t
     }
