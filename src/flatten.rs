@@ -22,13 +22,12 @@ pub fn flatten(ir: &ComponentIr<'_>) -> Result<Plan> {
     let mut f = Flattener {
         plan: Plan::default(),
         module_map: HashMap::new(),
-        next_component_instance: 0,
     };
     let root = ComponentDef {
         body: &ir.root,
         parent: None,
     };
-    let exports = f.instantiate(&root, HashMap::new(), true)?;
+    let exports = f.instantiate(&root, HashMap::new(), None)?;
     f.plan.exports = exports
         .into_iter()
         .filter_map(|(name, item)| export_item(&f.plan, &name, item).map(|e| (name, e)))
@@ -84,7 +83,6 @@ struct Flattener {
     plan: Plan,
     /// IR module index -> plan module index.
     module_map: HashMap<usize, usize>,
-    next_component_instance: usize,
 }
 
 impl Flattener {
@@ -93,15 +91,16 @@ impl Flattener {
         &mut self,
         def: &ComponentDef<'a>,
         mut args: HashMap<String, ItemDef<'a>>,
-        is_root: bool,
+        parent: Option<usize>,
     ) -> Result<Vec<(String, ItemDef<'a>)>> {
+        let is_root = parent.is_none();
         let scope = Rc::new(Scope {
             spaces: RefCell::new(Spaces::default()),
             parent: def.parent.clone(),
         });
         let body = def.body;
-        let instance_id = self.next_component_instance;
-        self.next_component_instance += 1;
+        let instance_id = self.plan.component_instances.len();
+        self.plan.component_instances.push(parent);
         let types = body.types.as_ref();
         let conv = TypeConverter { types };
         for (offset, item) in &body.items {
@@ -189,7 +188,8 @@ impl Flattener {
                                 .collect();
                             (d, a)
                         };
-                        let exports = self.instantiate(&callee_def, call_args, false)?;
+                        let exports =
+                            self.instantiate(&callee_def, call_args, Some(instance_id))?;
                         InstanceDef::Items(exports)
                     }
                     ComponentInstance::FromExports(exports) => {

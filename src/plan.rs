@@ -102,6 +102,8 @@ pub enum ExportItem {
 
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
+    /// Component instances in creation order, each with its parent (None: the root).
+    pub component_instances: Vec<Option<usize>>,
     /// Core module indices of the IR (`ComponentIr::modules`), one per plan module.
     pub modules: Vec<usize>,
     /// Core instantiations in the order they run.
@@ -110,4 +112,28 @@ pub struct Plan {
     pub lowered: Vec<Lowered>,
     pub imports: Vec<HostImport>,
     pub exports: Vec<(String, ExportItem)>,
+}
+
+impl Plan {
+    /// An instance and its ancestors, innermost first.
+    pub fn self_and_ancestors(&self, mut inst: usize) -> Vec<usize> {
+        let mut out = vec![inst];
+        while let Some(p) = self.component_instances[inst] {
+            out.push(p);
+            inst = p;
+        }
+        out
+    }
+
+    /// The instances whose `may_enter` flag a call from `caller` (None: the
+    /// host) into `callee` must check and clear (the spec's `entering_set`).
+    pub fn entering_set(&self, callee: usize, caller: Option<usize>) -> Vec<usize> {
+        let exclude = caller
+            .map(|c| self.self_and_ancestors(c))
+            .unwrap_or_default();
+        self.self_and_ancestors(callee)
+            .into_iter()
+            .filter(|i| !exclude.contains(i))
+            .collect()
+    }
 }

@@ -35,7 +35,10 @@ fn golden_glue() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != js {
-            failures.push(format!("{name}: output differs from {} (BLESS=1 to update)", expected_path.display()));
+            failures.push(format!(
+                "{name}: output differs from {} (BLESS=1 to update)",
+                expected_path.display()
+            ));
         }
     }
     assert!(cases >= 4, "expected golden cases under {}", root.display());

@@ -10,6 +10,7 @@ export function latin1Decode(m, ptr, taggedLen) {
   if (taggedLen & UTF16_TAG) return utf16Decode(m, ptr, taggedLen ^ UTF16_TAG);
   memView(m);
   ptr >>>= 0;
+  if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
   if (ptr + taggedLen > m.u8.byteLength) trap(`string: range ${ptr}+${taggedLen} is out of bounds of memory`);
   const u8 = m.u8;
   let s = '';

@@ -109,5 +109,6 @@ test('bitcasts, base64 and errors', () => {
   assert.ok(e instanceof Error);
   assert.equal(errPayload(e), e.payload);
   const plain = new Error('x');
-  assert.equal(errPayload(plain), plain);
+  assert.throws(() => errPayload(plain), plain, 'a plain Error propagates');
+  assert.equal(errPayload('code-7'), 'code-7');
 });

@@ -2,7 +2,7 @@
 //! into core wasm: lower args, call, lift the result, post-return) and lowered
 //! functions (core wasm calls out: lift args, call the JS callee, lower the result).
 
-use super::values::{js_str, ValueGen};
+use super::values::ValueGen;
 use super::Names;
 use crate::abi;
 use crate::plan::{Callee, Plan};
@@ -22,12 +22,31 @@ pub fn lifted(
     let ty = &l.ty;
     let sig = abi::flat_sig(ty);
     let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
-    let realloc = l.opts.realloc.as_ref().map(|r| names.core_func(r));
+    let inst = l.component_instance;
+    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
     let core = names.core_func(&l.core);
+    let leave_flag = names.leave_flags.contains(&inst);
+    let entering = if host_facing {
+        plan.entering_set(inst, None)
+    } else {
+        Vec::new()
+    };
+    names.enter_flags.extend(entering.iter().copied());
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
     let mut intr = std::mem::take(&mut names.intrinsics);
     let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
     let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
+    if host_facing {
+        g.intr.use_("trap");
+        let check: Vec<String> = entering.iter().map(|i| format!(" || !me{i}")).collect();
+        g.line(format!(
+            "if (poisoned{}) cannotEnter(poisoned);",
+            check.concat()
+        ));
+        g.line(Names::flags_assign("me", &entering, false));
+        g.line("try {");
+        g.indent();
+    }
     let mut flat = Vec::new();
     if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
@@ -60,7 +79,7 @@ pub fn lifted(
         None => {
             g.line(format!("{call};"));
             if let Some(p) = &post {
-                g.line(format!("{p}();"));
+                g.line(post_return(p, "", inst, leave_flag));
             }
         }
         Some(rt) => {
@@ -78,7 +97,7 @@ pub fn lifted(
                 g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
             };
             if let Some(p) = &post {
-                g.line(format!("{p}(ret);"));
+                g.line(post_return(p, "ret", inst, leave_flag));
             }
             if host_facing && matches!(rt, ValType::Result(..)) {
                 g.intr.use_("ComponentError");
@@ -90,6 +109,15 @@ pub fn lifted(
                 g.line(format!("return {v};"));
             }
         }
+    }
+    if host_facing {
+        g.dedent();
+        g.line("} catch (e) {");
+        g.line("  if (e instanceof WebAssembly.RuntimeError) poisoned = true;");
+        g.line("  throw e;");
+        g.line("} finally {");
+        g.line(format!("  {}", Names::flags_assign("me", &entering, true)));
+        g.line("}");
     }
     let body = std::mem::take(&mut g.code);
     drop(g);
@@ -108,7 +136,13 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let ty = &l.ty;
     let sig = abi::flat_sig(ty);
     let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
-    let realloc = l.opts.realloc.as_ref().map(|r| names.core_func(r));
+    let inst = l.component_instance;
+    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
+    let entering = match &l.callee {
+        Callee::Lifted(i) => plan.entering_set(plan.lifted[*i].component_instance, Some(inst)),
+        Callee::Host { .. } => Vec::new(),
+    };
+    names.enter_flags.extend(entering.iter().copied());
     let (callee, what) = match &l.callee {
         Callee::Host { import, path } => {
             let mut what = plan.imports[*import].name.clone();
@@ -130,6 +164,8 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
     let nparams = sig.params.len() + usize::from(sig.results_spilled);
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
+    g.intr.use_("trap");
+    g.line(format!("if (!ml{inst}) cannotLeave();"));
     let mut args = Vec::new();
     if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
@@ -149,7 +185,22 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
             args.push(g.lift_flat(t, &mut it));
         }
     }
-    let call = format!("{callee}({})", args.join(", "));
+    let mut call = format!("{callee}({})", args.join(", "));
+    if !entering.is_empty() {
+        let check: Vec<String> = entering.iter().map(|i| format!("!me{i}")).collect();
+        g.line(format!(
+            "if ({}) cannotEnter(poisoned);",
+            check.join(" || ")
+        ));
+        g.line(Names::flags_assign("me", &entering, false));
+        let r = g.tmp("c");
+        g.line(format!("let {r};"));
+        g.line(format!(
+            "try {{ {r} = {call}; }} finally {{ {} }}",
+            Names::flags_assign("me", &entering, true)
+        ));
+        call = r;
+    }
     let at = format!("result of {what}");
     match &ty.result {
         None => g.line(format!("{call};")),
@@ -185,6 +236,14 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     drop(g);
     names.intrinsics = intr;
     let dv = if mem.is_some() { "  let dv;\n" } else { "" };
-    let _ = js_str;
     format!("function lower{idx}({}) {{\n{dv}{body}}}\n", ks.join(", "))
+}
+
+/// A post-return call; `may_leave` is false while it runs when observable.
+fn post_return(f: &str, arg: &str, inst: usize, leave_flag: bool) -> String {
+    if leave_flag {
+        format!("ml{inst} = false; {f}({arg}); ml{inst} = true;")
+    } else {
+        format!("{f}({arg});")
+    }
 }

@@ -31,6 +31,14 @@ pub struct Names {
     after_instance: HashMap<usize, Vec<String>>,
     /// Statements resolving host functions at instantiation.
     host_resolve: Vec<String>,
+    /// Root imports the glue reads.
+    used_imports: std::collections::BTreeSet<usize>,
+    /// Component instances whose `may_enter` flag the glue tracks.
+    pub enter_flags: std::collections::BTreeSet<usize>,
+    /// Component instances whose `may_leave` flag the glue tracks (those with lowered imports).
+    pub leave_flags: std::collections::BTreeSet<usize>,
+    /// Realloc wrappers that clear `may_leave` while they run: (instance, core func) -> name.
+    realloc_wrappers: Vec<(usize, String, String)>,
 }
 
 impl Names {
@@ -80,6 +88,7 @@ impl Names {
         if let Some(n) = self.host_funcs.get(&key) {
             return n.clone();
         }
+        self.used_imports.insert(import);
         let name = format!("host{}", self.host_funcs.len());
         let mut expr = format!("imp{import}");
         for p in path {
@@ -97,6 +106,35 @@ impl Names {
         name
     }
 
+    /// The realloc to call for instance `inst`: wrapped so that `may_leave` is
+    /// false while it runs, when the instance has lowered imports that could observe it.
+    pub fn realloc(&mut self, inst: usize, def: &CoreDef) -> String {
+        let f = self.core_func(def);
+        if !self.leave_flags.contains(&inst) {
+            return f;
+        }
+        if let Some((_, _, w)) = self
+            .realloc_wrappers
+            .iter()
+            .find(|(i, c, _)| *i == inst && *c == f)
+        {
+            return w.clone();
+        }
+        let w = format!("realloc{}", self.realloc_wrappers.len());
+        self.realloc_wrappers.push((inst, f, w.clone()));
+        w
+    }
+
+    /// `me0 = me3 = false` style assignment for a set of flags.
+    pub fn flags_assign(prefix: &str, set: &[usize], value: bool) -> String {
+        let mut s = String::new();
+        for i in set {
+            write!(s, "{prefix}{i} = ").unwrap();
+        }
+        write!(s, "{value};").unwrap();
+        s
+    }
+
     pub fn lifted_raw(&mut self, idx: usize) -> String {
         if !self.raw_lifted.contains(&idx) {
             self.raw_lifted.push(idx);
@@ -112,40 +150,9 @@ pub fn emit(
     opts: &TranspileOptions,
 ) -> Result<Transpiled> {
     let mut names = Names::default();
+    names.leave_flags = plan.lowered.iter().map(|l| l.component_instance).collect();
     let mut fns = String::new();
     let mut out = Transpiled::default();
-
-    // Host imports: names `imp{i}` bound from the import object.
-    let mut resolve_imports = String::new();
-    let mut import_specs = Vec::new();
-    for (i, imp) in plan.imports.iter().enumerate() {
-        let spec = map_import(&imp.name, &opts.map);
-        let key = match &spec.member {
-            Some(m) => format!("{}#{m}", spec.module),
-            None => spec.module.clone(),
-        };
-        let is_func = matches!(imp.kind, HostImportKind::Func(_));
-        let get = format!("imports[{}]", js_str(&key));
-        if is_func {
-            writeln!(
-                resolve_imports,
-                "  const imp{i} = typeof {get} === 'function' ? {get} : {get}?.default;"
-            )
-            .unwrap();
-        } else {
-            writeln!(resolve_imports, "  const imp{i} = {get};").unwrap();
-            writeln!(
-                resolve_imports,
-                "  if (imp{i} == null) throw new TypeError({});",
-                js_str(&format!(
-                    "missing import `{}` (import object key {key})",
-                    imp.name
-                ))
-            )
-            .unwrap();
-        }
-        import_specs.push((key, spec, is_func));
-    }
 
     // Exports: host-facing lifted functions (and passthrough host functions).
     let mut export_obj = Vec::new();
@@ -226,6 +233,41 @@ pub fn emit(
         done_raw += 1;
     }
 
+    // Host imports actually used, bound from the import object as `imp{i}`.
+    let mut resolve_imports = String::new();
+    let mut import_specs = Vec::new();
+    for (i, imp) in plan.imports.iter().enumerate() {
+        if !names.used_imports.contains(&i) {
+            continue;
+        }
+        let spec = map_import(&imp.name, &opts.map);
+        let key = match &spec.member {
+            Some(m) => format!("{}#{m}", spec.module),
+            None => spec.module.clone(),
+        };
+        let is_func = matches!(imp.kind, HostImportKind::Func(_));
+        let get = format!("imports[{}]", js_str(&key));
+        if is_func {
+            writeln!(
+                resolve_imports,
+                "  const imp{i} = typeof {get} === 'function' ? {get} : {get}?.default;"
+            )
+            .unwrap();
+        } else {
+            writeln!(resolve_imports, "  const imp{i} = {get};").unwrap();
+            writeln!(
+                resolve_imports,
+                "  if (imp{i} == null) throw new TypeError({});",
+                js_str(&format!(
+                    "missing import `{}` (import object key {key})",
+                    imp.name
+                ))
+            )
+            .unwrap();
+        }
+        import_specs.push((i, key, spec, is_func));
+    }
+
     // Core modules: files or inline base64.
     let is_async = opts.instantiation != Instantiation::Sync;
     let mut module_srcs = Vec::new();
@@ -257,6 +299,19 @@ pub fn emit(
     body.push_str(&resolve_imports);
     for r in &names.host_resolve {
         writeln!(body, "  {r}").unwrap();
+    }
+    if !names.enter_flags.is_empty() || !names.leave_flags.is_empty() {
+        let mut decl: Vec<String> = vec!["poisoned = false".into()];
+        decl.extend(names.enter_flags.iter().map(|i| format!("me{i} = true")));
+        decl.extend(names.leave_flags.iter().map(|i| format!("ml{i} = true")));
+        writeln!(body, "  let {};", decl.join(", ")).unwrap();
+    }
+    for (inst, f, w) in &names.realloc_wrappers {
+        writeln!(
+            body,
+            "  function {w}(a, b, c, d) {{ ml{inst} = false; const p = {f}(a, b, c, d); ml{inst} = true; return p; }}"
+        )
+        .unwrap();
     }
     let mem_names: Vec<&String> = names.memories.values().collect();
     for m in &mem_names {
@@ -331,7 +386,7 @@ pub fn emit(
             contents: js.into_bytes(),
         },
     );
-    out.imports = import_specs.iter().map(|(k, _, _)| k.clone()).collect();
+    out.imports = import_specs.iter().map(|(_, k, _, _)| k.clone()).collect();
     out.exports = esm_exports.iter().map(|(n, _)| n.clone()).collect();
     Ok(out)
 }
@@ -347,7 +402,7 @@ fn core_def_expr(d: &CoreDef) -> String {
 fn shell(
     opts: &TranspileOptions,
     intr: &Intrinsics,
-    imports: &[(String, crate::names::Specifier, bool)],
+    imports: &[(usize, String, crate::names::Specifier, bool)],
     body: &str,
     esm_exports: &[(String, String)],
     is_async: bool,
@@ -356,7 +411,7 @@ fn shell(
     let mut intr = intr.clone();
     if opts.instantiation == Instantiation::Esm {
         intr.use_("fetchCompile");
-        for (i, (_, spec, is_func)) in imports.iter().enumerate() {
+        for (i, _, spec, is_func) in imports {
             let what = match (&spec.member, is_func) {
                 (Some(m), _) => format!("{{ {} as imp{i} }}", js_str_or_ident(m)),
                 (None, true) => format!("imp{i}"),
@@ -388,8 +443,7 @@ fn shell(
         Instantiation::Esm => {
             let import_obj: Vec<String> = imports
                 .iter()
-                .enumerate()
-                .map(|(i, (k, _, _))| format!("{}: imp{i}", js_str(k)))
+                .map(|(i, k, _, _)| format!("{}: imp{i}", js_str(k)))
                 .collect();
             let get = "(file) => fetchCompile(new URL('./' + file, import.meta.url))";
             let locals: Vec<String> = (0..esm_exports.len()).map(|i| format!("e{i}")).collect();

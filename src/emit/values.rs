@@ -57,6 +57,14 @@ impl<'a> ValueGen<'a> {
         format!("{prefix}{}", self.tmp)
     }
 
+    pub fn indent(&mut self) {
+        self.indent += 1;
+    }
+
+    pub fn dedent(&mut self) {
+        self.indent -= 1;
+    }
+
     /// Marks the memory view stale (call after any call into wasm).
     pub fn invalidate_view(&mut self) {
         self.view_valid = false;

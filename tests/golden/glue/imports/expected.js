@@ -3,6 +3,16 @@
 function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
+// The entry checks of a call into a component instance failed.
+function cannotEnter(poisoned) {
+  trap(poisoned
+    ? 'cannot enter component instance: it is poisoned by an earlier trap'
+    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+}
+// A lowered import was called while the instance may not leave (in realloc or post-return).
+function cannotLeave() {
+  trap('cannot leave component instance during realloc or post-return');
+}
 // Clear TypeError/RangeError for JS values that do not fit a WIT type.
 function badValue(value, expected, where) {
   let shown;
@@ -113,25 +123,38 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   if (typeof host1 !== 'function') throw new TypeError('import `test:demo/host@0.1.0`#next: expected the host to provide a function');
   const host2 = imp1;
   if (typeof host2 !== 'function') throw new TypeError('import `tick`: expected the host to provide a function');
+  let poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
   let cf0;
   const module0 = getCoreModule('imports.core0.wasm');
   const module1 = getCoreModule('imports.core1.wasm');
   function lift0() {
-    const ret = cf0();
-    return (ret >>> 0);
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      const ret = cf0();
+      return (ret >>> 0);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
+    }
   }
   function lower0(k0, k1) {
     let dv;
+    if (!ml0) cannotLeave();
     const s1 = utf8Decode(mem0, k0, k1);
     host0(s1);
   }
   function lower1() {
+    if (!ml0) cannotLeave();
     const ret = host1();
     if ((ret >>> 0) !== ret) badValue(ret, 'u32 (integer in 0..2^32-1)', 'result of test:demo/host@0.1.0#next');
     return ret;
   }
   function lower2() {
+    if (!ml0) cannotLeave();
     host2();
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;

@@ -3,6 +3,16 @@
 function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
+// The entry checks of a call into a component instance failed.
+function cannotEnter(poisoned) {
+  trap(poisoned
+    ? 'cannot enter component instance: it is poisoned by an earlier trap'
+    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+}
+// A lowered import was called while the instance may not leave (in realloc or post-return).
+function cannotLeave() {
+  trap('cannot leave component instance during realloc or post-return');
+}
 // Clear TypeError/RangeError for JS values that do not fit a WIT type.
 function badValue(value, expected, where) {
   let shown;
@@ -25,32 +35,60 @@ function toInt64(value, signed, where) {
   return badValue(value, signed ? 's64 (BigInt in -2^63..2^63-1)' : 'u64 (BigInt in 0..2^64-1)', where);
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  let poisoned = false, me0 = true;
   let cf0, cf1, cf2;
   const module0 = getCoreModule('scalars.core0.wasm');
   function lift0(arg0, arg1) {
-    if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'add: param a');
-    if ((arg1 | 0) !== arg1) badValue(arg1, 's32 (integer in -2^31..2^31-1)', 'add: param b');
-    const ret = cf0(arg0, arg1);
-    return (ret | 0);
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'add: param a');
+      if ((arg1 | 0) !== arg1) badValue(arg1, 's32 (integer in -2^31..2^31-1)', 'add: param b');
+      const ret = cf0(arg0, arg1);
+      return (ret | 0);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
+    }
   }
   function lift1(arg0) {
-    if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'classify: param x');
-    const ret = cf1(arg0);
-    let r1;
-    switch (ret) {
-      case 0: r1 = 'neg'; break;
-      case 1: r1 = 'zero'; break;
-      case 2: r1 = 'pos'; break;
-      default: trap(`invalid enum discriminant ${ret}`);
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'classify: param x');
+      const ret = cf1(arg0);
+      let r1;
+      switch (ret) {
+        case 0: r1 = 'neg'; break;
+        case 1: r1 = 'zero'; break;
+        case 2: r1 = 'pos'; break;
+        default: trap(`invalid enum discriminant ${ret}`);
+      }
+      return r1;
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
     }
-    return r1;
   }
   function lift2(arg0, arg1, arg2) {
-    const i1 = typeof arg0 === 'bigint' && BigInt.asUintN(64, arg0) === arg0 ? arg0 : toInt64(arg0, false, 'wide: param a');
-    if (typeof arg1 !== 'number') badValue(arg1, 'number', 'wide: param b');
-    if (typeof arg2 !== 'number') badValue(arg2, 'number', 'wide: param c');
-    const ret = cf2(i1, arg1, arg2);
-    return BigInt.asUintN(64, ret);
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      const i1 = typeof arg0 === 'bigint' && BigInt.asUintN(64, arg0) === arg0 ? arg0 : toInt64(arg0, false, 'wide: param a');
+      if (typeof arg1 !== 'number') badValue(arg1, 'number', 'wide: param b');
+      if (typeof arg2 !== 'number') badValue(arg2, 'number', 'wide: param c');
+      const ret = cf2(i1, arg1, arg2);
+      return BigInt.asUintN(64, ret);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
+    }
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;
   cf0 = ex0['add'];

@@ -3,6 +3,16 @@
 function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
+// The entry checks of a call into a component instance failed.
+function cannotEnter(poisoned) {
+  trap(poisoned
+    ? 'cannot enter component instance: it is poisoned by an earlier trap'
+    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+}
+// A lowered import was called while the instance may not leave (in realloc or post-return).
+function cannotLeave() {
+  trap('cannot leave component instance during realloc or post-return');
+}
 // Clear TypeError/RangeError for JS values that do not fit a WIT type.
 function badValue(value, expected, where) {
   let shown;
@@ -104,75 +114,103 @@ function utf8Encode(s, m, realloc) {
   return ptr;
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  let poisoned = false, me0 = true;
   const mem0 = memoryState();
   let cf0, cf1, cf2;
   const module0 = getCoreModule('strings-lists.core0.wasm');
   function lift0(arg0) {
     let dv;
-    if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo-string: param s');
-    const sp1 = utf8Encode(arg0, mem0, cf0), sl2 = utf8EncodedLen;
-    const ret = cf1(sp1, sl2);
-    checkRange(mem0, ret, 8, 4, 'result');
-    dv = memView(mem0);
-    const p3 = dv.getUint32(ret, true), l4 = dv.getUint32(ret + 4, true);
-    const s5 = utf8Decode(mem0, p3, l4);
-    cf2(ret);
-    return s5;
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo-string: param s');
+      const sp1 = utf8Encode(arg0, mem0, cf0), sl2 = utf8EncodedLen;
+      const ret = cf1(sp1, sl2);
+      checkRange(mem0, ret, 8, 4, 'result');
+      dv = memView(mem0);
+      const p3 = dv.getUint32(ret, true), l4 = dv.getUint32(ret + 4, true);
+      const s5 = utf8Decode(mem0, p3, l4);
+      cf2(ret);
+      return s5;
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
+    }
   }
   function lift1(arg0) {
     let dv;
-    if (!(arg0 instanceof Uint8Array) && !Array.isArray(arg0)) badValue(arg0, 'Uint8Array or array of numbers', 'echo-bytes: param b');
-    const n1 = arg0.length;
-    const a2 = alloc(mem0, cf0, 1, n1 * 1, 'echo-bytes: param b');
-    if (arg0 instanceof Uint8Array) {
-      mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 1), a2);
-    } else {
-      for (let i3 = 0; i3 < n1; i3++) {
-        const e4 = arg0[i3];
-        if ((e4 & 0xff) !== e4) badValue(e4, 'u8 (integer in 0..255)', 'echo-bytes: param b[]');
-        dv = memView(mem0);
-        dv.setUint8(a2 + i3 * 1, e4);
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      if (!(arg0 instanceof Uint8Array) && !Array.isArray(arg0)) badValue(arg0, 'Uint8Array or array of numbers', 'echo-bytes: param b');
+      const n1 = arg0.length;
+      const a2 = alloc(mem0, cf0, 1, n1 * 1, 'echo-bytes: param b');
+      if (arg0 instanceof Uint8Array) {
+        mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 1), a2);
+      } else {
+        for (let i3 = 0; i3 < n1; i3++) {
+          const e4 = arg0[i3];
+          if ((e4 & 0xff) !== e4) badValue(e4, 'u8 (integer in 0..255)', 'echo-bytes: param b[]');
+          dv = memView(mem0);
+          dv.setUint8(a2 + i3 * 1, e4);
+        }
       }
+      const ret = cf1(a2, n1);
+      checkRange(mem0, ret, 8, 4, 'result');
+      dv = memView(mem0);
+      const p5 = dv.getUint32(ret, true), l6 = dv.getUint32(ret + 4, true);
+      const lp7 = p5 >>> 0, ll8 = l6 >>> 0;
+      checkRange(mem0, lp7, ll8 * 1, 1, 'list');
+      dv = memView(mem0);
+      const r9 = mem0.u8.slice(lp7, lp7 + ll8);
+      cf2(ret);
+      return r9;
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
     }
-    const ret = cf1(a2, n1);
-    checkRange(mem0, ret, 8, 4, 'result');
-    dv = memView(mem0);
-    const p5 = dv.getUint32(ret, true), l6 = dv.getUint32(ret + 4, true);
-    const lp7 = p5 >>> 0, ll8 = l6 >>> 0;
-    checkRange(mem0, lp7, ll8 * 1, 1, 'list');
-    dv = memView(mem0);
-    const r9 = mem0.u8.slice(lp7, lp7 + ll8);
-    cf2(ret);
-    return r9;
   }
   function lift2(arg0) {
     let dv;
-    if (!Array.isArray(arg0)) badValue(arg0, 'array', 'echo-names: param b');
-    const n1 = arg0.length;
-    const a2 = alloc(mem0, cf0, 4, n1 * 8, 'echo-names: param b');
-    for (let i3 = 0; i3 < n1; i3++) {
-      const e4 = arg0[i3];
-      if (typeof e4 !== 'string') badValue(e4, 'string', 'echo-names: param b[]');
-      const sp5 = utf8Encode(e4, mem0, cf0), sl6 = utf8EncodedLen;
+    if (poisoned || !me0) cannotEnter(poisoned);
+    me0 = false;
+    try {
+      if (!Array.isArray(arg0)) badValue(arg0, 'array', 'echo-names: param b');
+      const n1 = arg0.length;
+      const a2 = alloc(mem0, cf0, 4, n1 * 8, 'echo-names: param b');
+      for (let i3 = 0; i3 < n1; i3++) {
+        const e4 = arg0[i3];
+        if (typeof e4 !== 'string') badValue(e4, 'string', 'echo-names: param b[]');
+        const sp5 = utf8Encode(e4, mem0, cf0), sl6 = utf8EncodedLen;
+        dv = memView(mem0);
+        dv.setUint32(a2 + i3 * 8, sp5, true);
+        dv.setUint32(a2 + i3 * 8 + 4, sl6, true);
+      }
+      const ret = cf1(a2, n1);
+      checkRange(mem0, ret, 8, 4, 'result');
       dv = memView(mem0);
-      dv.setUint32(a2 + i3 * 8, sp5, true);
-      dv.setUint32(a2 + i3 * 8 + 4, sl6, true);
+      const p7 = dv.getUint32(ret, true), l8 = dv.getUint32(ret + 4, true);
+      const lp9 = p7 >>> 0, ll10 = l8 >>> 0;
+      checkRange(mem0, lp9, ll10 * 8, 4, 'list');
+      dv = memView(mem0);
+      const r11 = new Array(ll10);
+      for (let i12 = 0; i12 < ll10; i12++) {
+        const p13 = dv.getUint32(lp9 + i12 * 8, true), l14 = dv.getUint32(lp9 + i12 * 8 + 4, true);
+        const s15 = utf8Decode(mem0, p13, l14);
+        r11[i12] = s15;
+      }
+      cf2(ret);
+      return r11;
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      throw e;
+    } finally {
+      me0 = true;
     }
-    const ret = cf1(a2, n1);
-    checkRange(mem0, ret, 8, 4, 'result');
-    dv = memView(mem0);
-    const p7 = dv.getUint32(ret, true), l8 = dv.getUint32(ret + 4, true);
-    const lp9 = p7 >>> 0, ll10 = l8 >>> 0;
-    checkRange(mem0, lp9, ll10 * 8, 4, 'list');
-    dv = memView(mem0);
-    const r11 = new Array(ll10);
-    for (let i12 = 0; i12 < ll10; i12++) {
-      const p13 = dv.getUint32(lp9 + i12 * 8, true), l14 = dv.getUint32(lp9 + i12 * 8 + 4, true);
-      const s15 = utf8Decode(mem0, p13, l14);
-      r11[i12] = s15;
-    }
-    cf2(ret);
-    return r11;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;
   mem0.mem = ex0['mem'];
