@@ -1,19 +1,22 @@
 //! Symbolic instantiation: walks the component the way an engine would,
 //! inlining nested components, resolving every alias, import and export to a
-//! concrete source, and records the result as a flat, ordered [`Plan`].
+//! concrete source, giving every resource definition a run-time identity per
+//! instantiation, and records the result as a flat, ordered [`Plan`].
 //! Still no JS knowledge here.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType, ResourceId};
+use wasmparser::types::TypesRef;
 use wasmparser::{
-    component_types::ComponentAnyTypeId, CanonicalFunction, CanonicalOption, ComponentAlias,
-    ComponentExternalKind, ComponentInstance, ComponentOuterAliasKind, ComponentTypeRef,
-    ExternalKind, Instance, InstantiationArgKind,
+    CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind, ComponentInstance,
+    ComponentOuterAliasKind, ComponentTypeRef, ExternalKind, Instance, InstantiationArgKind,
+    TypeBounds,
 };
 
-use crate::parse::{ComponentBody, ComponentIr, Item};
+use crate::parse::{ComponentBody, ComponentIr, Item, TypeDef};
 use crate::plan::*;
 use crate::types::{FuncType, TypeConverter};
 use crate::{Error, Result};
@@ -22,6 +25,7 @@ pub fn flatten(ir: &ComponentIr<'_>) -> Result<Plan> {
     let mut f = Flattener {
         plan: Plan::default(),
         module_map: HashMap::new(),
+        host_resources: HashMap::new(),
     };
     let root = ComponentDef {
         body: &ir.root,
@@ -30,7 +34,7 @@ pub fn flatten(ir: &ComponentIr<'_>) -> Result<Plan> {
     let exports = f.instantiate(&root, HashMap::new(), None)?;
     f.plan.exports = exports
         .into_iter()
-        .filter_map(|(name, item)| export_item(&f.plan, &name, item).map(|e| (name, e)))
+        .filter_map(|(name, item)| export_item(&f.plan, item).map(|e| (name, e)))
         .collect();
     Ok(f.plan)
 }
@@ -42,7 +46,8 @@ enum ItemDef<'a> {
     Instance(Rc<InstanceDef<'a>>),
     Module(usize),
     Component(ComponentDef<'a>),
-    Type,
+    /// A type; resource types carry their run-time identity.
+    Type(Option<usize>),
 }
 
 enum InstanceDef<'a> {
@@ -76,6 +81,10 @@ struct Spaces<'a> {
     funcs: Vec<Callee>,
     instances: Vec<Rc<InstanceDef<'a>>>,
     components: Vec<ComponentDef<'a>>,
+    /// The type index space: the run-time resource of each resource type.
+    types: Vec<Option<usize>>,
+    /// This component's static resource ids (validator) -> run-time resources.
+    resource_map: HashMap<ResourceId, usize>,
     exports: Vec<(String, ItemDef<'a>)>,
 }
 
@@ -83,6 +92,16 @@ struct Flattener {
     plan: Plan,
     /// IR module index -> plan module index.
     module_map: HashMap<usize, usize>,
+    /// Host resources by (root import, export path).
+    host_resources: HashMap<(usize, Vec<String>), usize>,
+}
+
+/// What one component body needs while its items are processed.
+struct Ctx<'a, 'b> {
+    def: &'b ComponentDef<'a>,
+    scope: &'b Rc<Scope<'a>>,
+    types: TypesRef<'a>,
+    instance: usize,
 }
 
 impl Flattener {
@@ -93,37 +112,34 @@ impl Flattener {
         mut args: HashMap<String, ItemDef<'a>>,
         parent: Option<usize>,
     ) -> Result<Vec<(String, ItemDef<'a>)>> {
-        let is_root = parent.is_none();
         let scope = Rc::new(Scope {
             spaces: RefCell::new(Spaces::default()),
             parent: def.parent.clone(),
         });
-        let body = def.body;
-        let instance_id = self.plan.component_instances.len();
+        let instance = self.plan.component_instances.len();
         self.plan.component_instances.push(parent);
-        let types = body.types.as_ref();
-        let conv = TypeConverter { types };
-        for (offset, item) in &body.items {
-            let offset = *offset;
-            let r = self.item(def, &scope, &conv, item, &mut args, is_root, instance_id);
-            r.map_err(|e| e.at(offset))?;
+        let cx = Ctx {
+            def,
+            scope: &scope,
+            types: def.body.types.as_ref(),
+            instance,
+        };
+        for (offset, item) in &def.body.items {
+            self.item(&cx, item, &mut args, parent.is_none())
+                .map_err(|e| e.at(*offset))?;
         }
         let exports = std::mem::take(&mut scope.spaces.borrow_mut().exports);
         Ok(exports)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn item<'a>(
         &mut self,
-        def: &ComponentDef<'a>,
-        scope: &Rc<Scope<'a>>,
-        conv: &TypeConverter<'_>,
+        cx: &Ctx<'a, '_>,
         item: &'a Item<'a>,
         args: &mut HashMap<String, ItemDef<'a>>,
         is_root: bool,
-        instance_id: usize,
     ) -> Result<()> {
-        let _ = def;
+        let scope = cx.scope;
         match item {
             Item::CoreModule(m) => scope.spaces.borrow_mut().modules.push(*m),
             Item::Component(body) => {
@@ -133,46 +149,20 @@ impl Flattener {
                 };
                 scope.spaces.borrow_mut().components.push(d);
             }
-            Item::CoreType | Item::Type => {}
-            Item::CoreInstance(inst) => {
-                let arg = match inst {
-                    Instance::Instantiate { module_index, args } => {
-                        let mut sp = scope.spaces.borrow_mut();
-                        let module = sp.modules[*module_index as usize];
-                        let plan_module = *self.module_map.entry(module).or_insert_with(|| {
-                            self.plan.modules.push(module);
-                            self.plan.modules.len() - 1
-                        });
-                        let args = args
-                            .iter()
-                            .map(|a| {
-                                let InstantiationArgKind::Instance = a.kind;
-                                (
-                                    a.name.to_string(),
-                                    sp.core_instances[a.index as usize].clone(),
-                                )
-                            })
-                            .collect();
-                        self.plan.instances.push(CoreInstantiation {
-                            module: plan_module,
-                            args,
-                        });
-                        let idx = self.plan.instances.len() - 1;
-                        sp.core_instances.push(CoreInstanceArg::Instance(idx));
-                        return Ok(());
-                    }
-                    Instance::FromExports(exports) => {
-                        let sp = scope.spaces.borrow();
-                        CoreInstanceArg::Bag(
-                            exports
-                                .iter()
-                                .map(|e| (e.name.to_string(), core_item(&sp, e.kind, e.index)))
-                                .collect(),
-                        )
-                    }
-                };
-                scope.spaces.borrow_mut().core_instances.push(arg);
+            Item::CoreType => {}
+            Item::Type(TypeDef::Other) => push_type(&mut scope.spaces.borrow_mut(), cx.types, None),
+            Item::Type(TypeDef::Resource { dtor }) => {
+                let mut sp = scope.spaces.borrow_mut();
+                let dtor = dtor.map(|i| sp.core_funcs[i as usize].clone());
+                self.plan.resources.push(ResourceType {
+                    impl_instance: Some(cx.instance),
+                    dtor,
+                    host: None,
+                    name: String::new(),
+                });
+                push_type(&mut sp, cx.types, Some(self.plan.resources.len() - 1));
             }
+            Item::CoreInstance(inst) => self.core_instance(scope, inst),
             Item::Instance(inst) => {
                 let def = match inst {
                     ComponentInstance::Instantiate {
@@ -188,9 +178,11 @@ impl Flattener {
                                 .collect();
                             (d, a)
                         };
-                        let exports =
-                            self.instantiate(&callee_def, call_args, Some(instance_id))?;
-                        InstanceDef::Items(exports)
+                        InstanceDef::Items(self.instantiate(
+                            &callee_def,
+                            call_args,
+                            Some(cx.instance),
+                        )?)
                     }
                     ComponentInstance::FromExports(exports) => {
                         let sp = scope.spaces.borrow();
@@ -209,49 +201,100 @@ impl Flattener {
                 };
                 scope.spaces.borrow_mut().instances.push(Rc::new(def));
             }
-            Item::Alias(alias) => self.alias(scope, alias)?,
-            Item::Canon(canon) => self.canon(scope, conv, canon, instance_id)?,
-            Item::Start(_) => {
-                return Err(Error::unsupported("component start functions"));
-            }
+            Item::Alias(alias) => self.alias(cx, alias)?,
+            Item::Canon(canon) => self.canon(cx, canon)?,
+            Item::Start(_) => return Err(Error::unsupported("component start functions")),
             Item::Import(import) => {
                 let name = import.name.name;
                 let arg = if is_root {
-                    self.host_import(scope, conv, name, import.ty)?
+                    self.host_import(cx, name, import.ty)?
                 } else {
                     args.remove(name).ok_or_else(|| {
                         Error::invalid(format!("missing instantiation argument `{name}`"), None)
                     })?
                 };
-                push_item(&mut scope.spaces.borrow_mut(), arg);
+                let mut sp = scope.spaces.borrow_mut();
+                if let ItemDef::Instance(inst) = &arg {
+                    let idx = sp.instances.len() as u32;
+                    self.map_instance_resources(&mut sp, cx.types, idx, inst);
+                }
+                push_item(&mut sp, cx.types, arg);
             }
             Item::Export(export) => {
                 let mut sp = scope.spaces.borrow_mut();
                 let item = component_item(&sp, export.kind, export.index);
+                if let ItemDef::Type(Some(rt)) = item {
+                    let r = &mut self.plan.resources[rt];
+                    if r.name.is_empty() {
+                        r.name = export.name.name.to_string();
+                    }
+                }
                 sp.exports
                     .push((export.name.name.to_string(), item.clone()));
-                push_item(&mut sp, item);
+                push_item(&mut sp, cx.types, item);
             }
         }
         Ok(())
     }
 
+    fn core_instance(&mut self, scope: &Rc<Scope<'_>>, inst: &Instance<'_>) {
+        let mut sp = scope.spaces.borrow_mut();
+        let arg = match inst {
+            Instance::Instantiate { module_index, args } => {
+                let module = sp.modules[*module_index as usize];
+                let plan_module = *self.module_map.entry(module).or_insert_with(|| {
+                    self.plan.modules.push(module);
+                    self.plan.modules.len() - 1
+                });
+                let args = args
+                    .iter()
+                    .map(|a| {
+                        let InstantiationArgKind::Instance = a.kind;
+                        (
+                            a.name.to_string(),
+                            sp.core_instances[a.index as usize].clone(),
+                        )
+                    })
+                    .collect();
+                self.plan.instances.push(CoreInstantiation {
+                    module: plan_module,
+                    args,
+                });
+                CoreInstanceArg::Instance(self.plan.instances.len() - 1)
+            }
+            Instance::FromExports(exports) => CoreInstanceArg::Bag(
+                exports
+                    .iter()
+                    .map(|e| (e.name.to_string(), core_item(&sp, e.kind, e.index)))
+                    .collect(),
+            ),
+        };
+        sp.core_instances.push(arg);
+    }
+
     fn host_import<'a>(
         &mut self,
-        scope: &Rc<Scope<'a>>,
-        conv: &TypeConverter<'_>,
+        cx: &Ctx<'a, '_>,
         name: &str,
         ty: ComponentTypeRef,
     ) -> Result<ItemDef<'a>> {
         let import = self.plan.imports.len();
         let kind = match ty {
             ComponentTypeRef::Func(_) => {
-                let idx = scope.spaces.borrow().funcs.len() as u32;
-                let ty = conv.func(conv.types.component_function_at(idx));
-                HostImportKind::Func(ty)
+                let sp = cx.scope.spaces.borrow();
+                let idx = sp.funcs.len() as u32;
+                let conv = TypeConverter {
+                    types: cx.types,
+                    resources: &sp.resource_map,
+                };
+                HostImportKind::Func(conv.func(cx.types.component_function_at(idx)))
             }
             ComponentTypeRef::Instance(_) => HostImportKind::Instance,
-            ComponentTypeRef::Type(_) => return Ok(ItemDef::Type),
+            ComponentTypeRef::Type(TypeBounds::SubResource) => {
+                let rt = self.host_resource(import, vec![name.to_string()], name);
+                return Ok(ItemDef::Type(Some(rt)));
+            }
+            ComponentTypeRef::Type(_) => return Ok(ItemDef::Type(None)),
             ComponentTypeRef::Module(_) => {
                 return Err(Error::unsupported(format!(
                     "importing a core module (`{name}`) from the host"
@@ -284,7 +327,64 @@ impl Flattener {
         })
     }
 
-    fn alias<'a>(&mut self, scope: &Rc<Scope<'a>>, alias: &'a ComponentAlias<'a>) -> Result<()> {
+    /// The run-time resource for a host resource type (one per import path).
+    fn host_resource(&mut self, import: usize, path: Vec<String>, name: &str) -> usize {
+        if let Some(rt) = self.host_resources.get(&(import, path.clone())) {
+            return *rt;
+        }
+        self.plan.resources.push(ResourceType {
+            impl_instance: None,
+            dtor: None,
+            host: Some((import, path.join("#"))),
+            name: name.to_string(),
+        });
+        let rt = self.plan.resources.len() - 1;
+        self.host_resources.insert((import, path), rt);
+        rt
+    }
+
+    /// An instance is about to become instance `idx`: map the static ids of the
+    /// resource types its type exports to the run-time resources behind them.
+    fn map_instance_resources(
+        &mut self,
+        sp: &mut Spaces<'_>,
+        types: TypesRef<'_>,
+        idx: u32,
+        inst: &InstanceDef<'_>,
+    ) {
+        let id = types.component_instance_at(idx);
+        for (name, ty) in types[id].exports.iter() {
+            let ComponentEntityType::Type {
+                created: ComponentAnyTypeId::Resource(r),
+                ..
+            } = &ty.ty
+            else {
+                continue;
+            };
+            let rt = match inst {
+                InstanceDef::Host { import, path } => {
+                    let mut p = path.clone();
+                    p.push(name.to_string());
+                    Some(self.host_resource(*import, p, name))
+                }
+                InstanceDef::Items(items) => {
+                    items
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .and_then(|(_, i)| match i {
+                            ItemDef::Type(rt) => *rt,
+                            _ => None,
+                        })
+                }
+            };
+            if let Some(rt) = rt {
+                sp.resource_map.insert(r.resource(), rt);
+            }
+        }
+    }
+
+    fn alias<'a>(&mut self, cx: &Ctx<'a, '_>, alias: &'a ComponentAlias<'a>) -> Result<()> {
+        let scope = cx.scope;
         let mut sp = scope.spaces.borrow_mut();
         match alias {
             ComponentAlias::CoreInstanceExport {
@@ -328,7 +428,9 @@ impl Flattener {
                                     path,
                                 }))
                             }
-                            ComponentExternalKind::Type => ItemDef::Type,
+                            ComponentExternalKind::Type => {
+                                ItemDef::Type(self.host_resources.get(&(*import, path)).copied())
+                            }
                             _ => {
                                 return Err(Error::unsupported(
                                     "importing modules or components from the host",
@@ -344,7 +446,11 @@ impl Flattener {
                             Error::invalid(format!("instance has no export `{name}`"), None)
                         })?,
                 };
-                push_item(&mut sp, item);
+                if let ItemDef::Instance(i) = &item {
+                    let idx = sp.instances.len() as u32;
+                    self.map_instance_resources(&mut sp, cx.types, idx, i);
+                }
+                push_item(&mut sp, cx.types, item);
             }
             ComponentAlias::Outer { kind, count, index } => {
                 let target = if *count == 0 {
@@ -356,47 +462,43 @@ impl Flattener {
                     }
                     Some(s.ok_or_else(|| Error::invalid("outer alias count out of range", None))?)
                 };
-                let item = {
-                    let get = |spaces: &Spaces<'a>| match kind {
-                        ComponentOuterAliasKind::CoreModule => {
-                            ItemDef::Module(spaces.modules[*index as usize])
-                        }
-                        ComponentOuterAliasKind::Component => {
-                            ItemDef::Component(spaces.components[*index as usize].clone())
-                        }
-                        ComponentOuterAliasKind::CoreType | ComponentOuterAliasKind::Type => {
-                            ItemDef::Type
-                        }
-                    };
-                    match &target {
-                        None => get(&sp),
-                        Some(t) => get(&t.spaces.borrow()),
+                let get = |spaces: &Spaces<'a>| match kind {
+                    ComponentOuterAliasKind::CoreModule => {
+                        Some(ItemDef::Module(spaces.modules[*index as usize]))
                     }
+                    ComponentOuterAliasKind::Component => Some(ItemDef::Component(
+                        spaces.components[*index as usize].clone(),
+                    )),
+                    ComponentOuterAliasKind::Type => {
+                        Some(ItemDef::Type(spaces.types[*index as usize]))
+                    }
+                    ComponentOuterAliasKind::CoreType => None,
                 };
-                match (kind, item) {
-                    (ComponentOuterAliasKind::CoreType, _) => {}
-                    (_, item) => push_item(&mut sp, item),
+                let item = match &target {
+                    None => get(&sp),
+                    Some(t) => get(&t.spaces.borrow()),
+                };
+                if let Some(item) = item {
+                    push_item(&mut sp, cx.types, item);
                 }
             }
         }
         Ok(())
     }
 
-    fn canon<'a>(
-        &mut self,
-        scope: &Rc<Scope<'a>>,
-        conv: &TypeConverter<'_>,
-        canon: &CanonicalFunction,
-        instance_id: usize,
-    ) -> Result<()> {
-        let mut sp = scope.spaces.borrow_mut();
+    fn canon(&mut self, cx: &Ctx<'_, '_>, canon: &CanonicalFunction) -> Result<()> {
+        let mut sp = cx.scope.spaces.borrow_mut();
+        let instance = cx.instance;
+        let resource = |sp: &Spaces<'_>, idx: u32| {
+            sp.types[idx as usize].ok_or_else(|| Error::invalid("not a resource type", None))
+        };
         match canon {
             CanonicalFunction::Lift {
                 core_func_index,
                 type_index,
                 options,
             } => {
-                let id = match conv.types.component_any_type_at(*type_index) {
+                let id = match cx.types.component_any_type_at(*type_index) {
                     ComponentAnyTypeId::Func(id) => id,
                     _ => {
                         return Err(Error::invalid(
@@ -405,7 +507,11 @@ impl Flattener {
                         ))
                     }
                 };
-                let ty = conv.func(id);
+                let ty = TypeConverter {
+                    types: cx.types,
+                    resources: &sp.resource_map,
+                }
+                .func(id);
                 check_supported(&ty)?;
                 let opts = canon_opts(&sp, options)?;
                 let core = sp.core_funcs[*core_func_index as usize].clone();
@@ -413,7 +519,7 @@ impl Flattener {
                     core,
                     ty,
                     opts,
-                    component_instance: instance_id,
+                    component_instance: instance,
                 });
                 sp.funcs.push(Callee::Lifted(self.plan.lifted.len() - 1));
             }
@@ -421,7 +527,11 @@ impl Flattener {
                 func_index,
                 options,
             } => {
-                let ty = conv.func(conv.types.component_function_at(*func_index));
+                let conv = TypeConverter {
+                    types: cx.types,
+                    resources: &sp.resource_map,
+                };
+                let ty = conv.func(cx.types.component_function_at(*func_index));
                 check_supported(&ty)?;
                 let opts = canon_opts(&sp, options)?;
                 let callee = sp.funcs[*func_index as usize].clone();
@@ -429,17 +539,34 @@ impl Flattener {
                     callee,
                     ty,
                     opts,
-                    component_instance: instance_id,
+                    component_instance: instance,
                 });
                 sp.core_funcs
                     .push(CoreDef::Lowered(self.plan.lowered.len() - 1));
             }
-            CanonicalFunction::ResourceNew { .. }
-            | CanonicalFunction::ResourceDrop { .. }
-            | CanonicalFunction::ResourceRep { .. } => {
-                return Err(Error::unsupported(
-                    "resources (canon resource.new/drop/rep)",
-                ));
+            CanonicalFunction::ResourceNew { resource: r } => {
+                let rt = resource(&sp, *r)?;
+                sp.core_funcs.push(CoreDef::Resource {
+                    op: ResourceOp::New,
+                    rt,
+                    instance,
+                });
+            }
+            CanonicalFunction::ResourceDrop { resource: r } => {
+                let rt = resource(&sp, *r)?;
+                sp.core_funcs.push(CoreDef::Resource {
+                    op: ResourceOp::Drop,
+                    rt,
+                    instance,
+                });
+            }
+            CanonicalFunction::ResourceRep { resource: r } => {
+                let rt = resource(&sp, *r)?;
+                sp.core_funcs.push(CoreDef::Resource {
+                    op: ResourceOp::Rep,
+                    rt,
+                    instance,
+                });
             }
             other => {
                 return Err(Error::unsupported(format!(
@@ -448,8 +575,27 @@ impl Flattener {
                 )));
             }
         }
+        let _ = cx.def;
         Ok(())
     }
+}
+
+/// Adds a type to the type index space, connecting its static resource id (if
+/// it is a resource) with the run-time resource `rt`.
+fn push_type(sp: &mut Spaces<'_>, types: TypesRef<'_>, rt: Option<usize>) {
+    let idx = sp.types.len() as u32;
+    let mut rt = rt;
+    if idx < types.component_type_count() {
+        if let ComponentAnyTypeId::Resource(r) = types.component_any_type_at(idx) {
+            match rt {
+                Some(rt) => {
+                    sp.resource_map.insert(r.resource(), rt);
+                }
+                None => rt = sp.resource_map.get(&r.resource()).copied(),
+            }
+        }
+    }
+    sp.types.push(rt);
 }
 
 fn check_supported(ty: &FuncType) -> Result<()> {
@@ -543,39 +689,38 @@ fn component_item<'a>(sp: &Spaces<'a>, kind: ComponentExternalKind, index: u32) 
         ComponentExternalKind::Instance => ItemDef::Instance(sp.instances[i].clone()),
         ComponentExternalKind::Module => ItemDef::Module(sp.modules[i]),
         ComponentExternalKind::Component => ItemDef::Component(sp.components[i].clone()),
-        ComponentExternalKind::Type | ComponentExternalKind::Value => ItemDef::Type,
+        ComponentExternalKind::Type => ItemDef::Type(sp.types[i]),
+        ComponentExternalKind::Value => ItemDef::Type(None),
     }
 }
 
-fn push_item<'a>(sp: &mut Spaces<'a>, item: ItemDef<'a>) {
+fn push_item<'a>(sp: &mut Spaces<'a>, types: TypesRef<'_>, item: ItemDef<'a>) {
     match item {
         ItemDef::Func(c) => sp.funcs.push(c),
         ItemDef::Instance(i) => sp.instances.push(i),
         ItemDef::Module(m) => sp.modules.push(m),
         ItemDef::Component(c) => sp.components.push(c),
-        ItemDef::Type => {}
+        ItemDef::Type(rt) => push_type(sp, types, rt),
     }
 }
 
-/// Converts a root export to a plan export; types, modules and components are
-/// not visible to JS and are dropped.
-fn export_item(plan: &Plan, name: &str, item: ItemDef<'_>) -> Option<ExportItem> {
+/// Converts a root export to a plan export; modules, components and
+/// non-resource types are not visible to JS and are dropped.
+fn export_item(plan: &Plan, item: ItemDef<'_>) -> Option<ExportItem> {
     match item {
         ItemDef::Func(callee) => {
             let ty = callee_type(plan, &callee);
             Some(ExportItem::Func(callee, ty))
         }
+        ItemDef::Type(Some(rt)) => Some(ExportItem::Resource(rt)),
         ItemDef::Instance(inst) => match &*inst {
             InstanceDef::Items(items) => Some(ExportItem::Instance(
                 items
                     .iter()
-                    .filter_map(|(n, i)| export_item(plan, n, i.clone()).map(|e| (n.clone(), e)))
+                    .filter_map(|(n, i)| export_item(plan, i.clone()).map(|e| (n.clone(), e)))
                     .collect(),
             )),
-            InstanceDef::Host { .. } => {
-                let _ = name;
-                None
-            }
+            InstanceDef::Host { .. } => None,
         },
         _ => None,
     }

@@ -36,12 +36,22 @@ pub enum Item<'a> {
     CoreType,
     Instance(ComponentInstance<'a>),
     Alias(ComponentAlias<'a>),
-    /// A component-level type definition (index space bookkeeping only).
-    Type,
+    /// A component-level type definition; only resource definitions matter
+    /// to the glue (the validator resolves everything else).
+    Type(TypeDef),
     Canon(CanonicalFunction),
     Start(ComponentStartFunction),
     Import(ComponentImport<'a>),
     Export(ComponentExport<'a>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum TypeDef {
+    /// `(resource (rep i32) (dtor $f))`: the core function index of the destructor.
+    Resource {
+        dtor: Option<u32>,
+    },
+    Other,
 }
 
 /// The features weft validates with: everything the component model defines.
@@ -104,7 +114,12 @@ pub fn parse(bytes: &[u8]) -> Result<ComponentIr<'_>> {
             Payload::CoreTypeSection(s) => push_all(&mut stack, s, |_| Item::CoreType)?,
             Payload::ComponentInstanceSection(s) => push_all(&mut stack, s, Item::Instance)?,
             Payload::ComponentAliasSection(s) => push_all(&mut stack, s, Item::Alias)?,
-            Payload::ComponentTypeSection(s) => push_all(&mut stack, s, |_| Item::Type)?,
+            Payload::ComponentTypeSection(s) => push_all(&mut stack, s, |t| {
+                Item::Type(match t {
+                    wasmparser::ComponentType::Resource { dtor, .. } => TypeDef::Resource { dtor },
+                    _ => TypeDef::Other,
+                })
+            })?,
             Payload::ComponentCanonicalSection(s) => push_all(&mut stack, s, Item::Canon)?,
             Payload::ComponentImportSection(s) => push_all(&mut stack, s, Item::Import)?,
             Payload::ComponentExportSection(s) => push_all(&mut stack, s, Item::Export)?,

@@ -13,6 +13,31 @@ pub enum CoreDef {
     Export { instance: usize, name: String },
     /// The core function made by `canon lower` number `n` (see [`Plan::lowered`]).
     Lowered(usize),
+    /// `canon resource.new/drop/rep` of resource type `rt` in component instance `instance`.
+    Resource {
+        op: ResourceOp,
+        rt: usize,
+        instance: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceOp {
+    New,
+    Drop,
+    Rep,
+}
+
+/// A resource type at run time: one per definition per instantiation.
+#[derive(Debug, Clone)]
+pub struct ResourceType {
+    /// The component instance that defined it; `None` for a host resource.
+    pub impl_instance: Option<usize>,
+    pub dtor: Option<CoreDef>,
+    /// For host resources: the root import and export name it came from.
+    pub host: Option<(usize, String)>,
+    /// The resource's name (for JS class names and messages).
+    pub name: String,
 }
 
 /// What a core instance gets as one of its import modules.
@@ -97,6 +122,8 @@ pub enum HostImportKind {
 #[derive(Debug, Clone)]
 pub enum ExportItem {
     Func(Callee, FuncType),
+    /// An exported resource type (a JS class).
+    Resource(usize),
     Instance(Vec<(String, ExportItem)>),
 }
 
@@ -112,6 +139,7 @@ pub struct Plan {
     pub lowered: Vec<Lowered>,
     pub imports: Vec<HostImport>,
     pub exports: Vec<(String, ExportItem)>,
+    pub resources: Vec<ResourceType>,
 }
 
 impl Plan {

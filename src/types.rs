@@ -6,9 +6,9 @@ use wasmparser::component_types::{
 };
 use wasmparser::{types::TypesRef, PrimitiveValType};
 
-/// A resource type's identity: the validator's resource id, stable across the
-/// whole component (per definition, not per instantiation).
-pub type ResourceKey = ResourceId;
+/// A resource type's run-time identity: an index into `Plan::resources`
+/// (one per definition per instantiation).
+pub type ResourceKey = usize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValType {
@@ -51,11 +51,35 @@ pub struct FuncType {
 }
 
 impl ValType {
+    /// True when `pred` holds for this type or any type nested in it.
+    pub fn any(&self, pred: &dyn Fn(&ValType) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
+        match self {
+            ValType::List(t) | ValType::FixedList(t, _) | ValType::Option(t) => t.any(pred),
+            ValType::Map(k, v) => k.any(pred) || v.any(pred),
+            ValType::Record(fs) => fs.iter().any(|(_, t)| t.any(pred)),
+            ValType::Tuple(ts) => ts.iter().any(|t| t.any(pred)),
+            ValType::Variant(cs) => cs
+                .iter()
+                .any(|(_, t)| t.as_ref().is_some_and(|t| t.any(pred))),
+            ValType::Result(ok, err) => {
+                ok.as_ref().is_some_and(|t| t.any(pred))
+                    || err.as_ref().is_some_and(|t| t.any(pred))
+            }
+            ValType::Future(t) | ValType::Stream(t) => t.as_ref().is_some_and(|t| t.any(pred)),
+            _ => false,
+        }
+    }
+
     /// True when this type (transitively) needs something weft cannot lift or
     /// lower yet; returns the feature's name.
     pub fn unsupported_feature(&self) -> Option<&'static str> {
         match self {
-            ValType::Own(_) | ValType::Borrow(_) => Some("resource handles (own/borrow)"),
+            ValType::Own(r) | ValType::Borrow(r) if *r == usize::MAX => {
+                Some("resource type weft could not resolve")
+            }
             ValType::Future(_) => Some("future<T> (async ABI)"),
             ValType::Stream(_) => Some("stream<T> (async ABI)"),
             ValType::ErrorContext => Some("error-context (async ABI)"),
@@ -80,6 +104,8 @@ impl ValType {
 /// Converts validator types into [`ValType`] trees.
 pub struct TypeConverter<'a> {
     pub types: TypesRef<'a>,
+    /// The validator's static resource ids, as seen by this component, to run-time resource types.
+    pub resources: &'a std::collections::HashMap<ResourceId, ResourceKey>,
 }
 
 impl<'a> TypeConverter<'a> {
@@ -101,6 +127,13 @@ impl<'a> TypeConverter<'a> {
             ComponentValType::Primitive(p) => primitive(p),
             ComponentValType::Type(id) => self.defined(&self.types[id]),
         }
+    }
+
+    fn resource(&self, id: ResourceId) -> ResourceKey {
+        // Every resource a function type mentions was introduced (defined,
+        // imported or aliased) before the function, so it is mapped; a miss
+        // would be a flattening bug, reported as an out-of-range key.
+        self.resources.get(&id).copied().unwrap_or(usize::MAX)
     }
 
     fn opt(&self, t: Option<ComponentValType>) -> Option<Box<ValType>> {
@@ -144,8 +177,8 @@ impl<'a> TypeConverter<'a> {
             ComponentDefinedType::Result { ok, err, .. } => {
                 ValType::Result(self.opt(*ok), self.opt(*err))
             }
-            ComponentDefinedType::Own(r) => ValType::Own(r.resource()),
-            ComponentDefinedType::Borrow(r) => ValType::Borrow(r.resource()),
+            ComponentDefinedType::Own(r) => ValType::Own(self.resource(r.resource())),
+            ComponentDefinedType::Borrow(r) => ValType::Borrow(self.resource(r.resource())),
             ComponentDefinedType::Future { ty, .. } => ValType::Future(self.opt(*ty)),
             ComponentDefinedType::Stream { ty, .. } => ValType::Stream(self.opt(*ty)),
         }

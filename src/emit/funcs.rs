@@ -2,7 +2,7 @@
 //! into core wasm: lower args, call, lift the result, post-return) and lowered
 //! functions (core wasm calls out: lift args, call the JS callee, lower the result).
 
-use super::values::ValueGen;
+use super::values::{HandleCx, ValueGen};
 use super::Names;
 use crate::abi;
 use crate::plan::{Callee, Plan};
@@ -35,6 +35,16 @@ pub fn lifted(
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
     let mut intr = std::mem::take(&mut names.intrinsics);
     let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
+    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    // A borrow scope is needed when a borrow param becomes a borrow handle here.
+    let needs_scope = ty.params.iter().any(|(_, t)| {
+        t.any(&|t| matches!(t, ValType::Borrow(rt) if plan.resources[*rt].impl_instance != Some(inst)))
+    });
+    g.handles = HandleCx {
+        inst,
+        scope: needs_scope.then(|| "scope".to_string()),
+        lent: None,
+    };
     let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
     if host_facing {
         g.intr.use_("trap");
@@ -46,6 +56,9 @@ pub fn lifted(
         g.line(Names::flags_assign("me", &entering, false));
         g.line("try {");
         g.indent();
+    }
+    if needs_scope {
+        g.line("const scope = { borrows: 0, hostRefs: null };");
     }
     let mut flat = Vec::new();
     if sig.params_spilled {
@@ -78,6 +91,9 @@ pub fn lifted(
     match &ty.result {
         None => {
             g.line(format!("{call};"));
+            if needs_scope {
+                g.line("endBorrows(scope);");
+            }
             if let Some(p) = &post {
                 g.line(post_return(p, "", inst, leave_flag));
             }
@@ -96,6 +112,9 @@ pub fn lifted(
             } else {
                 g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
             };
+            if needs_scope {
+                g.line("endBorrows(scope);");
+            }
             if let Some(p) = &post {
                 g.line(post_return(p, "ret", inst, leave_flag));
             }
@@ -151,7 +170,7 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 what.push_str(p);
             }
             (
-                names.host_func(*import, &plan.imports[*import].name, path),
+                names.host_func(*import, &plan.imports[*import].name, path, ty.params.len()),
                 what,
             )
         }
@@ -162,10 +181,23 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     };
     let mut intr = std::mem::take(&mut names.intrinsics);
     let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
+    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    let lends = ty
+        .params
+        .iter()
+        .any(|(_, t)| t.any(&|t| matches!(t, ValType::Borrow(_))));
+    g.handles = HandleCx {
+        inst,
+        scope: None,
+        lent: lends.then(|| "lent".to_string()),
+    };
     let nparams = sig.params.len() + usize::from(sig.results_spilled);
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
     g.intr.use_("trap");
     g.line(format!("if (!ml{inst}) cannotLeave();"));
+    if lends {
+        g.line("const lent = [];");
+    }
     let mut args = Vec::new();
     if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
@@ -186,6 +218,8 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
     }
     let mut call = format!("{callee}({})", args.join(", "));
+    // Entering the callee's instance and lending handles last exactly as long as the call.
+    let mut finally = String::new();
     if !entering.is_empty() {
         let check: Vec<String> = entering.iter().map(|i| format!("!me{i}")).collect();
         g.line(format!(
@@ -193,11 +227,32 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
             check.join(" || ")
         ));
         g.line(Names::flags_assign("me", &entering, false));
+        finally.push_str(&Names::flags_assign("me", &entering, true));
+    }
+    if lends {
+        finally.push_str(" endLends(lent);");
+    }
+    let host_result =
+        matches!(l.callee, Callee::Host { .. }) && matches!(ty.result, Some(ValType::Result(..)));
+    if host_result {
+        // A host import returning `result`: a throw is the err case.
+        g.intr.use_("ComponentError");
+        let r = g.tmp("c");
+        g.line(format!("let {r};"));
+        g.line(format!("try {{ {r} = {{ tag: 'ok', val: {call} }}; }}"));
+        g.line(format!(
+            "catch (e) {{ {r} = {{ tag: 'err', val: errPayload(e) }}; }}"
+        ));
+        if !finally.is_empty() {
+            g.line(format!("finally {{ {} }}", finally.trim()));
+        }
+        call = r;
+    } else if !finally.is_empty() {
         let r = g.tmp("c");
         g.line(format!("let {r};"));
         g.line(format!(
             "try {{ {r} = {call}; }} finally {{ {} }}",
-            Names::flags_assign("me", &entering, true)
+            finally.trim()
         ));
         call = r;
     }
@@ -205,16 +260,8 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     match &ty.result {
         None => g.line(format!("{call};")),
         Some(rt) => {
-            let host_result =
-                matches!(l.callee, Callee::Host { .. }) && matches!(rt, ValType::Result(..));
-            if host_result {
-                g.intr.use_("ComponentError");
-                g.line("let ret;");
-                g.line(format!("try {{ ret = {{ tag: 'ok', val: {call} }}; }}"));
-                g.line("catch (e) { ret = { tag: 'err', val: errPayload(e) }; }");
-            } else {
-                g.line(format!("const ret = {call};"));
-            }
+            let _ = rt;
+            g.line(format!("const ret = {call};"));
             g.invalidate_view();
             if sig.results_spilled {
                 let rp = ks.last().unwrap().clone();

@@ -28,6 +28,7 @@ const HELPERS: &[Helper] = helpers![
     "latin1",
     "char",
     "bitcast",
+    "resources",
     "fetchCompile",
     "base64",
 ];

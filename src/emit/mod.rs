@@ -15,7 +15,7 @@ use values::js_str;
 
 use crate::names::{interface_export_name, js_ident, map_import};
 use crate::parse::ComponentIr;
-use crate::plan::{Callee, CoreDef, CoreInstanceArg, ExportItem, HostImportKind, Plan};
+use crate::plan::{Callee, CoreDef, CoreInstanceArg, ExportItem, HostImportKind, Plan, ResourceOp};
 use crate::{Instantiation, OutputFile, Result, TranspileOptions, Transpiled};
 
 /// JS names for everything the instance body refers to, allocated on first use.
@@ -39,6 +39,10 @@ pub struct Names {
     pub leave_flags: std::collections::BTreeSet<usize>,
     /// Realloc wrappers that clear `may_leave` while they run: (instance, core func) -> name.
     realloc_wrappers: Vec<(usize, String, String)>,
+    /// `canon resource.*` built-ins used as core functions.
+    resource_builtins: Vec<CoreDef>,
+    /// Members of exported resource classes (constructor, methods, statics).
+    class_members: HashMap<usize, Vec<String>>,
 }
 
 impl Names {
@@ -65,6 +69,20 @@ impl Names {
     pub fn core_func(&mut self, def: &CoreDef) -> String {
         match def {
             CoreDef::Lowered(i) => format!("lower{i}"),
+            CoreDef::Resource { op, rt, instance } => {
+                let name = format!(
+                    "res{}{rt}_{instance}",
+                    match op {
+                        ResourceOp::New => "New",
+                        ResourceOp::Drop => "Drop",
+                        ResourceOp::Rep => "Rep",
+                    }
+                );
+                if !self.resource_builtins.contains(def) {
+                    self.resource_builtins.push(def.clone());
+                }
+                name
+            }
             CoreDef::Export {
                 instance,
                 name: export,
@@ -83,25 +101,77 @@ impl Names {
         }
     }
 
-    pub fn host_func(&mut self, import: usize, import_name: &str, path: &[String]) -> String {
+    /// The JS function implementing host import function `path` of root
+    /// import `import`. Resource functions (`[constructor]r`, `[method]r.m`,
+    /// `[static]r.s`) call the host's class `R` the way jco's bindings do.
+    pub fn host_func(
+        &mut self,
+        import: usize,
+        import_name: &str,
+        path: &[String],
+        nparams: usize,
+    ) -> String {
         let key = (import, path.to_vec());
         if let Some(n) = self.host_funcs.get(&key) {
             return n.clone();
         }
         self.used_imports.insert(import);
         let name = format!("host{}", self.host_funcs.len());
-        let mut expr = format!("imp{import}");
-        for p in path {
-            write!(expr, "[{}]", js_str(&js_ident(p))).unwrap();
+        let mut base = format!("imp{import}");
+        let (last, parents) = match path.split_last() {
+            Some((l, p)) => (Some(l.as_str()), p),
+            None => (None, &[][..]),
+        };
+        for p in parents {
+            write!(base, "[{}]", js_str(&js_ident(p))).unwrap();
         }
         let what = std::iter::once(format!("import `{import_name}`"))
             .chain(path.iter().cloned())
             .collect::<Vec<_>>()
             .join("#");
-        self.host_resolve.push(format!(
-            "const {name} = {expr};\n  if (typeof {name} !== 'function') throw new TypeError({});",
-            js_str(&format!("{what}: expected the host to provide a function"))
-        ));
+        let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
+        let args = args.join(", ");
+        let class = |r: &str| format!("{base}[{}]", js_str(&crate::names::to_upper_camel(r)));
+        let check = |expr: &str, kind: &str| {
+            format!(
+                "if (typeof {expr} !== 'function') throw new TypeError({});",
+                js_str(&format!("{what}: expected the host to provide a {kind}"))
+            )
+        };
+        let code = match last.map(resource_func) {
+            Some(Some(ResourceFunc::Constructor(r))) => {
+                let c = class(r);
+                format!(
+                    "{}\n  function {name}({args}) {{ return new {c}({args}); }}",
+                    check(&c, "class")
+                )
+            }
+            Some(Some(ResourceFunc::Method(_, m))) => {
+                let rest = args.split_once(", ").map(|x| x.1).unwrap_or("");
+                format!(
+                    "function {name}({args}) {{ return a0[{}]({rest}); }}",
+                    js_str(&js_ident(m))
+                )
+            }
+            Some(Some(ResourceFunc::Static(r, m))) => {
+                let f = format!("{}[{}]", class(r), js_str(&js_ident(m)));
+                format!(
+                    "{}\n  function {name}({args}) {{ return {f}({args}); }}",
+                    check(&f, "function")
+                )
+            }
+            _ => {
+                let mut expr = base.clone();
+                if let Some(l) = last {
+                    write!(expr, "[{}]", js_str(&js_ident(l))).unwrap();
+                }
+                format!(
+                    "const {name} = {expr};\n  {}",
+                    check(name.as_str(), "function")
+                )
+            }
+        };
+        self.host_resolve.push(code);
         self.host_funcs.insert(key, name.clone());
         name
     }
@@ -143,6 +213,28 @@ impl Names {
     }
 }
 
+/// What a resource-shaped function name means.
+pub enum ResourceFunc<'a> {
+    Constructor(&'a str),
+    Method(&'a str, &'a str),
+    Static(&'a str, &'a str),
+}
+
+pub fn resource_func(name: &str) -> Option<ResourceFunc<'_>> {
+    if let Some(r) = name.strip_prefix("[constructor]") {
+        return Some(ResourceFunc::Constructor(r));
+    }
+    if let Some(rest) = name.strip_prefix("[method]") {
+        let (r, m) = rest.split_once('.')?;
+        return Some(ResourceFunc::Method(r, m));
+    }
+    if let Some(rest) = name.strip_prefix("[static]") {
+        let (r, m) = rest.split_once('.')?;
+        return Some(ResourceFunc::Static(r, m));
+    }
+    None
+}
+
 pub fn emit(
     bytes: &[u8],
     ir: &ComponentIr<'_>,
@@ -151,6 +243,18 @@ pub fn emit(
 ) -> Result<Transpiled> {
     let mut names = Names::default();
     names.leave_flags = plan.lowered.iter().map(|l| l.component_instance).collect();
+    for inst in &plan.instances {
+        for (_, arg) in &inst.args {
+            if let CoreInstanceArg::Bag(items) = arg {
+                for (_, d) in items {
+                    if let CoreDef::Resource { instance, .. } = d {
+                        names.leave_flags.insert(*instance);
+                        names.core_func(d);
+                    }
+                }
+            }
+        }
+    }
     let mut fns = String::new();
     let mut out = Transpiled::default();
 
@@ -169,12 +273,17 @@ pub fn emit(
                     format!("lift{i}")
                 }
                 Callee::Host { import, path } => {
-                    names.host_func(*import, &plan.imports[*import].name, path)
+                    let n = match &plan.imports[*import].kind {
+                        HostImportKind::Func(ty) => ty.params.len(),
+                        HostImportKind::Instance => 0,
+                    };
+                    names.host_func(*import, &plan.imports[*import].name, path, n)
                 }
             }
         };
     let mut camel_taken = std::collections::HashSet::new();
     let mut inst_count = 0;
+    let mut classes = String::new();
     for (name, item) in &plan.exports {
         match item {
             ExportItem::Func(callee, _) => {
@@ -187,20 +296,86 @@ pub fn emit(
                 camel_taken.insert(camel.clone());
                 esm_exports.push((camel, js_str(name)));
             }
+            ExportItem::Resource(rt) => {
+                let class = crate::names::to_upper_camel(name);
+                export_obj.push(format!("{}: rt{rt}.cls", js_str(&class)));
+                if camel_taken.insert(class.clone()) {
+                    esm_exports.push((class.clone(), js_str(&class)));
+                }
+            }
             ExportItem::Instance(items) => {
                 let mut members = Vec::new();
+                let resources: HashMap<&str, usize> = items
+                    .iter()
+                    .filter_map(|(n, it)| match it {
+                        ExportItem::Resource(rt) => Some((n.as_str(), *rt)),
+                        _ => None,
+                    })
+                    .collect();
+                let mut class_members: HashMap<usize, Vec<String>> = HashMap::new();
                 for (n, it) in items {
-                    if let ExportItem::Func(callee, _) = it {
-                        let f = export_fn(&mut names, &mut fns, callee, &format!("{name}#{n}"));
-                        members.push(format!("{}: {f}", js_str(&js_ident(n))));
-                        if js_ident(n) != *n {
-                            members.push(format!("{}: {f}", js_str(n)));
+                    match it {
+                        ExportItem::Func(callee, ty) => {
+                            let f = export_fn(&mut names, &mut fns, callee, &format!("{name}#{n}"));
+                            let rf = resource_func(n).and_then(|rf| {
+                                let r = match rf {
+                                    ResourceFunc::Constructor(r)
+                                    | ResourceFunc::Method(r, _)
+                                    | ResourceFunc::Static(r, _) => r,
+                                };
+                                resources.get(r).map(|rt| (*rt, rf))
+                            });
+                            let args: Vec<String> =
+                                (0..ty.params.len()).map(|i| format!("a{i}")).collect();
+                            match rf {
+                                Some((rt, ResourceFunc::Constructor(_))) => {
+                                    let a = args.join(", ");
+                                    class_members
+                                        .entry(rt)
+                                        .or_default()
+                                        .push(format!("constructor({a}) {{ return {f}({a}); }}"));
+                                }
+                                Some((rt, ResourceFunc::Method(_, m))) => {
+                                    let rest = args.get(1..).unwrap_or(&[]).join(", ");
+                                    let call_args = std::iter::once("this".to_string())
+                                        .chain(args.iter().skip(1).cloned())
+                                        .collect::<Vec<_>>()
+                                        .join(", ");
+                                    class_members.entry(rt).or_default().push(format!(
+                                        "{}({rest}) {{ return {f}({call_args}); }}",
+                                        method_key(m)
+                                    ));
+                                }
+                                Some((rt, ResourceFunc::Static(_, m))) => {
+                                    let a = args.join(", ");
+                                    class_members.entry(rt).or_default().push(format!(
+                                        "static {}({a}) {{ return {f}({a}); }}",
+                                        method_key(m)
+                                    ));
+                                }
+                                None => {
+                                    members.push(format!("{}: {f}", js_str(&js_ident(n))));
+                                    if js_ident(n) != *n {
+                                        members.push(format!("{}: {f}", js_str(n)));
+                                    }
+                                }
+                            }
                         }
+                        ExportItem::Resource(rt) => {
+                            members.push(format!(
+                                "{}: rt{rt}.cls",
+                                js_str(&crate::names::to_upper_camel(n))
+                            ));
+                        }
+                        ExportItem::Instance(_) => {}
                     }
+                }
+                for (rt, ms) in class_members {
+                    names.class_members.entry(rt).or_default().extend(ms);
                 }
                 let inst = format!("inst{inst_count}");
                 inst_count += 1;
-                writeln!(fns, "const {inst} = {{ {} }};", members.join(", ")).unwrap();
+                writeln!(classes, "const {inst} = {{ {} }};", members.join(", ")).unwrap();
                 export_obj.push(format!("{}: {inst}", js_str(name)));
                 let short = interface_export_name(name);
                 if camel_taken.insert(short.clone()) {
@@ -220,6 +395,17 @@ pub fn emit(
     for i in 0..plan.lowered.len() {
         fns.push_str(&funcs::lowered(plan, &mut names, i));
     }
+    // Resource built-ins, types, tables and classes.
+    let mut i = 0;
+    while i < names.resource_builtins.len() {
+        let d = names.resource_builtins[i].clone();
+        fns.push_str(&resource_builtin(plan, &mut names, &d));
+        i += 1;
+    }
+    if !plan.resources.is_empty() {
+        fns.push_str(&resource_decls(plan, &mut names));
+    }
+    fns.push_str(&classes);
     let mut done_raw = 0;
     while done_raw < names.raw_lifted.len() {
         let i = names.raw_lifted[done_raw];
@@ -344,7 +530,7 @@ pub fn emit(
                 CoreInstanceArg::Bag(items) => {
                     let fields: Vec<String> = items
                         .iter()
-                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(d)))
+                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(&mut names, d)))
                         .collect();
                     format!("{{ {} }}", fields.join(", "))
                 }
@@ -391,9 +577,10 @@ pub fn emit(
     Ok(out)
 }
 
-fn core_def_expr(d: &CoreDef) -> String {
+fn core_def_expr(names: &mut Names, d: &CoreDef) -> String {
     match d {
         CoreDef::Lowered(i) => format!("lower{i}"),
+        CoreDef::Resource { .. } => names.core_func(d),
         CoreDef::Export { instance, name } => format!("ex{instance}[{}]", js_str(name)),
     }
 }
@@ -508,6 +695,117 @@ fn base64(data: &[u8]) -> String {
                 out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
             } else {
                 out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn method_key(m: &str) -> String {
+    let id = js_ident(m);
+    if id == "constructor" {
+        js_str(&id)
+    } else {
+        id
+    }
+}
+
+/// `resNew/Rep/Drop{rt}_{instance}`: the core function for a `canon resource.*`.
+fn resource_builtin(plan: &Plan, names: &mut Names, d: &CoreDef) -> String {
+    let CoreDef::Resource { op, rt, instance } = d else {
+        unreachable!()
+    };
+    names.intrinsics.use_("resources");
+    names.intrinsics.use_("trap");
+    let name = names.core_func(d);
+    let leave = format!("if (!ml{instance}) cannotLeave();");
+    match op {
+        ResourceOp::New => format!(
+            "function {name}(rep) {{ {leave} return resourceNew(tbl{instance}, rt{rt}, rep); }}\n"
+        ),
+        ResourceOp::Rep => {
+            format!("function {name}(i) {{ return resourceRep(tbl{instance}, rt{rt}, i); }}\n")
+        }
+        ResourceOp::Drop => {
+            let r = &plan.resources[*rt];
+            let dtor = match (r.impl_instance, &r.dtor) {
+                (None, _) => format!("hostRelease(rt{rt}, h.rep, true);"),
+                (Some(_), None) => String::new(),
+                (Some(imp), Some(dtor)) => {
+                    let f = names.core_func(dtor);
+                    let entering = plan.entering_set(imp, Some(*instance));
+                    names.enter_flags.extend(entering.iter().copied());
+                    enter_call(&entering, &format!("{f}(h.rep)"))
+                }
+            };
+            format!(
+                "function {name}(i) {{\n  {leave}\n  const h = resourceDropHandle(tbl{instance}, rt{rt}, i);\n  if (h.own) {{ {dtor} }}\n}}\n"
+            )
+        }
+    }
+}
+
+/// A call wrapped in the may_enter checks of `entering`.
+fn enter_call(entering: &[usize], call: &str) -> String {
+    if entering.is_empty() {
+        return format!("{call};");
+    }
+    let check: Vec<String> = entering.iter().map(|i| format!("!me{i}")).collect();
+    format!(
+        "if ({}) cannotEnter(poisoned); {} try {{ {call}; }} finally {{ {} }}",
+        check.join(" || "),
+        Names::flags_assign("me", entering, false),
+        Names::flags_assign("me", entering, true)
+    )
+}
+
+/// Run-time resource types, one handle table per component instance, and a
+/// class per guest resource (with the exported constructor/methods/statics).
+fn resource_decls(plan: &Plan, names: &mut Names) -> String {
+    names.intrinsics.use_("resources");
+    let mut out = String::new();
+    for c in 0..plan.component_instances.len() {
+        writeln!(out, "const tbl{c} = new HandleTable();").unwrap();
+    }
+    for (i, r) in plan.resources.iter().enumerate() {
+        let name = if r.name.is_empty() {
+            format!("resource{i}")
+        } else {
+            r.name.clone()
+        };
+        let imp = r
+            .impl_instance
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "HOST".into());
+        writeln!(out, "const rt{i} = resourceType({}, {imp});", js_str(&name)).unwrap();
+        if let Some(imp) = r.impl_instance {
+            let class = crate::names::to_upper_camel(&name);
+            let members = names.class_members.remove(&i).unwrap_or_default();
+            let has_ctor = members.iter().any(|m| m.starts_with("constructor("));
+            let mut body = members.join(" ");
+            if !has_ctor {
+                write!(
+                    body,
+                    " constructor() {{ throw new TypeError({}); }}",
+                    js_str(&format!("{class} has no constructor"))
+                )
+                .unwrap();
+            }
+            writeln!(out, "rt{i}.cls = class {class} {{ {body} [Symbol.dispose]() {{ disposeGuest(this); }} }};").unwrap();
+            if let Some(d) = &r.dtor {
+                let f = names.core_func(d);
+                let entering = plan.entering_set(imp, None);
+                names.enter_flags.extend(entering.iter().copied());
+                names.intrinsics.use_("trap");
+                let check: Vec<String> = entering.iter().map(|i| format!(" || !me{i}")).collect();
+                writeln!(
+                    out,
+                    "rt{i}.dtor = (rep) => {{ if (poisoned{}) cannotEnter(poisoned); {} try {{ {f}(rep); }} catch (e) {{ if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; }} finally {{ {} }} }};",
+                    check.concat(),
+                    Names::flags_assign("me", &entering, false),
+                    Names::flags_assign("me", &entering, true)
+                )
+                .unwrap();
             }
         }
     }

@@ -10,6 +10,17 @@ use crate::names::{js_ident, to_lower_camel};
 use crate::plan::StringEncoding;
 use crate::types::ValType;
 
+/// Handle context of one generated function.
+#[derive(Default, Clone)]
+pub struct HandleCx {
+    /// The component instance whose handle table is used.
+    pub inst: usize,
+    /// The callee's borrow scope variable (lifted functions with borrow params).
+    pub scope: Option<String>,
+    /// The caller's lent-handles list variable (lowered functions with borrow params).
+    pub lent: Option<String>,
+}
+
 /// Builds the body of one generated function.
 pub struct ValueGen<'a> {
     pub code: String,
@@ -19,6 +30,11 @@ pub struct ValueGen<'a> {
     /// JS name of the realloc function, if any.
     pub realloc: Option<String>,
     pub encoding: StringEncoding,
+    /// Which instance's handle table resources go into or come out of, and
+    /// the names of the call's borrow scope / lent-handle list, if any.
+    pub handles: HandleCx,
+    /// Each run-time resource type's implementing instance (None: host).
+    pub resource_impls: Vec<Option<usize>>,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -38,6 +54,8 @@ impl<'a> ValueGen<'a> {
             mem,
             realloc,
             encoding,
+            handles: HandleCx::default(),
+            resource_impls: Vec::new(),
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -179,6 +197,38 @@ impl<'a> ValueGen<'a> {
             ValType::Enum(names) => {
                 let d = self.lower_enum(names, v, at);
                 out.push(d);
+            }
+            ValType::Own(rt) => {
+                self.intr.use_("resources");
+                let h = self.tmp("h");
+                let tbl = format!("tbl{}", self.handles.inst);
+                self.line(format!(
+                    "const {h} = lowerOwn({tbl}, rt{rt}, {v}, {});",
+                    js_str(at)
+                ));
+                out.push(h);
+            }
+            ValType::Borrow(rt) => {
+                self.intr.use_("resources");
+                let h = self.tmp("h");
+                if self.resource_impls.get(*rt).copied().flatten() == Some(self.handles.inst) {
+                    self.line(format!(
+                        "const {h} = borrowRep(rt{rt}, {v}, {});",
+                        js_str(at)
+                    ));
+                } else {
+                    let tbl = format!("tbl{}", self.handles.inst);
+                    let scope = self
+                        .handles
+                        .scope
+                        .clone()
+                        .expect("borrow params have a scope");
+                    self.line(format!(
+                        "const {h} = lowerBorrow({tbl}, rt{rt}, {v}, {scope}, {});",
+                        js_str(at)
+                    ));
+                }
+                out.push(h);
             }
             _ => self.lower_flat_variant(ty, v, at, out),
         }
@@ -486,7 +536,13 @@ impl<'a> ValueGen<'a> {
                 let dv = self.dv();
                 self.line(format!("{dv}.setUint32({addr}, {v}, true);"));
             }
-            ValType::S64 | ValType::U64 | ValType::F32 | ValType::F64 | ValType::Char => {
+            ValType::S64
+            | ValType::U64
+            | ValType::F32
+            | ValType::F64
+            | ValType::Char
+            | ValType::Own(_)
+            | ValType::Borrow(_) => {
                 let mut flat = Vec::new();
                 self.lower_flat(ty, v, at, &mut flat);
                 let setter = match ty {
@@ -664,6 +720,10 @@ impl<'a> ValueGen<'a> {
                 let d = vals.next().unwrap();
                 self.lift_enum(names, &d)
             }
+            ValType::Own(_) | ValType::Borrow(_) => {
+                let i = vals.next().unwrap();
+                self.lift_handle(ty, &i)
+            }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();
                 let joined = abi::variant_payload_flat(&cases);
@@ -680,6 +740,24 @@ impl<'a> ValueGen<'a> {
                     Some(g.lift_flat(t, &mut coerced.into_iter()))
                 })
             }
+        }
+    }
+
+    /// Takes an owned handle out of (or borrows one from) this instance's table.
+    fn lift_handle(&mut self, ty: &ValType, i: &str) -> String {
+        self.intr.use_("resources");
+        let tbl = format!("tbl{}", self.handles.inst);
+        match ty {
+            ValType::Own(rt) => self.bind(&format!("liftOwn({tbl}, rt{rt}, {i})")),
+            ValType::Borrow(rt) => {
+                let lent = self
+                    .handles
+                    .lent
+                    .clone()
+                    .expect("borrow params have a lent list");
+                self.bind(&format!("liftBorrow({tbl}, rt{rt}, {i}, {lent})"))
+            }
+            _ => unreachable!(),
         }
     }
 
@@ -937,6 +1015,11 @@ impl<'a> ValueGen<'a> {
             ValType::Enum(names) => {
                 let d = self.load_discriminant(names.len(), addr);
                 self.lift_enum(names, &d)
+            }
+            ValType::Own(_) | ValType::Borrow(_) => {
+                let i = getter(self, "getUint32", true);
+                let iv = self.bind(&i);
+                self.lift_handle(ty, &iv)
             }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();

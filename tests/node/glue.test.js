@@ -76,3 +76,51 @@ test('host imports: interface and root function, minified glue', async () => {
   await assert.rejects(load('imports', { tick() {} }), /missing import `test:demo\/host@0.1.0`/);
   await assert.rejects(load('imports', { 'test:demo/host': { log() {} }, tick() {} }), /next.*expected the host to provide a function/);
 });
+
+test('resources: guest classes, host resources, handle tables', async () => {
+  const logs = [];
+  let disposed = 0;
+  class Logger {
+    constructor(prefix) { this.prefix = prefix; }
+    log(n) { logs.push(`${this.prefix}${n}`); }
+    [Symbol.dispose]() { disposed++; }
+  }
+  const e = await load('resources', { 'test:res/host': { Logger } });
+  const { Counter } = e.api;
+  const c = new Counter(5);
+  assert.ok(c instanceof Counter);
+  c.inc();
+  c.inc();
+  assert.equal(c.get(), 7);
+  const d = new Counter(10);
+  assert.equal(Counter.sum(c, d), 17);
+  assert.equal(e.api.drops(), 0);
+  c[Symbol.dispose]();
+  assert.equal(e.api.drops(), 1, 'dispose runs the destructor');
+  c[Symbol.dispose]();
+  assert.equal(e.api.drops(), 1, 'dispose is idempotent');
+  assert.throws(() => c.get(), /already dropped/);
+  assert.equal(e.api.consume(d), 10, 'ownership moves into the guest');
+  assert.equal(e.api.drops(), 2, 'the guest dropped it: destructor ran');
+  assert.throws(() => d.get(), /already dropped or moved/);
+  assert.throws(() => e.api.consume({}), TypeError);
+  e.api.logWith(3);
+  assert.deepEqual(logs, ['log:3', 'log:4']);
+  assert.equal(disposed, 1, 'the guest dropping its own handle disposes the host object');
+  assert.throws(() => new Counter(-1), RangeError);
+});
+
+test('resources: create/drop cycles leave handle tables flat', async () => {
+  const e = await load('resources', { 'test:res/host': { Logger: class { log() {} } } });
+  const { Counter } = e.api;
+  for (let i = 0; i < 100_000; i++) {
+    const c = new Counter(i);
+    assert.equal(e.api.lastHandle(), 1);
+    c.inc();
+    if (i % 2) c[Symbol.dispose](); else e.api.consume(c);
+  }
+  assert.equal(e.api.drops(), 100_000);
+  new Counter(0);
+  assert.equal(e.api.lastHandle(), 1, 'the table was drained: index 1 is reused');
+  for (let i = 0; i < 1000; i++) e.api.logWith(i);
+});
