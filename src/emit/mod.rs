@@ -241,8 +241,10 @@ pub fn emit(
     plan: &Plan,
     opts: &TranspileOptions,
 ) -> Result<Transpiled> {
-    let mut names = Names::default();
-    names.leave_flags = plan.lowered.iter().map(|l| l.component_instance).collect();
+    let mut names = Names {
+        leave_flags: plan.lowered.iter().map(|l| l.component_instance).collect(),
+        ..Names::default()
+    };
     for inst in &plan.instances {
         for (_, arg) in &inst.args {
             if let CoreInstanceArg::Bag(items) = arg {
