@@ -54,9 +54,14 @@ pub fn lifted(
             check.concat()
         ));
         g.line(Names::flags_assign("me", &entering, false));
+        if ty.result.is_some() {
+            g.line("let res;");
+        }
         g.line("try {");
         g.indent();
     }
+    // Host-facing functions assign `res` inside the try and return it after.
+    let ret_kw = if host_facing { "res =" } else { "return" };
     if needs_scope {
         g.line("const scope = { borrows: 0, hostRefs: null };");
     }
@@ -123,20 +128,25 @@ pub fn lifted(
                 g.line(format!(
                     "if ({v}.tag === 'err') throw new ComponentError({v}.val);"
                 ));
-                g.line(format!("return {v}.val;"));
+                g.line(format!("{ret_kw} {v}.val;"));
             } else {
-                g.line(format!("return {v};"));
+                g.line(format!("{ret_kw} {v};"));
             }
         }
     }
     if host_facing {
         g.dedent();
+        // No `finally`: restoring the flags on both paths keeps the call path lean.
+        let restore = Names::flags_assign("me", &entering, true);
         g.line("} catch (e) {");
+        g.line(format!("  {restore}"));
         g.line("  if (e instanceof WebAssembly.RuntimeError) poisoned = true;");
         g.line("  throw e;");
-        g.line("} finally {");
-        g.line(format!("  {}", Names::flags_assign("me", &entering, true)));
         g.line("}");
+        g.line(restore);
+        if ty.result.is_some() {
+            g.line("return res;");
+        }
     }
     let body = std::mem::take(&mut g.code);
     drop(g);

@@ -131,15 +131,17 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   function lift0() {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const ret = cf0();
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lower0(k0, k1) {
     let dv;

@@ -313,17 +313,19 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       if ((arg0 >>> 0) !== arg0) badValue(arg0, 'u32 (integer in 0..2^32-1)', 'test:res/api#[constructor]counter: param start');
       const ret = cf0(arg0);
       const r1 = liftOwn(tbl0, rt1, ret);
-      return r1;
+      res = r1;
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift1(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
@@ -332,54 +334,60 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const h1 = borrowRep(rt1, arg0, 'test:res/api#[method]counter.inc: param self');
       cf1(h1);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
   }
   function lift2(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const h1 = borrowRep(rt1, arg0, 'test:res/api#[method]counter.get: param self');
       const ret = cf2(h1);
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift3(arg0, arg1) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const h1 = borrowRep(rt1, arg0, 'test:res/api#[static]counter.sum: param a');
       const h2 = borrowRep(rt1, arg1, 'test:res/api#[static]counter.sum: param b');
       const ret = cf3(h1, h2);
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift4(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const h1 = lowerOwn(tbl0, rt1, arg0, 'test:res/api#consume: param c');
       const ret = cf4(h1);
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift5(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
@@ -388,37 +396,41 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if ((arg0 >>> 0) !== arg0) badValue(arg0, 'u32 (integer in 0..2^32-1)', 'test:res/api#log-with: param n');
       cf5(arg0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
   }
   function lift6() {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const ret = cf6();
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift7() {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const ret = cf7();
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lower0(k0, k1) {
     let dv;

@@ -41,21 +41,24 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   function lift0(arg0, arg1) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'add: param a');
       if ((arg1 | 0) !== arg1) badValue(arg1, 's32 (integer in -2^31..2^31-1)', 'add: param b');
       const ret = cf0(arg0, arg1);
-      return (ret | 0);
+      res = (ret | 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift1(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'classify: param x');
       const ret = cf1(arg0);
@@ -66,29 +69,32 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         case 2: r1 = 'pos'; break;
         default: trap(`invalid enum discriminant ${ret}`);
       }
-      return r1;
+      res = r1;
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift2(arg0, arg1, arg2) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       const i1 = typeof arg0 === 'bigint' && BigInt.asUintN(64, arg0) === arg0 ? arg0 : toInt64(arg0, false, 'wide: param a');
       if (typeof arg1 !== 'number') badValue(arg1, 'number', 'wide: param b');
       if (typeof arg2 !== 'number') badValue(arg2, 'number', 'wide: param c');
       const ret = cf2(i1, arg1, arg2);
-      return BigInt.asUintN(64, ret);
+      res = BigInt.asUintN(64, ret);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;
   cf0 = ex0['add'];

@@ -122,6 +122,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let dv;
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo-string: param s');
       const sp1 = utf8Encode(arg0, mem0, cf0), sl2 = utf8EncodedLen;
@@ -131,18 +132,20 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const p3 = dv.getUint32(ret, true), l4 = dv.getUint32(ret + 4, true);
       const s5 = utf8Decode(mem0, p3, l4);
       cf2(ret);
-      return s5;
+      res = s5;
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift1(arg0) {
     let dv;
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       if (!(arg0 instanceof Uint8Array) && !Array.isArray(arg0)) badValue(arg0, 'Uint8Array or array of numbers', 'echo-bytes: param b');
       const n1 = arg0.length;
@@ -166,18 +169,20 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       dv = memView(mem0);
       const r9 = mem0.u8.slice(lp7, lp7 + ll8);
       cf2(ret);
-      return r9;
+      res = r9;
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift2(arg0) {
     let dv;
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       if (!Array.isArray(arg0)) badValue(arg0, 'array', 'echo-names: param b');
       const n1 = arg0.length;
@@ -204,13 +209,14 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         r11[i12] = s15;
       }
       cf2(ret);
-      return r11;
+      res = r11;
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;
   mem0.mem = ex0['mem'];

@@ -50,6 +50,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       let d1 = 0, p2 = 0n;
       if (arg0 === null || typeof arg0 !== 'object') badValue(arg0, 'variant with tag \'f\' | \'u\' | \'none\'', 'which: param v');
@@ -67,17 +68,19 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         d1 = 2;
       } else { badValue(arg0, 'variant with tag \'f\' | \'u\' | \'none\'', 'which: param v'); }
       const ret = cf0(d1, p2);
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift1(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       let d1 = 0, p2 = 0n;
       if (arg0 === undefined || arg0 === null) {
@@ -89,17 +92,19 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         p2 = i4;
       } else { badValue(arg0, 'option ({tag: \'none\'} or {tag: \'some\', val})', 'opt: param o'); }
       const ret = cf0(d1, p2);
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   function lift2(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
+    let res;
     try {
       let d1 = 0, p2 = 0n;
       if (arg0 === null || typeof arg0 !== 'object') badValue(arg0, 'result ({tag: \'ok\', val} or {tag: \'err\', val})', 'res: param r');
@@ -115,13 +120,14 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         p2 = f64ToI64(v4);
       } else { badValue(arg0, 'result ({tag: \'ok\', val} or {tag: \'err\', val})', 'res: param r'); }
       const ret = cf0(d1, p2);
-      return (ret >>> 0);
+      res = (ret >>> 0);
     } catch (e) {
+      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
-    } finally {
-      me0 = true;
     }
+    me0 = true;
+    return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;
   cf0 = ex0['v'];
