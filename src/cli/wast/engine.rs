@@ -14,6 +14,24 @@ use super::proc;
 pub struct TranspileError {
     /// The message shown in FAIL lines; weft's unsupported errors read "unsupported: ...".
     pub message: String,
+    /// The transpiler panicked or timed out instead of returning an error: not
+    /// a rejection of the component, so `assert_invalid` does not pass on it.
+    pub crashed: bool,
+}
+
+impl TranspileError {
+    fn error(message: String) -> TranspileError {
+        TranspileError {
+            message,
+            crashed: false,
+        }
+    }
+    fn crash(message: String) -> TranspileError {
+        TranspileError {
+            message,
+            crashed: true,
+        }
+    }
 }
 
 pub enum Engine {
@@ -89,9 +107,7 @@ impl Engine {
 }
 
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> TranspileError {
-    TranspileError {
-        message: format!("{what} {}: {e}", path.display()),
-    }
+    TranspileError::crash(format!("{what} {}: {e}", path.display()))
 }
 
 fn weft_transpile(component: &[u8], dir: &Path, name: &str) -> Result<(), TranspileError> {
@@ -107,17 +123,11 @@ fn weft_transpile(component: &[u8], dir: &Path, name: &str) -> Result<(), Transp
     let out = match result {
         Ok(Ok(out)) => out,
         // weft's Display already prefixes unsupported errors with "unsupported: ".
-        Ok(Err(e)) => {
-            return Err(TranspileError {
-                message: e.to_string(),
-            })
-        }
+        Ok(Err(e)) => return Err(TranspileError::error(e.to_string())),
         Err(_) => {
             let msg = PANIC_MESSAGE.with(|m| m.borrow_mut().take());
             let msg = msg.unwrap_or_else(|| "unknown panic".to_string());
-            return Err(TranspileError {
-                message: format!("weft panicked: {msg}"),
-            });
+            return Err(TranspileError::crash(format!("weft panicked: {msg}")));
         }
     };
     for file in &out.files {
@@ -147,11 +157,12 @@ fn jco_transpile(
         .args(["--instantiation", "sync", "--base64-cutoff", "0", "--quiet"])
         .args(["--no-typescript", "--name", name]);
     let done = proc::run(cmd, limit).map_err(|e| io_error("running", bin, e))?;
+    let message = done.failure("jco transpile", limit);
     if done.success() {
         Ok(())
+    } else if done.status.is_none() || done.stderr.contains("panicked at") {
+        Err(TranspileError::crash(message))
     } else {
-        Err(TranspileError {
-            message: done.failure("jco transpile", limit),
-        })
+        Err(TranspileError::error(message))
     }
 }

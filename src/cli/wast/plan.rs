@@ -308,6 +308,10 @@ impl Planner<'_> {
         let dir = self.workdir.join(format!("rejected{}", self.scratch));
         let name = format!("rejected{}", self.scratch);
         match self.engine.transpile(&bytes, &dir, &name, self.limit) {
+            Err(e) if e.crashed => Outcome::fail(format!(
+                "expected the component to be rejected (\"{expected}\"), but the transpiler crashed: {}",
+                e.message
+            )),
             Err(e) => Outcome::pass().note(format!(
                 "rejected: {} | expected message: {expected}",
                 e.message
