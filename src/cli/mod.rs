@@ -1,6 +1,8 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
+mod wast;
+
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -75,10 +77,15 @@ enum Command {
     },
     /// Print a component's WIT.
     Wit { input: PathBuf },
+    /// Run component-model reference tests (.wast files or directories) through weft in Node.
+    Wast(wast::WastArgs),
 }
 
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    if let Command::Wast(args) = cli.command {
+        return wast::main(args);
+    }
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
@@ -134,6 +141,7 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             };
             write_files(&out_dir, &files)
         }
+        Command::Wast(_) => unreachable!("handled in main"),
         Command::Wit { input } => {
             let bytes = read_component(&input)?;
             print!(

@@ -1,0 +1,64 @@
+//! Runs the Node driver (`wast_driver.mjs`) on one plan's script and reads back
+//! one JSON result line per step.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::plan::Outcome;
+use super::proc;
+
+/// The driver's source, written next to the scripts at the start of a run.
+pub const SOURCE: &str = include_str!("../wast_driver.mjs");
+
+/// Step results by directive id, plus why the driver stopped early, if it did.
+pub struct DriverRun {
+    pub results: HashMap<usize, Outcome>,
+    pub crash: Option<String>,
+}
+
+fn outcome(line: &Value) -> Option<(usize, Outcome)> {
+    let id = line.get("id")?.as_u64()? as usize;
+    let ok = line.get("ok")?.as_bool()?;
+    let reason = line
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let notes = line
+        .get("notes")
+        .and_then(Value::as_array)
+        .map(|n| {
+            n.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((id, Outcome { ok, reason, notes }))
+}
+
+/// Runs `node <driver> <script>` with a time limit for the whole file.
+pub fn run(driver: &Path, script: &Path, limit: Duration) -> DriverRun {
+    let mut cmd = Command::new("node");
+    cmd.arg(driver).arg(script);
+    let done = match proc::run(cmd, limit) {
+        Ok(done) => done,
+        Err(e) => {
+            return DriverRun {
+                results: HashMap::new(),
+                crash: Some(format!("running node: {e}")),
+            }
+        }
+    };
+    let results = done
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| outcome(&v))
+        .collect();
+    let crash = (!done.success()).then(|| done.failure("node driver", limit));
+    DriverRun { results, crash }
+}
