@@ -44,7 +44,7 @@ pub fn flatten(ir: &ComponentIr<'_>) -> Result<Plan> {
 enum ItemDef<'a> {
     Func(Callee),
     Instance(Rc<InstanceDef<'a>>),
-    Module(usize),
+    Module(ModuleSrc),
     Component(ComponentDef<'a>),
     /// A type; resource types carry their run-time identity.
     Type(Option<usize>),
@@ -76,7 +76,7 @@ struct Spaces<'a> {
     core_tables: Vec<CoreDef>,
     core_globals: Vec<CoreDef>,
     core_tags: Vec<CoreDef>,
-    modules: Vec<usize>,
+    modules: Vec<ModuleSrc>,
     core_instances: Vec<CoreInstanceArg>,
     funcs: Vec<Callee>,
     instances: Vec<Rc<InstanceDef<'a>>>,
@@ -90,8 +90,8 @@ struct Spaces<'a> {
 
 struct Flattener {
     plan: Plan,
-    /// IR module index -> plan module index.
-    module_map: HashMap<usize, usize>,
+    /// Module source -> plan module index.
+    module_map: HashMap<ModuleSrc, usize>,
     /// Host resources by (root import, export path).
     host_resources: HashMap<(usize, Vec<String>), usize>,
 }
@@ -141,7 +141,11 @@ impl Flattener {
     ) -> Result<()> {
         let scope = cx.scope;
         match item {
-            Item::CoreModule(m) => scope.spaces.borrow_mut().modules.push(*m),
+            Item::CoreModule(m) => scope
+                .spaces
+                .borrow_mut()
+                .modules
+                .push(ModuleSrc::Static(*m)),
             Item::Component(body) => {
                 let d = ComponentDef {
                     body,
@@ -296,9 +300,11 @@ impl Flattener {
             }
             ComponentTypeRef::Type(_) => return Ok(ItemDef::Type(None)),
             ComponentTypeRef::Module(_) => {
-                return Err(Error::unsupported(format!(
-                    "importing a core module (`{name}`) from the host"
-                )));
+                self.plan.imports.push(HostImport {
+                    name: name.to_string(),
+                    kind: HostImportKind::Module,
+                });
+                return Ok(ItemDef::Module(ModuleSrc::Host(import)));
             }
             ComponentTypeRef::Component(_) => {
                 return Err(Error::unsupported(format!(
@@ -731,7 +737,7 @@ fn callee_type(plan: &Plan, callee: &Callee) -> FuncType {
         Callee::Lifted(i) => plan.lifted[*i].ty.clone(),
         Callee::Host { import, .. } => match &plan.imports[*import].kind {
             HostImportKind::Func(ty) => ty.clone(),
-            HostImportKind::Instance => FuncType {
+            HostImportKind::Instance | HostImportKind::Module => FuncType {
                 params: vec![],
                 result: None,
                 is_async: false,

@@ -40,6 +40,15 @@ pub struct ResourceType {
     pub name: String,
 }
 
+/// Where a core module comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModuleSrc {
+    /// Embedded in the component (index into `ComponentIr::modules`).
+    Static(usize),
+    /// A `WebAssembly.Module` the host passes as root import `n`.
+    Host(usize),
+}
+
 /// What a core instance gets as one of its import modules.
 #[derive(Debug, Clone)]
 pub enum CoreInstanceArg {
@@ -116,6 +125,8 @@ pub struct HostImport {
 pub enum HostImportKind {
     Func(FuncType),
     Instance,
+    /// A core module (`WebAssembly.Module`).
+    Module,
 }
 
 /// An item of the root component's exports.
@@ -131,8 +142,8 @@ pub enum ExportItem {
 pub struct Plan {
     /// Component instances in creation order, each with its parent (None: the root).
     pub component_instances: Vec<Option<usize>>,
-    /// Core module indices of the IR (`ComponentIr::modules`), one per plan module.
-    pub modules: Vec<usize>,
+    /// The core modules instantiated, one per plan module.
+    pub modules: Vec<ModuleSrc>,
     /// Core instantiations in the order they run.
     pub instances: Vec<CoreInstantiation>,
     pub lifted: Vec<Lifted>,

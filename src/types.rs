@@ -83,10 +83,10 @@ impl ValType {
             ValType::Future(_) => Some("future<T> (async ABI)"),
             ValType::Stream(_) => Some("stream<T> (async ABI)"),
             ValType::ErrorContext => Some("error-context (async ABI)"),
-            ValType::Map(..) => Some("map<K, V>"),
             ValType::List(t) | ValType::FixedList(t, _) | ValType::Option(t) => {
                 t.unsupported_feature()
             }
+            ValType::Map(k, v) => k.unsupported_feature().or_else(|| v.unsupported_feature()),
             ValType::Record(fs) => fs.iter().find_map(|(_, t)| t.unsupported_feature()),
             ValType::Tuple(ts) => ts.iter().find_map(|t| t.unsupported_feature()),
             ValType::Variant(cs) => cs

@@ -277,7 +277,7 @@ pub fn emit(
                 Callee::Host { import, path } => {
                     let n = match &plan.imports[*import].kind {
                         HostImportKind::Func(ty) => ty.params.len(),
-                        HostImportKind::Instance => 0,
+                        HostImportKind::Instance | HostImportKind::Module => 0,
                     };
                     names.host_func(*import, &plan.imports[*import].name, path, n)
                 }
@@ -421,6 +421,11 @@ pub fn emit(
         done_raw += 1;
     }
 
+    for m in &plan.modules {
+        if let crate::plan::ModuleSrc::Host(i) = m {
+            names.used_imports.insert(*i);
+        }
+    }
     // Host imports actually used, bound from the import object as `imp{i}`.
     let mut resolve_imports = String::new();
     let mut import_specs = Vec::new();
@@ -435,7 +440,22 @@ pub fn emit(
         };
         let is_func = matches!(imp.kind, HostImportKind::Func(_));
         let get = format!("imports[{}]", js_str(&key));
-        if is_func {
+        if matches!(imp.kind, HostImportKind::Module) {
+            writeln!(
+                resolve_imports,
+                "  const imp{i} = {get} instanceof WebAssembly.Module ? {get} : {get}?.default;"
+            )
+            .unwrap();
+            writeln!(
+                resolve_imports,
+                "  if (!(imp{i} instanceof WebAssembly.Module)) throw new TypeError({});",
+                js_str(&format!(
+                    "import `{}` (import object key {key}): expected a WebAssembly.Module",
+                    imp.name
+                ))
+            )
+            .unwrap();
+        } else if is_func {
             writeln!(
                 resolve_imports,
                 "  const imp{i} = typeof {get} === 'function' ? {get} : {get}?.default;"
@@ -453,13 +473,21 @@ pub fn emit(
             )
             .unwrap();
         }
-        import_specs.push((i, key, spec, is_func));
+        let default_import = !matches!(imp.kind, HostImportKind::Instance);
+        import_specs.push((i, key, spec, default_import));
     }
 
     // Core modules: files or inline base64.
     let is_async = opts.instantiation != Instantiation::Sync;
     let mut module_srcs = Vec::new();
     for (i, &m) in plan.modules.iter().enumerate() {
+        let m = match m {
+            crate::plan::ModuleSrc::Static(m) => m,
+            crate::plan::ModuleSrc::Host(import) => {
+                module_srcs.push(format!("imp{import}"));
+                continue;
+            }
+        };
         let range = ir.modules[m].clone();
         let wasm = &bytes[range];
         let file = format!("{}.core{i}.wasm", opts.name);

@@ -35,6 +35,8 @@ pub struct ValueGen<'a> {
     pub handles: HandleCx,
     /// Each run-time resource type's implementing instance (None: host).
     pub resource_impls: Vec<Option<usize>>,
+    /// Lift maps as entry arrays (adapters between components) instead of `Map`s.
+    pub maps_as_entries: bool,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -56,6 +58,7 @@ impl<'a> ValueGen<'a> {
             encoding,
             handles: HandleCx::default(),
             resource_impls: Vec::new(),
+            maps_as_entries: false,
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -163,6 +166,11 @@ impl<'a> ValueGen<'a> {
             }
             ValType::List(elem) => {
                 let (p, l) = self.lower_list(elem, v, at);
+                out.push(p);
+                out.push(l);
+            }
+            ValType::Map(k, val) => {
+                let (p, l) = self.lower_map(k, val, v, at);
                 out.push(p);
                 out.push(l);
             }
@@ -498,6 +506,29 @@ impl<'a> ValueGen<'a> {
         (ptr, n)
     }
 
+    /// `map<K, V>` is `list<tuple<K, V>>` in memory; JS passes a `Map` or an
+    /// array of `[key, value]` entries.
+    fn lower_map(&mut self, k: &ValType, val: &ValType, v: &str, at: &str) -> (String, String) {
+        let entries = self.tmp("m");
+        self.line(format!(
+            "const {entries} = {v} instanceof Map ? Array.from({v}) : {v};"
+        ));
+        let tuple = ValType::Tuple(vec![k.clone(), val.clone()]);
+        self.lower_list(&tuple, &entries, at)
+    }
+
+    /// Lifts a map as a JS `Map`, or (between components, where every entry
+    /// must survive, duplicates included) as an array of `[key, value]` entries.
+    fn lift_map(&mut self, k: &ValType, val: &ValType, p: &str, l: &str) -> String {
+        let tuple = ValType::Tuple(vec![k.clone(), val.clone()]);
+        let entries = self.lift_list(&tuple, p, l);
+        if self.maps_as_entries {
+            entries
+        } else {
+            self.bind(&format!("new Map({entries})"))
+        }
+    }
+
     fn lower_list_loop(&mut self, elem: &ValType, v: &str, n: &str, ptr: &str, at: &str) {
         let size = abi::size(elem);
         let i = self.tmp("i");
@@ -555,10 +586,11 @@ impl<'a> ValueGen<'a> {
                 let dv = self.dv();
                 self.line(format!("{dv}.{setter}({addr}, {}, true);", flat[0]));
             }
-            ValType::String | ValType::List(_) => {
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
                 let (p, l) = match ty {
                     ValType::String => self.lower_string(v, at),
                     ValType::List(e) => self.lower_list(e, v, at),
+                    ValType::Map(k, val) => self.lower_map(k, val, v, at),
                     _ => unreachable!(),
                 };
                 let dv = self.dv();
@@ -691,6 +723,10 @@ impl<'a> ValueGen<'a> {
             ValType::List(elem) => {
                 let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
                 self.lift_list(elem, &p, &l)
+            }
+            ValType::Map(k, val) => {
+                let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
+                self.lift_map(k, val, &p, &l)
             }
             ValType::FixedList(elem, n) => {
                 let items: Vec<String> = (0..*n).map(|_| self.lift_flat(elem, vals)).collect();
@@ -958,7 +994,7 @@ impl<'a> ValueGen<'a> {
                 let g = getter(self, "getUint32", true);
                 self.bind(&format!("liftChar({g})"))
             }
-            ValType::String | ValType::List(_) => {
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
                 let p = getter(self, "getUint32", true);
                 let dv = self.dv();
                 let l = format!("{dv}.getUint32({addr} + 4, true)");
@@ -967,6 +1003,7 @@ impl<'a> ValueGen<'a> {
                 match ty {
                     ValType::String => self.lift_string(&pv, &lv),
                     ValType::List(e) => self.lift_list(e, &pv, &lv),
+                    ValType::Map(k, val) => self.lift_map(k, val, &pv, &lv),
                     _ => unreachable!(),
                 }
             }

@@ -124,3 +124,12 @@ test('resources: create/drop cycles leave handle tables flat', async () => {
   assert.equal(e.api.lastHandle(), 1, 'the table was drained: index 1 is reused');
   for (let i = 0; i < 1000; i++) e.api.logWith(i);
 });
+
+test('core modules imported from the host', async () => {
+  // (module (func (export "f") (result i32) i32.const 42))
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0,
+    7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 42, 11]);
+  const e = await load('module-import', { m: new WebAssembly.Module(bytes) });
+  assert.equal(e.f(), 42);
+  await assert.rejects(load('module-import', { m: {} }), /expected a WebAssembly.Module/);
+});
