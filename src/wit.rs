@@ -1,1 +1,81 @@
-//! TODO
+//! The WIT view of a component: its world printed as WIT, and TypeScript
+//! declarations (`.d.ts`) for the JS API the transpiled glue exposes, following
+//! jco's type conventions so weft's output is a drop-in replacement.
+//!
+//! - [`names`]: case conversion, reserved words, file names, `--map`.
+//! - [`ts`]: TypeScript for WIT types, functions and resources in one file.
+//! - [`dts`]: which files exist and what the root `<name>.d.ts` declares.
+
+mod dts;
+pub mod names;
+mod ts;
+
+pub use wit_parser::{Resolve, WorldId};
+
+use wit_component::{DecodedWasm, WitPrinter};
+
+use crate::{Error, Instantiation, OutputFile, Result};
+
+/// Options for the generated `.d.ts` files.
+#[derive(Debug, Clone, Default)]
+pub struct DtsOptions {
+    /// `Esm`: the root file declares the exports directly. `Async`/`Sync`:
+    /// it declares `ImportObject`, the export object and `instantiate`.
+    pub instantiation: Instantiation,
+    /// `(pattern, replacement)` import specifier maps (`*` is a wildcard);
+    /// they name the `ImportObject` keys.
+    pub map: Vec<(String, String)>,
+}
+
+/// Decodes a component binary into its resolved world.
+fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
+    match wit_component::decode(component) {
+        Ok(DecodedWasm::Component(resolve, world)) => Ok((resolve, world)),
+        Ok(DecodedWasm::WitPackage(..)) => Err(Error::invalid(
+            "expected a component, found a WIT package encoded as wasm",
+            None,
+        )),
+        Err(e) => Err(Error::invalid(
+            format!("cannot decode the component's WIT: {e:#}"),
+            None,
+        )),
+    }
+}
+
+/// WIT text of a component's world (what `weft wit app.wasm` prints): the
+/// component's own package followed by the packages it refers to, nested.
+pub fn component_wit(component: &[u8]) -> Result<String> {
+    let (resolve, world) = decode(component)?;
+    let main = resolve.worlds[world]
+        .package
+        .ok_or_else(|| Error::invalid("decoded world has no package", None))?;
+    let nested: Vec<_> = resolve
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != main)
+        .collect();
+    let mut printer = WitPrinter::default();
+    printer
+        .print(&resolve, main, &nested)
+        .map_err(|e| Error::invalid(format!("cannot print WIT: {e:#}"), None))?;
+    Ok(printer.output.to_string())
+}
+
+/// `.d.ts` files for a component: `<name>.d.ts` plus one
+/// `interfaces/<ns>-<pkg>-<iface>.d.ts` per imported or exported interface.
+pub fn component_dts(component: &[u8], name: &str, opts: &DtsOptions) -> Result<Vec<OutputFile>> {
+    let (resolve, world) = decode(component)?;
+    world_dts(&resolve, world, name, opts)
+}
+
+/// Same as [`component_dts`], from an already-parsed [`Resolve`] and world
+/// (for `weft types <wit dir>`).
+pub fn world_dts(
+    resolve: &Resolve,
+    world: WorldId,
+    name: &str,
+    opts: &DtsOptions,
+) -> Result<Vec<OutputFile>> {
+    dts::world_files(resolve, world, name, opts)
+}

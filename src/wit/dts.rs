@@ -1,0 +1,359 @@
+//! File layout of the TypeScript declarations for a world: one
+//! `interfaces/<ns>-<pkg>-<iface>.d.ts` per interface and the root
+//! `<name>.d.ts`, which re-exports the interfaces and declares the world's own
+//! functions and types (and, in instantiation mode, `ImportObject`, the
+//! world's export object and `instantiate`).
+
+use std::collections::HashSet;
+
+use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
+
+use super::names;
+use super::ts::{DeclFile, FileNames, FuncStyle, Location};
+use super::DtsOptions;
+use crate::{Instantiation, OutputFile, Result};
+
+/// A unique-name allocator for identifiers declared in the root file.
+#[derive(Default)]
+struct Locals {
+    taken: HashSet<String>,
+}
+
+impl Locals {
+    fn claim(&mut self, goal: String) -> String {
+        let mut name = goal.clone();
+        let mut n = 1;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{goal}{n}");
+            n += 1;
+        }
+        name
+    }
+}
+
+/// One member of the `ImportObject` type, grouped by mapped specifier.
+struct ImportEntry {
+    module: String,
+    member: Option<String>,
+    /// `typeof Local` or an object type of functions.
+    ty: String,
+}
+
+/// Writes the `.d.ts` files for `world`.
+pub(crate) fn world_files(
+    resolve: &Resolve,
+    world_id: WorldId,
+    name: &str,
+    opts: &DtsOptions,
+) -> Result<Vec<OutputFile>> {
+    let world = &resolve.worlds[world_id];
+    let instantiate = opts.instantiation != Instantiation::Esm;
+    let mut files = FileNames::default();
+    let mut exported = HashSet::new();
+
+    // Name the files of the world's interfaces first, so anonymous
+    // interfaces are named after their import/export name.
+    for (key, item) in world.imports.iter().chain(world.exports.iter()) {
+        if let WorldItem::Interface { id, .. } = item {
+            files.stem(resolve, *id, Some(&resolve.name_world_key(key)));
+        }
+    }
+    for (_, item) in world.exports.iter() {
+        if let WorldItem::Interface { id, .. } = item {
+            exported.insert(*id);
+        }
+    }
+
+    let mut root = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
+    let mut header = String::new();
+    let mut locals = Locals::default();
+    let mut local_of = std::collections::HashMap::new();
+    let mut local_import =
+        |header: &mut String, files: &mut FileNames, id: InterfaceId, key: &str| {
+            if let Some(local) = local_of.get(&id) {
+                return String::clone(local);
+            }
+            let stem = files.stem(resolve, id, Some(key));
+            let local = locals.claim(names::upper_camel(&stem));
+            header.push_str(&format!(
+                "import type * as {local} from './interfaces/{stem}.js'; // {key}\n"
+            ));
+            local_of.insert(id, local.clone());
+            local
+        };
+
+    let world_id_name = match world.package {
+        Some(pkg) => resolve.id_of_name(pkg, &world.name),
+        None => world.name.clone(),
+    };
+    let mut lines = String::new();
+    let mut imports: Vec<ImportEntry> = Vec::new();
+    let mut aliases = Locals::default();
+
+    for (key, item) in world.imports.iter() {
+        let key_name = resolve.name_world_key(key);
+        let context = |e: crate::Error| e.in_path(format!("world import {key_name}"));
+        match item {
+            WorldItem::Interface { id, .. } => {
+                if instantiate {
+                    let local = local_import(&mut header, &mut files, *id, &key_name);
+                    let spec = names::map_import(&key_name, &opts.map);
+                    imports.push(ImportEntry {
+                        module: spec.module,
+                        member: spec.member,
+                        ty: format!("typeof {local}"),
+                    });
+                } else {
+                    let stem = files.stem(resolve, *id, Some(&key_name));
+                    let alias = aliases.claim(names::upper_camel(&key_name));
+                    lines.push_str(&format!(
+                        "export type * as {alias} from './interfaces/{stem}.js'; // import {key_name}\n"
+                    ));
+                }
+            }
+            WorldItem::Function(func) => {
+                // Only the instantiation API can name imported functions; in
+                // ESM mode they are imports of the glue, not declarations.
+                if instantiate {
+                    let saved = std::mem::take(&mut root.members);
+                    root.function(func, FuncStyle::Member, &mut files)
+                        .map_err(context)?;
+                    let member = std::mem::replace(&mut root.members, saved);
+                    let member = member.replacen(
+                        &format!(
+                            "  {}(",
+                            names::property_key(&names::lower_camel(&func.name))
+                        ),
+                        "  default(",
+                        1,
+                    );
+                    let spec = names::map_import(&key_name, &opts.map);
+                    imports.push(ImportEntry {
+                        module: spec.module,
+                        member: spec.member,
+                        ty: format!("{{\n{}}}", indent(&member)),
+                    });
+                }
+            }
+            WorldItem::Type { id, .. } => root.typedef(*id, &mut files).map_err(context)?,
+        }
+    }
+
+    let mut root_members = String::new();
+    let style = if instantiate {
+        FuncStyle::Member
+    } else {
+        FuncStyle::Declaration
+    };
+    for (key, item) in world.exports.iter() {
+        let key_name = resolve.name_world_key(key);
+        let context = |e: crate::Error| e.in_path(format!("world export {key_name}"));
+        match item {
+            WorldItem::Interface { id, .. } => {
+                let short = match key {
+                    WorldKey::Name(n) => n.as_str(),
+                    WorldKey::Interface(_) => {
+                        resolve.interfaces[*id].name.as_deref().unwrap_or(&key_name)
+                    }
+                };
+                let camel = names::lower_camel(short);
+                if instantiate {
+                    let local = local_import(&mut header, &mut files, *id, &key_name);
+                    root_members.push_str(&format!(
+                        "  {}: typeof {local},\n",
+                        names::property_key(&key_name)
+                    ));
+                    if camel != key_name {
+                        root_members.push_str(&format!(
+                            "  {}: typeof {local},\n",
+                            names::property_key(&camel)
+                        ));
+                    }
+                } else {
+                    let stem = files.stem(resolve, *id, Some(&key_name));
+                    let export = if names::is_identifier(&camel) {
+                        camel
+                    } else {
+                        names::quote(&camel)
+                    };
+                    lines.push_str(&format!(
+                        "export * as {export} from './interfaces/{stem}.js'; // export {key_name}\n"
+                    ));
+                }
+            }
+            WorldItem::Function(func) => root.function(func, style, &mut files).map_err(context)?,
+            WorldItem::Type { id, .. } => root.typedef(*id, &mut files).map_err(context)?,
+        }
+    }
+    root_members.push_str(&std::mem::take(&mut root.members));
+
+    // Interface files, including interfaces only reached through types.
+    let mut out = Vec::new();
+    let mut done = 0;
+    while done < files.queue.len() {
+        let id = files.queue[done];
+        done += 1;
+        let stem = files.stem(resolve, id, None);
+        let text = interface_file(resolve, id, exported.contains(&id), &mut files)?;
+        out.push(OutputFile {
+            path: format!("interfaces/{stem}.d.ts"),
+            contents: text.into_bytes(),
+        });
+    }
+
+    let mut text = format!("// world {world_id_name}\n");
+    text.push_str(&header);
+    text.push_str(&lines);
+    text.push_str(&root.finish());
+    if instantiate {
+        let world_type = names::type_name(&world.name);
+        text.push_str("export interface ImportObject {\n");
+        text.push_str(&import_object_members(imports));
+        text.push_str("}\n");
+        text.push_str(&format!(
+            "export interface {world_type} {{\n{root_members}}}\n"
+        ));
+        text.push_str(&instantiate_decl(&world_type, opts.instantiation));
+    }
+    out.insert(
+        0,
+        OutputFile {
+            path: format!("{name}.d.ts"),
+            contents: text.into_bytes(),
+        },
+    );
+    Ok(out)
+}
+
+/// Indents every line of `text` by two spaces.
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// The members of `ImportObject`: one per mapped specifier; specifiers mapped
+/// with `#member` group their interfaces in an object type.
+fn import_object_members(entries: Vec<ImportEntry>) -> String {
+    let mut modules: Vec<(String, Vec<ImportEntry>)> = Vec::new();
+    for entry in entries {
+        match modules.iter_mut().find(|(m, _)| *m == entry.module) {
+            Some((_, group)) => group.push(entry),
+            None => modules.push((entry.module.clone(), vec![entry])),
+        }
+    }
+    let mut out = String::new();
+    for (module, group) in modules {
+        let mut parts: Vec<String> = Vec::new();
+        let mut members = String::new();
+        for entry in group {
+            match entry.member {
+                None => parts.push(entry.ty),
+                Some(member) => members.push_str(&format!(
+                    "    {}: {},\n",
+                    names::property_key(&member),
+                    entry.ty.replace('\n', "\n  ")
+                )),
+            }
+        }
+        if !members.is_empty() {
+            parts.push(format!("{{\n{members}  }}"));
+        }
+        out.push_str(&format!(
+            "  {}: {},\n",
+            names::property_key(&module),
+            parts.join(" & ")
+        ));
+    }
+    out
+}
+
+/// The `instantiate` declaration (same shape as jco's).
+fn instantiate_decl(world_type: &str, mode: Instantiation) -> String {
+    let doc = "/**
+ * Instantiates this component with the provided imports and
+ * returns a map of all the exports of the component.
+ *
+ * This function is intended to be similar to the
+ * `WebAssembly.instantiate` function. The second `imports`
+ * argument is the \"import object\" for wasm, except here it
+ * uses component-model-layer types instead of core wasm
+ * integers/numbers/etc.
+ *
+ * The first argument to this function, `getCoreModule`, is
+ * used to compile core wasm modules within the component.
+ * Components are composed of core wasm modules and this callback
+ * will be invoked per core wasm module. The caller of this
+ * function is responsible for reading the core wasm module
+ * identified by `path` and returning its compiled
+ * `WebAssembly.Module` object. This would use `compileStreaming`
+ * on the web, for example.
+ */
+";
+    match mode {
+        Instantiation::Esm => String::new(),
+        Instantiation::Async => format!(
+            "{doc}export function instantiate(
+  getCoreModule: (path: string) => WebAssembly.Module | Promise<WebAssembly.Module>,
+  imports: ImportObject,
+  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance | Promise<WebAssembly.Instance>
+): Promise<{world_type}>;
+"
+        ),
+        Instantiation::Sync => format!(
+            "{doc}export function instantiate(
+  getCoreModule: (path: string) => WebAssembly.Module,
+  imports: ImportObject,
+  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance
+): {world_type};
+"
+        ),
+    }
+}
+
+/// The declaration file of one interface.
+fn interface_file(
+    resolve: &Resolve,
+    id: InterfaceId,
+    exported: bool,
+    files: &mut FileNames,
+) -> Result<String> {
+    let iface = &resolve.interfaces[id];
+    let id_name = resolve
+        .id_of(id)
+        .or_else(|| iface.name.clone())
+        .unwrap_or_else(|| "<anonymous>".to_string());
+    let mut file = DeclFile::new(
+        resolve,
+        TypeOwner::Interface(id),
+        Location::Interface,
+        exported,
+    );
+    for (fname, func) in iface.functions.iter() {
+        file.function(func, FuncStyle::Declaration, files)
+            .map_err(|e| e.in_path(format!("interface {id_name}, function {fname}")))?;
+    }
+    for (tname, ty) in iface.types.iter() {
+        file.typedef(*ty, files)
+            .map_err(|e| e.in_path(format!("interface {id_name}, type {tname}")))?;
+    }
+    let mut text = match &iface.docs.contents {
+        Some(docs) => {
+            let mut t = format!("/**\n * @module Interface {id_name}\n *\n");
+            for line in docs.trim_end().lines() {
+                t.push_str(&if line.is_empty() {
+                    " *\n".to_string()
+                } else {
+                    format!(" * {line}\n")
+                });
+            }
+            t.push_str(" */\n");
+            t
+        }
+        None => format!("/** @module Interface {id_name} **/\n"),
+    };
+    let empty = file.is_empty();
+    text.push_str(&file.finish());
+    if empty {
+        text.push_str("export {};\n");
+    }
+    Ok(text)
+}
