@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
 
 use super::names;
-use super::ts::{DeclFile, FileNames, FuncStyle, Location};
+use super::ts::{jsdoc, DeclFile, FileNames, FuncStyle, Location};
 use super::DtsOptions;
 use crate::{Instantiation, OutputFile, Result};
 
@@ -35,8 +35,29 @@ impl Locals {
 struct ImportEntry {
     module: String,
     member: Option<String>,
-    /// `typeof Local` or an object type of functions.
-    ty: String,
+    ty: ImportType,
+}
+
+/// What an import provides.
+enum ImportType {
+    /// An interface: `typeof Local` of its declaration file.
+    Namespace(String),
+    /// A function: the members of an object type (`default(...): R,`).
+    Members(String),
+}
+
+impl ImportType {
+    /// The type text for a member at `depth` (1 = directly in `ImportObject`).
+    fn text(&self, depth: usize) -> String {
+        match self {
+            ImportType::Namespace(local) => format!("typeof {local}"),
+            ImportType::Members(members) => {
+                let pad = "  ".repeat(depth);
+                let body: String = members.lines().map(|l| format!("{pad}{l}\n")).collect();
+                format!("{{\n{body}{pad}}}")
+            }
+        }
+    }
 }
 
 /// Writes the `.d.ts` files for `world`.
@@ -101,7 +122,7 @@ pub(crate) fn world_files(
                     imports.push(ImportEntry {
                         module: spec.module,
                         member: spec.member,
-                        ty: format!("typeof {local}"),
+                        ty: ImportType::Namespace(local),
                     });
                 } else {
                     let stem = files.stem(resolve, *id, Some(&key_name));
@@ -116,22 +137,14 @@ pub(crate) fn world_files(
                 // ESM mode they are imports of the glue, not declarations.
                 if instantiate {
                     let saved = std::mem::take(&mut root.members);
-                    root.function(func, FuncStyle::Member, &mut files)
+                    root.function(func, FuncStyle::Default, &mut files)
                         .map_err(context)?;
                     let member = std::mem::replace(&mut root.members, saved);
-                    let member = member.replacen(
-                        &format!(
-                            "  {}(",
-                            names::property_key(&names::lower_camel(&func.name))
-                        ),
-                        "  default(",
-                        1,
-                    );
                     let spec = names::map_import(&key_name, &opts.map);
                     imports.push(ImportEntry {
                         module: spec.module,
                         member: spec.member,
-                        ty: format!("{{\n{}}}", indent(&member)),
+                        ty: ImportType::Members(member),
                     });
                 }
             }
@@ -225,11 +238,6 @@ pub(crate) fn world_files(
     Ok(out)
 }
 
-/// Indents every line of `text` by two spaces.
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
-}
-
 /// The members of `ImportObject`: one per mapped specifier; specifiers mapped
 /// with `#member` group their interfaces in an object type.
 fn import_object_members(entries: Vec<ImportEntry>) -> String {
@@ -246,11 +254,11 @@ fn import_object_members(entries: Vec<ImportEntry>) -> String {
         let mut members = String::new();
         for entry in group {
             match entry.member {
-                None => parts.push(entry.ty),
+                None => parts.push(entry.ty.text(1)),
                 Some(member) => members.push_str(&format!(
                     "    {}: {},\n",
                     names::property_key(&member),
-                    entry.ty.replace('\n', "\n  ")
+                    entry.ty.text(2)
                 )),
             }
         }
@@ -317,10 +325,7 @@ fn interface_file(
     files: &mut FileNames,
 ) -> Result<String> {
     let iface = &resolve.interfaces[id];
-    let id_name = resolve
-        .id_of(id)
-        .or_else(|| iface.name.clone())
-        .unwrap_or_else(|| "<anonymous>".to_string());
+    let id_name = files.display_name(id).to_string();
     let mut file = DeclFile::new(
         resolve,
         TypeOwner::Interface(id),
@@ -335,21 +340,14 @@ fn interface_file(
         file.typedef(*ty, files)
             .map_err(|e| e.in_path(format!("interface {id_name}, type {tname}")))?;
     }
-    let mut text = match &iface.docs.contents {
+    let mut text = String::new();
+    match &iface.docs.contents {
         Some(docs) => {
-            let mut t = format!("/**\n * @module Interface {id_name}\n *\n");
-            for line in docs.trim_end().lines() {
-                t.push_str(&if line.is_empty() {
-                    " *\n".to_string()
-                } else {
-                    format!(" * {line}\n")
-                });
-            }
-            t.push_str(" */\n");
-            t
+            let docs = format!("@module Interface {id_name}\n\n{docs}");
+            jsdoc(&mut text, "", Some(&docs), &[]);
         }
-        None => format!("/** @module Interface {id_name} **/\n"),
-    };
+        None => text.push_str(&format!("/** @module Interface {id_name} **/\n")),
+    }
     let empty = file.is_empty();
     text.push_str(&file.finish());
     if empty {

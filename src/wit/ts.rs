@@ -20,7 +20,9 @@ use crate::{Error, Result};
 /// interfaces still need their file written.
 #[derive(Default)]
 pub(crate) struct FileNames {
-    stems: HashMap<InterfaceId, String>,
+    /// Per interface: its file stem and the name it is known by (its id, or
+    /// the world's import/export name for an anonymous interface).
+    files: HashMap<InterfaceId, (String, String)>,
     taken: HashSet<String>,
     /// Interfaces whose stem was handed out, in order; the driver writes one
     /// file per entry.
@@ -31,7 +33,7 @@ impl FileNames {
     /// The file stem for `id` (`ns-pkg-iface`), assigning one on first use.
     /// `key_name` names anonymous interfaces (the world's import/export name).
     pub fn stem(&mut self, resolve: &Resolve, id: InterfaceId, key_name: Option<&str>) -> String {
-        if let Some(stem) = self.stems.get(&id) {
+        if let Some((stem, _)) = self.files.get(&id) {
             return stem.clone();
         }
         let full = resolve
@@ -45,9 +47,17 @@ impl FileNames {
             stem = format!("{base}-{n}");
             n += 1;
         }
-        self.stems.insert(id, stem.clone());
+        self.files.insert(id, (stem.clone(), full));
         self.queue.push(id);
         stem
+    }
+
+    /// The name an interface with a file is known by.
+    pub fn display_name(&self, id: InterfaceId) -> &str {
+        self.files
+            .get(&id)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or("<anonymous>")
     }
 }
 
@@ -91,6 +101,8 @@ pub(crate) enum FuncStyle {
     Declaration,
     /// `f(...): R,` as a member of an object type (`interface Root`).
     Member,
+    /// `default(...): R,`: an imported world function in `ImportObject`.
+    Default,
 }
 
 /// Where the file sits, for relative paths to interface files.
@@ -199,7 +211,7 @@ pub(crate) fn thrown_result(
 }
 
 /// Formats doc text (plus extra tag lines) as a JSDoc block.
-fn jsdoc(out: &mut String, indent: &str, docs: Option<&str>, tags: &[String]) {
+pub(crate) fn jsdoc(out: &mut String, indent: &str, docs: Option<&str>, tags: &[String]) {
     let lines: Vec<&str> = docs
         .map(|d| d.trim_end().lines().collect())
         .unwrap_or_default();
@@ -559,15 +571,18 @@ impl<'a> DeclFile<'a> {
                             out.push_str(&format!("export function {name}({params}): {ret};\n"));
                         }
                     }
-                    FuncStyle::Member => {
+                    FuncStyle::Member | FuncStyle::Default => {
                         jsdoc(&mut out, "  ", docs, &tags);
-                        let key = names::property_key(&name);
+                        let key = match style {
+                            FuncStyle::Default => "default".to_string(),
+                            _ => names::property_key(&name),
+                        };
                         out.push_str(&format!("  {key}({params}): {ret},\n"));
                     }
                 }
                 match style {
                     FuncStyle::Declaration => self.body.push_str(&out),
-                    FuncStyle::Member => self.members.push_str(&out),
+                    FuncStyle::Member | FuncStyle::Default => self.members.push_str(&out),
                 }
             }
             FunctionKind::Method(r)
@@ -615,11 +630,19 @@ impl<'a> DeclFile<'a> {
         for helper in &self.helpers {
             self.body.push_str(helper.declaration());
         }
+        // Classes go last, sorted by name (as jco does). Instances the glue
+        // hands out (exported resources) can be disposed.
+        self.classes.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
+        let implements = if self.exported {
+            " implements Disposable"
+        } else {
+            ""
+        };
         for (_, class) in &self.classes {
             self.body.push('\n');
             jsdoc(&mut self.body, "", class.docs.contents.as_deref(), &[]);
             self.body
-                .push_str(&format!("export class {} {{\n", class.name));
+                .push_str(&format!("export class {}{implements} {{\n", class.name));
             if !class.has_constructor {
                 self.body
                     .push_str("  /**\n   * This type does not have a public constructor.\n   */\n");

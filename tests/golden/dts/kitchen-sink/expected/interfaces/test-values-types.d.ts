@@ -35,7 +35,7 @@ export type Bytes = Uint8Array;
 export type Option<T> = { tag: 'none' } | { tag: 'some', val: T };
 export type Result<T, E> = { tag: 'ok', val: T } | { tag: 'err', val: E };
 
-export class Blob {
+export class Blob implements Disposable {
   constructor(init: Uint8Array);
   /**
    * @throws {string}
