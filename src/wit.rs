@@ -43,21 +43,15 @@ fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
 }
 
 /// WIT text of a component's world (what `weft wit app.wasm` prints): the
-/// component's own package followed by the packages it refers to, nested.
+/// component's own package, like `jco wit` / `wasm-tools component wit`.
 pub fn component_wit(component: &[u8]) -> Result<String> {
     let (resolve, world) = decode(component)?;
     let main = resolve.worlds[world]
         .package
         .ok_or_else(|| Error::invalid("decoded world has no package", None))?;
-    let nested: Vec<_> = resolve
-        .packages
-        .iter()
-        .map(|(id, _)| id)
-        .filter(|id| *id != main)
-        .collect();
     let mut printer = WitPrinter::default();
     printer
-        .print(&resolve, main, &nested)
+        .print(&resolve, main, &[])
         .map_err(|e| Error::invalid(format!("cannot print WIT: {e:#}"), None))?;
     Ok(printer.output.to_string())
 }

@@ -8,13 +8,16 @@
 //! `world_dts` instead of from a component, e.g. to keep doc comments, which
 //! components built this way do not carry).
 //!
+//! Cases built from a component also check `component_wit` against
+//! `expected/<name>.wit`.
+//!
 //! `BLESS=1 cargo test --test golden_dts` rewrites the expected files.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use weft::wit::{component_dts, world_dts, DtsOptions};
+use weft::wit::{component_dts, component_wit, world_dts, DtsOptions};
 use weft::Instantiation;
 use wit_component::{embed_component_metadata, ComponentEncoder, StringEncoding};
 use wit_parser::{ManglingAndAbi, Resolve};
@@ -99,7 +102,8 @@ fn read_expected(dir: &Path) -> BTreeMap<String, String> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "ts") && !is_usage(&path) {
+            } else if path.extension().is_some_and(|e| e == "ts" || e == "wit") && !is_usage(&path)
+            {
                 let rel = path
                     .strip_prefix(dir)
                     .unwrap()
@@ -146,12 +150,22 @@ fn golden_dts() {
         }
         let case = read_options(&dir);
         let (resolve, world) = parse_wit(&dir);
+        let mut wit = None;
         let files = if case.from_wit {
             world_dts(&resolve, world, &case.name, &case.opts)
         } else {
             let component = build_component(&resolve, world);
             fs::write(dump.join(format!("{case_name}.wasm")), &component).unwrap();
+            wit = Some(component_wit(&component));
             component_dts(&component, &case.name, &case.opts)
+        };
+        // `component_wit` of the same component is golden too.
+        let wit = match wit.transpose() {
+            Ok(wit) => wit,
+            Err(e) => {
+                failures.push(format!("{case_name}: component_wit error: {e}"));
+                continue;
+            }
         };
         let files = match files {
             Ok(files) => files,
@@ -160,10 +174,13 @@ fn golden_dts() {
                 continue;
             }
         };
-        let actual: BTreeMap<String, String> = files
+        let mut actual: BTreeMap<String, String> = files
             .into_iter()
             .map(|f| (f.path, String::from_utf8(f.contents).expect("utf-8 .d.ts")))
             .collect();
+        if let Some(wit) = wit {
+            actual.insert(format!("{}.wit", case.name), wit);
+        }
         let expected_dir = dir.join("expected");
         if bless {
             for old in read_expected(&expected_dir).keys() {
