@@ -29,6 +29,9 @@ pub struct DtsOptions {
 
 /// Decodes a component binary into its resolved world.
 fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
+    if !wasmparser::Parser::is_component(component) {
+        return Err(Error::invalid("not a WebAssembly component", Some(0)));
+    }
     match wit_component::decode(component) {
         Ok(DecodedWasm::Component(resolve, world)) => Ok((resolve, world)),
         Ok(DecodedWasm::WitPackage(..)) => Err(Error::invalid(

@@ -233,3 +233,13 @@ fn line_diff(want: &str, got: &str) -> String {
     }
     format!("at line {}:\n{out}", first + 1)
 }
+
+#[test]
+fn not_a_component_is_invalid() {
+    for bytes in [&b"not wasm"[..], &b"\0asm\x01\0\0\0"[..]] {
+        let err = component_dts(bytes, "x", &DtsOptions::default()).unwrap_err();
+        assert_eq!(err.kind, weft::error::ErrorKind::Invalid, "{err}");
+        let err = component_wit(bytes).unwrap_err();
+        assert_eq!(err.kind, weft::error::ErrorKind::Invalid, "{err}");
+    }
+}

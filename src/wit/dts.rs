@@ -87,7 +87,10 @@ pub(crate) fn world_files(
 
     let mut root = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
     let mut header = String::new();
-    let mut locals = Locals::default();
+    // Namespace aliases must not clash with the world's own type names.
+    let mut locals = Locals {
+        taken: root.locals().clone(),
+    };
     let mut local_of = std::collections::HashMap::new();
     let mut local_import =
         |header: &mut String, files: &mut FileNames, id: InterfaceId, key: &str| {
@@ -109,7 +112,9 @@ pub(crate) fn world_files(
     };
     let mut lines = String::new();
     let mut imports: Vec<ImportEntry> = Vec::new();
-    let mut aliases = Locals::default();
+    let mut aliases = Locals {
+        taken: root.locals().clone(),
+    };
 
     for (key, item) in world.imports.iter() {
         let key_name = resolve.name_world_key(key);
@@ -217,6 +222,11 @@ pub(crate) fn world_files(
     let mut text = format!("// world {world_id_name}\n");
     text.push_str(&header);
     text.push_str(&lines);
+    let globals = Globals {
+        wasm: root.global("WebAssembly"),
+        record: root.global("Record"),
+        promise: root.global("Promise"),
+    };
     text.push_str(&root.finish());
     if instantiate {
         let world_type = names::type_name(&world.name);
@@ -226,7 +236,7 @@ pub(crate) fn world_files(
         text.push_str(&format!(
             "export interface {world_type} {{\n{root_members}}}\n"
         ));
-        text.push_str(&instantiate_decl(&world_type, opts.instantiation));
+        text.push_str(&instantiate_decl(&world_type, opts.instantiation, &globals));
     }
     out.insert(
         0,
@@ -275,7 +285,12 @@ fn import_object_members(entries: Vec<ImportEntry>) -> String {
 }
 
 /// The `instantiate` declaration (same shape as jco's).
-fn instantiate_decl(world_type: &str, mode: Instantiation) -> String {
+fn instantiate_decl(world_type: &str, mode: Instantiation, globals: &Globals) -> String {
+    let Globals {
+        wasm,
+        record,
+        promise,
+    } = globals;
     let doc = "/**
  * Instantiates this component with the provided imports and
  * returns a map of all the exports of the component.
@@ -300,21 +315,28 @@ fn instantiate_decl(world_type: &str, mode: Instantiation) -> String {
         Instantiation::Esm => String::new(),
         Instantiation::Async => format!(
             "{doc}export function instantiate(
-  getCoreModule: (path: string) => WebAssembly.Module | Promise<WebAssembly.Module>,
+  getCoreModule: (path: string) => {wasm}.Module | {promise}<{wasm}.Module>,
   imports: ImportObject,
-  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance | Promise<WebAssembly.Instance>
-): Promise<{world_type}>;
+  instantiateCore?: (module: {wasm}.Module, imports: {record}<string, any>) => {wasm}.Instance | {promise}<{wasm}.Instance>
+): {promise}<{world_type}>;
 "
         ),
         Instantiation::Sync => format!(
             "{doc}export function instantiate(
-  getCoreModule: (path: string) => WebAssembly.Module,
+  getCoreModule: (path: string) => {wasm}.Module,
   imports: ImportObject,
-  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance
+  instantiateCore?: (module: {wasm}.Module, imports: {record}<string, any>) => {wasm}.Instance
 ): {world_type};
 "
         ),
     }
+}
+
+/// Names of the globals `instantiate` refers to, as written in the root file.
+struct Globals {
+    wasm: String,
+    record: String,
+    promise: String,
 }
 
 /// The declaration file of one interface.

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use wit_parser::{
     Docs, Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId,
-    TypeOwner,
+    TypeOwner, WorldItem,
 };
 
 use super::names;
@@ -70,18 +70,27 @@ enum Helper {
 }
 
 impl Helper {
-    fn declaration(self) -> &'static str {
+    /// The name the helper would like to have.
+    fn base_name(self) -> &'static str {
+        match self {
+            Helper::Option => "Option",
+            Helper::Result => "Result",
+            Helper::ErrorContext => "ErrorContext",
+        }
+    }
+
+    fn declaration(self, name: &str) -> String {
         match self {
             Helper::Option => {
-                "export type Option<T> = { tag: 'none' } | { tag: 'some', val: T };\n"
+                format!("export type {name}<T> = {{ tag: 'none' }} | {{ tag: 'some', val: T }};\n")
             }
-            Helper::Result => {
-                "export type Result<T, E> = { tag: 'ok', val: T } | { tag: 'err', val: E };\n"
-            }
-            Helper::ErrorContext => {
+            Helper::Result => format!(
+                "export type {name}<T, E> = {{ tag: 'ok', val: T }} | {{ tag: 'err', val: E }};\n"
+            ),
+            Helper::ErrorContext => format!(
                 "/** An opaque component-model `error-context` value. */\n\
-                 export interface ErrorContext { readonly __errorContext: true }\n"
-            }
+                 export interface {name} {{ readonly __errorContext: true }}\n"
+            ),
         }
     }
 }
@@ -135,6 +144,9 @@ pub(crate) struct DeclFile<'a> {
     /// Functions declared in [`FuncStyle::Member`] style.
     pub members: String,
     helpers: BTreeSet<Helper>,
+    /// Type names declared in this file: builtins and helpers with the same
+    /// name are written differently (`globalThis.Map`, `Option$`).
+    locals: HashSet<String>,
     classes: Vec<(TypeId, Class)>,
 }
 
@@ -172,6 +184,39 @@ pub(crate) fn nullable_payload<'r>(resolve: &'r Resolve, ty: &Type) -> Option<&'
         TypeDefKind::Type(inner) => nullable_payload(resolve, inner),
         _ => None,
     }
+}
+
+/// UpperCamel names of the types a scope declares (including variant case
+/// types), i.e. the type names its declaration file defines.
+fn declared_names(resolve: &Resolve, scope: TypeOwner) -> HashSet<String> {
+    let ids: Vec<TypeId> = match scope {
+        TypeOwner::Interface(i) => resolve.interfaces[i].types.values().copied().collect(),
+        TypeOwner::World(w) => {
+            let world = &resolve.worlds[w];
+            world
+                .imports
+                .values()
+                .chain(world.exports.values())
+                .filter_map(|item| match item {
+                    WorldItem::Type { id, .. } => Some(*id),
+                    _ => None,
+                })
+                .collect()
+        }
+        TypeOwner::None => Vec::new(),
+    };
+    let mut out = HashSet::new();
+    for id in ids {
+        let def = &resolve.types[id];
+        let Some(name) = &def.name else { continue };
+        out.insert(names::type_name(name));
+        if let TypeDefKind::Variant(v) = &def.kind {
+            for case in &v.cases {
+                out.insert(names::type_name(&format!("{name}-{}", case.name)));
+            }
+        }
+    }
+    out
 }
 
 /// The typed array used for `list<T>` of a numeric T (through aliases).
@@ -254,8 +299,38 @@ impl<'a> DeclFile<'a> {
             body: String::new(),
             members: String::new(),
             helpers: BTreeSet::new(),
+            locals: declared_names(resolve, scope),
             classes: Vec::new(),
         }
+    }
+
+    /// The type names declared in this file.
+    pub fn locals(&self) -> &HashSet<String> {
+        &self.locals
+    }
+
+    /// A global type (`Map`, `Uint8Array`, ...), qualified with `globalThis.`
+    /// if a WIT type of the same name is declared in this file.
+    pub fn global(&self, name: &str) -> String {
+        if self.locals.contains(name) {
+            format!("globalThis.{name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// Records the use of a helper type and returns its name in this file.
+    fn helper(&mut self, helper: Helper) -> String {
+        self.helpers.insert(helper);
+        self.helper_name(helper)
+    }
+
+    fn helper_name(&self, helper: Helper) -> String {
+        let mut name = helper.base_name().to_string();
+        while self.locals.contains(&name) {
+            name.push('$');
+        }
+        name
     }
 
     /// Path (ending in `.js`) of an interface's declaration file from this file.
@@ -308,10 +383,7 @@ impl<'a> DeclFile<'a> {
             | Type::F64 => Ts::atom("number"),
             Type::U64 | Type::S64 => Ts::atom("bigint"),
             Type::Char | Type::String => Ts::atom("string"),
-            Type::ErrorContext => {
-                self.helpers.insert(Helper::ErrorContext);
-                Ts::atom("ErrorContext")
-            }
+            Type::ErrorContext => Ts::atom(self.helper(Helper::ErrorContext)),
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
                 if def.name.is_some() {
@@ -331,7 +403,7 @@ impl<'a> DeclFile<'a> {
 
     fn list(&mut self, elem: &Type, names: &mut FileNames) -> Result<Ts> {
         if let Some(array) = typed_array(self.resolve, elem) {
-            return Ok(Ts::atom(array));
+            return Ok(Ts::atom(self.global(array)));
         }
         let elem = self.ty(elem, names)?;
         Ok(Ts::atom(match elem.prec {
@@ -352,18 +424,17 @@ impl<'a> DeclFile<'a> {
                 Ts::atom(format!("[{}]", parts.join(", ")))
             }
             TypeDefKind::Option(payload) => {
+                let inner = self.ty(payload, names)?.text;
                 if nullable_payload(self.resolve, payload).is_some() {
-                    self.helpers.insert(Helper::Option);
-                    Ts::atom(format!("Option<{}>", self.ty(payload, names)?.text))
+                    Ts::atom(format!("{}<{inner}>", self.helper(Helper::Option)))
                 } else {
-                    Ts::compound(format!("{} | undefined", self.ty(payload, names)?.text))
+                    Ts::compound(format!("{inner} | undefined"))
                 }
             }
             TypeDefKind::Result(r) => {
-                self.helpers.insert(Helper::Result);
                 let ok = self.optional_ty(r.ok.as_ref(), names)?.text;
                 let err = self.optional_ty(r.err.as_ref(), names)?.text;
-                Ts::atom(format!("Result<{ok}, {err}>"))
+                Ts::atom(format!("{}<{ok}, {err}>", self.helper(Helper::Result)))
             }
             TypeDefKind::List(elem) | TypeDefKind::FixedLengthList(elem, _) => {
                 self.list(elem, names)?
@@ -371,15 +442,16 @@ impl<'a> DeclFile<'a> {
             TypeDefKind::Map(k, v) => {
                 let k = self.ty(k, names)?.text;
                 let v = self.ty(v, names)?.text;
-                Ts::atom(format!("Map<{k}, {v}>"))
+                Ts::atom(format!("{}<{k}, {v}>", self.global("Map")))
             }
-            TypeDefKind::Future(t) => Ts::atom(format!(
-                "Promise<{}>",
-                self.optional_ty(t.as_ref(), names)?.text
-            )),
+            TypeDefKind::Future(t) => {
+                let t = self.optional_ty(t.as_ref(), names)?.text;
+                Ts::atom(format!("{}<{t}>", self.global("Promise")))
+            }
             TypeDefKind::Stream(t) => {
                 let t = self.optional_ty(t.as_ref(), names)?.text;
-                Ts::compound(format!("ReadableStream<{t}> & AsyncIterable<{t}>"))
+                let (stream, iter) = (self.global("ReadableStream"), self.global("AsyncIterable"));
+                Ts::compound(format!("{stream}<{t}> & {iter}<{t}>"))
             }
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => self.name_of(*r, names)?,
             TypeDefKind::Record(_)
@@ -553,7 +625,7 @@ impl<'a> DeclFile<'a> {
             None => self.optional_ty(func.result.as_ref(), names)?.text,
         };
         if func.kind.is_async() {
-            ret = format!("Promise<{ret}>");
+            ret = format!("{}<{ret}>", self.global("Promise"));
         }
         let docs = func.docs.contents.as_deref();
 
@@ -628,13 +700,14 @@ impl<'a> DeclFile<'a> {
     /// Appends the helper aliases and resource classes and returns the text.
     pub fn finish(mut self) -> String {
         for helper in &self.helpers {
-            self.body.push_str(helper.declaration());
+            let decl = helper.declaration(&self.helper_name(*helper));
+            self.body.push_str(&decl);
         }
         // Classes go last, sorted by name (as jco does). Instances the glue
         // hands out (exported resources) can be disposed.
         self.classes.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
         let implements = if self.exported {
-            " implements Disposable"
+            &format!(" implements {}", self.global("Disposable"))
         } else {
             ""
         };
