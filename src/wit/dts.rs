@@ -137,6 +137,11 @@ pub(crate) fn world_files(
                     ));
                 }
             }
+            // Functions of world-level resources declare their class.
+            WorldItem::Function(func) if func.kind.resource().is_some() => {
+                root.function(func, FuncStyle::Declaration, &mut files)
+                    .map_err(context)?;
+            }
             WorldItem::Function(func) => {
                 // Only the instantiation API can name imported functions; in
                 // ESM mode they are imports of the glue, not declarations.

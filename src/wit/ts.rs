@@ -697,6 +697,19 @@ impl<'a> DeclFile<'a> {
         self.body.is_empty() && self.helpers.is_empty() && self.classes.is_empty()
     }
 
+    /// Whether the component exports resource `id` (its glue hands out the
+    /// instances): in an interface file, whether the interface is exported;
+    /// in the root file, whether the world exports the type.
+    fn is_exported(&self, id: TypeId) -> bool {
+        match self.scope {
+            TypeOwner::World(w) => self.resolve.worlds[w]
+                .exports
+                .values()
+                .any(|item| matches!(item, WorldItem::Type { id: t, .. } if *t == id)),
+            _ => self.exported,
+        }
+    }
+
     /// Appends the helper aliases and resource classes and returns the text.
     pub fn finish(mut self) -> String {
         for helper in &self.helpers {
@@ -706,12 +719,10 @@ impl<'a> DeclFile<'a> {
         // Classes go last, sorted by name (as jco does). Instances the glue
         // hands out (exported resources) can be disposed.
         self.classes.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
-        let implements = if self.exported {
-            &format!(" implements {}", self.global("Disposable"))
-        } else {
-            ""
-        };
-        for (_, class) in &self.classes {
+        let disposable = format!(" implements {}", self.global("Disposable"));
+        for (id, class) in &self.classes {
+            let exported = self.is_exported(*id);
+            let implements = if exported { disposable.as_str() } else { "" };
             self.body.push('\n');
             jsdoc(&mut self.body, "", class.docs.contents.as_deref(), &[]);
             self.body
@@ -722,7 +733,7 @@ impl<'a> DeclFile<'a> {
                 self.body.push_str("  private constructor();\n");
             }
             self.body.push_str(&class.members);
-            if self.exported {
+            if exported {
                 self.body.push_str("  [Symbol.dispose](): void;\n");
             }
             self.body.push_str("}\n");
