@@ -3,9 +3,11 @@
 //! jco's type conventions so weft's output is a drop-in replacement.
 //!
 //! - [`names`]: case conversion, reserved words, file names, `--map`.
-//! - [`ts`]: TypeScript for WIT types, functions and resources in one file.
+//! - [`ts`]: TypeScript type expressions for WIT types.
+//! - [`decl`]: declarations (types, functions, resource classes) in one file.
 //! - [`dts`]: which files exist and what the root `<name>.d.ts` declares.
 
+mod decl;
 mod dts;
 pub mod names;
 mod ts;

@@ -4,14 +4,59 @@
 //! functions and types (and, in instantiation mode, `ImportObject`, the
 //! world's export object and `instantiate`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
 
+use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
 use super::names;
-use super::ts::{jsdoc, DeclFile, FileNames, FuncStyle, Location};
 use super::DtsOptions;
 use crate::{Instantiation, OutputFile, Result};
+
+/// Assigns each interface a unique declaration file stem and remembers which
+/// interfaces still need their file written.
+#[derive(Default)]
+pub(super) struct FileNames {
+    /// Per interface: its file stem and the name it is known by (its id, or
+    /// the world's import/export name for an anonymous interface).
+    files: HashMap<InterfaceId, (String, String)>,
+    taken: HashSet<String>,
+    /// Interfaces whose stem was handed out, in order; the driver writes one
+    /// file per entry.
+    pub queue: Vec<InterfaceId>,
+}
+
+impl FileNames {
+    /// The file stem for `id` (`ns-pkg-iface`), assigning one on first use.
+    /// `key_name` names anonymous interfaces (the world's import/export name).
+    pub fn stem(&mut self, resolve: &Resolve, id: InterfaceId, key_name: Option<&str>) -> String {
+        if let Some((stem, _)) = self.files.get(&id) {
+            return stem.clone();
+        }
+        let full = resolve
+            .id_of(id)
+            .or_else(|| key_name.map(str::to_string))
+            .unwrap_or_else(|| format!("interface-{}", id.index()));
+        let base = names::interface_file_stem(&full);
+        let mut stem = base.clone();
+        let mut n = 1;
+        while !self.taken.insert(stem.clone()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        self.files.insert(id, (stem.clone(), full));
+        self.queue.push(id);
+        stem
+    }
+
+    /// The name an interface with a file is known by.
+    pub fn display_name(&self, id: InterfaceId) -> &str {
+        self.files
+            .get(&id)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or("<anonymous>")
+    }
+}
 
 /// A unique-name allocator for identifiers declared in the root file.
 #[derive(Default)]

@@ -1,69 +1,19 @@
-//! TypeScript text for WIT items inside one declaration file: type
-//! expressions, type declarations, function signatures and resource classes.
-//!
-//! A [`DeclFile`] is the body of one `.d.ts` file owned by an interface or by
-//! the world. Types owned by that scope are referred to by name; types owned by
-//! another interface are referred to as `import('./other.js').Name`, and the
-//! other interface is queued (via [`FileNames`]) so its file gets written.
+//! TypeScript type expressions for WIT types, as written in one declaration
+//! file: primitives, typed arrays, options (jco's nullable rule), results,
+//! tuples, maps, futures, streams, handles and references to named types
+//! (local by name, foreign as `import('./other.js').Name`). Also the helper
+//! aliases (`Option`, `Result`, `ErrorContext`) and global names a file needs.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, TypeOwner};
 
-use wit_parser::{
-    Docs, Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId,
-    TypeOwner, WorldItem,
-};
-
+use super::decl::DeclFile;
+use super::dts::FileNames;
 use super::names;
 use crate::{Error, Result};
 
-/// Assigns each interface a unique declaration file stem and remembers which
-/// interfaces still need their file written.
-#[derive(Default)]
-pub(crate) struct FileNames {
-    /// Per interface: its file stem and the name it is known by (its id, or
-    /// the world's import/export name for an anonymous interface).
-    files: HashMap<InterfaceId, (String, String)>,
-    taken: HashSet<String>,
-    /// Interfaces whose stem was handed out, in order; the driver writes one
-    /// file per entry.
-    pub queue: Vec<InterfaceId>,
-}
-
-impl FileNames {
-    /// The file stem for `id` (`ns-pkg-iface`), assigning one on first use.
-    /// `key_name` names anonymous interfaces (the world's import/export name).
-    pub fn stem(&mut self, resolve: &Resolve, id: InterfaceId, key_name: Option<&str>) -> String {
-        if let Some((stem, _)) = self.files.get(&id) {
-            return stem.clone();
-        }
-        let full = resolve
-            .id_of(id)
-            .or_else(|| key_name.map(str::to_string))
-            .unwrap_or_else(|| format!("interface-{}", id.index()));
-        let base = names::interface_file_stem(&full);
-        let mut stem = base.clone();
-        let mut n = 1;
-        while !self.taken.insert(stem.clone()) {
-            stem = format!("{base}-{n}");
-            n += 1;
-        }
-        self.files.insert(id, (stem.clone(), full));
-        self.queue.push(id);
-        stem
-    }
-
-    /// The name an interface with a file is known by.
-    pub fn display_name(&self, id: InterfaceId) -> &str {
-        self.files
-            .get(&id)
-            .map(|(_, name)| name.as_str())
-            .unwrap_or("<anonymous>")
-    }
-}
-
 /// Helper type aliases a file may need, declared once at its end.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Helper {
+pub(super) enum Helper {
     Option,
     Result,
     ErrorContext,
@@ -79,7 +29,7 @@ impl Helper {
         }
     }
 
-    fn declaration(self, name: &str) -> String {
+    pub(super) fn declaration(self, name: &str) -> String {
         match self {
             Helper::Option => {
                 format!("export type {name}<T> = {{ tag: 'none' }} | {{ tag: 'some', val: T }};\n")
@@ -103,56 +53,9 @@ enum Prec {
     Compound,
 }
 
-/// How a function is declared.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FuncStyle {
-    /// `export function f(...): R;` at the top level of a module.
-    Declaration,
-    /// `f(...): R,` as a member of an object type (`interface Root`).
-    Member,
-    /// `default(...): R,`: an imported world function in `ImportObject`.
-    Default,
-}
-
-/// Where the file sits, for relative paths to interface files.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    /// `<name>.d.ts` next to the `interfaces/` folder.
-    Root,
-    /// `interfaces/<stem>.d.ts`.
-    Interface,
-}
-
-/// A resource class being assembled from its type and its functions.
-struct Class {
-    name: String,
-    docs: Docs,
-    has_constructor: bool,
-    members: String,
-}
-
-/// The body of one declaration file.
-pub(crate) struct DeclFile<'a> {
-    resolve: &'a Resolve,
-    scope: TypeOwner,
-    location: Location,
-    /// Resources of this scope are exported by the component: the glue hands
-    /// out instances, so the classes are disposable.
-    exported: bool,
-    /// Functions and types, in declaration order.
-    pub body: String,
-    /// Functions declared in [`FuncStyle::Member`] style.
-    pub members: String,
-    helpers: BTreeSet<Helper>,
-    /// Type names declared in this file: builtins and helpers with the same
-    /// name are written differently (`globalThis.Map`, `Option$`).
-    locals: HashSet<String>,
-    classes: Vec<(TypeId, Class)>,
-}
-
 /// The TypeScript type a WIT type maps to, plus how tightly it binds.
-struct Ts {
-    text: String,
+pub(super) struct Ts {
+    pub text: String,
     prec: Prec,
 }
 
@@ -175,7 +78,7 @@ impl Ts {
 /// can never be `undefined`), returns T. This is jco's rule: `option<option<T>>`
 /// is `Option<T | undefined>` (tagged outer), but a third level is nullable
 /// again, since the tagged middle level is never `undefined`.
-pub(crate) fn nullable_payload<'r>(resolve: &'r Resolve, ty: &Type) -> Option<&'r Type> {
+pub(super) fn nullable_payload<'r>(resolve: &'r Resolve, ty: &Type) -> Option<&'r Type> {
     let Type::Id(id) = ty else { return None };
     match &resolve.types[*id].kind {
         TypeDefKind::Option(payload) if nullable_payload(resolve, payload).is_none() => {
@@ -184,39 +87,6 @@ pub(crate) fn nullable_payload<'r>(resolve: &'r Resolve, ty: &Type) -> Option<&'
         TypeDefKind::Type(inner) => nullable_payload(resolve, inner),
         _ => None,
     }
-}
-
-/// UpperCamel names of the types a scope declares (including variant case
-/// types), i.e. the type names its declaration file defines.
-fn declared_names(resolve: &Resolve, scope: TypeOwner) -> HashSet<String> {
-    let ids: Vec<TypeId> = match scope {
-        TypeOwner::Interface(i) => resolve.interfaces[i].types.values().copied().collect(),
-        TypeOwner::World(w) => {
-            let world = &resolve.worlds[w];
-            world
-                .imports
-                .values()
-                .chain(world.exports.values())
-                .filter_map(|item| match item {
-                    WorldItem::Type { id, .. } => Some(*id),
-                    _ => None,
-                })
-                .collect()
-        }
-        TypeOwner::None => Vec::new(),
-    };
-    let mut out = HashSet::new();
-    for id in ids {
-        let def = &resolve.types[id];
-        let Some(name) = &def.name else { continue };
-        out.insert(names::type_name(name));
-        if let TypeDefKind::Variant(v) = &def.kind {
-            for case in &v.cases {
-                out.insert(names::type_name(&format!("{name}-{}", case.name)));
-            }
-        }
-    }
-    out
 }
 
 /// The typed array used for `list<T>` of a numeric T (through aliases).
@@ -242,7 +112,7 @@ fn typed_array(resolve: &Resolve, ty: &Type) -> Option<&'static str> {
 
 /// If a function's result is directly a `result<T, E>`, the glue returns T and
 /// throws E: returns `(T, E)`.
-pub(crate) fn thrown_result(
+pub(super) fn thrown_result(
     resolve: &Resolve,
     func: &Function,
 ) -> Option<(Option<Type>, Option<Type>)> {
@@ -255,60 +125,7 @@ pub(crate) fn thrown_result(
     }
 }
 
-/// Formats doc text (plus extra tag lines) as a JSDoc block.
-pub(crate) fn jsdoc(out: &mut String, indent: &str, docs: Option<&str>, tags: &[String]) {
-    let lines: Vec<&str> = docs
-        .map(|d| d.trim_end().lines().collect())
-        .unwrap_or_default();
-    if lines.is_empty() && tags.is_empty() {
-        return;
-    }
-    out.push_str(indent);
-    out.push_str("/**\n");
-    let mut push = |line: &str| {
-        out.push_str(indent);
-        if line.is_empty() {
-            out.push_str(" *\n");
-        } else {
-            // `*/` would end the comment early.
-            out.push_str(" * ");
-            out.push_str(&line.replace("*/", "*\\/"));
-            out.push('\n');
-        }
-    };
-    for line in &lines {
-        push(line);
-    }
-    if !lines.is_empty() && !tags.is_empty() {
-        push("");
-    }
-    for tag in tags {
-        push(tag);
-    }
-    out.push_str(indent);
-    out.push_str(" */\n");
-}
-
-impl<'a> DeclFile<'a> {
-    pub fn new(resolve: &'a Resolve, scope: TypeOwner, location: Location, exported: bool) -> Self {
-        DeclFile {
-            resolve,
-            scope,
-            location,
-            exported,
-            body: String::new(),
-            members: String::new(),
-            helpers: BTreeSet::new(),
-            locals: declared_names(resolve, scope),
-            classes: Vec::new(),
-        }
-    }
-
-    /// The type names declared in this file.
-    pub fn locals(&self) -> &HashSet<String> {
-        &self.locals
-    }
-
+impl DeclFile<'_> {
     /// A global type (`Map`, `Uint8Array`, ...), qualified with `globalThis.`
     /// if a WIT type of the same name is declared in this file.
     pub fn global(&self, name: &str) -> String {
@@ -320,12 +137,12 @@ impl<'a> DeclFile<'a> {
     }
 
     /// Records the use of a helper type and returns its name in this file.
-    fn helper(&mut self, helper: Helper) -> String {
+    pub(super) fn helper(&mut self, helper: Helper) -> String {
         self.helpers.insert(helper);
         self.helper_name(helper)
     }
 
-    fn helper_name(&self, helper: Helper) -> String {
+    pub(super) fn helper_name(&self, helper: Helper) -> String {
         let mut name = helper.base_name().to_string();
         while self.locals.contains(&name) {
             name.push('$');
@@ -333,15 +150,7 @@ impl<'a> DeclFile<'a> {
         name
     }
 
-    /// Path (ending in `.js`) of an interface's declaration file from this file.
-    pub fn path_to(&self, stem: &str) -> String {
-        match self.location {
-            Location::Root => format!("./interfaces/{stem}.js"),
-            Location::Interface => format!("./{stem}.js"),
-        }
-    }
-
-    fn name_of(&self, id: TypeId, names: &mut FileNames) -> Result<Ts> {
+    pub(super) fn name_of(&self, id: TypeId, names: &mut FileNames) -> Result<Ts> {
         let def = &self.resolve.types[id];
         let Some(name) = &def.name else {
             return Err(Error::invalid(
@@ -370,7 +179,7 @@ impl<'a> DeclFile<'a> {
         }
     }
 
-    fn ty(&mut self, ty: &Type, names: &mut FileNames) -> Result<Ts> {
+    pub(super) fn ty(&mut self, ty: &Type, names: &mut FileNames) -> Result<Ts> {
         Ok(match ty {
             Type::Bool => Ts::atom("boolean"),
             Type::U8
@@ -394,7 +203,7 @@ impl<'a> DeclFile<'a> {
         })
     }
 
-    fn optional_ty(&mut self, ty: Option<&Type>, names: &mut FileNames) -> Result<Ts> {
+    pub(super) fn optional_ty(&mut self, ty: Option<&Type>, names: &mut FileNames) -> Result<Ts> {
         match ty {
             Some(ty) => self.ty(ty, names),
             None => Ok(Ts::atom("void")),
@@ -413,7 +222,7 @@ impl<'a> DeclFile<'a> {
     }
 
     /// The structural type of an anonymous (or aliased) type definition.
-    fn kind(&mut self, kind: &TypeDefKind, names: &mut FileNames) -> Result<Ts> {
+    pub(super) fn kind(&mut self, kind: &TypeDefKind, names: &mut FileNames) -> Result<Ts> {
         Ok(match kind {
             TypeDefKind::Type(t) => self.ty(t, names)?,
             TypeDefKind::Tuple(t) => {
@@ -466,278 +275,5 @@ impl<'a> DeclFile<'a> {
             }
             TypeDefKind::Unknown => return Err(Error::invalid("unresolved type", None)),
         })
-    }
-
-    /// Declares the named type `id` (owned by this file's scope).
-    pub fn typedef(&mut self, id: TypeId, names: &mut FileNames) -> Result<()> {
-        let def = &self.resolve.types[id];
-        let wit_name = def.name.as_deref().unwrap_or_default();
-        let name = names::type_name(wit_name);
-        let docs = def.docs.contents.as_deref();
-        let mut out = String::new();
-        match &def.kind {
-            TypeDefKind::Record(record) => {
-                jsdoc(&mut out, "", docs, &[]);
-                out.push_str(&format!("export interface {name} {{\n"));
-                for field in &record.fields {
-                    jsdoc(&mut out, "  ", field.docs.contents.as_deref(), &[]);
-                    let key = names::property_key(&names::lower_camel(&field.name));
-                    match nullable_payload(self.resolve, &field.ty) {
-                        Some(payload) => {
-                            let ty = self.ty(payload, names)?.text;
-                            out.push_str(&format!("  {key}?: {ty},\n"));
-                        }
-                        None => {
-                            let ty = self.ty(&field.ty, names)?.text;
-                            out.push_str(&format!("  {key}: {ty},\n"));
-                        }
-                    }
-                }
-                out.push_str("}\n");
-            }
-            TypeDefKind::Flags(flags) => {
-                jsdoc(&mut out, "", docs, &[]);
-                out.push_str(&format!("export interface {name} {{\n"));
-                for flag in &flags.flags {
-                    jsdoc(&mut out, "  ", flag.docs.contents.as_deref(), &[]);
-                    let key = names::property_key(&names::lower_camel(&flag.name));
-                    out.push_str(&format!("  {key}?: boolean,\n"));
-                }
-                out.push_str("}\n");
-            }
-            TypeDefKind::Enum(e) => {
-                // Case docs go into the type's doc comment (a union of string
-                // literals has nowhere else to put them), like jco.
-                let mut text = String::new();
-                if let Some(docs) = docs {
-                    text.push_str(docs.trim_end());
-                    text.push_str("\n\n");
-                }
-                text.push_str("# Variants\n");
-                for case in &e.cases {
-                    text.push_str(&format!("\n## `\"{}\"`\n", case.name));
-                    if let Some(docs) = &case.docs.contents {
-                        text.push('\n');
-                        text.push_str(docs.trim_end());
-                        text.push('\n');
-                    }
-                }
-                jsdoc(&mut out, "", Some(&text), &[]);
-                let cases: Vec<String> = e.cases.iter().map(|c| names::quote(&c.name)).collect();
-                let cases = if cases.is_empty() {
-                    "never".to_string()
-                } else {
-                    cases.join(" | ")
-                };
-                out.push_str(&format!("export type {name} = {cases};\n"));
-            }
-            TypeDefKind::Variant(v) => {
-                jsdoc(&mut out, "", docs, &[]);
-                let case_names: Vec<String> = v
-                    .cases
-                    .iter()
-                    .map(|c| names::type_name(&format!("{wit_name}-{}", c.name)))
-                    .collect();
-                let union = if case_names.is_empty() {
-                    "never".to_string()
-                } else {
-                    case_names.join(" | ")
-                };
-                out.push_str(&format!("export type {name} = {union};\n"));
-                for (case, case_name) in v.cases.iter().zip(&case_names) {
-                    jsdoc(&mut out, "", case.docs.contents.as_deref(), &[]);
-                    out.push_str(&format!("export interface {case_name} {{\n"));
-                    out.push_str(&format!("  tag: {},\n", names::quote(&case.name)));
-                    if let Some(ty) = &case.ty {
-                        let ty = self.ty(ty, names)?.text;
-                        out.push_str(&format!("  val: {ty},\n"));
-                    }
-                    out.push_str("}\n");
-                }
-            }
-            TypeDefKind::Resource => {
-                self.class(id);
-                return Ok(());
-            }
-            TypeDefKind::Unknown => return Err(Error::invalid("unresolved type", None)),
-            // Tuples, options, results, lists, maps, handles, futures,
-            // streams and aliases are type aliases of their structure.
-            kind => {
-                jsdoc(&mut out, "", docs, &[]);
-                let ty = self.kind(kind, names)?.text;
-                out.push_str(&format!("export type {name} = {ty};\n"));
-            }
-        }
-        self.body.push_str(&out);
-        Ok(())
-    }
-
-    fn class(&mut self, id: TypeId) -> &mut Class {
-        let pos = match self.classes.iter().position(|(c, _)| *c == id) {
-            Some(pos) => pos,
-            None => {
-                let def = &self.resolve.types[id];
-                self.classes.push((
-                    id,
-                    Class {
-                        name: names::type_name(def.name.as_deref().unwrap_or_default()),
-                        docs: def.docs.clone(),
-                        has_constructor: false,
-                        members: String::new(),
-                    },
-                ));
-                self.classes.len() - 1
-            }
-        };
-        &mut self.classes[pos].1
-    }
-
-    /// Declares a function: freestanding ones per `style`, resource functions
-    /// as members of their class.
-    pub fn function(
-        &mut self,
-        func: &Function,
-        style: FuncStyle,
-        names: &mut FileNames,
-    ) -> Result<()> {
-        let resolve = self.resolve;
-        let skip_self = matches!(
-            func.kind,
-            FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
-        );
-        let mut params = Vec::new();
-        for param in func.params.iter().skip(usize::from(skip_self)) {
-            let ty = self.ty(&param.ty, names)?.text;
-            params.push(format!("{}: {ty}", names::param_name(&param.name)));
-        }
-        let params = params.join(", ");
-
-        let mut tags = Vec::new();
-        let mut ret = match thrown_result(resolve, func) {
-            Some((ok, err)) => {
-                // The glue throws the `err` payload (bare `@throws`: no payload).
-                tags.push(match &err {
-                    Some(err) => format!("@throws {{{}}}", self.ty(err, names)?.text),
-                    None => "@throws".to_string(),
-                });
-                self.optional_ty(ok.as_ref(), names)?.text
-            }
-            None => self.optional_ty(func.result.as_ref(), names)?.text,
-        };
-        if func.kind.is_async() {
-            ret = format!("{}<{ret}>", self.global("Promise"));
-        }
-        let docs = func.docs.contents.as_deref();
-
-        match func.kind {
-            FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => {
-                let (name, reserved) = names::function_name(func.item_name());
-                let mut out = String::new();
-                match style {
-                    FuncStyle::Declaration => {
-                        jsdoc(&mut out, "", docs, &tags);
-                        if reserved {
-                            out.push_str(&format!("export {{ _{name} as {name} }};\n"));
-                            out.push_str(&format!("declare function _{name}({params}): {ret};\n"));
-                        } else {
-                            out.push_str(&format!("export function {name}({params}): {ret};\n"));
-                        }
-                    }
-                    FuncStyle::Member | FuncStyle::Default => {
-                        jsdoc(&mut out, "  ", docs, &tags);
-                        let key = match style {
-                            FuncStyle::Default => "default".to_string(),
-                            _ => names::property_key(&name),
-                        };
-                        out.push_str(&format!("  {key}({params}): {ret},\n"));
-                    }
-                }
-                match style {
-                    FuncStyle::Declaration => self.body.push_str(&out),
-                    FuncStyle::Member | FuncStyle::Default => self.members.push_str(&out),
-                }
-            }
-            FunctionKind::Method(r)
-            | FunctionKind::AsyncMethod(r)
-            | FunctionKind::Static(r)
-            | FunctionKind::AsyncStatic(r)
-            | FunctionKind::Constructor(r) => {
-                let class = self.class(r);
-                jsdoc(&mut class.members, "  ", docs, &tags);
-                let member = match func.kind {
-                    FunctionKind::Constructor(_) => {
-                        class.has_constructor = true;
-                        format!("  constructor({params});\n")
-                    }
-                    FunctionKind::Static(_) | FunctionKind::AsyncStatic(_) => {
-                        let key = names::property_key(&names::lower_camel(func.item_name()));
-                        format!("  static {key}({params}): {ret};\n")
-                    }
-                    _ => {
-                        let key = names::property_key(&names::lower_camel(func.item_name()));
-                        format!("  {key}({params}): {ret};\n")
-                    }
-                };
-                class.members.push_str(&member);
-            }
-            FunctionKind::Getter
-            | FunctionKind::Setter
-            | FunctionKind::MethodGetter(_)
-            | FunctionKind::MethodSetter(_)
-            | FunctionKind::StaticGetter(_)
-            | FunctionKind::StaticSetter(_) => {
-                return Err(Error::unsupported("WIT getter and setter functions"));
-            }
-        }
-        Ok(())
-    }
-
-    /// Whether anything has been declared.
-    pub fn is_empty(&self) -> bool {
-        self.body.is_empty() && self.helpers.is_empty() && self.classes.is_empty()
-    }
-
-    /// Whether the component exports resource `id` (its glue hands out the
-    /// instances): in an interface file, whether the interface is exported;
-    /// in the root file, whether the world exports the type.
-    fn is_exported(&self, id: TypeId) -> bool {
-        match self.scope {
-            TypeOwner::World(w) => self.resolve.worlds[w]
-                .exports
-                .values()
-                .any(|item| matches!(item, WorldItem::Type { id: t, .. } if *t == id)),
-            _ => self.exported,
-        }
-    }
-
-    /// Appends the helper aliases and resource classes and returns the text.
-    pub fn finish(mut self) -> String {
-        for helper in &self.helpers {
-            let decl = helper.declaration(&self.helper_name(*helper));
-            self.body.push_str(&decl);
-        }
-        // Classes go last, sorted by name (as jco does). Instances the glue
-        // hands out (exported resources) can be disposed.
-        self.classes.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
-        let disposable = format!(" implements {}", self.global("Disposable"));
-        for (id, class) in &self.classes {
-            let exported = self.is_exported(*id);
-            let implements = if exported { disposable.as_str() } else { "" };
-            self.body.push('\n');
-            jsdoc(&mut self.body, "", class.docs.contents.as_deref(), &[]);
-            self.body
-                .push_str(&format!("export class {}{implements} {{\n", class.name));
-            if !class.has_constructor {
-                self.body
-                    .push_str("  /**\n   * This type does not have a public constructor.\n   */\n");
-                self.body.push_str("  private constructor();\n");
-            }
-            self.body.push_str(&class.members);
-            if exported {
-                self.body.push_str("  [Symbol.dispose](): void;\n");
-            }
-            self.body.push_str("}\n");
-        }
-        self.body
     }
 }
