@@ -243,3 +243,30 @@ fn not_a_component_is_invalid() {
         assert_eq!(err.kind, weft::error::ErrorKind::Invalid, "{err}");
     }
 }
+
+/// Writes the `.d.ts` files of any component, for comparing with jco by hand:
+/// `WEFT_DTS_INPUT=app.wasm WEFT_DTS_OUT=out [WEFT_DTS_INSTANTIATION=async]
+/// cargo test --test golden_dts -- --ignored dump_dts`.
+#[test]
+#[ignore]
+fn dump_dts() {
+    let input = std::env::var("WEFT_DTS_INPUT").expect("WEFT_DTS_INPUT=<component.wasm>");
+    let out = PathBuf::from(std::env::var("WEFT_DTS_OUT").expect("WEFT_DTS_OUT=<dir>"));
+    let mut opts = DtsOptions::default();
+    opts.instantiation = match std::env::var("WEFT_DTS_INSTANTIATION").as_deref() {
+        Ok("async") => Instantiation::Async,
+        Ok("sync") => Instantiation::Sync,
+        _ => Instantiation::Esm,
+    };
+    let bytes = fs::read(&input).unwrap();
+    let name = Path::new(&input)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    for file in component_dts(&bytes, &name, &opts).unwrap() {
+        let path = out.join(&file.path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, file.contents).unwrap();
+    }
+}
