@@ -252,11 +252,14 @@ fn not_a_component_is_invalid() {
 fn dump_dts() {
     let input = std::env::var("WEFT_DTS_INPUT").expect("WEFT_DTS_INPUT=<component.wasm>");
     let out = PathBuf::from(std::env::var("WEFT_DTS_OUT").expect("WEFT_DTS_OUT=<dir>"));
-    let mut opts = DtsOptions::default();
-    opts.instantiation = match std::env::var("WEFT_DTS_INSTANTIATION").as_deref() {
+    let instantiation = match std::env::var("WEFT_DTS_INSTANTIATION").as_deref() {
         Ok("async") => Instantiation::Async,
         Ok("sync") => Instantiation::Sync,
         _ => Instantiation::Esm,
+    };
+    let opts = DtsOptions {
+        instantiation,
+        ..DtsOptions::default()
     };
     let bytes = fs::read(&input).unwrap();
     let name = Path::new(&input)

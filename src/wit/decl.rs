@@ -3,7 +3,7 @@
 //! type declarations (records, flags, enums, variants, aliases), resource
 //! classes and the helper aliases they need, with WIT docs as JSDoc.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use wit_parser::{
     Docs, Function, FunctionKind, Resolve, TypeDefKind, TypeId, TypeOwner, WorldItem,
@@ -58,12 +58,18 @@ pub(crate) struct DeclFile<'a> {
     /// Type names declared in this file: builtins and helpers with the same
     /// name are written differently (`globalThis.Map`, `Option$`).
     pub(super) locals: HashSet<String>,
+    /// The case type names of each variant declared here.
+    case_names: HashMap<TypeId, Vec<String>>,
     classes: Vec<(TypeId, Class)>,
 }
 
-/// UpperCamel names of the types a scope declares (including variant case
-/// types), i.e. the type names its declaration file defines.
-fn declared_names(resolve: &Resolve, scope: TypeOwner) -> HashSet<String> {
+/// The type names a scope's declaration file defines: UpperCamel names of
+/// its types, then per variant the names of its case types (`ShapeCircle`),
+/// with `$` appended to a case type name that would clash with another name.
+fn declared_names(
+    resolve: &Resolve,
+    scope: TypeOwner,
+) -> (HashSet<String>, HashMap<TypeId, Vec<String>>) {
     let ids: Vec<TypeId> = match scope {
         TypeOwner::Interface(i) => resolve.interfaces[i].types.values().copied().collect(),
         TypeOwner::World(w) => {
@@ -80,18 +86,27 @@ fn declared_names(resolve: &Resolve, scope: TypeOwner) -> HashSet<String> {
         }
         TypeOwner::None => Vec::new(),
     };
-    let mut out = HashSet::new();
+    let mut taken: HashSet<String> = ids
+        .iter()
+        .filter_map(|id| resolve.types[*id].name.as_deref().map(names::type_name))
+        .collect();
+    let mut cases = HashMap::new();
     for id in ids {
         let def = &resolve.types[id];
-        let Some(name) = &def.name else { continue };
-        out.insert(names::type_name(name));
-        if let TypeDefKind::Variant(v) = &def.kind {
-            for case in &v.cases {
-                out.insert(names::type_name(&format!("{name}-{}", case.name)));
+        let (Some(name), TypeDefKind::Variant(v)) = (&def.name, &def.kind) else {
+            continue;
+        };
+        let mut case_names = Vec::new();
+        for case in &v.cases {
+            let mut case_name = names::type_name(&format!("{name}-{}", case.name));
+            while !taken.insert(case_name.clone()) {
+                case_name.push('$');
             }
+            case_names.push(case_name);
         }
+        cases.insert(id, case_names);
     }
-    out
+    (taken, cases)
 }
 
 /// Formats doc text (plus extra tag lines) as a JSDoc block.
@@ -130,6 +145,7 @@ pub(crate) fn jsdoc(out: &mut String, indent: &str, docs: Option<&str>, tags: &[
 
 impl<'a> DeclFile<'a> {
     pub fn new(resolve: &'a Resolve, scope: TypeOwner, location: Location, exported: bool) -> Self {
+        let (locals, case_names) = declared_names(resolve, scope);
         DeclFile {
             resolve,
             scope,
@@ -138,7 +154,8 @@ impl<'a> DeclFile<'a> {
             body: String::new(),
             members: String::new(),
             helpers: BTreeSet::new(),
-            locals: declared_names(resolve, scope),
+            locals,
+            case_names,
             classes: Vec::new(),
         }
     }
@@ -221,11 +238,7 @@ impl<'a> DeclFile<'a> {
             }
             TypeDefKind::Variant(v) => {
                 jsdoc(&mut out, "", docs, &[]);
-                let case_names: Vec<String> = v
-                    .cases
-                    .iter()
-                    .map(|c| names::type_name(&format!("{wit_name}-{}", c.name)))
-                    .collect();
+                let case_names = self.case_names.get(&id).cloned().unwrap_or_default();
                 let union = if case_names.is_empty() {
                     "never".to_string()
                 } else {

@@ -29,9 +29,12 @@ async function main(stream: ReadableStream<number> & AsyncIterable<number>): Pro
   const done: boolean = promise.done;
   const wide: Uint16Array = u8;
   const later: number = await root.globals.later();
+  const circle: Globals.ShapeCircle$ = { tag: 'circle', val: { radius: 1 } };
+  const plain: Globals.ShapeCircle = { radius: 2 };
+  const area: number = root.globals.area(circle) + root.globals.area({ tag: 'square', val: plain.radius });
   const thing = new root.globals.Thing();
   thing[Symbol.dispose]();
-  void [made, found, size, done, wide, rs.open, ai.items, option.enabled, result.tag, disposable.ok, later];
+  void [made, found, size, done, wide, rs.open, ai.items, option.enabled, result.tag, disposable.ok, later, area];
 }
 
 export { main };
