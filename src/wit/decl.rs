@@ -21,8 +21,6 @@ pub(crate) enum FuncStyle {
     Declaration,
     /// `f(...): R,` as a member of an object type (`interface Root`).
     Member,
-    /// `default(...): R,`: an imported world function in `ImportObject`.
-    Default,
 }
 
 /// Where the file sits, for relative paths to interface files.
@@ -32,6 +30,14 @@ pub(crate) enum Location {
     Root,
     /// `interfaces/<stem>.d.ts`.
     Interface,
+}
+
+/// A function's signature as TypeScript.
+struct Signature {
+    params: String,
+    ret: String,
+    /// JSDoc tags (`@throws`).
+    tags: Vec<String>,
 }
 
 /// A resource class being assembled from its type and its functions.
@@ -295,12 +301,8 @@ impl<'a> DeclFile<'a> {
 
     /// Declares a function: freestanding ones per `style`, resource functions
     /// as members of their class.
-    pub fn function(
-        &mut self,
-        func: &Function,
-        style: FuncStyle,
-        names: &mut FileNames,
-    ) -> Result<()> {
+    /// Parameters, return type and JSDoc tags of a function's signature.
+    fn signature(&mut self, func: &Function, names: &mut FileNames) -> Result<Signature> {
         let resolve = self.resolve;
         let skip_self = matches!(
             func.kind,
@@ -328,6 +330,33 @@ impl<'a> DeclFile<'a> {
         if func.kind.is_async() {
             ret = format!("{}<{ret}>", self.global("Promise"));
         }
+        Ok(Signature { params, ret, tags })
+    }
+
+    /// The `ImportObject` type of an imported world function: the glue takes
+    /// the function itself or an object with it as `default` (jco's form).
+    /// Returns the arrow type and the object type's member lines.
+    pub fn import_function(
+        &mut self,
+        func: &Function,
+        names: &mut FileNames,
+    ) -> Result<(String, String)> {
+        let Signature { params, ret, tags } = self.signature(func, names)?;
+        let mut members = String::new();
+        jsdoc(&mut members, "", func.docs.contents.as_deref(), &tags);
+        members.push_str(&format!("default({params}): {ret},\n"));
+        Ok((format!("({params}) => {ret}"), members))
+    }
+
+    /// Declares a function: freestanding ones per `style`, resource functions
+    /// as members of their class.
+    pub fn function(
+        &mut self,
+        func: &Function,
+        style: FuncStyle,
+        names: &mut FileNames,
+    ) -> Result<()> {
+        let Signature { params, ret, tags } = self.signature(func, names)?;
         let docs = func.docs.contents.as_deref();
 
         match func.kind {
@@ -344,18 +373,15 @@ impl<'a> DeclFile<'a> {
                             out.push_str(&format!("export function {name}({params}): {ret};\n"));
                         }
                     }
-                    FuncStyle::Member | FuncStyle::Default => {
+                    FuncStyle::Member => {
                         jsdoc(&mut out, "  ", docs, &tags);
-                        let key = match style {
-                            FuncStyle::Default => "default".to_string(),
-                            _ => names::property_key(&name),
-                        };
+                        let key = names::property_key(&name);
                         out.push_str(&format!("  {key}({params}): {ret},\n"));
                     }
                 }
                 match style {
                     FuncStyle::Declaration => self.body.push_str(&out),
-                    FuncStyle::Member | FuncStyle::Default => self.members.push_str(&out),
+                    FuncStyle::Member => self.members.push_str(&out),
                 }
             }
             FunctionKind::Method(r)

@@ -76,10 +76,11 @@ impl Locals {
     }
 }
 
-/// One member of the `ImportObject` type, grouped by mapped specifier.
+/// One member of the `ImportObject` type.
 struct ImportEntry {
-    module: String,
-    member: Option<String>,
+    /// The key the glue looks the import up by: the mapped specifier
+    /// (`module`, or `module#member` when mapped to a member).
+    key: String,
     ty: ImportType,
 }
 
@@ -87,19 +88,18 @@ struct ImportEntry {
 enum ImportType {
     /// An interface: `typeof Local` of its declaration file.
     Namespace(String),
-    /// A function: the members of an object type (`default(...): R,`).
-    Members(String),
+    /// A world-level function: its arrow type and the member lines of the
+    /// `{ default(...) }` object form.
+    Function(String, String),
 }
 
 impl ImportType {
-    /// The type text for a member at `depth` (1 = directly in `ImportObject`).
-    fn text(&self, depth: usize) -> String {
+    fn text(&self) -> String {
         match self {
             ImportType::Namespace(local) => format!("typeof {local}"),
-            ImportType::Members(members) => {
-                let pad = "  ".repeat(depth);
-                let body: String = members.lines().map(|l| format!("{pad}{l}\n")).collect();
-                format!("{{\n{body}{pad}}}")
+            ImportType::Function(arrow, members) => {
+                let body: String = members.lines().map(|l| format!("    {l}\n")).collect();
+                format!("({arrow}) | {{\n{body}  }}")
             }
         }
     }
@@ -168,10 +168,8 @@ pub(crate) fn world_files(
             WorldItem::Interface { id, .. } => {
                 if instantiate {
                     let local = local_import(&mut header, &mut files, *id, &key_name);
-                    let spec = names::map_import(&key_name, &opts.map);
                     imports.push(ImportEntry {
-                        module: spec.module,
-                        member: spec.member,
+                        key: import_key(&key_name, &opts.map),
                         ty: ImportType::Namespace(local),
                     });
                 } else {
@@ -191,15 +189,11 @@ pub(crate) fn world_files(
                 // Only the instantiation API can name imported functions; in
                 // ESM mode they are imports of the glue, not declarations.
                 if instantiate {
-                    let saved = std::mem::take(&mut root.members);
-                    root.function(func, FuncStyle::Default, &mut files)
-                        .map_err(context)?;
-                    let member = std::mem::replace(&mut root.members, saved);
-                    let spec = names::map_import(&key_name, &opts.map);
+                    let (arrow, members) =
+                        root.import_function(func, &mut files).map_err(context)?;
                     imports.push(ImportEntry {
-                        module: spec.module,
-                        member: spec.member,
-                        ty: ImportType::Members(member),
+                        key: import_key(&key_name, &opts.map),
+                        ty: ImportType::Function(arrow, members),
                     });
                 }
             }
@@ -298,40 +292,30 @@ pub(crate) fn world_files(
     Ok(out)
 }
 
-/// The members of `ImportObject`: one per mapped specifier; specifiers mapped
-/// with `#member` group their interfaces in an object type.
+/// The `ImportObject` key of an import: its specifier after `--map`, with
+/// `#member` kept (the glue reads `imports['module#member']`).
+fn import_key(name: &str, map: &[(String, String)]) -> String {
+    let spec = names::map_import(name, map);
+    match spec.member {
+        Some(member) => format!("{}#{member}", spec.module),
+        None => spec.module,
+    }
+}
+
+/// The members of `ImportObject`, one per key (imports mapped to the same
+/// key must satisfy all their types).
 fn import_object_members(entries: Vec<ImportEntry>) -> String {
-    let mut modules: Vec<(String, Vec<ImportEntry>)> = Vec::new();
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
     for entry in entries {
-        match modules.iter_mut().find(|(m, _)| *m == entry.module) {
-            Some((_, group)) => group.push(entry),
-            None => modules.push((entry.module.clone(), vec![entry])),
+        let ty = entry.ty.text();
+        match keys.iter_mut().find(|(k, _)| *k == entry.key) {
+            Some((_, types)) => types.push(ty),
+            None => keys.push((entry.key, vec![ty])),
         }
     }
-    let mut out = String::new();
-    for (module, group) in modules {
-        let mut parts: Vec<String> = Vec::new();
-        let mut members = String::new();
-        for entry in group {
-            match entry.member {
-                None => parts.push(entry.ty.text(1)),
-                Some(member) => members.push_str(&format!(
-                    "    {}: {},\n",
-                    names::property_key(&member),
-                    entry.ty.text(2)
-                )),
-            }
-        }
-        if !members.is_empty() {
-            parts.push(format!("{{\n{members}  }}"));
-        }
-        out.push_str(&format!(
-            "  {}: {},\n",
-            names::property_key(&module),
-            parts.join(" & ")
-        ));
-    }
-    out
+    keys.iter()
+        .map(|(key, types)| format!("  {}: {},\n", names::property_key(key), types.join(" & ")))
+        .collect()
 }
 
 /// The `instantiate` declaration (same shape as jco's).

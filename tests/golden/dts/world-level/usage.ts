@@ -6,8 +6,9 @@ import type { Features, ImportObject, Outcome, Settings, Ids, Mode } from './exp
 const settings: Settings = { name: 'n', pair: { a: 1, b: 2 } };
 const imports: ImportObject = {
   'test:world-level/types': {},
-  './settings.js': { get: { default: () => settings } },
-  notify: { default: (o: Outcome, f: Features) => void [o, f] },
+  './settings.js#get': { default: () => settings },
+  // A world-level function import may also be given as the function itself.
+  notify: (o: Outcome, f: Features) => void [o, f],
 };
 
 async function main(): Promise<void> {

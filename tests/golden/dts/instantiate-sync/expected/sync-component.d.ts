@@ -8,7 +8,7 @@ export interface ImportObject {
   'test:inst/logging': typeof TestInstLogging,
   custom: typeof Custom,
   'test:inst/api': typeof TestInstApi,
-  now: {
+  now: (() => bigint) | {
     default(): bigint,
   },
 }

@@ -5,10 +5,8 @@ import type * as WasiRandomRandom from './interfaces/wasi-random-random.js'; // 
 import type * as TestVersionsExact from './interfaces/test-versions-exact.js'; // test:versions/exact@2.1.0
 import type * as TestVersionsUnmapped from './interfaces/test-versions-unmapped.js'; // test:versions/unmapped@2.1.0
 export interface ImportObject {
-  '@scope/shim/cli': {
-    environment: typeof WasiCliEnvironment,
-    stdout: typeof WasiCliStdout,
-  },
+  '@scope/shim/cli#environment': typeof WasiCliEnvironment,
+  '@scope/shim/cli#stdout': typeof WasiCliStdout,
   '@scope/shim/random/random': typeof WasiRandomRandom,
   './exact.js': typeof TestVersionsExact,
   'test:versions/unmapped': typeof TestVersionsUnmapped,

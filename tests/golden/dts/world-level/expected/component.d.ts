@@ -35,12 +35,10 @@ export class Session {
 }
 export interface ImportObject {
   'test:world-level/types': typeof TestWorldLevelTypes,
-  './settings.js': {
-    get: {
-      default(): Settings,
-    },
+  './settings.js#get': (() => Settings) | {
+    default(): Settings,
   },
-  notify: {
+  notify: ((o: Outcome, f: Features) => void) | {
     default(o: Outcome, f: Features): void,
   },
 }
