@@ -16,7 +16,7 @@ pub use wit_parser::{Resolve, WorldId};
 
 use wit_component::{DecodedWasm, WitPrinter};
 
-use crate::{Error, Instantiation, OutputFile, Result};
+use crate::{Error, Instantiation, OutputFile, Result, TranspileOptions};
 
 /// Options for the generated `.d.ts` files.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,15 @@ pub struct DtsOptions {
     /// `(pattern, replacement)` import specifier maps (`*` is a wildcard);
     /// they name the `ImportObject` keys.
     pub map: Vec<(String, String)>,
+}
+
+impl From<&TranspileOptions> for DtsOptions {
+    fn from(opts: &TranspileOptions) -> DtsOptions {
+        DtsOptions {
+            instantiation: opts.instantiation,
+            map: opts.map.clone(),
+        }
+    }
 }
 
 /// Decodes a component binary into its resolved world.
@@ -77,4 +86,34 @@ pub fn world_dts(
     opts: &DtsOptions,
 ) -> Result<Vec<OutputFile>> {
     dts::world_files(resolve, world, name, opts)
+}
+
+/// [`component_dts`] with the transpiler's options (`name`, `instantiation`,
+/// `map`): the `.d.ts` files `weft transpile` writes.
+pub fn component_dts_for(component: &[u8], opts: &TranspileOptions) -> Result<Vec<OutputFile>> {
+    component_dts(component, &opts.name, &DtsOptions::from(opts))
+}
+
+/// For `weft types <path>`: reads a WIT file or directory (with its `deps/`),
+/// selects `world` (needed only if the package has several) and returns the
+/// `.d.ts` files. The only function here that touches the file system.
+pub fn dts_from_wit_path(
+    path: &std::path::Path,
+    world: Option<&str>,
+    opts: &TranspileOptions,
+) -> Result<Vec<OutputFile>> {
+    if !path.exists() {
+        return Err(Error::io(format!(
+            "{}: no such file or directory",
+            path.display()
+        )));
+    }
+    let mut resolve = Resolve::default();
+    let (pkg, _) = resolve
+        .push_path(path)
+        .map_err(|e| Error::invalid(format!("{}: {e:#}", path.display()), None))?;
+    let world = resolve
+        .select_world(&[pkg], world)
+        .map_err(|e| Error::invalid(format!("{}: {e:#}", path.display()), None))?;
+    world_dts(&resolve, world, &opts.name, &DtsOptions::from(opts))
 }

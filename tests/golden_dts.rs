@@ -4,9 +4,9 @@
 //!
 //! A case may have an `options` file with `key = value` lines:
 //! `instantiation = esm|async|sync`, `map = pattern=replacement` (repeatable),
-//! `name = <base name>` and `source = wit` (generate from the parsed WIT with
-//! `world_dts` instead of from a component, e.g. to keep doc comments, which
-//! components built this way do not carry).
+//! `name = <base name>` and `source = wit` (generate from the WIT file with
+//! `dts_from_wit_path` instead of from a component, e.g. to keep doc
+//! comments, which components built this way do not carry).
 //!
 //! Cases built from a component also check `component_wit` against
 //! `expected/<name>.wit`.
@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use weft::wit::{component_dts, component_wit, world_dts, DtsOptions};
-use weft::Instantiation;
+use weft::wit::{component_dts, component_wit, dts_from_wit_path, DtsOptions};
+use weft::{Instantiation, TranspileOptions};
 use wit_component::{embed_component_metadata, ComponentEncoder, StringEncoding};
 use wit_parser::{ManglingAndAbi, Resolve};
 
@@ -152,7 +152,13 @@ fn golden_dts() {
         let (resolve, world) = parse_wit(&dir);
         let mut wit = None;
         let files = if case.from_wit {
-            world_dts(&resolve, world, &case.name, &case.opts)
+            let opts = TranspileOptions {
+                name: case.name.clone(),
+                instantiation: case.opts.instantiation,
+                map: case.opts.map.clone(),
+                ..TranspileOptions::default()
+            };
+            dts_from_wit_path(&dir.join("input.wit"), None, &opts)
         } else {
             let component = build_component(&resolve, world);
             fs::write(dump.join(format!("{case_name}.wasm")), &component).unwrap();
@@ -272,4 +278,24 @@ fn dump_dts() {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, file.contents).unwrap();
     }
+}
+
+#[test]
+fn wit_path_errors() {
+    let opts = TranspileOptions::default();
+    let err = dts_from_wit_path(Path::new("/nonexistent/x.wit"), None, &opts).unwrap_err();
+    assert_eq!(err.kind, weft::error::ErrorKind::Io, "{err}");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bad-wit");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("bad.wit"),
+        "package a:b;\nworld w { export f: func() -> nope; }\n",
+    )
+    .unwrap();
+    let err = dts_from_wit_path(&dir.join("bad.wit"), None, &opts).unwrap_err();
+    assert_eq!(err.kind, weft::error::ErrorKind::Invalid, "{err}");
+    assert!(err.message.contains("nope"), "{err}");
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/dts/docs/input.wit");
+    let err = dts_from_wit_path(&docs, Some("no-such-world"), &opts).unwrap_err();
+    assert_eq!(err.kind, weft::error::ErrorKind::Invalid, "{err}");
 }
