@@ -27,6 +27,9 @@ pub struct DtsOptions {
     /// `(pattern, replacement)` import specifier maps (`*` is a wildcard);
     /// they name the `ImportObject` keys.
     pub map: Vec<(String, String)>,
+    /// ESM without top-level await: the exports are assigned once the
+    /// exported `$init` promise resolves, so declare `$init` (as jco does).
+    pub tla_compat: bool,
 }
 
 impl From<&TranspileOptions> for DtsOptions {
@@ -34,6 +37,7 @@ impl From<&TranspileOptions> for DtsOptions {
         DtsOptions {
             instantiation: opts.instantiation,
             map: opts.map.clone(),
+            tla_compat: opts.tla_compat,
         }
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! A case may have an `options` file with `key = value` lines:
 //! `instantiation = esm|async|sync`, `map = pattern=replacement` (repeatable),
-//! `name = <base name>` and `source = wit` (generate from the WIT file with
+//! `name = <base name>`, `tla-compat = true` and `source = wit` (generate from the WIT file with
 //! `dts_from_wit_path` instead of from a component, e.g. to keep doc
 //! comments, which components built this way do not carry).
 //!
@@ -61,6 +61,7 @@ fn read_options(dir: &Path) -> Case {
                     .push((pattern.to_string(), replacement.to_string()));
             }
             "name" => case.name = value.to_string(),
+            "tla-compat" => case.opts.tla_compat = value == "true",
             "source" => case.from_wit = value == "wit",
             other => panic!("unknown option `{other}` in {}", dir.display()),
         }
@@ -156,6 +157,7 @@ fn golden_dts() {
                 name: case.name.clone(),
                 instantiation: case.opts.instantiation,
                 map: case.opts.map.clone(),
+                tla_compat: case.opts.tla_compat,
                 ..TranspileOptions::default()
             };
             dts_from_wit_path(&dir.join("input.wit"), None, &opts)

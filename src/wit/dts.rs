@@ -272,6 +272,13 @@ pub(crate) fn world_files(
         promise: root.global("Promise"),
     };
     text.push_str(&root.finish());
+    if opts.tla_compat && !instantiate {
+        text.push_str(&format!(
+            "/** Resolves once the component is instantiated and its exports are set. */\n\
+             export const $init: {}<void>;\n",
+            globals.promise
+        ));
+    }
     if instantiate {
         let world_type = names::type_name(&world.name);
         text.push_str("export interface ImportObject {\n");
