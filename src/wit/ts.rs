@@ -245,8 +245,13 @@ impl DeclFile<'_> {
                 let err = self.optional_ty(r.err.as_ref(), names)?.text;
                 Ts::atom(format!("{}<{ok}, {err}>", self.helper(Helper::Result)))
             }
-            TypeDefKind::List(elem) | TypeDefKind::FixedLengthList(elem, _) => {
-                self.list(elem, names)?
+            TypeDefKind::List(elem) => self.list(elem, names)?,
+            // The glue lifts fixed-length lists to plain arrays of exactly
+            // `len` elements (no typed arrays), like jco: a tuple type.
+            TypeDefKind::FixedLengthList(elem, len) => {
+                let elem = self.ty(elem, names)?.text;
+                let items = vec![elem; *len as usize];
+                Ts::atom(format!("[{}]", items.join(", ")))
             }
             TypeDefKind::Map(k, v) => {
                 let k = self.ty(k, names)?.text;

@@ -1,8 +1,11 @@
-// Fixed-length lists, maps, futures, streams and error-context.
+// Fixed-length lists (tuples, as the glue lifts plain arrays), maps,
+// futures, streams and error-context.
 import { fixed, concurrent, maps } from './expected/component.js';
 
-const v: fixed.Vec3 = fixed.scale(new Float32Array([1, 2, 3]), 2);
-const painted: Uint32Array[] = fixed.paint({ channels: new Uint8Array(3), names: ['a', 'b'] });
+const v: fixed.Vec3 = fixed.scale([1, 2, 3], 2);
+const painted: [number, number][] = fixed.paint({ channels: [255, 0, 0], names: ['a', 'b'] });
+// @ts-expect-error: a fixed-length list has exactly its length.
+fixed.scale([1, 2], 2);
 
 async function go(stream: ReadableStream<number> & AsyncIterable<number>, err: concurrent.ErrorContext) {
   const body: Uint8Array = await concurrent.fetch('https://example.com');

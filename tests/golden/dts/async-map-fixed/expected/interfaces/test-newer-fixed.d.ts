@@ -1,8 +1,8 @@
 /** @module Interface test:newer/fixed **/
 export function scale(v: Vec3, by: number): Vec3;
-export function paint(c: Rgb): Uint32Array[];
-export type Vec3 = Float32Array;
+export function paint(c: Rgb): [number, number][];
+export type Vec3 = [number, number, number];
 export interface Rgb {
-  channels: Uint8Array,
-  names: string[],
+  channels: [number, number, number],
+  names: [string, string],
 }
