@@ -61,15 +61,23 @@ fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
 }
 
 /// WIT text of a component's world (what `weft wit app.wasm` prints): the
-/// component's own package, like `jco wit` / `wasm-tools component wit`.
+/// component's own package with the packages it uses nested inside, like
+/// `wasm-tools component wit`.
 pub fn component_wit(component: &[u8]) -> Result<String> {
     let (resolve, world) = decode(component)?;
     let main = resolve.worlds[world]
         .package
         .ok_or_else(|| Error::invalid("decoded world has no package", None))?;
+    // The packages the world uses are printed nested, so the text is complete.
+    let others: Vec<_> = resolve
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != main)
+        .collect();
     let mut printer = WitPrinter::default();
     printer
-        .print(&resolve, main, &[])
+        .print(&resolve, main, &others)
         .map_err(|e| Error::invalid(format!("cannot print WIT: {e:#}"), None))?;
     Ok(printer.output.to_string())
 }

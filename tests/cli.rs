@@ -112,3 +112,22 @@ fn transpile_writes_glue_and_core_modules() {
     let js = std::fs::read_to_string(inline.join("demo.js")).unwrap();
     assert!(js.contains("base64Bytes("));
 }
+
+#[test]
+fn wit_prints_the_world_and_the_packages_it_uses() {
+    let input =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/glue/resources/input.wat");
+    let out = weft().arg("wit").arg(&input).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wit = String::from_utf8(out.stdout).unwrap();
+    assert!(wit.contains("world root {"), "{wit}");
+    assert!(wit.contains("package test:res {"), "{wit}");
+    assert!(
+        wit.contains("sum: static func(a: borrow<counter>, b: borrow<counter>) -> u32;"),
+        "{wit}"
+    );
+}

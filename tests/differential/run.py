@@ -37,29 +37,75 @@ import wit_types as W  # noqa: E402
 ENCODINGS = ["utf8", "utf16", "latin1+utf16"]
 
 
+BIG = "a\u00e9" * 40000 + "\u4e2d" * 30000 + "\U0001F600" * 20000
+FIXED = {
+    # JS reserved words as record fields, flags, params: jco keeps them as
+    # they are ({in: 1, class: 'x'}), only identifiers need escaping.
+    "reserved-names": (["record", [["in", "u32"], ["class", "string"], ["new-x", "bool"],
+                                   ["default", ["flags", ["in", "class", "delete", "a"]]],
+                                   ["function", ["variant", [["case", "u8"], ["delete", None]]]]]], "utf8", None),
+    # strings and lists that make the guest's realloc grow memory
+    "big-strings": (["list", "string"], "latin1+utf16", [[BIG, "x" * 150000]]),
+    "big-strings-utf16": (["tuple", ["string", ["list", "u64"]]], "utf16", [[BIG, list(range(3000))]]),
+    "big-strings-utf8": (["option", "string"], "utf8", [{"tag": "some", "val": BIG}]),
+    "enum-300": (["enum", [f"e{i}" for i in range(300)]], "utf8", None),
+    "variant-257": (["variant", [[f"c{i}", "u8" if i % 3 == 0 else ("f32" if i % 3 == 1 else None)]
+                                for i in range(257)]], "utf8", None),
+    "flags-32": (["flags", [f"f{i}" for i in range(32)]], "utf8", None),
+    "nested-options": (["option", ["option", ["option", ["result", None, ["option", "u8"]]]]], "utf8", None),
+    "flat-16": (["tuple", ["u8", "u64", "f32", "u8", "f64", "u16", "s8", "u32", "s64", "bool", "char",
+                           "u8", "u16", "u8", "u32", "f32"]], "utf8", None),
+    "flat-17": (["tuple", ["u8", "u64", "f32", "u8", "f64", "u16", "s8", "u32", "s64", "bool", "char",
+                           "u8", "u16", "u8", "u32", "f32", "f64"]], "utf8", None),
+    "floats-join": (["list", ["variant", [["a", "f32"], ["b", "f64"], ["c", "u32"], ["d", "s64"],
+                                          ["e", ["tuple", ["f32", "f32"]]]]]], "utf8", None),
+    "chars": (["list", "char"], "utf8", [[chr(c) for c in [0, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD,
+                                                             0xFFFF, 0x10000, 0x10FFFF]]]),
+    "latin1-boundary": (["list", "string"], "latin1+utf16", [["\u00ff", "\u0100", "", "a\u00ff\u0100", "\U00010000"]]),
+}
+
+
 def gen_case(seed, k):
-    """The type, string encoding and calls of case k of seed."""
+    """The type, string encoding and calls of case k of seed (k an int, or a
+    name from FIXED)."""
     rng = random.Random(f"weft-differential:{seed}:{k}")
-    r = rng.random()
-    if r < 0.25:
-        t = W.random_join_type(rng)
-    elif r < 0.35:
-        t = W.random_type(rng, max_depth=1)
+    values = None
+    realloc_mode = None
+    if k in FIXED:
+        t, enc, values = FIXED[k]
     else:
-        t = W.random_type(rng, max_depth=rng.choice([2, 3, 4]))
-    has_str = W.contains(t, lambda x: x == "string")
-    enc = rng.choice(ENCODINGS) if has_str else "utf8"
+        r = rng.random()
+        if r < 0.25:
+            t = W.random_join_type(rng)
+        elif r < 0.35:
+            t = W.random_type(rng, max_depth=1)
+        else:
+            t = W.random_type(rng, max_depth=rng.choice([2, 3, 4]))
+        has_str = W.contains(t, lambda x: x == "string")
+        enc = rng.choice(ENCODINGS) if has_str else "utf8"
+        r = rng.random()
+        realloc_mode = "grow" if r < 0.1 else rng.choice(["misalign", "oob", "end"]) if r < 0.2 else None
     flat = W.flatten(t)
     pad = [0] * 16
     calls = []
     for i in range(2):
         v = W.random_value(rng, t)
+        if values:
+            calls.append({"fn": "rt-mem", "args": [(t, values[0]), (["tuple", ["u8"] * 16], pad)], "expect": values[0]})
+            calls.append({"fn": "via-imp", "args": [(t, values[0])], "expect": values[0]})
+            if len(flat) <= 16:
+                calls.append({"fn": "rt-flat", "args": [(t, values[0])], "expect": values[0]})
+            values = None
         calls.append({"fn": "rt-mem", "args": [(t, v), (["tuple", ["u8"] * 16], pad)], "expect": v})
         v = W.random_value(rng, t)
         calls.append({"fn": "via-imp", "args": [(t, v)], "expect": v})
         if len(flat) <= 16:
             v = W.random_value(rng, t)
             calls.append({"fn": "rt-flat", "args": [(t, v)], "expect": v})
+        if W.kind(t) in ("record", "tuple"):
+            v = W.random_value(rng, t)
+            fv = [v[n] for n, _ in t[1]] if W.kind(t) == "record" else v
+            calls.append({"fn": "rt-multi", "args": list(zip(W.field_types(t), fv)), "expect": v, "value": v})
     for i in range(3):
         v = W.random_value(rng, t)
         mut = Mut(rng, 0 if i == 0 else rng.choice([0.05, 0.15, 0.3]))
@@ -82,7 +128,12 @@ def gen_case(seed, k):
                 continue
             calls.append({"fn": "raw-imp", "args": [(["list", "u8"], list(img))],
                           "expect": v if not mut.log else None, "mutations": mut.log, "value": v})
-    return {"type": t, "enc": enc, "calls": calls}
+    for c in calls:
+        if c.get("expect") is not None:
+            c["expect"] = W.normalize(t, c["expect"])
+        if realloc_mode and realloc_mode != "grow":
+            c["expect"] = None  # may trap
+    return {"type": t, "enc": enc, "realloc": realloc_mode, "calls": calls}
 
 
 def load_known(path):
@@ -123,7 +174,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cases", type=int, default=None, help="number of cases (default 300, --long 3000)")
     ap.add_argument("--long", action="store_true")
-    ap.add_argument("--case", type=int, action="append", help="run only this case (repeatable)")
+    ap.add_argument("--case", action="append", help="run only this case: a number or a fixed case's name (repeatable)")
     ap.add_argument("--weft", default=os.environ.get("WEFT_BIN", os.path.join(REPO, "target/debug/weft")))
     ap.add_argument("--keep", action="store_true", help="keep the work directory (components, weft output)")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -140,7 +191,7 @@ def main():
         return 2
 
     ncases = args.cases if args.cases is not None else (3000 if args.long else 300)
-    ids = args.case if args.case else list(range(ncases))
+    ids = [int(k) if k.isdigit() else k for k in args.case] if args.case else list(FIXED) + list(range(ncases))
     known = load_known(os.path.join(HERE, "known_failures.txt"))
     work = tempfile.mkdtemp(prefix="weft-differential-")
     t0 = time.time()
@@ -151,7 +202,7 @@ def main():
         c["id"] = f"{args.seed}/{k}"
         c["dir"] = os.path.join(work, f"c{k}")
         os.makedirs(c["dir"])
-        c["wat"] = component_wat(c["type"], c["enc"])
+        c["wat"] = component_wat(c["type"], c["enc"], c["realloc"])
         with open(os.path.join(c["dir"], "c.wat"), "w") as f:
             f.write(c["wat"])
         cases[k] = c
@@ -246,6 +297,8 @@ def main():
                         lines.append(f"    image of value: {short(W.to_json(t, call['value']))}")
                         lines.append(f"    mutations: {call['mutations'] or 'none'}; "
                                      f"args: {short([W.to_json(pt, pv) for pt, pv in call['args']], 300)}")
+                    elif call["fn"] == "rt-multi":
+                        lines.append(f"    input:    {short(W.to_json(t, call['value']))} (as separate params)")
                     else:
                         lines.append(f"    input:    {short(W.to_json(t, call['args'][0][1]))}")
                     lines.append(f"    wasmtime: {show_result(t, pr)}")
@@ -255,22 +308,24 @@ def main():
                     problems.append("\n".join(lines))
                 elif args.verbose:
                     print(f"ok {c['id']} {call['fn']}: {pr[0]}")
+        kid = c["id"] if c["id"] in known else f"*/{k}"
         if problems:
-            tag = "KNOWN FAILURE" if c["id"] in known else "MISMATCH"
+            tag = "KNOWN FAILURE" if kid in known else "MISMATCH"
             print(f"{tag} case {c['id']} (reproduce: --seed {args.seed} --case {k})")
-            if c["id"] in known:
-                print(f"  known: {known[c['id']]}")
-            print(f"  type: {W.type_str(t)}   string-encoding={c['enc']}")
+            if kid in known:
+                print(f"  known: {known[kid]}")
+            print(f"  type: {W.type_str(t)}   string-encoding={c['enc']}"
+                  + (f"   realloc: {c['realloc']} on its first call" if c["realloc"] else ""))
             for p in problems:
                 print(p)
-            if c["id"] in known:
+            if kid in known:
                 known_failed += 1
             else:
                 failed += 1
         else:
             passed += 1
-            if c["id"] in known:
-                print(f"note: known failure {c['id']} passed now ({known[c['id']]})")
+            if kid in known:
+                print(f"note: known failure {kid} passed now ({known[kid]})")
 
     if args.verbose or args.stats:
         for key, d in sorted(outcomes.items()):

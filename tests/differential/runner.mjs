@@ -195,6 +195,7 @@ const PARAM_TYPES = {
   'rt-mem': (t) => [t, ['tuple', Array(16).fill('u8')]],
   'via-imp': (t) => [t],
   'rt-flat': (t) => [t],
+  'rt-multi': (t) => (kind(t) === 'record' ? t[1].map(([, x]) => x) : t[1]),
   raw: () => [['list', 'u8'], 's32'],
   'raw-imp': () => [['list', 'u8']],
 };

@@ -23,10 +23,18 @@ same canon options: memory, realloc, string-encoding=ENC):
            the one flat value.
            -> host flat lowering (joined variant slots, bitcasts), checked
            against an independent guest-side store; lifting from memory.
+  rt-multi: func(f1: T1, f2: T2, ...) -> T     (only for a record/tuple T)
+           the fields as separate params (their flat values, or a spilled
+           params tuple, are laid out exactly like T); guest as rt-flat or
+           rt-mem.
   raw-imp: func(bytes: list<u8>) -> T          (only if T flattens to <= 16)
            the guest copies the bytes to BASE, loads the flat values of T from
            8-byte slots there and calls `h` with them.
            -> host flat lifting of arbitrary (possibly invalid) core values.
+
+The guest's realloc is a bump allocator; with `realloc_mode` its first call
+misbehaves (see REALLOC_MODES), so the hosts' checks of realloc results are
+compared too.
 """
 from encode import BASE
 from wit_types import (align_to, alignment, cases_of, disc_size, field_offsets, field_types, flags_size, flatten,
@@ -160,7 +168,30 @@ def store_flat(t, off, slots, out, labels):
         raise ValueError(t)
 
 
-def component_wat(t, enc):
+REALLOC_MODES = {
+    # what the guest's realloc does on its first call
+    None: "",
+    # an address that is not a multiple of the requested alignment (> 1)
+    "misalign": """      (if (i32.and (i32.eqz (global.get $calls)) (i32.gt_u (local.get $align) (i32.const 1)))
+        (then (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (global.set $heap (i32.add (local.get $p) (local.get $new_size)))))""",
+    # an address past the end of memory
+    "oob": """      (if (i32.eqz (global.get $calls)) (then (local.set $p (i32.const -8))))""",
+    # every call: grow memory and allocate at the start of the new pages, so
+    # every allocation detaches the old ArrayBuffer (stale views in the glue)
+    "grow": """      (local.set $p (i32.mul (memory.size) (i32.const 65536)))
+      (if (i32.eq (memory.grow (i32.add (i32.shr_u (local.get $new_size) (i32.const 16)) (i32.const 1))) (i32.const -1))
+        (then unreachable))
+      (if (local.get $old) (then (memory.copy (local.get $p) (local.get $old)
+        (select (local.get $old_size) (local.get $new_size) (i32.lt_u (local.get $old_size) (local.get $new_size))))))""",
+    # the last new_size bytes of memory: in bounds, ends exactly at the end
+    "end": """      (if (i32.eqz (global.get $calls))
+        (then (local.set $p (i32.and (i32.sub (i32.mul (memory.size) (i32.const 65536)) (local.get $new_size))
+                                     (i32.sub (i32.const 0) (local.get $align))))))""",
+}
+
+
+def component_wat(t, enc, realloc_mode=None):
     tn = TypeNames()
     tref = tn.ref(t)
     ft = flatten(t)
@@ -191,6 +222,7 @@ def component_wat(t, enc):
         "  (core module $M",
         "    (memory (export \"mem\") 4)",
         "    (global $heap (mut i32) (i32.const 256))",
+        "    (global $calls (mut i32) (i32.const 0))",
         "    ;; bump allocator: never frees, copies the old contents on growth",
         "    (func (export \"realloc\") (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32) (result i32)",
         "      (local $p i32)",
@@ -203,6 +235,8 @@ def component_wat(t, enc):
         "          (then unreachable))))",
         "      (if (local.get $old) (then (memory.copy (local.get $p) (local.get $old)",
         "        (select (local.get $old_size) (local.get $new_size) (i32.lt_u (local.get $old_size) (local.get $new_size))))))",
+        REALLOC_MODES[realloc_mode],
+        "      (global.set $calls (i32.add (global.get $calls) (i32.const 1)))",
         "      (local.get $p)))",
         "  (core instance $mi (instantiate $M))",
     ]
@@ -236,6 +270,15 @@ def component_wat(t, enc):
             f"      (memory.copy (i32.const {BASE}) (local.get 0) (local.get 1))",
             f"      {call_h(raw_imp_get)})",
         ]
+    if kind(t) in ("record", "tuple"):
+        # rt-multi: T's fields as separate params; the core function is
+        # rt-flat's (<= 16 flat) or rt-mem's without the pad (> 16).
+        lines += [f"    (func (export \"rt-multi\") (param {' '.join(params_core)}) (result {res_core}) (local $r i32)"]
+        if n <= 16:
+            lines += ["      " + b for b in body]
+        else:
+            lines += ["      " + rt_mem_body]
+        lines[-1] += ")"
     lines += [
         "  )",
         "  (core instance $ni (instantiate $N (with \"m\" (instance",
@@ -247,6 +290,13 @@ def component_wat(t, enc):
         f"  (func (export \"raw\") (param \"bytes\" (list u8)) (param \"delta\" s32) (result {tref})",
         f"    (canon lift (core func $ni \"raw\") {opts}))",
     ]
+    if kind(t) in ("record", "tuple"):
+        fields = t[1] if kind(t) == "record" else [[f"p{i}", x] for i, x in enumerate(t[1])]
+        ps = " ".join(f"(param {qs(nm)} {tn.ref(x)})" for nm, x in fields)
+        lines += [
+            f"  (func (export \"rt-multi\") {ps} (result {tref})",
+            f"    (canon lift (core func $ni \"rt-multi\") {opts}))",
+        ]
     if n <= 16:
         lines += [
             f"  (func (export \"rt-flat\") (param \"x\" {tref}) (result {tref})",
