@@ -137,13 +137,20 @@ class PyHost:
             root.add_func("h", lambda store, x: x)
         return comp, linker
 
-    def call(self, compiled, fname, t, params):
+    def call(self, compiled, fname, t, params, then=None):
         """params: [(type, canonical value)]. Returns ("ok", canonical) |
         ("trap", message) | ("unsupported", reason). A fresh instance per
-        call: a trap poisons the instance."""
+        call (a trap poisons the instance); `then` = (fname, params): a
+        second call on the same instance, whose result is returned as well."""
         comp, linker = compiled
         store = wasmtime.Store(self.engine)
         inst = linker.instantiate(store, comp)
+        r = self._call(store, inst, fname, t, params)
+        if then is None:
+            return r
+        return r, self._call(store, inst, then[0], t, then[1])
+
+    def _call(self, store, inst, fname, t, params):
         f = inst.get_func(store, fname)
         fty = f.type(store)
         try:

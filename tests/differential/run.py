@@ -44,6 +44,10 @@ FIXED = {
     "reserved-names": (["record", [["in", "u32"], ["class", "string"], ["new-x", "bool"],
                                    ["default", ["flags", ["in", "class", "delete", "a"]]],
                                    ["function", ["variant", [["case", "u8"], ["delete", None]]]]]], "utf8", None),
+    # all-uppercase (acronym) words in names: jco gives httpOk, xmlHttpRequest, abc
+    "acronym-names": (["record", [["HTTP-ok", "u8"], ["xml-HTTP-request", ["flags", ["ABC", "a-URL", "b"]]],
+                                  ["c", ["variant", [["HTTP", "u8"], ["a-B-c", None]]]], ["d", ["enum", ["URL", "x-Y"]]]]],
+                      "utf8", None),
     # strings and lists that make the guest's realloc grow memory
     "big-strings": (["list", "string"], "latin1+utf16", [[BIG, "x" * 150000]]),
     "big-strings-utf16": (["tuple", ["string", ["list", "u64"]]], "utf16", [[BIG, list(range(3000))]]),
@@ -61,6 +65,15 @@ FIXED = {
                                           ["e", ["tuple", ["f32", "f32"]]]]]], "utf8", None),
     "chars": (["list", "char"], "utf8", [[chr(c) for c in [0, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD,
                                                              0xFFFF, 0x10000, 0x10FFFF]]]),
+    # realloc's first call returns an out-of-bounds pointer: the spec calls
+    # realloc (and checks its result) for empty lists and strings too
+    "empty-list-oob-realloc": (["list", "u8"], "utf8", [[]], "oob"),
+    "empty-string-oob-realloc": (["tuple", ["string", "u32"]], "utf16", [["", 7]], "oob"),
+    "empty-list-misaligned-realloc": (["list", "u32"], "utf8", [[]], "misalign"),
+    # U+FEFF (byte order mark) at the start of a string must survive
+    "bom-utf8": (["list", "string"], "utf8", [["\ufeff", "\ufeffabc", "a\ufeff", "\ufeff" * 3 + "x" * 40]]),
+    "bom-utf16": (["list", "string"], "utf16", [["\ufeff", "\ufeffabc", "a\ufeff", "\ufeff" * 3 + "x" * 40]]),
+    "bom-latin1-utf16": (["list", "string"], "latin1+utf16", [["\ufeff", "\ufeffabc", "a\ufeff"]]),
     "latin1-boundary": (["list", "string"], "latin1+utf16", [["\u00ff", "\u0100", "", "a\u00ff\u0100", "\U00010000"]]),
 }
 
@@ -72,7 +85,7 @@ def gen_case(seed, k):
     values = None
     realloc_mode = None
     if k in FIXED:
-        t, enc, values = FIXED[k]
+        t, enc, values, realloc_mode = (FIXED[k] + (None,))[:4]
     else:
         r = rng.random()
         if r < 0.25:
@@ -119,6 +132,12 @@ def gen_case(seed, k):
             continue
         calls.append({"fn": "raw", "args": [(["list", "u8"], list(img)), ("s32", delta)],
                       "expect": v if not mut.log else None, "mutations": mut.log, "value": v})
+    # after the last raw call (which traps if its image is invalid), call
+    # rt-mem on the same instance: a trap must have poisoned it
+    raws = [c for c in calls if c["fn"] == "raw"]
+    if raws:
+        v = W.random_value(rng, t)
+        raws[-1]["then"] = {"fn": "rt-mem", "args": [(t, v), (["tuple", ["u8"] * 16], pad)]}
     if len(flat) <= 16:
         for i in range(3):
             v = W.random_value(rng, t)
@@ -243,7 +262,10 @@ def main():
         if c["weft_error"]:
             continue
         batch.append({"dir": os.path.join(c["dir"], "out"), "name": "c", "type": c["type"],
-                      "calls": [{"id": f"{k}:{i}", "fn": call["fn"], "args": [W.to_json(pt, pv) for pt, pv in call["args"]]}
+                      "calls": [{"id": f"{k}:{i}", "fn": call["fn"], "args": [W.to_json(pt, pv) for pt, pv in call["args"]],
+                                 **({"then": {"fn": call["then"]["fn"],
+                                              "args": [W.to_json(pt, pv) for pt, pv in call["then"]["args"]]}}
+                                    if call.get("then") else {})}
                                 for i, call in enumerate(c["calls"])]})
         if len(batch) >= 100:
             flush()
@@ -275,10 +297,25 @@ def main():
                     nskipped += 1
                     skip_reasons[imp_why] = skip_reasons.get(imp_why, 0) + 1
                     continue
+                then = call.get("then")
                 try:
-                    pr = host.call(compiled, call["fn"], t, call["args"])
+                    pr = host.call(compiled, call["fn"], t, call["args"],
+                                   (then["fn"], then["args"]) if then else None)
                 except Exception as e:
                     pr = ("error", f"harness (wasmtime side): {type(e).__name__}: {e}")
+                    then = None
+                if then and isinstance(pr[0], tuple):
+                    pr, pr2 = pr
+                    nr2 = node_result(t, node_results.get(f"{k}:{i}:then", {"error": "no result from runner.mjs"}))
+                    same2 = (pr2[0] == nr2[0] == "trap") or (pr2[0] == nr2[0] == "ok" and W.canon_eq(t, pr2[1], nr2[1]))
+                    if pr2[0] != "unsupported" and (not same2 or pr2[0] == "error"):
+                        problems.append(f"  call {then['fn']} on the same instance, after call {call['fn']} "
+                                        f"(wasmtime: {pr[0]})\n"
+                                        f"    input:    {short(W.to_json(t, then['args'][0][1]))}\n"
+                                        f"    wasmtime: {show_result(t, pr2)}\n    weft:     {show_result(t, nr2)}")
+                    okey = f"{then['fn']} after {pr[0]}"
+                    outcomes.setdefault(okey, {})
+                    outcomes[okey][pr2[0]] = outcomes[okey].get(pr2[0], 0) + 1
                 if pr[0] == "unsupported":
                     nskipped += 1
                     skip_reasons[pr[1]] = skip_reasons.get(pr[1], 0) + 1

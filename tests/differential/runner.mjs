@@ -30,7 +30,12 @@ const RANGE = {
 };
 
 const kind = (t) => (typeof t === 'string' ? t : t[0]);
-const camel = (n) => n.replace(/-([a-zA-Z0-9])/g, (_, c) => c.toUpperCase());
+// jco's (heck's) lowerCamelCase: kebab words, each lowercased, all but the
+// first capitalized ('HTTP-ok' -> 'httpOk', 'xml-HTTP-request' -> 'xmlHttpRequest').
+const camel = (n) => n.split('-').map((w, i) => {
+  const l = w.toLowerCase();
+  return i === 0 ? l : l.charAt(0).toUpperCase() + l.slice(1);
+}).join('');
 const isOption = (t) => kind(t) === 'option';
 
 function casesOf(t) {
@@ -217,9 +222,22 @@ for (const c of job.components) {
   };
   const t = c.type;
   for (const call of c.calls) {
+    let inst;
+    try {
+      inst = mod.instantiate(getCoreModule, { h: identity(t) });
+    } catch (e) {
+      results[call.id] = { error: `instantiate: ${e}` };
+      continue;
+    }
+    results[call.id] = callOne(inst, t, call);
+    // a second call on the same instance (after a trap: the instance is poisoned)
+    if (call.then) results[`${call.id}:then`] = callOne(inst, t, call.then);
+  }
+}
+
+function callOne(inst, t, call) {
     let r;
     try {
-      const inst = mod.instantiate(getCoreModule, { h: identity(t) });
       const f = inst[camel(call.fn)];
       if (typeof f !== 'function') throw new Error(`no export ${camel(call.fn)}`);
       const args = PARAM_TYPES[call.fn](t).map((pt, i) => toJs(pt, call.args[i]));
@@ -244,7 +262,6 @@ for (const c of job.components) {
       else if (e instanceof Bad) r = { error: `bad JS value: ${e.message}` };
       else r = { error: `${e && e.name}: ${e && e.message}` };
     }
-    results[call.id] = r;
-  }
+    return r;
 }
 process.stdout.write(JSON.stringify(results));

@@ -330,6 +330,12 @@ def random_char(rng):
     return rng.choice(pool)
 
 
+# Strings starting with U+FEFF: weft drops a leading BOM when lifting (known
+# failure, fixed cases bom-*); random strings get one at this rate. Set it to
+# 0.05 once that is fixed.
+LEADING_BOM_RATE = 0.0
+
+
 def random_string(rng):
     r = rng.random()
     if r < 0.1:
@@ -342,7 +348,10 @@ def random_string(rng):
         pool = STR_POOLS[0] + STR_POOLS[1]  # latin1 only: stays latin1 in latin1+utf16
     else:
         pool = "".join(STR_POOLS)
-    return "".join(rng.choice(pool) for _ in range(n))
+    s = "".join(rng.choice(pool) for _ in range(n))
+    if rng.random() < LEADING_BOM_RATE:
+        s = "\ufeff" + s  # a leading byte order mark is an ordinary character
+    return s
 
 
 def random_value(rng, t, depth=0):

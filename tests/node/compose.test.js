@@ -26,12 +26,13 @@ const tmpRoot = mkdtempSync(join(tmpdir(), 'weft-compose-'));
 process.on('exit', () => { if (!process.env.WEFT_TEST_KEEP) rmSync(tmpRoot, { recursive: true, force: true }); });
 
 const built = new Map();
-/** Transpiles fixtures/compose/<name>.wat once; returns the glue module. */
-async function glue(name) {
-  if (!built.has(name)) {
-    const out = join(tmpRoot, name);
-    let input = join(root, 'fixtures/compose', `${name}.wat`);
-    const args = ['--name', name, '--instantiation', 'async'];
+/** Transpiles fixtures/compose/<name>.wat once per mode; returns the glue module. */
+async function glue(name, mode = 'async') {
+  const key = `${name}-${mode}`;
+  if (!built.has(key)) {
+    const out = join(tmpRoot, key);
+    const input = join(root, 'fixtures/compose', `${name}.wat`);
+    const args = ['--name', name, '--instantiation', mode];
     if (IMPL === 'jco') {
       const wasm = join(tmpRoot, `${name}.wasm`);
       execFileSync(jco, ['parse', input, '-o', wasm]);
@@ -39,15 +40,21 @@ async function glue(name) {
     } else {
       execFileSync(weft, ['transpile', input, '-o', out, ...args, '-q']);
     }
-    built.set(name, import(pathToFileURL(join(out, `${name}.js`)).href).then((mod) => ({ mod, out })));
+    built.set(key, import(pathToFileURL(join(out, `${name}.js`)).href).then((mod) => ({ mod, out })));
   }
-  return built.get(name);
+  return built.get(key);
 }
 
 /** A fresh instance of fixture `name`. */
 async function load(name, imports = {}) {
   const { mod, out } = await glue(name);
   return mod.instantiate((f) => WebAssembly.compile(readFileSync(join(out, f))), imports);
+}
+
+/** The same with `--instantiation sync`. */
+async function loadSync(name, imports = {}) {
+  const { mod, out } = await glue(name, 'sync');
+  return mod.instantiate((f) => new WebAssembly.Module(readFileSync(join(out, f))), imports);
 }
 
 const isTrap = (re) => (e) => {
@@ -232,16 +239,27 @@ test('transcoding shortcut A -> C: utf8 -> latin1+utf16 and back, values and wha
   }
 });
 
-test('transcoding shortcut C -> A result (latin1 or utf16 -> utf8): realloc calls follow the spec', async () => {
+test('transcoding shortcut C -> A result, tagged utf16 -> utf8: realloc calls follow the spec', async () => {
   const e = await transcodeChain();
-  for (const [what, s] of Object.entries(STRINGS)) {
+  for (const [what, s] of Object.entries(STRINGS).filter(([, s]) => !isLatin1(s))) {
     e.runDirect(s);
-    const r1 = s + 'ü';
-    const want = isLatin1(r1) ? spec.latin1ToUtf8(r1) : spec.utf16ToUtf8(r1);
+    const want = spec.utf16ToUtf8(s + 'ü');
     assert.deepEqual(tailShape(rows(e.logA()), want.length), want, what);
     e.logC();
   }
 });
+
+test('transcoding shortcut C -> A result, latin1 -> utf8: realloc calls follow the spec',
+  { todo: IMPL === 'weft' ? 'weft bug: a latin1 (untagged latin1+utf16) result lowered as utf8 grows to 3 bytes per unit; store_latin1_to_utf8 grows to 2 (worst_case_size = 2 * code units) and shrinks from there' : false },
+  async () => {
+    const e = await transcodeChain();
+    for (const [what, s] of Object.entries(STRINGS).filter(([, s]) => isLatin1(s))) {
+      e.runDirect(s);
+      const want = spec.latin1ToUtf8(s + 'ü');
+      assert.deepEqual(tailShape(rows(e.logA()), want.length), want, what);
+      e.logC();
+    }
+  });
 
 test('transcoding shortcut A -> C argument (utf8 -> latin1+utf16): realloc calls follow the spec',
   { todo: IMPL === 'weft' ? 'weft bug: utf8 -> latin1+utf16 between components sizes the first allocation by utf16 units, not by utf8 bytes (store_string_to_latin1_or_utf16 with src_code_units = byte length), so the grow/shrink calls differ' : false },
@@ -253,6 +271,17 @@ test('transcoding shortcut A -> C argument (utf8 -> latin1+utf16): realloc calls
       e.logA();
     }
   });
+
+test('invalid strings between components trap when lifted, whatever the encodings', async () => {
+  const ok = await load('invalid-strings');
+  assert.deepEqual([ok.ok8(), ok.ok16()], [2, 2], 'valid strings arrive');
+  // utf8 -> utf8 and utf16 -> utf16 could be byte copies, but the spec decodes (and traps).
+  for (const f of ['bad8', 'bad16', 'cut8', 'lone16', 'loneL1', 'lone8']) {
+    const e = await load('invalid-strings');
+    assert.throws(() => e[f](), isTrap(), f);
+    assert.throws(() => e.ok8(), isTrap(POISONED), `${f}: poisoned`);
+  }
+});
 
 // ---------------------------------------------------------------------------------------
 // Resources across three components.
@@ -303,6 +332,21 @@ test('resources: B holds a handle while others move; an own handed back C -> B g
   assert.equal(e.cUse(2), 7, 'C\'s other handle is untouched');
   e.heldDrop();
   assert.deepEqual([e.aDrops(), e.aDropsum()], [2, 11]);
+});
+
+test('resources: an own moved from C into A (the implementer) lands in A\'s table; A\'s drop runs the destructor', async () => {
+  const e = await load('resources-3');
+  e.passOwn(5); e.passOwn(6);
+  // A's table is empty (make's handles moved out), so the own arrives as A's handle 1.
+  assert.deepEqual([hi(e.cGiveToA(2)), lo(e.cGiveToA(1))], [1, 5]);
+  assert.deepEqual([e.aDrops(), e.aDropsum()], [2, 11]);
+  assert.equal(lo(e.passOwn(7)), 1, 'C\'s slots are free again');
+});
+
+test('resources: C passing a borrow it received on to A as an own traps', async () => {
+  const e = await load('resources-3');
+  assert.throws(() => e.lendAsOwn(1), isTrap());
+  assert.throws(() => e.aDrops(), isTrap(POISONED));
 });
 
 test('resources: using a handle after moving it to C traps', async () => {
@@ -369,6 +413,13 @@ test('chain of 10: u32, string and list<u32> go through every component and back
   // The u32 wraps in the core code (i32.add); the lifted result is still a u32.
   assert.equal(e.step(2 ** 32 - 1, 'w', [])[0], CHAIN - 1);
   assert.throws(() => e.step(-1, '', []), RangeError);
+});
+
+test('chain of 10: --instantiation sync gives the same results', async () => {
+  const e = await loadSync('chain10', { back: (n) => n + 1000 });
+  const [x, s, l] = e.step(1, 'sync ✓', [0, 1]);
+  assert.deepEqual([x, s, [...l]], [1 + CHAIN, 'sync ✓', [CHAIN, 1 + CHAIN]]);
+  assert.equal(e.ping(0), 1009);
 });
 
 test('chain of 10: C10 calls the host, which answers', async () => {
@@ -447,6 +498,19 @@ test('host errors: resource and handle state are intact after the throw', async 
   const fresh = new api.Counter(1);
   assert.equal(api.bumpOwn(fresh, 1), 3);
   assert.equal(api.drops(), 2, 'an own passed in is dropped by the callee');
+});
+
+test('host errors: the host calling a sub-component that is not on the stack, from inside an import, traps', async () => {
+  // $Res is not on the call stack during cb (only $Mid is), but the enclosing component
+  // is, and entering $Res enters it too (the spec's ancestor rule).
+  for (const reenter of [(api) => api.drops(), (api) => new api.Counter(1), (api) => api.calls()]) {
+    let api, inner;
+    const e = await load('host-errors', { cb: () => { try { return reenter(api); } catch (err) { inner = err; throw err; } } });
+    api = e.api;
+    const c = new api.Counter(1);
+    assert.throws(() => api.bump(c, 1), isTrap(/cannot enter component instance/));
+    assert.ok(inner instanceof WebAssembly.RuntimeError);
+  }
 });
 
 test('host errors: an own handle moved into the failing call stays moved', async () => {
