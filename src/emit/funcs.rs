@@ -46,7 +46,7 @@ pub fn lifted(
         lent: None,
     };
     // Raw (adapter) results keep every map entry; the host sees `Map`s.
-    g.maps_as_entries = !host_facing;
+    g.adapter = !host_facing;
     let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
     if host_facing {
         g.intr.use_("trap");
@@ -203,7 +203,7 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         scope: None,
         lent: lends.then(|| "lent".to_string()),
     };
-    g.maps_as_entries = matches!(l.callee, Callee::Lifted(_));
+    g.adapter = matches!(l.callee, Callee::Lifted(_));
     let nparams = sig.params.len() + usize::from(sig.results_spilled);
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
     g.intr.use_("trap");

@@ -26,6 +26,7 @@ const HELPERS: &[Helper] = helpers![
     "utf8",
     "utf16",
     "latin1",
+    "transcode",
     "char",
     "bitcast",
     "resources",
@@ -92,6 +93,28 @@ mod tests {
             for d in deps(h.source) {
                 let j = HELPERS.iter().position(|x| x.name == d).expect(d);
                 assert!(j < i, "{} must come after {}", h.name, d);
+            }
+        }
+    }
+
+    /// All helpers share the glue's top-level scope: their names must not clash.
+    #[test]
+    fn helper_top_level_names_are_unique() {
+        let mut seen = std::collections::HashMap::new();
+        for h in HELPERS {
+            for line in h.source.lines() {
+                let decl = line.strip_prefix("export ").unwrap_or(line);
+                for kw in ["function ", "const ", "let ", "class "] {
+                    if let Some(rest) = decl.strip_prefix(kw) {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                            .collect();
+                        if let Some(other) = seen.insert(name.clone(), h.name) {
+                            panic!("`{name}` is declared by both {other}.js and {}.js", h.name);
+                        }
+                    }
+                }
             }
         }
     }

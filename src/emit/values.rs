@@ -35,8 +35,10 @@ pub struct ValueGen<'a> {
     pub handles: HandleCx,
     /// Each run-time resource type's implementing instance (None: host).
     pub resource_impls: Vec<Option<usize>>,
-    /// Lift maps as entry arrays (adapters between components) instead of `Map`s.
-    pub maps_as_entries: bool,
+    /// Generating an adapter between two components: strings travel as
+    /// `taggedString`s (keeping their source encoding, so the destination's
+    /// realloc sees the spec's calls) and maps as entry arrays (keeping duplicates).
+    pub adapter: bool,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -58,7 +60,7 @@ impl<'a> ValueGen<'a> {
             encoding,
             handles: HandleCx::default(),
             resource_impls: Vec::new(),
-            maps_as_entries: false,
+            adapter: false,
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -431,6 +433,17 @@ impl<'a> ValueGen<'a> {
     }
 
     fn lower_string(&mut self, v: &str, at: &str) -> (String, String) {
+        if self.adapter {
+            self.intr.use_("transcode");
+            let (m, r) = (self.mem(), self.realloc());
+            let (p, l) = (self.tmp("sp"), self.tmp("sl"));
+            let dst = encoding_id(self.encoding);
+            self.line(format!(
+                "const {p} = storeString({v}, {m}, {r}, {dst}), {l} = transcodedLen;"
+            ));
+            self.invalidate_view();
+            return (p, l);
+        }
         let b = self.bad(v, "string", at);
         self.line(format!("if (typeof {v} !== 'string') {b};"));
         let (m, r) = (self.mem(), self.realloc());
@@ -527,7 +540,7 @@ impl<'a> ValueGen<'a> {
     fn lift_map(&mut self, k: &ValType, val: &ValType, p: &str, l: &str) -> String {
         let tuple = ValType::Tuple(vec![k.clone(), val.clone()]);
         let entries = self.lift_list(&tuple, p, l);
-        if self.maps_as_entries {
+        if self.adapter {
             entries
         } else {
             self.bind(&format!("new Map({entries})"))
@@ -913,6 +926,17 @@ impl<'a> ValueGen<'a> {
     fn lift_string(&mut self, p: &str, l: &str) -> String {
         let m = self.mem();
         let t = self.tmp("s");
+        if self.adapter {
+            let s = self.lift_plain_string(&m, &t, p, l);
+            self.intr.use_("transcode");
+            let enc = encoding_id(self.encoding);
+            return self.bind(&format!("taggedString({s}, {enc}, {l})"));
+        }
+        self.lift_plain_string(&m, &t, p, l)
+    }
+
+    fn lift_plain_string(&mut self, m: &str, t: &str, p: &str, l: &str) -> String {
+        let t = t.to_string();
         match self.encoding {
             StringEncoding::Utf8 => {
                 self.intr.use_("utf8");
@@ -1081,6 +1105,15 @@ impl<'a> ValueGen<'a> {
             _ => format!("{dv}.getUint32({addr}, true)"),
         };
         self.bind(&g)
+    }
+}
+
+/// The Canonical ABI string encoding as the runtime's `transcode.js` numbers it.
+fn encoding_id(e: StringEncoding) -> u8 {
+    match e {
+        StringEncoding::Utf8 => 0,
+        StringEncoding::Utf16 => 1,
+        StringEncoding::Latin1Utf16 => 2,
     }
 }
 

@@ -222,7 +222,6 @@ test('transcoding chain: realloc calls of the results C -> B -> A follow the spe
 });
 
 test('transcoding chain: realloc calls of the hop A -> B (utf8 -> utf16) follow the spec',
-  { todo: IMPL === 'weft' ? 'weft bug: utf8 -> utf16 between components allocates 2 * utf16-units instead of the spec\'s worst case 2 * utf8-bytes followed by a shrinking realloc (store_utf8_to_utf16)' : false },
   async () => {
     const e = await transcodeChain();
     for (const [what, s] of Object.entries(STRINGS)) {
@@ -255,7 +254,6 @@ test('transcoding shortcut C -> A result, tagged utf16 -> utf8: realloc calls fo
 });
 
 test('transcoding shortcut C -> A result, latin1 -> utf8: realloc calls follow the spec',
-  { todo: IMPL === 'weft' ? 'weft bug: a latin1 (untagged latin1+utf16) result lowered as utf8 grows to 3 bytes per unit; store_latin1_to_utf8 grows to 2 (worst_case_size = 2 * code units) and shrinks from there' : false },
   async () => {
     const e = await transcodeChain();
     for (const [what, s] of Object.entries(STRINGS).filter(([, s]) => isLatin1(s))) {
@@ -267,7 +265,6 @@ test('transcoding shortcut C -> A result, latin1 -> utf8: realloc calls follow t
   });
 
 test('transcoding shortcut A -> C argument (utf8 -> latin1+utf16): realloc calls follow the spec',
-  { todo: IMPL === 'weft' ? 'weft bug: utf8 -> latin1+utf16 between components sizes the first allocation by utf16 units, not by utf8 bytes (store_string_to_latin1_or_utf16 with src_code_units = byte length), so the grow/shrink calls differ' : false },
   async () => {
     const e = await transcodeChain();
     for (const [what, s] of Object.entries(STRINGS)) {
@@ -309,7 +306,6 @@ test('latin1+utf16 -> latin1+utf16, latin1 source: realloc calls follow the spec
 });
 
 test('latin1+utf16 -> latin1+utf16, tagged utf16 source: realloc calls follow the spec (store_probably_utf16_to_latin1_or_utf16)',
-  { todo: IMPL === 'weft' ? 'weft bug: a tagged utf16 source is lowered into latin1+utf16 like a utf16/JS string (realloc(0,0,2,units), grown at the first wide char) instead of the spec\'s realloc(0,0,2,2*units) followed, when it fits latin1, by a deflating realloc(ptr,2*units,1,units)' : false },
   async () => {
     const e = await load('latin1-pair');
     PAIR.forEach(({ s, tagged, q }, k) => {
@@ -333,7 +329,6 @@ test('invalid strings between components trap when lifted, whatever the encoding
 });
 
 test('minimal repro: utf8 -> utf16 argument "é" reallocs [4, 2] in the callee',
-  { todo: IMPL === 'weft' ? 'weft bug: same as the A -> B hop above (weft calls realloc once, with 2)' : false },
   async () => {
     const e = await load('repro-utf8-to-utf16');
     e.run();
