@@ -27,13 +27,28 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn invalid(message: impl Into<String>, offset: Option<usize>) -> Error {
-        Error { kind: ErrorKind::Invalid, message: message.into(), offset, path: None }
+        Error {
+            kind: ErrorKind::Invalid,
+            message: message.into(),
+            offset,
+            path: None,
+        }
     }
     pub fn unsupported(message: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Unsupported, message: message.into(), offset: None, path: None }
+        Error {
+            kind: ErrorKind::Unsupported,
+            message: message.into(),
+            offset: None,
+            path: None,
+        }
     }
     pub fn io(message: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Io, message: message.into(), offset: None, path: None }
+        Error {
+            kind: ErrorKind::Io,
+            message: message.into(),
+            offset: None,
+            path: None,
+        }
     }
     /// Attaches a byte offset unless one is already known.
     pub fn at(mut self, offset: usize) -> Error {

@@ -1,2 +1,178 @@
-//! TODO
-pub struct Plan;
+//! The flattened, ordered description of what runs: which core modules are
+//! instantiated with which imports, which functions are lifted or lowered with
+//! which options, and what the component exports. Produced by `flatten`,
+//! consumed by `emit`. No JS knowledge here.
+
+use crate::types::FuncType;
+
+/// A core item (function, memory, table, global) some core instance exports,
+/// or a function the glue synthesizes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CoreDef {
+    /// Export `name` of core instance `instance` (a global instance index).
+    Export { instance: usize, name: String },
+    /// The core function made by `canon lower` number `n` (see [`Plan::lowered`]).
+    Lowered(usize),
+    /// `canon resource.new/drop/rep` of resource type `rt` in component instance `instance`.
+    Resource {
+        op: ResourceOp,
+        rt: usize,
+        instance: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceOp {
+    New,
+    Drop,
+    Rep,
+}
+
+/// A resource type at run time: one per definition per instantiation.
+#[derive(Debug, Clone)]
+pub struct ResourceType {
+    /// The component instance that defined it; `None` for a host resource.
+    pub impl_instance: Option<usize>,
+    pub dtor: Option<CoreDef>,
+    /// For host resources: the root import and export name it came from.
+    pub host: Option<(usize, String)>,
+    /// The resource's name (for JS class names and messages).
+    pub name: String,
+}
+
+/// Where a core module comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModuleSrc {
+    /// Embedded in the component (index into `ComponentIr::modules`).
+    Static(usize),
+    /// A `WebAssembly.Module` the host passes as root import `n`.
+    Host(usize),
+}
+
+/// What a core instance gets as one of its import modules.
+#[derive(Debug, Clone)]
+pub enum CoreInstanceArg {
+    /// All exports of an instantiated core instance.
+    Instance(usize),
+    /// A bag of individual items (a core instance made "from exports").
+    Bag(Vec<(String, CoreDef)>),
+}
+
+/// `instantiate` of a core module.
+#[derive(Debug, Clone)]
+pub struct CoreInstantiation {
+    /// Index into [`Plan::modules`].
+    pub module: usize,
+    pub args: Vec<(String, CoreInstanceArg)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringEncoding {
+    Utf8,
+    Utf16,
+    Latin1Utf16,
+}
+
+/// Canonical options of a lift or lower.
+#[derive(Debug, Clone)]
+pub struct CanonOpts {
+    pub string_encoding: StringEncoding,
+    pub memory: Option<CoreDef>,
+    pub realloc: Option<CoreDef>,
+    pub post_return: Option<CoreDef>,
+    pub is_async: bool,
+    pub callback: Option<CoreDef>,
+}
+
+/// Who implements a component-level function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callee {
+    /// A host import: root import `import`, then nested export names.
+    Host { import: usize, path: Vec<String> },
+    /// A function lifted from core wasm (index into [`Plan::lifted`]).
+    Lifted(usize),
+}
+
+/// `canon lift`: a core function exposed with a component type.
+#[derive(Debug, Clone)]
+pub struct Lifted {
+    pub core: CoreDef,
+    pub ty: FuncType,
+    pub opts: CanonOpts,
+    /// The static component instance this function belongs to (for traps and
+    /// reentrance rules).
+    pub component_instance: usize,
+}
+
+/// `canon lower`: a component function turned into a core import.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub callee: Callee,
+    pub ty: FuncType,
+    pub opts: CanonOpts,
+    pub component_instance: usize,
+}
+
+/// A root import of the component.
+#[derive(Debug, Clone)]
+pub struct HostImport {
+    /// The import name, e.g. `wasi:cli/stdout@0.2.0` or `greet`.
+    pub name: String,
+    pub kind: HostImportKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum HostImportKind {
+    Func(FuncType),
+    Instance,
+    /// A core module (`WebAssembly.Module`).
+    Module,
+}
+
+/// An item of the root component's exports.
+#[derive(Debug, Clone)]
+pub enum ExportItem {
+    Func(Callee, FuncType),
+    /// An exported resource type (a JS class).
+    Resource(usize),
+    Instance(Vec<(String, ExportItem)>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Component instances in creation order, each with its parent (None: the root).
+    pub component_instances: Vec<Option<usize>>,
+    /// The core modules instantiated, one per plan module.
+    pub modules: Vec<ModuleSrc>,
+    /// Core instantiations in the order they run.
+    pub instances: Vec<CoreInstantiation>,
+    pub lifted: Vec<Lifted>,
+    pub lowered: Vec<Lowered>,
+    pub imports: Vec<HostImport>,
+    pub exports: Vec<(String, ExportItem)>,
+    pub resources: Vec<ResourceType>,
+}
+
+impl Plan {
+    /// An instance and its ancestors, innermost first.
+    pub fn self_and_ancestors(&self, mut inst: usize) -> Vec<usize> {
+        let mut out = vec![inst];
+        while let Some(p) = self.component_instances[inst] {
+            out.push(p);
+            inst = p;
+        }
+        out
+    }
+
+    /// The instances whose `may_enter` flag a call from `caller` (None: the
+    /// host) into `callee` must check and clear (the spec's `entering_set`).
+    pub fn entering_set(&self, callee: usize, caller: Option<usize>) -> Vec<usize> {
+        let exclude = caller
+            .map(|c| self.self_and_ancestors(c))
+            .unwrap_or_default();
+        self.self_and_ancestors(callee)
+            .into_iter()
+            .filter(|i| !exclude.contains(i))
+            .collect()
+    }
+}

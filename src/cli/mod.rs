@@ -1,35 +1,249 @@
-//! Command-line parsing and subcommands.
+//! The `weft` command line: parses arguments into `weft::TranspileOptions`
+//! and writes files. All real work happens in the library.
 
 mod wast;
 
-use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 
-#[derive(Parser, Debug)]
+use clap::{Parser, Subcommand, ValueEnum};
+use weft::{Instantiation, TranspileOptions};
+
+#[derive(Parser)]
 #[command(
     name = "weft",
     version,
-    about = "WebAssembly component -> core wasm + JS glue"
+    about = "Run WebAssembly components in today's JavaScript engines"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Clone, Copy, ValueEnum)]
+enum InstantiationArg {
+    Async,
+    Sync,
+}
+
+#[derive(clap::Args)]
+struct CommonOpts {
+    /// Base name of the output files (default: the input file's stem).
+    #[arg(long)]
+    name: Option<String>,
+    /// Emit `instantiate(getCoreModule, imports, instantiateCore?)` instead of plain ESM.
+    #[arg(long, value_enum)]
+    instantiation: Option<InstantiationArg>,
+    /// Map an import specifier to a module: `pattern=module` (`*` wildcard, `#member`).
+    #[arg(long = "map", value_name = "SPEC=MODULE")]
+    map: Vec<String>,
+}
+
+#[derive(Subcommand)]
 enum Command {
+    /// Transpile a component (.wasm or .wat) into JS glue, core modules and .d.ts.
+    Transpile {
+        input: PathBuf,
+        /// Output directory.
+        #[arg(short, long)]
+        out_dir: PathBuf,
+        #[command(flatten)]
+        common: CommonOpts,
+        /// Do not write TypeScript declarations.
+        #[arg(long)]
+        no_typescript: bool,
+        /// Inline core modules smaller than this many bytes as base64.
+        #[arg(long, default_value_t = 0)]
+        base64_cutoff: usize,
+        /// Avoid top-level await: export `$init`, a promise that resolves when ready.
+        #[arg(long)]
+        tla_compat: bool,
+        /// Minify the JS glue.
+        #[arg(long)]
+        minify: bool,
+        /// Print nothing on success.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Write only the TypeScript declarations for a component or a WIT directory.
+    Types {
+        input: PathBuf,
+        #[arg(short, long)]
+        out_dir: PathBuf,
+        /// The world to use when the input is WIT.
+        #[arg(long)]
+        world: Option<String>,
+        #[command(flatten)]
+        common: CommonOpts,
+    },
+    /// Print a component's WIT.
+    Wit { input: PathBuf },
+    /// Run component-model reference tests (.wast files or directories) through weft in Node.
     Wast(wast::WastArgs),
 }
 
-/// Parses the command line, runs the subcommand and returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
-        }
-    };
-    match cli.command {
-        Command::Wast(args) => wast::main(args),
+    let cli = Cli::parse();
+    if let Command::Wast(args) = cli.command {
+        return wast::main(args);
     }
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), weft::Error> {
+    match cli.command {
+        Command::Transpile {
+            input,
+            out_dir,
+            common,
+            no_typescript,
+            base64_cutoff,
+            tla_compat,
+            minify,
+            quiet,
+        } => {
+            let bytes = read_component(&input)?;
+            let mut opts = options(&input, &common)?;
+            opts.typescript = !no_typescript;
+            opts.base64_cutoff = base64_cutoff;
+            opts.tla_compat = tla_compat;
+            opts.minify = minify;
+            let out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
+            write_files(&out_dir, &out.files)?;
+            if !quiet {
+                for f in &out.files {
+                    println!(
+                        "  {} ({} bytes)",
+                        out_dir.join(&f.path).display(),
+                        f.contents.len()
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Types {
+            input,
+            out_dir,
+            world,
+            common,
+        } => {
+            let opts = options(&input, &common)?;
+            let files = if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
+                weft::wit::dts_from_wit_path(&input, world.as_deref(), &opts)?
+            } else {
+                let bytes = read_component(&input)?;
+                weft::wit::component_dts_for(&bytes, &opts).map_err(|e| with_file(e, &input))?
+            };
+            write_files(&out_dir, &files)
+        }
+        Command::Wast(_) => unreachable!("handled in main"),
+        Command::Wit { input } => {
+            let bytes = read_component(&input)?;
+            print!(
+                "{}",
+                weft::wit::component_wit(&bytes).map_err(|e| with_file(e, &input))?
+            );
+            Ok(())
+        }
+    }
+}
+
+fn with_file(e: weft::Error, path: &Path) -> weft::Error {
+    weft::Error {
+        message: format!("{}: {}", path.display(), e.message),
+        ..e
+    }
+}
+
+fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::Error> {
+    let name = match &common.name {
+        Some(n) => n.clone(),
+        None => input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "component".into()),
+    };
+    let map = common
+        .map
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .ok_or_else(|| weft::Error::io(format!("--map `{m}`: expected SPEC=MODULE")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(TranspileOptions {
+        name,
+        instantiation: match common.instantiation {
+            None => Instantiation::Esm,
+            Some(InstantiationArg::Async) => Instantiation::Async,
+            Some(InstantiationArg::Sync) => Instantiation::Sync,
+        },
+        map,
+        ..TranspileOptions::default()
+    })
+}
+
+/// Reads a component as binary, or as component text when it is not binary.
+fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
+    let bytes =
+        std::fs::read(path).map_err(|e| weft::Error::io(format!("{}: {e}", path.display())))?;
+    if bytes.starts_with(b"\0asm") {
+        return Ok(bytes);
+    }
+    if path.extension().is_some_and(|e| e == "wasm") || std::str::from_utf8(&bytes).is_err() {
+        return Err(weft::Error::invalid(
+            format!(
+                "{}: not a WebAssembly binary (no `\\0asm` magic number) and not component text",
+                path.display()
+            ),
+            Some(0),
+        ));
+    }
+    wat::parse_bytes(&bytes)
+        .map(|b| b.into_owned())
+        .map_err(|e| {
+            // wat's errors span several lines (message, location, snippet): keep one.
+            let text = e.to_string();
+            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+            let message = lines.next().unwrap_or_default();
+            let location = lines
+                .find_map(|l| l.strip_prefix("--> "))
+                .unwrap_or_default();
+            weft::Error::invalid(
+                format!("{}: {message} (at {location})", path.display()),
+                None,
+            )
+        })
+}
+
+/// Writes all files, or none: on any failure, files written so far are removed.
+fn write_files(dir: &Path, files: &[weft::OutputFile]) -> Result<(), weft::Error> {
+    let created_dir = !dir.exists();
+    let mut written = Vec::new();
+    let result = (|| {
+        for f in files {
+            let path = dir.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &f.contents)?;
+            written.push(path);
+        }
+        Ok::<(), std::io::Error>(())
+    })();
+    result.map_err(|e| {
+        for p in &written {
+            let _ = std::fs::remove_file(p);
+        }
+        if created_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        weft::Error::io(format!("writing {}: {e}", dir.display()))
+    })
 }

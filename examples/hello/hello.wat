@@ -1,0 +1,35 @@
+;; A tiny component: `greet: func(name: string) -> string` returns "Hello, <name>!".
+;; Written by hand in component text so the example needs no guest toolchain.
+(component
+  (core module $m
+    (memory (export "memory") 1)
+    (data (i32.const 8) "Hello, ")
+    (global $heap (mut i32) (i32.const 1024))
+    ;; A bump allocator that keeps old contents on growth.
+    (func $realloc (export "cabi_realloc") (param $old i32) (param $old_size i32) (param $align i32) (param $size i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get $align))))
+      (global.set $heap (i32.add (local.get $p) (local.get $size)))
+      (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536)))
+        (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $heap) (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1))))))
+      (memory.copy (local.get $p) (local.get $old)
+        (select (local.get $old_size) (local.get $size) (i32.lt_u (local.get $old_size) (local.get $size))))
+      (local.get $p))
+    ;; greet(ptr, len) -> pointer to (ptr, len) of "Hello, " ++ name ++ "!"
+    (func (export "greet") (param $ptr i32) (param $len i32) (result i32)
+      (local $out i32) (local $n i32)
+      (local.set $n (i32.add (local.get $len) (i32.const 8)))
+      (local.set $out (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (local.get $n)))
+      (memory.copy (local.get $out) (i32.const 8) (i32.const 7))
+      (memory.copy (i32.add (local.get $out) (i32.const 7)) (local.get $ptr) (local.get $len))
+      (i32.store8 (i32.add (local.get $out) (i32.add (local.get $len) (i32.const 7))) (i32.const 33))
+      (i32.store (i32.const 0) (local.get $out))
+      (i32.store (i32.const 4) (local.get $n))
+      (i32.const 0))
+    (func (export "cabi_post_greet") (param i32) (global.set $heap (i32.const 1024))))
+  (core instance $i (instantiate $m))
+  (func (export "greet") (param "name" string) (result string)
+    (canon lift (core func $i "greet") (memory (core memory $i "memory"))
+      (realloc (core func $i "cabi_realloc")) (post-return (core func $i "cabi_post_greet"))))
+)

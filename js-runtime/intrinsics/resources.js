@@ -1,0 +1,189 @@
+// @deps trap badValue
+import { trap } from './trap.js';
+import { badValue } from './badValue.js';
+// Resources: per-component-instance handle tables (the spec's `Table`, with
+// index 0 reserved and LIFO reuse of freed slots), and resource values as JS
+// sees them: guest resources are objects of the resource's class holding
+// their rep; host resources are the host's own objects, known to the guest
+// by a rep this module assigns.
+export const RESOURCE = Symbol('weft.resource');
+export const HOST = -1;
+const MAX_HANDLES = 2 ** 28 - 1;
+
+export class HandleTable {
+  constructor() {
+    this.slots = [null];
+    this.free = [];
+  }
+  add(h) {
+    if (this.free.length > 0) {
+      const i = this.free.pop();
+      this.slots[i] = h;
+      return i;
+    }
+    const i = this.slots.length;
+    if (i > MAX_HANDLES) trap('handle table is full');
+    this.slots.push(h);
+    return i;
+  }
+  get(i) {
+    const h = (i >>> 0) < this.slots.length ? this.slots[i >>> 0] : null;
+    if (h == null) trap(`invalid handle index ${i >>> 0}`);
+    return h;
+  }
+  remove(i) {
+    const h = this.get(i);
+    this.slots[i >>> 0] = null;
+    this.free.push(i >>> 0);
+    return h;
+  }
+  /** Live handles (for leak tests and debugging). */
+  get size() {
+    return this.slots.length - 1 - this.free.length;
+  }
+}
+
+/** A resource type at run time. `impl` is the defining instance, or HOST. */
+export function resourceType(name, impl) {
+  return { name, impl, cls: null, dtor: null, hostReps: null, hostObjs: null, nextRep: 1 };
+}
+
+function handleOf(tbl, rt, i, what) {
+  const h = tbl.get(i);
+  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is of resource type ${h.rt.name}, expected ${rt.name}`);
+  return h;
+}
+
+export function resourceNew(tbl, rt, rep) {
+  return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
+}
+
+export function resourceRep(tbl, rt, i) {
+  return handleOf(tbl, rt, i, 'resource.rep').rep;
+}
+
+/** Removes handle `i` for resource.drop; returns it (the caller runs the destructor). */
+export function resourceDropHandle(tbl, rt, i) {
+  const h = handleOf(tbl, rt, i, 'resource.drop');
+  if (h.lends !== 0) trap('resource.drop: the handle is lent out to an ongoing call');
+  tbl.remove(i);
+  if (!h.own) h.scope.borrows--;
+  return h;
+}
+
+// ---- guest resources seen from JS
+
+export function guestObject(rt, rep, own) {
+  const o = Object.create(rt.cls.prototype);
+  o[RESOURCE] = { rt, rep, own, dead: false };
+  return o;
+}
+
+function guestState(rt, v, where) {
+  const s = v != null && typeof v === 'object' ? v[RESOURCE] : undefined;
+  if (s === undefined || s.rt !== rt) badValue(v, `a ${rt.name} resource`, where);
+  if (s.dead) throw new TypeError(`${where}: the ${rt.name} resource was already dropped or moved`);
+  return s;
+}
+
+// ---- host resources seen from the guest
+
+function hostRep(rt, obj) {
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) badValue(obj, `a ${rt.name} object`, rt.name);
+  rt.hostReps ??= new Map();
+  rt.hostObjs ??= new Map();
+  let rep = rt.hostReps.get(obj);
+  if (rep === undefined) {
+    rep = rt.nextRep++;
+    rt.hostReps.set(obj, rep);
+    rt.hostObjs.set(rep, { obj, refs: 0 });
+  }
+  rt.hostObjs.get(rep).refs++;
+  return rep;
+}
+
+function hostEntry(rt, rep) {
+  const e = rt.hostObjs?.get(rep);
+  if (e === undefined) trap(`unknown ${rt.name} rep ${rep}`);
+  return e;
+}
+
+/** Releases one guest reference to a host object; `dispose` runs its destructor when it was the last. */
+export function hostRelease(rt, rep, dispose) {
+  const e = hostEntry(rt, rep);
+  if (--e.refs === 0) {
+    rt.hostObjs.delete(rep);
+    rt.hostReps.delete(e.obj);
+    if (dispose && typeof e.obj[Symbol.dispose] === 'function') e.obj[Symbol.dispose]();
+  }
+  return e.obj;
+}
+
+// ---- lowering into a component instance's table
+
+export function lowerOwn(tbl, rt, v, where) {
+  let rep;
+  if (rt.impl === HOST) {
+    rep = hostRep(rt, v);
+  } else {
+    const s = guestState(rt, v, where);
+    if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
+    s.dead = true;
+    rep = s.rep;
+  }
+  return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
+}
+
+/** Borrow into an instance that does not implement `rt`: a borrow handle in `scope`. */
+export function lowerBorrow(tbl, rt, v, scope, where) {
+  let rep;
+  if (rt.impl === HOST) {
+    rep = hostRep(rt, v);
+    (scope.hostRefs ??= []).push(rt, rep);
+  } else {
+    rep = guestState(rt, v, where).rep;
+  }
+  scope.borrows++;
+  return tbl.add({ rt, rep, own: false, scope, lends: 0 });
+}
+
+/** Borrow into the implementing instance: just the rep. */
+export function borrowRep(rt, v, where) {
+  return guestState(rt, v, where).rep;
+}
+
+/** Ends a call's borrow scope: every borrow handle must have been dropped. */
+export function endBorrows(scope) {
+  const refs = scope.hostRefs;
+  if (refs !== null) for (let i = 0; i < refs.length; i += 2) hostRelease(refs[i], refs[i + 1], false);
+  if (scope.borrows !== 0) trap('borrowed handles are still live when the call returned');
+}
+
+// ---- lifting out of a component instance's table
+
+export function liftOwn(tbl, rt, i) {
+  const h = handleOf(tbl, rt, i, 'own');
+  if (!h.own) trap('expected an owned handle, got a borrow');
+  if (h.lends !== 0) trap('cannot transfer a handle that is lent out');
+  tbl.remove(i);
+  return rt.impl === HOST ? hostRelease(rt, h.rep, false) : guestObject(rt, h.rep, true);
+}
+
+export function liftBorrow(tbl, rt, i, lent) {
+  const h = handleOf(tbl, rt, i, 'borrow');
+  h.lends++;
+  lent.push(h);
+  return rt.impl === HOST ? hostEntry(rt, h.rep).obj : guestObject(rt, h.rep, false);
+}
+
+export function endLends(lent) {
+  for (const h of lent) h.lends--;
+}
+
+/** `[Symbol.dispose]` of a guest resource object the host owns. */
+export function disposeGuest(o) {
+  const s = o[RESOURCE];
+  if (s === undefined || s.dead || !s.own) return;
+  s.dead = true;
+  if (s.rt.dtor !== null) s.rt.dtor(s.rep);
+}

@@ -1,0 +1,114 @@
+// Unit tests for the runtime helpers the glue inlines (js-runtime/intrinsics/).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memoryState, memView, checkRange, alloc } from '../intrinsics/memory.js';
+import { utf8Encode, utf8Decode } from '../intrinsics/utf8.js';
+import * as utf8 from '../intrinsics/utf8.js';
+import { utf16Encode, utf16Decode } from '../intrinsics/utf16.js';
+import * as latin1 from '../intrinsics/latin1.js';
+import { liftChar, lowerChar } from '../intrinsics/char.js';
+import { badValue } from '../intrinsics/badValue.js';
+import { toInt64 } from '../intrinsics/toInt64.js';
+import { f32ToI32, i32ToF32, f64ToI64, i64ToF64 } from '../intrinsics/bitcast.js';
+import { base64Bytes } from '../intrinsics/base64.js';
+import { ComponentError, errPayload } from '../intrinsics/ComponentError.js';
+
+// A memory with a bump realloc that records its calls, like a guest's cabi_realloc.
+function guest(pages = 1) {
+  const m = memoryState();
+  m.mem = new WebAssembly.Memory({ initial: pages });
+  let heap = 16;
+  const calls = [];
+  const realloc = (old, oldSize, align, size) => {
+    calls.push([old, oldSize, align, size]);
+    const p = Math.ceil(heap / align) * align;
+    heap = p + size;
+    if (heap > m.mem.buffer.byteLength) m.mem.grow(Math.ceil((heap - m.mem.buffer.byteLength) / 65536));
+    new Uint8Array(m.mem.buffer).copyWithin(p, old, old + Math.min(oldSize, size));
+    return p;
+  };
+  return { m, realloc, calls };
+}
+
+test('memory views refresh after grow', () => {
+  const { m } = guest();
+  const dv1 = memView(m);
+  assert.equal(memView(m), dv1, 'cached while the buffer is unchanged');
+  m.mem.grow(1);
+  assert.notEqual(memView(m), dv1);
+  assert.equal(m.u8.byteLength, 2 * 65536);
+  assert.throws(() => checkRange(m, 3, 4, 4, 'x'), WebAssembly.RuntimeError);
+  assert.throws(() => checkRange(m, 2 * 65536 - 2, 4, 1, 'x'), WebAssembly.RuntimeError);
+  checkRange(m, 8, 4, 4, 'x');
+  assert.throws(() => alloc(m, () => 1, 4, 4, 'x'), /not aligned/);
+});
+
+test('utf8 follows the spec realloc protocol', () => {
+  const { m, realloc, calls } = guest();
+  const p = utf8Encode('abc', m, realloc);
+  assert.equal(utf8.utf8EncodedLen, 3);
+  assert.deepEqual(calls, [[0, 0, 1, 3]], 'ASCII: one exact allocation');
+  assert.equal(utf8Decode(m, p, 3), 'abc');
+  calls.length = 0;
+  const q = utf8Encode('aé🎉', m, realloc);
+  const len = utf8.utf8EncodedLen;
+  assert.equal(len, 1 + 2 + 4);
+  assert.deepEqual(calls.map((c) => c.slice(1)), [[0, 1, 4], [4, 1, 12], [12, 1, 7]]);
+  assert.equal(utf8Decode(m, q, len), 'aé🎉');
+  const r = utf8Encode('\uD800', m, realloc);
+  assert.equal(utf8Decode(m, r, utf8.utf8EncodedLen), '\uFFFD');
+  const bad = utf8Encode('xx', m, realloc);
+  m.u8[bad] = 0xff;
+  assert.throws(() => utf8Decode(m, bad, 2), WebAssembly.RuntimeError);
+  assert.throws(() => utf8Decode(m, 65530, 100), WebAssembly.RuntimeError);
+});
+
+test('utf16 and latin1+utf16', () => {
+  const { m, realloc } = guest();
+  const s = 'héllo 🎉';
+  const p = utf16Encode(s, m, realloc);
+  assert.equal(utf16Decode(m, p, s.length), s);
+  m.dv.setUint16(p, 0xd800, true);
+  m.dv.setUint16(p + 2, 0x41, true);
+  assert.throws(() => utf16Decode(m, p, 2), WebAssembly.RuntimeError, 'lone surrogate traps');
+  const l = latin1.latin1Encode('héllo', m, realloc);
+  assert.equal(latin1.latin1EncodedLen, 5, 'latin1 stays untagged');
+  assert.equal(latin1.latin1Decode(m, l, latin1.latin1EncodedLen), 'héllo');
+  const u = latin1.latin1Encode('hé€', m, realloc);
+  assert.equal(latin1.latin1EncodedLen, (3 | 0x80000000) >>> 0, 'tagged utf16');
+  assert.equal(latin1.latin1Decode(m, u, latin1.latin1EncodedLen), 'hé€');
+});
+
+test('char validation', () => {
+  assert.equal(liftChar(0x1f389), '🎉');
+  assert.throws(() => liftChar(0xd800), WebAssembly.RuntimeError);
+  assert.throws(() => liftChar(0x110000), WebAssembly.RuntimeError);
+  assert.equal(lowerChar('🎉', 'x'), 0x1f389);
+  for (const bad of ['', 'ab', '\uD800', 5, null]) assert.throws(() => lowerChar(bad, 'x'), TypeError);
+});
+
+test('value errors name the place and pick TypeError or RangeError', () => {
+  assert.throws(() => badValue(256, 'u8 (integer in 0..255)', 'f: param x'), { name: 'RangeError', message: 'f: param x: expected u8 (integer in 0..255), got 256' });
+  assert.throws(() => badValue('1', 'u8', 'f'), TypeError);
+  assert.throws(() => badValue(1, 'string', 'f'), TypeError);
+  assert.equal(toInt64(5, true, 'f'), 5n);
+  assert.equal(toInt64(2n ** 64n - 1n, false, 'f'), 2n ** 64n - 1n);
+  assert.throws(() => toInt64(2 ** 60, true, 'f'), RangeError, 'unsafe numbers are refused');
+  assert.throws(() => toInt64(-1n, false, 'f'), RangeError);
+  assert.throws(() => toInt64('1', false, 'f'), TypeError);
+});
+
+test('bitcasts, base64 and errors', () => {
+  assert.equal(f32ToI32(1), 0x3f800000);
+  assert.equal(i32ToF32(0x3f800000), 1);
+  assert.equal(f64ToI64(1), 0x3ff0000000000000n);
+  assert.equal(i64ToF64(0x3ff0000000000000n), 1);
+  assert.deepEqual([...base64Bytes('AGFzbQ==')], [0, 0x61, 0x73, 0x6d]);
+  const e = new ComponentError({ code: 1 });
+  assert.deepEqual(e.payload, { code: 1 });
+  assert.ok(e instanceof Error);
+  assert.equal(errPayload(e), e.payload);
+  const plain = new Error('x');
+  assert.throws(() => errPayload(plain), plain, 'a plain Error propagates');
+  assert.equal(errPayload('code-7'), 'code-7');
+});

@@ -1,0 +1,108 @@
+//! Runtime helpers the glue may need. Each lives as a real, tested JS file in
+//! `js-runtime/intrinsics/` and is pulled in (once, with its dependencies) only
+//! when the generated code uses it.
+
+use std::collections::BTreeSet;
+
+/// A helper file: its name (the file stem) and source.
+struct Helper {
+    name: &'static str,
+    source: &'static str,
+}
+
+macro_rules! helpers {
+    ($($name:literal),* $(,)?) => {
+        &[$(Helper { name: $name, source: include_str!(concat!("../../js-runtime/intrinsics/", $name, ".js")) }),*]
+    };
+}
+
+/// In dependency order: a helper only depends on helpers listed before it.
+const HELPERS: &[Helper] = helpers![
+    "trap",
+    "badValue",
+    "toInt64",
+    "ComponentError",
+    "memory",
+    "utf8",
+    "utf16",
+    "latin1",
+    "char",
+    "bitcast",
+    "resources",
+    "fetchCompile",
+    "base64",
+];
+
+/// The set of helpers a piece of glue uses.
+#[derive(Default, Debug, Clone)]
+pub struct Intrinsics {
+    used: BTreeSet<&'static str>,
+}
+
+impl Intrinsics {
+    /// Marks helper file `name` (e.g. `"utf8"`) as used.
+    pub fn use_(&mut self, name: &'static str) {
+        let helper = HELPERS
+            .iter()
+            .find(|h| h.name == name)
+            .unwrap_or_else(|| panic!("unknown intrinsic {name}"));
+        if self.used.insert(helper.name) {
+            for dep in deps(helper.source) {
+                let dep = HELPERS
+                    .iter()
+                    .find(|h| h.name == dep)
+                    .expect("unknown intrinsic dependency");
+                self.use_(dep.name);
+            }
+        }
+    }
+
+    /// The JS source of every used helper, in dependency order, with the ESM
+    /// `import`/`export` syntax that makes the files testable stripped.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for h in HELPERS.iter().filter(|h| self.used.contains(h.name)) {
+            for line in h.source.lines() {
+                if line.starts_with("import ") || line.starts_with("// @deps") {
+                    continue;
+                }
+                out.push_str(line.strip_prefix("export ").unwrap_or(line));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+fn deps(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .lines()
+        .find_map(|l| l.strip_prefix("// @deps "))
+        .into_iter()
+        .flat_map(|l| l.split_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_are_listed_after_their_dependencies() {
+        for (i, h) in HELPERS.iter().enumerate() {
+            for d in deps(h.source) {
+                let j = HELPERS.iter().position(|x| x.name == d).expect(d);
+                assert!(j < i, "{} must come after {}", h.name, d);
+            }
+        }
+    }
+
+    #[test]
+    fn only_used_helpers_are_rendered() {
+        let mut i = Intrinsics::default();
+        i.use_("utf8");
+        let js = i.render();
+        assert!(js.contains("function utf8Decode") && js.contains("function trap"));
+        assert!(!js.contains("import ") && !js.contains("export "));
+        assert!(!js.contains("latin1"));
+    }
+}
