@@ -12,7 +12,7 @@
 //! `["u"]` undefined, `["b", bool]`, `["n", "1.5e0"]` number (a string so NaN,
 //! -0 and infinities survive JSON), `["big", "-5"]` BigInt, `["s", str]`,
 //! `["a", [desc...]]` array, `["ta", "Uint8Array", ["1", ...]]` typed array,
-//! `["o", [[key, desc], ...]]` plain object.
+//! `["o", [[key, desc], ...]]` plain object, `["map", [[kdesc, vdesc], ...]]` JS Map.
 
 use serde_json::{json, Value};
 use wasmparser::component_types::{ComponentDefinedType, ComponentValType};
@@ -278,8 +278,12 @@ impl<'t> Encoder<'t> {
                 Ok(v) => self.tagged("ok", v.as_deref(), ok.as_ref()),
                 Err(v) => self.tagged("err", v.as_deref(), err.as_ref()),
             },
-            (WastVal::Map(_), ComponentDefinedType::Map { .. }) => {
-                Err("map values are not supported by the runner yet".to_string())
+            (WastVal::Map(entries), ComponentDefinedType::Map { key, value, .. }) => {
+                let out = entries
+                    .iter()
+                    .map(|(k, v)| Ok(json!([self.value(k, key)?, self.value(v, value)?])))
+                    .collect::<Result<Vec<_>, String>>()?;
+                Ok(json!(["map", out]))
             }
             _ => Err(self.mismatch(val, ty)),
         }
@@ -507,6 +511,27 @@ mod tests {
         assert!(err("id-variant", "variant.const \"num\"").contains("needs a payload"));
         assert!(err("id-enum", "enum.const \"blue\"").contains("no case `blue`"));
         assert!(err("id-flags", "flags.const \"z\"").contains("no flag `z`"));
+    }
+
+    #[test]
+    fn maps_are_ordered_entries() {
+        let t = fixture_types(include_str!("../../../tests/conformance/runner/maps.wast"));
+        assert_eq!(
+            encode(
+                &t,
+                "id-map",
+                "map.const (entry (str.const \"b\") (u32.const 2)) (entry (str.const \"a\") (u32.const 1))"
+            ),
+            Ok(json!(["map", [[["s", "b"], ["n", "2"]], [["s", "a"], ["n", "1"]]]]))
+        );
+        assert_eq!(
+            encode(
+                &t,
+                "id-map-u8",
+                "map.const (entry (u8.const 7) (list.const))"
+            ),
+            Ok(json!(["map", [[["n", "7"], ["ta", "Uint8Array", []]]]]))
+        );
     }
 
     #[test]
