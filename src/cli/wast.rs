@@ -255,6 +255,9 @@ fn run(args: WastArgs) -> Result<i32, String> {
     std::env::set_var("WAST_STRICT_COMPONENT_INDICES", "1");
 
     let files = collect(&args)?;
+    if files.is_empty() {
+        return Err("no .wast files to run".to_string());
+    }
     let skips = match &args.skips {
         Some(f) => Skips::read(f)?,
         None => Skips::default(),
