@@ -30,6 +30,8 @@ const CFG = QUICK
 // entry (its .wat, and the module whose `instantiate(componentBytes)` is the direct baseline).
 const COMPONENTS = {
   bench: { wat: 'components/bench.wat', direct: './direct.mjs' },
+  compose: { wat: 'components/compose.wat', direct: './direct-compose.mjs' },
+  resource: { wat: 'components/resource.wat', direct: './direct-resource.mjs' },
 };
 
 const ascii16 = 'hello, weft! :-)';
@@ -37,6 +39,8 @@ const utf8Unit = 'héllo wörld — ünïcødé ✓ 🚀 '; // 1-, 2-, 3- and 4-
 const utf8k = utf8Unit.repeat(Math.ceil(1024 / new TextEncoder().encode(utf8Unit).length));
 const bytes = (n) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) & 255);
 const sum = (a) => a.reduce((s, b) => s + b, 0);
+const COUNTER_VALUE = new WeakMap(); // resource inputs -> the value their get() returns
+const counterValue = (c, v) => (COUNTER_VALUE.set(c, v), c);
 
 // name: row label; fn: export path in the glue's module namespace ('api.x' = `export * as api`);
 // kind: 'scalar' | 'memory' (selects the weft/direct target); inputs: array (length a power
@@ -61,6 +65,13 @@ const CASES = [
   { name: 'transform: record {f64, f64, string}', component: 'bench', fn: 'api.transform', kind: 'memory',
     inputs: [{ x: 1.5, y: -2, label: 'origin' }, { x: -0.25, y: 1e9, label: 'pünkt' }],
     expect: (p) => ({ x: p.x * 2, y: p.y + 1, label: p.label }), fold: 'r.x + r.y + r.label.length' },
+  { name: 'cross-component relay: 16 B ascii', component: 'compose', fn: 'api.relay', kind: 'memory',
+    inputs: [ascii16], expect: (s) => s, fold: 'r.length' },
+  { name: 'cross-component relay: 1 KiB utf8', component: 'compose', fn: 'api.relay', kind: 'memory',
+    inputs: [utf8k], expect: (s) => s, fold: 'r.length' },
+  { name: 'resource method: counter.get()', component: 'resource', fn: 'api.Counter', kind: 'scalar',
+    inputs: (mod) => [7, 4e9].map((v) => counterValue(new mod.api.Counter(v), v)), expect: (c) => COUNTER_VALUE.get(c),
+    fold: 'r', call: 'a.get()' },
 ].filter((c) => c.name.includes(ONLY));
 
 const TARGETS = {

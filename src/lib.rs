@@ -37,11 +37,43 @@ pub struct Transpiled {
     pub imports: Vec<String>,
     /// Export names of the glue module.
     pub exports: Vec<String>,
+    /// Things the user should know that did not stop transpilation.
+    pub warnings: Vec<String>,
+}
+
+/// `.d.ts` for a component without a WIT world: every export, typed `any`.
+fn loose_dts(name: &str, exports: &[String]) -> OutputFile {
+    let mut s =
+        String::from("// This component has no WIT world, so its exports are declared untyped.\n");
+    for (i, e) in exports.iter().enumerate() {
+        s.push_str(&format!(
+            "declare const e{i}: any;\nexport {{ e{i} as {e} }};\n"
+        ));
+    }
+    OutputFile {
+        path: format!("{name}.d.ts"),
+        contents: s.into_bytes(),
+    }
 }
 
 /// Transpiles a binary component into JS glue, core modules and TypeScript types.
 pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled> {
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
-    emit::emit(component, &ir, &plan, opts)
+    let mut out = emit::emit(component, &ir, &plan, opts)?;
+    if opts.typescript {
+        match wit::component_dts_for(component, opts) {
+            Ok(files) => out.files.extend(files),
+            // Not every valid component has a WIT world (e.g. one exporting
+            // bare types); its glue works, its types are declared loosely.
+            Err(e) => {
+                out.warnings.push(format!(
+                    "TypeScript declarations are untyped: {}",
+                    e.message
+                ));
+                out.files.push(loose_dts(&opts.name, &out.exports));
+            }
+        }
+    }
+    Ok(out)
 }

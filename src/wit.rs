@@ -1,17 +1,131 @@
-//! The WIT view of a component: WIT text and TypeScript declarations.
-//! (Placeholder until the types branch lands.)
-use crate::{Error, OutputFile, Result, TranspileOptions};
+//! The WIT view of a component: its world printed as WIT, and TypeScript
+//! declarations (`.d.ts`) for the JS API the transpiled glue exposes, following
+//! jco's type conventions so weft's output is a drop-in replacement.
+//!
+//! - [`names`]: case conversion, reserved words, file names, `--map`.
+//! - [`ts`]: TypeScript type expressions for WIT types.
+//! - [`decl`]: declarations (types, functions, resource classes) in one file.
+//! - [`dts`]: which files exist and what the root `<name>.d.ts` declares.
 
-pub fn component_wit(_component: &[u8]) -> Result<String> {
-    Err(Error::unsupported("weft wit"))
+mod decl;
+mod dts;
+pub mod names;
+mod ts;
+
+pub use wit_parser::{Resolve, WorldId};
+
+use wit_component::{DecodedWasm, WitPrinter};
+
+use crate::{Error, Instantiation, OutputFile, Result, TranspileOptions};
+
+/// Options for the generated `.d.ts` files.
+#[derive(Debug, Clone, Default)]
+pub struct DtsOptions {
+    /// `Esm`: the root file declares the exports directly. `Async`/`Sync`:
+    /// it declares `ImportObject`, the export object and `instantiate`.
+    pub instantiation: Instantiation,
+    /// `(pattern, replacement)` import specifier maps (`*` is a wildcard);
+    /// they name the `ImportObject` keys.
+    pub map: Vec<(String, String)>,
+    /// ESM without top-level await: the exports are assigned once the
+    /// exported `$init` promise resolves, so declare `$init` (as jco does).
+    pub tla_compat: bool,
 }
-pub fn component_dts_for(_component: &[u8], _opts: &TranspileOptions) -> Result<Vec<OutputFile>> {
-    Ok(Vec::new())
+
+impl From<&TranspileOptions> for DtsOptions {
+    fn from(opts: &TranspileOptions) -> DtsOptions {
+        DtsOptions {
+            instantiation: opts.instantiation,
+            map: opts.map.clone(),
+            tla_compat: opts.tla_compat,
+        }
+    }
 }
-pub fn dts_from_wit_path(
-    _p: &std::path::Path,
-    _w: Option<&str>,
-    _o: &TranspileOptions,
+
+/// Decodes a component binary into its resolved world.
+fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
+    if !wasmparser::Parser::is_component(component) {
+        return Err(Error::invalid("not a WebAssembly component", Some(0)));
+    }
+    match wit_component::decode(component) {
+        Ok(DecodedWasm::Component(resolve, world)) => Ok((resolve, world)),
+        Ok(DecodedWasm::WitPackage(..)) => Err(Error::invalid(
+            "expected a component, found a WIT package encoded as wasm",
+            None,
+        )),
+        Err(e) => Err(Error::invalid(
+            format!("cannot decode the component's WIT: {e:#}"),
+            None,
+        )),
+    }
+}
+
+/// WIT text of a component's world (what `weft wit app.wasm` prints): the
+/// component's own package with the packages it uses nested inside, like
+/// `wasm-tools component wit`.
+pub fn component_wit(component: &[u8]) -> Result<String> {
+    let (resolve, world) = decode(component)?;
+    let main = resolve.worlds[world]
+        .package
+        .ok_or_else(|| Error::invalid("decoded world has no package", None))?;
+    // The packages the world uses are printed nested, so the text is complete.
+    let others: Vec<_> = resolve
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != main)
+        .collect();
+    let mut printer = WitPrinter::default();
+    printer
+        .print(&resolve, main, &others)
+        .map_err(|e| Error::invalid(format!("cannot print WIT: {e:#}"), None))?;
+    Ok(printer.output.to_string())
+}
+
+/// `.d.ts` files for a component: `<name>.d.ts` plus one
+/// `interfaces/<ns>-<pkg>-<iface>.d.ts` per imported or exported interface.
+pub fn component_dts(component: &[u8], name: &str, opts: &DtsOptions) -> Result<Vec<OutputFile>> {
+    let (resolve, world) = decode(component)?;
+    world_dts(&resolve, world, name, opts)
+}
+
+/// Same as [`component_dts`], from an already-parsed [`Resolve`] and world
+/// (for `weft types <wit dir>`).
+pub fn world_dts(
+    resolve: &Resolve,
+    world: WorldId,
+    name: &str,
+    opts: &DtsOptions,
 ) -> Result<Vec<OutputFile>> {
-    Err(Error::unsupported("weft types on WIT"))
+    dts::world_files(resolve, world, name, opts)
+}
+
+/// [`component_dts`] with the transpiler's options (`name`, `instantiation`,
+/// `map`): the `.d.ts` files `weft transpile` writes.
+pub fn component_dts_for(component: &[u8], opts: &TranspileOptions) -> Result<Vec<OutputFile>> {
+    component_dts(component, &opts.name, &DtsOptions::from(opts))
+}
+
+/// For `weft types <path>`: reads a WIT file or directory (with its `deps/`),
+/// selects `world` (needed only if the package has several) and returns the
+/// `.d.ts` files. The only function here that touches the file system.
+pub fn dts_from_wit_path(
+    path: &std::path::Path,
+    world: Option<&str>,
+    opts: &TranspileOptions,
+) -> Result<Vec<OutputFile>> {
+    if !path.exists() {
+        return Err(Error::io(format!(
+            "{}: no such file or directory",
+            path.display()
+        )));
+    }
+    let mut resolve = Resolve::default();
+    let (pkg, _) = resolve
+        .push_path(path)
+        .map_err(|e| Error::invalid(format!("{}: {e:#}", path.display()), None))?;
+    let world = resolve
+        .select_world(&[pkg], world)
+        .map_err(|e| Error::invalid(format!("{}: {e:#}", path.display()), None))?;
+    world_dts(&resolve, world, &opts.name, &DtsOptions::from(opts))
 }

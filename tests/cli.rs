@@ -64,7 +64,7 @@ fn garbage_and_truncated_input_are_rejected() {
 fn unsupported_features_name_what_and_where() {
     fails_cleanly(
         "res.wat",
-        b"(component (type $r (resource (rep i32))) (core func (canon resource.new $r)))",
+        b"(component (type $s (stream u8)) (core func (canon stream.new $s)))",
         "unsupported: ",
     );
 }
@@ -111,4 +111,23 @@ fn transpile_writes_glue_and_core_modules() {
     );
     let js = std::fs::read_to_string(inline.join("demo.js")).unwrap();
     assert!(js.contains("base64Bytes("));
+}
+
+#[test]
+fn wit_prints_the_world_and_the_packages_it_uses() {
+    let input =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/glue/resources/input.wat");
+    let out = weft().arg("wit").arg(&input).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wit = String::from_utf8(out.stdout).unwrap();
+    assert!(wit.contains("world root {"), "{wit}");
+    assert!(wit.contains("package test:res {"), "{wit}");
+    assert!(
+        wit.contains("sum: static func(a: borrow<counter>, b: borrow<counter>) -> u32;"),
+        "{wit}"
+    );
 }

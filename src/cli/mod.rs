@@ -116,6 +116,9 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             let out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
             write_files(&out_dir, &out.files)?;
             if !quiet {
+                for w in &out.warnings {
+                    eprintln!("warning: {w}");
+                }
                 for f in &out.files {
                     println!(
                         "  {} ({} bytes)",

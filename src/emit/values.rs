@@ -486,9 +486,14 @@ impl<'a> ValueGen<'a> {
             ptr = self.alloc(align, &format!("{n} * {size}"), at);
             let m = self.mem();
             self.line(format!("if ({v} instanceof {ta}) {{"));
-            self.line(format!(
-                "  {m}.u8.set(new Uint8Array({v}.buffer, {v}.byteOffset, {n} * {size}), {ptr});"
-            ));
+            if ta == "Uint8Array" {
+                // One memcpy, no intermediate view.
+                self.line(format!("  {m}.u8.set({v}, {ptr});"));
+            } else {
+                self.line(format!(
+                    "  {m}.u8.set(new Uint8Array({v}.buffer, {v}.byteOffset, {n} * {size}), {ptr});"
+                ));
+            }
             self.line("} else {");
             self.indent += 1;
             self.view_valid = false;

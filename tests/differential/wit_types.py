@@ -28,7 +28,10 @@ INT_RANGE = {
     "u64": (0, 2**64 - 1), "s64": (-2**63, 2**63 - 1),
 }
 WORDS = ["a", "b", "c", "x", "y", "z", "foo", "bar", "baz", "qux", "one", "two", "red", "green", "blue",
-         "val", "item", "size", "name", "data", "value", "is", "ok2", "in", "new", "case", "class", "delete"]
+         "val", "item", "size", "name", "data", "value", "is", "ok2", "in2", "tag"]
+# JS reserved words as names are tested by the fixed case `reserved-names`
+# (run.py) only, so a naming difference does not hide everything else.
+RESERVED_WORDS = ["in", "new", "case", "class", "delete", "default", "function"]
 
 
 def kind(t):
@@ -310,7 +313,7 @@ F32_EDGES = [0.0, -0.0, 1.0, -1.5, math.inf, -math.inf, math.nan, 1.401298464324
 
 STR_POOLS = [
     "abcxyz ABC 0123",  # ascii
-    "\u00e9\u00ff\u00e0\u00fc\u00a0\u0080",  # latin1
+    "\u00e9\u00ff\u00e0\u00fc\u00a0\u0080\u0081\u0085\u008d\u009f",  # latin1 (0x80-0x9f are not windows-1252)
     "\u0100\u4e2d\u6587\u20ac\uffff\ud7ff\ue000",  # BMP
     "\U0001F600\U00010000\U0010FFFF",  # astral
     "\x00\x7f\n\t\"\\",  # controls/escapes
@@ -327,6 +330,12 @@ def random_char(rng):
     return rng.choice(pool)
 
 
+# Strings starting with U+FEFF: weft drops a leading BOM when lifting (known
+# failure, fixed cases bom-*); random strings get one at this rate. Set it to
+# 0.05 once that is fixed.
+LEADING_BOM_RATE = 0.0
+
+
 def random_string(rng):
     r = rng.random()
     if r < 0.1:
@@ -339,7 +348,10 @@ def random_string(rng):
         pool = STR_POOLS[0] + STR_POOLS[1]  # latin1 only: stays latin1 in latin1+utf16
     else:
         pool = "".join(STR_POOLS)
-    return "".join(rng.choice(pool) for _ in range(n))
+    s = "".join(rng.choice(pool) for _ in range(n))
+    if rng.random() < LEADING_BOM_RATE:
+        s = "\ufeff" + s  # a leading byte order mark is an ordinary character
+    return s
 
 
 def random_value(rng, t, depth=0):
@@ -352,6 +364,8 @@ def random_value(rng, t, depth=0):
             return rng.choice(sorted(INT_EDGES[k]))
         return rng.randint(lo, hi)
     if k == "f32":
+        if rng.random() < 0.1:  # not an f32: the hosts round it to the nearest f32
+            return rng.choice([0.1, 1e-40, 3.4028235e38, 1 + 2**-24, 1 + 3 * 2**-25, rng.uniform(-1e3, 1e3)])
         if rng.random() < 0.5:
             return rng.choice(F32_EDGES)
         return f32_round(rng.choice([rng.uniform(-1e6, 1e6), rng.uniform(-1, 1), rng.uniform(-1e38, 1e38)]))
@@ -479,3 +493,20 @@ def canon_eq(t, a, b):
         x = dict(cases_of(t))[a["tag"]]
         return x is None or canon_eq(x, a["val"], b["val"])
     return a == b and type(a) == type(b)
+
+
+def normalize(t, v):
+    """The value a host gives back after a round trip: f32s rounded."""
+    k = kind(t)
+    if k == "f32":
+        return f32_round(v)
+    if k == "list":
+        return [normalize(t[1], x) for x in v]
+    if k == "record":
+        return {n: normalize(x, v[n]) for n, x in t[1]}
+    if k == "tuple":
+        return [normalize(x, e) for x, e in zip(t[1], v)]
+    if k in ("variant", "option", "result"):
+        x = dict(cases_of(t))[v["tag"]]
+        return v if x is None else {"tag": v["tag"], "val": normalize(x, v["val"])}
+    return v

@@ -151,7 +151,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const n1 = arg0.length;
       const a2 = alloc(mem0, cf0, 1, n1 * 1, 'echo-bytes: param b');
       if (arg0 instanceof Uint8Array) {
-        mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 1), a2);
+        mem0.u8.set(arg0, a2);
       } else {
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];

@@ -1,0 +1,420 @@
+//! File layout of the TypeScript declarations for a world: one
+//! `interfaces/<ns>-<pkg>-<iface>.d.ts` per interface and the root
+//! `<name>.d.ts`, which re-exports the interfaces and declares the world's own
+//! functions and types (and, in instantiation mode, `ImportObject`, the
+//! world's export object and `instantiate`).
+
+use std::collections::{HashMap, HashSet};
+
+use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
+
+use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
+use super::names;
+use super::DtsOptions;
+use crate::{Instantiation, OutputFile, Result};
+
+/// Assigns each interface a unique declaration file stem and remembers which
+/// interfaces still need their file written.
+#[derive(Default)]
+pub(super) struct FileNames {
+    /// Per interface: its file stem and the name it is known by (its id, or
+    /// the world's import/export name for an anonymous interface).
+    files: HashMap<InterfaceId, (String, String)>,
+    taken: HashSet<String>,
+    /// Interfaces whose stem was handed out, in order; the driver writes one
+    /// file per entry.
+    pub queue: Vec<InterfaceId>,
+}
+
+impl FileNames {
+    /// The file stem for `id` (`ns-pkg-iface`), assigning one on first use.
+    /// `key_name` names anonymous interfaces (the world's import/export name).
+    pub fn stem(&mut self, resolve: &Resolve, id: InterfaceId, key_name: Option<&str>) -> String {
+        if let Some((stem, _)) = self.files.get(&id) {
+            return stem.clone();
+        }
+        let full = resolve
+            .id_of(id)
+            .or_else(|| key_name.map(str::to_string))
+            .unwrap_or_else(|| format!("interface-{}", id.index()));
+        let base = names::interface_file_stem(&full);
+        let mut stem = base.clone();
+        let mut n = 1;
+        while !self.taken.insert(stem.clone()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        self.files.insert(id, (stem.clone(), full));
+        self.queue.push(id);
+        stem
+    }
+
+    /// The name an interface with a file is known by.
+    pub fn display_name(&self, id: InterfaceId) -> &str {
+        self.files
+            .get(&id)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or("<anonymous>")
+    }
+}
+
+/// A unique-name allocator for identifiers declared in the root file.
+#[derive(Default)]
+struct Locals {
+    taken: HashSet<String>,
+}
+
+impl Locals {
+    fn claim(&mut self, goal: String) -> String {
+        let mut name = goal.clone();
+        let mut n = 1;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{goal}{n}");
+            n += 1;
+        }
+        name
+    }
+}
+
+/// One member of the `ImportObject` type.
+struct ImportEntry {
+    /// The key the glue looks the import up by: the mapped specifier
+    /// (`module`, or `module#member` when mapped to a member).
+    key: String,
+    ty: ImportType,
+}
+
+/// What an import provides.
+enum ImportType {
+    /// An interface: `typeof Local` of its declaration file.
+    Namespace(String),
+    /// A world-level function: its arrow type and the member lines of the
+    /// `{ default(...) }` object form.
+    Function(String, String),
+}
+
+impl ImportType {
+    fn text(&self) -> String {
+        match self {
+            ImportType::Namespace(local) => format!("typeof {local}"),
+            ImportType::Function(arrow, members) => {
+                let body: String = members.lines().map(|l| format!("    {l}\n")).collect();
+                format!("({arrow}) | {{\n{body}  }}")
+            }
+        }
+    }
+}
+
+/// Writes the `.d.ts` files for `world`.
+pub(crate) fn world_files(
+    resolve: &Resolve,
+    world_id: WorldId,
+    name: &str,
+    opts: &DtsOptions,
+) -> Result<Vec<OutputFile>> {
+    let world = &resolve.worlds[world_id];
+    let instantiate = opts.instantiation != Instantiation::Esm;
+    let mut files = FileNames::default();
+    let mut exported = HashSet::new();
+
+    // Name the files of the world's interfaces first, so anonymous
+    // interfaces are named after their import/export name.
+    for (key, item) in world.imports.iter().chain(world.exports.iter()) {
+        if let WorldItem::Interface { id, .. } = item {
+            files.stem(resolve, *id, Some(&resolve.name_world_key(key)));
+        }
+    }
+    for (_, item) in world.exports.iter() {
+        if let WorldItem::Interface { id, .. } = item {
+            exported.insert(*id);
+        }
+    }
+
+    let mut root = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
+    let mut header = String::new();
+    // Namespace aliases must not clash with the world's own type names.
+    let mut locals = Locals {
+        taken: root.locals().clone(),
+    };
+    let mut local_of = std::collections::HashMap::new();
+    let mut local_import =
+        |header: &mut String, files: &mut FileNames, id: InterfaceId, key: &str| {
+            if let Some(local) = local_of.get(&id) {
+                return String::clone(local);
+            }
+            let stem = files.stem(resolve, id, Some(key));
+            let local = locals.claim(names::upper_camel(&stem));
+            header.push_str(&format!(
+                "import type * as {local} from './interfaces/{stem}.js'; // {key}\n"
+            ));
+            local_of.insert(id, local.clone());
+            local
+        };
+
+    let world_id_name = match world.package {
+        Some(pkg) => resolve.id_of_name(pkg, &world.name),
+        None => world.name.clone(),
+    };
+    let mut lines = String::new();
+    let mut imports: Vec<ImportEntry> = Vec::new();
+    let mut aliases = Locals {
+        taken: root.locals().clone(),
+    };
+
+    for (key, item) in world.imports.iter() {
+        let key_name = resolve.name_world_key(key);
+        let context = |e: crate::Error| e.in_path(format!("world import {key_name}"));
+        match item {
+            WorldItem::Interface { id, .. } => {
+                if instantiate {
+                    let local = local_import(&mut header, &mut files, *id, &key_name);
+                    imports.push(ImportEntry {
+                        key: import_key(&key_name, &opts.map),
+                        ty: ImportType::Namespace(local),
+                    });
+                } else {
+                    let stem = files.stem(resolve, *id, Some(&key_name));
+                    let alias = aliases.claim(names::upper_camel(&key_name));
+                    lines.push_str(&format!(
+                        "export type * as {alias} from './interfaces/{stem}.js'; // import {key_name}\n"
+                    ));
+                }
+            }
+            // Functions of world-level resources declare their class.
+            WorldItem::Function(func) if func.kind.resource().is_some() => {
+                root.function(func, FuncStyle::Declaration, &mut files)
+                    .map_err(context)?;
+            }
+            WorldItem::Function(func) => {
+                // Only the instantiation API can name imported functions; in
+                // ESM mode they are imports of the glue, not declarations.
+                if instantiate {
+                    let (arrow, members) =
+                        root.import_function(func, &mut files).map_err(context)?;
+                    imports.push(ImportEntry {
+                        key: import_key(&key_name, &opts.map),
+                        ty: ImportType::Function(arrow, members),
+                    });
+                }
+            }
+            WorldItem::Type { id, .. } => root.typedef(*id, &mut files).map_err(context)?,
+        }
+    }
+
+    let mut root_members = String::new();
+    let style = if instantiate {
+        FuncStyle::Member
+    } else {
+        FuncStyle::Declaration
+    };
+    for (key, item) in world.exports.iter() {
+        let key_name = resolve.name_world_key(key);
+        let context = |e: crate::Error| e.in_path(format!("world export {key_name}"));
+        match item {
+            WorldItem::Interface { id, .. } => {
+                let short = match key {
+                    WorldKey::Name(n) => n.as_str(),
+                    WorldKey::Interface(_) => {
+                        resolve.interfaces[*id].name.as_deref().unwrap_or(&key_name)
+                    }
+                };
+                let camel = names::lower_camel(short);
+                if instantiate {
+                    let local = local_import(&mut header, &mut files, *id, &key_name);
+                    root_members.push_str(&format!(
+                        "  {}: typeof {local},\n",
+                        names::property_key(&key_name)
+                    ));
+                    if camel != key_name {
+                        root_members.push_str(&format!(
+                            "  {}: typeof {local},\n",
+                            names::property_key(&camel)
+                        ));
+                    }
+                } else {
+                    let stem = files.stem(resolve, *id, Some(&key_name));
+                    let export = if names::is_identifier(&camel) {
+                        camel
+                    } else {
+                        names::quote(&camel)
+                    };
+                    lines.push_str(&format!(
+                        "export * as {export} from './interfaces/{stem}.js'; // export {key_name}\n"
+                    ));
+                }
+            }
+            WorldItem::Function(func) => root.function(func, style, &mut files).map_err(context)?,
+            WorldItem::Type { id, .. } => root.typedef(*id, &mut files).map_err(context)?,
+        }
+    }
+    root_members.push_str(&std::mem::take(&mut root.members));
+
+    // Interface files, including interfaces only reached through types.
+    let mut out = Vec::new();
+    let mut done = 0;
+    while done < files.queue.len() {
+        let id = files.queue[done];
+        done += 1;
+        let stem = files.stem(resolve, id, None);
+        let text = interface_file(resolve, id, exported.contains(&id), &mut files)?;
+        out.push(OutputFile {
+            path: format!("interfaces/{stem}.d.ts"),
+            contents: text.into_bytes(),
+        });
+    }
+
+    let mut text = format!("// world {world_id_name}\n");
+    text.push_str(&header);
+    text.push_str(&lines);
+    let globals = Globals {
+        wasm: root.global("WebAssembly"),
+        record: root.global("Record"),
+        promise: root.global("Promise"),
+    };
+    text.push_str(&root.finish());
+    if opts.tla_compat && !instantiate {
+        text.push_str(&format!(
+            "/** Resolves once the component is instantiated and its exports are set. */\n\
+             export const $init: {}<void>;\n",
+            globals.promise
+        ));
+    }
+    if instantiate {
+        let world_type = names::type_name(&world.name);
+        text.push_str("export interface ImportObject {\n");
+        text.push_str(&import_object_members(imports));
+        text.push_str("}\n");
+        text.push_str(&format!(
+            "export interface {world_type} {{\n{root_members}}}\n"
+        ));
+        text.push_str(&instantiate_decl(&world_type, opts.instantiation, &globals));
+    }
+    out.insert(
+        0,
+        OutputFile {
+            path: format!("{name}.d.ts"),
+            contents: text.into_bytes(),
+        },
+    );
+    Ok(out)
+}
+
+/// The `ImportObject` key of an import: its specifier after `--map`, with
+/// `#member` kept (the glue reads `imports['module#member']`).
+fn import_key(name: &str, map: &[(String, String)]) -> String {
+    let spec = names::map_import(name, map);
+    match spec.member {
+        Some(member) => format!("{}#{member}", spec.module),
+        None => spec.module,
+    }
+}
+
+/// The members of `ImportObject`, one per key (imports mapped to the same
+/// key must satisfy all their types).
+fn import_object_members(entries: Vec<ImportEntry>) -> String {
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    for entry in entries {
+        let ty = entry.ty.text();
+        match keys.iter_mut().find(|(k, _)| *k == entry.key) {
+            Some((_, types)) => types.push(ty),
+            None => keys.push((entry.key, vec![ty])),
+        }
+    }
+    keys.iter()
+        .map(|(key, types)| format!("  {}: {},\n", names::property_key(key), types.join(" & ")))
+        .collect()
+}
+
+/// The `instantiate` declaration (same shape as jco's).
+fn instantiate_decl(world_type: &str, mode: Instantiation, globals: &Globals) -> String {
+    let Globals {
+        wasm,
+        record,
+        promise,
+    } = globals;
+    let doc = "/**
+ * Instantiates this component with the provided imports and
+ * returns a map of all the exports of the component.
+ *
+ * This function is intended to be similar to the
+ * `WebAssembly.instantiate` function. The second `imports`
+ * argument is the \"import object\" for wasm, except here it
+ * uses component-model-layer types instead of core wasm
+ * integers/numbers/etc.
+ *
+ * The first argument to this function, `getCoreModule`, is
+ * used to compile core wasm modules within the component.
+ * Components are composed of core wasm modules and this callback
+ * will be invoked per core wasm module. The caller of this
+ * function is responsible for reading the core wasm module
+ * identified by `path` and returning its compiled
+ * `WebAssembly.Module` object. This would use `compileStreaming`
+ * on the web, for example.
+ */
+";
+    match mode {
+        Instantiation::Esm => String::new(),
+        Instantiation::Async => format!(
+            "{doc}export function instantiate(
+  getCoreModule: (path: string) => {wasm}.Module | {promise}<{wasm}.Module>,
+  imports: ImportObject,
+  instantiateCore?: (module: {wasm}.Module, imports: {record}<string, any>) => {wasm}.Instance | {promise}<{wasm}.Instance>
+): {promise}<{world_type}>;
+"
+        ),
+        Instantiation::Sync => format!(
+            "{doc}export function instantiate(
+  getCoreModule: (path: string) => {wasm}.Module,
+  imports: ImportObject,
+  instantiateCore?: (module: {wasm}.Module, imports: {record}<string, any>) => {wasm}.Instance
+): {world_type};
+"
+        ),
+    }
+}
+
+/// Names of the globals `instantiate` refers to, as written in the root file.
+struct Globals {
+    wasm: String,
+    record: String,
+    promise: String,
+}
+
+/// The declaration file of one interface.
+fn interface_file(
+    resolve: &Resolve,
+    id: InterfaceId,
+    exported: bool,
+    files: &mut FileNames,
+) -> Result<String> {
+    let iface = &resolve.interfaces[id];
+    let id_name = files.display_name(id).to_string();
+    let mut file = DeclFile::new(
+        resolve,
+        TypeOwner::Interface(id),
+        Location::Interface,
+        exported,
+    );
+    for (fname, func) in iface.functions.iter() {
+        file.function(func, FuncStyle::Declaration, files)
+            .map_err(|e| e.in_path(format!("interface {id_name}, function {fname}")))?;
+    }
+    for (tname, ty) in iface.types.iter() {
+        file.typedef(*ty, files)
+            .map_err(|e| e.in_path(format!("interface {id_name}, type {tname}")))?;
+    }
+    let mut text = String::new();
+    match &iface.docs.contents {
+        Some(docs) => {
+            let docs = format!("@module Interface {id_name}\n\n{docs}");
+            jsdoc(&mut text, "", Some(&docs), &[]);
+        }
+        None => text.push_str(&format!("/** @module Interface {id_name} **/\n")),
+    }
+    let empty = file.is_empty();
+    text.push_str(&file.finish());
+    if empty {
+        text.push_str("export {};\n");
+    }
+    Ok(text)
+}

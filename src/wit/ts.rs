@@ -1,0 +1,284 @@
+//! TypeScript type expressions for WIT types, as written in one declaration
+//! file: primitives, typed arrays, options (jco's nullable rule), results,
+//! tuples, maps, futures, streams, handles and references to named types
+//! (local by name, foreign as `import('./other.js').Name`). Also the helper
+//! aliases (`Option`, `Result`, `ErrorContext`) and global names a file needs.
+
+use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, TypeOwner};
+
+use super::decl::DeclFile;
+use super::dts::FileNames;
+use super::names;
+use crate::{Error, Result};
+
+/// Helper type aliases a file may need, declared once at its end.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Helper {
+    Option,
+    Result,
+    ErrorContext,
+}
+
+impl Helper {
+    /// The name the helper would like to have.
+    fn base_name(self) -> &'static str {
+        match self {
+            Helper::Option => "Option",
+            Helper::Result => "Result",
+            Helper::ErrorContext => "ErrorContext",
+        }
+    }
+
+    pub(super) fn declaration(self, name: &str) -> String {
+        match self {
+            Helper::Option => {
+                format!("export type {name}<T> = {{ tag: 'none' }} | {{ tag: 'some', val: T }};\n")
+            }
+            Helper::Result => format!(
+                "export type {name}<T, E> = {{ tag: 'ok', val: T }} | {{ tag: 'err', val: E }};\n"
+            ),
+            Helper::ErrorContext => format!(
+                "/** An opaque component-model `error-context` value. */\n\
+                 export interface {name} {{ readonly __errorContext: true }}\n"
+            ),
+        }
+    }
+}
+
+/// Whether a printed type needs parentheses as an array element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prec {
+    Atom,
+    /// `A | B` or `A & B`.
+    Compound,
+}
+
+/// The TypeScript type a WIT type maps to, plus how tightly it binds.
+pub(super) struct Ts {
+    pub text: String,
+    prec: Prec,
+}
+
+impl Ts {
+    fn atom(text: impl Into<String>) -> Ts {
+        Ts {
+            text: text.into(),
+            prec: Prec::Atom,
+        }
+    }
+    fn compound(text: String) -> Ts {
+        Ts {
+            text,
+            prec: Prec::Compound,
+        }
+    }
+}
+
+/// If `ty` is an `option<T>` that is represented as `T | undefined` (T itself
+/// can never be `undefined`), returns T. This is jco's rule: `option<option<T>>`
+/// is `Option<T | undefined>` (tagged outer), but a third level is nullable
+/// again, since the tagged middle level is never `undefined`.
+pub(super) fn nullable_payload<'r>(resolve: &'r Resolve, ty: &Type) -> Option<&'r Type> {
+    let Type::Id(id) = ty else { return None };
+    match &resolve.types[*id].kind {
+        TypeDefKind::Option(payload) if nullable_payload(resolve, payload).is_none() => {
+            Some(payload)
+        }
+        TypeDefKind::Type(inner) => nullable_payload(resolve, inner),
+        _ => None,
+    }
+}
+
+/// The typed array used for `list<T>` of a numeric T (through aliases).
+fn typed_array(resolve: &Resolve, ty: &Type) -> Option<&'static str> {
+    Some(match ty {
+        Type::U8 => "Uint8Array",
+        Type::S8 => "Int8Array",
+        Type::U16 => "Uint16Array",
+        Type::S16 => "Int16Array",
+        Type::U32 => "Uint32Array",
+        Type::S32 => "Int32Array",
+        Type::U64 => "BigUint64Array",
+        Type::S64 => "BigInt64Array",
+        Type::F32 => "Float32Array",
+        Type::F64 => "Float64Array",
+        Type::Id(id) => match &resolve.types[*id].kind {
+            TypeDefKind::Type(inner) => return typed_array(resolve, inner),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// If a function's result is directly a `result<T, E>`, the glue returns T and
+/// throws E: returns `(T, E)`.
+pub(super) fn thrown_result(
+    resolve: &Resolve,
+    func: &Function,
+) -> Option<(Option<Type>, Option<Type>)> {
+    match func.result {
+        Some(Type::Id(id)) => match &resolve.types[id].kind {
+            TypeDefKind::Result(r) => Some((r.ok, r.err)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl DeclFile<'_> {
+    /// A global type (`Map`, `Uint8Array`, ...), qualified with `globalThis.`
+    /// if a WIT type of the same name is declared in this file.
+    pub fn global(&self, name: &str) -> String {
+        if self.locals.contains(name) {
+            format!("globalThis.{name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// Records the use of a helper type and returns its name in this file.
+    pub(super) fn helper(&mut self, helper: Helper) -> String {
+        self.helpers.insert(helper);
+        self.helper_name(helper)
+    }
+
+    pub(super) fn helper_name(&self, helper: Helper) -> String {
+        let mut name = helper.base_name().to_string();
+        while self.locals.contains(&name) {
+            name.push('$');
+        }
+        name
+    }
+
+    pub(super) fn name_of(&self, id: TypeId, names: &mut FileNames) -> Result<Ts> {
+        let def = &self.resolve.types[id];
+        let Some(name) = &def.name else {
+            return Err(Error::invalid(
+                format!("anonymous {} type", def.kind.as_str()),
+                None,
+            ));
+        };
+        let local = names::type_name(name);
+        if def.owner == self.scope {
+            return Ok(Ts::atom(local));
+        }
+        match def.owner {
+            TypeOwner::Interface(iface) => {
+                let stem = names.stem(self.resolve, iface, None);
+                Ok(Ts::atom(format!(
+                    "import('{}').{local}",
+                    self.path_to(&stem)
+                )))
+            }
+            // World types are only visible from the root file, where the
+            // scope is the world; anything else is a malformed resolve.
+            _ => Err(Error::invalid(
+                format!("type `{name}` used outside its world"),
+                None,
+            )),
+        }
+    }
+
+    pub(super) fn ty(&mut self, ty: &Type, names: &mut FileNames) -> Result<Ts> {
+        Ok(match ty {
+            Type::Bool => Ts::atom("boolean"),
+            Type::U8
+            | Type::S8
+            | Type::U16
+            | Type::S16
+            | Type::U32
+            | Type::S32
+            | Type::F32
+            | Type::F64 => Ts::atom("number"),
+            Type::U64 | Type::S64 => Ts::atom("bigint"),
+            Type::Char | Type::String => Ts::atom("string"),
+            Type::ErrorContext => Ts::atom(self.helper(Helper::ErrorContext)),
+            Type::Id(id) => {
+                let def = &self.resolve.types[*id];
+                if def.name.is_some() {
+                    return self.name_of(*id, names);
+                }
+                self.kind(&def.kind, names)?
+            }
+        })
+    }
+
+    pub(super) fn optional_ty(&mut self, ty: Option<&Type>, names: &mut FileNames) -> Result<Ts> {
+        match ty {
+            Some(ty) => self.ty(ty, names),
+            None => Ok(Ts::atom("void")),
+        }
+    }
+
+    fn list(&mut self, elem: &Type, names: &mut FileNames) -> Result<Ts> {
+        if let Some(array) = typed_array(self.resolve, elem) {
+            return Ok(Ts::atom(self.global(array)));
+        }
+        let elem = self.ty(elem, names)?;
+        Ok(Ts::atom(match elem.prec {
+            Prec::Atom => format!("{}[]", elem.text),
+            Prec::Compound => format!("({})[]", elem.text),
+        }))
+    }
+
+    /// The structural type of an anonymous (or aliased) type definition.
+    pub(super) fn kind(&mut self, kind: &TypeDefKind, names: &mut FileNames) -> Result<Ts> {
+        Ok(match kind {
+            TypeDefKind::Type(t) => self.ty(t, names)?,
+            TypeDefKind::Tuple(t) => {
+                let mut parts = Vec::new();
+                for ty in &t.types {
+                    parts.push(self.ty(ty, names)?.text);
+                }
+                Ts::atom(format!("[{}]", parts.join(", ")))
+            }
+            TypeDefKind::Option(payload) => {
+                let inner = self.ty(payload, names)?.text;
+                if nullable_payload(self.resolve, payload).is_some() {
+                    Ts::atom(format!("{}<{inner}>", self.helper(Helper::Option)))
+                } else {
+                    Ts::compound(format!("{inner} | undefined"))
+                }
+            }
+            TypeDefKind::Result(r) => {
+                let ok = self.optional_ty(r.ok.as_ref(), names)?.text;
+                let err = self.optional_ty(r.err.as_ref(), names)?.text;
+                Ts::atom(format!("{}<{ok}, {err}>", self.helper(Helper::Result)))
+            }
+            TypeDefKind::List(elem) => self.list(elem, names)?,
+            // The glue lifts fixed-length lists to plain arrays of exactly
+            // `len` elements (no typed arrays), like jco: a tuple type.
+            TypeDefKind::FixedLengthList(elem, len) => {
+                let elem = self.ty(elem, names)?.text;
+                let items = vec![elem; *len as usize];
+                Ts::atom(format!("[{}]", items.join(", ")))
+            }
+            TypeDefKind::Map(k, v) => {
+                let k = self.ty(k, names)?.text;
+                let v = self.ty(v, names)?.text;
+                Ts::atom(format!("{}<{k}, {v}>", self.global("Map")))
+            }
+            TypeDefKind::Future(t) => {
+                let t = self.optional_ty(t.as_ref(), names)?.text;
+                Ts::atom(format!("{}<{t}>", self.global("Promise")))
+            }
+            TypeDefKind::Stream(t) => {
+                let t = self.optional_ty(t.as_ref(), names)?.text;
+                let (stream, iter) = (self.global("ReadableStream"), self.global("AsyncIterable"));
+                Ts::compound(format!("{stream}<{t}> & {iter}<{t}>"))
+            }
+            TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => self.name_of(*r, names)?,
+            TypeDefKind::Record(_)
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Variant(_)
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::Resource => {
+                return Err(Error::invalid(
+                    format!("anonymous {} type", kind.as_str()),
+                    None,
+                ))
+            }
+            TypeDefKind::Unknown => return Err(Error::invalid("unresolved type", None)),
+        })
+    }
+}

@@ -1,0 +1,2 @@
+/** @module Interface named-instance **/
+export function hello(): string;

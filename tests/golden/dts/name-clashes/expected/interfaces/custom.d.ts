@@ -1,0 +1,2 @@
+/** @module Interface custom **/
+export function poke(): void;

@@ -1,0 +1,2 @@
+/** @module Interface test:tla/counter **/
+export function increment(by: number): number;

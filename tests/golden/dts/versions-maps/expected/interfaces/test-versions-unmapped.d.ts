@@ -1,0 +1,2 @@
+/** @module Interface test:versions/unmapped@2.1.0 **/
+export function pong(s: string): void;

@@ -1,0 +1,5 @@
+/** @module Interface test:world-level/types **/
+export interface Pair {
+  a: number,
+  b: number,
+}
