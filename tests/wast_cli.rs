@@ -123,5 +123,8 @@ fn bad_lists_and_paths_are_errors() {
     assert_eq!(code, 2);
     let (code, _) = weft(&dir, &["missing.wast"]);
     assert_eq!(code, 2);
+    // Running nothing is an error, not a green run.
+    let (code, _) = weft(&dir, &["--filter", "no-such-test", "."]);
+    assert_eq!(code, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }

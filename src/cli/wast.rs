@@ -60,6 +60,10 @@ pub struct WastArgs {
     /// Time limit in seconds for each Node process (transpiling or running a file).
     #[arg(long, default_value_t = 120)]
     timeout: u64,
+    /// Node to run the driver with (default: $WEFT_NODE, else
+    /// node_modules/.bin/node if installed, else `node` on PATH).
+    #[arg(long)]
+    node: Option<PathBuf>,
     /// Keep the temporary directory with the transpiled output and scripts.
     #[arg(long)]
     keep_temp: bool,
@@ -126,6 +130,7 @@ struct Run {
     skips: Skips,
     root: PathBuf,
     driver: PathBuf,
+    node: PathBuf,
     limit: Duration,
     verbose: bool,
 }
@@ -167,7 +172,7 @@ fn run_file(run: &Run, n: usize, file: &TestFile) -> FileReport {
         if let Err(e) = std::fs::write(&script, plan.script.to_string()) {
             return fail(format!("writing {}: {e}", script.display()));
         }
-        let result = driver::run(&run.driver, &script, run.limit);
+        let result = driver::run(&run.node, &run.driver, &script, run.limit);
         for (id, d) in plan.directives.iter_mut().enumerate() {
             if d.outcome.is_none() {
                 d.outcome = result.results.get(&id).cloned();
@@ -250,6 +255,9 @@ fn run(args: WastArgs) -> Result<i32, String> {
     std::env::set_var("WAST_STRICT_COMPONENT_INDICES", "1");
 
     let files = collect(&args)?;
+    if files.is_empty() {
+        return Err("no .wast files to run".to_string());
+    }
     let skips = match &args.skips {
         Some(f) => Skips::read(f)?,
         None => Skips::default(),
@@ -275,6 +283,7 @@ fn run(args: WastArgs) -> Result<i32, String> {
         skips,
         root: root.clone(),
         driver,
+        node: driver::node_binary(args.node.as_deref()),
         limit: Duration::from_secs(args.timeout.max(1)),
         verbose: args.verbose,
     });

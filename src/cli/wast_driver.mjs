@@ -8,7 +8,8 @@
  * Values travel as "JS value descriptions" built on the Rust side from the
  * component types (see src/cli/wast/values.rs): ["u"] undefined, ["b", bool],
  * ["n", "1.5e0"] number, ["big", "5"] BigInt, ["s", str], ["a", [d...]] array,
- * ["ta", "Uint8Array", ["1", ...]] typed array, ["o", [[key, d], ...]] object.
+ * ["ta", "Uint8Array", ["1", ...]] typed array, ["o", [[key, d], ...]] object,
+ * ["map", [[kd, vd], ...]] Map (entries in order).
  * `toJs` builds argument values; `compare` checks results against expectations.
  * Both are exported so the tests can use them without running a script.
  */
@@ -40,6 +41,8 @@ export function toJs(desc) {
       for (const [key, d] of desc[1]) out[key] = toJs(d);
       return out;
     }
+    case 'map':
+      return new Map(desc[1].map(([k, v]) => [toJs(k), toJs(v)]));
     default:
       throw new Error(`bad value description ${JSON.stringify(desc)}`);
   }
@@ -66,6 +69,9 @@ export function show(v) {
     return `${v.constructor.name} [${Array.from(v, show).join(', ')}]`;
   }
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  if (v instanceof Map) {
+    return `Map {${[...v].map(([k, x]) => `${show(k)} => ${show(x)}`).join(', ')}}`;
+  }
   if (v !== null && typeof v === 'object') {
     const entries = Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`);
     return `{${entries.join(', ')}}`;
@@ -123,9 +129,19 @@ export function compare(actual, desc, path = 'result') {
       }
       return null;
     }
+    case 'map': {
+      if (!(actual instanceof Map) || actual.size !== desc[1].length) return differ();
+      const entries = [...actual];
+      for (let i = 0; i < entries.length; i++) {
+        const m = compare(entries[i][0], desc[1][i][0], `${path}.keys[${i}]`)
+          ?? compare(entries[i][1], desc[1][i][1], `${path}.get(${show(entries[i][0])})`);
+        if (m) return m;
+      }
+      return null;
+    }
     case 'o': {
       if (actual === null || typeof actual !== 'object' || Array.isArray(actual)
-        || ArrayBuffer.isView(actual)) {
+        || ArrayBuffer.isView(actual) || actual instanceof Map) {
         return differ();
       }
       const keys = new Set();

@@ -99,6 +99,27 @@ test('compare reports the first difference with its path', () => {
   assert.equal(compare(null, ['o', []]), 'result: expected {}, got null');
 });
 
+test('maps are JS Maps compared entry by entry, in order', () => {
+  const desc = ['map', [[['s', 'a'], n(1)], [['s', 'b'], n(2)]]];
+  const m = toJs(desc);
+  assert.ok(m instanceof Map);
+  assert.deepEqual([...m], [['a', 1], ['b', 2]]);
+  assert.equal(compare(new Map([['a', 1], ['b', 2]]), desc), null);
+  assert.equal(
+    compare(new Map([['a', 1], ['b', 3]]), desc),
+    'result.get("b"): expected 2, got 3',
+  );
+  assert.equal(
+    compare(new Map([['b', 2], ['a', 1]]), desc),
+    'result.keys[0]: expected "a", got "b"',
+  );
+  assert.equal(
+    compare({ a: 1, b: 2 }, desc),
+    'result: expected Map {"a" => 1, "b" => 2}, got {a: 1, b: 2}',
+  );
+  assert.equal(compare(new Map(), ['o', []]), 'result: expected {}, got Map {}');
+});
+
 test('show and camelCase', () => {
   assert.equal(show(-0), '-0');
   assert.equal(show(2n), '2n');

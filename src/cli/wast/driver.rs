@@ -2,7 +2,7 @@
 //! one JSON result line per step.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -40,9 +40,25 @@ fn outcome(line: &Value) -> Option<(usize, Outcome)> {
     Some((id, Outcome { ok, reason, notes }))
 }
 
-/// Runs `node <driver> <script>` with a time limit for the whole file.
-pub fn run(driver: &Path, script: &Path, limit: Duration) -> DriverRun {
-    let mut cmd = Command::new("node");
+/// The Node to run the driver with: `--node`, else `$WEFT_NODE`, else the
+/// project's pinned Node (`node_modules/.bin/node`) if installed, else `node`.
+pub fn node_binary(flag: Option<&Path>) -> PathBuf {
+    if let Some(path) = flag {
+        return path.to_path_buf();
+    }
+    if let Some(path) = std::env::var_os("WEFT_NODE") {
+        return PathBuf::from(path);
+    }
+    let local = Path::new("node_modules/.bin/node");
+    match local.canonicalize() {
+        Ok(path) => path,
+        Err(_) => PathBuf::from("node"),
+    }
+}
+
+/// Runs `<node> <driver> <script>` with a time limit for the whole file.
+pub fn run(node: &Path, driver: &Path, script: &Path, limit: Duration) -> DriverRun {
+    let mut cmd = Command::new(node);
     cmd.arg(driver).arg(script);
     let done = match proc::run(cmd, limit) {
         Ok(done) => done,

@@ -1,7 +1,7 @@
 //! The transpilers `weft wast` can test: weft itself (in-process) or jco (the
 //! reference implementation, run as a child process for side-by-side checks).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,15 +40,21 @@ pub enum Engine {
 }
 
 thread_local! {
+    /// Set while this thread runs weft: its panics are captured, not printed.
+    static CAPTURING: Cell<bool> = const { Cell::new(false) };
     static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Makes panics inside the transpiler quiet: their message is kept for the
-/// FAIL line instead of being printed to stderr.
+/// FAIL line instead of being printed to stderr. Other panics print as usual.
 fn quiet_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        panic::set_hook(Box::new(|info| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !CAPTURING.with(Cell::get) {
+                return previous(info);
+            }
             let msg = info
                 .payload()
                 .downcast_ref::<&str>()
@@ -119,7 +125,9 @@ fn weft_transpile(component: &[u8], dir: &Path, name: &str) -> Result<(), Transp
         base64_cutoff: 0,
         ..Default::default()
     };
+    CAPTURING.with(|c| c.set(true));
     let result = panic::catch_unwind(AssertUnwindSafe(|| weft::transpile(component, &opts)));
+    CAPTURING.with(|c| c.set(false));
     let out = match result {
         Ok(Ok(out)) => out,
         // weft's Display already prefixes unsupported errors with "unsupported: ".

@@ -12,7 +12,7 @@
 //! `["u"]` undefined, `["b", bool]`, `["n", "1.5e0"]` number (a string so NaN,
 //! -0 and infinities survive JSON), `["big", "-5"]` BigInt, `["s", str]`,
 //! `["a", [desc...]]` array, `["ta", "Uint8Array", ["1", ...]]` typed array,
-//! `["o", [[key, desc], ...]]` plain object.
+//! `["o", [[key, desc], ...]]` plain object, `["map", [[kdesc, vdesc], ...]]` JS Map.
 
 use serde_json::{json, Value};
 use wasmparser::component_types::{ComponentDefinedType, ComponentValType};
@@ -278,8 +278,12 @@ impl<'t> Encoder<'t> {
                 Ok(v) => self.tagged("ok", v.as_deref(), ok.as_ref()),
                 Err(v) => self.tagged("err", v.as_deref(), err.as_ref()),
             },
-            (WastVal::Map(_), ComponentDefinedType::Map { .. }) => {
-                Err("map values are not supported by the runner yet".to_string())
+            (WastVal::Map(entries), ComponentDefinedType::Map { key, value, .. }) => {
+                let out = entries
+                    .iter()
+                    .map(|(k, v)| Ok(json!([self.value(k, key)?, self.value(v, value)?])))
+                    .collect::<Result<Vec<_>, String>>()?;
+                Ok(json!(["map", out]))
             }
             _ => Err(self.mismatch(val, ty)),
         }
@@ -361,6 +365,173 @@ mod tests {
         assert_eq!(camel_case("run"), "run");
         assert_eq!(camel_case("HTTP-client"), "httpClient");
         assert_eq!(camel_case("a1-b2"), "a1B2");
+    }
+
+    /// The validated types of the first component in a runner fixture.
+    fn fixture_types(fixture: &str) -> Types {
+        let buf = wast::parser::ParseBuffer::new(fixture).unwrap();
+        let wast = wast::parser::parse::<wast::Wast>(&buf).unwrap();
+        for d in wast.directives {
+            if let wast::WastDirective::Module(mut q) = d {
+                let bytes = q.encode().unwrap();
+                let mut v =
+                    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
+                return v.validate_all(&bytes).unwrap();
+            }
+        }
+        panic!("no component in fixture")
+    }
+
+    /// Encodes `arg` (wast text, e.g. `u32.const 1`) for the first parameter of `func`.
+    fn encode(types: &Types, func: &str, arg: &str) -> Res {
+        let buf = wast::parser::ParseBuffer::new(arg).unwrap();
+        let arg = wast::parser::parse::<WastArg>(&buf).unwrap();
+        let Some(wasmparser::component_types::ComponentEntityType::Func(id)) =
+            types.component_item_for_export(func).map(|i| &i.ty)
+        else {
+            panic!("no function {func}")
+        };
+        let ty = types[*id].params[0].1;
+        Encoder::new(types).encode(&Val::from_arg(&arg)?, &ty)
+    }
+
+    const VALUES: &str = include_str!("../../../tests/conformance/runner/values.wast");
+    const NAMED: &str = include_str!("../../../tests/conformance/runner/named-types.wast");
+
+    #[test]
+    fn lists_of_numbers_are_typed_arrays() {
+        let t = fixture_types(VALUES);
+        assert_eq!(
+            encode(&t, "id-list-u8", "list.const"),
+            Ok(json!(["ta", "Uint8Array", []]))
+        );
+        assert_eq!(
+            encode(
+                &t,
+                "id-list-u64",
+                "list.const (u64.const 1) (u64.const 18446744073709551615)"
+            ),
+            Ok(json!([
+                "ta",
+                "BigUint64Array",
+                ["1", "18446744073709551615"]
+            ]))
+        );
+        assert_eq!(
+            encode(&t, "id-list-f32", "list.const (f32.const -0)"),
+            Ok(json!(["ta", "Float32Array", ["-0e0"]]))
+        );
+        assert_eq!(
+            encode(&t, "id-list-string", "list.const (str.const \"a\")"),
+            Ok(json!(["a", [["s", "a"]]]))
+        );
+    }
+
+    #[test]
+    fn options_results_and_scalars() {
+        let t = fixture_types(VALUES);
+        assert_eq!(encode(&t, "id-option-u32", "option.none"), Ok(json!(["u"])));
+        assert_eq!(
+            encode(&t, "id-option-u32", "option.some (u32.const 7)"),
+            Ok(json!(["n", "7"]))
+        );
+        assert_eq!(
+            encode(&t, "id-option-option", "option.some (option.none)"),
+            Ok(json!(["o", [["tag", ["s", "some"]], ["val", ["u"]]]]))
+        );
+        assert_eq!(
+            encode(&t, "id-option-option", "option.none"),
+            Ok(json!(["o", [["tag", ["s", "none"]]]]))
+        );
+        assert_eq!(
+            encode(&t, "id-result", "result.err (str.const \"e\")"),
+            Ok(json!(["o", [["tag", ["s", "err"]], ["val", ["s", "e"]]]]))
+        );
+        assert_eq!(
+            encode(&t, "id-result-unit", "result.ok"),
+            Ok(json!(["o", [["tag", ["s", "ok"]]]]))
+        );
+        // Top-level floats parse as core values; f32 is rounded to f32.
+        assert_eq!(
+            encode(&t, "id-f32", "f32.const 0.1"),
+            Ok(json!(["n", "1.0000000149011612e-1"]))
+        );
+        assert_eq!(encode(&t, "id-u64", "u64.const 5"), Ok(json!(["big", "5"])));
+        assert_eq!(
+            encode(&t, "id-char", "char.const \"😀\""),
+            Ok(json!(["s", "😀"]))
+        );
+        assert!(encode(&t, "id-u32", "str.const \"x\"")
+            .unwrap_err()
+            .contains("does not fit"));
+        assert!(encode(&t, "id-u32", "i32.const 1")
+            .unwrap_err()
+            .contains("not a component value"));
+    }
+
+    #[test]
+    fn named_types_follow_jco() {
+        let t = fixture_types(NAMED);
+        assert_eq!(
+            encode(
+                &t,
+                "id-record",
+                "record.const (field \"a-b\" u32.const 1) (field \"c\" u8.const 2)"
+            ),
+            Ok(json!(["o", [["aB", ["n", "1"]], ["c", ["n", "2"]]]]))
+        );
+        assert_eq!(
+            encode(&t, "id-flags", "flags.const \"b-c\""),
+            Ok(json!([
+                "o",
+                [
+                    ["a", ["b", false]],
+                    ["bC", ["b", true]],
+                    ["d", ["b", false]]
+                ]
+            ]))
+        );
+        assert_eq!(
+            encode(&t, "id-variant", "variant.const \"none-case\""),
+            Ok(json!(["o", [["tag", ["s", "none-case"]]]]))
+        );
+        assert_eq!(
+            encode(&t, "id-variant", "variant.const \"big\" (u64.const 1)"),
+            Ok(json!(["o", [["tag", ["s", "big"]], ["val", ["big", "1"]]]]))
+        );
+        assert_eq!(
+            encode(&t, "id-enum", "enum.const \"dark-green\""),
+            Ok(json!(["s", "dark-green"]))
+        );
+        let err = |f, a| encode(&t, f, a).unwrap_err();
+        assert!(
+            err("id-record", "record.const (field \"c\" u8.const 2)").contains("lacks field `a-b`")
+        );
+        assert!(err("id-variant", "variant.const \"nope\"").contains("no case `nope`"));
+        assert!(err("id-variant", "variant.const \"num\"").contains("needs a payload"));
+        assert!(err("id-enum", "enum.const \"blue\"").contains("no case `blue`"));
+        assert!(err("id-flags", "flags.const \"z\"").contains("no flag `z`"));
+    }
+
+    #[test]
+    fn maps_are_ordered_entries() {
+        let t = fixture_types(include_str!("../../../tests/conformance/runner/maps.wast"));
+        assert_eq!(
+            encode(
+                &t,
+                "id-map",
+                "map.const (entry (str.const \"b\") (u32.const 2)) (entry (str.const \"a\") (u32.const 1))"
+            ),
+            Ok(json!(["map", [[["s", "b"], ["n", "2"]], [["s", "a"], ["n", "1"]]]]))
+        );
+        assert_eq!(
+            encode(
+                &t,
+                "id-map-u8",
+                "map.const (entry (u8.const 7) (list.const))"
+            ),
+            Ok(json!(["map", [[["n", "7"], ["ta", "Uint8Array", []]]]]))
+        );
     }
 
     #[test]

@@ -7,13 +7,19 @@
   (core module $M
     (memory (export "mem") 1)
     (global $bump (mut i32) (i32.const 1024))
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+    ;; A bump allocator that never frees; growing copies, shrinking keeps the block.
+    (func (export "realloc") (param $old i32) (param $old-size i32) (param $align i32) (param $size i32)
+      (result i32)
       (local $p i32)
+      (if (i32.and (i32.ne (local.get $old) (i32.const 0))
+                   (i32.le_u (local.get $size) (local.get $old-size)))
+        (then (return (local.get $old))))
       (local.set $p
         (i32.and
-          (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
-          (i32.sub (i32.const 0) (local.get 2))))
-      (global.set $bump (i32.add (local.get $p) (local.get 3)))
+          (i32.add (global.get $bump) (i32.sub (local.get $align) (i32.const 1)))
+          (i32.sub (i32.const 0) (local.get $align))))
+      (global.set $bump (i32.add (local.get $p) (local.get $size)))
+      (memory.copy (local.get $p) (local.get $old) (local.get $old-size))
       (local.get $p))
     (func (export "id-i32") (param i32) (result i32) (local.get 0))
     (func (export "store-2") (param i32 i32) (result i32)
