@@ -207,6 +207,17 @@ pub(crate) fn world_files(
     } else {
         FuncStyle::Declaration
     };
+    // Short export names (`iface` for `ns:pkg/iface`): functions own theirs;
+    // an interface gets its short name only if no earlier export has it (the
+    // glue exports the others under their full names only).
+    let mut short_names: HashSet<String> = world
+        .exports
+        .iter()
+        .filter_map(|(key, item)| match (key, item) {
+            (WorldKey::Name(n), WorldItem::Function(_)) => Some(names::lower_camel(n)),
+            _ => None,
+        })
+        .collect();
     for (key, item) in world.exports.iter() {
         let key_name = resolve.name_world_key(key);
         let context = |e: crate::Error| e.in_path(format!("world export {key_name}"));
@@ -219,18 +230,25 @@ pub(crate) fn world_files(
                     }
                 };
                 let camel = names::lower_camel(short);
+                let has_short = short_names.insert(camel.clone());
                 if instantiate {
                     let local = local_import(&mut header, &mut files, *id, &key_name);
                     root_members.push_str(&format!(
                         "  {}: typeof {local},\n",
                         names::property_key(&key_name)
                     ));
-                    if camel != key_name {
+                    if has_short && camel != key_name {
                         root_members.push_str(&format!(
                             "  {}: typeof {local},\n",
                             names::property_key(&camel)
                         ));
                     }
+                } else if !has_short {
+                    let stem = files.stem(resolve, *id, Some(&key_name));
+                    lines.push_str(&format!(
+                        "// export {key_name} ('./interfaces/{stem}.js'): `{camel}` is taken, \
+                         so it is only exported under its full name\n"
+                    ));
                 } else {
                     let stem = files.stem(resolve, *id, Some(&key_name));
                     let export = if names::is_identifier(&camel) {
