@@ -2,14 +2,20 @@
 //! declarations (`.d.ts`) for the JS API the transpiled glue exposes, following
 //! jco's type conventions so weft's output is a drop-in replacement.
 //!
-//! - [`names`]: case conversion, reserved words, file names, `--map`.
-//! - [`ts`]: TypeScript type expressions for WIT types.
-//! - [`decl`]: declarations (types, functions, resource classes) in one file.
-//! - [`dts`]: which files exist and what the root `<name>.d.ts` declares.
+//! Modules: `names` (case conversion, reserved words, file names, `--map`),
+//! `ts` (TypeScript type expressions for WIT types), `decl` (declarations in
+//! one file: types, functions, resource classes) and `dts` (which files exist
+//! and what the root `<name>.d.ts` declares).
+//!
+//! Conventions shared with the glue: an `option<T>` is `T | undefined` unless
+//! T is itself an option (then `{ tag: 'none' } | { tag: 'some', val: T }`);
+//! a function returning `result<T, E>` returns T and throws a
+//! `ComponentError` whose `payload` is E; `ImportObject` keys are the mapped,
+//! version-free specifiers (`module#member` when mapped to a member).
 
 mod decl;
 mod dts;
-pub mod names;
+mod names;
 mod ts;
 
 pub use wit_parser::{Resolve, WorldId};

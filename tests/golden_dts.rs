@@ -254,11 +254,13 @@ fn not_a_component_is_invalid() {
 
 /// Writes the `.d.ts` files of any component, for comparing with jco by hand:
 /// `WEFT_DTS_INPUT=app.wasm WEFT_DTS_OUT=out [WEFT_DTS_INSTANTIATION=async]
-/// cargo test --test golden_dts -- --ignored dump_dts`.
+/// cargo test --test golden_dts -- --ignored dump_dts`. With a directory as
+/// input, every `*.wasm` in it goes to `out/<stem>/` and failures are listed.
 #[test]
 #[ignore]
 fn dump_dts() {
-    let input = std::env::var("WEFT_DTS_INPUT").expect("WEFT_DTS_INPUT=<component.wasm>");
+    let input =
+        PathBuf::from(std::env::var("WEFT_DTS_INPUT").expect("WEFT_DTS_INPUT=<.wasm or dir>"));
     let out = PathBuf::from(std::env::var("WEFT_DTS_OUT").expect("WEFT_DTS_OUT=<dir>"));
     let instantiation = match std::env::var("WEFT_DTS_INSTANTIATION").as_deref() {
         Ok("async") => Instantiation::Async,
@@ -269,17 +271,38 @@ fn dump_dts() {
         instantiation,
         ..DtsOptions::default()
     };
-    let bytes = fs::read(&input).unwrap();
-    let name = Path::new(&input)
-        .file_stem()
-        .unwrap()
-        .to_string_lossy()
-        .to_string();
-    for file in component_dts(&bytes, &name, &opts).unwrap() {
-        let path = out.join(&file.path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, file.contents).unwrap();
+    let inputs: Vec<(PathBuf, PathBuf)> = if input.is_dir() {
+        let mut files: Vec<PathBuf> = fs::read_dir(&input)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let dir = out.join(p.file_stem().unwrap());
+                (p, dir)
+            })
+            .collect()
+    } else {
+        vec![(input, out)]
+    };
+    let mut failures = Vec::new();
+    for (path, dir) in inputs {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        match component_dts(&fs::read(&path).unwrap(), &name, &opts) {
+            Ok(files) => {
+                for file in files {
+                    let target = dir.join(&file.path);
+                    fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    fs::write(target, file.contents).unwrap();
+                }
+            }
+            Err(e) => failures.push(format!("{}: {e}", path.display())),
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

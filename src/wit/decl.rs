@@ -318,10 +318,13 @@ impl<'a> DeclFile<'a> {
         let mut tags = Vec::new();
         let mut ret = match thrown_result(resolve, func) {
             Some((ok, err)) => {
-                // The glue throws the `err` payload (bare `@throws`: no payload).
+                // The glue throws a `ComponentError` carrying the err value.
                 tags.push(match &err {
-                    Some(err) => format!("@throws {{{}}}", self.ty(err, names)?.text),
-                    None => "@throws".to_string(),
+                    Some(err) => format!(
+                        "@throws {{ComponentError}} with `payload` of type `{}`",
+                        self.ty(err, names)?.text
+                    ),
+                    None => "@throws {ComponentError} with no `payload`".to_string(),
                 });
                 self.optional_ty(ok.as_ref(), names)?.text
             }

@@ -113,182 +113,33 @@ pub(crate) fn world_files(
     opts: &DtsOptions,
 ) -> Result<Vec<OutputFile>> {
     let world = &resolve.worlds[world_id];
-    let instantiate = opts.instantiation != Instantiation::Esm;
-    let mut files = FileNames::default();
-    let mut exported = HashSet::new();
-
-    // Name the files of the world's interfaces first, so anonymous
-    // interfaces are named after their import/export name.
-    for (key, item) in world.imports.iter().chain(world.exports.iter()) {
-        if let WorldItem::Interface { id, .. } = item {
-            files.stem(resolve, *id, Some(&resolve.name_world_key(key)));
-        }
-    }
-    for (_, item) in world.exports.iter() {
-        if let WorldItem::Interface { id, .. } = item {
-            exported.insert(*id);
-        }
-    }
-
-    let mut root = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
-    let mut header = String::new();
-    // Namespace aliases must not clash with the world's own type names.
-    let mut locals = Locals {
-        taken: root.locals().clone(),
-    };
-    let mut local_of = std::collections::HashMap::new();
-    let mut local_import =
-        |header: &mut String, files: &mut FileNames, id: InterfaceId, key: &str| {
-            if let Some(local) = local_of.get(&id) {
-                return String::clone(local);
-            }
-            let stem = files.stem(resolve, id, Some(key));
-            let local = locals.claim(names::upper_camel(&stem));
-            header.push_str(&format!(
-                "import type * as {local} from './interfaces/{stem}.js'; // {key}\n"
-            ));
-            local_of.insert(id, local.clone());
-            local
-        };
-
-    let world_id_name = match world.package {
-        Some(pkg) => resolve.id_of_name(pkg, &world.name),
-        None => world.name.clone(),
-    };
-    let mut lines = String::new();
-    let mut imports: Vec<ImportEntry> = Vec::new();
-    let mut aliases = Locals {
-        taken: root.locals().clone(),
-    };
-
+    let mut root = RootFile::new(resolve, world_id, opts);
     for (key, item) in world.imports.iter() {
         let key_name = resolve.name_world_key(key);
-        let context = |e: crate::Error| e.in_path(format!("world import {key_name}"));
-        match item {
-            WorldItem::Interface { id, .. } => {
-                if instantiate {
-                    let local = local_import(&mut header, &mut files, *id, &key_name);
-                    imports.push(ImportEntry {
-                        key: import_key(&key_name, &opts.map),
-                        ty: ImportType::Namespace(local),
-                    });
-                } else {
-                    let stem = files.stem(resolve, *id, Some(&key_name));
-                    let alias = aliases.claim(names::upper_camel(&key_name));
-                    lines.push_str(&format!(
-                        "export type * as {alias} from './interfaces/{stem}.js'; // import {key_name}\n"
-                    ));
-                }
-            }
-            // Functions of world-level resources declare their class.
-            WorldItem::Function(func) if func.kind.resource().is_some() => {
-                root.function(func, FuncStyle::Declaration, &mut files)
-                    .map_err(context)?;
-            }
-            WorldItem::Function(func) => {
-                // Only the instantiation API can name imported functions; in
-                // ESM mode they are imports of the glue, not declarations.
-                if instantiate {
-                    let (arrow, members) =
-                        root.import_function(func, &mut files).map_err(context)?;
-                    imports.push(ImportEntry {
-                        key: import_key(&key_name, &opts.map),
-                        ty: ImportType::Function(arrow, members),
-                    });
-                }
-            }
-            WorldItem::Type { id, .. } => root.typedef(*id, &mut files).map_err(context)?,
-        }
+        root.import(&key_name, item)
+            .map_err(|e| e.in_path(format!("world import {key_name}")))?;
     }
-
-    let mut root_members = String::new();
-    let style = if instantiate {
-        FuncStyle::Member
-    } else {
-        FuncStyle::Declaration
-    };
     for (key, item) in world.exports.iter() {
         let key_name = resolve.name_world_key(key);
-        let context = |e: crate::Error| e.in_path(format!("world export {key_name}"));
-        match item {
-            WorldItem::Interface { id, .. } => {
-                let short = match key {
-                    WorldKey::Name(n) => n.as_str(),
-                    WorldKey::Interface(_) => {
-                        resolve.interfaces[*id].name.as_deref().unwrap_or(&key_name)
-                    }
-                };
-                let camel = names::lower_camel(short);
-                if instantiate {
-                    let local = local_import(&mut header, &mut files, *id, &key_name);
-                    root_members.push_str(&format!(
-                        "  {}: typeof {local},\n",
-                        names::property_key(&key_name)
-                    ));
-                    if camel != key_name {
-                        root_members.push_str(&format!(
-                            "  {}: typeof {local},\n",
-                            names::property_key(&camel)
-                        ));
-                    }
-                } else {
-                    let stem = files.stem(resolve, *id, Some(&key_name));
-                    let export = if names::is_identifier(&camel) {
-                        camel
-                    } else {
-                        names::quote(&camel)
-                    };
-                    lines.push_str(&format!(
-                        "export * as {export} from './interfaces/{stem}.js'; // export {key_name}\n"
-                    ));
-                }
-            }
-            WorldItem::Function(func) => root.function(func, style, &mut files).map_err(context)?,
-            WorldItem::Type { id, .. } => root.typedef(*id, &mut files).map_err(context)?,
-        }
+        root.export(key, &key_name, item)
+            .map_err(|e| e.in_path(format!("world export {key_name}")))?;
     }
-    root_members.push_str(&std::mem::take(&mut root.members));
 
     // Interface files, including interfaces only reached through types.
     let mut out = Vec::new();
     let mut done = 0;
-    while done < files.queue.len() {
-        let id = files.queue[done];
+    while done < root.files.queue.len() {
+        let id = root.files.queue[done];
         done += 1;
-        let stem = files.stem(resolve, id, None);
-        let text = interface_file(resolve, id, exported.contains(&id), &mut files)?;
+        let stem = root.files.stem(resolve, id, None);
+        let exported = root.exported.contains(&id);
+        let text = interface_file(resolve, id, exported, &mut root.files)?;
         out.push(OutputFile {
             path: format!("interfaces/{stem}.d.ts"),
             contents: text.into_bytes(),
         });
     }
-
-    let mut text = format!("// world {world_id_name}\n");
-    text.push_str(&header);
-    text.push_str(&lines);
-    let globals = Globals {
-        wasm: root.global("WebAssembly"),
-        record: root.global("Record"),
-        promise: root.global("Promise"),
-    };
-    text.push_str(&root.finish());
-    if opts.tla_compat && !instantiate {
-        text.push_str(&format!(
-            "/** Resolves once the component is instantiated and its exports are set. */\n\
-             export const $init: {}<void>;\n",
-            globals.promise
-        ));
-    }
-    if instantiate {
-        let world_type = names::type_name(&world.name);
-        text.push_str("export interface ImportObject {\n");
-        text.push_str(&import_object_members(imports));
-        text.push_str("}\n");
-        text.push_str(&format!(
-            "export interface {world_type} {{\n{root_members}}}\n"
-        ));
-        text.push_str(&instantiate_decl(&world_type, opts.instantiation, &globals));
-    }
+    let text = root.finish();
     out.insert(
         0,
         OutputFile {
@@ -297,6 +148,233 @@ pub(crate) fn world_files(
         },
     );
     Ok(out)
+}
+
+/// The root `<name>.d.ts` being assembled from the world's imports and exports.
+struct RootFile<'a> {
+    resolve: &'a Resolve,
+    world: WorldId,
+    opts: &'a DtsOptions,
+    instantiate: bool,
+    files: FileNames,
+    /// Interfaces the world exports (their resources are disposable).
+    exported: HashSet<InterfaceId>,
+    /// The world's own types and functions.
+    decls: DeclFile<'a>,
+    /// `import type * as Local from ...` lines (instantiation mode).
+    header: String,
+    /// `export type * as` / `export * as` lines (ESM mode).
+    lines: String,
+    /// Local names of the header's namespace imports.
+    locals: Locals,
+    local_of: HashMap<InterfaceId, String>,
+    imports: Vec<ImportEntry>,
+    /// Members of the world's export object type (instantiation mode).
+    members: String,
+    /// Short export names already given out (`iface` for `ns:pkg/iface`).
+    short_names: HashSet<String>,
+}
+
+impl<'a> RootFile<'a> {
+    fn new(resolve: &'a Resolve, world_id: WorldId, opts: &'a DtsOptions) -> Self {
+        let world = &resolve.worlds[world_id];
+        let mut files = FileNames::default();
+        // Name the files of the world's interfaces first, so anonymous
+        // interfaces are named after their import/export name.
+        for (key, item) in world.imports.iter().chain(world.exports.iter()) {
+            if let WorldItem::Interface { id, .. } = item {
+                files.stem(resolve, *id, Some(&resolve.name_world_key(key)));
+            }
+        }
+        let exported = world
+            .exports
+            .values()
+            .filter_map(|item| match item {
+                WorldItem::Interface { id, .. } => Some(*id),
+                _ => None,
+            })
+            .collect();
+        let decls = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
+        // Namespace names must not clash with the world's own type names.
+        let locals = Locals {
+            taken: decls.locals().clone(),
+        };
+        // Functions own their short export names; an interface gets its short
+        // name only if no earlier export has it (the glue exports the others
+        // under their full names only).
+        let short_names = world
+            .exports
+            .iter()
+            .filter_map(|(key, item)| match (key, item) {
+                (WorldKey::Name(n), WorldItem::Function(_)) => Some(names::lower_camel(n)),
+                _ => None,
+            })
+            .collect();
+        RootFile {
+            resolve,
+            world: world_id,
+            opts,
+            instantiate: opts.instantiation != Instantiation::Esm,
+            files,
+            exported,
+            decls,
+            header: String::new(),
+            lines: String::new(),
+            locals,
+            local_of: HashMap::new(),
+            imports: Vec::new(),
+            members: String::new(),
+            short_names,
+        }
+    }
+
+    /// The local name of an interface's namespace, imported in the header
+    /// (`import type * as Local from './interfaces/x.js'`) on first use.
+    fn namespace(&mut self, id: InterfaceId, key_name: &str) -> String {
+        if let Some(local) = self.local_of.get(&id) {
+            return local.clone();
+        }
+        let stem = self.files.stem(self.resolve, id, Some(key_name));
+        let local = self.locals.claim(names::upper_camel(&stem));
+        self.header.push_str(&format!(
+            "import type * as {local} from './interfaces/{stem}.js'; // {key_name}\n"
+        ));
+        self.local_of.insert(id, local.clone());
+        local
+    }
+
+    fn import(&mut self, key_name: &str, item: &WorldItem) -> Result<()> {
+        match item {
+            WorldItem::Interface { id, .. } => {
+                if self.instantiate {
+                    let local = self.namespace(*id, key_name);
+                    self.imports.push(ImportEntry {
+                        key: import_key(key_name, &self.opts.map),
+                        ty: ImportType::Namespace(local),
+                    });
+                } else {
+                    let stem = self.files.stem(self.resolve, *id, Some(key_name));
+                    let alias = self.locals.claim(names::upper_camel(key_name));
+                    self.lines.push_str(&format!(
+                        "export type * as {alias} from './interfaces/{stem}.js'; // import {key_name}\n"
+                    ));
+                }
+            }
+            // Functions of world-level resources declare their class.
+            WorldItem::Function(func) if func.kind.resource().is_some() => {
+                self.decls
+                    .function(func, FuncStyle::Declaration, &mut self.files)?;
+            }
+            // Only the instantiation API names imported functions; in ESM
+            // mode they are imports of the glue, not declarations.
+            WorldItem::Function(func) if self.instantiate => {
+                let (arrow, members) = self.decls.import_function(func, &mut self.files)?;
+                self.imports.push(ImportEntry {
+                    key: import_key(key_name, &self.opts.map),
+                    ty: ImportType::Function(arrow, members),
+                });
+            }
+            WorldItem::Function(_) => {}
+            WorldItem::Type { id, .. } => self.decls.typedef(*id, &mut self.files)?,
+        }
+        Ok(())
+    }
+
+    fn export(&mut self, key: &WorldKey, key_name: &str, item: &WorldItem) -> Result<()> {
+        match item {
+            WorldItem::Interface { id, .. } => {
+                let short = match key {
+                    WorldKey::Name(n) => n.as_str(),
+                    WorldKey::Interface(_) => self.resolve.interfaces[*id]
+                        .name
+                        .as_deref()
+                        .unwrap_or(key_name),
+                };
+                let camel = names::lower_camel(short);
+                let has_short = self.short_names.insert(camel.clone());
+                if self.instantiate {
+                    let local = self.namespace(*id, key_name);
+                    let key = names::property_key(key_name);
+                    self.members
+                        .push_str(&format!("  {key}: typeof {local},\n"));
+                    if has_short && camel != key_name {
+                        let key = names::property_key(&camel);
+                        self.members
+                            .push_str(&format!("  {key}: typeof {local},\n"));
+                    }
+                } else {
+                    let stem = self.files.stem(self.resolve, *id, Some(key_name));
+                    self.lines.push_str(&if has_short {
+                        let export = if names::is_identifier(&camel) {
+                            camel
+                        } else {
+                            names::quote(&camel)
+                        };
+                        format!(
+                            "export * as {export} from './interfaces/{stem}.js'; // export {key_name}\n"
+                        )
+                    } else {
+                        format!(
+                            "// export {key_name} ('./interfaces/{stem}.js'): `{camel}` is taken, \
+                             so it is only exported under its full name\n"
+                        )
+                    });
+                }
+            }
+            WorldItem::Function(func) => {
+                let style = if self.instantiate {
+                    FuncStyle::Member
+                } else {
+                    FuncStyle::Declaration
+                };
+                self.decls.function(func, style, &mut self.files)?;
+            }
+            WorldItem::Type { id, .. } => self.decls.typedef(*id, &mut self.files)?,
+        }
+        Ok(())
+    }
+
+    /// The text of the root file.
+    fn finish(mut self) -> String {
+        let world = &self.resolve.worlds[self.world];
+        let world_id_name = match world.package {
+            Some(pkg) => self.resolve.id_of_name(pkg, &world.name),
+            None => world.name.clone(),
+        };
+        let mut text = format!("// world {world_id_name}\n");
+        text.push_str(&self.header);
+        text.push_str(&self.lines);
+        let globals = Globals {
+            wasm: self.decls.global("WebAssembly"),
+            record: self.decls.global("Record"),
+            promise: self.decls.global("Promise"),
+        };
+        let members = std::mem::take(&mut self.decls.members);
+        text.push_str(&self.decls.finish());
+        if self.opts.tla_compat && !self.instantiate {
+            text.push_str(&format!(
+                "/** Resolves once the component is instantiated and its exports are set. */\n\
+                 export const $init: {}<void>;\n",
+                globals.promise
+            ));
+        }
+        if self.instantiate {
+            let world_type = names::type_name(&world.name);
+            text.push_str("export interface ImportObject {\n");
+            text.push_str(&import_object_members(self.imports));
+            text.push_str("}\n");
+            text.push_str(&format!(
+                "export interface {world_type} {{\n{}{members}}}\n",
+                self.members
+            ));
+            text.push_str(&instantiate_decl(
+                &world_type,
+                self.opts.instantiation,
+                &globals,
+            ));
+        }
+        text
+    }
 }
 
 /// The `ImportObject` key of an import: its specifier after `--map`, with

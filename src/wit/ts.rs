@@ -74,18 +74,26 @@ impl Ts {
     }
 }
 
-/// If `ty` is an `option<T>` that is represented as `T | undefined` (T itself
-/// can never be `undefined`), returns T. This is jco's rule: `option<option<T>>`
-/// is `Option<T | undefined>` (tagged outer), but a third level is nullable
-/// again, since the tagged middle level is never `undefined`.
+/// If `ty` is an `option<T>` represented as `T | undefined`, returns T: that
+/// is unless T is itself an option (through aliases), in which case the
+/// outer option is tagged, `Option<T>` (the glue's rule; jco differs only
+/// from three nested options on, keeping the outermost one nullable).
 pub(super) fn nullable_payload<'r>(resolve: &'r Resolve, ty: &Type) -> Option<&'r Type> {
     let Type::Id(id) = ty else { return None };
     match &resolve.types[*id].kind {
-        TypeDefKind::Option(payload) if nullable_payload(resolve, payload).is_none() => {
-            Some(payload)
-        }
+        TypeDefKind::Option(payload) if !is_option(resolve, payload) => Some(payload),
         TypeDefKind::Type(inner) => nullable_payload(resolve, inner),
         _ => None,
+    }
+}
+
+/// Whether `ty` is an `option` (through aliases).
+fn is_option(resolve: &Resolve, ty: &Type) -> bool {
+    let Type::Id(id) = ty else { return false };
+    match &resolve.types[*id].kind {
+        TypeDefKind::Option(_) => true,
+        TypeDefKind::Type(inner) => is_option(resolve, inner),
+        _ => false,
     }
 }
 
@@ -110,18 +118,20 @@ fn typed_array(resolve: &Resolve, ty: &Type) -> Option<&'static str> {
     })
 }
 
-/// If a function's result is directly a `result<T, E>`, the glue returns T and
-/// throws E: returns `(T, E)`.
+/// If a function returns a `result<T, E>` (through aliases too), the glue
+/// returns T and throws a `ComponentError` carrying E: returns `(T, E)`.
 pub(super) fn thrown_result(
     resolve: &Resolve,
     func: &Function,
 ) -> Option<(Option<Type>, Option<Type>)> {
-    match func.result {
-        Some(Type::Id(id)) => match &resolve.types[id].kind {
-            TypeDefKind::Result(r) => Some((r.ok, r.err)),
-            _ => None,
-        },
-        _ => None,
+    let mut ty = func.result?;
+    loop {
+        let Type::Id(id) = ty else { return None };
+        match &resolve.types[id].kind {
+            TypeDefKind::Result(r) => return Some((r.ok, r.err)),
+            TypeDefKind::Type(inner) => ty = *inner,
+            _ => return None,
+        }
     }
 }
 
@@ -234,7 +244,7 @@ impl DeclFile<'_> {
             }
             TypeDefKind::Option(payload) => {
                 let inner = self.ty(payload, names)?.text;
-                if nullable_payload(self.resolve, payload).is_some() {
+                if is_option(self.resolve, payload) {
                     Ts::atom(format!("{}<{inner}>", self.helper(Helper::Option)))
                 } else {
                     Ts::compound(format!("{inner} | undefined"))

@@ -1,10 +1,11 @@
-// Nested options and results, thrown results, and helper types.
+// Nested options (tagged whenever the payload is an option) and results,
+// thrown results (also through aliases), and helper types.
 import { shapes, topThrows, topOption } from './expected/component.js';
 
 const n: number = shapes.parse('1');
 shapes.check();
 shapes.validate('x');
-const named: string = shapes.named();
+const named: string = shapes.named() + shapes.aliased();
 const nested: shapes.Result<number, string> = shapes.nested();
 const looked: string | undefined = shapes.lookup('k');
 const opts: shapes.Option<string | undefined> = shapes.options(
@@ -13,8 +14,8 @@ const opts: shapes.Option<string | undefined> = shapes.options(
   { tag: 'none' },
   { tag: 'some', val: 3 },
 );
-shapes.options(1, { tag: 'none' }, undefined, { tag: 'none' });
-shapes.options(1, { tag: 'some', val: 2 }, { tag: 'some', val: undefined }, { tag: 'some', val: undefined });
+shapes.options(1, { tag: 'none' }, { tag: 'some', val: { tag: 'none' } }, { tag: 'none' });
+shapes.options(1, { tag: 'some', val: 2 }, { tag: 'some', val: { tag: 'some', val: undefined } }, { tag: 'some', val: undefined });
 const [ok, maybe] = shapes.resultsIn(
   { tag: 'err', val: 'e' },
   { tag: 'ok', val: undefined },
@@ -25,6 +26,7 @@ const maybeVal: number | undefined = maybe;
 
 const holder: shapes.Holder = {
   two: { tag: 'none' },
+  three: { tag: 'some', val: { tag: 'some', val: 3 } },
   viaAlias2: { tag: 'some', val: undefined },
   res: { tag: 'ok', val: undefined },
   resOk: { tag: 'err', val: undefined },
@@ -32,7 +34,7 @@ const holder: shapes.Holder = {
   resOpt: { tag: 'ok', val: undefined },
   listOpt: [{ tag: 'some', val: 'a' }, { tag: 'some', val: undefined }, { tag: 'none' }],
 };
-const full: shapes.Holder = { ...holder, one: 1, three: { tag: 'none' }, viaAlias: 2, optRes: { tag: 'ok', val: 1 } };
+const full: shapes.Holder = { ...holder, one: 1, viaAlias: 2, optRes: { tag: 'ok', val: 1 } };
 const info: shapes.ErrorInfo = { code: 404, message: 'missing' };
 const fallible: shapes.Fallible = { tag: 'err', val: info };
 

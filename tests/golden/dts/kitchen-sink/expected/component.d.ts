@@ -5,6 +5,6 @@ export type * as WasiCliEnvironment020 from './interfaces/wasi-cli-environment.j
 export * as types from './interfaces/test-values-types.js'; // export test:values/types@1.0.0
 export * as values from './interfaces/test-values-values.js'; // export test:values/values@1.0.0
 /**
- * @throws
+ * @throws {ComponentError} with no `payload`
  */
 export function run(args: string[]): void;

@@ -1,7 +1,7 @@
 // world root:component/root
 export * as shapes from './interfaces/test-nesting-shapes.js'; // export test:nesting/shapes
 /**
- * @throws {string}
+ * @throws {ComponentError} with `payload` of type `string`
  */
 export function topThrows(): Uint8Array;
 export function topOption(x: Option<boolean | undefined>): boolean | undefined;

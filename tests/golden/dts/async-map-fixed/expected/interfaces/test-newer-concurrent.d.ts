@@ -1,6 +1,6 @@
 /** @module Interface test:newer/concurrent **/
 /**
- * @throws {ErrorContext}
+ * @throws {ComponentError} with `payload` of type `ErrorContext`
  */
 export function fetch(url: string): Promise<Uint8Array>;
 export function later(x: Promise<number>, y: Promise<void>): Promise<string>;

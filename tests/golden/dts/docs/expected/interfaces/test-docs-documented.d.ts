@@ -14,7 +14,7 @@ export function movePoint(p: Point, by: number): Point;
 /**
  * Parses, or fails with a message.
  *
- * @throws {string}
+ * @throws {ComponentError} with `payload` of type `string`
  */
 export function parse(s: string): Point;
 /**

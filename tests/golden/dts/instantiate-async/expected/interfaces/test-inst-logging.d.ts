@@ -12,7 +12,7 @@ export type Level = 'info' | 'warn';
 export class Sink {
   constructor(name: string);
   /**
-   * @throws {string}
+   * @throws {ComponentError} with `payload` of type `string`
    */
   write(msg: string): void;
 }

@@ -1,6 +1,6 @@
 /** @module Interface test:inst/api@1.0.0 **/
 /**
- * @throws {string}
+ * @throws {ComponentError} with `payload` of type `string`
  */
 export function run(c: Config): number;
 export type Level = import('./test-inst-logging.js').Level;

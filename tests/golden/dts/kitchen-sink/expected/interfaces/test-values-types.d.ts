@@ -38,7 +38,7 @@ export type Result<T, E> = { tag: 'ok', val: T } | { tag: 'err', val: E };
 export class Blob implements Disposable {
   constructor(init: Uint8Array);
   /**
-   * @throws {string}
+   * @throws {ComponentError} with `payload` of type `string`
    */
   write(bytes: Uint8Array): number;
   static merge(lhs: Blob, rhs: Blob): Blob;

@@ -1,10 +1,13 @@
 /** @module Interface test:values/values@1.0.0 **/
 /**
- * @throws {string}
+ * @throws {ComponentError} with `payload` of type `string`
  */
 export function f(p: Point, c: Colour, s: Shape, fl: Perms): Point;
 export function g(a: Option<number | undefined>, b: Uint16Array, c: BigInt64Array, d: string[], e: [number, string]): string | undefined;
-export function h(x: Result<void, void>, y: Result<void, number>, z: Result<number, void>): R;
+/**
+ * @throws {ComponentError} with `payload` of type `import('./test-values-types.js').Color`
+ */
+export function h(x: Result<void, void>, y: Result<void, number>, z: Result<number, void>): number;
 export { _delete as delete };
 declare function _delete(in_: bigint, class_: bigint): string;
 export function mk(): Blob;

@@ -19,13 +19,13 @@ export class Empty implements Disposable {
 export class File implements Disposable {
   constructor(path: string);
   /**
-   * @throws {string}
+   * @throws {ComponentError} with `payload` of type `string`
    */
   read(len: number): Uint8Array;
   write(data: Uint8Array): number;
   size(): bigint;
   /**
-   * @throws {string}
+   * @throws {ComponentError} with `payload` of type `string`
    */
   static open(path: string, create: boolean): File;
   duplicate(): File;

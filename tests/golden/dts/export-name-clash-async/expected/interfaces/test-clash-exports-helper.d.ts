@@ -1,0 +1,2 @@
+/** @module Interface test:clash-exports/helper **/
+export function help(): string;

@@ -1,0 +1,2 @@
+/** @module Interface test:clash-exports/run **/
+export function run(): number;
