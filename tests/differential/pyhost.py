@@ -148,7 +148,7 @@ class PyHost:
         r = self._call(store, inst, fname, t, params)
         if then is None:
             return r
-        return r, self._call(store, inst, then[0], t, then[1])
+        return r, self._call(store, inst, then[0], then[2] or t, then[1])
 
     def _call(self, store, inst, fname, t, params):
         f = inst.get_func(store, fname)

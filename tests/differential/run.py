@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -78,12 +79,82 @@ FIXED = {
 }
 
 
+def _u32s(*xs):
+    return b"".join(x.to_bytes(4, "little") for x in xs)
+
+
+def _u64s(*xs):
+    return b"".join(x.to_bytes(8, "little") for x in xs)
+
+
+# Hand-written raw lifts at the Canonical ABI's edges: (type, encoding,
+# function, image, delta, what the spec says: "ok" or "trap"). Spec (definitions.py): flags ignore bits above
+# the flag count, bool is `!= 0`, narrow ints wrap, a joined i64 slot is
+# wrapped for an i32/f32 case, list/string pointers are checked for alignment
+# and bounds even at length 0, latin1 strings need 2-alignment.
+FIXED_RAW = {
+    "raw-flags-extra-bits-flat": (["flags", ["a", "b", "c"]], "utf8", "raw", _u32s(0xFF), 0, "ok"),
+    "raw-flags-extra-bits-mem": (["tuple", [["flags", ["a", "b", "c"]], "u32"]], "utf8", "raw", _u32s(0xFF, 5), 0, "ok"),
+    "raw-flags-17-extra-bits": (["tuple", [["flags", [f"f{i}" for i in range(17)]], "u8"]], "utf8", "raw",
+                                _u32s(0xFFFFFFFF, 1), 0, "ok"),
+    "raw-bool-2": ("bool", "utf8", "raw", _u32s(2), 0, "ok"),
+    "raw-bool-byte-ff": (["tuple", ["bool", "bool"]], "utf8", "raw", b"\xff\x80", 0, "ok"),
+    "raw-u8-wraps": ("u8", "utf8", "raw", _u32s(0x1FF), 0, "ok"),
+    "raw-s8-wraps": ("s8", "utf8", "raw", _u32s(0xFFFFFF80), 0, "ok"),
+    "raw-u16-wraps": ("u16", "utf8", "raw", _u32s(0xABCD8765), 0, "ok"),
+    "raw-char-surrogate": ("char", "utf8", "raw", _u32s(0xDFFF), 0, "trap"),
+    "raw-char-max": ("char", "utf8", "raw", _u32s(0x10FFFF), 0, "ok"),
+    "raw-char-too-big": ("char", "utf8", "raw", _u32s(0x110000), 0, "trap"),
+    "raw-enum-out-of-range": (["enum", ["a", "b"]], "utf8", "raw", _u32s(2), 0, "trap"),
+    "raw-enum-300-disc-16bit": (["tuple", [["enum", [f"e{i}" for i in range(300)]], "u8"]], "utf8", "raw",
+                                b"\x2b\x01\x07\x00", 0, "ok"),
+    "raw-enum-300-out-of-range": (["tuple", [["enum", [f"e{i}" for i in range(300)]], "u8"]], "utf8", "raw",
+                                  b"\x2c\x01\x07\x00", 0, "trap"),
+    "raw-empty-list-misaligned": (["tuple", [["list", "u32"], "u8"]], "utf8", "raw", _u32s(BASE + 1, 0, 0), 0, "trap"),
+    "raw-empty-list-past-end": (["tuple", [["list", "u32"], "u8"]], "utf8", "raw", _u32s(MEM_SIZE + 4, 0, 0), 0, "trap"),
+    "raw-empty-list-at-end": (["tuple", [["list", "u32"], "u8"]], "utf8", "raw", _u32s(MEM_SIZE, 0, 0), 0, "ok"),
+    "raw-list-ends-at-end": (["tuple", [["list", "u8"], "u8"]], "utf8", "raw", _u32s(MEM_SIZE - 3, 3, 0), 0, "ok"),
+    "raw-list-one-past-end": (["tuple", [["list", "u8"], "u8"]], "utf8", "raw", _u32s(MEM_SIZE - 3, 4, 0), 0, "trap"),
+    "raw-list-len-overflow": (["tuple", [["list", "u64"], "u8"]], "utf8", "raw", _u32s(BASE, 0x20000001, 0), 0, "trap"),
+    "raw-latin1-odd-pointer": (["tuple", ["string", "u8"]], "latin1+utf16", "raw",
+                               _u32s(BASE + 13, 1, 0) + b"a", 0, "trap"),
+    "raw-utf16-tag-empty": (["tuple", ["string", "u8"]], "latin1+utf16", "raw", _u32s(BASE + 12, 0x80000000, 0), 0, "ok"),
+    "raw-latin1-high-bytes": (["tuple", ["string", "u8"]], "latin1+utf16", "raw",
+                              _u32s(BASE + 12, 4, 0) + b"\x80\x9f\xa0\xff", 0, "ok"),
+    "raw-utf8-huge-len": (["tuple", ["string", "u8"]], "utf8", "raw", _u32s(BASE + 12, 1 << 28, 0), 0, "trap"),
+    "raw-utf8-overlong": (["tuple", ["string", "u8"]], "utf8", "raw", _u32s(BASE + 12, 2, 0) + b"\xc0\xaf", 0, "trap"),
+    "raw-utf8-nul": (["tuple", ["string", "u8"]], "utf8", "raw", _u32s(BASE + 12, 3, 0) + b"a\x00b", 0, "ok"),
+    "raw-utf16-lone-low": (["tuple", ["string", "u8"]], "utf16", "raw", _u32s(BASE + 12, 2, 0) + b"a\x00\x00\xdc", 0, "trap"),
+    "raw-utf16-pair": (["tuple", ["string", "u8"]], "utf16", "raw", _u32s(BASE + 12, 2, 0) + b"\x3d\xd8\x00\xde", 0, "ok"),
+    "raw-retptr-misaligned": (["tuple", ["u64", "u8"]], "utf8", "raw", _u64s(1, 2), 4, "trap"),
+    "raw-retptr-at-end": (["tuple", ["u32", "u32"]], "utf8", "raw", b"", MEM_SIZE - BASE - 8, "ok"),
+    "raw-retptr-past-end": (["tuple", ["u32", "u32"]], "utf8", "raw", b"", MEM_SIZE - BASE - 4, "trap"),
+    "raw-imp-i64-slot-wraps-u32": (["variant", [["a", "u32"], ["b", "u64"]]], "utf8", "raw-imp",
+                                   _u64s(0, 0xDEADBEEF00000005), 0, "ok"),
+    "raw-imp-i64-slot-wraps-f32": (["variant", [["a", "f32"], ["b", "u64"]]], "utf8", "raw-imp",
+                                   _u64s(0, 0xDEADBEEF3F800000), 0, "ok"),
+    "raw-imp-i64-slot-wraps-bool": (["variant", [["a", "bool"], ["b", "f64"]]], "utf8", "raw-imp",
+                                    _u64s(0, 0x100000000), 0, "ok"),
+    "raw-imp-disc-out-of-range": (["variant", [["a", "f32"], ["b", "u64"]]], "utf8", "raw-imp", _u64s(2, 0), 0, "trap"),
+    "raw-imp-disc-negative": (["option", "u8"], "utf8", "raw-imp", _u64s(0xFFFFFFFF, 0), 0, "trap"),
+    "raw-imp-char-in-i64": (["variant", [["a", "char"], ["b", "s64"]]], "utf8", "raw-imp",
+                            _u64s(0, 0x1F600 | (0xD800 << 32)), 0, "ok"),
+}
+
+
 def gen_case(seed, k):
     """The type, string encoding and calls of case k of seed (k an int, or a
     name from FIXED)."""
     rng = random.Random(f"weft-differential:{seed}:{k}")
     values = None
     realloc_mode = None
+    imp_enc = None
+    if k in FIXED_RAW:
+        t, enc, fn, img, delta, spec = FIXED_RAW[k]
+        args = [(["list", "u8"], list(img))] + ([("s32", delta)] if fn == "raw" else [])
+        return {"type": t, "enc": enc, "imp_enc": None, "realloc": None, "log": False,
+                "calls": [{"fn": fn, "args": args, "expect": None, "mutations": ["hand-written image"],
+                           "value": None, "spec": spec}]}
     if k in FIXED:
         t, enc, values, realloc_mode = (FIXED[k] + (None,))[:4]
     else:
@@ -98,6 +169,11 @@ def gen_case(seed, k):
         enc = rng.choice(ENCODINGS) if has_str else "utf8"
         r = rng.random()
         realloc_mode = "grow" if r < 0.1 else rng.choice(["misalign", "oob", "end"]) if r < 0.2 else None
+        # (The import is always lowered with the exports' string encoding:
+        # reading a string in another encoding than it was written in reads
+        # past its end or needs an alignment the writer did not give it, both
+        # of which depend on each host's own realloc calls, which differ
+        # legitimately between a UTF-8 host (wasmtime) and a UTF-16 one (JS).)
     flat = W.flatten(t)
     pad = [0] * 16
     calls = []
@@ -137,22 +213,35 @@ def gen_case(seed, k):
     raws = [c for c in calls if c["fn"] == "raw"]
     if raws:
         v = W.random_value(rng, t)
-        raws[-1]["then"] = {"fn": "rt-mem", "args": [(t, v), (["tuple", ["u8"] * 16], pad)]}
+        raws[-1]["then"] = {"fn": "rt-mem", "args": [(t, v), (["tuple", ["u8"] * 16], pad)], "type": None}
     if len(flat) <= 16:
         for i in range(3):
             v = W.random_value(rng, t)
             mut = Mut(rng, 0 if i == 0 else rng.choice([0.05, 0.15, 0.3]))
-            img = raw_imp_image(t, v, enc, mut)
+            img = raw_imp_image(t, v, imp_enc or enc, mut)
             if len(img) >= BASE - 4096:
                 continue
             calls.append({"fn": "raw-imp", "args": [(["list", "u8"], list(img))],
                           "expect": v if not mut.log else None, "mutations": mut.log, "value": v})
+    # without strings, the order and arguments of realloc calls are fixed by
+    # the spec: compare the guest's log of them after one call of each kind
+    log = not W.contains(t, lambda x: x == "string")
+    if log:
+        seen = set()
+        for c in calls:
+            if c["fn"] in ("rt-mem", "rt-flat", "rt-multi", "via-imp") and c["fn"] not in seen and "then" not in c:
+                seen.add(c["fn"])
+                c["then"] = {"fn": "realloc-log", "args": [], "type": ["list", "u32"]}
     for c in calls:
+        # pass the JS arguments in their other accepted forms (runner.mjs)
+        c["loose"] = c["fn"] in ("rt-mem", "rt-flat", "rt-multi", "via-imp") and rng.random() < 0.4
         if c.get("expect") is not None:
             c["expect"] = W.normalize(t, c["expect"])
         if realloc_mode and realloc_mode != "grow":
             c["expect"] = None  # may trap
-    return {"type": t, "enc": enc, "realloc": realloc_mode, "calls": calls}
+        if imp_enc and c["fn"] in ("via-imp", "raw-imp"):
+            c["expect"] = None  # the strings are read in another encoding
+    return {"type": t, "enc": enc, "imp_enc": imp_enc, "realloc": realloc_mode, "log": log, "calls": calls}
 
 
 def load_known(path):
@@ -177,6 +266,14 @@ def show_result(t, r):
     return f"{r[0]}: {r[1]}"
 
 
+def call_input(t, call):
+    if call["fn"] in ("raw", "raw-imp"):
+        return "image " + short([W.to_json(pt, pv) for pt, pv in call["args"]], 300)
+    if call["fn"] == "rt-multi":
+        return short(W.to_json(t, call["value"]))
+    return short(W.to_json(t, call["args"][0][1]))
+
+
 def node_result(t, j):
     if "ok" in j:
         try:
@@ -198,6 +295,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directory (components, weft output)")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--stats", action="store_true", help="print outcome counts per call kind")
+    ap.add_argument("--instantiation", choices=["sync", "async"], default="sync", help="weft's --instantiation mode")
+    ap.add_argument("--minify", action="store_true", help="transpile with weft --minify")
     args = ap.parse_args()
 
     try:
@@ -210,7 +309,8 @@ def main():
         return 2
 
     ncases = args.cases if args.cases is not None else (3000 if args.long else 300)
-    ids = [int(k) if k.isdigit() else k for k in args.case] if args.case else list(FIXED) + list(range(ncases))
+    ids = ([int(k) if k.isdigit() else k for k in args.case] if args.case
+           else list(FIXED) + list(FIXED_RAW) + list(range(ncases)))
     known = load_known(os.path.join(HERE, "known_failures.txt"))
     work = tempfile.mkdtemp(prefix="weft-differential-")
     t0 = time.time()
@@ -221,7 +321,7 @@ def main():
         c["id"] = f"{args.seed}/{k}"
         c["dir"] = os.path.join(work, f"c{k}")
         os.makedirs(c["dir"])
-        c["wat"] = component_wat(c["type"], c["enc"], c["realloc"])
+        c["wat"] = component_wat(c["type"], c["enc"], c["realloc"], c["imp_enc"], c["log"])
         with open(os.path.join(c["dir"], "c.wat"), "w") as f:
             f.write(c["wat"])
         cases[k] = c
@@ -230,7 +330,8 @@ def main():
     def transpile(k):
         c = cases[k]
         p = subprocess.run([args.weft, "transpile", os.path.join(c["dir"], "c.wat"), "-o", os.path.join(c["dir"], "out"),
-                            "--name", "c", "--instantiation", "sync", "--no-typescript", "--quiet"],
+                            "--name", "c", "--instantiation", args.instantiation, "--no-typescript", "--quiet"]
+                           + (["--minify"] if args.minify else []),
                            capture_output=True, text=True)
         return k, p.returncode, (p.stdout + p.stderr).strip()
 
@@ -263,7 +364,8 @@ def main():
             continue
         batch.append({"dir": os.path.join(c["dir"], "out"), "name": "c", "type": c["type"],
                       "calls": [{"id": f"{k}:{i}", "fn": call["fn"], "args": [W.to_json(pt, pv) for pt, pv in call["args"]],
-                                 **({"then": {"fn": call["then"]["fn"],
+                                 "loose": call.get("loose", False),
+                                 **({"then": {"fn": call["then"]["fn"], "type": call["then"]["type"],
                                               "args": [W.to_json(pt, pv) for pt, pv in call["then"]["args"]]}}
                                     if call.get("then") else {})}
                                 for i, call in enumerate(c["calls"])]})
@@ -300,19 +402,22 @@ def main():
                 then = call.get("then")
                 try:
                     pr = host.call(compiled, call["fn"], t, call["args"],
-                                   (then["fn"], then["args"]) if then else None)
+                                   (then["fn"], then["args"], then["type"]) if then else None)
                 except Exception as e:
                     pr = ("error", f"harness (wasmtime side): {type(e).__name__}: {e}")
                     then = None
                 if then and isinstance(pr[0], tuple):
                     pr, pr2 = pr
-                    nr2 = node_result(t, node_results.get(f"{k}:{i}:then", {"error": "no result from runner.mjs"}))
-                    same2 = (pr2[0] == nr2[0] == "trap") or (pr2[0] == nr2[0] == "ok" and W.canon_eq(t, pr2[1], nr2[1]))
-                    if pr2[0] != "unsupported" and (not same2 or pr2[0] == "error"):
+                    t2 = then["type"] or t
+                    nr2 = node_result(t2, node_results.get(f"{k}:{i}:then", {"error": "no result from runner.mjs"}))
+                    same2 = (pr2[0] == nr2[0] == "trap") or (pr2[0] == nr2[0] == "ok" and W.canon_eq(t2, pr2[1], nr2[1]))
+                    if pr[0] != "unsupported" and pr2[0] != "unsupported" and (not same2 or pr2[0] == "error"):
+                        inp = (short(W.to_json(t, then["args"][0][1])) if then["args"] else "()")
                         problems.append(f"  call {then['fn']} on the same instance, after call {call['fn']} "
                                         f"(wasmtime: {pr[0]})\n"
-                                        f"    input:    {short(W.to_json(t, then['args'][0][1]))}\n"
-                                        f"    wasmtime: {show_result(t, pr2)}\n    weft:     {show_result(t, nr2)}")
+                                        f"    first call's input: {call_input(t, call)}\n"
+                                        f"    input:    {inp}\n"
+                                        f"    wasmtime: {show_result(t2, pr2)}\n    weft:     {show_result(t2, nr2)}")
                     okey = f"{then['fn']} after {pr[0]}"
                     outcomes.setdefault(okey, {})
                     outcomes[okey][pr2[0]] = outcomes[okey].get(pr2[0], 0) + 1
@@ -328,18 +433,26 @@ def main():
                 same = (pr[0] == nr[0] == "trap") or (pr[0] == nr[0] == "ok" and W.canon_eq(t, pr[1], nr[1]))
                 bad_echo = (same and pr[0] == "ok" and call.get("expect") is not None
                             and not W.canon_eq(t, pr[1], call["expect"]))
-                if not same or pr[0] == "error" or bad_echo:
+                bad_spec = call.get("spec") is not None and (pr[0] != call["spec"] or nr[0] != call["spec"])
+                if not same or pr[0] == "error" or bad_echo or bad_spec:
                     lines = [f"  call {call['fn']}"]
                     if call["fn"] in ("raw", "raw-imp"):
-                        lines.append(f"    image of value: {short(W.to_json(t, call['value']))}")
+                        if call["value"] is not None:
+                            lines.append(f"    image of value: {short(W.to_json(t, call['value']))}")
                         lines.append(f"    mutations: {call['mutations'] or 'none'}; "
                                      f"args: {short([W.to_json(pt, pv) for pt, pv in call['args']], 300)}")
+                    if call.get("loose"):
+                        lines.append("    (JS arguments in their loose forms: plain arrays, null, sparse flags, Number u64)")
+                    if call["fn"] in ("raw", "raw-imp"):
+                        pass
                     elif call["fn"] == "rt-multi":
                         lines.append(f"    input:    {short(W.to_json(t, call['value']))} (as separate params)")
                     else:
                         lines.append(f"    input:    {short(W.to_json(t, call['args'][0][1]))}")
                     lines.append(f"    wasmtime: {show_result(t, pr)}")
                     lines.append(f"    weft:     {show_result(t, nr)}")
+                    if bad_spec:
+                        lines.append(f"    (the Canonical ABI spec says: {call['spec']})")
                     if bad_echo:
                         lines.append("    (both hosts agree but differ from the input: harness or shared bug)")
                     problems.append("\n".join(lines))
@@ -352,6 +465,7 @@ def main():
             if kid in known:
                 print(f"  known: {known[kid]}")
             print(f"  type: {W.type_str(t)}   string-encoding={c['enc']}"
+                  + (f" (import h: {c['imp_enc']})" if c["imp_enc"] else "")
                   + (f"   realloc: {c['realloc']} on its first call" if c["realloc"] else ""))
             for p in problems:
                 print(p)

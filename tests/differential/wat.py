@@ -32,6 +32,16 @@ same canon options: memory, realloc, string-encoding=ENC):
            8-byte slots there and calls `h` with them.
            -> host flat lifting of arbitrary (possibly invalid) core values.
 
+The import may be lowered with another string encoding than the exports are
+lifted with (`imp_enc`); run.py does not use that: the results then depend
+on each host's own realloc calls (see its README).
+
+With `log`, the guest's realloc records its calls (old pointer, old size,
+alignment, new size) and `realloc-log: func() -> list<u32>` returns them, so
+the order and arguments of the hosts' allocations are compared too (only for
+types without strings: the spec's string transcoding depends on the host's
+own string encoding, UTF-8 in wasmtime, UTF-16 in JS).
+
 The guest's realloc is a bump allocator; with `realloc_mode` its first call
 misbehaves (see REALLOC_MODES), so the hosts' checks of realloc results are
 compared too.
@@ -191,7 +201,10 @@ REALLOC_MODES = {
 }
 
 
-def component_wat(t, enc, realloc_mode=None):
+LOG = 0x1F000  # realloc log: count, then (old, old_size, align, new_size) per call
+
+
+def component_wat(t, enc, realloc_mode=None, imp_enc=None, log=False):
     tn = TypeNames()
     tref = tn.ref(t)
     ft = flatten(t)
@@ -205,6 +218,7 @@ def component_wat(t, enc, realloc_mode=None):
     opts = (f"(memory (core memory $mi \"mem\")) (realloc (core func $mi \"realloc\")) "
             f"string-encoding={enc}")
     pad = "(tuple " + " ".join(["u8"] * 16) + ")"
+    imp_opts = opts.replace(f"string-encoding={enc}", f"string-encoding={imp_enc or enc}")
 
     def call_h(get_params):
         if single:
@@ -237,13 +251,19 @@ def component_wat(t, enc, realloc_mode=None):
         "        (select (local.get $old_size) (local.get $new_size) (i32.lt_u (local.get $old_size) (local.get $new_size))))))",
         REALLOC_MODES[realloc_mode],
         "      (global.set $calls (i32.add (global.get $calls) (i32.const 1)))",
+        (f"""      (if (i32.lt_u (global.get $calls) (i32.const 200)) (then
+        (i32.store (i32.const {LOG}) (global.get $calls))
+        (i32.store offset={LOG - 12} (i32.shl (global.get $calls) (i32.const 4)) (local.get $old))
+        (i32.store offset={LOG - 8} (i32.shl (global.get $calls) (i32.const 4)) (local.get $old_size))
+        (i32.store offset={LOG - 4} (i32.shl (global.get $calls) (i32.const 4)) (local.get $align))
+        (i32.store offset={LOG} (i32.shl (global.get $calls) (i32.const 4)) (local.get $new_size))))""" if log else ""),
         "      (local.get $p)))",
         "  (core instance $mi (instantiate $M))",
     ]
     lines += tn.defs
     lines += [
         f"  (import \"h\" (func $h (param \"x\" {tref}) (result {tref})))",
-        f"  (core func $h-low (canon lower (func $h) {opts}))",
+        f"  (core func $h-low (canon lower (func $h) {imp_opts}))",
         "  (core module $N",
         "    (import \"m\" \"mem\" (memory 1))",
         "    (import \"m\" \"realloc\" (func $realloc (param i32 i32 i32 i32) (result i32)))",
@@ -279,6 +299,13 @@ def component_wat(t, enc, realloc_mode=None):
         else:
             lines += ["      " + rt_mem_body]
         lines[-1] += ")"
+    if log:
+        lines += [
+            "    (func (export \"realloc-log\") (result i32)",
+            f"      (i32.store (i32.const {LOG - 8}) (i32.const {LOG + 4}))",
+            f"      (i32.store (i32.const {LOG - 4}) (i32.shl (i32.load (i32.const {LOG})) (i32.const 2)))",
+            f"      (i32.const {LOG - 8}))",
+        ]
     lines += [
         "  )",
         "  (core instance $ni (instantiate $N (with \"m\" (instance",
@@ -296,6 +323,11 @@ def component_wat(t, enc, realloc_mode=None):
         lines += [
             f"  (func (export \"rt-multi\") {ps} (result {tref})",
             f"    (canon lift (core func $ni \"rt-multi\") {opts}))",
+        ]
+    if log:
+        lines += [
+            "  (func (export \"realloc-log\") (result (list u32))",
+            "    (canon lift (core func $ni \"realloc-log\") (memory (core memory $mi \"mem\"))))",
         ]
     if n <= 16:
         lines += [
