@@ -1,138 +1,230 @@
-//! How component names become JS names: lowerCamelCase functions and fields,
-//! import specifiers without `@version`, and `--map` rewriting. The glue and
-//! the `.d.ts` both use these, so JS and types never disagree.
+//! How component names become JS and TypeScript names, shared by the glue and
+//! the `.d.ts` so they never disagree: case conversion (with the same word
+//! splitting jco uses, so generated names match), JS reserved words, quoting
+//! of property keys, interface file names, export names of interfaces, and
+//! import specifiers (version dropping and `--map` patterns).
 
-/// `get-foo-bar` -> `getFooBar`; reserved words get a `$` suffix-free escape.
-pub fn to_lower_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '-' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else if out.is_empty() {
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
+/// Words that cannot name a declared function, parameter or binding in strict
+/// ES module code (plus the strict-mode-restricted `eval` and `arguments`).
+const RESERVED: &[&str] = &[
+    "arguments",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "eval",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// True if `name` is a JS reserved word (or `eval`/`arguments`).
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED.binary_search(&name).is_ok()
+}
+
+/// True if `name` can be used as a plain identifier (ASCII identifiers only,
+/// reserved words excluded).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') && !is_reserved(name)
+}
+
+/// A property key: the name itself when it is an identifier, else quoted.
+pub fn property_key(name: &str) -> String {
+    if is_identifier(name) {
+        name.to_string()
+    } else {
+        quote(name)
+    }
+}
+
+/// A single-quoted TS string literal.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Splits a name into words: at every non-alphanumeric character, between a
+/// lowercase letter or digit and an uppercase letter, and before the last
+/// capital of an acronym followed by a lowercase letter (`HTTPServer` ->
+/// `HTTP`, `Server`).
+fn words(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in name.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<(usize, char)> = part.char_indices().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (at, c) = chars[i];
+            let prev = chars[i - 1].1;
+            let next = chars.get(i + 1).map(|&(_, c)| c);
+            let boundary = (c.is_uppercase() && (prev.is_lowercase() || prev.is_numeric()))
+                || (c.is_uppercase()
+                    && prev.is_uppercase()
+                    && next.is_some_and(|n| n.is_lowercase()));
+            if boundary {
+                out.push(&part[start..at]);
+                start = at;
+            }
+        }
+        if start < part.len() {
+            out.push(&part[start..]);
         }
     }
     out
 }
 
-/// `get-foo-bar` -> `GetFooBar`.
-pub fn to_upper_camel(name: &str) -> String {
-    let lower = to_lower_camel(name);
-    let mut cs = lower.chars();
-    match cs.next() {
-        Some(f) => f.to_uppercase().chain(cs).collect(),
-        None => String::new(),
+fn capitalize(word: &str, out: &mut String) {
+    let mut chars = word.chars();
+    if let Some(first) = chars.next() {
+        out.extend(first.to_uppercase());
+        out.extend(chars.flat_map(char::to_lowercase));
     }
 }
 
-/// The JS identifier for a name, escaping reserved words with a trailing `_`.
-pub fn js_ident(name: &str) -> String {
-    let camel = to_lower_camel(name);
-    if is_reserved(&camel) {
-        format!("{camel}_")
-    } else {
-        camel
+/// `kebab-name` -> `kebabName`.
+pub fn lower_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, word) in words(name).into_iter().enumerate() {
+        if i == 0 {
+            out.push_str(&word.to_lowercase());
+        } else {
+            capitalize(word, &mut out);
+        }
+    }
+    out
+}
+
+/// `kebab-name` -> `KebabName`.
+pub fn upper_camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in words(name) {
+        capitalize(word, &mut out);
+    }
+    out
+}
+
+/// `Any Name` -> `any-name`.
+pub fn kebab(name: &str) -> String {
+    words(name)
+        .into_iter()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A function's declared name (lowerCamel of the kebab name) and whether it is
+/// reserved (then it is declared as `_name` and exported `as name`).
+pub fn function_name(kebab_name: &str) -> (String, bool) {
+    let name = lower_camel(kebab_name);
+    let reserved = is_reserved(&name);
+    (name, reserved)
+}
+
+/// A parameter name: lowerCamel, with `_` appended to reserved words.
+pub fn param_name(kebab_name: &str) -> String {
+    let mut name = lower_camel(kebab_name);
+    if is_reserved(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// A type or class name: UpperCamel of the kebab name.
+pub fn type_name(kebab_name: &str) -> String {
+    upper_camel(kebab_name)
+}
+
+/// The `@version` suffix of an interface id removed: `a:b/c@1.0.0` -> `a:b/c`.
+pub fn strip_version(id: &str) -> &str {
+    match id.find('@') {
+        Some(at) => &id[..at],
+        None => id,
     }
 }
 
-pub fn is_reserved(s: &str) -> bool {
-    matches!(
-        s,
-        "await"
-            | "break"
-            | "case"
-            | "catch"
-            | "class"
-            | "const"
-            | "continue"
-            | "debugger"
-            | "default"
-            | "delete"
-            | "do"
-            | "else"
-            | "enum"
-            | "export"
-            | "extends"
-            | "false"
-            | "finally"
-            | "for"
-            | "function"
-            | "if"
-            | "implements"
-            | "import"
-            | "in"
-            | "instanceof"
-            | "interface"
-            | "let"
-            | "new"
-            | "null"
-            | "package"
-            | "private"
-            | "protected"
-            | "public"
-            | "return"
-            | "static"
-            | "super"
-            | "switch"
-            | "this"
-            | "throw"
-            | "true"
-            | "try"
-            | "typeof"
-            | "var"
-            | "void"
-            | "while"
-            | "with"
-            | "yield"
-            | "arguments"
-            | "eval"
-            | "undefined"
-            | "NaN"
-            | "Infinity"
-    )
+/// File stem of an interface's declaration file: `wasi:cli/environment@0.2.0`
+/// -> `wasi-cli-environment` (jco's naming).
+pub fn interface_file_stem(id: &str) -> String {
+    kebab(&strip_version(id).replace(['/', ':'], "-"))
 }
 
-/// The JS export name of an exported instance: `ns:pkg/iface@1.0.0` -> `iface`.
+/// The JS export name of an exported instance: `ns:pkg/my-iface@1.0.0` -> `myIface`.
 pub fn interface_export_name(full: &str) -> String {
-    js_ident(interface_short_name(full))
-}
-
-/// `ns:pkg/iface@1.0.0` -> `iface`; plain names are returned unchanged.
-pub fn interface_short_name(full: &str) -> &str {
     let no_ver = strip_version(full);
-    match no_ver.rfind('/') {
+    let short = match no_ver.rfind('/') {
         Some(i) => &no_ver[i + 1..],
         None => no_ver.rsplit(':').next().unwrap_or(no_ver),
-    }
+    };
+    lower_camel(short)
 }
 
-/// `ns:pkg/iface@1.0.0` -> `ns:pkg/iface`.
-pub fn strip_version(name: &str) -> &str {
-    match name.find('@') {
-        Some(i) if i > 0 => &name[..i],
-        _ => name,
-    }
-}
-
-/// Result of mapping an import name through `--map`.
+/// Where an import is loaded from after `--map`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Specifier {
-    /// The module specifier to import from.
+    /// The module specifier.
     pub module: String,
-    /// An export of that module to use as the namespace (`spec#member`).
+    /// An export of that module used as the namespace (`module#member`).
     pub member: Option<String>,
 }
 
-/// Maps an import name (e.g. `wasi:cli/stdout@0.2.0`) to the module it is
-/// imported from: the first matching `--map` pattern wins (`*` matches any
-/// run of characters and is substituted into the replacement); otherwise the
-/// name without its version.
+/// Maps an import name (`wasi:cli/stdout@0.2.0`) to its specifier: the first
+/// `(pattern, replacement)` that matches the name without its version (or,
+/// failing that, with it) wins; `*` in a pattern matches any text, which
+/// replaces `*` in the replacement. Unmapped names just lose their version.
 pub fn map_import(name: &str, map: &[(String, String)]) -> Specifier {
     let bare = strip_version(name);
     for (pattern, replacement) in map {
@@ -140,8 +232,8 @@ pub fn map_import(name: &str, map: &[(String, String)]) -> Specifier {
             if let Some(captured) = wildcard_match(pattern, candidate) {
                 let replaced = replacement.replacen('*', captured, 1);
                 return match replaced.split_once('#') {
-                    Some((m, member)) => Specifier {
-                        module: m.to_string(),
+                    Some((module, member)) => Specifier {
+                        module: module.to_string(),
                         member: Some(member.to_string()),
                     },
                     None => Specifier {
@@ -158,16 +250,13 @@ pub fn map_import(name: &str, map: &[(String, String)]) -> Specifier {
     }
 }
 
-/// Matches `pattern` (with at most one `*`) against `s`, returning what `*` matched.
+/// Matches `pattern` (at most one `*`) against `s`; returns what `*` matched.
 fn wildcard_match<'a>(pattern: &str, s: &'a str) -> Option<&'a str> {
     match pattern.split_once('*') {
         None => (pattern == s).then_some(""),
         Some((pre, post)) => {
-            if s.len() >= pre.len() + post.len() && s.starts_with(pre) && s.ends_with(post) {
-                Some(&s[pre.len()..s.len() - post.len()])
-            } else {
-                None
-            }
+            (s.len() >= pre.len() + post.len() && s.starts_with(pre) && s.ends_with(post))
+                .then(|| &s[pre.len()..s.len() - post.len()])
         }
     }
 }
@@ -177,27 +266,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn camel_cases() {
-        assert_eq!(to_lower_camel("get-foo-bar"), "getFooBar");
-        assert_eq!(to_upper_camel("get-foo-bar"), "GetFooBar");
-        assert_eq!(to_lower_camel("HTTP-thing"), "hTTPThing");
-        assert_eq!(js_ident("delete"), "delete_");
+    fn reserved_list_is_sorted() {
+        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn cases() {
+        assert_eq!(lower_camel("y-coord"), "yCoord");
+        assert_eq!(lower_camel("get-HTTP-thing"), "getHttpThing");
+        assert_eq!(lower_camel("utf8-string"), "utf8String");
+        assert_eq!(upper_camel("test:values/types@1.0.0"), "TestValuesTypes100");
+        assert_eq!(upper_camel("dark-green"), "DarkGreen");
+        assert_eq!(upper_camel("HTTPServer"), "HttpServer");
+        assert_eq!(kebab("test-values-Types"), "test-values-types");
+        assert_eq!(
+            interface_file_stem("wasi:cli/environment@0.2.0"),
+            "wasi-cli-environment"
+        );
+        assert_eq!(param_name("class"), "class_");
+        assert_eq!(function_name("delete"), ("delete".to_string(), true));
+        assert_eq!(property_key("class"), "'class'");
+        assert_eq!(property_key("x"), "x");
+    }
+
+    #[test]
+    fn interface_export_names() {
         assert_eq!(interface_export_name("ns:pkg/my-iface@1.0.0"), "myIface");
         assert_eq!(interface_export_name("plain-name"), "plainName");
     }
 
     #[test]
     fn maps() {
-        let map = vec![("wasi:*".to_string(), "@shim/*#x".to_string())];
+        let map = vec![
+            ("wasi:*".to_string(), "@scope/shim/*".to_string()),
+            ("a:b/c".to_string(), "./c.js".to_string()),
+            ("x:*/iface".to_string(), "pkg-*#iface".to_string()),
+        ];
+        let module = |name| map_import(name, &map).module;
+        assert_eq!(module("wasi:cli/env@0.2.0"), "@scope/shim/cli/env");
+        assert_eq!(module("a:b/c@1.0.0"), "./c.js");
+        assert_eq!(module("q:r/s@1.0.0"), "q:r/s");
         assert_eq!(
-            map_import("wasi:cli/stdout@0.2.0", &map),
+            map_import("x:y/iface", &map),
             Specifier {
-                module: "@shim/cli/stdout".into(),
-                member: Some("x".into())
+                module: "pkg-y".into(),
+                member: Some("iface".into())
             }
         );
-        assert_eq!(map_import("a:b/c@1.0.0", &map).module, "a:b/c");
-        let exact = vec![("a:b/c".to_string(), "./c.js".to_string())];
-        assert_eq!(map_import("a:b/c@1.0.0", &exact).module, "./c.js");
     }
 }

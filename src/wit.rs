@@ -2,7 +2,7 @@
 //! declarations (`.d.ts`) for the JS API the transpiled glue exposes, following
 //! jco's type conventions so weft's output is a drop-in replacement.
 //!
-//! Modules: `names` (case conversion, reserved words, file names, `--map`),
+//! Names come from `crate::names` (shared with the glue). Modules:
 //! `ts` (TypeScript type expressions for WIT types), `decl` (declarations in
 //! one file: types, functions, resource classes) and `dts` (which files exist
 //! and what the root `<name>.d.ts` declares).
@@ -15,7 +15,6 @@
 
 mod decl;
 mod dts;
-mod names;
 mod ts;
 
 pub use wit_parser::{Resolve, WorldId};

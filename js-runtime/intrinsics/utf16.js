@@ -2,7 +2,7 @@
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 // UTF-16 (little-endian) strings in linear memory; unpaired surrogates trap on lift.
-const utf16Decoder = new TextDecoder('utf-16le', { fatal: true });
+const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 export function utf16Decode(m, ptr, codeUnits) {
   memView(m);
   ptr >>>= 0; codeUnits >>>= 0;

@@ -2,7 +2,7 @@
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 // UTF-8 strings in linear memory. Decoding is fatal: invalid UTF-8 traps.
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 export let utf8EncodedLen = 0;
 export function utf8Decode(m, ptr, len) {

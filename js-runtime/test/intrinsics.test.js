@@ -112,3 +112,11 @@ test('bitcasts, base64 and errors', () => {
   assert.throws(() => errPayload(plain), plain, 'a plain Error propagates');
   assert.equal(errPayload('code-7'), 'code-7');
 });
+
+test('a leading byte order mark is part of the string (as the spec decodes it)', () => {
+  const { m, realloc } = guest();
+  const p = utf8Encode('\uFEFFhi', m, realloc);
+  assert.equal(utf8Decode(m, p, utf8.utf8EncodedLen), '\uFEFFhi');
+  const q = utf16Encode('\uFEFFhi', m, realloc);
+  assert.equal(utf16Decode(m, q, 3), '\uFEFFhi');
+});

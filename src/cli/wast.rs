@@ -3,8 +3,9 @@
 //!
 //! Per file: parse with the `wast` crate, plan (transpile every component,
 //! decide `assert_invalid`/`assert_malformed` here), then run the Node driver
-//! on the remaining steps. Files run in parallel (`--jobs`), one Node process
-//! per job at a time. See docs/conformance.md.
+//! on the remaining steps (with `--browser`: the browser driver, which runs
+//! the same driver in headless Chromium). Files run in parallel (`--jobs`),
+//! one Node process per job at a time. See docs/conformance.md.
 
 mod driver;
 mod engine;
@@ -67,6 +68,10 @@ pub struct WastArgs {
     /// Keep the temporary directory with the transpiled output and scripts.
     #[arg(long)]
     keep_temp: bool,
+    /// Run the scripts in headless Chromium (through Playwright) instead of
+    /// Node: $WEFT_CHROMIUM, else /usr/bin/chromium.
+    #[arg(long)]
+    browser: bool,
 }
 
 /// One .wast file to run: where it is and how reports name it.
@@ -130,6 +135,8 @@ struct Run {
     skips: Skips,
     root: PathBuf,
     driver: PathBuf,
+    /// "node driver" or "browser driver", for failure messages.
+    driver_name: &'static str,
     node: PathBuf,
     limit: Duration,
     verbose: bool,
@@ -172,7 +179,7 @@ fn run_file(run: &Run, n: usize, file: &TestFile) -> FileReport {
         if let Err(e) = std::fs::write(&script, plan.script.to_string()) {
             return fail(format!("writing {}: {e}", script.display()));
         }
-        let result = driver::run(&run.node, &run.driver, &script, run.limit);
+        let result = driver::run(&run.node, &run.driver, &script, run.limit, run.driver_name);
         for (id, d) in plan.directives.iter_mut().enumerate() {
             if d.outcome.is_none() {
                 d.outcome = result.results.get(&id).cloned();
@@ -272,8 +279,18 @@ fn run(args: WastArgs) -> Result<i32, String> {
     };
     let root = temp_root();
     std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
-    let driver = root.join("wast_driver.mjs");
-    std::fs::write(&driver, driver::SOURCE).map_err(|e| format!("{}: {e}", driver.display()))?;
+    let write = |name: &str, source: &str| {
+        let path = root.join(name);
+        std::fs::write(&path, source).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok::<_, String>(path)
+    };
+    let mut driver = write("wast_driver.mjs", driver::SOURCE)?;
+    if args.browser {
+        for (name, source) in driver::BROWSER_FILES {
+            write(name, source)?;
+        }
+        driver = root.join(driver::BROWSER_FILES[0].0);
+    }
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -283,6 +300,11 @@ fn run(args: WastArgs) -> Result<i32, String> {
         skips,
         root: root.clone(),
         driver,
+        driver_name: if args.browser {
+            "browser driver"
+        } else {
+            "node driver"
+        },
         node: driver::node_binary(args.node.as_deref()),
         limit: Duration::from_secs(args.timeout.max(1)),
         verbose: args.verbose,

@@ -4,6 +4,8 @@
  * result line per step: {"id": N, "ok": bool, "reason"?: str, "notes"?: [str]}.
  *
  * Usage: node wast_driver.mjs <script.json>
+ * The module also loads in browsers (no static Node imports): `weft wast
+ * --browser` (wast_browser.mjs) imports it in a page and passes its own loader.
  *
  * Values travel as "JS value descriptions" built on the Rust side from the
  * component types (see src/cli/wast/values.rs): ["u"] undefined, ["b", bool],
@@ -13,9 +15,25 @@
  * `toJs` builds argument values; `compare` checks results against expectations.
  * Both are exported so the tests can use them without running a script.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+const node = globalThis.process?.versions?.node
+  ? { ...(await import('node:fs')), ...(await import('node:path')), ...(await import('node:url')) }
+  : null;
+
+/** How Node loads a transpiled component: its glue by file URL, core modules from disk. */
+const nodeLoader = {
+  async load(comp, fresh) {
+    // A fresh module record per instance, so glue-level state is not shared.
+    const glue = await import(`${node.pathToFileURL(comp.js).href}?instance=${fresh}`);
+    const modules = new Map();
+    const getCoreModule = (path) => {
+      if (!modules.has(path)) {
+        modules.set(path, new WebAssembly.Module(node.readFileSync(node.join(comp.dir, path))));
+      }
+      return modules.get(path);
+    };
+    return { glue, getCoreModule };
+  },
+};
 
 /** Turns a value description into the JS value jco's conventions call for. */
 export function toJs(desc) {
@@ -192,8 +210,12 @@ export function lookup(exports, name) {
 const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function')
   && typeof v.then === 'function';
 
-/** Runs the steps of `script`, calling `emit(result)` after each one. */
-export async function runScript(script, emit) {
+/**
+ * Runs the steps of `script`, calling `emit(result)` after each one.
+ * `loader.load(component, n)` resolves to `{glue, getCoreModule}` for the n-th
+ * instantiation (default: from the file system, in Node).
+ */
+export async function runScript(script, emit, loader = nodeLoader) {
   const instances = new Map();
   let current = null;
   let fresh = 0;
@@ -206,15 +228,7 @@ export async function runScript(script, emit) {
       entry = { error: comp.error };
       result = { ok: false, reason: comp.error };
     } else {
-      // A fresh module record per instance, so glue-level state is not shared.
-      const glue = await import(`${pathToFileURL(comp.js).href}?instance=${++fresh}`);
-      const modules = new Map();
-      const getCoreModule = (path) => {
-        if (!modules.has(path)) {
-          modules.set(path, new WebAssembly.Module(readFileSync(join(comp.dir, path))));
-        }
-        return modules.get(path);
-      };
+      const { glue, getCoreModule } = await loader.load(comp, ++fresh);
       try {
         const exports = glue.instantiate(getCoreModule, {});
         if (isThenable(exports)) throw new Error('instantiate returned a Promise in sync mode');
@@ -297,10 +311,10 @@ function trapResult(e, expected, what) {
   return { ok: true, notes };
 }
 
-const isMain = process.argv[1] !== undefined
-  && import.meta.url === pathToFileURL(process.argv[1]).href;
+const isMain = node !== null && process.argv[1] !== undefined
+  && import.meta.url === node.pathToFileURL(process.argv[1]).href;
 
 if (isMain) {
-  const script = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+  const script = JSON.parse(node.readFileSync(process.argv[2], 'utf8'));
   await runScript(script, (r) => process.stdout.write(`${JSON.stringify(r)}\n`));
 }

@@ -18,7 +18,7 @@ use resources::{method_key, resource_builtin, resource_decls};
 use shell::{base64, shell};
 use values::js_str;
 
-use crate::names::{interface_export_name, js_ident, map_import};
+use crate::names::{interface_export_name, lower_camel, map_import};
 use crate::parse::ComponentIr;
 use crate::plan::{Callee, CoreDef, CoreInstanceArg, ExportItem, HostImportKind, Plan};
 use crate::{Instantiation, OutputFile, Result, TranspileOptions, Transpiled};
@@ -78,7 +78,7 @@ pub fn emit(
         match item {
             ExportItem::Func(callee, _) => {
                 let f = export_fn(&mut names, &mut fns, callee, name);
-                let camel = js_ident(name);
+                let camel = lower_camel(name);
                 export_obj.push(format!("{}: {f}", js_str(name)));
                 if camel != *name {
                     export_obj.push(format!("{}: {f}", js_str(&camel)));
@@ -87,7 +87,7 @@ pub fn emit(
                 esm_exports.push((camel, js_str(name)));
             }
             ExportItem::Resource(rt) => {
-                let class = crate::names::to_upper_camel(name);
+                let class = crate::names::upper_camel(name);
                 export_obj.push(format!("{}: rt{rt}.cls", js_str(&class)));
                 if camel_taken.insert(class.clone()) {
                     esm_exports.push((class.clone(), js_str(&class)));
@@ -144,8 +144,8 @@ pub fn emit(
                                     ));
                                 }
                                 None => {
-                                    members.push(format!("{}: {f}", js_str(&js_ident(n))));
-                                    if js_ident(n) != *n {
+                                    members.push(format!("{}: {f}", js_str(&lower_camel(n))));
+                                    if lower_camel(n) != *n {
                                         members.push(format!("{}: {f}", js_str(n)));
                                     }
                                 }
@@ -154,7 +154,7 @@ pub fn emit(
                         ExportItem::Resource(rt) => {
                             members.push(format!(
                                 "{}: rt{rt}.cls",
-                                js_str(&crate::names::to_upper_camel(n))
+                                js_str(&crate::names::upper_camel(n))
                             ));
                         }
                         ExportItem::Instance(_) => {}

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::intrinsics::Intrinsics;
 use super::values::js_str;
-use crate::names::js_ident;
+use crate::names::lower_camel;
 use crate::plan::{CoreDef, ResourceOp};
 
 /// JS names for everything the instance body refers to, allocated on first use.
@@ -115,7 +115,7 @@ impl Names {
             None => (None, &[][..]),
         };
         for p in parents {
-            write!(base, "[{}]", js_str(&js_ident(p))).unwrap();
+            write!(base, "[{}]", js_str(&lower_camel(p))).unwrap();
         }
         let what = std::iter::once(format!("import `{import_name}`"))
             .chain(path.iter().cloned())
@@ -123,7 +123,7 @@ impl Names {
             .join("#");
         let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
         let args = args.join(", ");
-        let class = |r: &str| format!("{base}[{}]", js_str(&crate::names::to_upper_camel(r)));
+        let class = |r: &str| format!("{base}[{}]", js_str(&crate::names::upper_camel(r)));
         let check = |expr: &str, kind: &str| {
             format!(
                 "if (typeof {expr} !== 'function') throw new TypeError({});",
@@ -142,11 +142,11 @@ impl Names {
                 let rest = args.split_once(", ").map(|x| x.1).unwrap_or("");
                 format!(
                     "function {name}({args}) {{ return a0[{}]({rest}); }}",
-                    js_str(&js_ident(m))
+                    js_str(&lower_camel(m))
                 )
             }
             Some(Some(ResourceFunc::Static(r, m))) => {
-                let f = format!("{}[{}]", class(r), js_str(&js_ident(m)));
+                let f = format!("{}[{}]", class(r), js_str(&lower_camel(m)));
                 format!(
                     "{}\n  function {name}({args}) {{ return {f}({args}); }}",
                     check(&f, "function")
@@ -155,7 +155,7 @@ impl Names {
             _ => {
                 let mut expr = base.clone();
                 if let Some(l) = last {
-                    write!(expr, "[{}]", js_str(&js_ident(l))).unwrap();
+                    write!(expr, "[{}]", js_str(&lower_camel(l))).unwrap();
                 }
                 format!(
                     "const {name} = {expr};\n  {}",

@@ -5,11 +5,11 @@ use std::fmt::Write;
 
 use super::names::Names;
 use super::values::js_str;
-use crate::names::js_ident;
+use crate::names::lower_camel;
 use crate::plan::{CoreDef, Plan, ResourceOp};
 
 pub fn method_key(m: &str) -> String {
-    let id = js_ident(m);
+    let id = lower_camel(m);
     if id == "constructor" {
         js_str(&id)
     } else {
@@ -86,7 +86,7 @@ pub fn resource_decls(plan: &Plan, names: &mut Names) -> String {
             .unwrap_or_else(|| "HOST".into());
         writeln!(out, "const rt{i} = resourceType({}, {imp});", js_str(&name)).unwrap();
         if let Some(imp) = r.impl_instance {
-            let class = crate::names::to_upper_camel(&name);
+            let class = crate::names::upper_camel(&name);
             let members = names.class_members.remove(&i).unwrap_or_default();
             let has_ctor = members.iter().any(|m| m.starts_with("constructor("));
             let mut body = members.join(" ");

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::intrinsics::Intrinsics;
 use crate::abi::{self, CoreTy};
-use crate::names::{js_ident, to_lower_camel};
+use crate::names::lower_camel;
 use crate::plan::StringEncoding;
 use crate::types::ValType;
 
@@ -188,8 +188,8 @@ impl<'a> ValueGen<'a> {
                 self.check_object(v, "record", at);
                 for (name, t) in fields {
                     let f = self.tmp("f");
-                    self.line(format!("const {f} = {v}.{};", js_ident(name)));
-                    self.lower_flat(t, &f, &format!("{at}.{}", to_lower_camel(name)), out);
+                    self.line(format!("const {f} = {v}.{};", lower_camel(name)));
+                    self.lower_flat(t, &f, &format!("{at}.{}", lower_camel(name)), out);
                 }
             }
             ValType::Tuple(ts) => {
@@ -280,7 +280,7 @@ impl<'a> ValueGen<'a> {
             let t = self.tmp("fl");
             let mut expr = String::from("0");
             for (i, n) in chunk.iter().enumerate() {
-                write!(expr, " | ({v}.{} ? {} : 0)", js_ident(n), 1u64 << i).unwrap();
+                write!(expr, " | ({v}.{} ? {} : 0)", lower_camel(n), 1u64 << i).unwrap();
             }
             let _ = w;
             self.line(format!("const {t} = {expr};"));
@@ -634,12 +634,12 @@ impl<'a> ValueGen<'a> {
                 let offsets = abi::field_offsets(fields.iter().map(|(_, t)| t));
                 for ((name, t), off) in fields.iter().zip(offsets) {
                     let f = self.tmp("f");
-                    self.line(format!("const {f} = {v}.{};", js_ident(name)));
+                    self.line(format!("const {f} = {v}.{};", lower_camel(name)));
                     self.store(
                         t,
                         &f,
                         &format!("{addr} + {off}"),
-                        &format!("{at}.{}", to_lower_camel(name)),
+                        &format!("{at}.{}", lower_camel(name)),
                     );
                 }
             }
@@ -755,7 +755,7 @@ impl<'a> ValueGen<'a> {
                     .iter()
                     .map(|(n, t)| {
                         let v = self.lift_flat(t, vals);
-                        format!("{}: {v}", js_ident(n))
+                        format!("{}: {v}", lower_camel(n))
                     })
                     .collect();
                 self.bind(&format!("{{ {} }}", items.join(", ")))
@@ -849,7 +849,7 @@ impl<'a> ValueGen<'a> {
             .map(|(i, n)| {
                 format!(
                     "{}: ({} & {}) !== 0",
-                    js_ident(n),
+                    lower_camel(n),
                     words[i / 32],
                     1u64 << (i % 32)
                 )
@@ -1050,7 +1050,7 @@ impl<'a> ValueGen<'a> {
                     .zip(offsets)
                     .map(|((n, t), off)| {
                         let v = self.load(t, &format!("{addr} + {off}"));
-                        format!("{}: {v}", js_ident(n))
+                        format!("{}: {v}", lower_camel(n))
                     })
                     .collect();
                 self.bind(&format!("{{ {} }}", items.join(", ")))

@@ -10,8 +10,8 @@ use wit_parser::{
 };
 
 use super::dts::FileNames;
-use super::names;
 use super::ts::{nullable_payload, thrown_result, Helper};
+use crate::names;
 use crate::{Error, Result};
 
 /// How a function is declared.

@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
 
 use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
-use super::names;
 use super::DtsOptions;
+use crate::names;
 use crate::{Instantiation, OutputFile, Result};
 
 /// Assigns each interface a unique declaration file stem and remembers which

@@ -8,7 +8,7 @@ use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, TypeOwner
 
 use super::decl::DeclFile;
 use super::dts::FileNames;
-use super::names;
+use crate::names;
 use crate::{Error, Result};
 
 /// Helper type aliases a file may need, declared once at its end.

@@ -1,5 +1,6 @@
-//! Runs the Node driver (`wast_driver.mjs`) on one plan's script and reads back
-//! one JSON result line per step.
+//! Runs the driver on one plan's script and reads back one JSON result line per
+//! step: `wast_driver.mjs` in Node, or with `--browser` `wast_browser.mjs`,
+//! a Node script that runs the same driver in headless Chromium.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,16 @@ use super::proc;
 
 /// The driver's source, written next to the scripts at the start of a run.
 pub const SOURCE: &str = include_str!("../wast_driver.mjs");
+
+/// The files `--browser` adds next to it: the browser driver and the static
+/// file server it serves the run's directory with.
+pub const BROWSER_FILES: [(&str, &str); 2] = [
+    ("wast_browser.mjs", include_str!("../wast_browser.mjs")),
+    (
+        "server.mjs",
+        include_str!("../../../tests/browser/server.mjs"),
+    ),
+];
 
 /// Step results by directive id, plus why the driver stopped early, if it did.
 pub struct DriverRun {
@@ -56,8 +67,9 @@ pub fn node_binary(flag: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Runs `<node> <driver> <script>` with a time limit for the whole file.
-pub fn run(node: &Path, driver: &Path, script: &Path, limit: Duration) -> DriverRun {
+/// Runs `<node> <driver> <script>` with a time limit for the whole file;
+/// `what` names the driver in failure messages.
+pub fn run(node: &Path, driver: &Path, script: &Path, limit: Duration, what: &str) -> DriverRun {
     let mut cmd = Command::new(node);
     cmd.arg(driver).arg(script);
     let done = match proc::run(cmd, limit) {
@@ -65,7 +77,7 @@ pub fn run(node: &Path, driver: &Path, script: &Path, limit: Duration) -> Driver
         Err(e) => {
             return DriverRun {
                 results: HashMap::new(),
-                crash: Some(format!("running node: {e}")),
+                crash: Some(format!("running node for the {what}: {e}")),
             }
         }
     };
@@ -75,6 +87,6 @@ pub fn run(node: &Path, driver: &Path, script: &Path, limit: Duration) -> Driver
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter_map(|v| outcome(&v))
         .collect();
-    let crash = (!done.success()).then(|| done.failure("node driver", limit));
+    let crash = (!done.success()).then(|| done.failure(what, limit));
     DriverRun { results, crash }
 }

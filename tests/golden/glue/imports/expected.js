@@ -52,7 +52,7 @@ function alloc(m, realloc, align, size, what) {
   return ptr >>> 0;
 }
 // UTF-8 strings in linear memory. Decoding is fatal: invalid UTF-8 traps.
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 let utf8EncodedLen = 0;
 function utf8Decode(m, ptr, len) {

@@ -1,0 +1,38 @@
+// Assembles the WASI 0.2 import object from already-normalized parts. Shared
+// by the Node entry (index.js) and the browser entry (browser.js); no `node:`
+// imports here.
+//
+// Keys are import specifiers without `@version`, so one object serves guests
+// built against any wasi 0.2.x.
+import { cliImports } from './cli.js';
+import { clocksImports } from './clocks.js';
+import { filesystemImports } from './filesystem-common.js';
+import { ioImports } from './io.js';
+import { randomImports } from './random.js';
+import { socketsImports } from './sockets.js';
+
+/**
+ * parts: { args, env, cwd, stdin: source, stdout: sink, stderr: sink, terminal,
+ *          preopens: [[descriptor, guestPath], ...], Descriptor }
+ */
+export function buildImports(parts) {
+  return {
+    ...ioImports(),
+    ...cliImports(parts),
+    ...clocksImports(),
+    ...randomImports(),
+    ...filesystemImports(parts.preopens, parts.Descriptor),
+    ...socketsImports(),
+  };
+}
+
+/** Checks a preopens option's shape and returns its entries. */
+export function preopenEntries(preopens) {
+  if (preopens == null) return [];
+  if (typeof preopens !== 'object') throw new TypeError('createWasi: preopens must be an object { guestPath: hostPathOrTree }');
+  const out = Object.entries(preopens);
+  for (const [guest] of out) {
+    if (typeof guest !== 'string' || guest === '') throw new TypeError('createWasi: a preopen needs a non-empty guest path');
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+// Builds the site the browser tests load: transpiles the fixtures with weft
+// into <dir>/out/<key>/ and copies tests/browser/page/ to <dir>/page/.
+//   WEFT_BIN=path   weft binary (default <repo>/target/debug/weft)
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WEFT = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
+
+const glue = (name) => join(REPO, 'tests/golden/glue', name, 'input.wat');
+const compose = (name) => join(REPO, 'fixtures/compose', `${name}.wat`);
+const VALUES = join(REPO, 'fixtures/build/values.wasm');
+const ASYNC = ['--instantiation', 'async'];
+
+/** [key, input, name, extra flags] for every output directory. */
+const OUTPUTS = [
+  ...['scalars', 'strings-lists', 'variants', 'imports', 'resources', 'module-import']
+    .map((n) => [`glue-${n}`, glue(n), n, ASYNC]),
+  ...['transcode-chain', 'invalid-strings', 'resources-3', 'chain10']
+    .map((n) => [`compose-${n}`, compose(n), n, ASYNC]),
+  ['compose-chain10-sync', compose('chain10'), 'chain10', ['--instantiation', 'sync']],
+  ['values', VALUES, 'values', ASYNC],
+  ['esm-scalars', glue('scalars'), 'scalars', []],
+  ['esm-strings-lists', glue('strings-lists'), 'strings-lists', []],
+  ['esm-values', VALUES, 'values', ['--map', 'test:values/host=/page/values-host.js']],
+];
+
+/** Writes the site into a fresh temporary directory and returns its path. */
+export function build() {
+  if (!existsSync(WEFT)) throw new Error(`no weft binary at ${WEFT}: run \`cargo build\``);
+  if (!existsSync(VALUES)) throw new Error(`no ${VALUES}: run \`bash fixtures/build.sh\``);
+  const dir = mkdtempSync(join(tmpdir(), 'weft-browser-'));
+  for (const [key, input, name, extra] of OUTPUTS) {
+    const out = join(dir, 'out', key);
+    execFileSync(WEFT, ['transpile', input, '-o', out, '--name', name, '--no-typescript', '-q', ...extra],
+      { stdio: ['ignore', 'inherit', 'inherit'] });
+    const wasm = readdirSync(out).filter((f) => f.endsWith('.wasm'));
+    writeFileSync(join(out, 'files.json'), JSON.stringify(wasm));
+  }
+  cpSync(join(REPO, 'tests/browser/page'), join(dir, 'page'), { recursive: true });
+  return dir;
+}
