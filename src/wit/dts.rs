@@ -37,11 +37,18 @@ impl FileNames {
             .id_of(id)
             .or_else(|| key_name.map(str::to_string))
             .unwrap_or_else(|| format!("interface-{}", id.index()));
+        // `ns-pkg-iface`, or with the version when another version of the
+        // interface already has that name (`ns-pkg-iface-0-2-0`).
         let base = names::interface_file_stem(&full);
+        let versioned = names::kebab(&full.replace(['/', ':', '@', '.'], "-"));
         let mut stem = base.clone();
         let mut n = 1;
         while !self.taken.insert(stem.clone()) {
-            stem = format!("{base}-{n}");
+            stem = if n == 1 && versioned != base {
+                versioned.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             n += 1;
         }
         self.files.insert(id, (stem.clone(), full));
