@@ -121,8 +121,23 @@ pub(crate) fn world_files(
 ) -> Result<Vec<OutputFile>> {
     let world = &resolve.worlds[world_id];
     let mut root = RootFile::new(resolve, world_id, opts);
-    for (key, item) in world.imports.iter() {
-        let key_name = resolve.name_world_key(key);
+    // Imports in jco's order: plain-named interfaces and types as the world
+    // lists them, then functions, then `ns:pkg/iface` interfaces by name.
+    let (mut named, plain): (Vec<_>, Vec<_>) = world
+        .imports
+        .iter()
+        .map(|(key, item)| (key, resolve.name_world_key(key), item))
+        .partition(|(key, _, item)| {
+            matches!(
+                (key, item),
+                (WorldKey::Interface(_), WorldItem::Interface { .. })
+            )
+        });
+    named.sort_by(|a, b| a.1.cmp(&b.1));
+    let (funcs, plain): (Vec<_>, Vec<_>) = plain
+        .into_iter()
+        .partition(|(_, _, item)| matches!(item, WorldItem::Function(_)));
+    for (_, key_name, item) in plain.into_iter().chain(funcs).chain(named) {
         root.import(&key_name, item)
             .map_err(|e| e.in_path(format!("world import {key_name}")))?;
     }
