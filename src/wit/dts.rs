@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
+use wit_parser::{InterfaceId, Resolve, TypeDefKind, TypeOwner, WorldId, WorldItem, WorldKey};
 
 use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
 use super::names;
@@ -89,6 +89,8 @@ struct ImportEntry {
     /// (`module`, or `module#member` when mapped to a member).
     key: String,
     ty: ImportType,
+    /// Nothing to provide (an interface of types only): the key may be left out.
+    optional: bool,
 }
 
 /// What an import provides.
@@ -270,9 +272,16 @@ impl<'a> RootFile<'a> {
             WorldItem::Interface { id, .. } => {
                 if self.instantiate {
                     let local = self.namespace(*id, key_name);
+                    let iface = &self.resolve.interfaces[*id];
+                    let optional = iface.functions.is_empty()
+                        && !iface
+                            .types
+                            .values()
+                            .any(|t| matches!(self.resolve.types[*t].kind, TypeDefKind::Resource));
                     self.imports.push(ImportEntry {
                         key: import_key(key_name, &self.opts.map),
                         ty: ImportType::Namespace(local),
+                        optional,
                     });
                 } else {
                     let stem = self.files.stem(self.resolve, *id, Some(key_name));
@@ -294,6 +303,7 @@ impl<'a> RootFile<'a> {
                 self.imports.push(ImportEntry {
                     key: import_key(key_name, &self.opts.map),
                     ty: ImportType::Function(arrow, members),
+                    optional: false,
                 });
             }
             WorldItem::Function(_) => {}
@@ -412,16 +422,26 @@ fn import_key(name: &str, map: &[(String, String)]) -> String {
 /// The members of `ImportObject`, one per key (imports mapped to the same
 /// key must satisfy all their types).
 fn import_object_members(entries: Vec<ImportEntry>) -> String {
-    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    let mut keys: Vec<(String, Vec<String>, bool)> = Vec::new();
     for entry in entries {
         let ty = entry.ty.text();
-        match keys.iter_mut().find(|(k, _)| *k == entry.key) {
-            Some((_, types)) => types.push(ty),
-            None => keys.push((entry.key, vec![ty])),
+        match keys.iter_mut().find(|(k, _, _)| *k == entry.key) {
+            Some((_, types, optional)) => {
+                types.push(ty);
+                *optional &= entry.optional;
+            }
+            None => keys.push((entry.key, vec![ty], entry.optional)),
         }
     }
     keys.iter()
-        .map(|(key, types)| format!("  {}: {},\n", names::property_key(key), types.join(" & ")))
+        .map(|(key, types, optional)| {
+            let q = if *optional { "?" } else { "" };
+            format!(
+                "  {}{q}: {},\n",
+                names::property_key(key),
+                types.join(" & ")
+            )
+        })
         .collect()
 }
 

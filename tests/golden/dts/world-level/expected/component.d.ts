@@ -40,7 +40,7 @@ export interface ImportObject {
   notify: ((o: Outcome, f: Features) => void) | {
     default(o: Outcome, f: Features): void,
   },
-  'test:world-level/types': typeof TestWorldLevelTypes,
+  'test:world-level/types'?: typeof TestWorldLevelTypes,
 }
 export interface Root {
   start(s: Settings, m: Mode): Outcome,
