@@ -181,7 +181,7 @@ struct RootFile<'a> {
     opts: &'a DtsOptions,
     instantiate: bool,
     files: FileNames,
-    /// Interfaces the world exports (their resources are disposable).
+    /// Interfaces only exported (their resources are disposable).
     exported: HashSet<InterfaceId>,
     /// The world's own types and functions.
     decls: DeclFile<'a>,
@@ -210,13 +210,13 @@ impl<'a> RootFile<'a> {
                 files.stem(resolve, *id, Some(&resolve.name_world_key(key)));
             }
         }
-        let exported = world
-            .exports
-            .values()
-            .filter_map(|item| match item {
-                WorldItem::Interface { id, .. } => Some(*id),
-                _ => None,
-            })
+        // Resources of exported interfaces are disposable, unless the world
+        // also imports the interface: the one file then also types what the
+        // host provides, which need not be disposable (jco does the same).
+        let imported = interface_ids(world.imports.values());
+        let exported = interface_ids(world.exports.values())
+            .into_iter()
+            .filter(|id| !imported.contains(id))
             .collect();
         let decls = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
         // Namespace names must not clash with the world's own type names.
@@ -407,6 +407,16 @@ impl<'a> RootFile<'a> {
         }
         text
     }
+}
+
+/// The interfaces among world items.
+fn interface_ids<'x>(items: impl Iterator<Item = &'x WorldItem>) -> Vec<InterfaceId> {
+    items
+        .filter_map(|item| match item {
+            WorldItem::Interface { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The `ImportObject` key of an import: its specifier after `--map`, with
