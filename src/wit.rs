@@ -15,7 +15,7 @@
 
 mod decl;
 mod dts;
-mod names;
+pub(crate) mod names;
 mod ts;
 
 pub use wit_parser::{Resolve, WorldId};
