@@ -4,9 +4,11 @@
 //!
 //! A case may have an `options` file with `key = value` lines:
 //! `instantiation = esm|async|sync`, `map = pattern=replacement` (repeatable),
-//! `name = <base name>`, `tla-compat = true` and `source = wit` (generate from the WIT file with
-//! `dts_from_wit_path` instead of from a component, e.g. to keep doc
-//! comments, which components built this way do not carry).
+//! `name = <base name>`, `tla-compat = true` and `source = wit` (generate
+//! from the WIT file with `dts_from_wit_path` instead of from a component,
+//! e.g. to keep doc comments, which components built this way do not carry).
+//! Each case also has a hand-written `usage.ts` that
+//! `tests/node/dts-typecheck.test.js` type-checks against `expected/`.
 //!
 //! Cases built from a component also check `component_wit` against
 //! `expected/<name>.wit`.
