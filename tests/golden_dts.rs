@@ -4,9 +4,11 @@
 //!
 //! A case may have an `options` file with `key = value` lines:
 //! `instantiation = esm|async|sync`, `map = pattern=replacement` (repeatable),
-//! `name = <base name>`, `tla-compat = true` and `source = wit` (generate from the WIT file with
-//! `dts_from_wit_path` instead of from a component, e.g. to keep doc
-//! comments, which components built this way do not carry).
+//! `name = <base name>`, `tla-compat = true` and `source = wit` (generate
+//! from the WIT file with `dts_from_wit_path` instead of from a component,
+//! e.g. to keep doc comments, which components built this way do not carry).
+//! Each case also has a hand-written `usage.ts` that
+//! `tests/node/dts-typecheck.test.js` type-checks against `expected/`.
 //!
 //! Cases built from a component also check `component_wit` against
 //! `expected/<name>.wit`.
@@ -256,6 +258,7 @@ fn not_a_component_is_invalid() {
 /// `WEFT_DTS_INPUT=app.wasm WEFT_DTS_OUT=out [WEFT_DTS_INSTANTIATION=async]
 /// cargo test --test golden_dts -- --ignored dump_dts`. With a directory as
 /// input, every `*.wasm` in it goes to `out/<stem>/` and failures are listed.
+/// `component_wit` output is written next to the `.d.ts` as `<stem>.wit`.
 #[test]
 #[ignore]
 fn dump_dts() {
@@ -291,7 +294,12 @@ fn dump_dts() {
     let mut failures = Vec::new();
     for (path, dir) in inputs {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        match component_dts(&fs::read(&path).unwrap(), &name, &opts) {
+        let bytes = fs::read(&path).unwrap();
+        if let Ok(wit) = component_wit(&bytes) {
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join(format!("{name}.wit")), wit).unwrap();
+        }
+        match component_dts(&bytes, &name, &opts) {
             Ok(files) => {
                 for file in files {
                     let target = dir.join(&file.path);

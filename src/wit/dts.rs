@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use wit_parser::{InterfaceId, Resolve, TypeOwner, WorldId, WorldItem, WorldKey};
+use wit_parser::{InterfaceId, Resolve, TypeDefKind, TypeOwner, WorldId, WorldItem, WorldKey};
 
 use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
 use super::DtsOptions;
@@ -37,11 +37,18 @@ impl FileNames {
             .id_of(id)
             .or_else(|| key_name.map(str::to_string))
             .unwrap_or_else(|| format!("interface-{}", id.index()));
+        // `ns-pkg-iface`, or with the version when another version of the
+        // interface already has that name (`ns-pkg-iface-0-2-0`).
         let base = names::interface_file_stem(&full);
+        let versioned = names::kebab(&full.replace(['/', ':', '@', '.'], "-"));
         let mut stem = base.clone();
         let mut n = 1;
         while !self.taken.insert(stem.clone()) {
-            stem = format!("{base}-{n}");
+            stem = if n == 1 && versioned != base {
+                versioned.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             n += 1;
         }
         self.files.insert(id, (stem.clone(), full));
@@ -82,6 +89,8 @@ struct ImportEntry {
     /// (`module`, or `module#member` when mapped to a member).
     key: String,
     ty: ImportType,
+    /// Nothing to provide (an interface of types only): the key may be left out.
+    optional: bool,
 }
 
 /// What an import provides.
@@ -114,8 +123,23 @@ pub(crate) fn world_files(
 ) -> Result<Vec<OutputFile>> {
     let world = &resolve.worlds[world_id];
     let mut root = RootFile::new(resolve, world_id, opts);
-    for (key, item) in world.imports.iter() {
-        let key_name = resolve.name_world_key(key);
+    // Imports in jco's order: plain-named interfaces and types as the world
+    // lists them, then functions, then `ns:pkg/iface` interfaces by name.
+    let (mut named, plain): (Vec<_>, Vec<_>) = world
+        .imports
+        .iter()
+        .map(|(key, item)| (key, resolve.name_world_key(key), item))
+        .partition(|(key, _, item)| {
+            matches!(
+                (key, item),
+                (WorldKey::Interface(_), WorldItem::Interface { .. })
+            )
+        });
+    named.sort_by(|a, b| a.1.cmp(&b.1));
+    let (funcs, plain): (Vec<_>, Vec<_>) = plain
+        .into_iter()
+        .partition(|(_, _, item)| matches!(item, WorldItem::Function(_)));
+    for (_, key_name, item) in plain.into_iter().chain(funcs).chain(named) {
         root.import(&key_name, item)
             .map_err(|e| e.in_path(format!("world import {key_name}")))?;
     }
@@ -157,7 +181,7 @@ struct RootFile<'a> {
     opts: &'a DtsOptions,
     instantiate: bool,
     files: FileNames,
-    /// Interfaces the world exports (their resources are disposable).
+    /// Interfaces only exported (their resources are disposable).
     exported: HashSet<InterfaceId>,
     /// The world's own types and functions.
     decls: DeclFile<'a>,
@@ -186,13 +210,13 @@ impl<'a> RootFile<'a> {
                 files.stem(resolve, *id, Some(&resolve.name_world_key(key)));
             }
         }
-        let exported = world
-            .exports
-            .values()
-            .filter_map(|item| match item {
-                WorldItem::Interface { id, .. } => Some(*id),
-                _ => None,
-            })
+        // Resources of exported interfaces are disposable, unless the world
+        // also imports the interface: the one file then also types what the
+        // host provides, which need not be disposable (jco does the same).
+        let imported = interface_ids(world.imports.values());
+        let exported = interface_ids(world.exports.values())
+            .into_iter()
+            .filter(|id| !imported.contains(id))
             .collect();
         let decls = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
         // Namespace names must not clash with the world's own type names.
@@ -248,9 +272,16 @@ impl<'a> RootFile<'a> {
             WorldItem::Interface { id, .. } => {
                 if self.instantiate {
                     let local = self.namespace(*id, key_name);
+                    let iface = &self.resolve.interfaces[*id];
+                    let optional = iface.functions.is_empty()
+                        && !iface
+                            .types
+                            .values()
+                            .any(|t| matches!(self.resolve.types[*t].kind, TypeDefKind::Resource));
                     self.imports.push(ImportEntry {
                         key: import_key(key_name, &self.opts.map),
                         ty: ImportType::Namespace(local),
+                        optional,
                     });
                 } else {
                     let stem = self.files.stem(self.resolve, *id, Some(key_name));
@@ -272,6 +303,7 @@ impl<'a> RootFile<'a> {
                 self.imports.push(ImportEntry {
                     key: import_key(key_name, &self.opts.map),
                     ty: ImportType::Function(arrow, members),
+                    optional: false,
                 });
             }
             WorldItem::Function(_) => {}
@@ -377,6 +409,16 @@ impl<'a> RootFile<'a> {
     }
 }
 
+/// The interfaces among world items.
+fn interface_ids<'x>(items: impl Iterator<Item = &'x WorldItem>) -> Vec<InterfaceId> {
+    items
+        .filter_map(|item| match item {
+            WorldItem::Interface { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The `ImportObject` key of an import: its specifier after `--map`, with
 /// `#member` kept (the glue reads `imports['module#member']`).
 fn import_key(name: &str, map: &[(String, String)]) -> String {
@@ -390,16 +432,26 @@ fn import_key(name: &str, map: &[(String, String)]) -> String {
 /// The members of `ImportObject`, one per key (imports mapped to the same
 /// key must satisfy all their types).
 fn import_object_members(entries: Vec<ImportEntry>) -> String {
-    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    let mut keys: Vec<(String, Vec<String>, bool)> = Vec::new();
     for entry in entries {
         let ty = entry.ty.text();
-        match keys.iter_mut().find(|(k, _)| *k == entry.key) {
-            Some((_, types)) => types.push(ty),
-            None => keys.push((entry.key, vec![ty])),
+        match keys.iter_mut().find(|(k, _, _)| *k == entry.key) {
+            Some((_, types, optional)) => {
+                types.push(ty);
+                *optional &= entry.optional;
+            }
+            None => keys.push((entry.key, vec![ty], entry.optional)),
         }
     }
     keys.iter()
-        .map(|(key, types)| format!("  {}: {},\n", names::property_key(key), types.join(" & ")))
+        .map(|(key, types, optional)| {
+            let q = if *optional { "?" } else { "" };
+            format!(
+                "  {}{q}: {},\n",
+                names::property_key(key),
+                types.join(" & ")
+            )
+        })
         .collect()
 }
 

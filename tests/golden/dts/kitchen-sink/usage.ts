@@ -20,10 +20,22 @@ const c: string = values.delete(1n, -1n);
 const blob = new types.Blob(new Uint8Array([1, 2]));
 const written: number = blob.write(new Uint8Array(0));
 const merged: types.Blob = types.Blob.merge(blob, values.mk());
-merged[Symbol.dispose]();
+
+// `types` is imported as well as exported, so its classes also describe what
+// the host provides: no `[Symbol.dispose]` required.
+class HostBlob {
+  constructor(readonly data: Uint8Array) {}
+  write(bytes: Uint8Array): number {
+    return bytes.length;
+  }
+  static merge(lhs: HostBlob, rhs: HostBlob): HostBlob {
+    return new HostBlob(new Uint8Array([...lhs.data, ...rhs.data]));
+  }
+}
+const hostTypes: typeof TestValuesTypes100 = { Blob: HostBlob };
 
 const env: [string, string][] = [];
 type GetEnv = typeof WasiCliEnvironment020.getEnvironment;
 const getEnv: GetEnv = () => env;
 
-export { p, s, r, c, written, circle, none, getEnv };
+export { p, s, r, c, written, merged, circle, none, getEnv, hostTypes };

@@ -5,7 +5,7 @@ import type { Features, ImportObject, Outcome, Settings, Ids, Mode } from './exp
 
 const settings: Settings = { name: 'n', pair: { a: 1, b: 2 } };
 const imports: ImportObject = {
-  'test:world-level/types': {},
+  // `test:world-level/types` has only types: nothing to provide, key optional.
   './settings.js#get': { default: () => settings },
   // A world-level function import may also be given as the function itself.
   notify: (o: Outcome, f: Features) => void [o, f],

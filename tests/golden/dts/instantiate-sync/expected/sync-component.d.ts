@@ -1,16 +1,16 @@
 // world root:component/root
-import type * as TestInstLogging from './interfaces/test-inst-logging.js'; // test:inst/logging@1.0.0
 import type * as Custom from './interfaces/custom.js'; // custom
 import type * as TestInstApi from './interfaces/test-inst-api.js'; // test:inst/api@1.0.0
+import type * as TestInstLogging from './interfaces/test-inst-logging.js'; // test:inst/logging@1.0.0
 import type * as NamedInstance from './interfaces/named-instance.js'; // named-instance
 export type Config = import('./interfaces/test-inst-api.js').Config;
 export interface ImportObject {
-  'test:inst/logging': typeof TestInstLogging,
   custom: typeof Custom,
-  'test:inst/api': typeof TestInstApi,
   now: (() => bigint) | {
     default(): bigint,
   },
+  'test:inst/api': typeof TestInstApi,
+  'test:inst/logging': typeof TestInstLogging,
 }
 export interface Root {
   'test:inst/api@1.0.0': typeof TestInstApi,

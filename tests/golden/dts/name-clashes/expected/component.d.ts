@@ -7,7 +7,7 @@ export type Record = import('./interfaces/test-clash-web.js').Record;
 export type TestClashWeb = import('./interfaces/test-clash-web.js').TestClashWeb;
 export interface ImportObject {
   custom: typeof Custom,
-  'test:clash/web': typeof TestClashWeb1,
+  'test:clash/web'?: typeof TestClashWeb1,
 }
 export interface Root {
   'test:clash/globals': typeof TestClashGlobals,

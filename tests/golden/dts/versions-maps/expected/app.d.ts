@@ -1,15 +1,15 @@
 // world root:component/root
+import type * as TestVersionsExact from './interfaces/test-versions-exact.js'; // test:versions/exact@2.1.0
+import type * as TestVersionsUnmapped from './interfaces/test-versions-unmapped.js'; // test:versions/unmapped@2.1.0
 import type * as WasiCliEnvironment from './interfaces/wasi-cli-environment.js'; // wasi:cli/environment@0.2.3
 import type * as WasiCliStdout from './interfaces/wasi-cli-stdout.js'; // wasi:cli/stdout@0.2.3
 import type * as WasiRandomRandom from './interfaces/wasi-random-random.js'; // wasi:random/random@0.2.3
-import type * as TestVersionsExact from './interfaces/test-versions-exact.js'; // test:versions/exact@2.1.0
-import type * as TestVersionsUnmapped from './interfaces/test-versions-unmapped.js'; // test:versions/unmapped@2.1.0
 export interface ImportObject {
+  './exact.js': typeof TestVersionsExact,
+  'test:versions/unmapped': typeof TestVersionsUnmapped,
   '@scope/shim/cli#environment': typeof WasiCliEnvironment,
   '@scope/shim/cli#stdout': typeof WasiCliStdout,
   '@scope/shim/random/random': typeof WasiRandomRandom,
-  './exact.js': typeof TestVersionsExact,
-  'test:versions/unmapped': typeof TestVersionsUnmapped,
 }
 export interface Root {
   'test:versions/exact@2.1.0': typeof TestVersionsExact,

@@ -34,13 +34,13 @@ export class Session {
   static close(s: Session): void;
 }
 export interface ImportObject {
-  'test:world-level/types': typeof TestWorldLevelTypes,
   './settings.js#get': (() => Settings) | {
     default(): Settings,
   },
   notify: ((o: Outcome, f: Features) => void) | {
     default(o: Outcome, f: Features): void,
   },
+  'test:world-level/types'?: typeof TestWorldLevelTypes,
 }
 export interface Root {
   start(s: Settings, m: Mode): Outcome,

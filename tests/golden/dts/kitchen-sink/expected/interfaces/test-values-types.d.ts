@@ -35,12 +35,11 @@ export type Bytes = Uint8Array;
 export type Option<T> = { tag: 'none' } | { tag: 'some', val: T };
 export type Result<T, E> = { tag: 'ok', val: T } | { tag: 'err', val: E };
 
-export class Blob implements Disposable {
+export class Blob {
   constructor(init: Uint8Array);
   /**
    * @throws {ComponentError} with `payload` of type `string`
    */
   write(bytes: Uint8Array): number;
   static merge(lhs: Blob, rhs: Blob): Blob;
-  [Symbol.dispose](): void;
 }

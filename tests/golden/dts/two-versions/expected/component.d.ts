@@ -1,0 +1,33 @@
+// world root:component/root
+import type * as TestDepGreet from './interfaces/test-dep-greet.js'; // test:dep/greet@0.1.0
+import type * as TestDepGreet020 from './interfaces/test-dep-greet-0-2-0.js'; // test:dep/greet@0.2.0
+export interface ImportObject {
+  'test:dep/greet': typeof TestDepGreet & typeof TestDepGreet020,
+}
+export interface Root {
+  run(): string,
+}
+/**
+ * Instantiates this component with the provided imports and
+ * returns a map of all the exports of the component.
+ *
+ * This function is intended to be similar to the
+ * `WebAssembly.instantiate` function. The second `imports`
+ * argument is the "import object" for wasm, except here it
+ * uses component-model-layer types instead of core wasm
+ * integers/numbers/etc.
+ *
+ * The first argument to this function, `getCoreModule`, is
+ * used to compile core wasm modules within the component.
+ * Components are composed of core wasm modules and this callback
+ * will be invoked per core wasm module. The caller of this
+ * function is responsible for reading the core wasm module
+ * identified by `path` and returning its compiled
+ * `WebAssembly.Module` object. This would use `compileStreaming`
+ * on the web, for example.
+ */
+export function instantiate(
+  getCoreModule: (path: string) => WebAssembly.Module | Promise<WebAssembly.Module>,
+  imports: ImportObject,
+  instantiateCore?: (module: WebAssembly.Module, imports: Record<string, any>) => WebAssembly.Instance | Promise<WebAssembly.Instance>
+): Promise<Root>;
