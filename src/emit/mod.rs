@@ -74,10 +74,17 @@ pub fn emit(
     let mut camel_taken = std::collections::HashSet::new();
     let mut inst_count = 0;
     let mut classes = String::new();
+    let root_resources = exported_resources(&plan.exports);
     for (name, item) in &plan.exports {
         match item {
-            ExportItem::Func(callee, _) => {
+            ExportItem::Func(callee, ty) => {
                 let f = export_fn(&mut names, &mut fns, callee, name);
+                // World-level resource functions become members of the class.
+                if let Some((rt, rf)) = resource_method(&root_resources, name) {
+                    let member = class_member(&rf, &f, ty.params.len());
+                    names.class_members.entry(rt).or_default().push(member);
+                    continue;
+                }
                 let camel = lower_camel(name);
                 export_obj.push(format!("{}: {f}", js_str(name)));
                 if camel != *name {
@@ -95,52 +102,19 @@ pub fn emit(
             }
             ExportItem::Instance(items) => {
                 let mut members = Vec::new();
-                let resources: HashMap<&str, usize> = items
-                    .iter()
-                    .filter_map(|(n, it)| match it {
-                        ExportItem::Resource(rt) => Some((n.as_str(), *rt)),
-                        _ => None,
-                    })
-                    .collect();
+                let resources = exported_resources(items);
                 let mut class_members: HashMap<usize, Vec<String>> = HashMap::new();
                 for (n, it) in items {
                     match it {
                         ExportItem::Func(callee, ty) => {
                             let f = export_fn(&mut names, &mut fns, callee, &format!("{name}#{n}"));
-                            let rf = resource_func(n).and_then(|rf| {
-                                let r = match rf {
-                                    ResourceFunc::Constructor(r)
-                                    | ResourceFunc::Method(r, _)
-                                    | ResourceFunc::Static(r, _) => r,
-                                };
-                                resources.get(r).map(|rt| (*rt, rf))
-                            });
-                            let args: Vec<String> =
-                                (0..ty.params.len()).map(|i| format!("a{i}")).collect();
+                            let rf = resource_method(&resources, n);
                             match rf {
-                                Some((rt, ResourceFunc::Constructor(_))) => {
-                                    let a = args.join(", ");
-                                    class_members
-                                        .entry(rt)
-                                        .or_default()
-                                        .push(format!("constructor({a}) {{ return {f}({a}); }}"));
-                                }
-                                Some((rt, ResourceFunc::Method(_, m))) => {
-                                    let rest = args.get(1..).unwrap_or(&[]).join(", ");
-                                    let call_args = std::iter::once("this".to_string())
-                                        .chain(args.iter().skip(1).cloned())
-                                        .collect::<Vec<_>>()
-                                        .join(", ");
-                                    class_members.entry(rt).or_default().push(format!(
-                                        "{}({rest}) {{ return {f}({call_args}); }}",
-                                        method_key(m)
-                                    ));
-                                }
-                                Some((rt, ResourceFunc::Static(_, m))) => {
-                                    let a = args.join(", ");
-                                    class_members.entry(rt).or_default().push(format!(
-                                        "static {}({a}) {{ return {f}({a}); }}",
-                                        method_key(m)
+                                Some((rt, rf)) => {
+                                    class_members.entry(rt).or_default().push(class_member(
+                                        &rf,
+                                        &f,
+                                        ty.params.len(),
                                     ));
                                 }
                                 None => {
@@ -400,5 +374,54 @@ fn core_def_expr(names: &mut Names, d: &CoreDef) -> String {
         CoreDef::Lowered(i) => format!("lower{i}"),
         CoreDef::Resource { .. } => names.core_func(d),
         CoreDef::Export { instance, name } => format!("ex{instance}[{}]", js_str(name)),
+    }
+}
+
+/// Exported resource types of an export list, by name.
+fn exported_resources(items: &[(String, ExportItem)]) -> HashMap<&str, usize> {
+    items
+        .iter()
+        .filter_map(|(n, it)| match it {
+            ExportItem::Resource(rt) => Some((n.as_str(), *rt)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The exported resource a `[constructor]r` / `[method]r.m` / `[static]r.s` function belongs to.
+fn resource_method<'a>(
+    resources: &HashMap<&str, usize>,
+    name: &'a str,
+) -> Option<(usize, ResourceFunc<'a>)> {
+    let rf = resource_func(name)?;
+    let r = match rf {
+        ResourceFunc::Constructor(r) | ResourceFunc::Method(r, _) | ResourceFunc::Static(r, _) => r,
+    };
+    resources.get(r).map(|rt| (*rt, rf))
+}
+
+/// A class member calling the host-facing lifted function `f`.
+fn class_member(rf: &ResourceFunc<'_>, f: &str, nparams: usize) -> String {
+    let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
+    match rf {
+        ResourceFunc::Constructor(_) => {
+            let a = args.join(", ");
+            format!("constructor({a}) {{ return {f}({a}); }}")
+        }
+        ResourceFunc::Method(_, m) => {
+            let rest = args.get(1..).unwrap_or(&[]).join(", ");
+            let call = std::iter::once("this".to_string())
+                .chain(args.iter().skip(1).cloned())
+                .collect::<Vec<_>>();
+            format!(
+                "{}({rest}) {{ return {f}({}); }}",
+                method_key(m),
+                call.join(", ")
+            )
+        }
+        ResourceFunc::Static(_, m) => {
+            let a = args.join(", ");
+            format!("static {}({a}) {{ return {f}({a}); }}", method_key(m))
+        }
     }
 }

@@ -133,3 +133,13 @@ test('core modules imported from the host', async () => {
   assert.equal(e.f(), 42);
   await assert.rejects(load('module-import', { m: {} }), /expected a WebAssembly.Module/);
 });
+
+test('world-level resources are classes with their constructor and methods', async () => {
+  const e = await load('world-resource');
+  const s = new e.Session(42);
+  assert.ok(s instanceof e.Session);
+  assert.equal(s.value(), 42);
+  s[Symbol.dispose]();
+  assert.throws(() => s.value(), TypeError);
+  assert.equal(e['[constructor]session'], undefined, 'resource functions are class members, not exports');
+});
