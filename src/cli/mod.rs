@@ -1,6 +1,7 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
+mod run;
 mod wast;
 
 use std::path::{Path, PathBuf};
@@ -79,13 +80,25 @@ enum Command {
     Wit { input: PathBuf },
     /// Run component-model reference tests (.wast files or directories) through weft in Node.
     Wast(wast::WastArgs),
+    /// Run a wasi:cli/command component in Node with the WASI 0.2 host.
+    Run(run::RunArgs),
 }
 
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    if let Command::Wast(args) = cli.command {
-        return wast::main(args);
-    }
+    let cli = match cli.command {
+        Command::Wast(args) => return wast::main(args),
+        Command::Run(args) => {
+            return match run::main(args, read_component) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    1
+                }
+            };
+        }
+        command => Cli { command },
+    };
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
@@ -144,7 +157,7 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             };
             write_files(&out_dir, &files)
         }
-        Command::Wast(_) => unreachable!("handled in main"),
+        Command::Wast(_) | Command::Run(_) => unreachable!("handled in main"),
         Command::Wit { input } => {
             let bytes = read_component(&input)?;
             print!(

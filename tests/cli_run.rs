@@ -1,0 +1,109 @@
+//! `weft run` on the WASI fixture programs (built by `bash fixtures/build.sh`):
+//! stdio, arguments, granted environment and directories, exit codes, traps.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn fixture(name: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/build")
+        .join(format!("{name}.wasm"));
+    assert!(
+        p.exists(),
+        "{} is missing: run `bash fixtures/build.sh` first",
+        p.display()
+    );
+    p
+}
+
+fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("run")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hello_world() {
+    let (code, out, _) = run(&[fixture("wasi-hello").to_str().unwrap()], "");
+    assert_eq!(code, 0);
+    assert!(out.starts_with("Hello, world!"), "{out}");
+}
+
+#[test]
+fn args_env_and_exit_status() {
+    let f = fixture("wasi-args-env-exit");
+    let (code, out, _) = run(
+        &["--env", "FOO=bar", f.to_str().unwrap(), "--", "a", "b c"],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("argc=3\narg[0]=wasi-args-env-exit.wasm\narg[1]=a\narg[2]=b c\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("envc=1\nenv FOO=bar\n"),
+        "only granted variables: {out}"
+    );
+    // wasi:cli/exit 0.2 carries only success or failure.
+    let (code, _, _) = run(&[f.to_str().unwrap(), "--", "exit=7"], "");
+    assert_eq!(code, 1);
+    let (code, _, err) = run(&[f.to_str().unwrap(), "--", "panic"], "");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("asked to panic") && err.contains("wasm trap"),
+        "{err}"
+    );
+}
+
+#[test]
+fn stdin_is_passed_through() {
+    let (code, out, _) = run(
+        &[fixture("wasi-stdin").to_str().unwrap()],
+        "hello stdin\nmore\n",
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("first: \"hello stdin\""), "{out}");
+}
+
+#[test]
+fn files_in_a_granted_directory_and_no_escape() {
+    let dir = std::env::temp_dir().join(format!("weft-run-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("input.txt"), "some input\n").unwrap();
+    let grant = format!("{}::/data", dir.display());
+    let (code, out, err) = run(
+        &["--dir", &grant, fixture("wasi-files").to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("input: some input"), "{out}");
+    assert!(out.contains("escape ..: err PermissionDenied"), "{out}");
+    assert!(!out.contains("escape ..: ok"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/hello.txt")).unwrap(),
+        "hello from wasi\nsecond line\n"
+    );
+    // Without --dir the program sees no files at all.
+    let (code, _, _) = run(&[fixture("wasi-files").to_str().unwrap()], "");
+    assert_ne!(code, 0);
+}
