@@ -143,3 +143,26 @@ test('world-level resources are classes with their constructor and methods', asy
   assert.throws(() => s.value(), TypeError);
   assert.equal(e['[constructor]session'], undefined, 'resource functions are class members, not exports');
 });
+
+test('module shapes: plain ESM, --tla-compat, sync instantiate, base64-inlined modules', async () => {
+  const esm = mkdtempSync(join(tmpdir(), 'weft-esm-'));
+  execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', esm, '--name', 's', '-q']);
+  const m1 = await import(pathToFileURL(join(esm, 's.js')));
+  assert.equal(m1.add(1, 2), 3);
+
+  const tla = mkdtempSync(join(tmpdir(), 'weft-tla-'));
+  execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', tla, '--name', 's', '-q', '--tla-compat']);
+  const m2 = await import(pathToFileURL(join(tla, 's.js')));
+  assert.equal(m2.add, undefined, 'exports are bound once $init resolves');
+  await m2.$init;
+  assert.equal(m2.add(2, 3), 5);
+
+  const sync = mkdtempSync(join(tmpdir(), 'weft-sync-'));
+  execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', sync, '--name', 's', '-q',
+    '--instantiation', 'sync', '--base64-cutoff', '100000']);
+  const { instantiate } = await import(pathToFileURL(join(sync, 's.js')));
+  const a = instantiate(() => { throw new Error('inlined modules need no getCoreModule'); }, {});
+  const b = instantiate(() => { throw new Error('inlined modules need no getCoreModule'); }, {});
+  assert.equal(a.add(3, 4), 7);
+  assert.notEqual(a.add, b.add, 'each instantiate() is an independent instance');
+});
