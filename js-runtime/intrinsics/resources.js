@@ -147,7 +147,8 @@ export function lowerBorrow(tbl, rt, v, scope, where) {
   return tbl.add({ rt, rep, own: false, scope, lends: 0 });
 }
 
-/** Borrow into the implementing instance: just the rep. */
+/** Borrow into the implementing instance: just the rep (the glue inlines the
+ * fast path; this is also the slow path that reports bad values). */
 export function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
 }

@@ -81,7 +81,11 @@ export function storeString(t, m, realloc, dst) {
 
 function storeCopy(m, realloc, s, units, unitSize, align, enc) {
   const ptr = storeAlloc(m, realloc, 0, 0, align, unitSize * units);
-  if (enc === 0) transcodeEncoder.encodeInto(s, m.u8.subarray(ptr, ptr + units));
+  if (enc === 0 && units === s.length) {
+    // All ASCII (as many bytes as code units): a plain loop beats encodeInto's call overhead.
+    const u8 = m.u8;
+    for (let i = 0; i < units; i++) u8[ptr + i] = s.charCodeAt(i);
+  } else if (enc === 0) transcodeEncoder.encodeInto(s, m.u8.subarray(ptr, ptr + units));
   else if (enc === 1) storeUtf16(m, ptr, s);
   else for (let i = 0; i < s.length; i++) m.u8[ptr + i] = s.charCodeAt(i);
   transcodedLen = units;

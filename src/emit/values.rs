@@ -223,7 +223,7 @@ impl<'a> ValueGen<'a> {
                 let h = self.tmp("h");
                 if self.resource_impls.get(*rt).copied().flatten() == Some(self.handles.inst) {
                     self.line(format!(
-                        "const {h} = borrowRep(rt{rt}, {v}, {});",
+                        "const {h} = {v}?.[RESOURCE]?.rt === rt{rt} && !{v}[RESOURCE].dead ? {v}[RESOURCE].rep : borrowRep(rt{rt}, {v}, {});",
                         js_str(at)
                     ));
                 } else {

@@ -171,7 +171,8 @@ function lowerBorrow(tbl, rt, v, scope, where) {
   return tbl.add({ rt, rep, own: false, scope, lends: 0 });
 }
 
-/** Borrow into the implementing instance: just the rep. */
+/** Borrow into the implementing instance: just the rep (the glue inlines the
+ * fast path; this is also the slow path that reports bad values). */
 function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
 }
@@ -237,7 +238,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     me0 = false;
     let res;
     try {
-      const h1 = borrowRep(rt0, arg0, '[method]session.value: param self');
+      const h1 = arg0?.[RESOURCE]?.rt === rt0 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt0, arg0, '[method]session.value: param self');
       const ret = cf1(h1);
       res = (ret >>> 0);
     } catch (e) {
