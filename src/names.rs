@@ -82,7 +82,8 @@ pub fn property_key(name: &str) -> String {
     }
 }
 
-/// A single-quoted TS string literal.
+/// A single-quoted JS/TS string literal; control characters and the line
+/// separators JS forbids in literals are escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
@@ -91,7 +92,11 @@ pub fn quote(s: &str) -> String {
             '\'' => out.push_str("\\'"),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            _ => out.push(c),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
         }
     }
     out.push('\'');

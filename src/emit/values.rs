@@ -1146,22 +1146,5 @@ fn zero(t: CoreTy) -> &'static str {
     }
 }
 
-/// A JS string literal.
-pub fn js_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                write!(out, "\\u{{{:x}}}", c as u32).unwrap()
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
+/// A JS string literal (one quoting rule for glue and types).
+pub use crate::names::quote as js_str;
