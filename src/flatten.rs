@@ -367,13 +367,22 @@ impl Flattener {
             else {
                 continue;
             };
+            // A type exported twice (`(type (eq r))`) or re-exported from an
+            // interface imported earlier has a resource id already mapped:
+            // it is the same run-time resource.
+            let known = sp.resource_map.get(&r.resource()).copied();
             let rt = match inst {
                 InstanceDef::Host { import, path } => {
                     let mut p = path.clone();
                     p.push(name.to_string());
-                    Some(self.host_resource(*import, p, name))
+                    let rt = match known {
+                        Some(rt) => rt,
+                        None => self.host_resource(*import, p.clone(), name),
+                    };
+                    self.host_resources.insert((*import, p), rt);
+                    Some(rt)
                 }
-                InstanceDef::Items(items) => {
+                InstanceDef::Items(items) => known.or_else(|| {
                     items
                         .iter()
                         .find(|(n, _)| n == name)
@@ -381,7 +390,7 @@ impl Flattener {
                             ItemDef::Type(rt) => *rt,
                             _ => None,
                         })
-                }
+                }),
             };
             if let Some(rt) = rt {
                 sp.resource_map.insert(r.resource(), rt);

@@ -5,6 +5,7 @@
 import { buildImports, preopenEntries } from './imports.js';
 import { bytesSource, functionSink, functionSource, lineSink, nullSink } from './io.js';
 import { MemDirectory, MemoryDescriptor, memoryPreopen } from './filesystem-memory.js';
+import { xhrTransport } from './http-browser.js';
 
 export { WasiExit, runCommand } from './cli.js';
 export { IoError, collectSink, lineSink } from './io.js';
@@ -33,18 +34,24 @@ function preopen(guest, v) {
   throw new TypeError(`createWasi: preopen ${guest} must be an in-memory tree (memoryDirectory or a spec object)`);
 }
 
-/** Options as in index.js, except preopens are in-memory trees and stdio defaults to the console. */
+/**
+ * Options as in index.js, except: preopens are in-memory trees, stdio defaults
+ * to the console, and `network: true` grants wasi:http outgoing requests only
+ * (synchronous XMLHttpRequest, see http-browser.js); sockets stay not-supported.
+ */
 export function createWasi(options = {}) {
   const preopens = preopenEntries(options.preopens).map(([guest, v]) => [preopen(guest, v), guest]);
   return buildImports({
     args: options.args,
     env: options.env,
     cwd: options.cwd,
+    timezone: options.timezone,
     stdin: source(options.stdin),
     stdout: sink(options.stdout, (l) => console.log(l), 'stdout'),
     stderr: sink(options.stderr, (l) => console.error(l), 'stderr'),
     terminal: options.terminal ?? {},
     preopens,
     Descriptor: MemoryDescriptor,
+    http: options.network === true ? xhrTransport() : undefined,
   });
 }

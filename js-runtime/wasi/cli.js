@@ -77,7 +77,9 @@ export function cliImports(opts) {
  * status passed to wasi:cli/exit. Other exceptions (traps) propagate.
  */
 export function runCommand(instance) {
-  const run = instance['wasi:cli/run'] ?? instance.run;
+  // The glue exports the interface as `run` and under its versioned name.
+  const key = Object.keys(instance).find((k) => k.startsWith('wasi:cli/run'));
+  const run = instance.run ?? (key && instance[key]);
   if (!run || typeof run.run !== 'function') throw new TypeError('runCommand: the instance exports no wasi:cli/run');
   try {
     run.run();

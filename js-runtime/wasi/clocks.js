@@ -15,7 +15,31 @@ export function timer(when) {
   return new Pollable(() => monotonicNow() >= when, { deadline: when });
 }
 
-export function clocksImports() {
+/**
+ * wasi:clocks/timezone (unstable in 0.2.x). The host's time zone is ambient
+ * information, so it is UTC unless granted: `timezone: 'local'` uses the JS
+ * engine's local zone.
+ */
+function timezone(option) {
+  const local = option === 'local';
+  const offset = (when) => {
+    if (!local) return 0;
+    const ms = Number(BigInt(when.seconds) * 1000n) + Math.floor(when.nanoseconds / 1e6);
+    return -new Date(ms).getTimezoneOffset() * 60 || 0;
+  };
+  const name = local ? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local' : 'UTC';
+  return {
+    utcOffset: offset,
+    display(when) {
+      const utcOffset = offset(when);
+      const jan = offset({ seconds: BigInt(Date.UTC(new Date().getUTCFullYear(), 0, 1) / 1000), nanoseconds: 0 });
+      const jul = offset({ seconds: BigInt(Date.UTC(new Date().getUTCFullYear(), 6, 1) / 1000), nanoseconds: 0 });
+      return { utcOffset, name, inDaylightSavingTime: jan !== jul && utcOffset === Math.max(jan, jul) };
+    },
+  };
+}
+
+export function clocksImports(opts = {}) {
   return {
     'wasi:clocks/monotonic-clock': {
       now: monotonicNow,
@@ -27,5 +51,6 @@ export function clocksImports() {
       now: wallNow,
       resolution: () => ({ seconds: 0n, nanoseconds: 1000 }),
     },
+    'wasi:clocks/timezone': timezone(opts.timezone),
   };
 }

@@ -8,22 +8,31 @@ import { cliImports } from './cli.js';
 import { clocksImports } from './clocks.js';
 import { filesystemImports } from './filesystem-common.js';
 import { ioImports } from './io.js';
+import { httpImports } from './http.js';
 import { randomImports } from './random.js';
 import { socketsImports } from './sockets.js';
 
 /**
  * parts: { args, env, cwd, stdin: source, stdout: sink, stderr: sink, terminal,
- *          preopens: [[descriptor, guestPath], ...], Descriptor }
+ *          timezone, preopens: [[descriptor, guestPath], ...], Descriptor,
+ *          sockets?: wasi:sockets entries (default: all not-supported),
+ *          http?: http.js transport (default: every request is denied) }
  */
 export function buildImports(parts) {
   return {
     ...ioImports(),
     ...cliImports(parts),
-    ...clocksImports(),
+    ...clocksImports(parts),
     ...randomImports(),
     ...filesystemImports(parts.preopens, parts.Descriptor),
-    ...socketsImports(),
+    ...(parts.sockets ?? socketsImports()),
+    ...httpImports(parts.http ?? denied),
   };
+}
+
+/** Without a network grant, wasi:http requests fail (never hang). */
+function denied() {
+  throw { tag: 'HTTP-request-denied' };
 }
 
 /** Checks a preopens option's shape and returns its entries. */

@@ -9,6 +9,7 @@ import { bytesSource, functionSink, functionSource, nullSink } from './io.js';
 import { MemDirectory, memoryPreopen } from './filesystem-memory.js';
 import { NodeDescriptor, nodePreopen } from './filesystem-node.js';
 import { sleepUntil, monotonicNow } from './time.js';
+import { fetchTransport, nodeSocketsImports } from './sockets-node.js';
 
 export { WasiExit, runCommand } from './cli.js';
 export { IoError, collectSink, lineSink } from './io.js';
@@ -91,6 +92,9 @@ const isTty = (v, fd) => (v === undefined || v === 'inherit') && tty.isatty(fd);
  *   stdin     string | Uint8Array | 'inherit' | fd | (maxLen) => bytes|string|null | source   (default: empty)
  *   stdout, stderr  'inherit' (default) | 'ignore' | null | fd | (bytes) => void | sink
  *   terminal  { stdin, stdout, stderr } booleans (default: isatty of inherited fds)
+ *   timezone  'local' to expose the host's zone (default UTC)
+ *   network   true: TCP, UDP, name lookup and outgoing HTTP (fetch) through a worker thread
+ *             (default: sockets fail with not-supported, wasi:http requests with HTTP-request-denied)
  */
 export function createWasi(options = {}) {
   const preopens = preopenEntries(options.preopens).map(([guest, v]) => [preopen(guest, v), guest]);
@@ -98,6 +102,7 @@ export function createWasi(options = {}) {
     args: options.args,
     env: options.env,
     cwd: options.cwd,
+    timezone: options.timezone,
     stdin: source(options.stdin),
     stdout: sink(options.stdout, 1, 'stdout'),
     stderr: sink(options.stderr, 2, 'stderr'),
@@ -108,5 +113,7 @@ export function createWasi(options = {}) {
     },
     preopens,
     Descriptor: NodeDescriptor,
+    sockets: options.network === true ? nodeSocketsImports() : undefined,
+    http: options.network === true ? fetchTransport : undefined,
   });
 }

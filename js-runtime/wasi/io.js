@@ -11,7 +11,7 @@
 // A source/sink signals a failure by throwing an `IoError`. Everything here is
 // synchronous: blocking calls either complete at once (the data is there) or
 // block the thread (`wait()`, `sleepUntil`).
-import { sleepUntil } from './time.js';
+import { monotonicNow, sleepUntil } from './time.js';
 
 /** wasi:io/error `error`. `code` optionally carries a wasi:filesystem error-code. */
 export class IoError {
@@ -26,14 +26,19 @@ export class IoError {
 
 /**
  * wasi:io/poll `pollable`. Readiness is `isReady()`; a pollable that can
- * become ready by blocking the thread has `wait()` (e.g. a blocking fd read) or
- * a `deadline` (BigInt ns on the monotonic clock).
+ * become ready by blocking the thread has `wait()` (e.g. a blocking fd read), a
+ * `deadline` (BigInt ns on the monotonic clock), or a `group` that can wait for
+ * any of several of its pollables at once (`group.waitAny(pollables,
+ * timeoutMs)`, e.g. sockets served by one worker thread; `token` tells the
+ * group which event the pollable stands for).
  */
 export class Pollable {
-  constructor(isReady = () => true, { deadline, wait } = {}) {
+  constructor(isReady = () => true, { deadline, wait, group, token } = {}) {
     this.isReady = isReady;
     this.deadline = deadline;
     this.wait = wait;
+    this.group = group;
+    this.token = token;
   }
   ready() {
     return this.isReady();
@@ -61,11 +66,18 @@ export function poll(list) {
     if (ready.length > 0) return Uint32Array.from(ready);
     let deadline;
     let waiter;
+    let group;
     for (const p of list) {
       if (p.deadline !== undefined && (deadline === undefined || p.deadline < deadline)) deadline = p.deadline;
       if (waiter === undefined && p.wait) waiter = p;
+      if (group === undefined && p.group) group = p.group;
     }
-    if (waiter !== undefined) {
+    if (group !== undefined) {
+      // Wait for any pollable of the group, or until the earliest timer is due.
+      const members = list.filter((p) => p.group === group);
+      const ms = deadline === undefined ? -1 : Math.max(0, Math.ceil(Number(deadline - monotonicNow()) / 1e6));
+      group.waitAny(members, ms);
+    } else if (waiter !== undefined) {
       // Only one thing can be waited for synchronously: the fd/source wins over timers.
       waiter.wait();
     } else if (deadline !== undefined) {
@@ -74,6 +86,12 @@ export function poll(list) {
       throw new Error('wasi:io/poll.poll: no pollable can become ready synchronously (it waits on an asynchronous event; this host has no JSPI)');
     }
   }
+}
+
+function waitOptions(src) {
+  if (src.group) return { group: src.group, token: src.token };
+  if (src.wait) return { wait: () => src.wait() };
+  return {};
 }
 
 const CLOSED = Object.freeze({ tag: 'closed' });
@@ -124,7 +142,7 @@ export class InputStream {
   }
   subscribe() {
     const src = this.source;
-    return new Pollable(() => this.closed || !src.ready || src.ready(), src.wait ? { wait: () => src.wait() } : {});
+    return new Pollable(() => this.closed || !src.ready || src.ready(), waitOptions(src));
   }
   [Symbol.dispose]() {
     this.closed = true;
@@ -180,7 +198,7 @@ export class OutputStream {
   }
   subscribe() {
     const sink = this.sink;
-    return new Pollable(() => this.closed || !sink.ready || sink.ready(), sink.wait ? { wait: () => sink.wait() } : {});
+    return new Pollable(() => this.closed || !sink.ready || sink.ready(), waitOptions(sink));
   }
   writeZeroes(len) {
     let n = Number(len);

@@ -1,0 +1,43 @@
+// WASI for weft's plain-ESM output (Node): transpile with
+//   --map 'wasi:*=<path to>/js-runtime/wasi/esm.js#*'
+// and the glue imports each interface from here ('cli/environment', ...).
+// Grant capabilities with `configure(options)` (createWasi's options) before
+// the glue module is imported; unconfigured, the guest gets the defaults
+// (inherited stdout/stderr, no args, env, stdin or files).
+//
+//   import { configure } from './js-runtime/wasi/esm.js';
+//   configure({ args: ['app'], preopens: { '/data': './data' } });
+//   await import('./out/app.js');
+import { createWasi } from './index.js';
+import { esmInterfaces } from './esm-common.js';
+
+const ifaces = esmInterfaces(createWasi);
+export const configure = ifaces.configure;
+export const {
+  'cli/environment': cliEnvironment, 'cli/exit': cliExit, 'cli/stdin': cliStdin, 'cli/stdout': cliStdout,
+  'cli/stderr': cliStderr, 'cli/terminal-input': cliTerminalInput, 'cli/terminal-output': cliTerminalOutput,
+  'cli/terminal-stdin': cliTerminalStdin, 'cli/terminal-stdout': cliTerminalStdout,
+  'cli/terminal-stderr': cliTerminalStderr, 'io/error': ioError, 'io/poll': ioPoll, 'io/streams': ioStreams,
+  'clocks/monotonic-clock': clocksMonotonicClock, 'clocks/wall-clock': clocksWallClock,
+  'clocks/timezone': clocksTimezone, 'random/random': randomRandom, 'random/insecure': randomInsecure,
+  'random/insecure-seed': randomInsecureSeed, 'filesystem/types': filesystemTypes,
+  'filesystem/preopens': filesystemPreopens, 'sockets/network': socketsNetwork,
+  'sockets/instance-network': socketsInstanceNetwork, 'sockets/tcp': socketsTcp,
+  'sockets/tcp-create-socket': socketsTcpCreateSocket, 'sockets/udp': socketsUdp,
+  'sockets/udp-create-socket': socketsUdpCreateSocket, 'sockets/ip-name-lookup': socketsIpNameLookup,
+  'http/types': httpTypes, 'http/outgoing-handler': httpOutgoingHandler,
+} = ifaces.exports;
+export {
+  cliEnvironment as 'cli/environment', cliExit as 'cli/exit', cliStdin as 'cli/stdin', cliStdout as 'cli/stdout',
+  cliStderr as 'cli/stderr', cliTerminalInput as 'cli/terminal-input', cliTerminalOutput as 'cli/terminal-output',
+  cliTerminalStdin as 'cli/terminal-stdin', cliTerminalStdout as 'cli/terminal-stdout',
+  cliTerminalStderr as 'cli/terminal-stderr', ioError as 'io/error', ioPoll as 'io/poll', ioStreams as 'io/streams',
+  clocksMonotonicClock as 'clocks/monotonic-clock', clocksWallClock as 'clocks/wall-clock',
+  clocksTimezone as 'clocks/timezone', randomRandom as 'random/random', randomInsecure as 'random/insecure',
+  randomInsecureSeed as 'random/insecure-seed', filesystemTypes as 'filesystem/types',
+  filesystemPreopens as 'filesystem/preopens', socketsNetwork as 'sockets/network',
+  socketsInstanceNetwork as 'sockets/instance-network', socketsTcp as 'sockets/tcp',
+  socketsTcpCreateSocket as 'sockets/tcp-create-socket', socketsUdp as 'sockets/udp',
+  socketsUdpCreateSocket as 'sockets/udp-create-socket', socketsIpNameLookup as 'sockets/ip-name-lookup',
+  httpTypes as 'http/types', httpOutgoingHandler as 'http/outgoing-handler',
+};
