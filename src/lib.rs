@@ -14,6 +14,7 @@ pub mod options;
 pub mod parse;
 pub mod plan;
 pub mod types;
+pub mod wasi_host;
 pub mod wit;
 
 mod emit;
@@ -60,7 +61,28 @@ fn loose_dts(name: &str, exports: &[String]) -> OutputFile {
 pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled> {
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
+    // Plain ESM has no import object: WASI comes from the host written next to the glue.
+    let bundle_wasi =
+        opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);
+    let mapped;
+    let opts = if bundle_wasi {
+        let mut o = opts.clone();
+        o.map
+            .push((wasi_host::MAP.0.to_string(), wasi_host::MAP.1.to_string()));
+        mapped = o;
+        &mapped
+    } else {
+        opts
+    };
     let mut out = emit::emit(component, &ir, &plan, opts)?;
+    if bundle_wasi {
+        for (file, src) in wasi_host::FILES {
+            out.files.push(OutputFile {
+                path: format!("wasi/{file}"),
+                contents: src.as_bytes().to_vec(),
+            });
+        }
+    }
     if opts.typescript {
         match wit::component_dts_for(component, opts) {
             Ok(files) => out.files.extend(files),

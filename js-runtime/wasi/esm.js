@@ -1,5 +1,6 @@
-// WASI for weft's plain-ESM output (Node): transpile with
-//   --map 'wasi:*=<path to>/js-runtime/wasi/esm.js#*'
+// WASI for weft's plain-ESM output, in Node and in browsers: `weft transpile`
+// writes this host next to the glue (as wasi/) and maps 'wasi:*' here when a
+// component imports WASI (or map it yourself: --map 'wasi:*=<path>/esm.js#*'),
 // and the glue imports each interface from here ('cli/environment', ...).
 // Grant capabilities with `configure(options)` (createWasi's options) before
 // the glue module is imported; unconfigured, the guest gets the defaults
@@ -8,8 +9,11 @@
 //   import { configure } from './js-runtime/wasi/esm.js';
 //   configure({ args: ['app'], preopens: { '/data': './data' } });
 //   await import('./out/app.js');
-import { createWasi } from './index.js';
 import { esmInterfaces } from './esm-common.js';
+
+// Node gets the real host (files, stdio, network); other engines the browser one.
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+const { createWasi } = isNode ? await import('./index.js') : await import('./browser.js');
 
 const ifaces = esmInterfaces(createWasi);
 export const configure = ifaces.configure;

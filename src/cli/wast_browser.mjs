@@ -8,7 +8,8 @@
 // server.mjs (written there by the runner). That directory, holding every
 // file's transpiled output, is served on 127.0.0.1; a page imports
 // wast_driver.mjs and calls its runScript with a loader that imports the glue
-// by URL and compiles core modules with WebAssembly.compileStreaming.
+// by URL and compiles core modules with WebAssembly.compileStreaming (files
+// whose components all failed to transpile run no JS: no browser is started).
 // Playwright is resolved from the current directory (the repository) or
 // $WEFT_PLAYWRIGHT (a path to playwright-core or @playwright/test); Chromium
 // is $WEFT_CHROMIUM, else /usr/bin/chromium.
@@ -77,22 +78,41 @@ async function inPage(script) {
   await Promise.all(sent);
 }
 
+/** Runs the script in a fresh Chromium, serving this directory. */
+async function inBrowser(script, emit) {
+  const server = await serve(ROOT);
+  const browser = await (await playwright()).launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+    page.on('crash', () => process.stderr.write('the page crashed\n'));
+    await page.exposeFunction('weftEmit', emit);
+    const home = `${server.url}wast.html`;
+    await page.route(home, (route) => route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>weft wast</title>',
+    }));
+    await page.goto(home);
+    await page.evaluate(inPage, script);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 const script = forBrowser(JSON.parse(readFileSync(process.argv[2], 'utf8')));
-const server = await serve(ROOT);
-const browser = await (await playwright()).launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-try {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
-  page.on('crash', () => process.stderr.write('the page crashed\n'));
-  await page.exposeFunction('weftEmit', (r) => process.stdout.write(`${JSON.stringify(r)}\n`));
-  const home = `${server.url}wast.html`;
-  await page.route(home, (route) => route.fulfill({
-    contentType: 'text/html',
-    body: '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>weft wast</title>',
-  }));
-  await page.goto(home);
-  await page.evaluate(inPage, script);
-} finally {
-  await browser.close();
-  await server.close();
+const emit = (r) => process.stdout.write(`${JSON.stringify(r)}\n`);
+if (Object.values(script.components).every((c) => c.error)) {
+  // Nothing was transpiled, so no step runs any JS: every result is the
+  // component's error whatever the engine. No browser needed.
+  const { runScript } = await import('./wast_driver.mjs');
+  await runScript(script, emit);
+} else {
+  try {
+    await inBrowser(script, emit);
+  } catch (e) {
+    // One line for the runner's FAIL message (Playwright's errors run long).
+    process.stderr.write(`BrowserError: ${String(e?.message ?? e).split('\n')[0]}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -331,3 +331,17 @@ test('a resource exported twice from an imported instance (`type alias = r`) is 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('plain ESM output bundles the WASI host and maps wasi:* to it', { skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific output layout' }, async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi-esm-'));
+  execFileSync(process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft'), ['transpile', path.join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'), '-o', out, '--name', 'app', '-q']);
+  assert.ok(fs.existsSync(path.join(out, 'wasi/esm.js')), 'the host is written next to the glue');
+  const lines = [];
+  const { configure } = await import(pathToFileURL(path.join(out, 'wasi/esm.js')));
+  configure({ args: ['app', 'x'], env: { A: '1' }, stdout: (bytes) => lines.push(new TextDecoder().decode(bytes)) });
+  const app = await import(pathToFileURL(path.join(out, 'app.js')));
+  app.run.run();
+  const text = lines.join('');
+  assert.match(text, /argc=2\narg\[0\]=app\narg\[1\]=x\n/);
+  assert.match(text, /env A=1\n/);
+});

@@ -1,0 +1,96 @@
+//! The WASI 0.2 host (`js-runtime/wasi/`, hand-written and tested JS)
+//! embedded in weft: written next to the glue as `wasi/` when a component
+//! imports WASI in plain-ESM output and the user maps nothing else, and run
+//! by `weft run`.
+
+use crate::names::{map_import, strip_version};
+use crate::plan::Plan;
+
+/// Every runtime file (Node and browser entries and what they import).
+pub const FILES: &[(&str, &str)] = &[
+    ("browser.js", include_str!("../js-runtime/wasi/browser.js")),
+    ("cli.js", include_str!("../js-runtime/wasi/cli.js")),
+    ("clocks.js", include_str!("../js-runtime/wasi/clocks.js")),
+    (
+        "esm-common.js",
+        include_str!("../js-runtime/wasi/esm-common.js"),
+    ),
+    ("esm.js", include_str!("../js-runtime/wasi/esm.js")),
+    (
+        "filesystem-common.js",
+        include_str!("../js-runtime/wasi/filesystem-common.js"),
+    ),
+    (
+        "filesystem-memory.js",
+        include_str!("../js-runtime/wasi/filesystem-memory.js"),
+    ),
+    (
+        "filesystem-node.js",
+        include_str!("../js-runtime/wasi/filesystem-node.js"),
+    ),
+    (
+        "http-browser.js",
+        include_str!("../js-runtime/wasi/http-browser.js"),
+    ),
+    ("http.js", include_str!("../js-runtime/wasi/http.js")),
+    ("imports.js", include_str!("../js-runtime/wasi/imports.js")),
+    ("index.js", include_str!("../js-runtime/wasi/index.js")),
+    ("io.js", include_str!("../js-runtime/wasi/io.js")),
+    (
+        "net-bridge.js",
+        include_str!("../js-runtime/wasi/net-bridge.js"),
+    ),
+    (
+        "net-worker.js",
+        include_str!("../js-runtime/wasi/net-worker.js"),
+    ),
+    ("random.js", include_str!("../js-runtime/wasi/random.js")),
+    (
+        "sockets-node.js",
+        include_str!("../js-runtime/wasi/sockets-node.js"),
+    ),
+    ("sockets.js", include_str!("../js-runtime/wasi/sockets.js")),
+    ("time.js", include_str!("../js-runtime/wasi/time.js")),
+];
+
+/// The `--map` entry that points `wasi:*` at the written host.
+pub const MAP: (&str, &str) = ("wasi:*", "./wasi/esm.js#*");
+
+/// True when the component imports a WASI interface the user's `--map` does
+/// not send elsewhere.
+pub fn needs_bundled_host(plan: &Plan, user_map: &[(String, String)]) -> bool {
+    plan.imports.iter().any(|i| {
+        let name = i.name.as_str();
+        if !name.starts_with("wasi:") {
+            return false;
+        }
+        let spec = map_import(name, user_map);
+        spec.member.is_none() && spec.module == strip_version(name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FILES;
+
+    /// Every relative import or `new URL('./x', import.meta.url)` of the host resolves to an embedded file.
+    #[test]
+    fn embedded_host_is_self_contained() {
+        for (name, src) in FILES {
+            let code: String = src
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for sep in ["from './", "import('./", "new URL('./"] {
+                for part in code.split(sep).skip(1) {
+                    let dep = part.split('\'').next().unwrap();
+                    assert!(
+                        FILES.iter().any(|(n, _)| *n == dep),
+                        "{name} refers to ./{dep}, which is not embedded"
+                    );
+                }
+            }
+        }
+    }
+}
