@@ -63,12 +63,16 @@ async function inPage(script) {
     async load(comp, fresh) {
       const glue = await import(`${comp.url}?instance=${fresh}`);
       const modules = new Map();
+      // Compiled up front (the glue's sync getCoreModule cannot wait); a
+      // compile error is thrown where Node's `new WebAssembly.Module` would.
       await Promise.all(comp.wasm.map(async (f) => {
-        modules.set(f, await WebAssembly.compileStreaming(fetch(comp.base + f)));
+        modules.set(f, await WebAssembly.compileStreaming(fetch(comp.base + f)).catch((e) => ({ error: e })));
       }));
       const getCoreModule = (path) => {
-        if (!modules.has(path)) throw new Error(`no core module ${path} next to ${comp.url}`);
-        return modules.get(path);
+        const module = modules.get(path);
+        if (!module) throw new Error(`no core module ${path} next to ${comp.url}`);
+        if (module.error) throw module.error;
+        return module;
       };
       return { glue, getCoreModule };
     },
@@ -81,8 +85,9 @@ async function inPage(script) {
 /** Runs the script in a fresh Chromium, serving this directory. */
 async function inBrowser(script, emit) {
   const server = await serve(ROOT);
-  const browser = await (await playwright()).launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  let browser;
   try {
+    browser = await (await playwright()).launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
     page.on('crash', () => process.stderr.write('the page crashed\n'));
@@ -95,7 +100,7 @@ async function inBrowser(script, emit) {
     await page.goto(home);
     await page.evaluate(inPage, script);
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.close();
   }
 }

@@ -26,6 +26,8 @@ const OUTPUTS = [
   ['esm-scalars', glue('scalars'), 'scalars', []],
   ['esm-strings-lists', glue('strings-lists'), 'strings-lists', []],
   ['esm-values', VALUES, 'values', ['--map', 'test:values/host=/page/values-host.js']],
+  ['esm-inline-minified', glue('scalars'), 'scalars', ['--base64-cutoff', '1000000', '--minify']],
+  ['esm-tla-compat', glue('strings-lists'), 'strings-lists', ['--tla-compat']],
 ];
 
 /** Writes the site into a fresh temporary directory and returns its path. */

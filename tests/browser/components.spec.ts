@@ -1,7 +1,7 @@
 // Weft's output running in a real browser: the in-page checks of page/checks/
 // (ports of the Node tests' value, resource, composition and trap checks) and
 // the plain ESM output loaded by a <script type="module">.
-import { test, expect, pageResult } from './fixtures';
+import { test, expect } from './fixtures';
 
 const CHECKS: Record<string, string[]> = {
   glue: ['scalars', 'stringsLists', 'variants', 'imports', 'resources', 'moduleImport'],
@@ -19,9 +19,8 @@ for (const [check, names] of Object.entries(CHECKS)) {
   });
 }
 
-test('plain ESM output: top-level await, core modules fetched next to the glue', async ({ page, site }) => {
-  await page.goto(new URL('page/esm.html', site.url).href);
-  await pageResult(page);
+test('plain ESM output: top-level await, core modules fetched next to the glue', async ({ openPage }) => {
+  await openPage('page/esm.html');
 });
 
 test('core modules are served as application/wasm (compileStreaming needs it)', async ({ request, site }) => {
@@ -31,7 +30,11 @@ test('core modules are served as application/wasm (compileStreaming needs it)', 
   expect(js.headers()['content-type']).toBe('text/javascript');
 });
 
-test.describe('the error fixture', () => {
+test.describe('the harness itself', () => {
+  // Expected to fail: proves that a failing in-page assertion fails the test.
+  test.fail('a failing in-page assertion fails the test', async ({ runCheck }) => {
+    await runCheck('selftest', 'failingAssertion');
+  });
   // Expected to fail: proves that an uncaught page error fails a test.
   test.fail('an uncaught page error fails the test', async ({ page, site }) => {
     await page.goto(new URL('page/run.html?check=glue&case=scalars', site.url).href);

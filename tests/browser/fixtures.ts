@@ -2,8 +2,10 @@
 //  - `site` (per worker): the fixtures transpiled by build.mjs, served over
 //    loopback by server.mjs; `site.url` is its base URL.
 //  - page errors and console errors fail the test (auto fixture, checked at the end).
+//  - `openPage(path)`: opens a page of the site and waits for its harness to
+//    report (window.weftResult), failing with the in-page error, if any.
 //  - `runCheck(check, name)`: runs export `name` of page/checks/<check>.js in
-//    page/run.html and fails with the in-page error, if any.
+//    page/run.html, the same way.
 import { rmSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 import { build } from './build.mjs';
@@ -11,15 +13,31 @@ import { serve } from './server.mjs';
 
 type Site = { url: string; dir: string };
 
-/** Waits for the in-page harness to report and fails the test with its error. */
-export async function pageResult(page: Page) {
-  const handle = await page.waitForFunction(() => (window as any).weftResult, null, { timeout: 60_000 });
-  const result = (await handle.jsonValue()) as { ok: boolean; error?: string };
-  if (!result.ok) throw new Error(`in-page check failed: ${result.error}`);
+/**
+ * Waits for the in-page harness to report (window.weftResult) and fails the
+ * test with its error; page errors or console errors before that (say, a
+ * module that failed to load) fail it at once.
+ */
+async function pageResult(page: Page, errors: string[]) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const result = await page.evaluate(() => (window as any).weftResult ?? null);
+    if (result) {
+      if (!result.ok) throw new Error(`in-page check failed: ${result.error}`);
+      return;
+    }
+    if (errors.length) throw new Error(`the page failed before reporting:\n${errors.join('\n')}`);
+    if (Date.now() > deadline) throw new Error('the page did not report within 60s');
+    await page.waitForTimeout(50);
+  }
 }
 
 export const test = base.extend<
-  { pageErrors: string[]; runCheck: (check: string, name: string) => Promise<void> },
+  {
+    pageErrors: string[];
+    openPage: (path: string) => Promise<void>;
+    runCheck: (check: string, name: string) => Promise<void>;
+  },
   { site: Site }
 >({
   site: [
@@ -44,12 +62,14 @@ export const test = base.extend<
     },
     { auto: true },
   ],
-  runCheck: async ({ page, site }, use) => {
-    await use(async (check, name) => {
-      const url = new URL(`page/run.html?check=${check}&case=${name}`, site.url);
-      await page.goto(url.href);
-      await pageResult(page);
+  openPage: async ({ page, site, pageErrors }, use) => {
+    await use(async (path) => {
+      await page.goto(new URL(path, site.url).href);
+      await pageResult(page, pageErrors);
     });
+  },
+  runCheck: async ({ openPage }, use) => {
+    await use((check, name) => openPage(`page/run.html?check=${check}&case=${name}`));
   },
 });
 

@@ -1,5 +1,6 @@
-// How web pages load weft's `--instantiation async` output: import the glue,
-// compile each core module with WebAssembly.compileStreaming(fetch(...)).
+// Page helpers for the checks: loading weft's `--instantiation async|sync`
+// output the way web pages do (import the glue, compile each core module with
+// WebAssembly.compileStreaming(fetch(...))), a trap predicate, error text.
 // `key` names a directory under /out/ written by tests/browser/build.mjs.
 export async function load(key, name, imports = {}) {
   const base = new URL(`/out/${key}/`, location.href);
@@ -17,3 +18,9 @@ export async function loadSync(key, name, files, imports = {}) {
 }
 
 export const isTrap = (re) => (e) => e instanceof WebAssembly.RuntimeError && (!re || re.test(e.message));
+
+/** An error as text for the test report: Chromium's stack already starts with name and message. */
+export function describe(e) {
+  if (!(e instanceof Error)) return String(e);
+  return e.stack?.includes(e.message) ? e.stack : `${e.name}: ${e.message}\n${e.stack}`;
+}

@@ -18,6 +18,8 @@ const STRINGS = {
   bmp: '日本語のテキスト, 中文',
   astral: '🎉 emoji 🍰🚀 𝄞',
   empty: '',
+  'C1 controls (latin1, not windows-1252)': '\x80\x85\x9f\xa0',
+  'leading BOM': '\uFEFFbom',
   'long latin1 (100k)': 'é'.repeat(100_000),
   'long astral (100k code units)': '🎉'.repeat(50_000),
   'long mixed, wide char last': 'a'.repeat(99_999) + '☃',

@@ -27,6 +27,8 @@ export async function stringsLists() {
     assert.equal(e.echoString(s), s);
   }
   assert.equal(e.echoString('a\uD800b'), 'a\uFFFDb', 'lone surrogates become U+FFFD');
+  assert.equal(e.echoString('\uFEFFbom'), '\uFEFFbom', 'a leading BOM is kept');
+  assert.equal(e.echoString('\x80\x9f'), '\x80\x9f', 'C1 controls are not windows-1252');
   assert.equal(e.echoString('\uDC00🎉\uD83C'), '\uFFFD🎉\uFFFD', 'lone surrogates at the edges');
   const bytes = new Uint8Array(1 << 20).map((_, i) => i * 7);
   assert.deepEqual(e.echoBytes(bytes), bytes);
