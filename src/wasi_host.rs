@@ -32,6 +32,10 @@ pub const FILES: &[(&str, &str)] = &[
         "http-browser.js",
         include_str!("../js-runtime/wasi/http-browser.js"),
     ),
+    (
+        "http-server.js",
+        include_str!("../js-runtime/wasi/http-server.js"),
+    ),
     ("http.js", include_str!("../js-runtime/wasi/http.js")),
     ("imports.js", include_str!("../js-runtime/wasi/imports.js")),
     ("index.js", include_str!("../js-runtime/wasi/index.js")),
@@ -72,6 +76,21 @@ pub fn needs_bundled_host(plan: &Plan, user_map: &[(String, String)]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::FILES;
+
+    /// Every runtime file of js-runtime/wasi/ (tests aside) is embedded.
+    #[test]
+    fn every_runtime_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("js-runtime/wasi");
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".js") && !name.ends_with(".test.js") {
+                assert!(
+                    FILES.iter().any(|(n, _)| *n == name),
+                    "js-runtime/wasi/{name} is not embedded in FILES"
+                );
+            }
+        }
+    }
 
     /// Every relative import or `new URL('./x', import.meta.url)` of the host resolves to an embedded file.
     #[test]

@@ -107,3 +107,32 @@ fn files_in_a_granted_directory_and_no_escape() {
     let (code, _, _) = run(&[fixture("wasi-files").to_str().unwrap()], "");
     assert_ne!(code, 0);
 }
+
+#[test]
+fn serve_answers_http_requests() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .arg(fixture("wasi-http-server"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(conn, "POST /echo HTTP/1.1\r\nHost: {addr}\r\nx-echo: e\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody").unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("POST /echo e body"), "{response}");
+}

@@ -82,21 +82,16 @@ enum Command {
     Wast(wast::WastArgs),
     /// Run a wasi:cli/command component in Node with the WASI 0.2 host.
     Run(run::RunArgs),
+    /// Serve a wasi:http/proxy component over HTTP from Node.
+    Serve(run::ServeArgs),
 }
 
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let cli = match cli.command {
         Command::Wast(args) => return wast::main(args),
-        Command::Run(args) => {
-            return match run::main(args, read_component) {
-                Ok(code) => code,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    1
-                }
-            };
-        }
+        Command::Run(args) => return exit_code(run::main(args, read_component)),
+        Command::Serve(args) => return exit_code(run::serve(args, read_component)),
         command => Cli { command },
     };
     match run(cli) {
@@ -157,7 +152,7 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             };
             write_files(&out_dir, &files)
         }
-        Command::Wast(_) | Command::Run(_) => unreachable!("handled in main"),
+        Command::Wast(_) | Command::Run(_) | Command::Serve(_) => unreachable!("handled in main"),
         Command::Wit { input } => {
             let bytes = read_component(&input)?;
             print!(
@@ -167,6 +162,13 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             Ok(())
         }
     }
+}
+
+fn exit_code(r: Result<i32, weft::Error>) -> i32 {
+    r.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        1
+    })
 }
 
 fn with_file(e: weft::Error, path: &Path) -> weft::Error {

@@ -345,3 +345,22 @@ test('plain ESM output bundles the WASI host and maps wasi:* to it', { skip: pro
   assert.match(text, /argc=2\narg\[0\]=app\narg\[1\]=x\n/);
   assert.match(text, /env A=1\n/);
 });
+
+test('wasi:http incoming on Node: a proxy component serves requests', { skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific host entry' }, async () => {
+  const { serveHttp } = await import('../../js-runtime/wasi/http-server.js');
+  const app = await instantiate('wasi-http-server', createWasi({}));
+  const server = await serveHttp(app);
+  try {
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const get = await fetch(`${base}/hello?x=1`, { headers: { 'x-echo': 'hi there' } });
+    assert.equal(get.status, 200);
+    assert.equal(get.headers.get('content-type'), 'text/plain');
+    assert.equal(await get.text(), 'GET /hello?x=1 hi there ');
+    const post = await fetch(`${base}/upload`, { method: 'POST', body: 'pay€load' });
+    assert.equal(await post.text(), 'POST /upload  pay€load');
+    const missing = await fetch(`${base}/missing`);
+    assert.equal(missing.status, 404);
+  } finally {
+    server.close();
+  }
+});
