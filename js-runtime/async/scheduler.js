@@ -1,0 +1,624 @@
+// @deps trap resources codes
+// Instances, threads, tasks and the event loop (definitions.py: ComponentInstance,
+// Thread, Task, Store.tick/invoke/lift, canon_lift — callback form in
+// startCallbackTask, own-stack forms in startStackTask — and the blocking rules).
+//
+// There are no real stacks here. A Thread is a continuation: while it waits,
+// `cont(cancelled)` is what resumes it. A callback-form task's implicit thread
+// parks with a continuation that calls the core `callback` — that is the
+// whole no-JSPI story: the Store's pump (run from a microtask) resumes ready
+// threads one at a time, FIFO. Only a *core stack* that must block (a sync
+// wait inside wasm whose condition is not yet true) needs more: `blockOn`
+// then returns a Promise, which the glue hands to core wasm through a
+// `WebAssembly.Suspending` import (JSPI), or traps when it may not block.
+//
+// Nondeterminism (the spec's random choices) is fixed as: the pump resumes the
+// first ready thread in parking order; a sync wait whose condition already
+// holds returns at once (never yields); a callback-form YIELD/WAIT always goes
+// through the pump (so other tasks get a turn).
+import { trap } from '../intrinsics/trap.js';
+import { HandleTable } from '../intrinsics/resources.js';
+import { CALLBACK_EXIT, CALLBACK_YIELD, CALLBACK_MAX, EVENT_NONE, EVENT_TASK_CANCELLED, NOT_CANCELLED, CANCELLED, TASK_INITIAL, TASK_STARTED, TASK_PENDING_CANCEL, TASK_CANCEL_DELIVERED, TASK_RESOLVED } from './codes.js';
+
+const MAX_BACKPRESSURE = 2 ** 16;
+
+/** The state of one instantiation's async world (definitions.py: Store). */
+export class Store {
+  constructor() {
+    this.waiting = []; // threads with a ready function, in parking order
+    this.cur = null; // the thread whose core code runs now (set on every entry into wasm)
+    this.depth = 0; // nesting of pump/entries (Store.nesting_depth)
+    this.scheduled = false;
+    this.hostPending = 0; // host promises (async imports, host streams) not yet settled
+    this.roots = new Set(); // host-facing calls awaiting a result: { task, reject }
+    this.jspi = false; // true when the glue wired blocking built-ins through WebAssembly.Suspending
+    this.failure = null;
+    this.deadlockCheck = false;
+    this.turn = null; // JSPI: the thread whose resumed stack is running (see pump)
+  }
+  /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
+  endTurn(thread) {
+    if (this.turn !== thread) return;
+    this.turn = null;
+    thread.task.inst.leaveTo(null);
+    this.wake();
+  }
+  /** Schedules a pump (once) on the microtask queue. */
+  wake() {
+    if (this.scheduled || this.failure !== null) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.pump());
+  }
+  /** Store.tick until no thread is ready; then detects deadlock of host-facing calls. */
+  pump() {
+    this.scheduled = false;
+    if (this.depth > 0 || this.failure !== null) return;
+    for (;;) {
+      // JSPI: one suspended stack runs at a time (Store.tick runs a thread until it blocks)
+      if (this.turn !== null) return;
+      const i = this.waiting.findIndex((t) => t.readyFn());
+      if (i < 0) break;
+      const t = this.waiting[i];
+      const inst = t.task.inst;
+      this.depth++;
+      try {
+        inst.enterFrom(null);
+        if (t.onStack) {
+          // the stack resumes in a later microtask; its turn (and the entered
+          // flags) last until it blocks again or its promising call settles
+          t.onStack = false;
+          this.turn = t;
+          t.resume(NOT_CANCELLED);
+        } else {
+          try {
+            t.resume(NOT_CANCELLED);
+          } finally {
+            inst.leaveTo(null);
+          }
+        }
+      } catch (e) {
+        this.fail(e);
+        return;
+      } finally {
+        this.depth--;
+      }
+    }
+    if (this.hostPending === 0 && this.roots.size > 0 && !this.deadlockCheck) {
+      // Decided a macrotask later: stacks resumed through JSPI run in microtasks
+      // and may still make progress.
+      this.deadlockCheck = true;
+      setTimeout(() => {
+        this.deadlockCheck = false;
+        if (this.scheduled || this.turn !== null || this.failure !== null || this.hostPending > 0 || this.roots.size === 0) return;
+        if (this.waiting.some((t) => t.readyFn())) return;
+        this.fail(new WebAssembly.RuntimeError('deadlock detected: event loop cannot make further progress'));
+      }, 0);
+    }
+  }
+  /** A trap with no wasm caller on the stack: every pending host-facing call rejects with it. */
+  fail(e) {
+    this.failure = e;
+    for (const r of this.roots) r.reject(e);
+    this.roots.clear();
+  }
+}
+
+/** One component instance's async state (definitions.py: ComponentInstance). */
+export class AsyncInstance {
+  constructor(store, parent = null) {
+    this.store = store;
+    this.parent = parent;
+    this.handles = new HandleTable();
+    this.threads = new HandleTable();
+    this.mayEnter = true;
+    this.mayLeave = true;
+    this.backpressure = 0;
+    this.numWaitingToEnter = 0;
+    this.exclusive = null;
+    this.syncPool = null; // enterSync's free pseudo-threads
+  }
+  selfAndAncestors() {
+    const s = [];
+    for (let i = this; i !== null; i = i.parent) s.push(i);
+    return s;
+  }
+  enteringSet(caller) {
+    const mine = this.selfAndAncestors();
+    if (caller === null) return mine;
+    const theirs = caller.selfAndAncestors();
+    return mine.filter((i) => !theirs.includes(i));
+  }
+  mayEnterFrom(caller) {
+    return this.enteringSet(caller).every((i) => i.mayEnter);
+  }
+  enterFrom(caller) {
+    for (const i of this.enteringSet(caller)) i.mayEnter = false;
+  }
+  leaveTo(caller) {
+    for (const i of this.enteringSet(caller)) i.mayEnter = true;
+  }
+}
+
+/** A thread of a task (definitions.py: Thread): running, suspended (cont, no
+ * readyFn) or waiting (cont and readyFn, listed in store.waiting). */
+export class Thread {
+  constructor(task) {
+    this.task = task;
+    this.cont = null;
+    this.readyFn = null;
+    this.cancellable = false;
+    this.index = 0;
+    this.storage = [0, 0];
+    this.prev = null; // enterSync: the thread to restore on leaveSync
+    this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
+  }
+  get suspended() {
+    return this.cont !== null && this.readyFn === null;
+  }
+  get waiting() {
+    return this.readyFn !== null;
+  }
+  /** Parks until `readyFn()` (or cancellation, if `cancellable`); `cont(cancelled)` resumes. */
+  park(readyFn, cancellable, cont) {
+    this.readyFn = readyFn;
+    this.cancellable = cancellable;
+    this.cont = cont;
+    const store = this.task.inst.store;
+    store.waiting.push(this);
+    store.wake();
+  }
+  /** Parks with no ready function (thread.suspend); only an explicit resume wakes it. */
+  suspend(cancellable, cont) {
+    this.cancellable = cancellable;
+    this.cont = cont;
+  }
+  /** Thread.resume: runs the continuation now, on the caller's JS stack. */
+  resume(cancelled) {
+    if (this.readyFn !== null) {
+      const w = this.task.inst.store.waiting;
+      w.splice(w.indexOf(this), 1);
+      this.readyFn = null;
+    }
+    const k = this.cont;
+    this.cont = null;
+    this.onStack = false;
+    const store = this.task.inst.store;
+    const prev = store.cur;
+    store.cur = this;
+    try {
+      k(cancelled);
+    } finally {
+      store.cur = prev;
+    }
+  }
+}
+
+/**
+ * A call into a lifted function (definitions.py: Task). `isAsync`: the function
+ * type is `async`; `opts`: `{ async, callback }` of the lift. `onStart()` returns
+ * the arguments, `onResolve(result | null)` takes the result (null: cancelled).
+ * `returnSig` identifies result type + lift options for task.return's check.
+ */
+export class Task {
+  constructor(inst, isAsync, opts, onStart, onResolve, name = 'task', returnSig = null) {
+    this.inst = inst;
+    this.isAsync = isAsync;
+    this.opts = opts;
+    this.onStart = onStart;
+    this.onResolve = onResolve;
+    this.name = name;
+    this.returnSig = returnSig;
+    this.state = TASK_INITIAL;
+    this.numBorrows = 0;
+    this.implicitThread = null;
+    this.threads = [];
+  }
+  needsExclusive() {
+    return !this.opts.async || !!this.opts.callback;
+  }
+  hasBackpressure() {
+    const inst = this.inst;
+    return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
+  }
+  registerThread(t) {
+    this.threads.push(t);
+    t.index = this.inst.threads.add(t);
+  }
+  unregisterThread(t) {
+    this.threads.splice(this.threads.indexOf(t), 1);
+    if (this.threads.length === 0 && this.state !== TASK_RESOLVED) {
+      trap(`${this.name}: the task exited without calling task.return or task.cancel`);
+    }
+    this.inst.threads.remove(t.index);
+  }
+  /** Task.enter_implicit_thread minus the wait: claims the exclusive lock and registers. */
+  entered(thread) {
+    if (this.isAsync && this.needsExclusive()) this.inst.exclusive = thread;
+    this.registerThread(thread);
+  }
+  exitImplicitThread() {
+    const inst = this.inst;
+    this.unregisterThread(this.implicitThread);
+    if (this.isAsync && this.needsExclusive()) {
+      inst.exclusive = null;
+      inst.store.wake();
+    }
+  }
+  start() {
+    this.state = TASK_STARTED;
+    return this.onStart();
+  }
+  return_(result) {
+    if (this.state === TASK_RESOLVED) trap(`${this.name}: task.return called after the task already resolved`);
+    if (this.numBorrows > 0) trap(`${this.name}: borrowed handles still remain at the end of the call`);
+    this.onResolve(result);
+    this.state = TASK_RESOLVED;
+  }
+  cancel() {
+    if (this.state !== TASK_CANCEL_DELIVERED) trap(`${this.name}: task.cancel called without a delivered cancellation`);
+    if (this.numBorrows > 0) trap(`${this.name}: borrowed handles still remain at the end of the call`);
+    this.onResolve(null);
+    this.state = TASK_RESOLVED;
+  }
+  deliverPendingCancel(cancellable) {
+    if (cancellable && this.state === TASK_PENDING_CANCEL) {
+      this.state = TASK_CANCEL_DELIVERED;
+      return true;
+    }
+    return false;
+  }
+  /** Task.request_cancellation: the caller's subtask.cancel (or an AbortSignal) asks. */
+  requestCancellation(caller) {
+    const inst = this.inst;
+    if (this.state === TASK_INITIAL) {
+      this.state = TASK_CANCEL_DELIVERED;
+      this.implicitThread.resume(CANCELLED);
+      return;
+    }
+    if (this.state !== TASK_STARTED) return; // already pending/delivered/resolved
+    let candidates = this.threads.filter((t) => t.cont !== null && t.cancellable);
+    if (this.needsExclusive() && inst.exclusive !== null && inst.exclusive !== this.implicitThread) {
+      candidates = candidates.filter((t) => t !== this.implicitThread);
+    }
+    if (candidates.length > 0 && inst.mayEnterFrom(caller)) {
+      this.state = TASK_CANCEL_DELIVERED;
+      inst.enterFrom(caller);
+      try {
+        candidates[0].resume(CANCELLED);
+      } finally {
+        inst.leaveTo(caller);
+      }
+    } else {
+      this.state = TASK_PENDING_CANCEL;
+    }
+  }
+}
+
+function unpackCallbackResult(packed) {
+  const code = packed & 0xf;
+  if (code > CALLBACK_MAX) trap(`unsupported callback code: ${code}`);
+  return code;
+}
+
+/**
+ * Starts an async callback-form task (definitions.py: canon_lift with
+ * opts.async_ and opts.callback). `callCore(args)` calls the core export with
+ * the lowered arguments and returns its i32; `callCallback(code, p1, p2)` calls
+ * the core `callback`. `getWaitableSet(i)` resolves a WAIT's set index (trapping
+ * on a bad one). Returns nothing: the result arrives through task.onResolve.
+ * Runs synchronously up to the first YIELD/WAIT; the pump does the rest.
+ */
+export function startCallbackTask(task, callCore, callCallback, getWaitableSet) {
+  const inst = task.inst;
+  const store = inst.store;
+  const thread = new Thread(task);
+  task.implicitThread = thread;
+
+  const step = (packed) => {
+    for (;;) {
+      if (typeof packed !== 'number') {
+        // JSPI mode: the core call went through WebAssembly.promising
+        packed.then((v) => {
+          store.endTurn(thread);
+          step(v);
+        }).catch((e) => store.fail(e));
+        return;
+      }
+      const code = unpackCallbackResult(packed);
+      if (code === CALLBACK_EXIT) {
+        task.exitImplicitThread();
+        return;
+      }
+      inst.exclusive = null;
+      let wset = null;
+      let ready;
+      if (code === CALLBACK_YIELD) {
+        ready = () => inst.exclusive === null;
+      } else {
+        wset = getWaitableSet(packed >>> 4);
+        ready = () => inst.exclusive === null && wset.hasPendingEvent();
+      }
+      if (wset !== null) wset.numWaiting++;
+      const deliver = (cancelled) => {
+        let ev;
+        if (cancelled) ev = [EVENT_TASK_CANCELLED, 0, 0];
+        else if (wset === null) ev = [EVENT_NONE, 0, 0];
+        else ev = wset.getPendingEvent();
+        if (wset !== null) wset.numWaiting--;
+        inst.exclusive = thread;
+        return callCallback(ev[0], ev[1], ev[2]);
+      };
+      if (task.deliverPendingCancel(true)) {
+        packed = deliver(CANCELLED);
+        continue;
+      }
+      thread.park(ready, true, (cancelled) => step(deliver(cancelled)));
+      return;
+    }
+  };
+
+  const begin = () => {
+    task.entered(thread);
+    const args = task.start();
+    step(runOn(thread, () => callCore(args)));
+  };
+
+  if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
+    inst.numWaitingToEnter++;
+    thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
+      inst.numWaitingToEnter--;
+      if (cancelled) task.cancel();
+      else begin();
+    });
+  } else {
+    runOn(thread, begin);
+  }
+}
+
+/**
+ * A callback-form lifted function as a FuncInst (definitions.py: Store.lift):
+ * `callee(onStart, onResolve, callerInst) -> onCancel`, the shape subtask.js
+ * and the host-facing glue call. Checks and sets the entering set's may_enter
+ * flags around the synchronous part of the call.
+ */
+export function liftCallback(inst, isAsync, opts, name, returnSig, callCore, callCallback, getWaitableSet) {
+  return (onStart, onResolve, caller) => {
+    if (!inst.mayEnterFrom(caller)) trap('cannot enter component instance');
+    const task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    inst.enterFrom(caller);
+    try {
+      startCallbackTask(task, callCore, callCallback, getWaitableSet);
+    } finally {
+      inst.leaveTo(caller);
+    }
+    return (c) => task.requestCancellation(c);
+  };
+}
+
+/**
+ * Starts a task whose core code runs on its own stack to completion: an
+ * async-typed function lifted without `async` (results come back from the
+ * core call; the glue lifts them and calls task.return_ inside `callCore`)
+ * or a stackful `async` lift without `callback` (task.return from core).
+ * In JSPI mode `callCore` goes through WebAssembly.promising and returns a
+ * Promise; the task ends when it settles. Exclusive/backpressure rules as in
+ * Task.enter_implicit_thread.
+ */
+export function startStackTask(task, callCore) {
+  const inst = task.inst;
+  const store = inst.store;
+  const thread = new Thread(task);
+  task.implicitThread = thread;
+  const begin = () => {
+    task.entered(thread);
+    const args = task.start();
+    const r = runOn(thread, () => callCore(args));
+    if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+      r.then(() => {
+        store.endTurn(thread);
+        task.exitImplicitThread();
+      }).catch((e) => store.fail(e));
+    } else {
+      task.exitImplicitThread();
+    }
+  };
+  if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
+    inst.numWaitingToEnter++;
+    thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
+      inst.numWaitingToEnter--;
+      if (cancelled) task.cancel();
+      else begin();
+    });
+  } else {
+    begin();
+  }
+}
+
+/** startStackTask as a FuncInst (definitions.py: Store.lift), like liftCallback. */
+export function liftStack(inst, isAsync, opts, name, returnSig, callCore) {
+  return (onStart, onResolve, caller) => {
+    if (!inst.mayEnterFrom(caller)) trap('cannot enter component instance');
+    const task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    inst.enterFrom(caller);
+    try {
+      startStackTask(task, callCore);
+    } finally {
+      inst.leaveTo(caller);
+    }
+    return (c) => task.requestCancellation(c);
+  };
+}
+
+/** Runs `f` with `thread` as the current thread (every entry into wasm sets it). */
+export function runOn(thread, f) {
+  const store = thread.task.inst.store;
+  const prev = store.cur;
+  store.cur = thread;
+  try {
+    return f();
+  } finally {
+    store.cur = prev;
+  }
+}
+
+/**
+ * The core stack of `thread` must wait until `readyFn()` (definitions.py:
+ * Thread.wait_until called from a synchronous built-in or a sync lower).
+ * Returns NOT_CANCELLED/CANCELLED when no suspension is needed, else a
+ * Promise of it (to be returned through a JSPI `Suspending` import). Traps
+ * when the task may not block: a sync-typed task with no other ready thread
+ * in its instance (canon_lift's `trap_if(not candidates)`), or no JSPI.
+ * `what` names the built-in for messages.
+ */
+export function blockOn(thread, readyFn, cancellable, what) {
+  const task = thread.task;
+  if (task.deliverPendingCancel(cancellable)) return CANCELLED;
+  if (readyFn()) return NOT_CANCELLED;
+  const inst = task.inst;
+  if (!task.isAsync) {
+    const others = inst.store.waiting.some((t) => t.task.inst === inst && t !== inst.exclusive && t.readyFn());
+    if (!others) trap(`${what}: cannot block a synchronous task before returning`);
+  }
+  if (!inst.store.jspi) {
+    trap(`${what} in ${task.name} must block, which needs JSPI (WebAssembly.Suspending); this engine lacks it`);
+  }
+  inst.store.endTurn(thread); // this stack suspends: the pump may run the next thread
+  return new Promise((resolve) => {
+    thread.park(readyFn, cancellable, resolve);
+    thread.onStack = true;
+  });
+}
+
+/** Applies `f` to a value or a Promise of it (the result shape of blockOn). */
+export function afterBlock(v, f) {
+  return typeof v === 'number' ? f(v) : v.then(f);
+}
+
+// ---- entries from the host and from sync lifts
+
+/**
+ * Calls a FuncInst (`liftCallback(...)` or a stackful equivalent) from the
+ * host: the Promise of an async export. `args` are the JS arguments (the
+ * callee's core entry lowers them); `signal` (optional) cancels the call
+ * (Task.request_cancellation with no caller). While pending, the call is a
+ * root: a trap in the pump, or a deadlock, rejects it.
+ */
+export function callFromHost(store, callee, args, signal) {
+  return new Promise((resolve, reject) => {
+    if (store.failure !== null) {
+      reject(store.failure);
+      return;
+    }
+    const root = { reject };
+    const onResolve = (r) => {
+      store.roots.delete(root);
+      if (r === null) reject(signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
+      else resolve(r);
+    };
+    store.roots.add(root);
+    let onCancel;
+    try {
+      onCancel = callee(() => args, onResolve, null);
+    } catch (e) {
+      store.roots.delete(root);
+      reject(e);
+      return;
+    }
+    if (signal != null && store.roots.has(root)) {
+      if (signal.aborted) onCancel(null);
+      else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
+    }
+    if (store.roots.has(root)) store.wake();
+  });
+}
+
+/**
+ * The pseudo-thread of a sync-typed call into `inst` (a sync lift in an
+ * instance whose built-ins read the current thread): pooled, so sync calls
+ * allocate nothing after the first. Pair with `leaveSync`.
+ */
+export function enterSync(inst, opts = SYNC_OPTS) {
+  let t = inst.syncPool?.pop();
+  if (t === undefined) {
+    const task = new Task(inst, false, opts, null, null, 'sync task');
+    t = new Thread(task);
+    task.implicitThread = t;
+  } else {
+    t.storage[0] = 0;
+    t.storage[1] = 0;
+  }
+  t.task.state = TASK_STARTED;
+  t.task.numBorrows = 0;
+  const store = inst.store;
+  t.prev = store.cur;
+  store.cur = t;
+  return t;
+}
+
+export function leaveSync(t) {
+  const inst = t.task.inst;
+  inst.store.cur = t.prev;
+  t.prev = null;
+  t.task.state = TASK_RESOLVED;
+  (inst.syncPool ??= []).push(t);
+  if (inst.store.waiting.length > 0) inst.store.wake();
+}
+
+const SYNC_OPTS = { async: false, callback: false };
+
+// ---- task-level built-ins
+
+/**
+ * canon thread.yield from core code (definitions.py: Thread.yield_). A
+ * pending cancellation is delivered when `cancellable`; otherwise, with no
+ * JSPI or no other ready thread, returns at once (the spec's wait_until may
+ * return immediately when ready); in JSPI mode it goes to the back of the
+ * queue when some other thread is ready.
+ */
+export function threadYield(store, cancellable) {
+  const thread = store.cur;
+  const task = thread.task;
+  if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
+  if (task.deliverPendingCancel(cancellable)) return CANCELLED;
+  if (!store.jspi || !store.waiting.some((t) => t.readyFn())) return NOT_CANCELLED;
+  store.endTurn(thread);
+  return new Promise((resolve) => {
+    thread.park(() => true, cancellable, resolve);
+    thread.onStack = true;
+  });
+}
+
+/** canon context.get (`i` is 0 or 1; validated statically). */
+export function contextGet(store, i) {
+  return store.cur.storage[i];
+}
+export function contextSet(store, i, v) {
+  store.cur.storage[i] = v;
+}
+
+/** canon backpressure.inc / .dec */
+export function backpressureInc(inst) {
+  if (inst.backpressure + 1 >= MAX_BACKPRESSURE) trap('backpressure counter overflow');
+  inst.backpressure++;
+}
+export function backpressureDec(inst) {
+  if (inst.backpressure === 0) trap('backpressure counter underflow');
+  if (--inst.backpressure === 0) inst.store.wake();
+}
+
+/** The checks of canon task.return before the glue lifts the values; returns the task. */
+export function taskReturnCheck(store, returnSig) {
+  const task = store.cur.task;
+  if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
+  if (!task.opts.async) trap('task.return called from a synchronously-lifted export');
+  if (task.returnSig !== returnSig) trap('invalid task.return signature and/or options for the current task');
+  return task;
+}
+
+/** canon task.cancel */
+export function taskCancel(store) {
+  const task = store.cur.task;
+  if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
+  if (!task.opts.async) trap('task.cancel called from a synchronously-lifted export');
+  task.cancel();
+}

@@ -1,0 +1,177 @@
+// @deps trap codes table scheduler waitable
+// Subtasks: the caller's view of an async-lowered call (definitions.py:
+// Subtask, canon_lower, canon_subtask_cancel, canon_subtask_drop), plus the
+// adapter that makes a host JS function (sync or returning a Promise) look
+// like a lifted FuncInst: `callee(onStart, onResolve, callerInst) -> onCancel`.
+import { trap } from '../intrinsics/trap.js';
+import { getAs } from './table.js';
+import { blockOn, afterBlock } from './scheduler.js';
+import { Waitable } from './waitable.js';
+import { EVENT_SUBTASK, BLOCKED, SUBTASK_STARTING, SUBTASK_STARTED, SUBTASK_RETURNED, SUBTASK_CANCELLED_BEFORE_STARTED, SUBTASK_CANCELLED_BEFORE_RETURNED } from './codes.js';
+
+export class Subtask extends Waitable {
+  constructor() {
+    super();
+    this.state = SUBTASK_STARTING;
+    this.onCancel = null;
+    this.lenders = [];
+    this.cancellationRequested = false;
+    this.onProgress = null; // set once the subtask has a handle (asyncLowerResult)
+  }
+  resolved() {
+    return this.state >= SUBTASK_RETURNED;
+  }
+  /** A borrowed handle lent to the callee for the call (handle.lends++ until delivery). */
+  addLender(h) {
+    h.lends++;
+    this.lenders.push(h);
+  }
+  resolve(state) {
+    this.state = state;
+  }
+  deliverResolve() {
+    for (const h of this.lenders) h.lends--;
+    this.lenders = null;
+  }
+  resolveDelivered() {
+    return this.lenders === null;
+  }
+}
+Subtask.kind = 'subtask';
+
+/**
+ * The shared core of a lowered call of an async-typed callee
+ * (definitions.py: canon_lower). `liftArgs()` lifts the caller's arguments
+ * (run when the callee starts); `lowerResult(v)` lowers the result into the
+ * caller (at the out-pointer for async lowers). Returns the Subtask; the
+ * caller then uses `asyncLowerResult` or `syncLowerWait`.
+ */
+export function callSubtask(thread, callee, liftArgs, lowerResult) {
+  const inst = thread.task.inst;
+  if (!inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
+  const subtask = new Subtask();
+  const onStart = () => {
+    if (subtask.onProgress !== null) subtask.onProgress();
+    subtask.state = SUBTASK_STARTED;
+    return liftArgs();
+  };
+  const onResolve = (result) => {
+    if (subtask.onProgress !== null) subtask.onProgress();
+    if (result === null) {
+      subtask.resolve(subtask.state === SUBTASK_STARTING
+        ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED);
+    } else {
+      lowerResult(result);
+      subtask.resolve(SUBTASK_RETURNED);
+    }
+  };
+  subtask.onCancel = callee(onStart, onResolve, inst);
+  return subtask;
+}
+
+/** An `async` lower's return value: RETURNED when done eagerly, else
+ * `state | (handle << 4)` with the subtask in the caller's table. */
+export function asyncLowerResult(thread, subtask) {
+  if (subtask.resolved()) {
+    subtask.deliverResolve();
+    return SUBTASK_RETURNED;
+  }
+  const i = thread.task.inst.handles.add(subtask);
+  subtask.onProgress = () => {
+    subtask.setPendingEvent(() => {
+      if (subtask.resolved()) subtask.deliverResolve();
+      return [EVENT_SUBTASK, i, subtask.state];
+    });
+  };
+  return subtask.state | (i << 4);
+}
+
+/** A sync lower of an async-typed callee: waits for resolution (maybe via
+ * JSPI, maybe trapping for a sync task). Returns 0 or a Promise of it. */
+export function syncLowerWait(thread, subtask, what) {
+  const done = () => {
+    subtask.deliverResolve();
+    return 0;
+  };
+  if (subtask.resolved()) return done();
+  return afterBlock(blockOn(thread, () => subtask.resolved(), false, what), done);
+}
+
+/** canon subtask.cancel: the final state, BLOCKED, or a Promise (sync, JSPI). */
+export function subtaskCancel(store, i, isAsync) {
+  const thread = store.cur;
+  const inst = thread.task.inst;
+  if (!inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
+  const subtask = getAs(inst.handles, i, Subtask, 'subtask.cancel');
+  if (subtask.resolveDelivered()) trap('subtask.cancel: the subtask already resolved and delivered its result');
+  if (subtask.cancellationRequested) trap('subtask.cancel: cancellation was already requested');
+  if (subtask.inWaitableSet() && !isAsync) trap('waitable cannot be used synchronously while added to a waitable set');
+  const finish = () => {
+    const ev = subtask.getPendingEvent();
+    return ev[2];
+  };
+  if (!subtask.resolved()) {
+    subtask.cancellationRequested = true;
+    subtask.onCancel(inst);
+    if (!subtask.resolved()) {
+      if (isAsync) return BLOCKED;
+      return afterBlock(subtask.waitForPendingEvent(thread, 'subtask.cancel'), finish);
+    }
+  }
+  return finish();
+}
+
+/** canon subtask.drop */
+export function subtaskDrop(inst, i) {
+  if (!inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
+  const subtask = getAs(inst.handles, i, Subtask, 'subtask.drop');
+  if (!subtask.resolveDelivered()) trap('cannot drop a subtask which has not yet resolved');
+  inst.handles.remove(i);
+  subtask.drop();
+}
+
+/**
+ * A host function as a callee. `fn(...args, { signal })` may return a value
+ * or a Promise; an AbortSignal reports cancellation requests. A rejection
+ * after abort resolves the subtask as cancelled; any other rejection fails
+ * the store (it has no wasm caller to trap in).
+ */
+export function hostCallee(store, fn) {
+  return (onStart, onResolve) => {
+    const args = onStart();
+    let ac = null;
+    const signal = () => (ac ??= new AbortController()).signal;
+    const r = fn(...args, { get signal() { return signal(); } });
+    if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
+      onResolve([r]);
+      return () => {};
+    }
+    let settled = false;
+    store.hostPending++;
+    r.then(
+      (v) => {
+        settled = true;
+        store.hostPending--;
+        try {
+          onResolve([v]);
+        } catch (e) {
+          store.fail(e);
+        }
+        store.wake();
+      },
+      (e) => {
+        settled = true;
+        store.hostPending--;
+        if (ac !== null && ac.signal.aborted) onResolve(null);
+        else store.fail(e);
+        store.wake();
+      },
+    );
+    return () => {
+      if (!settled) {
+        signal();
+        ac.abort();
+      }
+    };
+  };
+}
