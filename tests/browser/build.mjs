@@ -28,6 +28,9 @@ const OUTPUTS = [
   ['esm-values', VALUES, 'values', ['--map', 'test:values/host=/page/values-host.js']],
   ['esm-inline-minified', glue('scalars'), 'scalars', ['--base64-cutoff', '1000000', '--minify']],
   ['esm-tla-compat', glue('strings-lists'), 'strings-lists', ['--tla-compat']],
+  // WASI programs (tests/browser/wasi.spec.ts runs them against the browser host in /wasi/).
+  ...['wasi-hello', 'wasi-args-env-exit', 'wasi-files', 'wasi-clocks-random', 'wasi-stdin']
+    .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
 ];
 
 /** Writes the site into a fresh temporary directory and returns its path. */
@@ -43,5 +46,6 @@ export function build() {
     writeFileSync(join(out, 'files.json'), JSON.stringify(wasm));
   }
   cpSync(join(REPO, 'tests/browser/page'), join(dir, 'page'), { recursive: true });
+  cpSync(join(REPO, 'js-runtime/wasi'), join(dir, 'wasi'), { recursive: true, filter: (f) => !f.endsWith('.test.js') });
   return dir;
 }
