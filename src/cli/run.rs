@@ -42,6 +42,9 @@ struct Grants {
     /// Set an environment variable in the guest: `KEY=VALUE`, or `KEY` to pass the host's value.
     #[arg(long = "env", value_name = "KEY[=VALUE]")]
     envs: Vec<String>,
+    /// Grant network access (wasi:sockets, wasi:http outgoing). Off by default.
+    #[arg(long)]
+    allow_network: bool,
     /// The Node.js binary to run with.
     #[arg(long, default_value = "node")]
     node: String,
@@ -71,6 +74,7 @@ import { instantiate } from './app.js';
 import { createWasi } from './wasi/index.js';
 import { serveHttp } from './wasi/http-server.js';
 const { addr, ...grants } = JSON.parse(process.argv[2]);
+// A proxy answers requests: it may always use the network it serves on.
 const wasi = createWasi({ ...grants, network: true });
 const app = await instantiate(
   async (file) => WebAssembly.compile(await readFile(new URL(file, import.meta.url))),
@@ -187,6 +191,7 @@ impl Grants {
         let mut config = serde_json::Map::new();
         config.insert("env".into(), env.into());
         config.insert("preopens".into(), preopens.into());
+        config.insert("network".into(), self.allow_network.into());
         Ok(config)
     }
 }

@@ -29,7 +29,7 @@ const OUTPUTS = [
   ['esm-inline-minified', glue('scalars'), 'scalars', ['--base64-cutoff', '1000000', '--minify']],
   ['esm-tla-compat', glue('strings-lists'), 'strings-lists', ['--tla-compat']],
   // WASI programs (tests/browser/wasi.spec.ts runs them against the browser host in /wasi/).
-  ...['wasi-hello', 'wasi-args-env-exit', 'wasi-files', 'wasi-clocks-random', 'wasi-stdin']
+  ...['wasi-hello', 'wasi-args-env-exit', 'wasi-files', 'wasi-clocks-random', 'wasi-stdin', 'wasi-http']
     .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
 ];
 

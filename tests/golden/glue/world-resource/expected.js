@@ -74,7 +74,7 @@ function resourceType(name, impl) {
 
 function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
-  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is of resource type ${h.rt.name}, expected ${rt.name}`);
+  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`);
   return h;
 }
 
