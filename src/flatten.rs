@@ -98,7 +98,6 @@ struct Flattener {
 
 /// What one component body needs while its items are processed.
 struct Ctx<'a, 'b> {
-    def: &'b ComponentDef<'a>,
     scope: &'b Rc<Scope<'a>>,
     types: TypesRef<'a>,
     instance: usize,
@@ -119,7 +118,6 @@ impl Flattener {
         let instance = self.plan.component_instances.len();
         self.plan.component_instances.push(parent);
         let cx = Ctx {
-            def,
             scope: &scope,
             types: def.body.types.as_ref(),
             instance,
@@ -590,7 +588,6 @@ impl Flattener {
                 )));
             }
         }
-        let _ = cx.def;
         Ok(())
     }
 }

@@ -273,7 +273,6 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     match &ty.result {
         None => g.line(format!("{call};")),
         Some(rt) => {
-            let _ = rt;
             g.line(format!("const ret = {call};"));
             g.invalidate_view();
             if sig.results_spilled {

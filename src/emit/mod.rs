@@ -291,13 +291,15 @@ pub fn emit(
         )
         .unwrap();
     }
-    let mem_names: Vec<&String> = names.memories.values().collect();
+    // Declared in allocation order, so the output is the same on every run.
+    let mut mem_names: Vec<&String> = names.memories.values().collect();
+    mem_names.sort_by_key(|n| name_index(n));
     for m in &mem_names {
         writeln!(body, "  const {m} = memoryState();").unwrap();
     }
     if !names.core_funcs.is_empty() {
         let mut cfs: Vec<&String> = names.core_funcs.values().collect();
-        cfs.sort();
+        cfs.sort_by_key(|n| name_index(n));
         writeln!(
             body,
             "  let {};",
@@ -424,4 +426,11 @@ fn class_member(rf: &ResourceFunc<'_>, f: &str, nparams: usize) -> String {
             format!("static {}({a}) {{ return {f}({a}); }}", method_key(m))
         }
     }
+}
+
+/// The number a generated name ends with (`mem3` -> 3), for stable ordering.
+fn name_index(name: &str) -> usize {
+    name.trim_start_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .unwrap_or(0)
 }

@@ -276,13 +276,12 @@ impl<'a> ValueGen<'a> {
     fn lower_flags(&mut self, names: &[String], v: &str, at: &str) -> Vec<String> {
         self.check_object(v, "flags object", at);
         let mut words = Vec::new();
-        for (w, chunk) in names.chunks(32).enumerate() {
+        for chunk in names.chunks(32) {
             let t = self.tmp("fl");
             let mut expr = String::from("0");
             for (i, n) in chunk.iter().enumerate() {
                 write!(expr, " | ({v}.{} ? {} : 0)", lower_camel(n), 1u64 << i).unwrap();
             }
-            let _ = w;
             self.line(format!("const {t} = {expr};"));
             words.push(t);
         }
@@ -313,9 +312,9 @@ impl<'a> ValueGen<'a> {
         d
     }
 
-    /// Which case `v` is, as `[(case index, JS test expression, payload expr)]`.
+    /// Per case, in case order: the JS test that `v` is that case, and the
+    /// expression of its payload (if the case has one).
     fn variant_shape(&self, ty: &ValType, v: &str) -> Vec<(String, Option<String>)> {
-        // (test expression, payload expression) per case, in case order.
         match ty {
             ValType::Option(inner) => {
                 if is_option(inner) {
@@ -971,7 +970,7 @@ impl<'a> ValueGen<'a> {
         let (ptr, len) = (self.tmp("lp"), self.tmp("ll"));
         self.line(format!("const {ptr} = {p} >>> 0, {len} = {l} >>> 0;"));
         self.check_range(&ptr, &format!("{len} * {size}"), align, "list");
-        let _ = self.dv();
+        self.dv(); // also refreshes `mem.u8`, read below
         let m = self.mem();
         let r = self.tmp("r");
         if let Some(ta) = typed_array(elem) {
