@@ -8,7 +8,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType, ResourceId};
+use wasmparser::component_types::{
+    ComponentAnyTypeId, ComponentEntityType, ComponentValType, ResourceId,
+};
 use wasmparser::types::TypesRef;
 use wasmparser::{
     CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind, ComponentInstance,
@@ -164,7 +166,7 @@ impl Flattener {
                 });
                 push_type(&mut sp, cx.types, Some(self.plan.resources.len() - 1));
             }
-            Item::CoreInstance(inst) => self.core_instance(scope, inst),
+            Item::CoreInstance(inst) => self.core_instance(scope, inst, cx.instance),
             Item::Instance(inst) => {
                 let def = match inst {
                     ComponentInstance::Instantiate {
@@ -239,7 +241,7 @@ impl Flattener {
         Ok(())
     }
 
-    fn core_instance(&mut self, scope: &Rc<Scope<'_>>, inst: &Instance<'_>) {
+    fn core_instance(&mut self, scope: &Rc<Scope<'_>>, inst: &Instance<'_>, component: usize) {
         let mut sp = scope.spaces.borrow_mut();
         let arg = match inst {
             Instance::Instantiate { module_index, args } => {
@@ -261,6 +263,7 @@ impl Flattener {
                 self.plan.instances.push(CoreInstantiation {
                     module: plan_module,
                     args,
+                    component_instance: component,
                 });
                 CoreInstanceArg::Instance(self.plan.instances.len() - 1)
             }
@@ -582,13 +585,151 @@ impl Flattener {
                 });
             }
             other => {
-                return Err(Error::unsupported(format!(
-                    "canonical built-in `{}`",
-                    builtin_name(other)
-                )));
+                let op = self.async_op(cx, &sp, other)?;
+                self.plan.builtins.push(Builtin { op, instance });
+                sp.core_funcs
+                    .push(CoreDef::Builtin(self.plan.builtins.len() - 1));
             }
         }
         Ok(())
+    }
+
+    /// The async ABI built-in a `canon` definition makes (or why weft can't).
+    fn async_op(
+        &mut self,
+        cx: &Ctx<'_, '_>,
+        sp: &Spaces<'_>,
+        canon: &CanonicalFunction,
+    ) -> Result<AsyncOp> {
+        use CanonicalFunction as C;
+        let conv = TypeConverter {
+            types: cx.types,
+            resources: &sp.resource_map,
+        };
+        let mut ty = |idx: u32| -> Result<usize> {
+            let t = match cx.types.component_any_type_at(idx) {
+                ComponentAnyTypeId::Defined(id) => conv.val(ComponentValType::Type(id)),
+                _ => return Err(Error::invalid("not a stream or future type", None)),
+            };
+            if let Some(f) = t.unsupported_feature() {
+                return Err(Error::unsupported(f));
+            }
+            Ok(self.plan.async_type(t))
+        };
+        let (stream, future) = (CopyKind::Stream, CopyKind::Future);
+        Ok(match canon {
+            C::TaskReturn { result, options } => {
+                let result = match result {
+                    None => None,
+                    Some(wasmparser::ComponentValType::Primitive(p)) => {
+                        Some(conv.val(ComponentValType::Primitive(*p)))
+                    }
+                    Some(wasmparser::ComponentValType::Type(i)) => {
+                        match cx.types.component_any_type_at(*i) {
+                            ComponentAnyTypeId::Defined(id) => {
+                                Some(conv.val(ComponentValType::Type(id)))
+                            }
+                            _ => return Err(Error::invalid("task.return: not a value type", None)),
+                        }
+                    }
+                };
+                if let Some(f) = result.as_ref().and_then(|t| t.unsupported_feature()) {
+                    return Err(Error::unsupported(f).in_path("task.return"));
+                }
+                AsyncOp::TaskReturn {
+                    result,
+                    opts: canon_opts(sp, options)?,
+                }
+            }
+            C::TaskCancel => AsyncOp::TaskCancel,
+            C::ContextGet { slot, .. } => AsyncOp::ContextGet(*slot),
+            C::ContextSet { slot, .. } => AsyncOp::ContextSet(*slot),
+            C::BackpressureInc => AsyncOp::BackpressureInc,
+            C::BackpressureDec => AsyncOp::BackpressureDec,
+            C::ThreadYield => AsyncOp::ThreadYield,
+            C::WaitableSetNew => AsyncOp::WaitableSetNew,
+            C::WaitableSetWait { memory } => {
+                AsyncOp::WaitableSetWait(sp.core_memories[*memory as usize].clone())
+            }
+            C::WaitableSetPoll { memory } => {
+                AsyncOp::WaitableSetPoll(sp.core_memories[*memory as usize].clone())
+            }
+            C::WaitableSetDrop => AsyncOp::WaitableSetDrop,
+            C::WaitableJoin => AsyncOp::WaitableJoin,
+            C::SubtaskCancel { async_ } => AsyncOp::SubtaskCancel { is_async: *async_ },
+            C::SubtaskDrop => AsyncOp::SubtaskDrop,
+            C::StreamNew { ty: t } => AsyncOp::New {
+                kind: stream,
+                ty: ty(*t)?,
+            },
+            C::FutureNew { ty: t } => AsyncOp::New {
+                kind: future,
+                ty: ty(*t)?,
+            },
+            C::StreamRead { ty: t, options } | C::StreamWrite { ty: t, options } => {
+                AsyncOp::Copy {
+                    kind: stream,
+                    ty: ty(*t)?,
+                    read: matches!(canon, C::StreamRead { .. }),
+                    opts: canon_opts(sp, options)?,
+                }
+            }
+            C::FutureRead { ty: t, options } | C::FutureWrite { ty: t, options } => {
+                AsyncOp::Copy {
+                    kind: future,
+                    ty: ty(*t)?,
+                    read: matches!(canon, C::FutureRead { .. }),
+                    opts: canon_opts(sp, options)?,
+                }
+            }
+            C::StreamCancelRead { ty: t, async_ } | C::StreamCancelWrite { ty: t, async_ } => {
+                AsyncOp::Cancel {
+                    kind: stream,
+                    ty: ty(*t)?,
+                    read: matches!(canon, C::StreamCancelRead { .. }),
+                    is_async: *async_,
+                }
+            }
+            C::FutureCancelRead { ty: t, async_ } | C::FutureCancelWrite { ty: t, async_ } => {
+                AsyncOp::Cancel {
+                    kind: future,
+                    ty: ty(*t)?,
+                    read: matches!(canon, C::FutureCancelRead { .. }),
+                    is_async: *async_,
+                }
+            }
+            C::StreamDropReadable { ty: t } => AsyncOp::Drop {
+                kind: stream,
+                ty: ty(*t)?,
+                readable: true,
+            },
+            C::StreamDropWritable { ty: t } => AsyncOp::Drop {
+                kind: stream,
+                ty: ty(*t)?,
+                readable: false,
+            },
+            C::FutureDropReadable { ty: t } => AsyncOp::Drop {
+                kind: future,
+                ty: ty(*t)?,
+                readable: true,
+            },
+            C::FutureDropWritable { ty: t } => AsyncOp::Drop {
+                kind: future,
+                ty: ty(*t)?,
+                readable: false,
+            },
+            C::ErrorContextNew { options } => AsyncOp::ErrorContextNew(canon_opts(sp, options)?),
+            C::ErrorContextDebugMessage { options } => {
+                AsyncOp::ErrorContextDebugMessage(canon_opts(sp, options)?)
+            }
+            C::ErrorContextDrop => AsyncOp::ErrorContextDrop,
+            other => {
+                return Err(Error::unsupported(format!(
+                    "canonical built-in `{}`",
+                    builtin_name(other)
+                )))
+            }
+        })
     }
 }
 
@@ -611,9 +752,6 @@ fn push_type(sp: &mut Spaces<'_>, types: TypesRef<'_>, rt: Option<usize>) {
 }
 
 fn check_supported(ty: &FuncType) -> Result<()> {
-    if ty.is_async {
-        return Err(Error::unsupported("async functions (async ABI)"));
-    }
     for (name, t) in &ty.params {
         if let Some(f) = t.unsupported_feature() {
             return Err(Error::unsupported(f).in_path(format!("param `{name}`")));
@@ -666,9 +804,6 @@ fn canon_opts(sp: &Spaces<'_>, options: &[CanonicalOption]) -> Result<CanonOpts>
             CanonicalOption::CoreType(_) => {}
             CanonicalOption::Gc => return Err(Error::unsupported("the `gc` canonical option")),
         }
-    }
-    if o.is_async {
-        return Err(Error::unsupported("async lift/lower (async ABI)"));
     }
     Ok(o)
 }

@@ -3,7 +3,7 @@
 //! which options, and what the component exports. Produced by `flatten`,
 //! consumed by `emit`. No JS knowledge here.
 
-use crate::types::FuncType;
+use crate::types::{FuncType, ValType};
 
 /// A core item (function, memory, table, global) some core instance exports,
 /// or a function the glue synthesizes.
@@ -19,6 +19,85 @@ pub enum CoreDef {
         rt: usize,
         instance: usize,
     },
+    /// An async built-in (`task.return`, `stream.read`, ...): index into [`Plan::builtins`].
+    Builtin(usize),
+}
+
+/// A canonical built-in of the async ABI, defined in component instance `instance`.
+#[derive(Debug, Clone)]
+pub struct Builtin {
+    pub op: AsyncOp,
+    pub instance: usize,
+}
+
+/// Stream or future (their built-ins mirror each other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyKind {
+    Stream,
+    Future,
+}
+
+/// The async ABI's built-ins. `ty` fields index [`Plan::async_types`] (the
+/// `stream<T>`/`future<T>` type); `is_async` is the `async` immediate.
+#[derive(Debug, Clone)]
+pub enum AsyncOp {
+    TaskReturn {
+        result: Option<ValType>,
+        opts: CanonOpts,
+    },
+    TaskCancel,
+    ContextGet(u32),
+    ContextSet(u32),
+    BackpressureInc,
+    BackpressureDec,
+    ThreadYield,
+    WaitableSetNew,
+    WaitableSetWait(CoreDef),
+    WaitableSetPoll(CoreDef),
+    WaitableSetDrop,
+    WaitableJoin,
+    SubtaskCancel {
+        is_async: bool,
+    },
+    SubtaskDrop,
+    New {
+        kind: CopyKind,
+        ty: usize,
+    },
+    /// `stream.read`/`stream.write`/`future.read`/`future.write`.
+    Copy {
+        kind: CopyKind,
+        ty: usize,
+        read: bool,
+        opts: CanonOpts,
+    },
+    Cancel {
+        kind: CopyKind,
+        ty: usize,
+        read: bool,
+        is_async: bool,
+    },
+    Drop {
+        kind: CopyKind,
+        ty: usize,
+        readable: bool,
+    },
+    ErrorContextNew(CanonOpts),
+    ErrorContextDebugMessage(CanonOpts),
+    ErrorContextDrop,
+}
+
+impl AsyncOp {
+    /// True when the built-in may have to suspend the calling core stack
+    /// (a synchronous wait whose condition may not hold yet).
+    pub fn may_block(&self) -> bool {
+        match self {
+            AsyncOp::WaitableSetWait(_) | AsyncOp::ThreadYield => true,
+            AsyncOp::SubtaskCancel { is_async } | AsyncOp::Cancel { is_async, .. } => !is_async,
+            AsyncOp::Copy { opts, .. } => !opts.is_async,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +143,8 @@ pub struct CoreInstantiation {
     /// Index into [`Plan::modules`].
     pub module: usize,
     pub args: Vec<(String, CoreInstanceArg)>,
+    /// The component instance doing the instantiation (its start function runs there).
+    pub component_instance: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,9 +232,45 @@ pub struct Plan {
     pub imports: Vec<HostImport>,
     pub exports: Vec<(String, ExportItem)>,
     pub resources: Vec<ResourceType>,
+    /// Async built-ins used as core functions.
+    pub builtins: Vec<Builtin>,
+    /// Structurally distinct `stream<T>`/`future<T>` types the built-ins name.
+    pub async_types: Vec<ValType>,
 }
 
 impl Plan {
+    /// Whether anything of the async ABI is used: an async built-in, an
+    /// `async` option or function type, or a stream/future/error-context
+    /// value. When false the glue carries none of the async runtime.
+    pub fn uses_async(&self) -> bool {
+        let async_ty = |ty: &FuncType| {
+            ty.is_async
+                || ty
+                    .params
+                    .iter()
+                    .map(|(_, t)| t)
+                    .chain(&ty.result)
+                    .any(|t| t.any(&|t| {
+                        matches!(t, ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext)
+                    }))
+        };
+        !self.builtins.is_empty()
+            || self.lifted.iter().any(|l| l.opts.is_async || async_ty(&l.ty))
+            || self.lowered.iter().any(|l| l.opts.is_async || async_ty(&l.ty))
+            || self.imports.iter().any(|i| matches!(&i.kind, HostImportKind::Func(t) if async_ty(t)))
+    }
+
+    /// Interns a `stream<T>`/`future<T>` type; returns its index.
+    pub fn async_type(&mut self, t: ValType) -> usize {
+        match self.async_types.iter().position(|x| *x == t) {
+            Some(i) => i,
+            None => {
+                self.async_types.push(t);
+                self.async_types.len() - 1
+            }
+        }
+    }
+
     /// An instance and its ancestors, innermost first.
     pub fn self_and_ancestors(&self, mut inst: usize) -> Vec<usize> {
         let mut out = vec![inst];

@@ -80,9 +80,7 @@ impl ValType {
             ValType::Own(r) | ValType::Borrow(r) if *r == usize::MAX => {
                 Some("resource type weft could not resolve")
             }
-            ValType::Future(_) => Some("future<T> (async ABI)"),
-            ValType::Stream(_) => Some("stream<T> (async ABI)"),
-            ValType::ErrorContext => Some("error-context (async ABI)"),
+            ValType::Future(Some(t)) | ValType::Stream(Some(t)) => t.unsupported_feature(),
             ValType::List(t) | ValType::FixedList(t, _) | ValType::Option(t) => {
                 t.unsupported_feature()
             }

@@ -29,6 +29,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../js-runtime/wasi/filesystem-node.js"),
     ),
     (
+        "filesystem-opfs.js",
+        include_str!("../js-runtime/wasi/filesystem-opfs.js"),
+    ),
+    (
         "http-browser.js",
         include_str!("../js-runtime/wasi/http-browser.js"),
     ),
@@ -40,6 +44,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("imports.js", include_str!("../js-runtime/wasi/imports.js")),
     ("index.js", include_str!("../js-runtime/wasi/index.js")),
     ("io.js", include_str!("../js-runtime/wasi/io.js")),
+    ("jspi.js", include_str!("../js-runtime/wasi/jspi.js")),
     (
         "net-bridge.js",
         include_str!("../js-runtime/wasi/net-bridge.js"),
@@ -54,6 +59,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../js-runtime/wasi/sockets-node.js"),
     ),
     ("sockets.js", include_str!("../js-runtime/wasi/sockets.js")),
+    (
+        "stdio-async.js",
+        include_str!("../js-runtime/wasi/stdio-async.js"),
+    ),
     ("time.js", include_str!("../js-runtime/wasi/time.js")),
 ];
 

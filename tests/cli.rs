@@ -64,7 +64,7 @@ fn garbage_and_truncated_input_are_rejected() {
 fn unsupported_features_name_what_and_where() {
     fails_cleanly(
         "res.wat",
-        b"(component (type $s (stream u8)) (core func (canon stream.new $s)))",
+        b"(component (core func (canon thread.index)))",
         "unsupported: ",
     );
 }

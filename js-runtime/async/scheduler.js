@@ -491,7 +491,7 @@ export function blockOn(thread, readyFn, cancellable, what) {
 
 /** Applies `f` to a value or a Promise of it (the result shape of blockOn). */
 export function afterBlock(v, f) {
-  return typeof v === 'number' ? f(v) : v.then(f);
+  return v !== null && typeof v === 'object' && typeof v.then === 'function' ? v.then(f) : f(v);
 }
 
 // ---- entries from the host and from sync lifts
@@ -621,4 +621,43 @@ export function taskCancel(store) {
   if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
   if (!task.opts.async) trap('task.cancel called from a synchronously-lifted export');
   task.cancel();
+}
+
+/**
+ * Undoes a task whose arguments could not be lowered (a JS value of the wrong
+ * type, thrown as TypeError before any core code ran): it never started, so
+ * it leaves no thread, lock or table entry behind.
+ */
+export function abortTask(task) {
+  task.state = TASK_RESOLVED;
+  const t = task.implicitThread;
+  const i = t === null ? -1 : task.threads.indexOf(t);
+  if (i >= 0) {
+    task.threads.splice(i, 1);
+    task.inst.threads.remove(t.index);
+  }
+  if (t !== null && task.inst.exclusive === t) {
+    task.inst.exclusive = null;
+    task.inst.store.wake();
+  }
+}
+
+/**
+ * Runs a core instantiation (whose start function may call built-ins) as a
+ * synchronous task of `inst`; `f` may return a Promise (async instantiation).
+ */
+export function runStart(inst, f) {
+  const t = enterSync(inst);
+  let r;
+  try {
+    r = f();
+  } catch (e) {
+    leaveSync(t);
+    throw e;
+  }
+  if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+    return r.finally(() => leaveSync(t));
+  }
+  leaveSync(t);
+  return r;
 }

@@ -1,9 +1,10 @@
-// @deps trap codes table scheduler waitable
+// @deps trap codes table scheduler waitable ComponentError
 // Subtasks: the caller's view of an async-lowered call (definitions.py:
 // Subtask, canon_lower, canon_subtask_cancel, canon_subtask_drop), plus the
 // adapter that makes a host JS function (sync or returning a Promise) look
 // like a lifted FuncInst: `callee(onStart, onResolve, callerInst) -> onCancel`.
 import { trap } from '../intrinsics/trap.js';
+import { errPayload } from '../intrinsics/ComponentError.js';
 import { getAs } from './table.js';
 import { blockOn, afterBlock } from './scheduler.js';
 import { Waitable } from './waitable.js';
@@ -173,5 +174,48 @@ export function hostCallee(store, fn) {
         ac.abort();
       }
     };
+  };
+}
+
+/**
+ * A sync-typed lifted function as a callee of an async lower (definitions.py:
+ * canon_lift for a non-async function type): runs to completion at once.
+ * `f(...args)` is the glue's lift in value form, `hasResult` whether it returns one.
+ */
+export function syncCallee(inst, f, hasResult) {
+  return (onStart, onResolve, caller) => {
+    if (!inst.mayEnterFrom(caller)) trap('cannot enter component instance');
+    const args = onStart();
+    inst.enterFrom(caller);
+    let r;
+    try {
+      r = f(...args);
+    } finally {
+      inst.leaveTo(caller);
+    }
+    onResolve(hasResult ? [r] : []);
+    return () => {};
+  };
+}
+
+/**
+ * A host import whose result type is `result`: a returned value (or resolved
+ * Promise) is `ok`, a thrown error (or rejection) is `err` (errPayload's
+ * rules); a rejection after the call was aborted stays a rejection.
+ */
+export function resultCallee(fn) {
+  return (...args) => {
+    let r;
+    try {
+      r = fn(...args);
+    } catch (e) {
+      return { tag: 'err', val: errPayload(e) };
+    }
+    if (r === null || typeof r !== 'object' || typeof r.then !== 'function') return { tag: 'ok', val: r };
+    const opts = args[args.length - 1];
+    return r.then((val) => ({ tag: 'ok', val }), (e) => {
+      if (opts?.signal?.aborted) throw e;
+      return { tag: 'err', val: errPayload(e) };
+    });
   };
 }

@@ -2,28 +2,122 @@
 //! into core wasm: lower args, call, lift the result, post-return) and lowered
 //! functions (core wasm calls out: lift args, call the JS callee, lower the result).
 
-use super::values::{HandleCx, ValueGen};
+use super::names::LiftForm;
+use super::values::{js_str, HandleCx, ValueGen};
 use super::Names;
 use crate::abi;
-use crate::plan::{Callee, Plan};
+use crate::plan::{Callee, Lifted, Plan};
 use crate::types::ValType;
 
 /// Source of `function liftN(arg0, ...)`. `host_facing` makes a top-level
 /// `result` return its ok value and throw `ComponentError` on err (the JS
 /// convention); otherwise the raw `{tag, val}` is returned (for adapters).
-pub fn lifted(
+/// Whether a call of lifted function `l` is a task of the async ABI (an
+/// `async` function type; its lift may be callback, stackful or sync).
+pub fn is_task(l: &Lifted) -> bool {
+    l.ty.is_async
+}
+
+/// The host-facing JS function for lifted function `idx` (an export).
+pub fn host_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
+    if is_task(&plan.lifted[idx]) {
+        return host_task_entry(plan, names, idx);
+    }
+    lifted(plan, names, idx, Form::Host, fname)
+}
+
+/// Lifted function `idx` in a form other components (or async calls) use.
+pub fn form_lifted(plan: &Plan, names: &mut Names, idx: usize, form: LiftForm) -> String {
+    let fname = format!("lifted function {idx}");
+    match form {
+        LiftForm::Task => task_lifted(plan, names, idx, &fname),
+        LiftForm::Adapter => lifted(plan, names, idx, Form::Adapter, &fname),
+        LiftForm::Values => lifted(plan, names, idx, Form::Values, &fname),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Host,
+    Adapter,
+    Values,
+}
+
+/// A value generator for the lift of `l` (its memory, realloc, encoding, handles).
+fn lift_gen<'a>(
     plan: &Plan,
     names: &mut Names,
-    idx: usize,
-    host_facing: bool,
-    fname: &str,
-) -> String {
-    let l = &plan.lifted[idx];
-    let ty = &l.ty;
-    let sig = abi::flat_sig(ty);
+    intr: &'a mut super::intrinsics::Intrinsics,
+    l: &Lifted,
+) -> ValueGen<'a> {
     let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
     let inst = l.component_instance;
     let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
+    let mut g = ValueGen::new(intr, mem, realloc, l.opts.string_encoding);
+    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    g.async_types = plan.async_types.clone();
+    g
+}
+
+/// Whether a borrow param of `l` becomes a borrow handle in its instance
+/// (then the call needs a borrow scope).
+fn needs_borrow_scope(plan: &Plan, l: &Lifted) -> bool {
+    let inst = l.component_instance;
+    l.ty.params.iter().any(|(_, t)| {
+        t.any(&|t| matches!(t, ValType::Borrow(rt) if plan.resources[*rt].impl_instance != Some(inst)))
+    })
+}
+
+/// Lowers `params` (JS values) as the arguments of `l`'s core function;
+/// returns the flat core arguments.
+fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) -> Vec<String> {
+    let ty = &l.ty;
+    let sig = abi::flat_sig(ty);
+    let mut flat = Vec::new();
+    if sig.params_spilled {
+        let tuple = abi::params_tuple(ty);
+        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        g.line(format!(
+            "const sp = alloc({}, {}, {}, {}, 'params');",
+            g.mem.as_deref().unwrap_or("null"),
+            g.realloc.clone().unwrap_or_default(),
+            abi::alignment(&tuple),
+            abi::size(&tuple)
+        ));
+        g.intr.use_("memory");
+        g.invalidate_view();
+        for (((name, t), p), off) in ty.params.iter().zip(params).zip(offsets) {
+            g.store(t, p, &format!("sp + {off}"), &format!("{fname}: param {name}"));
+        }
+        flat.push("sp".to_string());
+    } else {
+        for ((name, t), p) in ty.params.iter().zip(params) {
+            g.lower_flat(t, p, &format!("{fname}: param {name}"), &mut flat);
+        }
+    }
+    flat
+}
+
+/// Lifts the core result `ret` of `l` (spilled: a pointer); returns the JS value.
+fn lift_result(g: &mut ValueGen<'_>, l: &Lifted, rt: &ValType) -> String {
+    g.invalidate_view();
+    if abi::flat_sig(&l.ty).results_spilled {
+        g.check_range("ret", &abi::size(rt).to_string(), abi::alignment(rt), "result");
+        g.load(rt, "ret")
+    } else {
+        g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
+    }
+}
+
+/// Source of a synchronous lift: `function liftN(arg0, ...)` (host-facing:
+/// a top-level `result` returns its ok value and throws `ComponentError` on
+/// err, the JS convention) or `liftN_raw` / `liftN_v` (raw `{tag, val}`
+/// results, for adapters and async calls).
+fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -> String {
+    let host_facing = form == Form::Host;
+    let l = &plan.lifted[idx];
+    let ty = &l.ty;
+    let inst = l.component_instance;
     let core = names.core_func(&l.core);
     let leave_flag = names.leave_flags.contains(&inst);
     let entering = if host_facing {
@@ -33,20 +127,17 @@ pub fn lifted(
     };
     names.enter_flags.extend(entering.iter().copied());
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
+    let uses_async = names.uses_async;
     let mut intr = std::mem::take(&mut names.intrinsics);
-    let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
-    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
-    // A borrow scope is needed when a borrow param becomes a borrow handle here.
-    let needs_scope = ty.params.iter().any(|(_, t)| {
-        t.any(&|t| matches!(t, ValType::Borrow(rt) if plan.resources[*rt].impl_instance != Some(inst)))
-    });
+    let mut g = lift_gen(plan, names, &mut intr, l);
+    let needs_scope = needs_borrow_scope(plan, l);
     g.handles = HandleCx {
         inst,
         scope: needs_scope.then(|| "scope".to_string()),
         lent: None,
     };
     // Raw (adapter) results keep every map entry; the host sees `Map`s.
-    g.adapter = !host_facing;
+    g.adapter = form == Form::Adapter;
     let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
     if host_facing {
         g.intr.use_("trap");
@@ -56,6 +147,11 @@ pub fn lifted(
             check.concat()
         ));
         g.line(Names::flags_assign("me", &entering, false));
+        if uses_async {
+            // Built-ins called from this sync call find their (pooled) thread here.
+            g.intr.use_("scheduler");
+            g.line(format!("const thread = enterSync(ai{inst});"));
+        }
         if ty.result.is_some() {
             g.line("let res;");
         }
@@ -67,33 +163,7 @@ pub fn lifted(
     if needs_scope {
         g.line("const scope = { borrows: 0, hostRefs: null };");
     }
-    let mut flat = Vec::new();
-    if sig.params_spilled {
-        let tuple = abi::params_tuple(ty);
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
-        g.line(format!(
-            "const sp = alloc({}, {}, {}, {}, 'params');",
-            mem.as_deref().unwrap_or("null"),
-            g.realloc.clone().unwrap_or_default(),
-            abi::alignment(&tuple),
-            abi::size(&tuple)
-        ));
-        g.intr.use_("memory");
-        g.invalidate_view();
-        for (((name, t), p), off) in ty.params.iter().zip(&params).zip(offsets) {
-            g.store(
-                t,
-                p,
-                &format!("sp + {off}"),
-                &format!("{fname}: param {name}"),
-            );
-        }
-        flat.push("sp".to_string());
-    } else {
-        for ((name, t), p) in ty.params.iter().zip(&params) {
-            g.lower_flat(t, p, &format!("{fname}: param {name}"), &mut flat);
-        }
-    }
+    let flat = lower_args(&mut g, l, &params, fname);
     let call = format!("{core}({})", flat.join(", "));
     match &ty.result {
         None => {
@@ -107,18 +177,7 @@ pub fn lifted(
         }
         Some(rt) => {
             g.line(format!("const ret = {call};"));
-            g.invalidate_view();
-            let v = if sig.results_spilled {
-                g.check_range(
-                    "ret",
-                    &abi::size(rt).to_string(),
-                    abi::alignment(rt),
-                    "result",
-                );
-                g.load(rt, "ret")
-            } else {
-                g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
-            };
+            let v = lift_result(&mut g, l, rt);
             if needs_scope {
                 g.line("endBorrows(scope);");
             }
@@ -139,7 +198,10 @@ pub fn lifted(
     if host_facing {
         g.dedent();
         // No `finally`: restoring the flags on both paths keeps the call path lean.
-        let restore = Names::flags_assign("me", &entering, true);
+        let mut restore = Names::flags_assign("me", &entering, true);
+        if uses_async {
+            restore.push_str(" leaveSync(thread);");
+        }
         g.line("} catch (e) {");
         g.line(format!("  {restore}"));
         g.line("  if (e instanceof WebAssembly.RuntimeError) poisoned = true;");
@@ -151,12 +213,152 @@ pub fn lifted(
         }
     }
     let body = std::mem::take(&mut g.code);
+    let has_mem = g.mem.is_some();
     drop(g);
     names.intrinsics = intr;
-    let dv = if mem.is_some() { "  let dv;\n" } else { "" };
-    let suffix = if host_facing { "" } else { "_raw" };
+    let dv = if has_mem { "  let dv;\n" } else { "" };
+    let name = match form {
+        Form::Host => format!("lift{idx}"),
+        Form::Adapter => format!("lift{idx}_raw"),
+        Form::Values => format!("lift{idx}_v"),
+    };
+    let params = params.join(", ");
+    if !host_facing && uses_async {
+        names.intrinsics.use_("scheduler");
+        return format!(
+            "function {name}({params}) {{\n  const thread = enterSync(ai{inst});\n  try {{ return {name}_in({params}); }} finally {{ leaveSync(thread); }}\n}}\nfunction {name}_in({params}) {{\n{dv}{body}}}\n"
+        );
+    }
+    format!("function {name}({params}) {{\n{dv}{body}}}\n")
+}
+
+/// Source of `fi{idx}`, the FuncInst of a task-shaped lift (definitions.py:
+/// `Store.lift` + `canon_lift`): callback form (`liftCallback`), or a core
+/// stack run to completion (`liftStack`: stackful, or an async type lifted
+/// without `async`, whose results come back from the core call).
+fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
+    let l = &plan.lifted[idx];
+    let ty = &l.ty;
+    let inst = l.component_instance;
+    names.intrinsics.use_("scheduler");
+    let core = names.core_func(&l.core);
+    let leave_flag = names.leave_flags.contains(&inst);
+    let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
+    let callback = l.opts.callback.as_ref().map(|c| names.core_func(c));
+    let sig = if l.opts.is_async {
+        super::async_abi::return_sig(names, &ty.result, &l.opts).to_string()
+    } else {
+        "null".to_string()
+    };
+    let mut intr = std::mem::take(&mut names.intrinsics);
+    let mut g = lift_gen(plan, names, &mut intr, l);
+    let needs_scope = needs_borrow_scope(plan, l);
+    g.handles = HandleCx {
+        inst,
+        scope: needs_scope.then(|| "scope".to_string()),
+        lent: None,
+    };
+    let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
+    g.line("const task = store.cur.task;");
+    if !params.is_empty() {
+        g.line(format!("const [{}] = args;", params.join(", ")));
+    }
+    if needs_scope {
+        g.line("const scope = { borrows: 0, hostRefs: null };");
+    }
+    // A JS value of the wrong type fails the call before any core code runs.
+    g.line("let flat;");
+    g.line("try {");
+    g.indent();
+    let flat = lower_args(&mut g, l, &params, fname);
+    g.line(format!("flat = [{}];", flat.join(", ")));
+    g.dedent();
+    g.line("} catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }");
+    let call = format!(
+        "{core}({})",
+        (0..flat.len())
+            .map(|i| format!("flat[{i}]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if l.opts.is_async {
+        if callback.is_some() {
+            g.line(format!("return {call};"));
+        } else {
+            g.line(format!("{call};"));
+        }
+    } else {
+        // An async type lifted without `async`: results come from the core call.
+        match &ty.result {
+            None => {
+                g.line(format!("{call};"));
+                if needs_scope {
+                    g.line("endBorrows(scope);");
+                }
+                g.line("task.return_([]);");
+                if let Some(p) = &post {
+                    g.line(post_return(p, "", inst, leave_flag));
+                }
+            }
+            Some(rt) => {
+                g.line(format!("const ret = {call};"));
+                let v = lift_result(&mut g, l, rt);
+                if needs_scope {
+                    g.line("endBorrows(scope);");
+                }
+                g.line(format!("task.return_([{v}]);"));
+                if let Some(p) = &post {
+                    g.line(post_return(p, "ret", inst, leave_flag));
+                }
+            }
+        }
+    }
+    let body = std::mem::take(&mut g.code);
+    let has_mem = g.mem.is_some();
+    drop(g);
+    names.intrinsics = intr;
+    let dv = if has_mem { "  let dv;\n" } else { "" };
+    let opts = format!(
+        "{{ async: {}, callback: {} }}",
+        l.opts.is_async,
+        callback.is_some()
+    );
+    let name = js_str(fname);
+    let fi = match &callback {
+        Some(cb) => {
+            names.intrinsics.use_("waitable");
+            format!(
+                "const fi{idx} = liftCallback(ai{inst}, true, {opts}, {name}, {sig}, lift{idx}_core, (c, p1, p2) => {cb}(c, p1, p2), (i) => getAs(ai{inst}.handles, i, WaitableSet, 'callback'));"
+            )
+        }
+        None => format!(
+            "const fi{idx} = liftStack(ai{inst}, true, {opts}, {name}, {sig}, lift{idx}_core);"
+        ),
+    };
+    format!("function lift{idx}_core(args) {{\n{dv}{body}}}\n{fi}\n")
+}
+
+/// The host-facing function of a task-shaped export: a Promise of its result
+/// (`result` err rejects with `ComponentError`); a trailing `{ signal }`
+/// argument cancels the call.
+fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize) -> String {
+    let l = &plan.lifted[idx];
+    let fi = names.lifted_form(idx, LiftForm::Task);
+    names.intrinsics.use_("trap");
+    names.intrinsics.use_("scheduler");
+    let params: Vec<String> = (0..l.ty.params.len()).map(|i| format!("arg{i}")).collect();
+    let value = match &l.ty.result {
+        Some(ValType::Result(..)) => {
+            names.intrinsics.use_("ComponentError");
+            "(r) => { if (r[0].tag === 'err') throw new ComponentError(r[0].val); return r[0].val; }"
+        }
+        _ => "(r) => r[0]",
+    };
+    let mut all = params.clone();
+    all.push("options".into());
     format!(
-        "function lift{idx}{suffix}({}) {{\n{dv}{body}}}\n",
+        "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  return callFromHost(store, {fi}, [{}], options?.signal).then({value}, asyncTrap);\n}}\n",
+        all.join(", "),
         params.join(", ")
     )
 }
@@ -164,6 +366,13 @@ pub fn lifted(
 /// Source of `function lowerN(...)`, the core import for `canon lower` N.
 pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let l = &plan.lowered[idx];
+    let callee_is_task = match &l.callee {
+        Callee::Lifted(i) => is_task(&plan.lifted[*i]),
+        Callee::Host { .. } => l.ty.is_async,
+    };
+    if l.opts.is_async || callee_is_task {
+        return subtask_lowered(plan, names, idx);
+    }
     let ty = &l.ty;
     let sig = abi::flat_sig(ty);
     let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
@@ -187,13 +396,14 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
             )
         }
         Callee::Lifted(i) => (
-            names.lifted_raw(*i),
+            names.lifted_form(*i, LiftForm::Adapter),
             format!("adapter to lifted function {i}"),
         ),
     };
     let mut intr = std::mem::take(&mut names.intrinsics);
     let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    g.async_types = plan.async_types.clone();
     let lends = ty
         .params
         .iter()
@@ -296,6 +506,165 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     names.intrinsics = intr;
     let dv = if mem.is_some() { "  let dv;\n" } else { "" };
     format!("function lower{idx}({}) {{\n{dv}{body}}}\n", ks.join(", "))
+}
+
+/// Most flat params an `async` lower passes directly (else one pointer).
+const MAX_FLAT_ASYNC_PARAMS: usize = 4;
+
+/// Source of `function lowerN(...)` for a lowered call that makes a subtask
+/// (definitions.py: `canon_lower`): an `async` lower (returns the subtask
+/// state, the result goes to an out-pointer), or a sync lower of an
+/// async-typed callee (waits for it: at once, through JSPI, or a trap).
+fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
+    let l = &plan.lowered[idx];
+    let ty = &l.ty;
+    let inst = l.component_instance;
+    let is_async = l.opts.is_async;
+    names.intrinsics.use_("subtask");
+    names.intrinsics.use_("trap");
+    let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
+    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
+    let mut prelude = String::new();
+    let (callee, what) = match &l.callee {
+        Callee::Host { import, path } => {
+            let mut what = plan.imports[*import].name.clone();
+            for p in path {
+                what.push('#');
+                what.push_str(p);
+            }
+            let f = names.host_func(*import, &plan.imports[*import].name, path, ty.params.len());
+            let f = if matches!(ty.result, Some(ValType::Result(..))) {
+                names.intrinsics.use_("ComponentError");
+                format!("resultCallee({f})")
+            } else {
+                f
+            };
+            prelude = format!("const hc{idx} = hostCallee(store, {f});\n");
+            (format!("hc{idx}"), what)
+        }
+        Callee::Lifted(i) => {
+            let what = format!("call of lifted function {i}");
+            if is_task(&plan.lifted[*i]) {
+                (names.lifted_form(*i, LiftForm::Task), what)
+            } else {
+                let v = names.lifted_form(*i, LiftForm::Values);
+                let c = plan.lifted[*i].component_instance;
+                prelude = format!(
+                    "const sc{idx} = syncCallee(ai{c}, {v}, {});\n",
+                    plan.lifted[*i].ty.result.is_some()
+                );
+                (format!("sc{idx}"), what)
+            }
+        }
+    };
+    let mut intr = std::mem::take(&mut names.intrinsics);
+    let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
+    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    g.async_types = plan.async_types.clone();
+    let lends = ty
+        .params
+        .iter()
+        .any(|(_, t)| t.any(&|t| matches!(t, ValType::Borrow(_))));
+    g.handles = HandleCx {
+        inst,
+        scope: None,
+        lent: lends.then(|| "lent".to_string()),
+    };
+    // Parameters: flat (at most 16, or 4 for `async`), else one pointer.
+    let mut flat = Vec::new();
+    for (_, t) in &ty.params {
+        abi::flatten(t, &mut flat);
+    }
+    let max_params = if is_async {
+        MAX_FLAT_ASYNC_PARAMS
+    } else {
+        abi::MAX_FLAT_PARAMS
+    };
+    let params_spilled = flat.len() > max_params;
+    let nflat = if params_spilled { 1 } else { flat.len() };
+    let result_flat = ty.result.as_ref().map(abi::flat_of).unwrap_or_default();
+    // Results: `async` lowers always store them at an out-pointer; sync ones
+    // return at most one flat value.
+    let retp = ty.result.is_some() && (is_async || result_flat.len() > abi::MAX_FLAT_RESULTS);
+    let mut ks: Vec<String> = (0..nflat).map(|i| format!("k{i}")).collect();
+    if retp {
+        ks.push("retp".into());
+    }
+    g.line(format!("if (!ml{inst}) cannotLeave();"));
+    g.line("const thread = store.cur;");
+    if !is_async && ty.result.is_some() && !retp {
+        g.line("let rv;");
+    }
+    g.line("const st = callSubtask(thread, CALLEE, () => {");
+    g.indent();
+    g.invalidate_view();
+    if lends {
+        g.line("const lent = [];");
+    }
+    let mut args = Vec::new();
+    if params_spilled {
+        let tuple = abi::params_tuple(ty);
+        g.check_range(
+            "k0",
+            &abi::size(&tuple).to_string(),
+            abi::alignment(&tuple),
+            "params",
+        );
+        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        for ((_, t), off) in ty.params.iter().zip(offsets) {
+            args.push(g.load(t, &format!("k0 + {off}")));
+        }
+    } else {
+        let mut it = ks.iter().take(nflat).cloned();
+        for (_, t) in &ty.params {
+            args.push(g.lift_flat(t, &mut it));
+        }
+    }
+    g.line(format!("return [{}];", args.join(", ")));
+    g.dedent();
+    g.line("}, (r) => {");
+    g.indent();
+    g.invalidate_view();
+    let at = format!("result of {what}");
+    if let Some(rt) = &ty.result {
+        if retp {
+            g.check_range(
+                "retp",
+                &abi::size(rt).to_string(),
+                abi::alignment(rt),
+                "result pointer",
+            );
+            g.store(rt, "r[0]", "retp", &at);
+        } else {
+            let mut out = Vec::new();
+            g.lower_flat(rt, "r[0]", &at, &mut out);
+            g.line(format!("rv = {};", out[0]));
+        }
+    }
+    g.dedent();
+    g.line("});");
+    if is_async {
+        g.line("return asyncLowerResult(thread, st);");
+    } else if ty.result.is_some() && !retp {
+        g.intr.use_("scheduler");
+        g.line(format!(
+            "return afterBlock(syncLowerWait(thread, st, {}), () => rv);",
+            js_str(&what)
+        ));
+    } else {
+        g.line(format!(
+            "return syncLowerWait(thread, st, {});",
+            js_str(&what)
+        ));
+    }
+    let body = std::mem::take(&mut g.code).replace("CALLEE", &callee);
+    drop(g);
+    names.intrinsics = intr;
+    let dv = if mem.is_some() { "  let dv;\n" } else { "" };
+    format!(
+        "{prelude}function lower{idx}({}) {{\n{dv}{body}}}\n",
+        ks.join(", ")
+    )
 }
 
 /// A post-return call; `may_leave` is false while it runs when observable.

@@ -11,27 +11,36 @@ struct Helper {
 }
 
 macro_rules! helpers {
-    ($($name:literal),* $(,)?) => {
-        &[$(Helper { name: $name, source: include_str!(concat!("../../js-runtime/intrinsics/", $name, ".js")) }),*]
+    ($($dir:literal / $name:literal),* $(,)?) => {
+        &[$(Helper { name: $name, source: include_str!(concat!("../../js-runtime/", $dir, "/", $name, ".js")) }),*]
     };
 }
 
 /// In dependency order: a helper only depends on helpers listed before it.
 const HELPERS: &[Helper] = helpers![
-    "trap",
-    "badValue",
-    "toInt64",
-    "ComponentError",
-    "memory",
-    "utf8",
-    "utf16",
-    "latin1",
-    "transcode",
-    "char",
-    "bitcast",
-    "resources",
-    "fetchCompile",
-    "base64",
+    "intrinsics" / "trap",
+    "intrinsics" / "badValue",
+    "intrinsics" / "toInt64",
+    "intrinsics" / "ComponentError",
+    "intrinsics" / "memory",
+    "intrinsics" / "utf8",
+    "intrinsics" / "utf16",
+    "intrinsics" / "latin1",
+    "intrinsics" / "transcode",
+    "intrinsics" / "char",
+    "intrinsics" / "bitcast",
+    "intrinsics" / "resources",
+    "intrinsics" / "fetchCompile",
+    "intrinsics" / "base64",
+    // The async ABI runtime (js-runtime/async/), only for components that use it.
+    "async" / "codes",
+    "async" / "table",
+    "async" / "scheduler",
+    "async" / "waitable",
+    "async" / "subtask",
+    "async" / "copy",
+    "async" / "errorContext",
+    "async" / "host",
 ];
 
 /// The set of helpers a piece of glue uses.

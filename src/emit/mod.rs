@@ -3,6 +3,7 @@
 //! The instance body is generated once and wrapped in one of three shells:
 //! plain ESM with top-level await, `instantiate()` async, or `instantiate()` sync.
 
+mod async_abi;
 mod funcs;
 mod intrinsics;
 mod names;
@@ -29,10 +30,17 @@ pub fn emit(
     plan: &Plan,
     opts: &TranspileOptions,
 ) -> Result<Transpiled> {
+    let uses_async = plan.uses_async();
     let mut names = Names {
         leave_flags: plan.lowered.iter().map(|l| l.component_instance).collect(),
+        uses_async,
         ..Names::default()
     };
+    if uses_async {
+        // The async runtime reads every instance's flags (`ai{c}.mayEnter/mayLeave`).
+        names.enter_flags.extend(0..plan.component_instances.len());
+        names.leave_flags.extend(0..plan.component_instances.len());
+    }
     for inst in &plan.instances {
         for (_, arg) in &inst.args {
             if let CoreInstanceArg::Bag(items) = arg {
@@ -41,11 +49,16 @@ pub fn emit(
                         names.leave_flags.insert(*instance);
                         names.core_func(d);
                     }
+                    if let CoreDef::Builtin(_) = d {
+                        names.core_func(d);
+                    }
                 }
             }
         }
     }
     let mut fns = String::new();
+    // Functions generated late (raw lifts, built-ins): after the classes.
+    let mut tail = String::new();
     let mut out = Transpiled::default();
 
     // Exports: host-facing lifted functions (and passthrough host functions).
@@ -58,7 +71,7 @@ pub fn emit(
                 Callee::Lifted(i) => {
                     if !generated_lifts.contains(i) {
                         generated_lifts.push(*i);
-                        fns.push_str(&funcs::lifted(plan, names, *i, true, fname));
+                        fns.push_str(&funcs::host_lifted(plan, names, *i, fname));
                     }
                     format!("lift{i}")
                 }
@@ -159,29 +172,37 @@ pub fn emit(
     for i in 0..plan.lowered.len() {
         fns.push_str(&funcs::lowered(plan, &mut names, i));
     }
-    // Resource built-ins, types, tables and classes.
-    let mut i = 0;
-    while i < names.resource_builtins.len() {
-        let d = names.resource_builtins[i].clone();
-        fns.push_str(&resource_builtin(plan, &mut names, &d));
-        i += 1;
+    // Whatever the generated code named so far: raw lifts, resource and
+    // async built-ins (each may name more, so run until nothing is pending).
+    let (mut done_res, mut done_raw, mut done_builtins) = (0, 0, 0);
+    loop {
+        if done_raw < names.raw_lifted.len() {
+            let (i, form) = names.raw_lifted[done_raw];
+            done_raw += 1;
+            tail.push_str(&funcs::form_lifted(plan, &mut names, i, form));
+        } else if done_builtins < names.builtins.len() {
+            let i = names.builtins[done_builtins];
+            done_builtins += 1;
+            tail.push_str(&async_abi::builtin(plan, &mut names, i));
+        } else if done_res < names.resource_builtins.len() {
+            let d = names.resource_builtins[done_res].clone();
+            done_res += 1;
+            fns.push_str(&resource_builtin(plan, &mut names, &d));
+        } else {
+            break;
+        }
     }
+    // Resource types, tables and classes.
     if !plan.resources.is_empty() {
         fns.push_str(&resource_decls(plan, &mut names));
     }
     fns.push_str(&classes);
-    let mut done_raw = 0;
-    while done_raw < names.raw_lifted.len() {
-        let i = names.raw_lifted[done_raw];
-        fns.push_str(&funcs::lifted(
-            plan,
-            &mut names,
-            i,
-            false,
-            &format!("lifted function {i}"),
-        ));
-        done_raw += 1;
-    }
+    fns.push_str(&tail);
+    let async_decls = if uses_async {
+        async_abi::instance_decls(plan, &mut names)
+    } else {
+        String::new()
+    };
 
     for m in &plan.modules {
         if let crate::plan::ModuleSrc::Host(i) = m {
@@ -284,6 +305,9 @@ pub fn emit(
         decl.extend(names.leave_flags.iter().map(|i| format!("ml{i} = true")));
         writeln!(body, "  let {};", decl.join(", ")).unwrap();
     }
+    for line in async_decls.lines() {
+        writeln!(body, "  {line}").unwrap();
+    }
     for (inst, f, w) in &names.realloc_wrappers {
         writeln!(
             body,
@@ -331,13 +355,23 @@ pub fn emit(
             };
             args.push(format!("{}: {v}", js_str(name)));
         }
-        writeln!(
-            body,
-            "  const ex{i} = ({aw}instantiateCore({aw}module{}, {{ {} }})).exports;",
+        let instantiate = format!(
+            "({aw}instantiateCore({aw}module{}, {{ {} }})).exports",
             inst.module,
             args.join(", ")
-        )
-        .unwrap();
+        );
+        if uses_async {
+            // A start function runs as a synchronous task of its instance.
+            let c = inst.component_instance;
+            writeln!(
+                body,
+                "  const ex{i} = {aw}runStart(ai{c}, {}() => {instantiate});",
+                if is_async { "async " } else { "" }
+            )
+            .unwrap();
+        } else {
+            writeln!(body, "  const ex{i} = {instantiate};").unwrap();
+        }
         if let Some(assigns) = names.after_instance.get(&i) {
             for a in assigns {
                 writeln!(body, "  {a}").unwrap();
@@ -374,7 +408,7 @@ pub fn emit(
 fn core_def_expr(names: &mut Names, d: &CoreDef) -> String {
     match d {
         CoreDef::Lowered(i) => format!("lower{i}"),
-        CoreDef::Resource { .. } => names.core_func(d),
+        CoreDef::Resource { .. } | CoreDef::Builtin(_) => names.core_func(d),
         CoreDef::Export { instance, name } => format!("ex{instance}[{}]", js_str(name)),
     }
 }

@@ -17,8 +17,8 @@ pub struct Names {
     pub(super) memories: HashMap<CoreDef, String>,
     pub(super) core_funcs: HashMap<CoreDef, String>,
     pub(super) host_funcs: HashMap<(usize, Vec<String>), String>,
-    /// Lifted functions whose raw (adapter) form is needed.
-    pub(super) raw_lifted: Vec<usize>,
+    /// Lifted functions needed in a non-host-facing form.
+    pub(super) raw_lifted: Vec<(usize, LiftForm)>,
     /// Assignments to run right after core instance N is instantiated.
     pub(super) after_instance: HashMap<usize, Vec<String>>,
     /// Statements resolving host functions at instantiation.
@@ -35,6 +35,12 @@ pub struct Names {
     pub(super) resource_builtins: Vec<CoreDef>,
     /// Members of exported resource classes (constructor, methods, statics).
     pub(super) class_members: HashMap<usize, Vec<String>>,
+    /// Async built-ins used as core functions (`bi{i}`).
+    pub(super) builtins: Vec<usize>,
+    /// Interned `task.return` signatures (see `async_abi::return_sig`).
+    pub(super) return_sigs: Vec<String>,
+    /// The component uses the async ABI (`Plan::uses_async`).
+    pub uses_async: bool,
 }
 
 impl Names {
@@ -61,6 +67,12 @@ impl Names {
     pub fn core_func(&mut self, def: &CoreDef) -> String {
         match def {
             CoreDef::Lowered(i) => format!("lower{i}"),
+            CoreDef::Builtin(i) => {
+                if !self.builtins.contains(i) {
+                    self.builtins.push(*i);
+                }
+                format!("bi{i}")
+            }
             CoreDef::Resource { op, rt, instance } => {
                 let name = format!(
                     "res{}{rt}_{instance}",
@@ -197,12 +209,29 @@ impl Names {
         s
     }
 
-    pub fn lifted_raw(&mut self, idx: usize) -> String {
-        if !self.raw_lifted.contains(&idx) {
-            self.raw_lifted.push(idx);
+    /// The name of lifted function `idx` in `form`, generated once.
+    pub fn lifted_form(&mut self, idx: usize, form: LiftForm) -> String {
+        if !self.raw_lifted.contains(&(idx, form)) {
+            self.raw_lifted.push((idx, form));
         }
-        format!("lift{idx}_raw")
+        match form {
+            LiftForm::Adapter => format!("lift{idx}_raw"),
+            LiftForm::Values => format!("lift{idx}_v"),
+            LiftForm::Task => format!("fi{idx}"),
+        }
     }
+}
+
+/// The forms a lifted function takes besides the host-facing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiftForm {
+    /// Called by another component's sync lower: adapter values (tagged
+    /// strings, map entries), raw `result`s, the caller checks `may_enter`.
+    Adapter,
+    /// Like `Adapter` but with plain JS values (used inside async calls).
+    Values,
+    /// A task-shaped lift (async type or `async` option) as a FuncInst `fi{i}`.
+    Task,
 }
 
 /// What a resource-shaped function name means.

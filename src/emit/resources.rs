@@ -72,7 +72,12 @@ pub fn resource_decls(plan: &Plan, names: &mut Names) -> String {
     names.intrinsics.use_("resources");
     let mut out = String::new();
     for c in 0..plan.component_instances.len() {
-        writeln!(out, "const tbl{c} = new HandleTable();").unwrap();
+        if names.uses_async {
+            // One table per instance for handles, waitables and error contexts.
+            writeln!(out, "const tbl{c} = ai{c}.handles;").unwrap();
+        } else {
+            writeln!(out, "const tbl{c} = new HandleTable();").unwrap();
+        }
     }
     for (i, r) in plan.resources.iter().enumerate() {
         let name = if r.name.is_empty() {

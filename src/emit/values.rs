@@ -35,6 +35,8 @@ pub struct ValueGen<'a> {
     pub handles: HandleCx,
     /// Each run-time resource type's implementing instance (None: host).
     pub resource_impls: Vec<Option<usize>>,
+    /// The plan's interned `stream<T>`/`future<T>` types (`st{i}` descriptors in the glue).
+    pub async_types: Vec<ValType>,
     /// Generating an adapter between two components: strings travel as
     /// `taggedString`s (keeping their source encoding, so the destination's
     /// realloc sees the spec's calls) and maps as entry arrays (keeping duplicates).
@@ -60,6 +62,7 @@ impl<'a> ValueGen<'a> {
             encoding,
             handles: HandleCx::default(),
             resource_impls: Vec::new(),
+            async_types: Vec::new(),
             adapter: false,
             indent: 1,
             tmp: 0,
@@ -238,6 +241,12 @@ impl<'a> ValueGen<'a> {
                         js_str(at)
                     ));
                 }
+                out.push(h);
+            }
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext => {
+                let h = self.tmp("h");
+                let expr = self.lower_async_value(ty, v, at);
+                self.line(format!("const {h} = {expr};"));
                 out.push(h);
             }
             _ => self.lower_flat_variant(ty, v, at, out),
@@ -431,7 +440,7 @@ impl<'a> ValueGen<'a> {
         }
     }
 
-    fn lower_string(&mut self, v: &str, at: &str) -> (String, String) {
+    pub(super) fn lower_string(&mut self, v: &str, at: &str) -> (String, String) {
         if self.adapter {
             self.intr.use_("transcode");
             let (m, r) = (self.mem(), self.realloc());
@@ -546,7 +555,7 @@ impl<'a> ValueGen<'a> {
         }
     }
 
-    fn lower_list_loop(&mut self, elem: &ValType, v: &str, n: &str, ptr: &str, at: &str) {
+    pub(super) fn lower_list_loop(&mut self, elem: &ValType, v: &str, n: &str, ptr: &str, at: &str) {
         let size = abi::size(elem);
         let i = self.tmp("i");
         self.line(format!("for (let {i} = 0; {i} < {n}; {i}++) {{"));
@@ -590,7 +599,10 @@ impl<'a> ValueGen<'a> {
             | ValType::F64
             | ValType::Char
             | ValType::Own(_)
-            | ValType::Borrow(_) => {
+            | ValType::Borrow(_)
+            | ValType::Stream(_)
+            | ValType::Future(_)
+            | ValType::ErrorContext => {
                 let mut flat = Vec::new();
                 self.lower_flat(ty, v, at, &mut flat);
                 let setter = match ty {
@@ -777,6 +789,10 @@ impl<'a> ValueGen<'a> {
                 let i = vals.next().unwrap();
                 self.lift_handle(ty, &i)
             }
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext => {
+                let i = vals.next().unwrap();
+                self.lift_async_value(ty, &i)
+            }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();
                 let joined = abi::variant_payload_flat(&cases);
@@ -811,6 +827,62 @@ impl<'a> ValueGen<'a> {
                 self.bind(&format!("liftBorrow({tbl}, rt{rt}, {i}, {lent})"))
             }
             _ => unreachable!(),
+        }
+    }
+
+    /// The `st{k}` descriptor of a stream/future type.
+    fn async_type(&self, ty: &ValType) -> String {
+        let k = self
+            .async_types
+            .iter()
+            .position(|t| t == ty)
+            .expect("stream/future types are interned while flattening");
+        format!("st{k}")
+    }
+
+    /// Lifts a stream/future end or an error context out of this instance's
+    /// table: between components the shared object itself; for the host a
+    /// `ReadableStream` / Promise (error contexts are the shared object either way).
+    fn lift_async_value(&mut self, ty: &ValType, i: &str) -> String {
+        let ai = format!("ai{}", self.handles.inst);
+        if matches!(ty, ValType::ErrorContext) {
+            self.intr.use_("errorContext");
+            return self.bind(&format!("liftErrorContext({ai}, {i})"));
+        }
+        self.intr.use_("copy");
+        let st = self.async_type(ty);
+        let (cls, to_js) = match ty {
+            ValType::Stream(_) => ("ReadableStreamEnd", "streamToJs"),
+            _ => ("ReadableFutureEnd", "futureToJs"),
+        };
+        let shared = format!("liftEnd({ai}, {cls}, {st}, {i})");
+        if self.adapter {
+            self.bind(&shared)
+        } else {
+            self.intr.use_("host");
+            self.bind(&format!("{to_js}(store, {shared})"))
+        }
+    }
+
+    /// The expression lowering `v` (a stream/future/error context) to a new handle.
+    fn lower_async_value(&mut self, ty: &ValType, v: &str, at: &str) -> String {
+        let ai = format!("ai{}", self.handles.inst);
+        if matches!(ty, ValType::ErrorContext) {
+            self.intr.use_("errorContext");
+            return format!("lowerErrorContext({ai}, {v})");
+        }
+        self.intr.use_("copy");
+        let st = self.async_type(ty);
+        let (cls, from_js) = match ty {
+            ValType::Stream(_) => ("ReadableStreamEnd", "streamFromJs"),
+            _ => ("ReadableFutureEnd", "futureFromJs"),
+        };
+        if self.adapter {
+            format!("lowerEnd({ai}, {cls}, {v})")
+        } else {
+            self.intr.use_("host");
+            let _ = at;
+            format!("lowerEnd({ai}, {cls}, {from_js}(store, {st}, {v}))")
         }
     }
 
@@ -922,7 +994,7 @@ impl<'a> ValueGen<'a> {
         r
     }
 
-    fn lift_string(&mut self, p: &str, l: &str) -> String {
+    pub(super) fn lift_string(&mut self, p: &str, l: &str) -> String {
         let m = self.mem();
         let t = self.tmp("s");
         if self.adapter {
@@ -964,7 +1036,7 @@ impl<'a> ValueGen<'a> {
         self.view_valid = false;
     }
 
-    fn lift_list(&mut self, elem: &ValType, p: &str, l: &str) -> String {
+    pub(super) fn lift_list(&mut self, elem: &ValType, p: &str, l: &str) -> String {
         let size = abi::size(elem);
         let align = abi::alignment(elem);
         let (ptr, len) = (self.tmp("lp"), self.tmp("ll"));
@@ -1085,6 +1157,11 @@ impl<'a> ValueGen<'a> {
                 let i = getter(self, "getUint32", true);
                 let iv = self.bind(&i);
                 self.lift_handle(ty, &iv)
+            }
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext => {
+                let i = getter(self, "getUint32", true);
+                let iv = self.bind(&i);
+                self.lift_async_value(ty, &iv)
             }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();

@@ -125,13 +125,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo-string: param s');
-      const sp1 = utf8Encode(arg0, mem0, cf0), sl2 = utf8EncodedLen;
-      const ret = cf1(sp1, sl2);
+      const sp1 = utf8Encode(arg0, mem0, cf2), sl2 = utf8EncodedLen;
+      const ret = cf0(sp1, sl2);
       checkRange(mem0, ret, 8, 4, 'result');
       dv = memView(mem0);
       const p3 = dv.getUint32(ret, true), l4 = dv.getUint32(ret + 4, true);
       const s5 = utf8Decode(mem0, p3, l4);
-      cf2(ret);
+      cf1(ret);
       res = s5;
     } catch (e) {
       me0 = true;
@@ -149,7 +149,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     try {
       if (!(arg0 instanceof Uint8Array) && !Array.isArray(arg0)) badValue(arg0, 'Uint8Array or array of numbers', 'echo-bytes: param b');
       const n1 = arg0.length;
-      const a2 = alloc(mem0, cf0, 1, n1 * 1, 'echo-bytes: param b');
+      const a2 = alloc(mem0, cf2, 1, n1 * 1, 'echo-bytes: param b');
       if (arg0 instanceof Uint8Array) {
         mem0.u8.set(arg0, a2);
       } else {
@@ -160,7 +160,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
           dv.setUint8(a2 + i3 * 1, e4);
         }
       }
-      const ret = cf1(a2, n1);
+      const ret = cf0(a2, n1);
       checkRange(mem0, ret, 8, 4, 'result');
       dv = memView(mem0);
       const p5 = dv.getUint32(ret, true), l6 = dv.getUint32(ret + 4, true);
@@ -168,7 +168,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       checkRange(mem0, lp7, ll8 * 1, 1, 'list');
       dv = memView(mem0);
       const r9 = mem0.u8.slice(lp7, lp7 + ll8);
-      cf2(ret);
+      cf1(ret);
       res = r9;
     } catch (e) {
       me0 = true;
@@ -186,16 +186,16 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     try {
       if (!Array.isArray(arg0)) badValue(arg0, 'array', 'echo-names: param b');
       const n1 = arg0.length;
-      const a2 = alloc(mem0, cf0, 4, n1 * 8, 'echo-names: param b');
+      const a2 = alloc(mem0, cf2, 4, n1 * 8, 'echo-names: param b');
       for (let i3 = 0; i3 < n1; i3++) {
         const e4 = arg0[i3];
         if (typeof e4 !== 'string') badValue(e4, 'string', 'echo-names: param b[]');
-        const sp5 = utf8Encode(e4, mem0, cf0), sl6 = utf8EncodedLen;
+        const sp5 = utf8Encode(e4, mem0, cf2), sl6 = utf8EncodedLen;
         dv = memView(mem0);
         dv.setUint32(a2 + i3 * 8, sp5, true);
         dv.setUint32(a2 + i3 * 8 + 4, sl6, true);
       }
-      const ret = cf1(a2, n1);
+      const ret = cf0(a2, n1);
       checkRange(mem0, ret, 8, 4, 'result');
       dv = memView(mem0);
       const p7 = dv.getUint32(ret, true), l8 = dv.getUint32(ret + 4, true);
@@ -208,7 +208,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         const s15 = utf8Decode(mem0, p13, l14);
         r11[i12] = s15;
       }
-      cf2(ret);
+      cf1(ret);
       res = r11;
     } catch (e) {
       me0 = true;
@@ -219,10 +219,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;
+  cf0 = ex0['echo'];
+  cf1 = ex0['post'];
   mem0.mem = ex0['mem'];
-  cf0 = ex0['realloc'];
-  cf1 = ex0['echo'];
-  cf2 = ex0['post'];
+  cf2 = ex0['realloc'];
   return { 'echo-string': lift0, 'echoString': lift0, 'echo-bytes': lift1, 'echoBytes': lift1, 'echo-names': lift2, 'echoNames': lift2 };
 }
 export { $instantiate as instantiate };

@@ -1,0 +1,385 @@
+//! The async ABI in the glue: the store and each component instance's async
+//! state (emitted only when [`Plan::uses_async`]), stream/future type
+//! descriptors, and the async built-ins (`task.return`, waitable sets,
+//! subtasks, streams, futures, error contexts, ...) as core functions. The
+//! state machines themselves live in `js-runtime/async/`.
+
+use std::fmt::Write;
+
+use super::names::Names;
+use super::values::{js_str, HandleCx, ValueGen};
+use crate::abi;
+use crate::plan::{AsyncOp, CanonOpts, CopyKind, Plan, StringEncoding};
+use crate::types::ValType;
+
+/// `store`, `ai{c}` per component instance (its `mayEnter`/`mayLeave` are the
+/// glue's `me{c}`/`ml{c}` flags, so sync and async code share one truth) and
+/// the `st{k}` stream/future type descriptors.
+pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
+    names.intrinsics.use_("scheduler");
+    let mut out = String::from("const store = new Store();\n");
+    // A trap that rejects an async export's Promise poisons the component too.
+    out.push_str(
+        "function asyncTrap(e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; }\n",
+    );
+    for (c, parent) in plan.component_instances.iter().enumerate() {
+        let parent = parent.map(|p| format!("ai{p}")).unwrap_or("null".into());
+        writeln!(out, "const ai{c} = new AsyncInstance(store, {parent});").unwrap();
+        writeln!(
+            out,
+            "Object.defineProperties(ai{c}, {{ mayEnter: {{ get: () => me{c}, set: (v) => {{ me{c} = v; }} }}, mayLeave: {{ get: () => ml{c}, set: (v) => {{ ml{c} = v; }} }} }});"
+        )
+        .unwrap();
+    }
+    for (k, t) in plan.async_types.iter().enumerate() {
+        let (name, numeric) = match t {
+            ValType::Stream(e) | ValType::Future(e) => (
+                type_name(t),
+                e.as_deref().is_none_or(|e| {
+                    matches!(
+                        e,
+                        ValType::U8
+                            | ValType::U16
+                            | ValType::U32
+                            | ValType::U64
+                            | ValType::S8
+                            | ValType::S16
+                            | ValType::S32
+                            | ValType::S64
+                            | ValType::F32
+                            | ValType::F64
+                    )
+                }),
+            ),
+            _ => unreachable!("only streams and futures are interned"),
+        };
+        writeln!(
+            out,
+            "const st{k} = {{ name: {}, numeric: {numeric} }};",
+            js_str(&name)
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// A short WIT-like rendering of a type for messages.
+fn type_name(t: &ValType) -> String {
+    match t {
+        ValType::Stream(None) => "stream".into(),
+        ValType::Future(None) => "future".into(),
+        ValType::Stream(Some(e)) => format!("stream<{}>", type_name(e)),
+        ValType::Future(Some(e)) => format!("future<{}>", type_name(e)),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// The identity of a `task.return` signature (result type + lift options):
+/// a lift and a `task.return` match iff they get the same number.
+pub fn return_sig(
+    names: &mut Names,
+    result: &Option<ValType>,
+    opts: &CanonOpts,
+) -> usize {
+    // The memory matters only where the result is read from memory (the
+    // reference tests pair a lift that has a memory with a `task.return`
+    // without one when the result is flat).
+    let in_memory = result.as_ref().is_some_and(|t| {
+        abi::flat_of(t).len() > abi::MAX_FLAT_PARAMS
+            || t.any(&|t| matches!(t, ValType::String | ValType::List(_) | ValType::Map(..)))
+    });
+    let mem = if in_memory {
+        opts.memory.as_ref().map(|m| names.memory(m))
+    } else {
+        None
+    };
+    let key = format!("{result:?}|{:?}|{mem:?}", opts.string_encoding);
+    match names.return_sigs.iter().position(|k| *k == key) {
+        Some(i) => i,
+        None => {
+            names.return_sigs.push(key);
+            names.return_sigs.len() - 1
+        }
+    }
+}
+
+fn value_gen<'a>(
+    plan: &Plan,
+    intr: &'a mut super::intrinsics::Intrinsics,
+    names: &mut Names,
+    inst: usize,
+    opts: Option<&CanonOpts>,
+) -> ValueGen<'a> {
+    let mem = opts
+        .and_then(|o| o.memory.as_ref())
+        .map(|m| names.memory(m));
+    let realloc = opts
+        .and_then(|o| o.realloc.as_ref())
+        .map(|r| names.realloc(inst, r));
+    let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
+    let mut g = ValueGen::new(intr, mem, realloc, enc);
+    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    g.async_types = plan.async_types.clone();
+    g.handles = HandleCx {
+        inst,
+        scope: None,
+        lent: None,
+    };
+    g
+}
+
+/// Source of `function bi{idx}(...)`, the core function of async built-in `idx`.
+pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
+    let b = &plan.builtins[idx];
+    let c = b.instance;
+    let ai = format!("ai{c}");
+    let name = format!("bi{idx}");
+    let use_ = |names: &mut Names, h: &'static str| names.intrinsics.use_(h);
+    let one = |params: &str, body: String| format!("function {name}({params}) {{ {body} }}\n");
+    match &b.op {
+        AsyncOp::TaskReturn { result, opts } => {
+            use_(names, "scheduler");
+            let sig = return_sig(names, result, opts);
+            let mut intr = std::mem::take(&mut names.intrinsics);
+            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            g.line(format!("const task = taskReturnCheck(store, {sig});"));
+            let mut params = Vec::new();
+            let value = match result {
+                None => None,
+                Some(t) => {
+                    let flat = abi::flat_of(t);
+                    if flat.len() > abi::MAX_FLAT_PARAMS {
+                        params.push("ptr".to_string());
+                        g.check_range("ptr", &abi::size(t).to_string(), abi::alignment(t), "task.return");
+                        Some(g.load(t, "ptr"))
+                    } else {
+                        params = (0..flat.len()).map(|i| format!("k{i}")).collect();
+                        Some(g.lift_flat(t, &mut params.clone().into_iter()))
+                    }
+                }
+            };
+            match value {
+                Some(v) => g.line(format!("task.return_([{v}]);")),
+                None => g.line("task.return_([]);"),
+            }
+            let body = std::mem::take(&mut g.code);
+            let dv = if g.mem.is_some() { "  let dv;\n" } else { "" };
+            drop(g);
+            names.intrinsics = intr;
+            format!("function {name}({}) {{\n{dv}{body}}}\n", params.join(", "))
+        }
+        AsyncOp::TaskCancel => {
+            use_(names, "scheduler");
+            one("", "taskCancel(store);".into())
+        }
+        AsyncOp::ContextGet(i) => {
+            use_(names, "scheduler");
+            one("", format!("return contextGet(store, {i});"))
+        }
+        AsyncOp::ContextSet(i) => {
+            use_(names, "scheduler");
+            one("v", format!("contextSet(store, {i}, v);"))
+        }
+        AsyncOp::BackpressureInc => {
+            use_(names, "scheduler");
+            use_(names, "table");
+            one("", format!("checkMayLeave({ai}); backpressureInc({ai});"))
+        }
+        AsyncOp::BackpressureDec => {
+            use_(names, "scheduler");
+            use_(names, "table");
+            one("", format!("checkMayLeave({ai}); backpressureDec({ai});"))
+        }
+        AsyncOp::ThreadYield => {
+            use_(names, "scheduler");
+            one("", "return threadYield(store, false);".into())
+        }
+        AsyncOp::WaitableSetNew => {
+            use_(names, "waitable");
+            one("", format!("return waitableSetNew({ai});"))
+        }
+        AsyncOp::WaitableSetWait(mem) | AsyncOp::WaitableSetPoll(mem) => {
+            use_(names, "waitable");
+            use_(names, "memory");
+            let m = names.memory(mem);
+            let store_ev = format!(
+                "checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
+            );
+            if matches!(b.op, AsyncOp::WaitableSetWait(_)) {
+                one(
+                    "si, ptr",
+                    format!(
+                        "return afterBlock(waitableSetWait(store, si, false), (ev) => {{ {store_ev} }});"
+                    ),
+                )
+            } else {
+                one(
+                    "si, ptr",
+                    format!("const ev = waitableSetPoll(store, si, false); {store_ev}"),
+                )
+            }
+        }
+        AsyncOp::WaitableSetDrop => {
+            use_(names, "waitable");
+            one("si", format!("waitableSetDrop({ai}, si);"))
+        }
+        AsyncOp::WaitableJoin => {
+            use_(names, "waitable");
+            one("wi, si", format!("waitableJoin({ai}, wi, si);"))
+        }
+        AsyncOp::SubtaskCancel { is_async } => {
+            use_(names, "subtask");
+            one("i", format!("return subtaskCancel(store, i, {is_async});"))
+        }
+        AsyncOp::SubtaskDrop => {
+            use_(names, "subtask");
+            one("i", format!("subtaskDrop({ai}, i);"))
+        }
+        AsyncOp::New { kind, ty } => {
+            use_(names, "copy");
+            let f = match kind {
+                CopyKind::Stream => "streamNew",
+                CopyKind::Future => "futureNew",
+            };
+            one("", format!("return {f}({ai}, st{ty});"))
+        }
+        AsyncOp::Copy {
+            kind,
+            ty,
+            read,
+            opts,
+        } => copy_builtin(plan, names, idx, *kind, *ty, *read, opts),
+        AsyncOp::Cancel {
+            kind,
+            ty,
+            read,
+            is_async,
+        } => {
+            use_(names, "copy");
+            let cls = end_class(*kind, *read);
+            one(
+                "i",
+                format!("return cancelCopy(store, {cls}, st{ty}, {is_async}, i);"),
+            )
+        }
+        AsyncOp::Drop {
+            kind,
+            ty,
+            readable,
+        } => {
+            use_(names, "copy");
+            let cls = end_class(*kind, *readable);
+            one("i", format!("dropEnd({ai}, {cls}, st{ty}, i);"))
+        }
+        AsyncOp::ErrorContextNew(opts) => {
+            use_(names, "errorContext");
+            let mut intr = std::mem::take(&mut names.intrinsics);
+            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            g.line(format!("checkMayLeave({ai});"));
+            let s = g.lift_string("ptr", "len");
+            g.line(format!("return errorContextNew({ai}, {s});"));
+            let body = std::mem::take(&mut g.code);
+            drop(g);
+            names.intrinsics = intr;
+            format!("function {name}(ptr, len) {{\n  let dv;\n{body}}}\n")
+        }
+        AsyncOp::ErrorContextDebugMessage(opts) => {
+            use_(names, "errorContext");
+            let mut intr = std::mem::take(&mut names.intrinsics);
+            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            g.line(format!("const s = errorContextDebugMessage({ai}, i);"));
+            g.store(
+                &ValType::String,
+                "s",
+                "ptr",
+                "error-context.debug-message",
+            );
+            let body = std::mem::take(&mut g.code);
+            drop(g);
+            names.intrinsics = intr;
+            format!("function {name}(i, ptr) {{\n  let dv;\n{body}}}\n")
+        }
+        AsyncOp::ErrorContextDrop => {
+            use_(names, "errorContext");
+            one("i", format!("errorContextDrop({ai}, i);"))
+        }
+    }
+}
+
+fn end_class(kind: CopyKind, readable: bool) -> &'static str {
+    match (kind, readable) {
+        (CopyKind::Stream, true) => "ReadableStreamEnd",
+        (CopyKind::Stream, false) => "WritableStreamEnd",
+        (CopyKind::Future, true) => "ReadableFutureEnd",
+        (CopyKind::Future, false) => "WritableFutureEnd",
+    }
+}
+
+/// `stream.read/write`, `future.read/write`: the built-in plus its guest
+/// buffer's monomorphic element loops over this built-in's memory.
+fn copy_builtin(
+    plan: &Plan,
+    names: &mut Names,
+    idx: usize,
+    kind: CopyKind,
+    ty: usize,
+    read: bool,
+    opts: &CanonOpts,
+) -> String {
+    names.intrinsics.use_("copy");
+    let c = plan.builtins[idx].instance;
+    let elem = match &plan.async_types[ty] {
+        ValType::Stream(e) | ValType::Future(e) => e.as_deref().cloned(),
+        _ => unreachable!(),
+    };
+    let cls = end_class(kind, read);
+    let is_async = opts.is_async;
+    let (params, f, n) = match kind {
+        CopyKind::Stream => ("i, ptr, n", "streamCopy", "n"),
+        CopyKind::Future => ("i, ptr", "futureCopy", "1"),
+    };
+    let mut out = String::new();
+    let buffer = match &elem {
+        None => format!("new GuestBuffer(0, ptr, {n}, null, null, null)"),
+        Some(e) => {
+            let size = abi::size(e);
+            let align = abi::alignment(e);
+            let mut intr = std::mem::take(&mut names.intrinsics);
+            // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
+            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let at = format!("{} element", type_name(&plan.async_types[ty]));
+            if read {
+                g.lower_list_loop(e, "vs", "vs.length", "ptr", &at);
+            } else {
+                let r = g.lift_list(e, "ptr", "n");
+                g.line(format!("return {r};"));
+            }
+            let body = std::mem::take(&mut g.code);
+            let mut cg = value_gen(plan, &mut intr, names, c, Some(opts));
+            cg.check_range("ptr", &format!("n * {size}"), align, &at);
+            let check = std::mem::take(&mut cg.code);
+            drop(cg);
+            names.intrinsics = intr;
+            let (load, store) = if read {
+                ("null".to_string(), format!("bs{idx}"))
+            } else {
+                (format!("bl{idx}"), "null".to_string())
+            };
+            let sig = if read { "ptr, vs" } else { "ptr, n" };
+            writeln!(
+                out,
+                "function {}({sig}) {{\n  let dv;\n{body}}}",
+                if read { &store } else { &load }
+            )
+            .unwrap();
+            writeln!(out, "function bc{idx}(ptr, n) {{\n{check}}}").unwrap();
+            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx})")
+        }
+    };
+    writeln!(
+        out,
+        "function bi{idx}({params}) {{ return {f}(store, {cls}, st{ty}, {is_async}, i, () => {buffer}); }}"
+    )
+    .unwrap();
+    out
+}
