@@ -35,13 +35,14 @@ export function envPairs(env) {
 
 /**
  * opts: { args, env, cwd, stdin: source, stdout: sink, stderr: sink,
- *         terminal: { stdin, stdout, stderr } }  (sources/sinks: see io.js)
+ *         terminal: { stdin, stdout, stderr }, jspi }  (sources/sinks: see io.js)
  */
 export function cliImports(opts) {
   const args = strings([...(opts.args ?? [])], 'args');
   const env = envPairs(opts.env);
   const cwd = opts.cwd;
   const term = opts.terminal ?? {};
+  const mode = { jspi: !!opts.jspi }; // JSPI: blocking stdio calls may return Promises (io.js)
   // One stream object per stdio; the guest may ask for it more than once (the
   // glue counts its handles and disposes the stream when the last is dropped).
   let stdin, stdout, stderr;
@@ -60,9 +61,9 @@ export function cliImports(opts) {
         throw new WasiExit(code);
       },
     },
-    'wasi:cli/stdin': { getStdin: () => (live(stdin) ? stdin : (stdin = new InputStream(opts.stdin))) },
-    'wasi:cli/stdout': { getStdout: () => (live(stdout) ? stdout : (stdout = new OutputStream(opts.stdout))) },
-    'wasi:cli/stderr': { getStderr: () => (live(stderr) ? stderr : (stderr = new OutputStream(opts.stderr))) },
+    'wasi:cli/stdin': { getStdin: () => (live(stdin) ? stdin : (stdin = new InputStream(opts.stdin, mode))) },
+    'wasi:cli/stdout': { getStdout: () => (live(stdout) ? stdout : (stdout = new OutputStream(opts.stdout, mode))) },
+    'wasi:cli/stderr': { getStderr: () => (live(stderr) ? stderr : (stderr = new OutputStream(opts.stderr, mode))) },
     'wasi:cli/terminal-input': { TerminalInput },
     'wasi:cli/terminal-output': { TerminalOutput },
     'wasi:cli/terminal-stdin': { getTerminalStdin: () => (term.stdin ? new TerminalInput() : undefined) },

@@ -1,6 +1,7 @@
 // wasi:clocks — monotonic-clock (with pollable timers) and wall-clock.
 // Timers are `Pollable`s with a deadline: `block`/`poll` sleep the thread
-// synchronously (Atomics.wait, or a spin where that is forbidden).
+// synchronously (Atomics.wait, or a spin where that is forbidden), or, in
+// JSPI mode (`opts.jspi`), return a Promise that a `setTimeout` settles.
 import { Pollable } from './io.js';
 import { monotonicNow, monotonicResolution, wallNow } from './time.js';
 
@@ -11,8 +12,8 @@ function u64(v, what) {
 }
 
 /** A pollable that becomes ready at monotonic instant `when` (ns). */
-export function timer(when) {
-  return new Pollable(() => monotonicNow() >= when, { deadline: when });
+export function timer(when, jspi = false) {
+  return new Pollable(() => monotonicNow() >= when, { deadline: when, jspi });
 }
 
 /**
@@ -40,12 +41,13 @@ function timezone(option) {
 }
 
 export function clocksImports(opts = {}) {
+  const jspi = !!opts.jspi;
   return {
     'wasi:clocks/monotonic-clock': {
       now: monotonicNow,
       resolution: () => monotonicResolution,
-      subscribeInstant: (when) => timer(u64(when, 'subscribe-instant')),
-      subscribeDuration: (d) => timer(monotonicNow() + u64(d, 'subscribe-duration')),
+      subscribeInstant: (when) => timer(u64(when, 'subscribe-instant'), jspi),
+      subscribeDuration: (d) => timer(monotonicNow() + u64(d, 'subscribe-duration'), jspi),
     },
     'wasi:clocks/wall-clock': {
       now: wallNow,

@@ -7,6 +7,13 @@
 //   root.readFile('out.txt')   // Uint8Array, or throws the error-code
 //
 // The same capability rules as on Node apply (filesystem-common.js).
+//
+// A tree can be the in-memory copy of persistent storage (filesystem-opfs.js):
+// its root then has `changed()` (called after every change the guest makes),
+// `guestSync()` (write back now; a Promise) and `storesLinks === false`
+// (symbolic and hard links are refused with `not-supported`). Every
+// descriptor carries its *grant* `{ root, jspi }` (the preopen it came from)
+// to find them.
 import { InputStream, OutputStream, MAX_CHUNK } from './io.js';
 import { DirectoryEntryStream, datetime, descFlags, newTimestamp, resolvePath } from './filesystem-common.js';
 import { wallNow } from './time.js';
@@ -20,9 +27,12 @@ class Node {
     this.ino = nextIno++;
     this.nlink = 1n;
     this.atime = this.mtime = this.ctime = nowNs();
+    /** Bumped on every change of content or entries (persistence diffs on it). */
+    this.version = 0;
   }
   touch() {
     this.mtime = this.ctime = nowNs();
+    this.version++;
   }
 }
 
@@ -160,9 +170,17 @@ function statOf(n) {
 
 /** wasi:filesystem/types `descriptor` for an in-memory file or directory. */
 export class MemoryDescriptor {
-  constructor(node, flags) {
+  /** grant: `{ root, jspi }` of the preopen this descriptor was opened from. */
+  constructor(node, flags, grant = { root: node, jspi: false }) {
     this.node = node;
     this.flags = descFlags(flags);
+    this.grant = grant;
+  }
+  #changed() {
+    this.grant.root.changed?.();
+  }
+  #links() {
+    if (this.grant.root.storesLinks === false) throw 'not-supported';
   }
   #dir() {
     if (this.node.type !== 'directory') throw 'not-directory';
@@ -201,20 +219,34 @@ export class MemoryDescriptor {
   writeViaStream(offset) {
     const f = this.#file('write');
     let pos = Number(offset);
+    const changed = () => this.#changed();
     return new OutputStream({
       write(bytes) {
         f.writeAt(pos, bytes);
         pos += bytes.length;
+        changed();
       },
     });
   }
   appendViaStream() {
     const f = this.#file('write');
-    return new OutputStream({ write: (bytes) => f.writeAt(f.size, bytes) });
+    return new OutputStream({ write: (bytes) => { f.writeAt(f.size, bytes); this.#changed(); } });
   }
   advise() {}
-  syncData() {}
-  sync() {}
+  syncData() {
+    return this.sync();
+  }
+  /**
+   * Persistent trees: in JSPI mode a Promise that settles once everything is
+   * written back (rejecting with an error-code); otherwise the write-back is
+   * only scheduled. Plain memory: nothing to do.
+   */
+  sync() {
+    const { root, jspi } = this.grant;
+    if (typeof root.guestSync !== 'function') return undefined;
+    if (!jspi) return void root.changed();
+    return root.guestSync();
+  }
   getFlags() {
     return { ...this.flags };
   }
@@ -223,6 +255,7 @@ export class MemoryDescriptor {
   }
   setSize(size) {
     this.#file('write').truncate(Number(size));
+    this.#changed();
   }
   setTimes(atime, mtime) {
     setTimes(this.node, atime, mtime);
@@ -235,6 +268,7 @@ export class MemoryDescriptor {
   }
   write(buffer, offset) {
     this.#file('write').writeAt(Number(offset), buffer);
+    this.#changed();
     return BigInt(buffer.length);
   }
   readDirectory() {
@@ -266,6 +300,7 @@ export class MemoryDescriptor {
     if (dir.entries.has(name)) throw 'exist';
     dir.entries.set(name, new MemDirectory());
     dir.touch();
+    this.#changed();
   }
   openAt(pathFlags, path, openFlags = {}, flags = {}) {
     this.#dir();
@@ -287,6 +322,7 @@ export class MemoryDescriptor {
         node = new MemFile();
         dir.entries.set(name, node);
         dir.touch();
+        this.#changed();
       } else if (openFlags.create && openFlags.exclusive) {
         throw 'exist';
       }
@@ -295,13 +331,14 @@ export class MemoryDescriptor {
     if (openFlags.directory && node.type !== 'directory') throw 'not-directory';
     if (node.type === 'directory') {
       if (want.write || openFlags.truncate) throw 'is-directory';
-      return new MemoryDescriptor(node, { ...want, mutateDirectory: this.flags.mutateDirectory });
+      return new MemoryDescriptor(node, { ...want, mutateDirectory: this.flags.mutateDirectory }, this.grant);
     }
     if (openFlags.truncate) {
       if (!want.write) throw 'bad-descriptor';
       node.truncate(0);
+      this.#changed();
     }
-    return new MemoryDescriptor(node, { ...want, mutateDirectory: false });
+    return new MemoryDescriptor(node, { ...want, mutateDirectory: false }, this.grant);
   }
   readlinkAt(path) {
     const n = walk(this.node, this.#parts(path, false));
@@ -317,6 +354,7 @@ export class MemoryDescriptor {
     if (n.entries.size > 0) throw 'not-empty';
     dir.entries.delete(name);
     dir.touch();
+    this.#changed();
   }
   unlinkFileAt(path) {
     this.#mutable();
@@ -327,6 +365,7 @@ export class MemoryDescriptor {
     dir.entries.delete(name);
     n.nlink--;
     dir.touch();
+    this.#changed();
   }
   renameAt(oldPath, newDescriptor, newPath) {
     this.#mutable();
@@ -348,11 +387,15 @@ export class MemoryDescriptor {
     to.entries.set(newName, n);
     from.touch();
     to.touch();
+    this.#changed();
+    newDescriptor.#changed();
   }
   linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
     this.#mutable();
     if (!(newDescriptor instanceof MemoryDescriptor)) throw 'cross-device';
     newDescriptor.#mutable();
+    this.#links();
+    newDescriptor.#links();
     const n = this.#at(oldPathFlags, oldPath);
     if (n.type === 'directory') throw 'not-permitted';
     const [to, name] = parentOf(newDescriptor.node, newDescriptor.#parts(newPath, false));
@@ -360,14 +403,17 @@ export class MemoryDescriptor {
     to.entries.set(name, n);
     n.nlink++;
     to.touch();
+    this.#changed();
   }
   symlinkAt(oldPath, newPath) {
     this.#mutable();
     if (oldPath.startsWith('/')) throw 'not-permitted';
+    this.#links();
     const [dir, name] = parentOf(this.node, this.#parts(newPath, false));
     if (dir.entries.has(name)) throw 'exist';
     dir.entries.set(name, new MemSymlink(oldPath));
     dir.touch();
+    this.#changed();
   }
 }
 
@@ -383,8 +429,11 @@ function setTimes(n, atime, mtime) {
   n.mtime = newTimestamp(mtime, now) ?? n.mtime;
 }
 
-/** A preopen over an in-memory directory (a spec object is turned into one). */
-export function memoryPreopen(dir, { readonly = false } = {}) {
+/**
+ * A preopen over an in-memory directory (a spec object is turned into one).
+ * `jspi`: the host runs under JSPI glue, so `sync` may return a Promise.
+ */
+export function memoryPreopen(dir, { readonly = false, jspi = false } = {}) {
   const node = dir instanceof MemDirectory ? dir : memoryDirectory(dir);
-  return new MemoryDescriptor(node, { read: true, mutateDirectory: !readonly });
+  return new MemoryDescriptor(node, { read: true, mutateDirectory: !readonly }, { root: node, jspi: !!jspi });
 }

@@ -15,6 +15,7 @@ import { socketsImports } from './sockets.js';
 /**
  * parts: { args, env, cwd, stdin: source, stdout: sink, stderr: sink, terminal,
  *          timezone, preopens: [[descriptor, guestPath], ...], Descriptor,
+ *          jspi?: blocking calls return Promises where they must wait (jspi.js),
  *          sockets?: wasi:sockets entries (default: all not-supported),
  *          http?: http.js transport (default: every request is denied) }
  */
