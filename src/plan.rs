@@ -238,7 +238,79 @@ pub struct Plan {
     pub async_types: Vec<ValType>,
 }
 
+/// Where a wasm stack may have to suspend (JSPI), decided statically.
+#[derive(Debug, Clone, Default)]
+pub struct JspiPlan {
+    /// Core functions that may block: imported through `WebAssembly.Suspending`.
+    pub blocking: std::collections::HashSet<CoreDef>,
+    /// Core instances that import one of them (directly or re-exported):
+    /// every entry into them goes through `WebAssembly.promising`.
+    pub instances: std::collections::HashSet<usize>,
+}
+
+impl JspiPlan {
+    /// Whether entering `core` (a core function of some instance) may suspend.
+    pub fn entry(&self, core: &CoreDef) -> bool {
+        matches!(core, CoreDef::Export { instance, .. } if self.instances.contains(instance))
+    }
+}
+
 impl Plan {
+    /// Whether a lowered call makes a subtask (an `async` lower, or a callee of async type).
+    pub fn lowers_to_subtask(&self, i: usize) -> bool {
+        let l = &self.lowered[i];
+        l.opts.is_async
+            || match &l.callee {
+                Callee::Lifted(j) => self.lifted[*j].ty.is_async,
+                Callee::Host { .. } => l.ty.is_async,
+            }
+    }
+
+    /// Decides which core imports may block and which core instances must be
+    /// entered through JSPI's `promising`: blocking built-ins, sync lowers of
+    /// async callees, and (to a fixpoint) sync lowers into a `promising` instance.
+    pub fn jspi(&self) -> JspiPlan {
+        let mut j = JspiPlan::default();
+        for (i, b) in self.builtins.iter().enumerate() {
+            if b.op.may_block() {
+                j.blocking.insert(CoreDef::Builtin(i));
+            }
+        }
+        for (i, l) in self.lowered.iter().enumerate() {
+            if self.lowers_to_subtask(i) && !l.opts.is_async {
+                j.blocking.insert(CoreDef::Lowered(i));
+            }
+        }
+        if j.blocking.is_empty() {
+            return j;
+        }
+        loop {
+            let before = (j.blocking.len(), j.instances.len());
+            for (i, inst) in self.instances.iter().enumerate() {
+                let imports_blocking = inst.args.iter().any(|(_, a)| match a {
+                    CoreInstanceArg::Instance(k) => j.instances.contains(k),
+                    CoreInstanceArg::Bag(items) => items.iter().any(|(_, d)| {
+                        j.blocking.contains(d)
+                            || matches!(d, CoreDef::Export { instance, .. } if j.instances.contains(instance))
+                    }),
+                });
+                if imports_blocking {
+                    j.instances.insert(i);
+                }
+            }
+            for (i, l) in self.lowered.iter().enumerate() {
+                if let Callee::Lifted(k) = &l.callee {
+                    if !self.lowers_to_subtask(i) && j.entry(&self.lifted[*k].core) {
+                        j.blocking.insert(CoreDef::Lowered(i));
+                    }
+                }
+            }
+            if before == (j.blocking.len(), j.instances.len()) {
+                return j;
+            }
+        }
+    }
+
     /// Whether anything of the async ABI is used: an async built-in, an
     /// `async` option or function type, or a stream/future/error-context
     /// value. When false the glue carries none of the async runtime.

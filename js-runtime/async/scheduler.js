@@ -661,3 +661,31 @@ export function runStart(inst, f) {
   leaveSync(t);
   return r;
 }
+
+// ---- JSPI (WebAssembly.Suspending / promising)
+
+/** Whether this engine can suspend wasm stacks (JSPI). */
+export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+
+/**
+ * A core import that may have to block (a synchronous wait): with JSPI, a
+ * `WebAssembly.Suspending` whose Promise result suspends the calling stack;
+ * when that stack resumes, the thread it belongs to is current again.
+ */
+export function suspending(store, f) {
+  if (!store.jspi) return f;
+  // The stack suspends even when the result is not a Promise (JSPI awaits
+  // every result), so the current thread is restored on every resumption.
+  return new WebAssembly.Suspending((...args) => {
+    const thread = store.cur;
+    return Promise.resolve(f(...args)).then((v) => {
+      store.cur = thread;
+      return v;
+    });
+  });
+}
+
+/** A core export entered so that it may suspend (JSPI): returns a Promise then. */
+export function promising(store, f) {
+  return store.jspi ? WebAssembly.promising(f) : f;
+}

@@ -190,9 +190,22 @@ export function syncCallee(inst, f, hasResult) {
     let r;
     try {
       r = f(...args);
-    } finally {
+    } catch (e) {
       inst.leaveTo(caller);
+      throw e;
     }
+    if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+      // JSPI: the callee's core instance is entered through `promising`
+      r.then((v) => {
+        inst.leaveTo(caller);
+        onResolve(hasResult ? [v] : []);
+      }, (e) => {
+        inst.leaveTo(caller);
+        inst.store.fail(e);
+      });
+      return () => {};
+    }
+    inst.leaveTo(caller);
     onResolve(hasResult ? [r] : []);
     return () => {};
   };

@@ -18,6 +18,10 @@ use crate::types::ValType;
 pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
     names.intrinsics.use_("scheduler");
     let mut out = String::from("const store = new Store();\n");
+    if !names.jspi.instances.is_empty() {
+        // Blocking waits suspend the wasm stack where the engine has JSPI.
+        out.push_str("store.jspi = HAS_JSPI;\n");
+    }
     // A trap that rejects an async export's Promise poisons the component too.
     out.push_str(
         "function asyncTrap(e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; }\n",

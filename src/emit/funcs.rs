@@ -118,7 +118,8 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
     let l = &plan.lifted[idx];
     let ty = &l.ty;
     let inst = l.component_instance;
-    let core = names.core_func(&l.core);
+    let (core, suspends) = names.core_entry(&l.core);
+    let aw = if suspends { "await " } else { "" };
     let leave_flag = names.leave_flags.contains(&inst);
     let entering = if host_facing {
         plan.entering_set(inst, None)
@@ -164,7 +165,7 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
         g.line("const scope = { borrows: 0, hostRefs: null };");
     }
     let flat = lower_args(&mut g, l, &params, fname);
-    let call = format!("{core}({})", flat.join(", "));
+    let call = format!("{aw}{core}({})", flat.join(", "));
     match &ty.result {
         None => {
             g.line(format!("{call};"));
@@ -223,13 +224,19 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
         Form::Values => format!("lift{idx}_v"),
     };
     let params = params.join(", ");
+    // Entered through JSPI's `promising`: the function returns a Promise.
+    let func = if suspends {
+        "async function"
+    } else {
+        "function"
+    };
     if !host_facing && uses_async {
         names.intrinsics.use_("scheduler");
         return format!(
-            "function {name}({params}) {{\n  const thread = enterSync(ai{inst});\n  try {{ return {name}_in({params}); }} finally {{ leaveSync(thread); }}\n}}\nfunction {name}_in({params}) {{\n{dv}{body}}}\n"
+            "{func} {name}({params}) {{\n  const thread = enterSync(ai{inst});\n  try {{ return {aw}{name}_in({params}); }} finally {{ leaveSync(thread); }}\n}}\n{func} {name}_in({params}) {{\n{dv}{body}}}\n"
         );
     }
-    format!("function {name}({params}) {{\n{dv}{body}}}\n")
+    format!("{func} {name}({params}) {{\n{dv}{body}}}\n")
 }
 
 /// Source of `fi{idx}`, the FuncInst of a task-shaped lift (definitions.py:
@@ -241,10 +248,12 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     let ty = &l.ty;
     let inst = l.component_instance;
     names.intrinsics.use_("scheduler");
-    let core = names.core_func(&l.core);
+    let (core, suspends) = names.core_entry(&l.core);
     let leave_flag = names.leave_flags.contains(&inst);
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
-    let callback = l.opts.callback.as_ref().map(|c| names.core_func(c));
+    let callback = l.opts.callback.as_ref().map(|c| names.core_entry(c).0);
+    // JSPI: a sync-lifted async function awaits its (suspendable) core call.
+    let sync_await = suspends && !l.opts.is_async;
     let sig = if l.opts.is_async {
         super::async_abi::return_sig(names, &ty.result, &l.opts).to_string()
     } else {
@@ -275,18 +284,17 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     g.dedent();
     g.line("} catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }");
     let call = format!(
-        "{core}({})",
+        "{}{core}({})",
+        if sync_await { "await " } else { "" },
         (0..flat.len())
             .map(|i| format!("flat[{i}]"))
             .collect::<Vec<_>>()
             .join(", ")
     );
     if l.opts.is_async {
-        if callback.is_some() {
-            g.line(format!("return {call};"));
-        } else {
-            g.line(format!("{call};"));
-        }
+        // Callback form: the packed code (or, JSPI, a Promise of it);
+        // stackful: nothing (or a Promise that settles when the stack ends).
+        g.line(format!("return {call};"));
     } else {
         // An async type lifted without `async`: results come from the core call.
         match &ty.result {
@@ -335,7 +343,12 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
             "const fi{idx} = liftStack(ai{inst}, true, {opts}, {name}, {sig}, lift{idx}_core);"
         ),
     };
-    format!("function lift{idx}_core(args) {{\n{dv}{body}}}\n{fi}\n")
+    let func = if sync_await {
+        "async function"
+    } else {
+        "function"
+    };
+    format!("{func} lift{idx}_core(args) {{\n{dv}{body}}}\n{fi}\n")
 }
 
 /// The host-facing function of a task-shaped export: a Promise of its result
@@ -440,7 +453,14 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
             args.push(g.lift_flat(t, &mut it));
         }
     }
-    let mut call = format!("{callee}({})", args.join(", "));
+    // A callee entered through JSPI's `promising` returns a Promise; this
+    // import is then a `Suspending` one (see `Plan::jspi`).
+    let suspends = names
+        .jspi
+        .blocking
+        .contains(&crate::plan::CoreDef::Lowered(idx));
+    let aw = if suspends { "await " } else { "" };
+    let mut call = format!("{aw}{callee}({})", args.join(", "));
     // Entering the callee's instance and lending handles last exactly as long as the call.
     let mut finally = String::new();
     if !entering.is_empty() {
@@ -505,7 +525,12 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     drop(g);
     names.intrinsics = intr;
     let dv = if mem.is_some() { "  let dv;\n" } else { "" };
-    format!("function lower{idx}({}) {{\n{dv}{body}}}\n", ks.join(", "))
+    let func = if suspends {
+        "async function"
+    } else {
+        "function"
+    };
+    format!("{func} lower{idx}({}) {{\n{dv}{body}}}\n", ks.join(", "))
 }
 
 /// Most flat params an `async` lower passes directly (else one pointer).

@@ -36,6 +36,7 @@ pub fn emit(
         uses_async,
         ..Names::default()
     };
+    names.jspi = plan.jspi();
     if uses_async {
         // The async runtime reads every instance's flags (`ai{c}.mayEnter/mayLeave`).
         names.enter_flags.extend(0..plan.component_instances.len());
@@ -324,6 +325,9 @@ pub fn emit(
     if !names.core_funcs.is_empty() {
         let mut cfs: Vec<&String> = names.core_funcs.values().collect();
         cfs.sort_by_key(|n| name_index(n));
+        let mut cps: Vec<&String> = names.promising_funcs.values().collect();
+        cps.sort_by_key(|n| name_index(n));
+        cfs.extend(cps);
         writeln!(
             body,
             "  let {};",
@@ -406,10 +410,16 @@ pub fn emit(
 }
 
 fn core_def_expr(names: &mut Names, d: &CoreDef) -> String {
-    match d {
+    let f = match d {
         CoreDef::Lowered(i) => format!("lower{i}"),
         CoreDef::Resource { .. } | CoreDef::Builtin(_) => names.core_func(d),
         CoreDef::Export { instance, name } => format!("ex{instance}[{}]", js_str(name)),
+    };
+    if names.jspi.blocking.contains(d) {
+        // May have to wait: a `WebAssembly.Suspending` import when JSPI is on.
+        format!("suspending(store, {f})")
+    } else {
+        f
     }
 }
 

@@ -41,6 +41,10 @@ pub struct Names {
     pub(super) return_sigs: Vec<String>,
     /// The component uses the async ABI (`Plan::uses_async`).
     pub uses_async: bool,
+    /// Which core imports may block and which entries may suspend (JSPI).
+    pub jspi: crate::plan::JspiPlan,
+    /// Core exports entered through `promising` (JSPI): def -> `cpN`.
+    pub(super) promising_funcs: HashMap<CoreDef, String>,
 }
 
 impl Names {
@@ -103,6 +107,29 @@ impl Names {
                 name
             }
         }
+    }
+
+    /// The JS expression to call core function `def` from the glue, and
+    /// whether it may suspend (then it returns a Promise when JSPI is on).
+    pub fn core_entry(&mut self, def: &CoreDef) -> (String, bool) {
+        let f = self.core_func(def);
+        if !self.jspi.entry(def) {
+            return (f, false);
+        }
+        if let Some(n) = self.promising_funcs.get(def) {
+            return (n.clone(), true);
+        }
+        let CoreDef::Export { instance, .. } = def else {
+            unreachable!("only core exports are JSPI entries")
+        };
+        self.intrinsics.use_("scheduler");
+        let name = format!("cp{}", self.promising_funcs.len());
+        self.after_instance
+            .entry(*instance)
+            .or_default()
+            .push(format!("{name} = promising(store, {f});"));
+        self.promising_funcs.insert(def.clone(), name.clone());
+        (name, true)
     }
 
     /// The JS function implementing host import function `path` of root
