@@ -129,6 +129,9 @@ export class AsyncInstance {
     return mine.filter((i) => !theirs.includes(i));
   }
   mayEnterFrom(caller) {
+    // Calls between an instance and its ancestor trap (async/trap-on-reenter.wast).
+    if (caller !== null && caller !== this
+      && (caller.selfAndAncestors().includes(this) || this.selfAndAncestors().includes(caller))) return false;
     return this.enteringSet(caller).every((i) => i.mayEnter);
   }
   enterFrom(caller) {

@@ -431,6 +431,11 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
     g.intr.use_("trap");
     g.line(format!("if (!ml{inst}) cannotLeave();"));
+    if let Callee::Lifted(i) = &l.callee {
+        if plan.nested_call_traps(plan.lifted[*i].component_instance, inst) {
+            g.line("cannotEnter(poisoned);");
+        }
+    }
     if lends {
         g.line("const lent = [];");
     }
