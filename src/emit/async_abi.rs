@@ -146,6 +146,7 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             let sig = return_sig(names, result, opts);
             let mut intr = std::mem::take(&mut names.intrinsics);
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            g.shared_ends = true;
             g.line(format!("const task = taskReturnCheck(store, {sig});"));
             let mut params = Vec::new();
             let value = match result {
@@ -386,4 +387,105 @@ fn copy_builtin(
     )
     .unwrap();
     out
+}
+
+/// Whether values of `t` carry streams or futures (then they cross the
+/// host boundary through a conversion).
+pub fn has_ends(t: &ValType) -> bool {
+    t.any(&|t| matches!(t, ValType::Stream(_) | ValType::Future(_)))
+}
+
+/// A JS expression converting `v` (a value of `t` whose streams/futures are
+/// shared states) into what the host sees (`ReadableStream`s, Promises);
+/// `None` when there is nothing to convert.
+pub fn to_host(names: &mut Names, plan: &Plan, t: &ValType, v: &str) -> Option<String> {
+    convert(names, plan, t, v, true, 0)
+}
+
+/// The inverse of [`to_host`]: JS streams/Promises (or iterables, values) to shared states.
+pub fn from_host(names: &mut Names, plan: &Plan, t: &ValType, v: &str) -> Option<String> {
+    convert(names, plan, t, v, false, 0)
+}
+
+fn convert(
+    names: &mut Names,
+    plan: &Plan,
+    t: &ValType,
+    v: &str,
+    to_host: bool,
+    depth: usize,
+) -> Option<String> {
+    if !has_ends(t) {
+        return None;
+    }
+    let x = format!("x{depth}");
+    let sub = |names: &mut Names, t: &ValType, e: &str| {
+        convert(names, plan, t, e, to_host, depth + 1).unwrap_or_else(|| e.to_string())
+    };
+    Some(match t {
+        ValType::Stream(_) | ValType::Future(_) => {
+            names.intrinsics.use_("host");
+            let k = plan
+                .async_types
+                .iter()
+                .position(|x| x == t)
+                .expect("interned");
+            match (t, to_host) {
+                (ValType::Stream(_), true) => format!("streamToJs(store, {v})"),
+                (ValType::Stream(_), false) => format!("streamFromJs(store, st{k}, {v})"),
+                (_, true) => format!("futureToJs(store, {v})"),
+                (_, false) => format!("futureFromJs(store, st{k}, {v})"),
+            }
+        }
+        ValType::Option(e) => {
+            let inner = sub(names, e, &x);
+            format!("(({x}) => {x} === undefined ? undefined : {inner})({v})")
+        }
+        ValType::List(e) | ValType::FixedList(e, _) => {
+            let inner = sub(names, e, &x);
+            format!("Array.from({v}, ({x}) => {inner})")
+        }
+        ValType::Record(fields) => {
+            let items: Vec<String> = fields
+                .iter()
+                .map(|(n, ft)| {
+                    let key = crate::names::lower_camel(n);
+                    let e = format!("{x}.{key}");
+                    format!("{key}: {}", sub(names, ft, &e))
+                })
+                .collect();
+            format!("(({x}) => ({{ {} }}))({v})", items.join(", "))
+        }
+        ValType::Tuple(ts) => {
+            let items: Vec<String> = ts
+                .iter()
+                .enumerate()
+                .map(|(i, et)| sub(names, et, &format!("{x}[{i}]")))
+                .collect();
+            format!("(({x}) => [{}])({v})", items.join(", "))
+        }
+        ValType::Variant(_) | ValType::Result(..) => {
+            let cases: Vec<(String, Option<&ValType>)> = match t {
+                ValType::Variant(cs) => cs.iter().map(|(n, t)| (n.clone(), t.as_ref())).collect(),
+                ValType::Result(ok, err) => vec![
+                    ("ok".into(), ok.as_deref()),
+                    ("err".into(), err.as_deref()),
+                ],
+                _ => unreachable!(),
+            };
+            let mut expr = x.clone();
+            for (n, ct) in cases.iter().rev() {
+                if let Some(ct) = ct.filter(|ct| has_ends(ct)) {
+                    let inner = sub(names, ct, &format!("{x}.val"));
+                    expr = format!(
+                        "{x}.tag === {} ? {{ tag: {x}.tag, val: {inner} }} : {expr}",
+                        js_str(n)
+                    );
+                }
+            }
+            format!("(({x}) => {expr})({v})")
+        }
+        // Maps of streams are left as they are (rare; values pass unchanged).
+        _ => return None,
+    })
 }

@@ -139,6 +139,7 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
     };
     // Raw (adapter) results keep every map entry; the host sees `Map`s.
     g.adapter = form == Form::Adapter;
+    g.shared_ends = form == Form::Values;
     let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
     if host_facing {
         g.intr.use_("trap");
@@ -261,6 +262,7 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     };
     let mut intr = std::mem::take(&mut names.intrinsics);
     let mut g = lift_gen(plan, names, &mut intr, l);
+    g.shared_ends = true;
     let needs_scope = needs_borrow_scope(plan, l);
     g.handles = HandleCx {
         inst,
@@ -360,19 +362,32 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize) -> String {
     names.intrinsics.use_("trap");
     names.intrinsics.use_("scheduler");
     let params: Vec<String> = (0..l.ty.params.len()).map(|i| format!("arg{i}")).collect();
-    let value = match &l.ty.result {
+    let result = l.ty.result.clone();
+    let conv = result
+        .as_ref()
+        .and_then(|t| super::async_abi::to_host(names, plan, t, "r[0]"))
+        .unwrap_or_else(|| "r[0]".into());
+    let value = match &result {
         Some(ValType::Result(..)) => {
             names.intrinsics.use_("ComponentError");
-            "(r) => { if (r[0].tag === 'err') throw new ComponentError(r[0].val); return r[0].val; }"
+            format!("(r) => {{ const v = {conv}; if (v.tag === 'err') throw new ComponentError(v.val); return v.val; }}")
         }
-        _ => "(r) => r[0]",
+        _ => format!("(r) => {conv}"),
     };
+    let args: Vec<String> = l
+        .ty
+        .params
+        .clone()
+        .iter()
+        .zip(&params)
+        .map(|((_, t), p)| super::async_abi::from_host(names, plan, t, p).unwrap_or_else(|| p.clone()))
+        .collect();
     let mut all = params.clone();
     all.push("options".into());
     format!(
         "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  return callFromHost(store, {fi}, [{}], options?.signal).then({value}, asyncTrap);\n}}\n",
         all.join(", "),
-        params.join(", ")
+        args.join(", ")
     )
 }
 
@@ -563,13 +578,41 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 what.push_str(p);
             }
             let f = names.host_func(*import, &plan.imports[*import].name, path, ty.params.len());
+            // Streams/futures reach the host as ReadableStreams/Promises and come back.
+            let arg_convs: Vec<Option<String>> = ty
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, (_, t))| super::async_abi::to_host(names, plan, t, &format!("a{i}")))
+                .collect();
+            let res_conv = ty
+                .result
+                .as_ref()
+                .and_then(|t| super::async_abi::from_host(names, plan, t, "v"));
+            let f = if arg_convs.iter().any(Option::is_some) || res_conv.is_some() {
+                let ps: Vec<String> = (0..ty.params.len()).map(|i| format!("a{i}")).collect();
+                let args: Vec<String> = arg_convs
+                    .iter()
+                    .zip(&ps)
+                    .map(|(c, p)| c.clone().unwrap_or_else(|| p.clone()))
+                    .collect();
+                let back = res_conv.unwrap_or_else(|| "v".into());
+                prelude.push_str(&format!(
+                    "function hw{idx}({}, opts) {{ const r = {f}({}, opts); return r !== null && typeof r?.then === 'function' ? r.then((v) => {back}) : ((v) => {back})(r); }}\n",
+                    ps.join(", "),
+                    args.join(", ")
+                ));
+                format!("hw{idx}")
+            } else {
+                f
+            };
             let f = if matches!(ty.result, Some(ValType::Result(..))) {
                 names.intrinsics.use_("ComponentError");
                 format!("resultCallee({f})")
             } else {
                 f
             };
-            prelude = format!("const hc{idx} = hostCallee(store, {f});\n");
+            prelude.push_str(&format!("const hc{idx} = hostCallee(store, {f});\n"));
             (format!("hc{idx}"), what)
         }
         Callee::Lifted(i) => {
@@ -591,6 +634,7 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
     g.async_types = plan.async_types.clone();
+    g.shared_ends = true;
     let lends = ty
         .params
         .iter()

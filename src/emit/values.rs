@@ -41,6 +41,10 @@ pub struct ValueGen<'a> {
     /// `taggedString`s (keeping their source encoding, so the destination's
     /// realloc sees the spec's calls) and maps as entry arrays (keeping duplicates).
     pub adapter: bool,
+    /// Streams and futures travel as their shared state (between components,
+    /// and inside async calls whose other side may be a component); the host
+    /// boundary converts them (`async_abi::to_host` / `from_host`).
+    pub shared_ends: bool,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -64,6 +68,7 @@ impl<'a> ValueGen<'a> {
             resource_impls: Vec::new(),
             async_types: Vec::new(),
             adapter: false,
+            shared_ends: false,
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -856,7 +861,7 @@ impl<'a> ValueGen<'a> {
             _ => ("ReadableFutureEnd", "futureToJs"),
         };
         let shared = format!("liftEnd({ai}, {cls}, {st}, {i})");
-        if self.adapter {
+        if self.adapter || self.shared_ends {
             self.bind(&shared)
         } else {
             self.intr.use_("host");
@@ -877,7 +882,7 @@ impl<'a> ValueGen<'a> {
             ValType::Stream(_) => ("ReadableStreamEnd", "streamFromJs"),
             _ => ("ReadableFutureEnd", "futureFromJs"),
         };
-        if self.adapter {
+        if self.adapter || self.shared_ends {
             format!("lowerEnd({ai}, {cls}, {v})")
         } else {
             self.intr.use_("host");
