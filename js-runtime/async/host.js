@@ -11,6 +11,39 @@ import { COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED } from './codes.js';
 
 const SHARED = Symbol('weft.shared');
 const CHUNK = 64;
+const BYTE_CHUNK = 65536;
+
+/** A writable buffer of bytes (`stream<u8>` read by JS): one Uint8Array chunk per read. */
+class ByteSink {
+  constructor(capacity) {
+    this.bytes = new Uint8Array(capacity);
+    this.length = capacity;
+    this.progress = 0;
+  }
+  remain() {
+    return this.length - this.progress;
+  }
+  isZeroLength() {
+    return this.length === 0;
+  }
+  write(vs) {
+    this.bytes.set(vs, this.progress);
+    this.progress += vs.length;
+  }
+  get values() {
+    return this.progress === 0 ? [] : [this.bytes.slice(0, this.progress)];
+  }
+}
+
+/** `stream<u8>` chunks from JS (Uint8Array / ArrayBuffer views / arrays of bytes) as bytes. */
+function toBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (Array.isArray(chunk)) return Uint8Array.from(chunk);
+  if (typeof chunk === 'number') return Uint8Array.of(chunk);
+  throw new TypeError('stream<u8>: expected Uint8Array chunks (or arrays of bytes)');
+}
 
 /** A guest stream's shared state as a ReadableStream of element values. */
 export function streamToJs(store, shared) {
@@ -24,7 +57,8 @@ export function streamToJs(store, shared) {
   rs = new ReadableStream({
     pull(controller) {
       return new Promise((resolve) => {
-        const buf = new HostBuffer([], controller.desiredSize > 0 ? controller.desiredSize : CHUNK);
+        const want = controller.desiredSize > 0 ? controller.desiredSize : 0;
+        const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
         const done = (result) => {
           for (const v of buf.values) controller.enqueue(v);
           if (result === COPY_DROPPED) {
@@ -34,11 +68,14 @@ export function streamToJs(store, shared) {
           resolve();
         };
         shared.read(null, buf, (reclaim) => { reclaim(); done(COPY_COMPLETED); }, done);
+        // a guest writer waiting on this read may now be ready
+        store.wake();
       });
     },
     cancel() {
       release();
       shared.drop();
+      store.wake();
     },
   }, { highWaterMark: 0 });
   rs[SHARED] = shared;
@@ -80,8 +117,11 @@ export function streamFromJs(store, t, source) {
     else throw new TypeError('expected a ReadableStream, an async iterable, an iterable or an array for a stream');
     return it;
   };
+  // a bare Uint8Array is one chunk of bytes, not an iterable of numbers
+  if (t.bytes && ArrayBuffer.isView(source)) source = [source];
   iter(); // validate eagerly
-  const queue = [];
+  const queue = []; // values, or for stream<u8> Uint8Array chunks
+  let queued = 0; // bytes in `queue` (stream<u8>)
   let ended = false;
   let fetching = false;
   const s = {
@@ -89,7 +129,7 @@ export function streamFromJs(store, t, source) {
     dropped: false,
     pending: null, // { dst, onCopyDone }
     read(inst, dst, onCopy, onCopyDone) {
-      if (queue.length > 0 || ended) {
+      if (available() > 0 || ended) {
         deliver(dst, onCopyDone);
         return;
       }
@@ -106,13 +146,40 @@ export function streamFromJs(store, t, source) {
       if (typeof it?.return === 'function') Promise.resolve(it.return()).catch(() => {});
     },
   };
+  const push = (v) => {
+    if (!t.bytes) {
+      queue.push(v);
+      return;
+    }
+    const b = toBytes(v);
+    if (b.length > 0) {
+      queue.push(b);
+      queued += b.length;
+    }
+  };
+  const available = () => (t.bytes ? queued : queue.length);
+  const take = (n) => {
+    if (!t.bytes) return queue.splice(0, n);
+    const out = new Uint8Array(n);
+    let k = 0;
+    while (k < n) {
+      const c = queue[0];
+      const m = Math.min(c.length, n - k);
+      out.set(m === c.length ? c : c.subarray(0, m), k);
+      if (m === c.length) queue.shift();
+      else queue[0] = c.subarray(m);
+      k += m;
+    }
+    queued -= n;
+    return out;
+  };
   const deliver = (dst, onCopyDone) => {
-    if (queue.length === 0 && ended) {
+    if (available() === 0 && ended) {
       onCopyDone(COPY_DROPPED);
       return;
     }
-    const n = Math.min(dst.remain(), queue.length);
-    if (n > 0) dst.write(queue.splice(0, n));
+    const n = Math.min(dst.remain(), available());
+    if (n > 0) dst.write(take(n));
     onCopyDone(COPY_COMPLETED);
   };
   const fetch = () => {
@@ -121,7 +188,7 @@ export function streamFromJs(store, t, source) {
     let r = it.next();
     if (r === null || typeof r.then !== 'function') {
       if (r.done) ended = true;
-      else queue.push(r.value);
+      else push(r.value);
       const p = s.pending;
       s.pending = null;
       deliver(p.dst, p.onCopyDone);
@@ -133,7 +200,7 @@ export function streamFromJs(store, t, source) {
       fetching = false;
       store.hostPending--;
       if (res.done) ended = true;
-      else queue.push(res.value);
+      else push(res.value);
       const p = s.pending;
       if (p !== null && !s.dropped) {
         s.pending = null;
@@ -158,6 +225,7 @@ export function futureToJs(store, shared) {
       store.hostPending--;
       resolve(buf.values[0]);
     });
+    store.wake();
   });
 }
 

@@ -323,7 +323,7 @@ export function startCallbackTask(task, callCore, callCallback, getWaitableSet) 
         // JSPI mode: the core call went through WebAssembly.promising
         packed.then((v) => {
           store.endTurn(thread);
-          step(v);
+          runOn(thread, () => step(v));
         }).catch((e) => store.fail(e));
         return;
       }

@@ -151,6 +151,7 @@ export function hostCallee(store, fn) {
     store.hostPending++;
     r.then(
       (v) => {
+        if (settled) return;
         settled = true;
         store.hostPending--;
         try {
@@ -161,17 +162,23 @@ export function hostCallee(store, fn) {
         store.wake();
       },
       (e) => {
+        if (settled) return;
         settled = true;
         store.hostPending--;
-        if (ac !== null && ac.signal.aborted) onResolve(null);
-        else store.fail(e);
+        store.fail(e);
         store.wake();
       },
     );
+    // Cancelling aborts the host's signal and resolves the subtask as
+    // cancelled at once: a host Promise cannot be waited on synchronously,
+    // and whatever it settles to later is ignored.
     return () => {
       if (!settled) {
+        settled = true;
+        store.hostPending--;
         signal();
         ac.abort();
+        onResolve(null);
       }
     };
   };

@@ -57,9 +57,11 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
             ),
             _ => unreachable!("only streams and futures are interned"),
         };
+        // `stream<u8>` reaches JS as Uint8Array chunks.
+        let bytes = matches!(t, ValType::Stream(Some(e)) if **e == ValType::U8);
         writeln!(
             out,
-            "const st{k} = {{ name: {}, numeric: {numeric} }};",
+            "const st{k} = {{ name: {}, numeric: {numeric}, bytes: {bytes} }};",
             js_str(&name)
         )
         .unwrap();
@@ -353,7 +355,12 @@ fn copy_builtin(
             // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
             let at = format!("{} element", type_name(&plan.async_types[ty]));
-            if read {
+            if read && *e == ValType::U8 {
+                // Bytes: one copy (values come from a guest's memory or a Uint8Array).
+                let m = g.mem.clone().expect("validated: memory option present");
+                g.line(format!("memView({m});"));
+                g.line(format!("{m}.u8.set(vs, ptr);"));
+            } else if read {
                 g.lower_list_loop(e, "vs", "vs.length", "ptr", &at);
             } else {
                 let r = g.lift_list(e, "ptr", "n");
