@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// Async ABI benchmarks: weft vs jco on a real wit-bindgen async guest
+// (fixtures/guests/async-bench, built by `bash fixtures/build.sh`).
+//   node_modules/node/bin/node bench/async.mjs [--quick]
+// jco's async glue always needs JSPI: without `WebAssembly.Suspending` this script runs
+// itself again under Node 24 (node_modules/node) with --experimental-wasm-jspi.
+// weft columns are skipped with a note while `weft transpile` rejects the async ABI
+// (`unsupported: ...`) or the binary is not built (target/release/weft; WEFT_BIN=path).
+//
+// Rows:
+//   host → guest      `await nop()` (an async export that returns at once), sequentially
+//   (sync reference)  `nopSync()`, the same guest's synchronous export
+//   guest → host      `await callHost(100)`: the guest awaits the async import `tick`
+//                     100 times, one after the other; time / 100. `tick` returns a plain
+//                     value, or an already-resolved Promise
+//   stream<u8>        `generate(64 MiB, 64 KiB)` read to the end with `for await`; MB/s
+//                     (10^6 bytes/s). Capped at a few seconds per run (then the reader
+//                     cancels): jco reads one element at a time.
+// Tables are printed as markdown and written to bench/out/async-results.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  JSPI_FLAG, NODE24, REPO, fixturePath, hasJspi, instantiateGlue, transpileFixture, unsupportedAsync,
+} from '../tests/node/support/async.js';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const OUT = join(BENCH, 'out');
+const QUICK = process.argv.includes('--quick');
+const CFG = QUICK
+  ? { batchMs: 5, warmupMs: 100, rounds: 7, streamRuns: 1, streamCapMs: 1500 }
+  : { batchMs: 20, warmupMs: 300, rounds: 21, streamRuns: 3, streamCapMs: 4000 };
+const HOST_CALLS = 100;
+const STREAM_TOTAL = 64 * 2 ** 20, STREAM_CHUNK = 64 * 2 ** 10;
+const WEFT_BIN = process.env.WEFT_BIN || join(REPO, 'target/release/weft');
+
+if (!hasJspi()) {
+  if (process.env.WEFT_ASYNC_BENCH_CHILD || !existsSync(NODE24)) {
+    console.error(`bench/async.mjs: needs JSPI (WebAssembly.Suspending): run node_modules/node/bin/node ${JSPI_FLAG} bench/async.mjs`);
+    process.exit(1);
+  }
+  const r = spawnSync(NODE24, [JSPI_FLAG, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit', env: { ...process.env, WEFT_ASYNC_BENCH_CHILD: '1' } });
+  process.exit(r.status ?? 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Statistics and formatting (the same conventions as bench/run.mjs).
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b), pos = (s.length - 1) * q, lo = Math.floor(pos);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+}
+const median = (xs) => quantile(xs, 0.5);
+function fmtNs(ns) {
+  if (ns == null) return '—';
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(ns < 100 ? 1 : 0)} ns`;
+}
+const fmtRatio = (x) => (x == null || !Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+function table(head, rows) {
+  const out = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
+const now = () => process.hrtime.bigint();
+
+// ---------------------------------------------------------------------------------------
+// Loading: one instance per (impl, host flavour).
+const tick = { value: () => 1, promise: () => Promise.resolve(1) };
+async function load(js, flavour) {
+  const root = await instantiateGlue(js, { 'test:async-bench/host': { tick: tick[flavour] } });
+  const api = root.bench;
+  // Correctness first: a wrong answer fails the implementation, not the run.
+  if ((await api.nop()) !== 1) throw new Error('nop() !== 1');
+  if ((await api.nopSync()) !== 1) throw new Error('nopSync() !== 1');
+  if ((await api.callHost(10)) !== 10) throw new Error('callHost(10) !== 10');
+  let n = 0;
+  for await (const c of await api.generate(1000n, 100)) {
+    for (const b of c) if (b !== 0xa5) throw new Error(`generate: byte ${b}`);
+    n += c.length;
+  }
+  if (n !== 1000) throw new Error(`generate(1000): ${n} bytes`);
+  return api;
+}
+
+// Per-operation latency: batches of ~batchMs of sequential awaited calls.
+const CASES = [
+  { name: 'host → guest: await nop()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nop(); } },
+  { name: '(sync reference) nopSync()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nopSync(); } },
+  { name: `guest → host: tick() → value, per call (×${HOST_CALLS})`, flavour: 'value', per: HOST_CALLS,
+    run: async (api, n) => { for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS); } },
+  { name: `guest → host: tick() → Promise, per call (×${HOST_CALLS})`, flavour: 'promise', per: HOST_CALLS,
+    run: async (api, n) => { for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS); } },
+];
+
+async function calibrate(c, api) {
+  let n = 1;
+  for (;;) {
+    const t0 = now();
+    await c.run(api, n);
+    const ms = Number(now() - t0) / 1e6;
+    if (ms >= CFG.batchMs || n >= 1 << 20) return Math.max(1, Math.round(n * CFG.batchMs / Math.max(ms, 0.01)));
+    n *= ms < CFG.batchMs / 8 ? 8 : 2;
+  }
+}
+
+async function latency(impls, apis) {
+  const rows = [];
+  for (const c of CASES) {
+    const live = impls.filter((i) => apis[i][c.flavour]), sizes = {}, samples = {};
+    for (const impl of live) {
+      const api = apis[impl][c.flavour];
+      for (const end = Date.now() + CFG.warmupMs; Date.now() < end;) await c.run(api, 16);
+      sizes[impl] = await calibrate(c, api);
+      samples[impl] = [];
+    }
+    for (let r = 0; r < CFG.rounds; r++) {
+      for (let k = 0; k < live.length; k++) {
+        const impl = live[(r + k) % live.length]; // rotate the order every round
+        const t0 = now();
+        await c.run(apis[impl][c.flavour], sizes[impl]);
+        samples[impl].push(Number(now() - t0) / sizes[impl] / c.per);
+      }
+    }
+    const ns = Object.fromEntries(live.map((i) => [i, median(samples[i])]));
+    const iqr = Math.max(0, ...live.map((i) => (quantile(samples[i], 0.75) - quantile(samples[i], 0.25)) / ns[i]));
+    rows.push({ case: c.name, ns, iqr });
+    process.stderr.write(`  ${c.name}: ${live.map((i) => `${i} ${fmtNs(ns[i])}`).join(', ')}\n`);
+  }
+  return rows;
+}
+
+// stream<u8> throughput: one generate() per run, read to the end or until the cap.
+async function throughput(impls, apis) {
+  const res = {};
+  for (const impl of impls) {
+    const api = apis[impl].value;
+    if (!api) continue;
+    const runs = [];
+    for (let r = 0; r < CFG.streamRuns; r++) {
+      const t0 = now(), cap = Date.now() + CFG.streamCapMs;
+      let bytes = 0, capped = false;
+      for await (const c of await api.generate(BigInt(STREAM_TOTAL), STREAM_CHUNK)) {
+        bytes += c.length;
+        if (Date.now() > cap) { capped = true; break; } // break cancels the stream
+      }
+      const s = Number(now() - t0) / 1e9;
+      if (!capped && bytes !== STREAM_TOTAL) throw new Error(`${impl}: stream ended after ${bytes} bytes`);
+      runs.push({ mbps: bytes / s / 1e6, bytes, capped });
+    }
+    const mbps = median(runs.map((r) => r.mbps));
+    res[impl] = { mbps, bytes: Math.min(...runs.map((r) => r.bytes)), capped: runs.some((r) => r.capped) };
+    process.stderr.write(`  stream<u8>: ${impl} ${mbps.toFixed(1)} MB/s\n`);
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const notes = [];
+  if (!existsSync(join(REPO, 'fixtures/build/async-bench.wasm'))) {
+    process.stderr.write('building the guests (bash fixtures/build.sh)...\n');
+    const b = spawnSync('bash', [join(REPO, 'fixtures/build.sh')], { stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('fixtures/build.sh failed');
+  }
+  fixturePath('async-bench');
+
+  const glue = {};
+  glue.jco = transpileFixture('jco', 'async-bench', { out: join(OUT, 'async/jco') });
+  if (!existsSync(WEFT_BIN)) {
+    notes.push(`weft binary not built (${relative(REPO, WEFT_BIN)}): \`cargo build --release\` or WEFT_BIN=path (weft columns skipped)`);
+  } else {
+    try {
+      glue.weft = transpileFixture('weft', 'async-bench', { bin: WEFT_BIN, out: join(OUT, 'async/weft') });
+    } catch (e) {
+      const reason = unsupportedAsync(e);
+      if (!reason) throw e;
+      notes.push(`weft columns skipped, weft transpile says: ${reason}`);
+    }
+  }
+  const impls = ['weft', 'jco'].filter((i) => glue[i]);
+  const apis = {};
+  for (const impl of impls) {
+    apis[impl] = {};
+    for (const flavour of Object.keys(tick)) {
+      try {
+        apis[impl][flavour] = await load(glue[impl], flavour);
+      } catch (e) {
+        notes.push(`**FAIL** ${impl} (tick → ${flavour}): ${String(e.message).split('\n')[0]}`);
+      }
+    }
+  }
+
+  const lines = [];
+  const say = (s = '') => { lines.push(s); console.log(s); };
+  say(`# weft async benchmarks${QUICK ? ' (--quick)' : ''}`);
+  say();
+  say(`${new Date().toISOString()} · node ${process.version} (JSPI) · ${cpus().length}× ${cpus()[0]?.model.trim()} · loadavg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  say(`jco ${JSON.parse(readFileSync(join(REPO, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')).version} · guest: fixtures/guests/async-bench (wit-bindgen async, callback-form lifts) · \`--instantiation async\` · ${CFG.rounds} interleaved rounds of ~${CFG.batchMs} ms batches, median`);
+  for (const n of notes) say(`> **note:** ${n}`);
+  say();
+
+  process.stderr.write('async call latency...\n');
+  const calls = await latency(impls, apis);
+  say('## Async call latency (per call, median)');
+  say();
+  const cell = (row, impl) => (row.ns[impl] == null ? (glue[impl] ? 'FAIL' : '—') : fmtNs(row.ns[impl]));
+  say(table(['case', 'weft', 'jco', 'jco/weft', 'noise'], calls.map((row) => [row.case, cell(row, 'weft'), cell(row, 'jco'),
+    fmtRatio(row.ns.jco / row.ns.weft), `±${(row.iqr * 50).toFixed(0)}%`])));
+  say();
+
+  process.stderr.write('stream throughput...\n');
+  const tp = await throughput(impls, apis);
+  say(`## stream<u8> throughput (generate(${STREAM_TOTAL / 2 ** 20} MiB, ${STREAM_CHUNK / 2 ** 10} KiB chunks), JS reads with for await; MB/s, median of ${CFG.streamRuns})`);
+  say();
+  const tcell = (impl) => {
+    const r = tp[impl];
+    if (!r) return glue[impl] ? 'FAIL' : '—';
+    return `${r.mbps.toFixed(r.mbps < 10 ? 2 : 1)}${r.capped ? ` (${(r.bytes / 2 ** 20).toFixed(r.bytes < 2 ** 20 ? 3 : 1)} MiB in ${CFG.streamCapMs / 1000} s)` : ''}`;
+  };
+  say(table(['case', 'weft', 'jco', 'weft/jco'], [['stream<u8> guest → JS', tcell('weft'), tcell('jco'),
+    fmtRatio(tp.weft?.mbps / tp.jco?.mbps)]]));
+  say();
+
+  writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp }, null, 2));
+  writeFileSync(join(OUT, 'async-results.md'), lines.join('\n') + '\n');
+  process.stderr.write(`wrote ${relative(REPO, join(OUT, 'async-results.md'))} and async-results.json\n`);
+}
+
+main().catch((e) => { console.error(e.stack || e); process.exit(1); });
