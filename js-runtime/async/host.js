@@ -13,10 +13,11 @@ const SHARED = Symbol('weft.shared');
 const CHUNK = 64;
 const BYTE_CHUNK = 65536;
 
-/** A writable buffer of bytes (`stream<u8>` read by JS): one Uint8Array chunk per read. */
+/** A writable buffer of bytes (`stream<u8>` read by JS): one Uint8Array chunk per
+ * read, holding exactly what the guest wrote (no capacity-sized allocation). */
 class ByteSink {
   constructor(capacity) {
-    this.bytes = new Uint8Array(capacity);
+    this.parts = [];
     this.length = capacity;
     this.progress = 0;
   }
@@ -27,11 +28,18 @@ class ByteSink {
     return this.length === 0;
   }
   write(vs) {
-    this.bytes.set(vs, this.progress);
+    this.parts.push(vs instanceof Uint8Array ? vs : Uint8Array.from(vs));
     this.progress += vs.length;
   }
   get values() {
-    return this.progress === 0 ? [] : [this.bytes.slice(0, this.progress)];
+    if (this.parts.length <= 1) return this.parts;
+    const out = new Uint8Array(this.progress);
+    let k = 0;
+    for (const p of this.parts) {
+      out.set(p, k);
+      k += p.length;
+    }
+    return [out];
   }
 }
 
