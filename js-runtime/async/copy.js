@@ -227,6 +227,7 @@ class CopyEnd extends Waitable {
     super();
     this.state = COPY_IDLE;
     this.shared = shared;
+    this.partialCopy = null; // set while a partial stream copy's event is pending
   }
   copying() {
     return this.state === COPY_COPYING || this.state === COPY_CANCELLING;
@@ -316,8 +317,19 @@ export function streamCopy(store, cls, t, isAsync, i, mkBuffer) {
     e.state = result === COPY_DROPPED ? COPY_DONE : COPY_IDLE;
     return [code, i, result | (buffer.progress << 4)];
   };
-  const onCopy = (reclaim) => e.setPendingEvent(() => event(COPY_COMPLETED, reclaim));
-  const onCopyDone = (result) => e.setPendingEvent(() => event(result, noop));
+  // A partial copy leaves the rendezvous open; cancelling then reports what
+  // was copied as CANCELLED (what the reference host does; cancel-stream.wast).
+  const onCopy = (reclaim) => {
+    e.partialCopy = (result) => event(result, reclaim);
+    e.setPendingEvent(() => {
+      e.partialCopy = null;
+      return event(COPY_COMPLETED, reclaim);
+    });
+  };
+  const onCopyDone = (result) => {
+    e.partialCopy = null;
+    e.setPendingEvent(() => event(result, noop));
+  };
   e.state = COPY_COPYING;
   if (reading) e.shared.read(thread.task.inst, buffer, onCopy, onCopyDone);
   else e.shared.write(thread.task.inst, buffer, onCopy, onCopyDone);
@@ -355,6 +367,12 @@ export function cancelCopy(store, cls, t, isAsync, i) {
   if (e.state !== COPY_COPYING || e.hasSyncWaiter) trap(`${what}: no copy in progress to cancel`);
   if (e.inWaitableSet() && !isAsync) trap('waitable cannot be used synchronously while added to a waitable set');
   e.state = COPY_CANCELLING;
+  if (e.hasPendingEvent() && e.partialCopy != null) {
+    const partial = e.partialCopy;
+    e.partialCopy = null;
+    e.pendingEvent = null;
+    return partial(COPY_CANCELLED)[2];
+  }
   if (!e.hasPendingEvent()) {
     e.shared.cancel();
     if (!e.hasPendingEvent()) {
