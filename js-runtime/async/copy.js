@@ -295,7 +295,7 @@ function finishCopy(thread, e, isAsync, what) {
   const deliver = () => e.getPendingEvent()[2];
   if (!e.hasPendingEvent()) {
     if (isAsync) return BLOCKED;
-    return afterBlock(e.waitForPendingEvent(thread, what), deliver);
+    return afterBlock(e.waitForPendingEvent(thread, what, true), deliver);
   }
   return deliver();
 }
@@ -377,7 +377,7 @@ export function cancelCopy(store, cls, t, isAsync, i) {
     e.shared.cancel();
     if (!e.hasPendingEvent()) {
       if (isAsync) return BLOCKED;
-      return afterBlock(e.waitForPendingEvent(thread, what), () => e.getPendingEvent()[2]);
+      return afterBlock(e.waitForPendingEvent(thread, what, true), () => e.getPendingEvent()[2]);
     }
   }
   return e.getPendingEvent()[2];

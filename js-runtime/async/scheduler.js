@@ -473,7 +473,7 @@ export function runOn(thread, f) {
  * in its instance (canon_lift's `trap_if(not candidates)`), or no JSPI.
  * `what` names the built-in for messages.
  */
-export function blockOn(thread, readyFn, cancellable, what) {
+export function blockOn(thread, readyFn, cancellable, what, release = false) {
   const task = thread.task;
   if (task.deliverPendingCancel(cancellable)) return CANCELLED;
   if (readyFn()) return NOT_CANCELLED;
@@ -486,8 +486,22 @@ export function blockOn(thread, readyFn, cancellable, what) {
     trap(`${what} in ${task.name} must block, which needs JSPI (WebAssembly.Suspending); this engine lacks it`);
   }
   inst.store.endTurn(thread); // this stack suspends: the pump may run the next thread
+  // While a callback-form task's stack is blocked in a synchronous stream or
+  // future copy, other async calls may start in its instance: the exclusive
+  // lock is released and re-taken on resumption (what the reference host
+  // does; async/sync-streams.wast). Other waits keep it
+  // (async/async-calls-sync.wast).
+  const holds = release && inst.exclusive === thread && !!task.opts.callback;
+  if (holds) {
+    inst.exclusive = null;
+    inst.store.wake();
+  }
+  const ready = holds ? () => inst.exclusive === null && readyFn() : readyFn;
   return new Promise((resolve) => {
-    thread.park(readyFn, cancellable, resolve);
+    thread.park(ready, cancellable, (c) => {
+      if (holds) inst.exclusive = thread;
+      resolve(c);
+    });
     thread.onStack = true;
   });
 }

@@ -30,9 +30,9 @@ export class Waitable {
     return thunk();
   }
   /** Waitable.wait_for_pending_event: a sync built-in waits on this waitable alone. */
-  waitForPendingEvent(thread, what) {
+  waitForPendingEvent(thread, what, release = false) {
     this.hasSyncWaiter = true;
-    return afterBlock(blockOn(thread, () => this.hasPendingEvent(), false, what), (c) => {
+    return afterBlock(blockOn(thread, () => this.hasPendingEvent(), false, what, release), (c) => {
       this.hasSyncWaiter = false;
       return c;
     });
