@@ -64,11 +64,13 @@ export class Store {
       try {
         inst.enterFrom(null);
         if (t.onStack) {
-          // the stack resumes in a later microtask; its turn (and the entered
-          // flags) last until it blocks again or its promising call settles
+          // the stack resumes in a later microtask; its turn (the current
+          // thread and the entered flags) lasts until it suspends again or
+          // its promising call settles: no other stack resumes meanwhile
           t.onStack = false;
           this.turn = t;
           t.resume(NOT_CANCELLED);
+          this.cur = t;
         } else {
           try {
             t.resume(NOT_CANCELLED);
@@ -191,7 +193,7 @@ export class Thread {
     try {
       k(cancelled);
     } finally {
-      store.cur = prev;
+      if (store.cur === this) store.cur = prev;
     }
   }
 }
@@ -460,7 +462,7 @@ export function runOn(thread, f) {
   try {
     return f();
   } finally {
-    store.cur = prev;
+    if (store.cur === thread) store.cur = prev;
   }
 }
 
@@ -485,7 +487,6 @@ export function blockOn(thread, readyFn, cancellable, what, release = false) {
   if (!inst.store.jspi) {
     trap(`${what} in ${task.name} must block, which needs JSPI (WebAssembly.Suspending); this engine lacks it`);
   }
-  inst.store.endTurn(thread); // this stack suspends: the pump may run the next thread
   // While a callback-form task's stack is blocked in a synchronous stream or
   // future copy, other async calls may start in its instance: the exclusive
   // lock is released and re-taken on resumption (what the reference host
@@ -497,12 +498,12 @@ export function blockOn(thread, readyFn, cancellable, what, release = false) {
     inst.store.wake();
   }
   const ready = holds ? () => inst.exclusive === null && readyFn() : readyFn;
+  // (the `suspending` wrapper this runs under then waits for a turn to resume)
   return new Promise((resolve) => {
     thread.park(ready, cancellable, (c) => {
       if (holds) inst.exclusive = thread;
       resolve(c);
     });
-    thread.onStack = true;
   });
 }
 
@@ -574,7 +575,8 @@ export function enterSync(inst, opts = SYNC_OPTS) {
 
 export function leaveSync(t) {
   const inst = t.task.inst;
-  inst.store.cur = t.prev;
+  // with JSPI, a resumed stack may have made its thread current meanwhile
+  if (inst.store.cur === t) inst.store.cur = t.prev;
   t.prev = null;
   t.task.state = TASK_RESOLVED;
   (inst.syncPool ??= []).push(t);
@@ -597,12 +599,9 @@ export function threadYield(store, cancellable) {
   const task = thread.task;
   if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
   if (task.deliverPendingCancel(cancellable)) return CANCELLED;
-  if (!store.jspi || !store.waiting.some((t) => t.readyFn())) return NOT_CANCELLED;
-  store.endTurn(thread);
-  return new Promise((resolve) => {
-    thread.park(() => true, cancellable, resolve);
-    thread.onStack = true;
-  });
+  // With JSPI the `suspending` wrapper this runs under always queues the
+  // stack behind the threads that are ready already: that is the yield.
+  return NOT_CANCELLED;
 }
 
 /** canon context.get (`i` is 0 or 1; validated statically). */
@@ -692,13 +691,21 @@ export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof W
 export function suspending(store, f) {
   if (!store.jspi) return f;
   // The stack suspends even when the result is not a Promise (JSPI awaits
-  // every result), so the current thread is restored on every resumption.
+  // every result). It resumes only in a turn the pump gives it (see
+  // Store.pump): then it is the current thread and no other stack runs
+  // until it suspends again or returns.
   return new WebAssembly.Suspending((...args) => {
     const thread = store.cur;
-    return Promise.resolve(f(...args)).then((v) => {
-      store.cur = thread;
-      return v;
-    });
+    store.endTurn(thread);
+    return Promise.resolve(f(...args)).then((v) => resumeInTurn(thread, v));
+  });
+}
+
+/** A Promise of `v` that resolves when the pump gives `thread`'s stack a turn. */
+export function resumeInTurn(thread, v) {
+  return new Promise((resolve) => {
+    thread.park(() => true, false, () => resolve(v));
+    thread.onStack = true;
   });
 }
 

@@ -2,7 +2,7 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, enterSync, leaveSync, threadYield, liftStack } from './scheduler.js';
+import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn } from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
 import * as C from './codes.js';
@@ -303,15 +303,10 @@ test('canon_thread_yield: delivers a pending cancellation; otherwise returns at 
   t.task.state = C.TASK_PENDING_CANCEL;
   assert.equal(threadYield(store, false), C.NOT_CANCELLED, 'not cancellable: stays pending');
   assert.equal(threadYield(store, true), C.CANCELLED);
-  // JSPI mode with another ready thread: yields to the back of the queue
+  // JSPI mode: still at once; the `suspending` import wrapper it runs under
+  // queues the stack behind every thread that is ready (resumeInTurn)
   store.jspi = true;
-  const other = cbTask(inst, { core: () => C.CALLBACK_YIELD, cb: (tk) => { tk.return_([]); return C.CALLBACK_EXIT; } });
-  const u = enter(inst);
-  store.cur = u;
-  const p = threadYield(store, false);
-  assert.ok(p instanceof Promise);
-  assert.equal(await p, C.NOT_CANCELLED);
-  assert.deepEqual(other.log.at(-1), ['resolve', []], 'the other task ran first');
+  assert.equal(threadYield(store, false), C.NOT_CANCELLED);
 });
 
 test('canon_lift (sync lift of an async-typed function): holds exclusive for the whole call, even across a JSPI suspension', async () => {
@@ -351,33 +346,33 @@ test('Task.needs_exclusive: a stackful async lift lets callback tasks run concur
   await assert.rejects(p, /without calling task.return/);
 });
 
-test('Store.tick with JSPI: one resumed stack runs at a time, with its instance entered, until it blocks again', async () => {
+test('Store.tick with JSPI: one resumed stack runs at a time, as the current thread with its instance entered, until it suspends again', async () => {
   const { store, insts: [A, B] } = world(2);
   store.jspi = true;
   const ta = enter(A);
   const tb = enter(B);
+  store.cur = null;
   const order = [];
-  // two "stacks" blocked in a sync wait, both ready at once
-  const pa = blockOn(ta, () => true === ta.go, false, 'wait');
-  const pb = blockOn(tb, () => true === tb.go, false, 'wait');
-  ta.go = tb.go = true;
-  store.wake();
+  // two suspended stacks, both ready to resume (what `suspending` does after every import call)
+  const pa = resumeInTurn(ta, 'a');
+  const pb = resumeInTurn(tb, 'b');
   await Promise.resolve();
   await Promise.resolve();
   assert.equal(store.turn, ta, 'first ready stack is running');
+  assert.equal(store.cur, ta, 'and is the current thread');
   assert.equal(A.mayEnter, false, 'its instance stays entered while the stack runs');
   assert.equal(B.mayEnter, true);
   assert.equal(tb.cont !== null, true, 'the second stack was not resumed in the same pass');
-  pa.then(() => {
-    order.push('a');
-    // the resumed stack blocks again (another sync wait): its turn ends
-    ta.go = false;
-    blockOn(ta, () => ta.go, false, 'wait');
+  pa.then((v) => {
+    order.push(v);
+    // the resumed stack suspends again (another import call): its turn ends
+    store.endTurn(ta);
   });
-  pb.then(() => order.push('b'));
+  pb.then((v) => order.push(v));
   await settle();
   assert.deepEqual(order, ['a', 'b']);
   assert.equal(store.turn, tb);
+  assert.equal(store.cur, tb);
   store.endTurn(tb); // (its promising call settled)
   assert.equal(B.mayEnter, true);
 });

@@ -42,7 +42,16 @@ pub fn resource_builtin(plan: &Plan, names: &mut Names, d: &CoreDef) -> String {
                     let f = names.core_func(dtor);
                     let entering = plan.entering_set(imp, Some(*instance));
                     names.enter_flags.extend(entering.iter().copied());
-                    enter_call(&entering, &format!("{f}(h.rep)"))
+                    if names.uses_async {
+                        // The destructor runs as a synchronous task of its instance.
+                        names.intrinsics.use_("scheduler");
+                        let call = format!(
+                            "{{ const t = enterSync(ai{imp}); try {{ {f}(h.rep); }} finally {{ leaveSync(t); }} }}"
+                        );
+                        enter_call(&entering, &call)
+                    } else {
+                        enter_call(&entering, &format!("{f}(h.rep)"))
+                    }
                 }
             };
             format!(
