@@ -38,7 +38,7 @@ export class Store {
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {
-    if (this.turn !== thread) return;
+    if (thread === null || this.turn !== thread) return;
     this.turn = null;
     thread.task.inst.leaveTo(null);
     this.wake();

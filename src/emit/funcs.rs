@@ -68,6 +68,26 @@ fn needs_borrow_scope(plan: &Plan, l: &Lifted) -> bool {
     })
 }
 
+/// The core signature of `l`'s core function as type codes (`i` i32, `I`
+/// i64, `f` f32, `d` f64): params and results (`canon lift`'s flattening).
+fn core_sig(l: &Lifted) -> (String, String) {
+    let sig = abi::flat_sig(&l.ty);
+    let code = |t: &abi::CoreTy| match t {
+        abi::CoreTy::I32 => 'i',
+        abi::CoreTy::I64 => 'I',
+        abi::CoreTy::F32 => 'f',
+        abi::CoreTy::F64 => 'd',
+    };
+    let params: String = sig.params.iter().map(code).collect();
+    let results: String = if l.opts.is_async {
+        // callback form returns the packed code; stackful returns nothing
+        if l.opts.callback.is_some() { "i".into() } else { String::new() }
+    } else {
+        sig.results.iter().map(code).collect()
+    };
+    (params, results)
+}
+
 /// Lowers `params` (JS values) as the arguments of `l`'s core function;
 /// returns the flat core arguments.
 fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) -> Vec<String> {
@@ -118,7 +138,7 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
     let l = &plan.lifted[idx];
     let ty = &l.ty;
     let inst = l.component_instance;
-    let (core, suspends) = names.core_entry(&l.core);
+    let (core, suspends) = names.core_entry(&l.core, core_sig(l));
     let aw = if suspends { "await " } else { "" };
     let leave_flag = names.leave_flags.contains(&inst);
     let entering = if host_facing {
@@ -249,10 +269,14 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     let ty = &l.ty;
     let inst = l.component_instance;
     names.intrinsics.use_("scheduler");
-    let (core, suspends) = names.core_entry(&l.core);
+    let (core, suspends) = names.core_entry(&l.core, core_sig(l));
     let leave_flag = names.leave_flags.contains(&inst);
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
-    let callback = l.opts.callback.as_ref().map(|c| names.core_entry(c).0);
+    let callback = l
+        .opts
+        .callback
+        .as_ref()
+        .map(|c| names.core_entry(c, ("iii".into(), "i".into())).0);
     // JSPI: a sync-lifted async function awaits its (suspendable) core call.
     let sync_await = suspends && !l.opts.is_async;
     let sig = if l.opts.is_async {

@@ -36,6 +36,7 @@ const HELPERS: &[Helper] = helpers![
     "async" / "codes",
     "async" / "table",
     "async" / "scheduler",
+    "async" / "trampoline",
     "async" / "waitable",
     "async" / "subtask",
     "async" / "copy",

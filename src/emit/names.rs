@@ -111,7 +111,7 @@ impl Names {
 
     /// The JS expression to call core function `def` from the glue, and
     /// whether it may suspend (then it returns a Promise when JSPI is on).
-    pub fn core_entry(&mut self, def: &CoreDef) -> (String, bool) {
+    pub fn core_entry(&mut self, def: &CoreDef, sig: (String, String)) -> (String, bool) {
         let f = self.core_func(def);
         if !self.jspi.entry(def) {
             return (f, false);
@@ -122,12 +122,15 @@ impl Names {
         let CoreDef::Export { instance, .. } = def else {
             unreachable!("only core exports are JSPI entries")
         };
-        self.intrinsics.use_("scheduler");
+        self.intrinsics.use_("trampoline");
         let name = format!("cp{}", self.promising_funcs.len());
         self.after_instance
             .entry(*instance)
             .or_default()
-            .push(format!("{name} = promising(store, {f});"));
+            .push(format!(
+                "{name} = promisingEntry(store, {f}, '{}', '{}');",
+                sig.0, sig.1
+            ));
         self.promising_funcs.insert(def.clone(), name.clone());
         (name, true)
     }
