@@ -669,6 +669,12 @@ export function runStart(inst, f) {
     r = f();
   } catch (e) {
     leaveSync(t);
+    // Instantiation cannot be entered through JSPI's `promising`: an engine
+    // that refuses a Suspending import there (Chromium) reports what the
+    // spec says of a start function that would block.
+    if (e?.name === 'SuspendError' || /without WebAssembly\.promising/.test(e?.message)) {
+      trap('start function: cannot block a synchronous task before returning');
+    }
     throw e;
   }
   if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
