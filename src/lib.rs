@@ -21,7 +21,7 @@ mod emit;
 mod minify;
 
 pub use error::{Error, Result};
-pub use options::{Instantiation, TranspileOptions};
+pub use options::{AsyncMode, Instantiation, TranspileOptions};
 
 /// One file written by the transpiler, relative to the output directory.
 #[derive(Debug, Clone)]

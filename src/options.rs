@@ -12,6 +12,24 @@ pub enum Instantiation {
     Sync,
 }
 
+/// How synchronous (Preview 2) imports and exports may wait for Promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AsyncMode {
+    /// Every sync import must return a value, every sync export returns one.
+    #[default]
+    Sync,
+    /// JSPI (jco's `--async-mode jspi`): the listed imports may return
+    /// Promises (the wasm stack suspends), the listed exports return Promises.
+    Jspi,
+}
+
+/// The WASI functions that may have to wait (a blocking read, a poll): in JSPI
+/// mode the host returns Promises from them (js-runtime/wasi/jspi-imports.json).
+const WASI_JSPI_IMPORTS: &str = include_str!("../js-runtime/wasi/jspi-imports.json");
+
+/// Exports that run a WASI program and so may reach those imports.
+const WASI_JSPI_EXPORTS: &[&str] = &["wasi:cli/run#run", "wasi:http/incoming-handler#handle"];
+
 #[derive(Debug, Clone)]
 pub struct TranspileOptions {
     /// Base name for output files (`<name>.js`, `<name>.coreN.wasm`, `<name>.d.ts`).
@@ -27,6 +45,53 @@ pub struct TranspileOptions {
     pub tla_compat: bool,
     /// Print the glue minified.
     pub minify: bool,
+    /// JSPI for synchronous imports/exports (`--async-mode jspi`).
+    pub async_mode: AsyncMode,
+    /// Imports that may return Promises (`iface#func`, versions ignored; a
+    /// world-level function by its name). JSPI mode adds the WASI defaults.
+    pub async_imports: Vec<String>,
+    /// Exports that return Promises (same syntax). JSPI mode adds `wasi:cli/run#run`.
+    pub async_exports: Vec<String>,
+}
+
+/// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
+fn unversioned(name: &str) -> String {
+    let (iface, func) = match name.split_once('#') {
+        Some((i, f)) => (i, Some(f)),
+        None => (name, None),
+    };
+    let iface = iface.split('@').next().unwrap_or(iface);
+    match func {
+        Some(f) => format!("{iface}#{f}"),
+        None => iface.to_string(),
+    }
+}
+
+impl TranspileOptions {
+    /// Whether import function `name` (`iface#func` or a world function) may
+    /// return a Promise.
+    pub fn is_async_import(&self, name: &str) -> bool {
+        if self.async_mode != AsyncMode::Jspi {
+            return false;
+        }
+        let name = unversioned(name);
+        self.async_imports.iter().any(|i| unversioned(i) == name)
+            || WASI_JSPI_IMPORTS
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .any(|i| i == name)
+    }
+
+    /// Whether export function `name` returns a Promise (JSPI mode).
+    pub fn is_async_export(&self, name: &str) -> bool {
+        if self.async_mode != AsyncMode::Jspi {
+            return false;
+        }
+        let name = unversioned(name);
+        self.async_exports.iter().any(|e| unversioned(e) == name)
+            || WASI_JSPI_EXPORTS.contains(&name.as_str())
+    }
 }
 
 impl Default for TranspileOptions {
@@ -39,6 +104,9 @@ impl Default for TranspileOptions {
             base64_cutoff: 0,
             tla_compat: false,
             minify: false,
+            async_mode: AsyncMode::Sync,
+            async_imports: Vec::new(),
+            async_exports: Vec::new(),
         }
     }
 }

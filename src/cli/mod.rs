@@ -26,6 +26,12 @@ enum InstantiationArg {
     Sync,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum AsyncModeArg {
+    Sync,
+    Jspi,
+}
+
 #[derive(clap::Args)]
 struct CommonOpts {
     /// Base name of the output files (default: the input file's stem).
@@ -37,6 +43,19 @@ struct CommonOpts {
     /// Map an import specifier to a module: `pattern=module` (`*` wildcard, `#member`).
     #[arg(long = "map", value_name = "SPEC=MODULE")]
     map: Vec<String>,
+    /// `jspi`: listed synchronous imports may return Promises (the wasm stack
+    /// suspends through JSPI) and listed exports return Promises (as jco's flag).
+    #[arg(long, value_enum)]
+    async_mode: Option<AsyncModeArg>,
+    /// With `--async-mode jspi`: imports that may return Promises, `iface#func`
+    /// (versions ignored) or a world function's name; comma-separated or
+    /// repeated. WASI's blocking functions are included by default.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    async_imports: Vec<String>,
+    /// With `--async-mode jspi`: exports that return Promises (`wasi:cli/run#run`
+    /// and `wasi:http/incoming-handler#handle` by default).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    async_exports: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -203,6 +222,12 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
             Some(InstantiationArg::Sync) => Instantiation::Sync,
         },
         map,
+        async_mode: match common.async_mode {
+            None | Some(AsyncModeArg::Sync) => weft::AsyncMode::Sync,
+            Some(AsyncModeArg::Jspi) => weft::AsyncMode::Jspi,
+        },
+        async_imports: common.async_imports.clone(),
+        async_exports: common.async_exports.clone(),
         ..TranspileOptions::default()
     })
 }

@@ -138,7 +138,13 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
     let l = &plan.lifted[idx];
     let ty = &l.ty;
     let inst = l.component_instance;
-    let (core, suspends) = names.core_entry(&l.core, core_sig(l));
+    // `--async-mode jspi`: a listed export is entered through `promising`.
+    let jco_export = host_facing && names.options.is_async_export(fname);
+    let (core, suspends) = if jco_export {
+        (names.jco_entry(&l.core, &format!("export `{fname}`")), true)
+    } else {
+        names.core_entry(&l.core, core_sig(l))
+    };
     let aw = if suspends { "await " } else { "" };
     let leave_flag = names.leave_flags.contains(&inst);
     let entering = if host_facing {
@@ -502,7 +508,8 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let suspends = names
         .jspi
         .blocking
-        .contains(&crate::plan::CoreDef::Lowered(idx));
+        .contains(&crate::plan::CoreDef::Lowered(idx))
+        || names.jco_imports.contains_key(&idx);
     let aw = if suspends { "await " } else { "" };
     let mut call = format!("{aw}{callee}({})", args.join(", "));
     // Entering the callee's instance and lending handles last exactly as long as the call.

@@ -32,6 +32,7 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "resources",
     "intrinsics" / "fetchCompile",
     "intrinsics" / "base64",
+    "intrinsics" / "jspi",
     // The async ABI runtime (js-runtime/async/), only for components that use it.
     "async" / "codes",
     "async" / "table",

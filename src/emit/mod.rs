@@ -37,6 +37,20 @@ pub fn emit(
         ..Names::default()
     };
     names.jspi = plan.jspi();
+    names.options = opts.clone();
+    // `--async-mode jspi`: sync host imports that may return Promises.
+    for (i, l) in plan.lowered.iter().enumerate() {
+        if let Callee::Host { import, path } = &l.callee {
+            let mut name = plan.imports[*import].name.clone();
+            for p in path {
+                name.push('#');
+                name.push_str(p);
+            }
+            if !plan.lowers_to_subtask(i) && opts.is_async_import(&name) {
+                names.jco_imports.insert(i, name);
+            }
+        }
+    }
     if uses_async {
         // The async runtime reads every instance's flags (`ai{c}.mayEnter/mayLeave`).
         names.enter_flags.extend(0..plan.component_instances.len());
@@ -328,6 +342,9 @@ pub fn emit(
         let mut cps: Vec<&String> = names.promising_funcs.values().collect();
         cps.sort_by_key(|n| name_index(n));
         cfs.extend(cps);
+        let mut cjs: Vec<&String> = names.jco_entries.values().collect();
+        cjs.sort_by_key(|n| name_index(n));
+        cfs.extend(cjs);
         writeln!(
             body,
             "  let {};",
@@ -418,6 +435,12 @@ fn core_def_expr(names: &mut Names, d: &CoreDef) -> String {
     if names.jspi.blocking.contains(d) {
         // May have to wait: a `WebAssembly.Suspending` import when JSPI is on.
         format!("suspending(store, {f})")
+    } else if let Some(what) = match d {
+        CoreDef::Lowered(i) => names.jco_imports.get(i).cloned(),
+        _ => None,
+    } {
+        names.intrinsics.use_("jspi");
+        format!("jspiImport({f}, {})", js_str(&format!("import `{what}`")))
     } else {
         f
     }

@@ -45,6 +45,12 @@ pub struct Names {
     pub jspi: crate::plan::JspiPlan,
     /// Core exports entered through `promising` (JSPI): def -> `cpN`.
     pub(super) promising_funcs: HashMap<CoreDef, String>,
+    /// The transpile options (for `--async-mode jspi`'s lists).
+    pub options: crate::TranspileOptions,
+    /// Lowered host imports listed in `--async-imports` (JSPI mode).
+    pub jco_imports: HashMap<usize, String>,
+    /// Core exports entered for `--async-exports` functions: def -> `cjN`.
+    pub(super) jco_entries: HashMap<CoreDef, String>,
 }
 
 impl Names {
@@ -133,6 +139,26 @@ impl Names {
             ));
         self.promising_funcs.insert(def.clone(), name.clone());
         (name, true)
+    }
+
+    /// Core function `def` entered through `WebAssembly.promising` for an
+    /// export listed in `--async-exports` (JSPI mode): `cjN`, a Promise-returning function.
+    pub fn jco_entry(&mut self, def: &CoreDef, what: &str) -> String {
+        let f = self.core_func(def);
+        if let Some(n) = self.jco_entries.get(def) {
+            return n.clone();
+        }
+        let CoreDef::Export { instance, .. } = def else {
+            return f;
+        };
+        self.intrinsics.use_("jspi");
+        let name = format!("cj{}", self.jco_entries.len());
+        self.after_instance
+            .entry(*instance)
+            .or_default()
+            .push(format!("{name} = jspiExport({f}, {});", js_str(what)));
+        self.jco_entries.insert(def.clone(), name.clone());
+        name
     }
 
     /// The JS function implementing host import function `path` of root

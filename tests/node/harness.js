@@ -33,7 +33,7 @@ const JCO_BIN = join(REPO, 'node_modules/.bin/jco');
 const WEFT_BIN = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
 
 let tmpRoot;
-function tmp(prefix) {
+export function tmp(prefix) {
   if (!tmpRoot) {
     tmpRoot = mkdtempSync(join(tmpdir(), 'weft-test-'));
     if (!process.env.WEFT_TEST_KEEP) {
@@ -90,6 +90,7 @@ export function transpile(name, opts = {}) {
   for (const [spec, path] of Object.entries(opts.map ?? {})) args.push('--map', `${spec}=${path}`);
   if (!opts.typescript) args.push('--no-typescript');
   if (opts.base64Cutoff !== undefined) args.push('--base64-cutoff', String(opts.base64Cutoff));
+  args.push(...(opts.args ?? []));
   if (isJco) run(JCO_BIN, args);
   else run(WEFT_BIN, args);
   const js = join(out, `${name}.js`);
