@@ -35,6 +35,9 @@ pub struct DtsOptions {
     /// ESM without top-level await: the exports are assigned once the
     /// exported `$init` promise resolves, so declare `$init` (as jco does).
     pub tla_compat: bool,
+    /// `--async-mode jspi`'s lists: exports that return Promises, imports
+    /// that may (only `async_mode`, `async_imports`, `async_exports` are read).
+    pub jspi: TranspileOptions,
 }
 
 impl From<&TranspileOptions> for DtsOptions {
@@ -43,6 +46,7 @@ impl From<&TranspileOptions> for DtsOptions {
             instantiation: opts.instantiation,
             map: opts.map.clone(),
             tla_compat: opts.tla_compat,
+            jspi: opts.clone(),
         }
     }
 }

@@ -67,6 +67,8 @@ pub(crate) struct DeclFile<'a> {
     /// The case type names of each variant declared here.
     case_names: HashMap<TypeId, Vec<String>>,
     classes: Vec<(TypeId, Class)>,
+    /// `--async-mode jspi`'s lists, when known (Promise return types).
+    pub(super) jspi: Option<crate::TranspileOptions>,
 }
 
 /// The type names a scope's declaration file defines: UpperCamel names of
@@ -163,6 +165,36 @@ impl<'a> DeclFile<'a> {
             locals,
             case_names,
             classes: Vec::new(),
+            jspi: None,
+        }
+    }
+
+    /// `iface#func` (or a world function's name) for `--async-mode jspi`'s lists.
+    fn qualified_name(&self, func: &Function) -> String {
+        match self.scope {
+            TypeOwner::Interface(id) => match self.resolve.id_of(id) {
+                Some(iface) => format!("{iface}#{}", func.name),
+                None => func.name.clone(),
+            },
+            _ => func.name.clone(),
+        }
+    }
+
+    /// The return type as JSPI mode changes it: `Promise<T>` for an export
+    /// listed in `--async-exports`, `T | Promise<T>` for a listed import.
+    fn jspi_ret(&mut self, func: &Function, ret: String, import: bool) -> String {
+        let Some(opts) = &self.jspi else { return ret };
+        let name = self.qualified_name(func);
+        let (is_export, is_import) = (
+            !import && opts.is_async_export(&name),
+            import && opts.is_async_import(&name),
+        );
+        if is_export {
+            format!("{}<{ret}>", self.global("Promise"))
+        } else if is_import {
+            format!("{ret} | {}<{ret}>", self.global("Promise"))
+        } else {
+            ret
         }
     }
 
@@ -345,6 +377,7 @@ impl<'a> DeclFile<'a> {
         names: &mut FileNames,
     ) -> Result<(String, String)> {
         let Signature { params, ret, tags } = self.signature(func, names)?;
+        let ret = self.jspi_ret(func, ret, true);
         let mut members = String::new();
         jsdoc(&mut members, "", func.docs.contents.as_deref(), &tags);
         members.push_str(&format!("default({params}): {ret},\n"));
@@ -360,6 +393,7 @@ impl<'a> DeclFile<'a> {
         names: &mut FileNames,
     ) -> Result<()> {
         let Signature { params, ret, tags } = self.signature(func, names)?;
+        let ret = self.jspi_ret(func, ret, !self.exported);
         let docs = func.docs.contents.as_deref();
 
         match func.kind {

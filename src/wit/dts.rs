@@ -157,7 +157,7 @@ pub(crate) fn world_files(
         done += 1;
         let stem = root.files.stem(resolve, id, None);
         let exported = root.exported.contains(&id);
-        let text = interface_file(resolve, id, exported, &mut root.files)?;
+        let text = interface_file(resolve, id, exported, &mut root.files, &opts.jspi)?;
         out.push(OutputFile {
             path: format!("interfaces/{stem}.d.ts"),
             contents: text.into_bytes(),
@@ -218,7 +218,8 @@ impl<'a> RootFile<'a> {
             .into_iter()
             .filter(|id| !imported.contains(id))
             .collect();
-        let decls = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
+        let mut decls = DeclFile::new(resolve, TypeOwner::World(world_id), Location::Root, true);
+        decls.jspi = Some(opts.jspi.clone());
         // Namespace names must not clash with the world's own type names.
         let locals = Locals {
             taken: decls.locals().clone(),
@@ -516,6 +517,7 @@ fn interface_file(
     id: InterfaceId,
     exported: bool,
     files: &mut FileNames,
+    jspi: &crate::TranspileOptions,
 ) -> Result<String> {
     let iface = &resolve.interfaces[id];
     let id_name = files.display_name(id).to_string();
@@ -525,6 +527,7 @@ fn interface_file(
         Location::Interface,
         exported,
     );
+    file.jspi = Some(jspi.clone());
     for (fname, func) in iface.functions.iter() {
         file.function(func, FuncStyle::Declaration, files)
             .map_err(|e| e.in_path(format!("interface {id_name}, function {fname}")))?;

@@ -60,3 +60,12 @@ test('without --async-mode the same component is synchronous and needs no JSPI',
   assert.equal(ex.nameLen(), 2);
   assert.doesNotMatch(readFileSync(js, 'utf8'), /Suspending|promising/, 'no JSPI code in the glue');
 });
+
+test('--async-mode jspi in the .d.ts: listed exports return Promises, listed imports may', { skip }, () => {
+  const js = transpile('jspi-mode', { instantiation: 'async', typescript: true, args: JSPI_ARGS });
+  const dts = readFileSync(js.replace(/\.js$/, '.d.ts'), 'utf8');
+  assert.match(dts, /run\(x: number\): Promise<number>/);
+  assert.match(dts, /nameLen\(\): Promise<number>/);
+  assert.match(dts, /sync\(x: number\): number/);
+  assert.match(dts, /get: \(\(x: number\) => number \| Promise<number>\)/);
+});
