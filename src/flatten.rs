@@ -723,6 +723,14 @@ impl Flattener {
                 AsyncOp::ErrorContextDebugMessage(canon_opts(sp, options)?)
             }
             C::ErrorContextDrop => AsyncOp::ErrorContextDrop,
+            C::ThreadIndex => AsyncOp::ThreadIndex,
+            C::ThreadNewIndirect { table_index, .. } => AsyncOp::ThreadNewIndirect {
+                table: sp.core_tables[*table_index as usize].clone(),
+            },
+            C::ThreadResumeLater => AsyncOp::ThreadResumeLater,
+            C::ThreadSuspend => AsyncOp::ThreadSuspend,
+            C::ThreadYieldThenResume => AsyncOp::ThreadSwitch { yielding: true },
+            C::ThreadSuspendThenResume => AsyncOp::ThreadSwitch { yielding: false },
             other => {
                 return Err(Error::unsupported(format!(
                     "canonical built-in `{}`",

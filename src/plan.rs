@@ -82,6 +82,17 @@ pub enum AsyncOp {
         ty: usize,
         readable: bool,
     },
+    ThreadIndex,
+    /// `thread.new-indirect` over core table `table` (start functions take an i32).
+    ThreadNewIndirect {
+        table: CoreDef,
+    },
+    ThreadResumeLater,
+    ThreadSuspend,
+    /// `thread.yield-then-resume` (`yielding`) / `thread.suspend-then-resume`.
+    ThreadSwitch {
+        yielding: bool,
+    },
     ErrorContextNew(CanonOpts),
     ErrorContextDebugMessage(CanonOpts),
     ErrorContextDrop,
@@ -92,7 +103,10 @@ impl AsyncOp {
     /// (a synchronous wait whose condition may not hold yet).
     pub fn may_block(&self) -> bool {
         match self {
-            AsyncOp::WaitableSetWait(_) | AsyncOp::ThreadYield => true,
+            AsyncOp::WaitableSetWait(_)
+            | AsyncOp::ThreadYield
+            | AsyncOp::ThreadSuspend
+            | AsyncOp::ThreadSwitch { .. } => true,
             AsyncOp::SubtaskCancel { is_async } | AsyncOp::Cancel { is_async, .. } => !is_async,
             AsyncOp::Copy { opts, .. } => !opts.is_async,
             _ => false,

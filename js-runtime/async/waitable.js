@@ -119,7 +119,7 @@ export function waitableSetDrop(inst, si) {
 export function waitableJoin(inst, wi, si) {
   checkMayLeave(inst);
   const w = getAs(inst.handles, wi, Waitable, 'waitable.join');
-  if (w.hasSyncWaiter) trap('waitable.join: the waitable has a synchronous waiter');
+  if (w.hasSyncWaiter) trap('waitable.join: waitable cannot be used synchronously while added to a waitable set (it has a synchronous waiter)');
   w.join(si === 0 ? null : getAs(inst.handles, si, WaitableSet, 'waitable.join'));
 }
 

@@ -189,13 +189,11 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
         AsyncOp::BackpressureInc => {
             use_(names, "scheduler");
-            use_(names, "table");
-            one("", format!("checkMayLeave({ai}); backpressureInc({ai});"))
+            one("", format!("backpressureInc({ai});"))
         }
         AsyncOp::BackpressureDec => {
             use_(names, "scheduler");
-            use_(names, "table");
-            one("", format!("checkMayLeave({ai}); backpressureDec({ai});"))
+            one("", format!("backpressureDec({ai});"))
         }
         AsyncOp::ThreadYield => {
             use_(names, "scheduler");
@@ -277,6 +275,33 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             use_(names, "copy");
             let cls = end_class(*kind, *readable);
             one("i", format!("dropEnd({ai}, {cls}, st{ty}, i);"))
+        }
+        AsyncOp::ThreadIndex => {
+            use_(names, "scheduler");
+            one("", "return threadIndex(store);".into())
+        }
+        AsyncOp::ThreadNewIndirect { table } => {
+            use_(names, "scheduler");
+            use_(names, "trampoline");
+            let t = names.core_func(table);
+            one(
+                "fi, c",
+                format!(
+                    "return threadNewIndirect(store, {t}, fi, c, (f) => promisingEntry(store, f, 'i', ''));"
+                ),
+            )
+        }
+        AsyncOp::ThreadResumeLater => {
+            use_(names, "scheduler");
+            one("i", "threadResumeLater(store, i);".into())
+        }
+        AsyncOp::ThreadSuspend => {
+            use_(names, "scheduler");
+            one("", "return threadSuspend(store, false);".into())
+        }
+        AsyncOp::ThreadSwitch { yielding } => {
+            use_(names, "scheduler");
+            one("i", format!("return threadSwitch(store, false, i, {yielding});"))
         }
         AsyncOp::ErrorContextNew(opts) => {
             use_(names, "errorContext");
