@@ -31,6 +31,12 @@ const OUTPUTS = [
   // WASI programs (tests/browser/wasi.spec.ts runs them against the browser host in /wasi/).
   ...['wasi-hello', 'wasi-args-env-exit', 'wasi-files', 'wasi-clocks-random', 'wasi-stdin', 'wasi-http']
     .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
+  // JSPI glue (tests/browser/wasi-jspi.spec.ts): WASI's blocking functions may return
+  // Promises, `run` returns one.
+  ['wasi-stdin-jspi', join(REPO, 'fixtures/build/wasi-stdin.wasm'), 'wasi-stdin', [...ASYNC, '--async-mode', 'jspi']],
+  // Async ABI guests (tests/browser/async.spec.ts).
+  ['async-basics', join(REPO, 'fixtures/build/async-basics.wasm'), 'async-basics', ASYNC],
+  ['async-pipeline', join(REPO, 'fixtures/compose/async-pipeline.wasm'), 'async-pipeline', ASYNC],
 ];
 
 /** Writes the site into a fresh temporary directory and returns its path. */
