@@ -215,6 +215,7 @@ export class Task {
     this.returnSig = returnSig;
     this.state = TASK_INITIAL;
     this.numBorrows = 0;
+    this.scope = null; // the glue's borrow scope of this task's borrow params
     this.implicitThread = null;
     this.threads = [];
   }
@@ -255,13 +256,13 @@ export class Task {
   }
   return_(result) {
     if (this.state === TASK_RESOLVED) trap(`${this.name}: task.return called after the task already resolved`);
-    if (this.numBorrows > 0) trap(`${this.name}: borrowed handles still remain at the end of the call`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
     this.onResolve(result);
     this.state = TASK_RESOLVED;
   }
   cancel() {
     if (this.state !== TASK_CANCEL_DELIVERED) trap(`${this.name}: task.cancel called without a delivered cancellation`);
-    if (this.numBorrows > 0) trap(`${this.name}: borrowed handles still remain at the end of the call`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
     this.onResolve(null);
     this.state = TASK_RESOLVED;
   }

@@ -182,7 +182,7 @@ test('Task.return_/cancel and canon_task_return/cancel checks trap', () => {
   const u = enter(inst);
   assert.throws(() => taskCancel(store), isTrap(/without a delivered cancellation/));
   u.task.numBorrows = 1;
-  assert.throws(() => u.task.return_([]), isTrap(/borrowed/));
+  assert.throws(() => u.task.return_([]), isTrap(/borrow handles still remain/));
   enter(inst, { opts: { async: false } });
   assert.throws(() => taskReturnCheck(store, null), isTrap(/synchronously-lifted/));
   inst.mayLeave = false;

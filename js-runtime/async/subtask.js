@@ -54,7 +54,7 @@ export function callSubtask(thread, callee, liftArgs, lowerResult) {
   const onStart = () => {
     if (subtask.onProgress !== null) subtask.onProgress();
     subtask.state = SUBTASK_STARTED;
-    return liftArgs();
+    return liftArgs(subtask);
   };
   const onResolve = (result) => {
     if (subtask.onProgress !== null) subtask.onProgress();

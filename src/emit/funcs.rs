@@ -305,7 +305,9 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
         g.line(format!("const [{}] = args;", params.join(", ")));
     }
     if needs_scope {
+        // Borrows handed to this task count until it returns (Task.num_borrows).
         g.line("const scope = { borrows: 0, hostRefs: null };");
+        g.line("task.scope = scope;");
     }
     // A JS value of the wrong type fails the call before any core code runs.
     g.line("let flat;");
@@ -700,11 +702,12 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     if !is_async && ty.result.is_some() && !retp {
         g.line("let rv;");
     }
-    g.line("const st = callSubtask(thread, CALLEE, () => {");
+    g.line("const st = callSubtask(thread, CALLEE, (sub) => {");
     g.indent();
     g.invalidate_view();
     if lends {
-        g.line("const lent = [];");
+        // Lent until the subtask's resolution is delivered (Subtask.add_lender).
+        g.line("const lent = sub.lenders;");
     }
     let mut args = Vec::new();
     if params_spilled {
