@@ -35,6 +35,7 @@ export class Store {
     this.failure = null;
     this.deadlockCheck = false;
     this.turn = null; // JSPI: the thread whose resumed stack is running (see pump)
+    this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {
@@ -499,7 +500,7 @@ export function blockOn(thread, readyFn, cancellable, what, release = false) {
     inst.store.wake();
   }
   const ready = holds ? () => inst.exclusive === null && readyFn() : readyFn;
-  // (the `suspending` wrapper this runs under then waits for a turn to resume)
+  // (the `suspendingImport` shim this runs under then waits for a turn to resume)
   return new Promise((resolve) => {
     thread.park(ready, cancellable, (c) => {
       if (holds) inst.exclusive = thread;
@@ -606,9 +607,10 @@ export function threadYield(store, cancellable) {
   const task = thread.task;
   if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
   if (task.deliverPendingCancel(cancellable)) return CANCELLED;
-  // With JSPI the `suspending` wrapper this runs under always queues the
-  // stack behind the threads that are ready already: that is the yield.
-  return NOT_CANCELLED;
+  // With JSPI, yield to whatever is ready, and to a caller waiting for this
+  // stack's first suspension (a yield "may" suspend: the caller goes on).
+  if (!store.jspi || (store.entryDepth === 0 && !store.waiting.some((t) => t.readyFn()))) return NOT_CANCELLED;
+  return new Promise((resolve) => thread.park(() => true, cancellable, resolve));
 }
 
 /** canon context.get (`i` is 0 or 1; validated statically). */
@@ -696,24 +698,6 @@ export function runStart(inst, f) {
 /** Whether this engine can suspend wasm stacks (JSPI). */
 export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
 
-/**
- * A core import that may have to block (a synchronous wait): with JSPI, a
- * `WebAssembly.Suspending` whose Promise result suspends the calling stack;
- * when that stack resumes, the thread it belongs to is current again.
- */
-export function suspending(store, f) {
-  if (!store.jspi) return f;
-  // The stack suspends even when the result is not a Promise (JSPI awaits
-  // every result). It resumes only in a turn the pump gives it (see
-  // Store.pump): then it is the current thread and no other stack runs
-  // until it suspends again or returns.
-  return new WebAssembly.Suspending((...args) => {
-    const thread = store.cur;
-    store.endTurn(thread);
-    return Promise.resolve(f(...args)).then((v) => resumeInTurn(thread, v));
-  });
-}
-
 /** A Promise of `v` that resolves when the pump gives `thread`'s stack a turn. */
 export function resumeInTurn(thread, v) {
   return new Promise((resolve) => {
@@ -722,10 +706,6 @@ export function resumeInTurn(thread, v) {
   });
 }
 
-/** A core export entered so that it may suspend (JSPI): returns a Promise then. */
-export function promising(store, f) {
-  return store.jspi ? WebAssembly.promising(f) : f;
-}
 
 // ---- cooperative threads (definitions.py: canon_thread_*)
 //

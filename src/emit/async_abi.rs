@@ -521,3 +521,45 @@ fn convert(
         _ => return None,
     })
 }
+
+/// The core signature (type codes `i`/`I`/`f`/`d`: params, results) of a
+/// core function that may block, for its JSPI import shim.
+pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String) {
+    use crate::plan::CoreDef;
+    let code = |t: &abi::CoreTy| match t {
+        abi::CoreTy::I32 => 'i',
+        abi::CoreTy::I64 => 'I',
+        abi::CoreTy::F32 => 'f',
+        abi::CoreTy::F64 => 'd',
+    };
+    let (p, r) = match def {
+        CoreDef::Builtin(i) => match &plan.builtins[*i].op {
+            AsyncOp::WaitableSetWait(_) => ("ii", "i"),
+            AsyncOp::ThreadYield | AsyncOp::ThreadSuspend => ("", "i"),
+            AsyncOp::Copy {
+                kind: CopyKind::Stream,
+                ..
+            } => ("iii", "i"),
+            AsyncOp::Copy { .. } => ("ii", "i"),
+            AsyncOp::Cancel { .. } | AsyncOp::SubtaskCancel { .. } | AsyncOp::ThreadSwitch { .. } => {
+                ("i", "i")
+            }
+            other => unreachable!("{other:?} does not block"),
+        },
+        CoreDef::Lowered(i) => {
+            // A synchronous lower: flat params (or one pointer), the result
+            // flat (or through a trailing out-pointer).
+            let sig = abi::flat_sig(&plan.lowered[*i].ty);
+            let mut params: String = sig.params.iter().map(code).collect();
+            let results = if sig.results_spilled {
+                params.push('i');
+                String::new()
+            } else {
+                sig.results.iter().map(code).collect()
+            };
+            return (params, results);
+        }
+        CoreDef::Export { .. } | CoreDef::Resource { .. } => unreachable!("not a blocking import"),
+    };
+    (p.to_string(), r.to_string())
+}

@@ -369,7 +369,7 @@ pub fn emit(
                 CoreInstanceArg::Bag(items) => {
                     let fields: Vec<String> = items
                         .iter()
-                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(&mut names, d)))
+                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(plan, &mut names, d)))
                         .collect();
                     format!("{{ {} }}", fields.join(", "))
                 }
@@ -426,15 +426,17 @@ pub fn emit(
     Ok(out)
 }
 
-fn core_def_expr(names: &mut Names, d: &CoreDef) -> String {
+fn core_def_expr(plan: &Plan, names: &mut Names, d: &CoreDef) -> String {
     let f = match d {
         CoreDef::Lowered(i) => format!("lower{i}"),
         CoreDef::Resource { .. } | CoreDef::Builtin(_) => names.core_func(d),
         CoreDef::Export { instance, name } => format!("ex{instance}[{}]", js_str(name)),
     };
     if names.jspi.blocking.contains(d) {
-        // May have to wait: a `WebAssembly.Suspending` import when JSPI is on.
-        format!("suspending(store, {f})")
+        // May have to wait: with JSPI, a shim that suspends only when it must.
+        names.intrinsics.use_("trampoline");
+        let (p, r) = async_abi::blocking_sig(plan, d);
+        format!("suspendingImport(store, {f}, '{p}', '{r}')")
     } else if let Some(what) = match d {
         CoreDef::Lowered(i) => names.jco_imports.get(i).cloned(),
         _ => None,
