@@ -666,22 +666,18 @@ impl Flattener {
                 kind: future,
                 ty: ty(*t)?,
             },
-            C::StreamRead { ty: t, options } | C::StreamWrite { ty: t, options } => {
-                AsyncOp::Copy {
-                    kind: stream,
-                    ty: ty(*t)?,
-                    read: matches!(canon, C::StreamRead { .. }),
-                    opts: canon_opts(sp, options)?,
-                }
-            }
-            C::FutureRead { ty: t, options } | C::FutureWrite { ty: t, options } => {
-                AsyncOp::Copy {
-                    kind: future,
-                    ty: ty(*t)?,
-                    read: matches!(canon, C::FutureRead { .. }),
-                    opts: canon_opts(sp, options)?,
-                }
-            }
+            C::StreamRead { ty: t, options } | C::StreamWrite { ty: t, options } => AsyncOp::Copy {
+                kind: stream,
+                ty: ty(*t)?,
+                read: matches!(canon, C::StreamRead { .. }),
+                opts: canon_opts(sp, options)?,
+            },
+            C::FutureRead { ty: t, options } | C::FutureWrite { ty: t, options } => AsyncOp::Copy {
+                kind: future,
+                ty: ty(*t)?,
+                read: matches!(canon, C::FutureRead { .. }),
+                opts: canon_opts(sp, options)?,
+            },
             C::StreamCancelRead { ty: t, async_ } | C::StreamCancelWrite { ty: t, async_ } => {
                 AsyncOp::Cancel {
                     kind: stream,

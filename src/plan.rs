@@ -331,19 +331,28 @@ impl Plan {
     pub fn uses_async(&self) -> bool {
         let async_ty = |ty: &FuncType| {
             ty.is_async
-                || ty
-                    .params
-                    .iter()
-                    .map(|(_, t)| t)
-                    .chain(&ty.result)
-                    .any(|t| t.any(&|t| {
-                        matches!(t, ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext)
-                    }))
+                || ty.params.iter().map(|(_, t)| t).chain(&ty.result).any(|t| {
+                    t.any(&|t| {
+                        matches!(
+                            t,
+                            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext
+                        )
+                    })
+                })
         };
         !self.builtins.is_empty()
-            || self.lifted.iter().any(|l| l.opts.is_async || async_ty(&l.ty))
-            || self.lowered.iter().any(|l| l.opts.is_async || async_ty(&l.ty))
-            || self.imports.iter().any(|i| matches!(&i.kind, HostImportKind::Func(t) if async_ty(t)))
+            || self
+                .lifted
+                .iter()
+                .any(|l| l.opts.is_async || async_ty(&l.ty))
+            || self
+                .lowered
+                .iter()
+                .any(|l| l.opts.is_async || async_ty(&l.ty))
+            || self
+                .imports
+                .iter()
+                .any(|i| matches!(&i.kind, HostImportKind::Func(t) if async_ty(t)))
     }
 
     /// Interns a `stream<T>`/`future<T>` type; returns its index.

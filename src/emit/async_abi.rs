@@ -82,11 +82,7 @@ fn type_name(t: &ValType) -> String {
 
 /// The identity of a `task.return` signature (result type + lift options):
 /// a lift and a `task.return` match iff they get the same number.
-pub fn return_sig(
-    names: &mut Names,
-    result: &Option<ValType>,
-    opts: &CanonOpts,
-) -> usize {
+pub fn return_sig(names: &mut Names, result: &Option<ValType>, opts: &CanonOpts) -> usize {
     // The memory matters only where the result is read from memory (the
     // reference tests pair a lift that has a memory with a `task.return`
     // without one when the result is flat).
@@ -157,7 +153,12 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
                     let flat = abi::flat_of(t);
                     if flat.len() > abi::MAX_FLAT_PARAMS {
                         params.push("ptr".to_string());
-                        g.check_range("ptr", &abi::size(t).to_string(), abi::alignment(t), "task.return");
+                        g.check_range(
+                            "ptr",
+                            &abi::size(t).to_string(),
+                            abi::alignment(t),
+                            "task.return",
+                        );
                         Some(g.load(t, "ptr"))
                     } else {
                         params = (0..flat.len()).map(|i| format!("k{i}")).collect();
@@ -267,11 +268,7 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 format!("return cancelCopy(store, {cls}, st{ty}, {is_async}, i);"),
             )
         }
-        AsyncOp::Drop {
-            kind,
-            ty,
-            readable,
-        } => {
+        AsyncOp::Drop { kind, ty, readable } => {
             use_(names, "copy");
             let cls = end_class(*kind, *readable);
             one("i", format!("dropEnd({ai}, {cls}, st{ty}, i);"))
@@ -301,7 +298,10 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
         AsyncOp::ThreadSwitch { yielding } => {
             use_(names, "scheduler");
-            one("i", format!("return threadSwitch(store, false, i, {yielding});"))
+            one(
+                "i",
+                format!("return threadSwitch(store, false, i, {yielding});"),
+            )
         }
         AsyncOp::ErrorContextNew(opts) => {
             use_(names, "errorContext");
@@ -320,12 +320,7 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             let mut intr = std::mem::take(&mut names.intrinsics);
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
             g.line(format!("const s = errorContextDebugMessage({ai}, i);"));
-            g.store(
-                &ValType::String,
-                "s",
-                "ptr",
-                "error-context.debug-message",
-            );
+            g.store(&ValType::String, "s", "ptr", "error-context.debug-message");
             let body = std::mem::take(&mut g.code);
             drop(g);
             names.intrinsics = intr;
@@ -499,10 +494,9 @@ fn convert(
         ValType::Variant(_) | ValType::Result(..) => {
             let cases: Vec<(String, Option<&ValType>)> = match t {
                 ValType::Variant(cs) => cs.iter().map(|(n, t)| (n.clone(), t.as_ref())).collect(),
-                ValType::Result(ok, err) => vec![
-                    ("ok".into(), ok.as_deref()),
-                    ("err".into(), err.as_deref()),
-                ],
+                ValType::Result(ok, err) => {
+                    vec![("ok".into(), ok.as_deref()), ("err".into(), err.as_deref())]
+                }
                 _ => unreachable!(),
             };
             let mut expr = x.clone();
@@ -541,9 +535,9 @@ pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String)
                 ..
             } => ("iii", "i"),
             AsyncOp::Copy { .. } => ("ii", "i"),
-            AsyncOp::Cancel { .. } | AsyncOp::SubtaskCancel { .. } | AsyncOp::ThreadSwitch { .. } => {
-                ("i", "i")
-            }
+            AsyncOp::Cancel { .. }
+            | AsyncOp::SubtaskCancel { .. }
+            | AsyncOp::ThreadSwitch { .. } => ("i", "i"),
             other => unreachable!("{other:?} does not block"),
         },
         CoreDef::Lowered(i) => {

@@ -81,7 +81,11 @@ fn core_sig(l: &Lifted) -> (String, String) {
     let params: String = sig.params.iter().map(code).collect();
     let results: String = if l.opts.is_async {
         // callback form returns the packed code; stackful returns nothing
-        if l.opts.callback.is_some() { "i".into() } else { String::new() }
+        if l.opts.callback.is_some() {
+            "i".into()
+        } else {
+            String::new()
+        }
     } else {
         sig.results.iter().map(code).collect()
     };
@@ -107,7 +111,12 @@ fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) 
         g.intr.use_("memory");
         g.invalidate_view();
         for (((name, t), p), off) in ty.params.iter().zip(params).zip(offsets) {
-            g.store(t, p, &format!("sp + {off}"), &format!("{fname}: param {name}"));
+            g.store(
+                t,
+                p,
+                &format!("sp + {off}"),
+                &format!("{fname}: param {name}"),
+            );
         }
         flat.push("sp".to_string());
     } else {
@@ -122,7 +131,12 @@ fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) 
 fn lift_result(g: &mut ValueGen<'_>, l: &Lifted, rt: &ValType) -> String {
     g.invalidate_view();
     if abi::flat_sig(&l.ty).results_spilled {
-        g.check_range("ret", &abi::size(rt).to_string(), abi::alignment(rt), "result");
+        g.check_range(
+            "ret",
+            &abi::size(rt).to_string(),
+            abi::alignment(rt),
+            "result",
+        );
         g.load(rt, "ret")
     } else {
         g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
@@ -316,7 +330,9 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     let flat = lower_args(&mut g, l, &params, fname);
     g.line(format!("flat = [{}];", flat.join(", ")));
     g.dedent();
-    g.line("} catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }");
+    g.line(
+        "} catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }",
+    );
     let call = format!(
         "{}{core}({})",
         if sync_await { "await " } else { "" },
@@ -406,14 +422,15 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
         _ => format!("(r) => {conv}"),
     };
-    let args: Vec<String> = l
-        .ty
-        .params
-        .clone()
-        .iter()
-        .zip(&params)
-        .map(|((_, t), p)| super::async_abi::from_host(names, plan, t, p).unwrap_or_else(|| p.clone()))
-        .collect();
+    let args: Vec<String> =
+        l.ty.params
+            .clone()
+            .iter()
+            .zip(&params)
+            .map(|((_, t), p)| {
+                super::async_abi::from_host(names, plan, t, p).unwrap_or_else(|| p.clone())
+            })
+            .collect();
     let mut all = params.clone();
     all.push("options".into());
     format!(

@@ -369,7 +369,9 @@ pub fn emit(
                 CoreInstanceArg::Bag(items) => {
                     let fields: Vec<String> = items
                         .iter()
-                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(plan, &mut names, d)))
+                        .map(|(n, d)| {
+                            format!("{}: {}", js_str(n), core_def_expr(plan, &mut names, d))
+                        })
                         .collect();
                     format!("{{ {} }}", fields.join(", "))
                 }

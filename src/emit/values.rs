@@ -560,7 +560,14 @@ impl<'a> ValueGen<'a> {
         }
     }
 
-    pub(super) fn lower_list_loop(&mut self, elem: &ValType, v: &str, n: &str, ptr: &str, at: &str) {
+    pub(super) fn lower_list_loop(
+        &mut self,
+        elem: &ValType,
+        v: &str,
+        n: &str,
+        ptr: &str,
+        at: &str,
+    ) {
         let size = abi::size(elem);
         let i = self.tmp("i");
         self.line(format!("for (let {i} = 0; {i} < {n}; {i}++) {{"));
