@@ -77,6 +77,21 @@ export function cliImports(opts) {
  * glue) and returns its exit status: 0, 1 when `run` returns `err`, or the
  * status passed to wasi:cli/exit. Other exceptions (traps) propagate.
  */
+/** `runCommand` for glue whose `run` returns a Promise (`--async-mode jspi`): resolves to the exit code. */
+export async function runCommandAsync(instance) {
+  const key = Object.keys(instance).find((k) => k.startsWith('wasi:cli/run'));
+  const run = instance.run ?? (key && instance[key]);
+  if (!run || typeof run.run !== 'function') throw new TypeError('runCommandAsync: the instance exports no wasi:cli/run');
+  try {
+    await run.run();
+    return 0;
+  } catch (e) {
+    if (e instanceof WasiExit) return e.code;
+    if (e && e.name === 'ComponentError') return 1;
+    throw e;
+  }
+}
+
 export function runCommand(instance) {
   // The glue exports the interface as `run` and under its versioned name.
   const key = Object.keys(instance).find((k) => k.startsWith('wasi:cli/run'));

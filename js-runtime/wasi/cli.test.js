@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWasi, collectSink, WasiExit, runCommand } from './index.js';
+import { createWasi, collectSink, WasiExit, runCommand, runCommandAsync } from './index.js';
 
 test('environment: nothing is visible unless granted', () => {
   process.env.WEFT_WASI_SECRET = 'leak';
@@ -45,6 +45,15 @@ test('runCommand maps run results and WasiExit to exit codes', () => {
   assert.equal(runCommand({ run: { run() { throw new WasiExit(7); } } }), 7);
   assert.throws(() => runCommand({ run: { run() { throw new WebAssembly.RuntimeError('trap'); } } }), WebAssembly.RuntimeError);
   assert.throws(() => runCommand({}), TypeError);
+});
+
+test('runCommandAsync: the same mapping for a Promise-returning run (--async-mode jspi glue)', async () => {
+  assert.equal(await runCommandAsync({ 'wasi:cli/run@0.2.3': { run: async () => {} } }), 0);
+  const err = Object.assign(new Error('x'), { name: 'ComponentError' });
+  assert.equal(await runCommandAsync({ run: { run: async () => { throw err; } } }), 1);
+  assert.equal(await runCommandAsync({ run: { run: () => Promise.reject(new WasiExit(7)) } }), 7);
+  await assert.rejects(runCommandAsync({ run: { run: async () => { throw new WebAssembly.RuntimeError('trap'); } } }), WebAssembly.RuntimeError);
+  await assert.rejects(runCommandAsync({}), TypeError);
 });
 
 test('stdio: stdin bytes, stdout/stderr sinks; one stream object per stdio', () => {

@@ -11,7 +11,7 @@ import { NodeDescriptor, nodePreopen } from './filesystem-node.js';
 import { sleepUntil, monotonicNow } from './time.js';
 import { fetchTransport, nodeSocketsImports } from './sockets-node.js';
 
-export { WasiExit, runCommand } from './cli.js';
+export { WasiExit, runCommand, runCommandAsync } from './cli.js';
 export { IoError, collectSink, lineSink } from './io.js';
 export { memoryDirectory, memoryFile, memorySymlink, MemDirectory } from './filesystem-memory.js';
 
