@@ -69,6 +69,9 @@ pub(crate) struct DeclFile<'a> {
     classes: Vec<(TypeId, Class)>,
     /// `--async-mode jspi`'s lists, when known (Promise return types).
     pub(super) jspi: Option<crate::TranspileOptions>,
+    /// While typing a value JS provides (export params, import results):
+    /// streams and futures accept more shapes.
+    pub(super) js_provides: bool,
 }
 
 /// The type names a scope's declaration file defines: UpperCamel names of
@@ -166,6 +169,7 @@ impl<'a> DeclFile<'a> {
             case_names,
             classes: Vec::new(),
             jspi: None,
+            js_provides: false,
         }
     }
 
@@ -334,17 +338,36 @@ impl<'a> DeclFile<'a> {
     /// Declares a function: freestanding ones per `style`, resource functions
     /// as members of their class.
     /// Parameters, return type and JSDoc tags of a function's signature.
-    fn signature(&mut self, func: &Function, names: &mut FileNames) -> Result<Signature> {
+    /// `import`: the host implements the function (its params flow to JS,
+    /// its result from JS), else the component does.
+    fn signature(
+        &mut self,
+        func: &Function,
+        names: &mut FileNames,
+        import: bool,
+    ) -> Result<Signature> {
         let resolve = self.resolve;
         let skip_self = matches!(
             func.kind,
             FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
         );
         let mut params = Vec::new();
+        // Streams and futures JS hands in may be given in more shapes than JS gets back.
+        self.js_provides = !import;
         for param in func.params.iter().skip(usize::from(skip_self)) {
             let ty = self.ty(&param.ty, names)?.text;
             params.push(format!("{}: {ty}", names::param_name(&param.name)));
         }
+        if func.kind.is_async() {
+            // The glue's trailing argument: a cancellation signal.
+            let signal = self.global("AbortSignal");
+            params.push(if import {
+                format!("options: {{ signal: {signal} }}")
+            } else {
+                format!("options?: {{ signal?: {signal} }}")
+            });
+        }
+        self.js_provides = import;
         let params = params.join(", ");
 
         let mut tags = Vec::new();
@@ -363,8 +386,15 @@ impl<'a> DeclFile<'a> {
             None => self.optional_ty(func.result.as_ref(), names)?.text,
         };
         if func.kind.is_async() {
-            ret = format!("{}<{ret}>", self.global("Promise"));
+            let promise = self.global("Promise");
+            ret = if import {
+                // a host function may return the value or a Promise of it
+                format!("{ret} | {promise}<{ret}>")
+            } else {
+                format!("{promise}<{ret}>")
+            };
         }
+        self.js_provides = false;
         Ok(Signature { params, ret, tags })
     }
 
@@ -376,7 +406,7 @@ impl<'a> DeclFile<'a> {
         func: &Function,
         names: &mut FileNames,
     ) -> Result<(String, String)> {
-        let Signature { params, ret, tags } = self.signature(func, names)?;
+        let Signature { params, ret, tags } = self.signature(func, names, true)?;
         let ret = self.jspi_ret(func, ret, true);
         let mut members = String::new();
         jsdoc(&mut members, "", func.docs.contents.as_deref(), &tags);
@@ -392,8 +422,9 @@ impl<'a> DeclFile<'a> {
         style: FuncStyle,
         names: &mut FileNames,
     ) -> Result<()> {
-        let Signature { params, ret, tags } = self.signature(func, names)?;
-        let ret = self.jspi_ret(func, ret, !self.exported);
+        let import = !self.exported;
+        let Signature { params, ret, tags } = self.signature(func, names, import)?;
+        let ret = self.jspi_ret(func, ret, import);
         let docs = func.docs.contents.as_deref();
 
         match func.kind {

@@ -270,12 +270,31 @@ impl DeclFile<'_> {
             }
             TypeDefKind::Future(t) => {
                 let t = self.optional_ty(t.as_ref(), names)?.text;
-                Ts::atom(format!("{}<{t}>", self.global("Promise")))
+                let promise = self.global("Promise");
+                if self.js_provides {
+                    Ts::compound(format!("{promise}<{t}> | {t}"))
+                } else {
+                    Ts::atom(format!("{promise}<{t}>"))
+                }
             }
             TypeDefKind::Stream(t) => {
-                let t = self.optional_ty(t.as_ref(), names)?.text;
+                // `stream<u8>` travels in Uint8Array chunks.
+                let bytes = matches!(t, Some(Type::U8));
+                let t = if bytes {
+                    self.global("Uint8Array")
+                } else {
+                    self.optional_ty(t.as_ref(), names)?.text
+                };
                 let (stream, iter) = (self.global("ReadableStream"), self.global("AsyncIterable"));
-                Ts::compound(format!("{stream}<{t}> & {iter}<{t}>"))
+                if self.js_provides {
+                    let sync_iter = self.global("Iterable");
+                    let extra = if bytes { " | Uint8Array" } else { "" };
+                    Ts::compound(format!(
+                        "{stream}<{t}> | {iter}<{t}> | {sync_iter}<{t}>{extra}"
+                    ))
+                } else {
+                    Ts::compound(format!("{stream}<{t}> & {iter}<{t}>"))
+                }
             }
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => self.name_of(*r, names)?,
             TypeDefKind::Record(_)
