@@ -288,7 +288,11 @@ impl DeclFile<'_> {
                 let (stream, iter) = (self.global("ReadableStream"), self.global("AsyncIterable"));
                 if self.js_provides {
                     let sync_iter = self.global("Iterable");
-                    let extra = if bytes { " | Uint8Array" } else { "" };
+                    let extra = if bytes {
+                        format!(" | {}", self.global("Uint8Array"))
+                    } else {
+                        String::new()
+                    };
                     Ts::compound(format!(
                         "{stream}<{t}> | {iter}<{t}> | {sync_iter}<{t}>{extra}"
                     ))

@@ -1,7 +1,7 @@
 /** @module Interface test:clash/globals **/
 export function area(s: Shape): number;
-export function uses(a: globalThis.Uint8Array, b: globalThis.Map<string, number>, c: Option$<number | undefined>, d: Result$<number, string>, e: globalThis.Promise<number>, f: globalThis.ReadableStream<number> & globalThis.AsyncIterable<number>): [Map, Promise, Uint8Array, ReadableStream, AsyncIterable, Option, Result, Disposable];
-export function later(): globalThis.Promise<number>;
+export function uses(a: globalThis.Uint8Array, b: globalThis.Map<string, number>, c: Option$<number | undefined>, d: Result$<number, string>, e: globalThis.Promise<number> | number, f: globalThis.ReadableStream<globalThis.Uint8Array> | globalThis.AsyncIterable<globalThis.Uint8Array> | Iterable<globalThis.Uint8Array> | globalThis.Uint8Array): [Map, Promise, Uint8Array, ReadableStream, AsyncIterable, Option, Result, Disposable];
+export function later(options?: { signal?: AbortSignal }): globalThis.Promise<number>;
 export interface Map {
   size: number,
 }
