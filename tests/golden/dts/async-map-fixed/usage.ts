@@ -7,14 +7,18 @@ const painted: [number, number][] = fixed.paint({ channels: [255, 0, 0], names: 
 // @ts-expect-error: a fixed-length list has exactly its length.
 fixed.scale([1, 2], 2);
 
-async function go(stream: ReadableStream<number> & AsyncIterable<number>, err: concurrent.ErrorContext) {
+async function go(stream: ReadableStream<Uint8Array> & AsyncIterable<Uint8Array>, err: concurrent.ErrorContext) {
   const body: Uint8Array = await concurrent.fetch('https://example.com');
   const later: string = await concurrent.later(Promise.resolve(1), Promise.resolve());
-  const out: concurrent.BytesOut = concurrent.pipe(stream, stream as unknown as ReadableStream<void> & AsyncIterable<void>, []);
-  for await (const byte of out) {
-    const n: number = byte;
-    void n;
+  // stream<u8> travels in Uint8Array chunks; JS may hand in a plain Uint8Array too
+  const out: concurrent.BytesOut = concurrent.pipe(stream, [undefined, undefined], []);
+  concurrent.pipe(new Uint8Array([1, 2]), [], [['x']]);
+  for await (const chunk of out) {
+    const bytes: Uint8Array = chunk;
+    void bytes;
   }
+  // futures JS provides may be plain values
+  await concurrent.later(1, undefined);
   const maybe: concurrent.ErrorContext | undefined = concurrent.errors(err, [err]);
   return [body, later, maybe] as const;
 }

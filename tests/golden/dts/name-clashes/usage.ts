@@ -9,7 +9,7 @@ const imports: ImportObject = {
   'test:clash/web': {},
 };
 
-async function main(stream: ReadableStream<number> & AsyncIterable<number>): Promise<void> {
+async function main(stream: ReadableStream<Uint8Array> & AsyncIterable<Uint8Array>): Promise<void> {
   const root = await instantiate(async () => WebAssembly.compile(new Uint8Array(8)), imports);
   const record: Record = { key: 'k' };
   const made: WitWasm = root.make(record);
