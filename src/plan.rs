@@ -3,6 +3,8 @@
 //! which options, and what the component exports. Produced by `flatten`,
 //! consumed by `emit`. No JS knowledge here.
 
+use std::collections::HashSet;
+
 use crate::types::{FuncType, ValType};
 
 /// A core item (function, memory, table, global) some core instance exports,
@@ -255,17 +257,27 @@ pub struct Plan {
 /// Where a wasm stack may have to suspend (JSPI), decided statically.
 #[derive(Debug, Clone, Default)]
 pub struct JspiPlan {
-    /// Core functions that may block: imported through `WebAssembly.Suspending`.
-    pub blocking: std::collections::HashSet<CoreDef>,
+    /// Core functions that may block: imported through a JSPI shim.
+    pub blocking: HashSet<CoreDef>,
     /// Core instances that import one of them (directly or re-exported):
-    /// every entry into them goes through `WebAssembly.promising`.
-    pub instances: std::collections::HashSet<usize>,
+    /// async-typed entries into them go through `WebAssembly.promising`.
+    pub instances: HashSet<usize>,
+    /// Core instances whose sync-typed entries may suspend too (they import
+    /// thread switching, or call a sync-typed function of such an instance).
+    pub sync_instances: HashSet<usize>,
+    /// Sync lowers into such an instance (they await the callee).
+    pub blocking_adapters: HashSet<CoreDef>,
 }
 
 impl JspiPlan {
-    /// Whether entering `core` (a core function of some instance) may suspend.
+    /// Whether entering `core` for an async-typed call may suspend.
     pub fn entry(&self, core: &CoreDef) -> bool {
         matches!(core, CoreDef::Export { instance, .. } if self.instances.contains(instance))
+    }
+
+    /// Whether entering `core` for a sync-typed call may suspend.
+    pub fn sync_entry(&self, core: &CoreDef) -> bool {
+        matches!(core, CoreDef::Export { instance, .. } if self.sync_instances.contains(instance))
     }
 }
 
@@ -298,29 +310,56 @@ impl Plan {
         if j.blocking.is_empty() {
             return j;
         }
+        // Only thread switching can suspend a synchronous task's stack (every
+        // other wait in a sync task traps first), so sync-typed entries use
+        // `promising` only in instances that import a switching built-in.
+        let switching: HashSet<CoreDef> = self
+            .builtins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b.op, AsyncOp::ThreadSuspend | AsyncOp::ThreadSwitch { .. }))
+            .map(|(i, _)| CoreDef::Builtin(i))
+            .collect();
+        j.instances = self.importers_of(&j.blocking);
         loop {
-            let before = (j.blocking.len(), j.instances.len());
-            for (i, inst) in self.instances.iter().enumerate() {
-                let imports_blocking = inst.args.iter().any(|(_, a)| match a {
-                    CoreInstanceArg::Instance(k) => j.instances.contains(k),
-                    CoreInstanceArg::Bag(items) => items.iter().any(|(_, d)| {
-                        j.blocking.contains(d)
-                            || matches!(d, CoreDef::Export { instance, .. } if j.instances.contains(instance))
-                    }),
-                });
-                if imports_blocking {
-                    j.instances.insert(i);
-                }
-            }
+            j.sync_instances = self.importers_of(&switching.union(&j.blocking_adapters).cloned().collect());
+            let before = j.blocking_adapters.len();
             for (i, l) in self.lowered.iter().enumerate() {
                 if let Callee::Lifted(k) = &l.callee {
-                    if !self.lowers_to_subtask(i) && j.entry(&self.lifted[*k].core) {
+                    let core = &self.lifted[*k].core;
+                    if !self.lowers_to_subtask(i) && j.sync_entry(core) {
+                        j.blocking_adapters.insert(CoreDef::Lowered(i));
                         j.blocking.insert(CoreDef::Lowered(i));
                     }
                 }
             }
-            if before == (j.blocking.len(), j.instances.len()) {
+            if before == j.blocking_adapters.len() {
+                j.instances = self.importers_of(&j.blocking);
                 return j;
+            }
+        }
+    }
+
+    /// The core instances that import one of `defs`, directly or through
+    /// another core instance's exports (which may re-export them).
+    fn importers_of(&self, defs: &HashSet<CoreDef>) -> HashSet<usize> {
+        let mut found: HashSet<usize> = HashSet::new();
+        loop {
+            let before = found.len();
+            for (i, inst) in self.instances.iter().enumerate() {
+                let imports = inst.args.iter().any(|(_, a)| match a {
+                    CoreInstanceArg::Instance(k) => found.contains(k),
+                    CoreInstanceArg::Bag(items) => items.iter().any(|(_, d)| {
+                        defs.contains(d)
+                            || matches!(d, CoreDef::Export { instance, .. } if found.contains(instance))
+                    }),
+                });
+                if imports {
+                    found.insert(i);
+                }
+            }
+            if before == found.len() {
+                return found;
             }
         }
     }

@@ -156,8 +156,11 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
     let jco_export = host_facing && names.options.is_async_export(fname);
     let (core, suspends) = if jco_export {
         (names.jco_entry(&l.core, &format!("export `{fname}`")), true)
-    } else {
+    } else if names.jspi.sync_entry(&l.core) {
+        // only thread switching can suspend a sync call's stack
         names.core_entry(&l.core, core_sig(l))
+    } else {
+        (names.core_func(&l.core), false)
     };
     let aw = if suspends { "await " } else { "" };
     let leave_flag = names.leave_flags.contains(&inst);

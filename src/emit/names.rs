@@ -119,7 +119,7 @@ impl Names {
     /// whether it may suspend (then it returns a Promise when JSPI is on).
     pub fn core_entry(&mut self, def: &CoreDef, sig: (String, String)) -> (String, bool) {
         let f = self.core_func(def);
-        if !self.jspi.entry(def) {
+        if !self.jspi.entry(def) && !self.jspi.sync_entry(def) {
             return (f, false);
         }
         if let Some(n) = self.promising_funcs.get(def) {
