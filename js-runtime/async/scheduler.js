@@ -523,17 +523,31 @@ export function afterBlock(v, f) {
  * (Task.request_cancellation with no caller). While pending, the call is a
  * root: a trap in the pump, or a deadlock, rejects it.
  */
-export function callFromHost(store, callee, args, signal) {
+export function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
   return new Promise((resolve, reject) => {
+    const fail = (e) => {
+      if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
+      reject(e);
+    };
     if (store.failure !== null) {
-      reject(store.failure);
+      fail(store.failure);
       return;
     }
-    const root = { reject };
+    const root = { reject: fail };
     const onResolve = (r) => {
       store.roots.delete(root);
-      if (r === null) reject(signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
-      else resolve(r);
+      if (r === null) {
+        reject(signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
+      } else if (convert === null) {
+        resolve(r);
+      } else {
+        // the result in its JS form (and a `result` err thrown), without another Promise hop
+        try {
+          resolve(convert(r));
+        } catch (e) {
+          reject(e);
+        }
+      }
     };
     store.roots.add(root);
     let onCancel;
@@ -541,7 +555,7 @@ export function callFromHost(store, callee, args, signal) {
       onCancel = callee(() => args, onResolve, null);
     } catch (e) {
       store.roots.delete(root);
-      reject(e);
+      fail(e);
       return;
     }
     if (signal != null && store.roots.has(root)) {

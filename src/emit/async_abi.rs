@@ -23,9 +23,7 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
         out.push_str("store.jspi = HAS_JSPI;\n");
     }
     // A trap that rejects an async export's Promise poisons the component too.
-    out.push_str(
-        "function asyncTrap(e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; }\n",
-    );
+    out.push_str("function poison() { poisoned = true; }\n");
     for (c, parent) in plan.component_instances.iter().enumerate() {
         let parent = parent.map(|p| format!("ai{p}")).unwrap_or("null".into());
         writeln!(out, "const ai{c} = new AsyncInstance(store, {parent});").unwrap();

@@ -437,7 +437,7 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let mut all = params.clone();
     all.push("options".into());
     format!(
-        "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  return callFromHost(store, {fi}, [{}], options?.signal).then({value}, asyncTrap);\n}}\n",
+        "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  return callFromHost(store, {fi}, [{}], options?.signal, {value}, poison);\n}}\n",
         all.join(", "),
         args.join(", ")
     )
