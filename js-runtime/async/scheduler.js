@@ -119,29 +119,48 @@ export class AsyncInstance {
     this.numWaitingToEnter = 0;
     this.exclusive = null;
     this.syncPool = null; // enterSync's free pseudo-threads
+    this.ancestry = undefined; // selfAndAncestors(), computed once
+    this.entering = null; // caller -> entering set
   }
   selfAndAncestors() {
-    const s = [];
-    for (let i = this; i !== null; i = i.parent) s.push(i);
-    return s;
+    if (this.ancestry === undefined) {
+      const s = [];
+      for (let i = this; i !== null; i = i.parent) s.push(i);
+      this.ancestry = s;
+    }
+    return this.ancestry;
   }
+  /** The entering set from `caller` (cached: the instance tree never changes). */
   enteringSet(caller) {
-    const mine = this.selfAndAncestors();
-    if (caller === null) return mine;
-    const theirs = caller.selfAndAncestors();
-    return mine.filter((i) => !theirs.includes(i));
+    const cache = this.entering ?? (this.entering = new Map());
+    let set = cache.get(caller);
+    if (set === undefined) {
+      const mine = this.selfAndAncestors();
+      if (caller === null) {
+        set = mine;
+      } else {
+        const theirs = caller.selfAndAncestors();
+        set = mine.filter((i) => !theirs.includes(i));
+        // Calls between an instance and its ancestor trap (async/trap-on-reenter.wast).
+        if (caller !== this && (theirs.includes(this) || mine.includes(caller))) set.nested = true;
+      }
+      cache.set(caller, set);
+    }
+    return set;
   }
   mayEnterFrom(caller) {
-    // Calls between an instance and its ancestor trap (async/trap-on-reenter.wast).
-    if (caller !== null && caller !== this
-      && (caller.selfAndAncestors().includes(this) || this.selfAndAncestors().includes(caller))) return false;
-    return this.enteringSet(caller).every((i) => i.mayEnter);
+    const set = this.enteringSet(caller);
+    if (set.nested === true) return false;
+    for (let k = 0; k < set.length; k++) if (!set[k].mayEnter) return false;
+    return true;
   }
   enterFrom(caller) {
-    for (const i of this.enteringSet(caller)) i.mayEnter = false;
+    const set = this.enteringSet(caller);
+    for (let k = 0; k < set.length; k++) set[k].mayEnter = false;
   }
   leaveTo(caller) {
-    for (const i of this.enteringSet(caller)) i.mayEnter = true;
+    const set = this.enteringSet(caller);
+    for (let k = 0; k < set.length; k++) set[k].mayEnter = true;
   }
 }
 
