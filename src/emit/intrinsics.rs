@@ -71,11 +71,23 @@ impl Intrinsics {
 
     /// The JS source of every used helper, in dependency order, with the ESM
     /// `import`/`export` syntax that makes the files testable stripped.
+    /// Comment-only lines are left out (the helpers' documentation lives in
+    /// their source files), which keeps the glue small before any minifying.
     pub fn render(&self) -> String {
         let mut out = String::new();
         for h in HELPERS.iter().filter(|h| self.used.contains(h.name)) {
+            let mut in_block = false;
             for line in h.source.lines() {
-                if line.starts_with("import ") || line.starts_with("// @deps") {
+                let t = line.trim_start();
+                if in_block {
+                    in_block = !t.contains("*/");
+                    continue;
+                }
+                if t.starts_with("/*") {
+                    in_block = !t.contains("*/");
+                    continue;
+                }
+                if line.starts_with("import ") || t.starts_with("//") || t.is_empty() {
                     continue;
                 }
                 out.push_str(line.strip_prefix("export ").unwrap_or(line));
