@@ -322,7 +322,8 @@ impl Plan {
             .collect();
         j.instances = self.importers_of(&j.blocking);
         loop {
-            j.sync_instances = self.importers_of(&switching.union(&j.blocking_adapters).cloned().collect());
+            j.sync_instances =
+                self.importers_of(&switching.union(&j.blocking_adapters).cloned().collect());
             let before = j.blocking_adapters.len();
             for (i, l) in self.lowered.iter().enumerate() {
                 if let Callee::Lifted(k) = &l.callee {
