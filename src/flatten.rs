@@ -529,6 +529,7 @@ impl Flattener {
                 }
                 .func(id);
                 check_supported(&ty)?;
+                self.plan.intern_async_types(&ty);
                 let opts = canon_opts(&sp, options)?;
                 let core = sp.core_funcs[*core_func_index as usize].clone();
                 self.plan.lifted.push(Lifted {
@@ -549,6 +550,7 @@ impl Flattener {
                 };
                 let ty = conv.func(cx.types.component_function_at(*func_index));
                 check_supported(&ty)?;
+                self.plan.intern_async_types(&ty);
                 let opts = canon_opts(&sp, options)?;
                 let callee = sp.funcs[*func_index as usize].clone();
                 self.plan.lowered.push(Lowered {

@@ -395,6 +395,39 @@ impl Plan {
                 .any(|i| matches!(&i.kind, HostImportKind::Func(t) if async_ty(t)))
     }
 
+    /// Interns every `stream<T>`/`future<T>` type a function type mentions
+    /// (the glue's descriptors for values that cross in its signature).
+    pub fn intern_async_types(&mut self, ty: &FuncType) {
+        fn walk(plan: &mut Plan, t: &ValType) {
+            match t {
+                ValType::Stream(e) | ValType::Future(e) => {
+                    plan.async_type(t.clone());
+                    if let Some(e) = e {
+                        walk(plan, e);
+                    }
+                }
+                ValType::List(e) | ValType::FixedList(e, _) | ValType::Option(e) => walk(plan, e),
+                ValType::Map(k, v) => {
+                    walk(plan, k);
+                    walk(plan, v);
+                }
+                ValType::Record(fs) => fs.iter().for_each(|(_, t)| walk(plan, t)),
+                ValType::Tuple(ts) => ts.iter().for_each(|t| walk(plan, t)),
+                ValType::Variant(cs) => cs.iter().flat_map(|(_, t)| t).for_each(|t| walk(plan, t)),
+                ValType::Result(ok, err) => {
+                    ok.iter().chain(err).for_each(|t| walk(plan, t));
+                }
+                _ => {}
+            }
+        }
+        for (_, t) in &ty.params {
+            walk(self, t);
+        }
+        if let Some(t) = &ty.result {
+            walk(self, t);
+        }
+    }
+
     /// Interns a `stream<T>`/`future<T>` type; returns its index.
     pub fn async_type(&mut self, t: ValType) -> usize {
         match self.async_types.iter().position(|x| *x == t) {

@@ -109,7 +109,7 @@ async function* iterate(rs) {
  * counts outstanding host work (deadlock detection) and is woken when values
  * arrive. Values are passed through unchanged; the glue's GuestBuffer lowers them.
  */
-export function streamFromJs(store, t, source) {
+export function streamFromJs(store, t, source, where = 'stream') {
   if (source != null && source[SHARED] != null) {
     const s = source[SHARED];
     source[SHARED] = null; // moved back into a guest
@@ -122,7 +122,7 @@ export function streamFromJs(store, t, source) {
     if (Array.isArray(source) || typeof source?.[Symbol.iterator] === 'function') it = source[Symbol.iterator]();
     else if (typeof source?.[Symbol.asyncIterator] === 'function') it = source[Symbol.asyncIterator]();
     else if (typeof source?.getReader === 'function') it = iterate(source);
-    else throw new TypeError('expected a ReadableStream, an async iterable, an iterable or an array for a stream');
+    else throw new TypeError(`${where}: expected a ReadableStream, an async iterable, an iterable or an array for a ${t.name}`);
     return it;
   };
   // a bare Uint8Array is one chunk of bytes, not an iterable of numbers

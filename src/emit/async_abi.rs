@@ -424,12 +424,13 @@ pub fn has_ends(t: &ValType) -> bool {
 /// shared states) into what the host sees (`ReadableStream`s, Promises);
 /// `None` when there is nothing to convert.
 pub fn to_host(names: &mut Names, plan: &Plan, t: &ValType, v: &str) -> Option<String> {
-    convert(names, plan, t, v, true, 0)
+    convert(names, plan, t, v, true, 0, "")
 }
 
-/// The inverse of [`to_host`]: JS streams/Promises (or iterables, values) to shared states.
-pub fn from_host(names: &mut Names, plan: &Plan, t: &ValType, v: &str) -> Option<String> {
-    convert(names, plan, t, v, false, 0)
+/// The inverse of [`to_host`]: JS streams/Promises (or iterables, values) to
+/// shared states; `at` names the value in errors.
+pub fn from_host(names: &mut Names, plan: &Plan, t: &ValType, v: &str, at: &str) -> Option<String> {
+    convert(names, plan, t, v, false, 0, at)
 }
 
 fn convert(
@@ -439,13 +440,14 @@ fn convert(
     v: &str,
     to_host: bool,
     depth: usize,
+    at: &str,
 ) -> Option<String> {
     if !has_ends(t) {
         return None;
     }
     let x = format!("x{depth}");
     let sub = |names: &mut Names, t: &ValType, e: &str| {
-        convert(names, plan, t, e, to_host, depth + 1).unwrap_or_else(|| e.to_string())
+        convert(names, plan, t, e, to_host, depth + 1, at).unwrap_or_else(|| e.to_string())
     };
     Some(match t {
         ValType::Stream(_) | ValType::Future(_) => {
@@ -457,7 +459,9 @@ fn convert(
                 .expect("interned");
             match (t, to_host) {
                 (ValType::Stream(_), true) => format!("streamToJs(store, {v})"),
-                (ValType::Stream(_), false) => format!("streamFromJs(store, st{k}, {v})"),
+                (ValType::Stream(_), false) => {
+                    format!("streamFromJs(store, st{k}, {v}, {})", js_str(at))
+                }
                 (_, true) => format!("futureToJs(store, {v})"),
                 (_, false) => format!("futureFromJs(store, st{k}, {v})"),
             }

@@ -21,7 +21,7 @@ pub fn is_task(l: &Lifted) -> bool {
 /// The host-facing JS function for lifted function `idx` (an export).
 pub fn host_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
     if is_task(&plan.lifted[idx]) {
-        return host_task_entry(plan, names, idx);
+        return host_task_entry(plan, names, idx, fname);
     }
     lifted(plan, names, idx, Form::Host, fname)
 }
@@ -407,7 +407,7 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
 /// The host-facing function of a task-shaped export: a Promise of its result
 /// (`result` err rejects with `ComponentError`); a trailing `{ signal }`
 /// argument cancels the call.
-fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize) -> String {
+fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
     let l = &plan.lifted[idx];
     let fi = names.lifted_form(idx, LiftForm::Task);
     names.intrinsics.use_("trap");
@@ -430,16 +430,26 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize) -> String {
             .clone()
             .iter()
             .zip(&params)
-            .map(|((_, t), p)| {
-                super::async_abi::from_host(names, plan, t, p).unwrap_or_else(|| p.clone())
+            .map(|((n, t), p)| {
+                let at = format!("{fname}: param {n}");
+                super::async_abi::from_host(names, plan, t, p, &at).unwrap_or_else(|| p.clone())
             })
             .collect();
     let mut all = params.clone();
     all.push("options".into());
+    // Converting JS streams/futures may reject a bad argument: as a rejection.
+    let converts = args.iter().zip(&params).any(|(a, p)| a != p);
+    let args = if converts {
+        format!(
+            "let args;\n  try {{ args = [{}]; }} catch (e) {{ return Promise.reject(e); }}\n  ",
+            args.join(", ")
+        )
+    } else {
+        format!("const args = [{}];\n  ", args.join(", "))
+    };
     format!(
-        "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  return callFromHost(store, {fi}, [{}], options?.signal, {value}, poison);\n}}\n",
+        "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  {args}return callFromHost(store, {fi}, args, options?.signal, {value}, poison);\n}}\n",
         all.join(", "),
-        args.join(", ")
     )
 }
 
@@ -638,10 +648,9 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 .enumerate()
                 .map(|(i, (_, t))| super::async_abi::to_host(names, plan, t, &format!("a{i}")))
                 .collect();
-            let res_conv = ty
-                .result
-                .as_ref()
-                .and_then(|t| super::async_abi::from_host(names, plan, t, "v"));
+            let res_conv = ty.result.as_ref().and_then(|t| {
+                super::async_abi::from_host(names, plan, t, "v", &format!("result of {what}"))
+            });
             let f = if arg_convs.iter().any(Option::is_some) || res_conv.is_some() {
                 let ps: Vec<String> = (0..ty.params.len()).map(|i| format!("a{i}")).collect();
                 let args: Vec<String> = arg_convs

@@ -893,8 +893,12 @@ impl<'a> ValueGen<'a> {
             format!("lowerEnd({ai}, {cls}, {v})")
         } else {
             self.intr.use_("host");
-            let _ = at;
-            format!("lowerEnd({ai}, {cls}, {from_js}(store, {st}, {v}))")
+            let at = if from_js == "streamFromJs" {
+                format!(", {}", js_str(at))
+            } else {
+                String::new()
+            };
+            format!("lowerEnd({ai}, {cls}, {from_js}(store, {st}, {v}{at}))")
         }
     }
 
