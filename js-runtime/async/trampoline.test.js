@@ -2,8 +2,9 @@
 // reports a core function's result synchronously when it did not suspend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trampolineModule, promisingEntry } from './trampoline.js';
+import { trampolineModule, promisingEntry, suspendingImport } from './trampoline.js';
 import { Store, HAS_JSPI } from './scheduler.js';
+import { world, enter } from './testkit.js';
 
 // (func (export "add") (param i32 i64) (result i64)) calls import "wait" when
 // its first argument is negative; (func (export "nothing") (param f32 f64)).
@@ -42,4 +43,29 @@ test('promisingEntry with JSPI: the result itself when the call did not suspend,
   assert.equal(entry(2, 2n), 4n, 'other calls still complete synchronously meanwhile');
   resume(0);
   assert.equal(await p, 9n);
+});
+
+test('suspendingImport with JSPI: returns at once when ready, suspends only for a Promise, and resumes as its thread', { skip: !HAS_JSPI && 'needs JSPI (run with node --experimental-wasm-jspi on Node 24)' }, async () => {
+  const { store, inst } = world();
+  store.jspi = true;
+  const t = enter(inst);
+  let resume;
+  let seen = null;
+  // the "built-in": ready (a number) for x >= -1, else a Promise
+  const builtin = (x) => {
+    seen = store.cur;
+    return x >= -1 ? 100 : new Promise((r) => { resume = r; });
+  };
+  const wait = suspendingImport(store, builtin, 'i', 'i');
+  const { add } = core(wait);
+  const entry = promisingEntry(store, add, 'iI', 'I');
+  store.cur = t;
+  assert.equal(entry(-1, 1n), 0n, 'the import was ready: no suspension, a synchronous result');
+  assert.equal(seen, t);
+  const p = entry(-5, 10n);
+  assert.ok(p instanceof Promise, 'the import returned a Promise: the stack suspended');
+  store.cur = null; // something else runs meanwhile
+  resume(0);
+  assert.equal(await p, 5n);
+  assert.equal(store.turn, null, 'the turn ended with the entry');
 });
