@@ -423,6 +423,12 @@ pub fn emit(
             contents: js.into_bytes(),
         },
     );
+    if !names.jspi.instances.is_empty() {
+        out.warnings.push(format!(
+            "{} core instance(s) may block in a synchronous wait (a sync `waitable-set.wait`, stream or future copy, call of an async function, or thread switch): where such a wait must really block, the wasm stack suspends through JSPI (WebAssembly.Suspending: Chromium >= 137, Node 24 with --experimental-wasm-jspi); engines without JSPI trap at that point",
+            names.jspi.instances.len()
+        ));
+    }
     out.imports = import_specs.iter().map(|(_, k, _, _)| k.clone()).collect();
     out.exports = esm_exports.iter().map(|(n, _)| n.clone()).collect();
     Ok(out)
