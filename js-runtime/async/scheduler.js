@@ -339,65 +339,76 @@ export function startCallbackTask(task, callCore, callCallback, getWaitableSet) 
   const store = inst.store;
   const thread = new Thread(task);
   task.implicitThread = thread;
-
-  const step = (packed) => {
-    for (;;) {
-      if (typeof packed !== 'number') {
-        // JSPI mode: the core call went through WebAssembly.promising
-        packed.then((v) => {
-          store.endTurn(thread);
-          runOn(thread, () => step(v));
-        }).catch((e) => store.fail(e));
-        return;
-      }
-      const code = unpackCallbackResult(packed);
-      if (code === CALLBACK_EXIT) {
-        task.exitImplicitThread();
-        return;
-      }
-      inst.exclusive = null;
-      let wset = null;
-      let ready;
-      if (code === CALLBACK_YIELD) {
-        ready = () => inst.exclusive === null;
-      } else {
-        wset = getWaitableSet(packed >>> 4);
-        ready = () => inst.exclusive === null && wset.hasPendingEvent();
-      }
-      if (wset !== null) wset.numWaiting++;
-      const deliver = (cancelled) => {
-        let ev;
-        if (cancelled) ev = [EVENT_TASK_CANCELLED, 0, 0];
-        else if (wset === null) ev = [EVENT_NONE, 0, 0];
-        else ev = wset.getPendingEvent();
-        if (wset !== null) wset.numWaiting--;
-        inst.exclusive = thread;
-        return callCallback(ev[0], ev[1], ev[2]);
-      };
-      if (task.deliverPendingCancel(true)) {
-        packed = deliver(CANCELLED);
-        continue;
-      }
-      thread.park(ready, true, (cancelled) => step(deliver(cancelled)));
-      return;
-    }
-  };
-
-  const begin = () => {
-    task.entered(thread);
-    const args = task.start();
-    step(runOn(thread, () => callCore(args)));
-  };
-
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
     thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
       inst.numWaitingToEnter--;
       if (cancelled) task.cancel();
-      else begin();
+      else beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
     });
   } else {
-    runOn(thread, begin);
+    beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
+  }
+}
+
+/** Enters the task's implicit thread and runs the core entry, then the callback loop. */
+function beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet) {
+  const store = task.inst.store;
+  const prev = store.cur;
+  store.cur = thread;
+  try {
+    task.entered(thread);
+    const args = task.start();
+    stepCallbackTask(task, thread, callCore(args), callCallback, getWaitableSet);
+  } finally {
+    if (store.cur === thread) store.cur = prev;
+  }
+}
+
+/** canon_lift's callback loop from one packed result on (the closures it
+ * needs are made only when the task waits). */
+function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
+  const inst = task.inst;
+  const store = inst.store;
+  for (;;) {
+    if (typeof packed !== 'number') {
+      // JSPI mode: the core call suspended (promisingEntry returned a Promise)
+      packed.then((v) => {
+        store.endTurn(thread);
+        runOn(thread, () => stepCallbackTask(task, thread, v, callCallback, getWaitableSet));
+      }).catch((e) => store.fail(e));
+      return;
+    }
+    const code = unpackCallbackResult(packed);
+    if (code === CALLBACK_EXIT) {
+      task.exitImplicitThread();
+      return;
+    }
+    inst.exclusive = null;
+    let wset = null;
+    let ready;
+    if (code === CALLBACK_YIELD) {
+      ready = () => inst.exclusive === null;
+    } else {
+      wset = getWaitableSet(packed >>> 4);
+      ready = () => inst.exclusive === null && wset.hasPendingEvent();
+    }
+    if (wset !== null) wset.numWaiting++;
+    const deliver = (cancelled) => {
+      let ev;
+      if (cancelled) ev = [EVENT_TASK_CANCELLED, 0, 0];
+      else if (wset === null) ev = [EVENT_NONE, 0, 0];
+      else ev = wset.getPendingEvent();
+      if (wset !== null) wset.numWaiting--;
+      inst.exclusive = thread;
+      return callCallback(ev[0], ev[1], ev[2]);
+    };
+    if (task.deliverPendingCancel(true)) {
+      packed = deliver(CANCELLED);
+      continue;
+    }
+    thread.park(ready, true, (cancelled) => stepCallbackTask(task, thread, deliver(cancelled), callCallback, getWaitableSet));
+    return;
   }
 }
 
