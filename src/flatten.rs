@@ -729,6 +729,8 @@ impl Flattener {
             C::ThreadSuspend => AsyncOp::ThreadSuspend,
             C::ThreadYieldThenResume => AsyncOp::ThreadSwitch { yielding: true },
             C::ThreadSuspendThenResume => AsyncOp::ThreadSwitch { yielding: false },
+            C::ThreadYieldThenPromote => AsyncOp::ThreadPromote { yielding: true },
+            C::ThreadSuspendThenPromote => AsyncOp::ThreadPromote { yielding: false },
             other => {
                 return Err(Error::unsupported(format!(
                     "canonical built-in `{}`",

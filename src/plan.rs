@@ -95,6 +95,10 @@ pub enum AsyncOp {
     ThreadSwitch {
         yielding: bool,
     },
+    /// `thread.yield-then-promote` (`yielding`) / `thread.suspend-then-promote`.
+    ThreadPromote {
+        yielding: bool,
+    },
     ErrorContextNew(CanonOpts),
     ErrorContextDebugMessage(CanonOpts),
     ErrorContextDrop,
@@ -108,7 +112,8 @@ impl AsyncOp {
             AsyncOp::WaitableSetWait(_)
             | AsyncOp::ThreadYield
             | AsyncOp::ThreadSuspend
-            | AsyncOp::ThreadSwitch { .. } => true,
+            | AsyncOp::ThreadSwitch { .. }
+            | AsyncOp::ThreadPromote { .. } => true,
             AsyncOp::SubtaskCancel { is_async } | AsyncOp::Cancel { is_async, .. } => !is_async,
             AsyncOp::Copy { opts, .. } => !opts.is_async,
             _ => false,
@@ -317,7 +322,14 @@ impl Plan {
             .builtins
             .iter()
             .enumerate()
-            .filter(|(_, b)| matches!(b.op, AsyncOp::ThreadSuspend | AsyncOp::ThreadSwitch { .. }))
+            .filter(|(_, b)| {
+                matches!(
+                    b.op,
+                    AsyncOp::ThreadSuspend
+                        | AsyncOp::ThreadSwitch { .. }
+                        | AsyncOp::ThreadPromote { .. }
+                )
+            })
             .map(|(i, _)| CoreDef::Builtin(i))
             .collect();
         j.instances = self.importers_of(&j.blocking);

@@ -64,7 +64,7 @@ fn garbage_and_truncated_input_are_rejected() {
 fn unsupported_features_name_what_and_where() {
     fails_cleanly(
         "res.wat",
-        b"(component (core func (canon thread.yield-then-promote)))",
+        b"(component (import \"c\" (component)))",
         "unsupported: ",
     );
 }

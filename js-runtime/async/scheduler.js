@@ -864,3 +864,28 @@ export function threadSwitch(store, cancellable, i, yielding) {
     else thread.suspend(cancellable, resolve);
   });
 }
+
+/**
+ * canon thread.yield-then-promote / thread.suspend-then-promote: if `other`
+ * is ready it runs next (moved to the front of the queue); otherwise a plain
+ * yield / suspend.
+ */
+export function threadPromote(store, cancellable, i, yielding) {
+  const what = yielding ? 'thread.yield-then-promote' : 'thread.suspend-then-promote';
+  const thread = blockingThreadOp(store, what);
+  const other = threadAt(thread.task.inst, i, what);
+  if (thread.task.deliverPendingCancel(cancellable)) return CANCELLED;
+  if (other.readyFn !== null && other.readyFn()) {
+    const w = store.waiting;
+    w.splice(w.indexOf(other), 1);
+    w.unshift(other);
+    store.wake();
+    return new Promise((resolve) => {
+      if (yielding) thread.park(() => true, cancellable, resolve);
+      else thread.suspend(cancellable, resolve);
+    });
+  }
+  if (yielding) return threadYield(store, cancellable);
+  checkMayBlock(store, thread, what);
+  return new Promise((resolve) => thread.suspend(cancellable, resolve));
+}

@@ -2,7 +2,7 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn } from './scheduler.js';
+import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn, threadPromote, Thread } from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
 import * as C from './codes.js';
@@ -375,4 +375,38 @@ test('Store.tick with JSPI: one resumed stack runs at a time, as the current thr
   assert.equal(store.cur, tb);
   store.endTurn(tb); // (its promising call settled)
   assert.equal(B.mayEnter, true);
+});
+
+test('canon_thread_{yield,suspend}_then_promote: a ready thread runs next; otherwise a plain yield or suspend', async () => {
+  const { store, inst } = world();
+  store.jspi = true;
+  const main = enter(inst);
+  const task = main.task;
+  task.threads = [main];
+  const order = [];
+  const spawn = (name) => {
+    const t = new Thread(task);
+    task.registerThread(t);
+    t.park(() => true, false, () => order.push(name));
+    return t;
+  };
+  const c = spawn('c');
+  const b = spawn('b');
+  store.cur = main;
+  const p = threadPromote(store, false, b.index, true);
+  assert.ok(p instanceof Promise, 'main yields');
+  assert.equal(store.waiting[0], b, 'b moved ahead of c');
+  p.then(() => order.push('main'));
+  await settle();
+  assert.deepEqual(order, ['b', 'c', 'main']);
+  // other not ready: plain yield (nothing else ready, no waiting caller: returns at once)
+  const idle = new Thread(task);
+  task.registerThread(idle);
+  idle.suspend(false, () => {});
+  store.cur = main;
+  assert.equal(threadPromote(store, false, idle.index, true), C.NOT_CANCELLED);
+  // suspend-then-promote of a non-ready thread: main suspends until resumed
+  const q = threadPromote(store, false, idle.index, false);
+  assert.ok(q instanceof Promise);
+  assert.equal(main.suspended, true);
 });

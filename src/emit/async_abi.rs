@@ -301,6 +301,13 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 format!("return threadSwitch(store, false, i, {yielding});"),
             )
         }
+        AsyncOp::ThreadPromote { yielding } => {
+            use_(names, "scheduler");
+            one(
+                "i",
+                format!("return threadPromote(store, false, i, {yielding});"),
+            )
+        }
         AsyncOp::ErrorContextNew(opts) => {
             use_(names, "errorContext");
             let mut intr = std::mem::take(&mut names.intrinsics);
@@ -539,7 +546,8 @@ pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String)
             AsyncOp::Copy { .. } => ("ii", "i"),
             AsyncOp::Cancel { .. }
             | AsyncOp::SubtaskCancel { .. }
-            | AsyncOp::ThreadSwitch { .. } => ("i", "i"),
+            | AsyncOp::ThreadSwitch { .. }
+            | AsyncOp::ThreadPromote { .. } => ("i", "i"),
             other => unreachable!("{other:?} does not block"),
         },
         CoreDef::Lowered(i) => {
