@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { fmtNs, fmtRatio, median, quantile, table } from './stats.mjs';
 import { fileURLToPath } from 'node:url';
 import {
   JSPI_FLAG, NODE24, REPO, fixturePath, hasJspi, instantiateGlue, transpileFixture, unsupportedAsync,
@@ -47,24 +48,7 @@ if (!hasJspi()) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Statistics and formatting (the same conventions as bench/run.mjs).
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b), pos = (s.length - 1) * q, lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-}
-const median = (xs) => quantile(xs, 0.5);
-function fmtNs(ns) {
-  if (ns == null) return '—';
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(ns < 100 ? 1 : 0)} ns`;
-}
-const fmtRatio = (x) => (x == null || !Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-function table(head, rows) {
-  const out = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
-  return out.join('\n');
-}
+// Timing (statistics and formatting: bench/stats.mjs, shared with bench/run.mjs).
 const now = () => process.hrtime.bigint();
 
 // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { fmtNs, fmtRatio, median, quantile, table } from './stats.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -170,11 +171,6 @@ function preview(v) {
   return s && s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b), pos = (s.length - 1) * q, lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-}
-const median = (xs) => quantile(xs, 0.5);
 
 async function perCall(impls) {
   const rows = [];
@@ -241,13 +237,6 @@ function rss(impls, calls) {
 
 // ---------------------------------------------------------------------------------------
 // Reporting.
-function fmtNs(ns) {
-  if (ns == null) return '—';
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(ns < 100 ? 1 : 0)} ns`;
-}
-const fmtRatio = (x) => (x == null || !Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ratio = (a, b) => (a == null || b == null ? null : a / b);
 function verdict(x, t) {
   if (x == null) return t.max != null ? `≤ ${t.max}` : `≥ ${t.min}`;
@@ -256,11 +245,6 @@ function verdict(x, t) {
 }
 const MiB = (b) => (b / 2 ** 20).toFixed(1);
 
-function table(head, rows) {
-  const out = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
-  return out.join('\n');
-}
 
 // ---------------------------------------------------------------------------------------
 async function main() {

@@ -287,6 +287,17 @@ impl JspiPlan {
 }
 
 impl Plan {
+    /// A host function's full name: the root import's, then `#`-joined export
+    /// names (`wasi:io/poll@0.2.0#poll`), for messages and `--async-imports`.
+    pub fn host_func_name(&self, import: usize, path: &[String]) -> String {
+        let mut name = self.imports[import].name.clone();
+        for p in path {
+            name.push('#');
+            name.push_str(p);
+        }
+        name
+    }
+
     /// Whether a lowered call makes a subtask (an `async` lower, or a callee of async type).
     pub fn lowers_to_subtask(&self, i: usize) -> bool {
         let l = &self.lowered[i];

@@ -45,6 +45,22 @@ function functype(params, results) {
   return [0x60, ...vec(params.map((p) => [VALTYPE[p]])), ...vec(results.map((r) => [VALTYPE[r]]))];
 }
 
+/**
+ * A module importing functions `imports` from "" (import i has type i) and
+ * exporting one function `exported` of type `type` with `body`.
+ */
+function oneFunctionModule(types, imports, exported, type, body) {
+  const n = imports.length;
+  return new WebAssembly.Module(new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types),
+    ...section(2, vec(imports.map((f, i) => [...name(''), ...name(f), 0x00, ...leb(i)]))),
+    ...section(3, vec([leb(type)])),
+    ...section(7, vec([[...name(exported), 0x00, ...leb(n)]])),
+    ...section(10, vec([[...leb(body.length), ...body]])),
+  ]));
+}
+
 /** The trampoline module for a core function of signature `params -> results` (at most one result). */
 export function trampolineModule(params, results) {
   const key = `${params}>${results}`;
@@ -53,22 +69,10 @@ export function trampolineModule(params, results) {
   const ps = [...params];
   const rs = [...results];
   const types = vec([functype(ps, rs), functype(['i', ...rs], []), functype(['i', ...ps], [])]);
-  const imports = vec([
-    [...name(''), ...name('f'), 0x00, 0x00],
-    [...name(''), ...name('r'), 0x00, 0x01],
-  ]);
   const body = [0x00, 0x20, 0x00]; // no locals; local.get 0 (the call id)
   for (let i = 1; i <= ps.length; i++) body.push(0x20, ...leb(i));
   body.push(0x10, 0x00, 0x10, 0x01, 0x0b); // call f; call r; end
-  const bytes = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, vec([[0x02]])),
-    ...section(7, vec([[...name('g'), 0x00, 0x02]])),
-    ...section(10, vec([[...leb(body.length), ...body]])),
-  ]);
-  m = new WebAssembly.Module(bytes);
+  m = oneFunctionModule(types, ['f', 'r'], 'g', 2, body);
   trampolineModules.set(key, m);
   return m;
 }
@@ -140,12 +144,6 @@ function shimModule(params, results) {
   const ps = [...params];
   const rs = [...results];
   const types = vec([functype(ps, rs), functype([], ['i']), functype(['i'], rs), functype(['i'], [])]);
-  const imports = vec([
-    [...name(''), ...name('fast'), 0x00, 0x00],
-    [...name(''), ...name('pending'), 0x00, 0x01],
-    [...name(''), ...name('slow'), 0x00, 0x02],
-    [...name(''), ...name('resumed'), 0x00, 0x03],
-  ]);
   const tok = leb(ps.length); // local: the wait's token
   const r = leb(ps.length + 1); // local: the result
   const body = rs.length > 0 ? [0x02, 0x01, 0x7f, 0x01, VALTYPE[rs[0]]] : [0x01, 0x01, 0x7f];
@@ -160,15 +158,7 @@ function shimModule(params, results) {
   body.push(0x0b); // end if
   if (rs.length > 0) body.push(0x20, ...r); // local.get r
   body.push(0x0b); // end func
-  const bytes = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, vec([[0x00]])),
-    ...section(7, vec([[...name('f'), 0x00, 0x04]])),
-    ...section(10, vec([[...leb(body.length), ...body]])),
-  ]);
-  m = new WebAssembly.Module(bytes);
+  m = oneFunctionModule(types, ['fast', 'pending', 'slow', 'resumed'], 'f', 0, body);
   shimModules.set(key, m);
   return m;
 }

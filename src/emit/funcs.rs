@@ -6,8 +6,8 @@ use super::names::LiftForm;
 use super::values::{js_str, HandleCx, ValueGen};
 use super::Names;
 use crate::abi;
-use crate::plan::{Callee, Lifted, Plan};
-use crate::types::ValType;
+use crate::plan::{Callee, Lifted, Lowered, Plan};
+use crate::types::{FuncType, ValType};
 
 /// Source of `function liftN(arg0, ...)`. `host_facing` makes a top-level
 /// `result` return its ok value and throw `ComponentError` on err (the JS
@@ -140,6 +140,58 @@ fn lift_result(g: &mut ValueGen<'_>, l: &Lifted, rt: &ValType) -> String {
         g.load(rt, "ret")
     } else {
         g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
+    }
+}
+
+/// A value generator for the lower of `l` (its memory, realloc, encoding and
+/// handle table); also whether borrows are lent to the callee (`lent`).
+fn lower_gen<'a>(
+    plan: &Plan,
+    names: &mut Names,
+    intr: &'a mut super::intrinsics::Intrinsics,
+    l: &Lowered,
+) -> (ValueGen<'a>, bool) {
+    let inst = l.component_instance;
+    let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
+    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
+    let mut g = ValueGen::new(intr, mem, realloc, l.opts.string_encoding);
+    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
+    g.async_types = plan.async_types.clone();
+    let lends =
+        l.ty.params
+            .iter()
+            .any(|(_, t)| t.any(&|t| matches!(t, ValType::Borrow(_))));
+    g.handles = HandleCx {
+        inst,
+        scope: None,
+        lent: lends.then(|| "lent".to_string()),
+    };
+    (g, lends)
+}
+
+/// Lifts the caller's arguments of `ty` from the flat core values `ks`, or
+/// (`spilled`) from the tuple in memory that `k0` points to.
+fn lift_args(g: &mut ValueGen<'_>, ty: &FuncType, spilled: bool, ks: &[String]) -> Vec<String> {
+    if spilled {
+        let tuple = abi::params_tuple(ty);
+        g.check_range(
+            "k0",
+            &abi::size(&tuple).to_string(),
+            abi::alignment(&tuple),
+            "params",
+        );
+        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        ty.params
+            .iter()
+            .zip(offsets)
+            .map(|((_, t), off)| g.load(t, &format!("k0 + {off}")))
+            .collect()
+    } else {
+        let mut it = ks.iter().cloned();
+        ty.params
+            .iter()
+            .map(|(_, t)| g.lift_flat(t, &mut it))
+            .collect()
     }
 }
 
@@ -465,44 +517,24 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     }
     let ty = &l.ty;
     let sig = abi::flat_sig(ty);
-    let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
     let inst = l.component_instance;
-    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
     let entering = match &l.callee {
         Callee::Lifted(i) => plan.entering_set(plan.lifted[*i].component_instance, Some(inst)),
         Callee::Host { .. } => Vec::new(),
     };
     names.enter_flags.extend(entering.iter().copied());
     let (callee, what) = match &l.callee {
-        Callee::Host { import, path } => {
-            let mut what = plan.imports[*import].name.clone();
-            for p in path {
-                what.push('#');
-                what.push_str(p);
-            }
-            (
-                names.host_func(*import, &plan.imports[*import].name, path, ty.params.len()),
-                what,
-            )
-        }
+        Callee::Host { import, path } => (
+            names.host_func(*import, &plan.imports[*import].name, path, ty.params.len()),
+            plan.host_func_name(*import, path),
+        ),
         Callee::Lifted(i) => (
             names.lifted_form(*i, LiftForm::Adapter),
             format!("adapter to lifted function {i}"),
         ),
     };
     let mut intr = std::mem::take(&mut names.intrinsics);
-    let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
-    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
-    g.async_types = plan.async_types.clone();
-    let lends = ty
-        .params
-        .iter()
-        .any(|(_, t)| t.any(&|t| matches!(t, ValType::Borrow(_))));
-    g.handles = HandleCx {
-        inst,
-        scope: None,
-        lent: lends.then(|| "lent".to_string()),
-    };
+    let (mut g, lends) = lower_gen(plan, names, &mut intr, l);
     g.adapter = matches!(l.callee, Callee::Lifted(_));
     let nparams = sig.params.len() + usize::from(sig.results_spilled);
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
@@ -516,25 +548,7 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     if lends {
         g.line("const lent = [];");
     }
-    let mut args = Vec::new();
-    if sig.params_spilled {
-        let tuple = abi::params_tuple(ty);
-        g.check_range(
-            "k0",
-            &abi::size(&tuple).to_string(),
-            abi::alignment(&tuple),
-            "params",
-        );
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
-        for ((_, t), off) in ty.params.iter().zip(offsets) {
-            args.push(g.load(t, &format!("k0 + {off}")));
-        }
-    } else {
-        let mut it = ks.iter().take(sig.params.len()).cloned();
-        for (_, t) in &ty.params {
-            args.push(g.lift_flat(t, &mut it));
-        }
-    }
+    let args = lift_args(&mut g, ty, sig.params_spilled, &ks[..sig.params.len()]);
     // A callee entered through JSPI's `promising` returns a Promise; this
     // import is then a `Suspending` one (see `Plan::jspi`).
     let suspends = names
@@ -605,9 +619,10 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
     }
     let body = std::mem::take(&mut g.code);
+    let has_mem = g.mem.is_some();
     drop(g);
     names.intrinsics = intr;
-    let dv = if mem.is_some() { "  let dv;\n" } else { "" };
+    let dv = if has_mem { "  let dv;\n" } else { "" };
     let func = if suspends {
         "async function"
     } else {
@@ -630,16 +645,10 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let is_async = l.opts.is_async;
     names.intrinsics.use_("subtask");
     names.intrinsics.use_("trap");
-    let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
-    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
     let mut prelude = String::new();
     let (callee, what) = match &l.callee {
         Callee::Host { import, path } => {
-            let mut what = plan.imports[*import].name.clone();
-            for p in path {
-                what.push('#');
-                what.push_str(p);
-            }
+            let what = plan.host_func_name(*import, path);
             let f = names.host_func(*import, &plan.imports[*import].name, path, ty.params.len());
             // Streams/futures reach the host as ReadableStreams/Promises and come back.
             let arg_convs: Vec<Option<String>> = ty
@@ -693,19 +702,8 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
     };
     let mut intr = std::mem::take(&mut names.intrinsics);
-    let mut g = ValueGen::new(&mut intr, mem.clone(), realloc, l.opts.string_encoding);
-    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
-    g.async_types = plan.async_types.clone();
+    let (mut g, lends) = lower_gen(plan, names, &mut intr, l);
     g.shared_ends = true;
-    let lends = ty
-        .params
-        .iter()
-        .any(|(_, t)| t.any(&|t| matches!(t, ValType::Borrow(_))));
-    g.handles = HandleCx {
-        inst,
-        scope: None,
-        lent: lends.then(|| "lent".to_string()),
-    };
     // Parameters: flat (at most 16, or 4 for `async`), else one pointer.
     let mut flat = Vec::new();
     for (_, t) in &ty.params {
@@ -738,25 +736,7 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         // Lent until the subtask's resolution is delivered (Subtask.add_lender).
         g.line("const lent = sub.lenders;");
     }
-    let mut args = Vec::new();
-    if params_spilled {
-        let tuple = abi::params_tuple(ty);
-        g.check_range(
-            "k0",
-            &abi::size(&tuple).to_string(),
-            abi::alignment(&tuple),
-            "params",
-        );
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
-        for ((_, t), off) in ty.params.iter().zip(offsets) {
-            args.push(g.load(t, &format!("k0 + {off}")));
-        }
-    } else {
-        let mut it = ks.iter().take(nflat).cloned();
-        for (_, t) in &ty.params {
-            args.push(g.lift_flat(t, &mut it));
-        }
-    }
+    let args = lift_args(&mut g, ty, params_spilled, &ks[..nflat]);
     g.line(format!("return [{}];", args.join(", ")));
     g.dedent();
     g.line("}, (r) => {");
@@ -795,9 +775,10 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         ));
     }
     let body = std::mem::take(&mut g.code).replace("CALLEE", &callee);
+    let has_mem = g.mem.is_some();
     drop(g);
     names.intrinsics = intr;
-    let dv = if mem.is_some() { "  let dv;\n" } else { "" };
+    let dv = if has_mem { "  let dv;\n" } else { "" };
     format!(
         "{prelude}function lower{idx}({}) {{\n{dv}{body}}}\n",
         ks.join(", ")

@@ -41,11 +41,7 @@ pub fn emit(
     // `--async-mode jspi`: sync host imports that may return Promises.
     for (i, l) in plan.lowered.iter().enumerate() {
         if let Callee::Host { import, path } = &l.callee {
-            let mut name = plan.imports[*import].name.clone();
-            for p in path {
-                name.push('#');
-                name.push_str(p);
-            }
+            let name = plan.host_func_name(*import, path);
             if !plan.lowers_to_subtask(i) && opts.is_async_import(&name) {
                 names.jco_imports.insert(i, name);
             }

@@ -58,6 +58,10 @@ impl<'a> ValueGen<'a> {
         realloc: Option<String>,
         encoding: StringEncoding,
     ) -> Self {
+        // The glue declares the memory's state with `memoryState()`.
+        if mem.is_some() {
+            intr.use_("memory");
+        }
         ValueGen {
             code: String::new(),
             intr,
