@@ -14,12 +14,6 @@ export function getAs(tbl, i, cls, what) {
   return e;
 }
 
-/** `tbl.remove(i)`, trapping (and leaving the table unchanged) unless the entry is a `cls`. */
-export function removeAs(tbl, i, cls, what) {
-  getAs(tbl, i, cls, what);
-  return tbl.remove(i);
-}
-
 /** The `may_leave` check every built-in starts with. */
 export function checkMayLeave(inst) {
   if (!inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
