@@ -19,6 +19,7 @@ pub mod wit;
 
 mod emit;
 mod minify;
+pub mod option_checks;
 
 pub use error::{Error, Result};
 pub use options::{AsyncMode, Instantiation, TranspileOptions};
@@ -59,8 +60,10 @@ fn loose_dts(name: &str, exports: &[String]) -> OutputFile {
 
 /// Transpiles a binary component into JS glue, core modules and TypeScript types.
 pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled> {
+    option_checks::check_name(&opts.name)?;
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
+    option_checks::check_async_lists(&plan, opts)?;
     // Plain ESM has no import object: WASI comes from the host written next to the glue.
     let bundle_wasi =
         opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);

@@ -55,7 +55,7 @@ pub struct TranspileOptions {
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
-fn unversioned(name: &str) -> String {
+pub(crate) fn unversioned(name: &str) -> String {
     let (iface, func) = match name.split_once('#') {
         Some((i, f)) => (i, Some(f)),
         None => (name, None),

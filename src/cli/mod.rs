@@ -214,7 +214,8 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
                 .ok_or_else(|| weft::Error::io(format!("--map `{m}`: expected SPEC=MODULE")))
         })
         .collect::<Result<_, _>>()?;
-    Ok(TranspileOptions {
+    weft::option_checks::check_name(&name)?;
+    let opts = TranspileOptions {
         name,
         instantiation: match common.instantiation {
             None => Instantiation::Esm,
@@ -229,7 +230,9 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
         async_imports: common.async_imports.clone(),
         async_exports: common.async_exports.clone(),
         ..TranspileOptions::default()
-    })
+    };
+    weft::option_checks::check_async_mode(&opts)?;
+    Ok(opts)
 }
 
 /// Reads a component as binary, or as component text when it is not binary.
