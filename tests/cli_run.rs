@@ -16,8 +16,45 @@ fn fixture(name: &str) -> PathBuf {
     p
 }
 
+/// A scratch directory removed on drop; also weft's TMPDIR, so a test can
+/// check that `weft run` leaves nothing behind.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let d = std::env::temp_dir().join(format!("weft-cli-run-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("tmp")).unwrap();
+        Scratch(d)
+    }
+
+    fn weft(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_weft"));
+        c.env("TMPDIR", self.0.join("tmp"));
+        c
+    }
+
+    /// What weft left in its TMPDIR.
+    fn leftovers(&self) -> Vec<String> {
+        std::fs::read_dir(self.0.join("tmp"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+    let scratch = Scratch::new(
+        &format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_alphanumeric(), ""),
+    );
+    let mut child = scratch
+        .weft()
         .arg("run")
         .args(args)
         .stdin(Stdio::piped())
@@ -33,11 +70,29 @@ fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
         .write_all(stdin.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        scratch.leftovers(),
+        Vec::<String>::new(),
+        "weft run cleans up"
+    );
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `weft run` fails before running anything, with one `error:` line.
+fn run_fails(args: &[&str], expect: &str) {
+    let (code, out, err) = run(args, "");
+    assert_eq!(code, 1, "{args:?}: {out}{err}");
+    assert_eq!(err.lines().count(), 1, "one error line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains(expect), "expected `{expect}` in: {err}");
+    assert!(
+        !err.contains("weft-run-") && !err.contains("    at "),
+        "no temp path, no stack: {err}"
+    );
 }
 
 #[test]
@@ -86,8 +141,8 @@ fn stdin_is_passed_through() {
 
 #[test]
 fn files_in_a_granted_directory_and_no_escape() {
-    let dir = std::env::temp_dir().join(format!("weft-run-files-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = Scratch::new("files");
+    let dir = scratch.0.join("data");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("input.txt"), "some input\n").unwrap();
     let grant = format!("{}::/data", dir.display());
@@ -109,9 +164,11 @@ fn files_in_a_granted_directory_and_no_escape() {
 }
 
 #[test]
-fn serve_answers_http_requests() {
+fn serve_answers_http_requests_and_cleans_up_on_sigterm() {
     use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+    let scratch = Scratch::new("serve");
+    let mut child = scratch
+        .weft()
         .args(["serve", "--addr", "127.0.0.1:0"])
         .arg(fixture("wasi-http-server"))
         .stdout(Stdio::piped())
@@ -131,8 +188,105 @@ fn serve_answers_http_requests() {
     write!(conn, "POST /echo HTTP/1.1\r\nHost: {addr}\r\nx-echo: e\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody").unwrap();
     let mut response = String::new();
     conn.read_to_string(&mut response).unwrap();
-    let _ = child.kill();
+    assert_eq!(scratch.leftovers().len(), 1, "serving from one temp dir");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
     let _ = child.wait();
+    // Node notices weft is gone (its stdin closes), stops and removes the directory.
+    let start = std::time::Instant::now();
+    while !scratch.leftovers().is_empty() && start.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        scratch.leftovers(),
+        Vec::<String>::new(),
+        "SIGTERM cleans up"
+    );
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("POST /echo e body"), "{response}");
+}
+
+#[test]
+fn a_dir_grant_must_be_a_directory() {
+    let scratch = Scratch::new("dir-file");
+    let file = scratch.0.join("some-file");
+    std::fs::write(&file, "x").unwrap();
+    let hello = fixture("wasi-hello");
+    let grant = format!("{}::/data", file.display());
+    run_fails(
+        &["--dir", &grant, hello.to_str().unwrap()],
+        "some-file: not a directory",
+    );
+    let grant = format!("{}::/data", scratch.0.join("missing").display());
+    run_fails(&["--dir", &grant, hello.to_str().unwrap()], "--dir ");
+}
+
+#[test]
+fn env_names_must_not_be_empty_and_unset_variables_stay_unset() {
+    let f = fixture("wasi-args-env-exit");
+    run_fails(&["--env", "=x", f.to_str().unwrap()], "--env `=x`");
+    std::env::remove_var("WEFT_TEST_SURELY_UNSET");
+    let (code, out, err) = run(
+        &["--env", "WEFT_TEST_SURELY_UNSET", f.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("envc=0\n"), "the variable stays unset: {out}");
+}
+
+#[test]
+fn imports_the_host_does_not_provide_are_named() {
+    // A component importing a custom interface: named as a whole.
+    run_fails(
+        &[fixture("values").to_str().unwrap()],
+        "values.wasm: imports the host does not provide: test:values/host",
+    );
+    // A function missing from an interface the host has (as a WASI 0.3
+    // program's functions are missing from the 0.2 host): named one by one.
+    let scratch = Scratch::new("missing-func");
+    let wat = scratch.0.join("prog.wat");
+    std::fs::write(
+        &wat,
+        r#"(component
+  (import "wasi:cli/environment@0.2.0" (instance $env
+    (export "get-arguments-twice" (func (result u32)))
+    (export "count-things" (func (result u32)))))
+  (core func $a (canon lower (func $env "get-arguments-twice")))
+  (core func $b (canon lower (func $env "count-things")))
+  (core module $m
+    (import "h" "a" (func $a (result i32)))
+    (import "h" "b" (func $b (result i32)))
+    (func (export "run") (result i32) (drop (call $a)) (call $b)))
+  (core instance $i (instantiate $m (with "h" (instance (export "a" (func $a)) (export "b" (func $b))))))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $ri (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $ri)))"#,
+    )
+    .unwrap();
+    run_fails(
+        &[wat.to_str().unwrap()],
+        "imports the host does not provide: wasi:cli/environment#get-arguments-twice, wasi:cli/environment#count-things",
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_program_quietly() {
+    let scratch = Scratch::new("epipe");
+    let mut child = scratch
+        .weft()
+        .arg("run")
+        .arg(fixture("wasi-hello"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `weft run prog | head -0`: the reader is gone before the first write.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "as SIGPIPE ends Unix tools");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(scratch.leftovers(), Vec::<String>::new());
 }
