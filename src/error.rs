@@ -70,7 +70,18 @@ impl fmt::Display for Error {
         if self.kind == ErrorKind::Unsupported {
             write!(f, "unsupported: ")?;
         }
-        write!(f, "{}", self.message)?;
+        // Some parser messages span lines: an error is always one line.
+        let mut lines = self
+            .message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        if let Some(first) = lines.next() {
+            write!(f, "{first}")?;
+        }
+        for line in lines {
+            write!(f, ": {line}")?;
+        }
         if let Some(path) = &self.path {
             write!(f, " (in {path})")?;
         }

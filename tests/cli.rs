@@ -1,21 +1,41 @@
 //! The command line: bad input gets one clear error line, exit code 1 and no
 //! output directory; good input writes the glue, core modules and types.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn weft() -> Command {
     Command::new(env!("CARGO_BIN_EXE_weft"))
 }
 
-fn tmp(name: &str) -> PathBuf {
+/// A scratch directory, removed on drop.
+struct Tmp(PathBuf);
+
+impl std::ops::Deref for Tmp {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tmp(name: &str) -> Tmp {
     let d = std::env::temp_dir().join(format!("weft-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Tmp(d)
 }
 
 fn fails_cleanly(input_name: &str, contents: &[u8], expect: &str) {
+    fails_cleanly_with(input_name, contents, &[], expect)
+}
+
+fn fails_cleanly_with(input_name: &str, contents: &[u8], flags: &[&str], expect: &str) {
     let dir = tmp(input_name);
     let input = dir.join(input_name);
     std::fs::write(&input, contents).unwrap();
@@ -25,6 +45,7 @@ fn fails_cleanly(input_name: &str, contents: &[u8], expect: &str) {
         .arg(&input)
         .arg("-o")
         .arg(&out_dir)
+        .args(flags)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -57,7 +78,12 @@ fn garbage_and_truncated_input_are_rejected() {
     );
     let comp = wat::parse_str("(component (core module (func (export \"f\"))))").unwrap();
     fails_cleanly("trunc.wasm", &comp[..comp.len() - 5], "byte offset");
-    fails_cleanly("bad.wat", b"(component (func $nope))", "bad.wat");
+    // Text-format errors name the file, line and column.
+    fails_cleanly(
+        "bad.wat",
+        b"(component\n  (func $nope))",
+        "bad.wat:2:14: expected `(`",
+    );
 }
 
 #[test]
@@ -129,5 +155,88 @@ fn wit_prints_the_world_and_the_packages_it_uses() {
     assert!(
         wit.contains("sum: static func(a: borrow<counter>, b: borrow<counter>) -> u32;"),
         "{wit}"
+    );
+}
+
+#[test]
+fn multi_line_parser_messages_become_one_line() {
+    // A byte flip that makes an import name not kebab case: wasmparser says
+    // so in two lines.
+    let comp = wat::parse_str(r#"(component (import "abc" (func)))"#).unwrap();
+    let at = comp.windows(3).position(|w| w == b"abc").unwrap();
+    let mut flipped = comp.clone();
+    flipped[at + 1] = b'B';
+    fails_cleanly(
+        "flip.wasm",
+        &flipped,
+        "import name `aBc` is not a valid extern name: `aBc` is not in kebab case",
+    );
+}
+
+#[test]
+fn output_names_stay_inside_the_output_directory() {
+    let hello = b"(component (core module (func (export \"f\"))))";
+    for name in ["../escape", "a/b", "a\\b", "..", ""] {
+        fails_cleanly_with("name.wat", hello, &["--name", name], "--name `");
+    }
+    let dir = tmp("name-types");
+    let out = weft()
+        .args(["types", "--name", "../escape", "-o"])
+        .arg(dir.join("out"))
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/hello/hello.wat"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("escape.d.ts").exists() && !dir.join("out").exists());
+}
+
+#[test]
+fn async_lists_need_jspi_mode_and_must_name_functions() {
+    let hello =
+        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/hello/hello.wat"))
+            .unwrap();
+    fails_cleanly_with(
+        "hello.wat",
+        &hello,
+        &["--async-imports", "greet"],
+        "--async-imports has no effect without --async-mode jspi",
+    );
+    fails_cleanly_with(
+        "hello.wat",
+        &hello,
+        &["--async-exports", "greet"],
+        "--async-exports has no effect without --async-mode jspi",
+    );
+    fails_cleanly_with(
+        "hello.wat",
+        &hello,
+        &["--async-mode", "jspi", "--async-exports", "gret"],
+        "--async-exports `gret`: the component exports no such function (it exports: greet)",
+    );
+    fails_cleanly_with(
+        "hello.wat",
+        &hello,
+        &["--async-mode", "jspi", "--async-imports", "my:pkg/host#log"],
+        "--async-imports `my:pkg/host#log`: the component imports no such function",
+    );
+    let dir = tmp("async-ok");
+    let out = weft()
+        .args([
+            "transpile",
+            "-q",
+            "--async-mode",
+            "jspi",
+            "--async-exports",
+            "greet",
+            "-o",
+        ])
+        .arg(dir.join("out"))
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/hello/hello.wat"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

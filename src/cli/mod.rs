@@ -258,13 +258,16 @@ fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
             let text = e.to_string();
             let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
             let message = lines.next().unwrap_or_default();
+            // `--> <anon>:LINE:COL`: wat does not know the file's name.
             let location = lines
                 .find_map(|l| l.strip_prefix("--> "))
+                .and_then(|l| {
+                    l.rsplit_once(':')
+                        .and_then(|(a, col)| Some((a.rsplit_once(':')?.1, col)))
+                })
+                .map(|(line, col)| format!(":{line}:{col}"))
                 .unwrap_or_default();
-            weft::Error::invalid(
-                format!("{}: {message} (at {location})", path.display()),
-                None,
-            )
+            weft::Error::invalid(format!("{}{location}: {message}", path.display()), None)
         })
 }
 
