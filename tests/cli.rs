@@ -240,3 +240,19 @@ fn async_lists_need_jspi_mode_and_must_name_functions() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn help_describes_every_argument() {
+    for (cmd, expect) in [
+        ("transpile", "<INPUT>  The component"),
+        ("types", "<INPUT>  A component"),
+        ("types", "Output directory for the `.d.ts` files"),
+        ("wit", "<INPUT>  The component"),
+        ("run", "left unset when the host has none"),
+    ] {
+        let out = weft().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success());
+        assert!(help.contains(expect), "weft {cmd} --help: {help}");
+    }
+}

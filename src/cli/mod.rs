@@ -34,7 +34,8 @@ enum AsyncModeArg {
 
 #[derive(clap::Args)]
 struct CommonOpts {
-    /// Base name of the output files (default: the input file's stem).
+    /// Base name of the output files (default: the input file's stem); a plain
+    /// file name, no `/` or `..`.
     #[arg(long)]
     name: Option<String>,
     /// Emit `instantiate(getCoreModule, imports, instantiateCore?)` instead of plain ESM.
@@ -49,11 +50,13 @@ struct CommonOpts {
     async_mode: Option<AsyncModeArg>,
     /// With `--async-mode jspi`: imports that may return Promises, `iface#func`
     /// (versions ignored) or a world function's name; comma-separated or
-    /// repeated. WASI's blocking functions are included by default.
+    /// repeated; each must name an imported function. WASI's blocking
+    /// functions are included by default.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     async_imports: Vec<String>,
-    /// With `--async-mode jspi`: exports that return Promises (`wasi:cli/run#run`
-    /// and `wasi:http/incoming-handler#handle` by default).
+    /// With `--async-mode jspi`: exports that return Promises, as for
+    /// `--async-imports` (`wasi:cli/run#run` and
+    /// `wasi:http/incoming-handler#handle` by default).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     async_exports: Vec<String>,
 }
@@ -62,8 +65,9 @@ struct CommonOpts {
 enum Command {
     /// Transpile a component (.wasm or .wat) into JS glue, core modules and .d.ts.
     Transpile {
+        /// The component: a binary `.wasm` or component text (`.wat`).
         input: PathBuf,
-        /// Output directory.
+        /// Output directory (created if missing; nothing is written on error).
         #[arg(short, long)]
         out_dir: PathBuf,
         #[command(flatten)]
@@ -86,7 +90,9 @@ enum Command {
     },
     /// Write only the TypeScript declarations for a component or a WIT directory.
     Types {
+        /// A component (`.wasm`, `.wat`), a `.wit` file or a directory of WIT files.
         input: PathBuf,
+        /// Output directory for the `.d.ts` files.
         #[arg(short, long)]
         out_dir: PathBuf,
         /// The world to use when the input is WIT.
@@ -96,7 +102,10 @@ enum Command {
         common: CommonOpts,
     },
     /// Print a component's WIT.
-    Wit { input: PathBuf },
+    Wit {
+        /// The component: a binary `.wasm` or component text (`.wat`).
+        input: PathBuf,
+    },
     /// Run component-model reference tests (.wast files or directories) through weft in Node.
     Wast(wast::WastArgs),
     /// Run a wasi:cli/command component in Node with the WASI 0.2 host.
