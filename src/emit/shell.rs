@@ -21,6 +21,9 @@ pub fn shell(
     let mut intr = intr.clone();
     if opts.instantiation == Instantiation::Esm {
         intr.use_("fetchCompile");
+        if opts.tla_compat && !esm_exports.is_empty() {
+            intr.use_("notReady");
+        }
         for (i, _, spec, is_func) in imports {
             let what = match (&spec.member, is_func) {
                 (Some(m), _) => format!("{{ {} as imp{i} }}", js_str_or_ident(m)),
@@ -60,7 +63,12 @@ pub fn shell(
             let call = format!("$instantiate({get}, {{ {} }})", import_obj.join(", "));
             if opts.tla_compat {
                 if !locals.is_empty() {
-                    writeln!(js, "let {};", locals.join(", ")).unwrap();
+                    let placeholders: Vec<String> = esm_exports
+                        .iter()
+                        .zip(&locals)
+                        .map(|((n, _), l)| format!("{l} = notReady({})", js_str(n)))
+                        .collect();
+                    writeln!(js, "let {};", placeholders.join(", ")).unwrap();
                 }
                 let assigns: Vec<String> = esm_exports
                     .iter()
