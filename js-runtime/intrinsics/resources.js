@@ -75,7 +75,7 @@ export function resourceDropHandle(tbl, rt, i) {
 
 export function guestObject(rt, rep, own) {
   const o = Object.create(rt.cls.prototype);
-  o[RESOURCE] = { rt, rep, own, dead: false };
+  o[RESOURCE] = { rt, rep, own, dead: false, lends: 0 };
   return o;
 }
 
@@ -128,6 +128,7 @@ export function lowerOwn(tbl, rt, v, where) {
   } else {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
+    if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
     s.dead = true;
     rep = s.rep;
   }
@@ -141,7 +142,11 @@ export function lowerBorrow(tbl, rt, v, scope, where) {
     rep = hostRep(rt, v);
     (scope.hostRefs ??= []).push(rt, rep);
   } else {
-    rep = guestState(rt, v, where).rep;
+    // The object is lent until the call ends: it cannot be disposed or moved meanwhile.
+    const s = guestState(rt, v, where);
+    s.lends++;
+    (scope.guests ??= []).push(s);
+    rep = s.rep;
   }
   scope.borrows++;
   return tbl.add({ rt, rep, own: false, scope, lends: 0 });
@@ -153,8 +158,17 @@ export function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
 }
 
+/** Ends the lends of JS objects to a call (also when the call throws); idempotent. */
+export function endGuestLends(scope) {
+  const guests = scope.guests;
+  if (guests == null) return;
+  scope.guests = null;
+  for (const s of guests) s.lends--;
+}
+
 /** Ends a call's borrow scope: every borrow handle must have been dropped. */
 export function endBorrows(scope) {
+  endGuestLends(scope);
   const refs = scope.hostRefs;
   if (refs !== null) for (let i = 0; i < refs.length; i += 2) hostRelease(refs[i], refs[i + 1], false);
   if (scope.borrows !== 0) trap('borrowed handles are still live when the call returned');
@@ -185,6 +199,8 @@ export function endLends(lent) {
 export function disposeGuest(o) {
   const s = o[RESOURCE];
   if (s === undefined || s.dead || !s.own) return;
+  // As resource.drop of a lent handle traps: the callee still uses the resource.
+  if (s.lends !== 0) throw new TypeError(`[Symbol.dispose]: the ${s.rt.name} resource is lent to an ongoing call`);
   s.dead = true;
   if (s.rt.dtor !== null) s.rt.dtor(s.rep);
 }

@@ -252,13 +252,17 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
         if ty.result.is_some() {
             g.line("let res;");
         }
+        if needs_scope {
+            // Outside the try: a throwing call still ends its lends of JS objects.
+            g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
+        }
         g.line("try {");
         g.indent();
     }
     // Host-facing functions assign `res` inside the try and return it after.
     let ret_kw = if host_facing { "res =" } else { "return" };
-    if needs_scope {
-        g.line("const scope = { borrows: 0, hostRefs: null };");
+    if needs_scope && !host_facing {
+        g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
     }
     let flat = lower_args(&mut g, l, &params, fname);
     let call = format!("{aw}{core}({})", flat.join(", "));
@@ -301,6 +305,9 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
         }
         g.line("} catch (e) {");
         g.line(format!("  {restore}"));
+        if needs_scope {
+            g.line("  endGuestLends(scope);");
+        }
         g.line("  if (e instanceof WebAssembly.RuntimeError) poisoned = true;");
         g.line("  throw e;");
         g.line("}");
@@ -375,7 +382,7 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     }
     if needs_scope {
         // Borrows handed to this task count until it returns (Task.num_borrows).
-        g.line("const scope = { borrows: 0, hostRefs: null };");
+        g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
         g.line("task.scope = scope;");
     }
     // A JS value of the wrong type fails the call before any core code runs.

@@ -78,7 +78,7 @@ function resourceDropHandle(tbl, rt, i) {
 }
 function guestObject(rt, rep, own) {
   const o = Object.create(rt.cls.prototype);
-  o[RESOURCE] = { rt, rep, own, dead: false };
+  o[RESOURCE] = { rt, rep, own, dead: false, lends: 0 };
   return o;
 }
 function guestState(rt, v, where) {
@@ -121,6 +121,7 @@ function lowerOwn(tbl, rt, v, where) {
   } else {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
+    if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
     s.dead = true;
     rep = s.rep;
   }
@@ -132,7 +133,10 @@ function lowerBorrow(tbl, rt, v, scope, where) {
     rep = hostRep(rt, v);
     (scope.hostRefs ??= []).push(rt, rep);
   } else {
-    rep = guestState(rt, v, where).rep;
+    const s = guestState(rt, v, where);
+    s.lends++;
+    (scope.guests ??= []).push(s);
+    rep = s.rep;
   }
   scope.borrows++;
   return tbl.add({ rt, rep, own: false, scope, lends: 0 });
@@ -140,7 +144,14 @@ function lowerBorrow(tbl, rt, v, scope, where) {
 function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
 }
+function endGuestLends(scope) {
+  const guests = scope.guests;
+  if (guests == null) return;
+  scope.guests = null;
+  for (const s of guests) s.lends--;
+}
 function endBorrows(scope) {
+  endGuestLends(scope);
   const refs = scope.hostRefs;
   if (refs !== null) for (let i = 0; i < refs.length; i += 2) hostRelease(refs[i], refs[i + 1], false);
   if (scope.borrows !== 0) trap('borrowed handles are still live when the call returned');
@@ -164,6 +175,7 @@ function endLends(lent) {
 function disposeGuest(o) {
   const s = o[RESOURCE];
   if (s === undefined || s.dead || !s.own) return;
+  if (s.lends !== 0) throw new TypeError(`[Symbol.dispose]: the ${s.rt.name} resource is lent to an ongoing call`);
   s.dead = true;
   if (s.rt.dtor !== null) s.rt.dtor(s.rep);
 }
