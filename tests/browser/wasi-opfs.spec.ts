@@ -4,7 +4,7 @@
 // and after a page reload a fresh `navigator.storage.getDirectory()` shows its
 // files with the right contents and nothing written outside the grant.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
@@ -16,8 +16,12 @@ const INPUT = 'some input\n';
 
 function inNode(): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-wasi-opfs-'));
-  writeFileSync(join(dir, 'input.txt'), INPUT);
-  return execFileSync(WEFT, ['run', '--dir', `${dir}::/data`, join(REPO, 'fixtures/build/wasi-files.wasm')], { encoding: 'utf8' });
+  try {
+    writeFileSync(join(dir, 'input.txt'), INPUT);
+    return execFileSync(WEFT, ['run', '--dir', `${dir}::/data`, join(REPO, 'fixtures/build/wasi-files.wasm')], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('wasi-files against an OPFS preopen: same output as Node, files persist across a reload, no escapes', async ({ page, site }) => {

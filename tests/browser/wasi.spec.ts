@@ -2,7 +2,7 @@
 // browser WASI host (js-runtime/wasi/browser.js: in-memory files, collected
 // stdout) and must print exactly what `weft run` prints in Node.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
@@ -27,15 +27,19 @@ const stable = (out: string) => out.split('\n').filter((l) => !l.startsWith('wal
 function inNode(c: Case): string {
   const flags: string[] = [];
   for (const [k, v] of Object.entries(c.env ?? {})) flags.push('--env', `${k}=${v}`);
-  if (c.files) {
-    const dir = mkdtempSync(join(tmpdir(), 'weft-wasi-browser-'));
-    writeFileSync(join(dir, 'input.txt'), INPUT);
-    flags.push('--dir', `${dir}::/data`);
+  const dir = c.files ? mkdtempSync(join(tmpdir(), 'weft-wasi-browser-')) : null;
+  try {
+    if (dir) {
+      writeFileSync(join(dir, 'input.txt'), INPUT);
+      flags.push('--dir', `${dir}::/data`);
+    }
+    return execFileSync(WEFT, ['run', ...flags, join(REPO, 'fixtures/build', `${c.name}.wasm`), '--', ...(c.args ?? [])], {
+      input: c.stdin ?? '',
+      encoding: 'utf8',
+    });
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  return execFileSync(WEFT, ['run', ...flags, join(REPO, 'fixtures/build', `${c.name}.wasm`), '--', ...(c.args ?? [])], {
-    input: c.stdin ?? '',
-    encoding: 'utf8',
-  });
 }
 
 for (const c of CASES) {

@@ -1,18 +1,21 @@
 // Runs the golden-test components (tests/golden/glue/*/input.wat) through the
 // native weft binary and calls their exports in Node.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const weft = process.env.WEFT_BIN ?? join(root, 'target/debug/weft');
+// Every output directory of this file lives here, removed at the end.
+const tmpRoot = mkdtempSync(join(tmpdir(), 'weft-glue-test-'));
+after(() => rmSync(tmpRoot, { recursive: true, force: true }));
 
 async function load(name, imports = {}, extra = []) {
-  const out = mkdtempSync(join(tmpdir(), `weft-${name}-`));
+  const out = mkdtempSync(join(tmpRoot, `${name}-`));
   execFileSync(weft, ['transpile', join(root, 'tests/golden/glue', name, 'input.wat'), '-o', out, '--name', name,
     '--instantiation', 'async', '-q', ...extra]);
   const { instantiate } = await import(pathToFileURL(join(out, `${name}.js`)));
@@ -145,12 +148,12 @@ test('world-level resources are classes with their constructor and methods', asy
 });
 
 test('module shapes: plain ESM, --tla-compat, sync instantiate, base64-inlined modules', async () => {
-  const esm = mkdtempSync(join(tmpdir(), 'weft-esm-'));
+  const esm = mkdtempSync(join(tmpRoot, 'esm-'));
   execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', esm, '--name', 's', '-q']);
   const m1 = await import(pathToFileURL(join(esm, 's.js')));
   assert.equal(m1.add(1, 2), 3);
 
-  const tla = mkdtempSync(join(tmpdir(), 'weft-tla-'));
+  const tla = mkdtempSync(join(tmpRoot, 'tla-'));
   execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', tla, '--name', 's', '-q', '--tla-compat']);
   const m2 = await import(pathToFileURL(join(tla, 's.js')));
   assert.throws(() => m2.add(2, 3), /add: the component is not instantiated yet: `await \$init` first/,
@@ -158,7 +161,7 @@ test('module shapes: plain ESM, --tla-compat, sync instantiate, base64-inlined m
   await m2.$init;
   assert.equal(m2.add(2, 3), 5);
 
-  const sync = mkdtempSync(join(tmpdir(), 'weft-sync-'));
+  const sync = mkdtempSync(join(tmpRoot, 'sync-'));
   execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', sync, '--name', 's', '-q',
     '--instantiation', 'sync', '--base64-cutoff', '100000']);
   const { instantiate } = await import(pathToFileURL(join(sync, 's.js')));

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const weft = process.env.WEFT_BIN ?? join(root, 'target/debug/weft');
 
-test('100k resource create/drop cycles and 100k string calls keep the heap flat', () => {
+test('100k resource create/drop cycles and 100k string calls keep the heap flat', (t) => {
   const out = mkdtempSync(join(tmpdir(), 'weft-leak-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
   for (const name of ['resources', 'strings-lists']) {
     execFileSync(weft, ['transpile', join(root, 'tests/golden/glue', name, 'input.wat'), '-o', out, '--name', name,
       '--instantiation', 'sync', '-q']);

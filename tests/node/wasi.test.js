@@ -332,8 +332,9 @@ test('a resource exported twice from an imported instance (`type alias = r`) is 
   }
 });
 
-test('plain ESM output bundles the WASI host and maps wasi:* to it', { skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific output layout' }, async () => {
+test('plain ESM output bundles the WASI host and maps wasi:* to it', { skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific output layout' }, async (t) => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi-esm-'));
+  t.after(() => fs.rmSync(out, { recursive: true, force: true }));
   execFileSync(process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft'), ['transpile', path.join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'), '-o', out, '--name', 'app', '-q']);
   assert.ok(fs.existsSync(path.join(out, 'wasi/esm.js')), 'the host is written next to the glue');
   const lines = [];
