@@ -222,7 +222,7 @@ export class Thread {
  * A call into a lifted function (definitions.py: Task). `isAsync`: the function
  * type is `async`; `opts`: `{ async, callback }` of the lift. `onStart()` returns
  * the arguments, `onResolve(result | null)` takes the result (null: cancelled).
- * `returnSig` identifies result type + lift options for task.return's check.
+ * `returnSig` is `[result type + encoding id, lift memory]` for task.return's check.
  */
 export class Task {
   constructor(inst, isAsync, opts, onStart, onResolve, name = 'task', returnSig = null) {
@@ -675,12 +675,20 @@ export function backpressureDec(inst) {
   if (--inst.backpressure === 0) inst.store.wake();
 }
 
-/** The checks of canon task.return before the glue lifts the values; returns the task. */
-export function taskReturnCheck(store, returnSig) {
+/**
+ * The checks of canon task.return before the glue lifts the values; returns
+ * the task. `sig` identifies result type + string encoding, `mem` is the
+ * memory `task.return` names (null: none, accepted as wasmtime does); the
+ * task's `returnSig` is `[sig, memory of the lift or null]`.
+ */
+export function taskReturnCheck(store, sig, mem = null) {
   const task = store.cur.task;
   if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
   if (!task.opts.async) trap('task.return called from a synchronously-lifted export');
-  if (task.returnSig !== returnSig) trap('invalid task.return signature and/or options for the current task');
+  const [liftSig, liftMem] = task.returnSig;
+  if (liftSig !== sig || (mem !== null && mem !== liftMem)) {
+    trap('invalid task.return signature and/or options for the current task');
+  }
   return task;
 }
 

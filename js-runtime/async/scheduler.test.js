@@ -174,9 +174,14 @@ test('Task.request_cancellation while the instance is busy: PENDING_CANCEL, deli
 test('Task.return_/cancel and canon_task_return/cancel checks trap', () => {
   const { inst, store } = world();
   const t = enter(inst);
-  t.task.returnSig = 'sig';
-  assert.throws(() => taskReturnCheck(store, 'other'), isTrap(/signature/));
-  assert.equal(taskReturnCheck(store, 'sig'), t.task);
+  const mem = {};
+  t.task.returnSig = ['sig', mem];
+  assert.throws(() => taskReturnCheck(store, 'other', mem), isTrap(/signature/));
+  assert.throws(() => taskReturnCheck(store, 'sig', {}), isTrap(/signature/));
+  assert.equal(taskReturnCheck(store, 'sig', null), t.task);
+  assert.equal(taskReturnCheck(store, 'sig', mem), t.task);
+  t.task.returnSig = ['sig', null];
+  assert.throws(() => taskReturnCheck(store, 'sig', mem), isTrap(/signature/));
   t.task.return_([1]);
   assert.throws(() => t.task.return_([1]), isTrap(/already resolved/));
   const u = enter(inst);

@@ -355,7 +355,9 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     // JSPI: a sync-lifted async function awaits its (suspendable) core call.
     let sync_await = suspends && !l.opts.is_async;
     let sig = if l.opts.is_async {
-        super::async_abi::return_sig(names, &ty.result, &l.opts).to_string()
+        let sig = super::async_abi::return_sig(names, &ty.result, &l.opts);
+        let mem = super::async_abi::return_mem(names, &l.opts);
+        format!("[{sig}, {mem}]")
     } else {
         "null".to_string()
     };
