@@ -253,7 +253,7 @@ test('Store.pump: a trap in a callback rejects pending host-facing calls', async
 /** A callback-lifted FuncInst whose core pretends to compute args[0] * 2 after one YIELD. */
 function doubler(inst, { wait = false } = {}) {
   let arg;
-  return liftCallback(inst, true, CB, 'double', 'sig',
+  return liftCallback(inst, true, CB, 'double', ['sig', null],
     ([x]) => { arg = x; return wait ? C.CALLBACK_WAIT | (inst.handles.add(new WaitableSet()) << 4) : C.CALLBACK_YIELD; },
     (code) => {
       if (code === C.EVENT_TASK_CANCELLED) { inst.store.cur.task.cancel(); return C.CALLBACK_EXIT; }

@@ -57,9 +57,12 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
         };
         // `stream<u8>` reaches JS as Uint8Array chunks.
         let bytes = matches!(t, ValType::Stream(Some(e)) if **e == ValType::U8);
+        // One descriptor per glue module: two instantiations pass streams
+        // of the same type to each other.
+        names.intrinsics.use_("copy");
         writeln!(
             out,
-            "const st{k} = {{ name: {}, numeric: {numeric}, bytes: {bytes} }};",
+            "const st{k} = typeDesc({k}, {}, {numeric}, {bytes});",
             js_str(&name)
         )
         .unwrap();
