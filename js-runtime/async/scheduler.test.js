@@ -50,8 +50,27 @@ test('canon_lift callback: YIELD resumes with EVENT_NONE from the pump, not sync
   });
   assert.deepEqual(log, [['core', 'arg']]);
   assert.equal(inst.exclusive, null, 'exclusive released while yielded');
-  await settle();
+  for (let i = 0; i < 4; i++) await settle(); // each yield waits a macrotask
   assert.deepEqual(log.slice(1), [['cb', 0, 0, 0], ['cb', 0, 0, 0], ['cb', 0, 0, 0], ['resolve', []]]);
+});
+
+test('canon_lift callback: a task that keeps yielding lets the host run in between', async () => {
+  const { inst } = world();
+  let flag = false;
+  let n = 0;
+  // Without a host turn between yields the flag never flips: give up (and
+  // fail) after many yields instead of spinning forever in microtasks.
+  const { log } = cbTask(inst, {
+    core: () => C.CALLBACK_YIELD,
+    cb: (t) => {
+      if (!flag && ++n < 100_000) return C.CALLBACK_YIELD;
+      t.return_([n]);
+      return C.CALLBACK_EXIT;
+    },
+  });
+  setTimeout(() => { flag = true; }, 5);
+  while (log.at(-1)?.[0] !== 'resolve') await settle();
+  assert.ok(n < 100_000, `the timer never ran during ${n} yields`);
 });
 
 test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index traps', async () => {
