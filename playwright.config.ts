@@ -5,10 +5,12 @@
 import { defineConfig } from '@playwright/test';
 
 export const CHROMIUM = process.env.WEFT_CHROMIUM ?? '/usr/bin/chromium';
-/** Headless, no sandbox (CI runs as root), and no background traffic (the network is closed). */
+/** Headless, no sandbox (CI runs as root), and no background traffic (the network is closed).
+ * `gc()` and exact `performance.memory` let a check measure leaks. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--js-flags=--expose-gc', '--enable-precise-memory-info',
 ];
 
 export default defineConfig({

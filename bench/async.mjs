@@ -16,6 +16,7 @@
 //   stream<u8>        `generate(64 MiB, 64 KiB)` read to the end with `for await`; MB/s
 //                     (10^6 bytes/s). Capped at a few seconds per run (then the reader
 //                     cancels): jco reads one element at a time.
+//   guest → guest     the same stream passed to a second instance's `consume`.
 // Tables are printed as markdown and written to bench/out/async-results.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -117,27 +118,46 @@ async function latency(impls, apis) {
   return rows;
 }
 
-// stream<u8> throughput: one generate() per run, read to the end or until the cap.
-async function throughput(impls, apis) {
+// stream<u8> throughput: one generate() per run, read to the end (or until the cap)
+// by JS with `for await`, or by another instance's consume() (guest → guest: the
+// stream passes from one instance to the other untouched by JS). MB/s on the wall
+// clock and on the process's CPU time (user + system; steadier on a loaded machine).
+const cpuNow = () => { const u = process.cpuUsage(); return u.user + u.system; };
+async function toJs(api) {
+  const cap = Date.now() + CFG.streamCapMs;
+  let bytes = 0;
+  for await (const c of await api.generate(BigInt(STREAM_TOTAL), STREAM_CHUNK)) {
+    bytes += c.length;
+    if (Date.now() > cap) return { bytes, capped: true }; // break cancels the stream
+  }
+  return { bytes, capped: false };
+}
+async function toGuest(api, other) {
+  const bytes = Number(await other.consume(await api.generate(BigInt(STREAM_TOTAL), STREAM_CHUNK), STREAM_CHUNK));
+  return { bytes, capped: false };
+}
+async function throughput(impls, apis, how, skip = () => false) {
   const res = {};
   for (const impl of impls) {
-    const api = apis[impl].value;
-    if (!api) continue;
+    const api = apis[impl].value, other = apis[impl].promise;
+    if (!api || !other || skip(impl)) continue;
     const runs = [];
-    for (let r = 0; r < CFG.streamRuns; r++) {
-      const t0 = now(), cap = Date.now() + CFG.streamCapMs;
-      let bytes = 0, capped = false;
-      for await (const c of await api.generate(BigInt(STREAM_TOTAL), STREAM_CHUNK)) {
-        bytes += c.length;
-        if (Date.now() > cap) { capped = true; break; } // break cancels the stream
+    try {
+      await how(api, other); // warm-up (JIT), not timed
+      for (let r = 0; r < CFG.streamRuns; r++) {
+        const t0 = now(), c0 = cpuNow();
+        const { bytes, capped } = await how(api, other);
+        const s = Number(now() - t0) / 1e9, cpu = (cpuNow() - c0) / 1e6;
+        if (!capped && bytes !== STREAM_TOTAL) throw new Error(`${impl}: stream ended after ${bytes} bytes`);
+        runs.push({ mbps: bytes / s / 1e6, cpuMbps: bytes / cpu / 1e6, bytes, capped });
       }
-      const s = Number(now() - t0) / 1e9;
-      if (!capped && bytes !== STREAM_TOTAL) throw new Error(`${impl}: stream ended after ${bytes} bytes`);
-      runs.push({ mbps: bytes / s / 1e6, bytes, capped });
+    } catch (e) {
+      res[impl] = { error: String(e.message).split('\n')[0] };
+      continue;
     }
-    const mbps = median(runs.map((r) => r.mbps));
-    res[impl] = { mbps, bytes: Math.min(...runs.map((r) => r.bytes)), capped: runs.some((r) => r.capped) };
-    process.stderr.write(`  stream<u8>: ${impl} ${mbps.toFixed(1)} MB/s\n`);
+    const mbps = median(runs.map((r) => r.mbps)), cpuMbps = median(runs.map((r) => r.cpuMbps));
+    res[impl] = { mbps, cpuMbps, bytes: Math.min(...runs.map((r) => r.bytes)), capped: runs.some((r) => r.capped) };
+    process.stderr.write(`  stream<u8> ${how.name}: ${impl} ${mbps.toFixed(1)} MB/s (CPU time: ${cpuMbps.toFixed(1)} MB/s)\n`);
   }
   return res;
 }
@@ -198,19 +218,25 @@ async function main() {
   say();
 
   process.stderr.write('stream throughput...\n');
-  const tp = await throughput(impls, apis);
-  say(`## stream<u8> throughput (generate(${STREAM_TOTAL / 2 ** 20} MiB, ${STREAM_CHUNK / 2 ** 10} KiB chunks), JS reads with for await; MB/s, median of ${CFG.streamRuns})`);
+  const tp = await throughput(impls, apis, toJs);
+  // An implementation that cannot finish 64 MiB to JS within the cap is not run guest → guest.
+  const tpg = await throughput(impls, apis, toGuest, (impl) => tp[impl]?.capped);
+  say(`## stream<u8> throughput (generate(${STREAM_TOTAL / 2 ** 20} MiB, ${STREAM_CHUNK / 2 ** 10} KiB chunks): JS reads with for await, or another instance's consume() reads ${STREAM_CHUNK / 2 ** 10} KiB at a time; MB/s wall clock (CPU time), median of ${CFG.streamRuns})`);
   say();
-  const tcell = (impl) => {
-    const r = tp[impl];
-    if (!r) return glue[impl] ? 'FAIL' : '—';
-    return `${r.mbps.toFixed(r.mbps < 10 ? 2 : 1)}${r.capped ? ` (${(r.bytes / 2 ** 20).toFixed(r.bytes < 2 ** 20 ? 3 : 1)} MiB in ${CFG.streamCapMs / 1000} s)` : ''}`;
+  const tcell = (res, impl) => {
+    const r = res[impl];
+    if (!r) return glue[impl] ? (impl in tp && tp[impl]?.capped ? 'not run (too slow to JS)' : 'FAIL') : '—';
+    if (r.error) return `FAIL: ${r.error}`;
+    const f = (x) => x.toFixed(x < 10 ? 2 : 0);
+    return `${f(r.mbps)} (${f(r.cpuMbps)})${r.capped ? ` (${(r.bytes / 2 ** 20).toFixed(r.bytes < 2 ** 20 ? 3 : 1)} MiB in ${CFG.streamCapMs / 1000} s)` : ''}`;
   };
-  say(table(['case', 'weft', 'jco', 'weft/jco'], [['stream<u8> guest → JS', tcell('weft'), tcell('jco'),
-    fmtRatio(tp.weft?.mbps / tp.jco?.mbps)]]));
+  say(table(['case', 'weft', 'jco', 'weft/jco'], [
+    ['stream<u8> guest → JS', tcell(tp, 'weft'), tcell(tp, 'jco'), fmtRatio(tp.weft?.mbps / tp.jco?.mbps)],
+    ['stream<u8> guest → guest (two instances)', tcell(tpg, 'weft'), tcell(tpg, 'jco'), fmtRatio(tpg.weft?.mbps / tpg.jco?.mbps)],
+  ]));
   say();
 
-  writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp }, null, 2));
+  writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp, streamGuest: tpg }, null, 2));
   writeFileSync(join(OUT, 'async-results.md'), lines.join('\n') + '\n');
   process.stderr.write(`wrote ${relative(REPO, join(OUT, 'async-results.md'))} and async-results.json\n`);
 }

@@ -259,6 +259,16 @@ function packEnds(inst, r, w) {
   return BigInt(ri) | (BigInt(wi) << 32n);
 }
 
+const TYPE_DESCS = [];
+/**
+ * The descriptor of the glue's stream/future type number `k`: one per glue
+ * module, so that every instantiation of a component agrees on its types
+ * (a stream one instance returns may be passed to another).
+ */
+export function typeDesc(k, name, numeric, bytes) {
+  return (TYPE_DESCS[k] ??= { name, numeric, bytes });
+}
+
 /** canon stream.new: `readable | writable << 32` as a BigInt (i64). */
 export function streamNew(inst, t) {
   checkMayLeave(inst);

@@ -11,7 +11,10 @@ import { COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED } from './codes.js';
 
 const SHARED = Symbol('weft.shared');
 const CHUNK = 64;
-const BYTE_CHUNK = 65536;
+// A JS read of `stream<u8>` takes up to this much of what the writer offers
+// at once (one Uint8Array): fewer, bigger chunks; memory stays bounded by the
+// guest's own buffer.
+const BYTE_CHUNK = 1 << 20;
 
 /** A writable buffer of bytes (`stream<u8>` read by JS): one Uint8Array chunk per
  * read, holding exactly what the guest wrote (no capacity-sized allocation). */

@@ -49,7 +49,7 @@ function glue(store, inst, mem, { suspending = (f) => f } = {}) {
 
 function exportRun(store, inst, core, { promising = (f) => f } = {}) {
   const run = promising(core.exports.run);
-  const fi = liftCallback(inst, true, CB, 'run', 'u32',
+  const fi = liftCallback(inst, true, CB, 'run', ['u32', null],
     () => run(), (c, p1, p2) => core.exports.run_cb(c, p1, p2),
     (i) => getAs(inst.handles, i, WaitableSet, 'waitable-set.wait'));
   return () => callFromHost(store, fi, []).then(([v]) => v);

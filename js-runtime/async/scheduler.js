@@ -22,6 +22,29 @@ import { CALLBACK_EXIT, CALLBACK_YIELD, CALLBACK_MAX, EVENT_NONE, EVENT_TASK_CAN
 
 const MAX_BACKPRESSURE = 2 ** 16;
 
+/**
+ * Runs `f` in a later macrotask (after timers and I/O, where the host may make
+ * new calls): setImmediate where there is one (Node, Bun), else a
+ * MessageChannel (browsers: no 4 ms clamp of nested timers), else setTimeout.
+ */
+const macrotask = typeof setImmediate === 'function'
+  ? (f) => setImmediate(f)
+  : typeof MessageChannel === 'function'
+    ? (() => {
+        let ch = null;
+        const q = [];
+        return (f) => {
+          if (ch === null) {
+            ch = new MessageChannel();
+            ch.port1.onmessage = () => q.shift()();
+            ch.port1.unref?.();
+          }
+          q.push(f);
+          ch.port2.postMessage(0);
+        };
+      })()
+    : (f) => setTimeout(f, 0);
+
 /** The state of one instantiation's async world (definitions.py: Store). */
 export class Store {
   constructor() {
@@ -36,6 +59,8 @@ export class Store {
     this.deadlockCheck = false;
     this.turn = null; // JSPI: the thread whose resumed stack is running (see pump)
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
+    this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
+    this.later = false; // a pump is scheduled as a macrotask
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {
@@ -50,15 +75,44 @@ export class Store {
     this.scheduled = true;
     queueMicrotask(() => this.pump());
   }
-  /** Store.tick until no thread is ready; then detects deadlock of host-facing calls. */
+  /**
+   * Schedules a pump (once) as a macrotask: a thread that yields runs again
+   * only after the host had a turn (it may call in, or settle a Promise),
+   * never in an endless chain of microtasks.
+   */
+  wakeLater() {
+    if (this.later || this.failure !== null) return;
+    this.later = true;
+    macrotask(() => {
+      this.later = false;
+      this.wake();
+    });
+  }
+  /**
+   * Store.tick until no thread is ready; then detects deadlock of host-facing
+   * calls. A thread that yielded during this pass waits for the next one.
+   */
   pump() {
     this.scheduled = false;
     if (this.depth > 0 || this.failure !== null) return;
+    const epoch = ++this.epoch;
+    let yielded = false;
+    const runnable = (t) => {
+      if (t.yieldEpoch !== epoch) return t.readyFn();
+      if (t.readyFn()) yielded = true;
+      return false;
+    };
     for (;;) {
       // JSPI: one suspended stack runs at a time (Store.tick runs a thread until it blocks)
       if (this.turn !== null) return;
-      const i = this.waiting.findIndex((t) => t.readyFn());
-      if (i < 0) break;
+      const i = this.waiting.findIndex(runnable);
+      if (i < 0) {
+        if (yielded) {
+          this.wakeLater();
+          return;
+        }
+        break;
+      }
       const t = this.waiting[i];
       const inst = t.task.inst;
       this.depth++;
@@ -176,6 +230,7 @@ export class Thread {
     this.storage = [0, 0];
     this.prev = null; // enterSync: the thread to restore on leaveSync
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
+    this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
@@ -190,7 +245,13 @@ export class Thread {
     this.cont = cont;
     const store = this.task.inst.store;
     store.waiting.push(this);
-    store.wake();
+    if (this.yieldEpoch === store.epoch) store.wakeLater();
+    else store.wake();
+  }
+  /** Parks after a yield: ready at once, but it runs again in the next pump pass. */
+  parkYield(readyFn, cancellable, cont) {
+    this.yieldEpoch = this.task.inst.store.epoch;
+    this.park(readyFn, cancellable, cont);
   }
   /** Parks with no ready function (thread.suspend); only an explicit resume wakes it. */
   suspend(cancellable, cont) {
@@ -222,7 +283,7 @@ export class Thread {
  * A call into a lifted function (definitions.py: Task). `isAsync`: the function
  * type is `async`; `opts`: `{ async, callback }` of the lift. `onStart()` returns
  * the arguments, `onResolve(result | null)` takes the result (null: cancelled).
- * `returnSig` identifies result type + lift options for task.return's check.
+ * `returnSig` is `[result type + encoding id, lift memory]` for task.return's check.
  */
 export class Task {
   constructor(inst, isAsync, opts, onStart, onResolve, name = 'task', returnSig = null) {
@@ -407,7 +468,9 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
       packed = deliver(CANCELLED);
       continue;
     }
-    thread.park(ready, true, (cancelled) => stepCallbackTask(task, thread, deliver(cancelled), callCallback, getWaitableSet));
+    const cont = (cancelled) => stepCallbackTask(task, thread, deliver(cancelled), callCallback, getWaitableSet);
+    if (wset === null) thread.parkYield(ready, true, cont);
+    else thread.park(ready, true, cont);
     return;
   }
 }
@@ -654,7 +717,7 @@ export function threadYield(store, cancellable) {
   // With JSPI, yield to whatever is ready, and to a caller waiting for this
   // stack's first suspension (a yield "may" suspend: the caller goes on).
   if (!store.jspi || (store.entryDepth === 0 && !store.waiting.some((t) => t.readyFn()))) return NOT_CANCELLED;
-  return new Promise((resolve) => thread.park(() => true, cancellable, resolve));
+  return new Promise((resolve) => thread.parkYield(() => true, cancellable, resolve));
 }
 
 /** canon context.get (`i` is 0 or 1; validated statically). */
@@ -675,12 +738,20 @@ export function backpressureDec(inst) {
   if (--inst.backpressure === 0) inst.store.wake();
 }
 
-/** The checks of canon task.return before the glue lifts the values; returns the task. */
-export function taskReturnCheck(store, returnSig) {
+/**
+ * The checks of canon task.return before the glue lifts the values; returns
+ * the task. `sig` identifies result type + string encoding, `mem` is the
+ * memory `task.return` names (null: none, accepted as wasmtime does); the
+ * task's `returnSig` is `[sig, memory of the lift or null]`.
+ */
+export function taskReturnCheck(store, sig, mem = null) {
   const task = store.cur.task;
   if (!task.inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
   if (!task.opts.async) trap('task.return called from a synchronously-lifted export');
-  if (task.returnSig !== returnSig) trap('invalid task.return signature and/or options for the current task');
+  const [liftSig, liftMem] = task.returnSig;
+  if (liftSig !== sig || (mem !== null && mem !== liftMem)) {
+    trap('invalid task.return signature and/or options for the current task');
+  }
   return task;
 }
 

@@ -50,8 +50,27 @@ test('canon_lift callback: YIELD resumes with EVENT_NONE from the pump, not sync
   });
   assert.deepEqual(log, [['core', 'arg']]);
   assert.equal(inst.exclusive, null, 'exclusive released while yielded');
-  await settle();
+  for (let i = 0; i < 4; i++) await settle(); // each yield waits a macrotask
   assert.deepEqual(log.slice(1), [['cb', 0, 0, 0], ['cb', 0, 0, 0], ['cb', 0, 0, 0], ['resolve', []]]);
+});
+
+test('canon_lift callback: a task that keeps yielding lets the host run in between', async () => {
+  const { inst } = world();
+  let flag = false;
+  let n = 0;
+  // Without a host turn between yields the flag never flips: give up (and
+  // fail) after many yields instead of spinning forever in microtasks.
+  const { log } = cbTask(inst, {
+    core: () => C.CALLBACK_YIELD,
+    cb: (t) => {
+      if (!flag && ++n < 100_000) return C.CALLBACK_YIELD;
+      t.return_([n]);
+      return C.CALLBACK_EXIT;
+    },
+  });
+  setTimeout(() => { flag = true; }, 5);
+  while (log.at(-1)?.[0] !== 'resolve') await settle();
+  assert.ok(n < 100_000, `the timer never ran during ${n} yields`);
 });
 
 test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index traps', async () => {
@@ -174,9 +193,14 @@ test('Task.request_cancellation while the instance is busy: PENDING_CANCEL, deli
 test('Task.return_/cancel and canon_task_return/cancel checks trap', () => {
   const { inst, store } = world();
   const t = enter(inst);
-  t.task.returnSig = 'sig';
-  assert.throws(() => taskReturnCheck(store, 'other'), isTrap(/signature/));
-  assert.equal(taskReturnCheck(store, 'sig'), t.task);
+  const mem = {};
+  t.task.returnSig = ['sig', mem];
+  assert.throws(() => taskReturnCheck(store, 'other', mem), isTrap(/signature/));
+  assert.throws(() => taskReturnCheck(store, 'sig', {}), isTrap(/signature/));
+  assert.equal(taskReturnCheck(store, 'sig', null), t.task);
+  assert.equal(taskReturnCheck(store, 'sig', mem), t.task);
+  t.task.returnSig = ['sig', null];
+  assert.throws(() => taskReturnCheck(store, 'sig', mem), isTrap(/signature/));
   t.task.return_([1]);
   assert.throws(() => t.task.return_([1]), isTrap(/already resolved/));
   const u = enter(inst);
@@ -248,7 +272,7 @@ test('Store.pump: a trap in a callback rejects pending host-facing calls', async
 /** A callback-lifted FuncInst whose core pretends to compute args[0] * 2 after one YIELD. */
 function doubler(inst, { wait = false } = {}) {
   let arg;
-  return liftCallback(inst, true, CB, 'double', 'sig',
+  return liftCallback(inst, true, CB, 'double', ['sig', null],
     ([x]) => { arg = x; return wait ? C.CALLBACK_WAIT | (inst.handles.add(new WaitableSet()) << 4) : C.CALLBACK_YIELD; },
     (code) => {
       if (code === C.EVENT_TASK_CANCELLED) { inst.store.cur.task.cancel(); return C.CALLBACK_EXIT; }

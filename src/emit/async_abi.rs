@@ -57,9 +57,12 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
         };
         // `stream<u8>` reaches JS as Uint8Array chunks.
         let bytes = matches!(t, ValType::Stream(Some(e)) if **e == ValType::U8);
+        // One descriptor per glue module: two instantiations pass streams
+        // of the same type to each other.
+        names.intrinsics.use_("copy");
         writeln!(
             out,
-            "const st{k} = {{ name: {}, numeric: {numeric}, bytes: {bytes} }};",
+            "const st{k} = typeDesc({k}, {}, {numeric}, {bytes});",
             js_str(&name)
         )
         .unwrap();
@@ -78,22 +81,14 @@ fn type_name(t: &ValType) -> String {
     }
 }
 
-/// The identity of a `task.return` signature (result type + lift options):
-/// a lift and a `task.return` match iff they get the same number.
+/// The identity of a `task.return` signature's result type and string
+/// encoding: a lift and a `task.return` match iff they get the same number.
+/// The memory is checked apart (`return_mem`): a `task.return` that names
+/// one must name the lift's, and one that names none is accepted (wasmtime;
+/// `wit-bindgen` emits lifts with a memory for their parameters and
+/// `task.return`s without one for results such as `stream<string>`).
 pub fn return_sig(names: &mut Names, result: &Option<ValType>, opts: &CanonOpts) -> usize {
-    // The memory matters only where the result is read from memory (the
-    // reference tests pair a lift that has a memory with a `task.return`
-    // without one when the result is flat).
-    let in_memory = result.as_ref().is_some_and(|t| {
-        abi::flat_of(t).len() > abi::MAX_FLAT_PARAMS
-            || t.any(&|t| matches!(t, ValType::String | ValType::List(_) | ValType::Map(..)))
-    });
-    let mem = if in_memory {
-        opts.memory.as_ref().map(|m| names.memory(m))
-    } else {
-        None
-    };
-    let key = format!("{result:?}|{:?}|{mem:?}", opts.string_encoding);
+    let key = format!("{result:?}|{:?}", opts.string_encoding);
     match names.return_sigs.iter().position(|k| *k == key) {
         Some(i) => i,
         None => {
@@ -101,6 +96,15 @@ pub fn return_sig(names: &mut Names, result: &Option<ValType>, opts: &CanonOpts)
             names.return_sigs.len() - 1
         }
     }
+}
+
+/// The JS expression naming the memory of a lift or `task.return` (its
+/// `memoryState()` object, shared by every use of the same core memory), or
+/// `null` without one.
+pub fn return_mem(names: &mut Names, opts: &CanonOpts) -> String {
+    opts.memory
+        .as_ref()
+        .map_or_else(|| "null".to_string(), |m| names.memory(m))
 }
 
 fn value_gen<'a>(
@@ -140,10 +144,13 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
         AsyncOp::TaskReturn { result, opts } => {
             use_(names, "scheduler");
             let sig = return_sig(names, result, opts);
+            let mem = return_mem(names, opts);
             let mut intr = std::mem::take(&mut names.intrinsics);
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
             g.shared_ends = true;
-            g.line(format!("const task = taskReturnCheck(store, {sig});"));
+            g.line(format!(
+                "const task = taskReturnCheck(store, {sig}, {mem});"
+            ));
             let mut params = Vec::new();
             let value = match result {
                 None => None,

@@ -235,7 +235,14 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
     // Raw (adapter) results keep every map entry; the host sees `Map`s.
     g.adapter = form == Form::Adapter;
     g.shared_ends = form == Form::Values;
-    let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
+    let mut params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
+    // An adapter's caller may pass `lowerRes`, its lowering of the result:
+    // it runs here, in the callee's task and before post-return (definitions.py:
+    // `task.return_` -> on_resolve, then post_return).
+    let lower_res = form == Form::Adapter && uses_async && ty.result.is_some();
+    if lower_res {
+        params.push("lowerRes".into());
+    }
     if host_facing {
         g.intr.use_("trap");
         let check: Vec<String> = entering.iter().map(|i| format!(" || !me{i}")).collect();
@@ -282,6 +289,14 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
             if needs_scope {
                 g.line("endBorrows(scope);");
             }
+            let v = if lower_res {
+                let r = g.tmp("r");
+                g.line(format!("const {r} = {v};"));
+                g.line(format!("if (lowerRes !== undefined) lowerRes({r});"));
+                r
+            } else {
+                v
+            };
             if let Some(p) = &post {
                 g.line(post_return(p, "ret", inst, leave_flag));
             }
@@ -362,7 +377,9 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     // JSPI: a sync-lifted async function awaits its (suspendable) core call.
     let sync_await = suspends && !l.opts.is_async;
     let sig = if l.opts.is_async {
-        super::async_abi::return_sig(names, &ty.result, &l.opts).to_string()
+        let sig = super::async_abi::return_sig(names, &ty.result, &l.opts);
+        let mem = super::async_abi::return_mem(names, &l.opts);
+        format!("[{sig}, {mem}]")
     } else {
         "null".to_string()
     };
@@ -564,6 +581,33 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         .contains(&crate::plan::CoreDef::Lowered(idx))
         || names.jco_imports.contains_key(&idx);
     let aw = if suspends { "await " } else { "" };
+    // A result lowered through memory (and so, maybe, the caller's realloc) is
+    // stored by the callee's adapter, inside the callee's task (see `lifted`).
+    let in_callee = matches!(l.callee, Callee::Lifted(_))
+        && names.uses_async
+        && sig.results_spilled
+        && !suspends;
+    let mut args = args;
+    if in_callee {
+        let rt = ty.result.as_ref().expect("spilled results exist");
+        let rp = ks.last().unwrap().clone();
+        let mark = g.code.len();
+        g.indent();
+        g.invalidate_view();
+        g.check_range(
+            &rp,
+            &abi::size(rt).to_string(),
+            abi::alignment(rt),
+            "result pointer",
+        );
+        g.store(rt, "ret", &rp, &format!("result of {what}"));
+        g.dedent();
+        let code = g.code.split_off(mark);
+        args.push(format!(
+            "(ret) => {{
+{code}  }}"
+        ));
+    }
     let mut call = format!("{aw}{callee}({})", args.join(", "));
     // Entering the callee's instance and lending handles last exactly as long as the call.
     let mut finally = String::new();
@@ -606,6 +650,12 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let at = format!("result of {what}");
     match &ty.result {
         None => g.line(format!("{call};")),
+        // Stored by the callee's adapter; a call wrapped in `try` is done.
+        Some(_) if in_callee => {
+            if finally.is_empty() && !host_result {
+                g.line(format!("{call};"));
+            }
+        }
         Some(rt) => {
             g.line(format!("const ret = {call};"));
             g.invalidate_view();

@@ -4,11 +4,12 @@
 // awaiting a Promise-returning host import, stream<u8> read with a
 // ReadableStream reader, a JS ReadableStream fed into a stream<u8> parameter,
 // future<string> both ways, cancellation with an AbortSignal, and streams
-// between two composed components. Page errors and console errors fail a test
+// between two composed components, 64 MiB streams guest -> JS and guest ->
+// guest (bigStreams). Page errors and console errors fail a test
 // (fixtures.ts).
 import { test } from './fixtures';
 
-const CASES = ['asyncImportPromise', 'streamOut', 'streamIn', 'futures', 'abortSignal', 'composedPipeline'];
+const CASES = ['asyncImportPromise', 'streamOut', 'streamIn', 'futures', 'abortSignal', 'composedPipeline', 'bigStreams'];
 
 test.describe('async', () => {
   for (const name of CASES) {

@@ -37,6 +37,7 @@ const OUTPUTS = [
   // Async ABI guests (tests/browser/async.spec.ts).
   ['async-basics', join(REPO, 'fixtures/build/async-basics.wasm'), 'async-basics', ASYNC],
   ['async-pipeline', join(REPO, 'fixtures/compose/async-pipeline.wasm'), 'async-pipeline', ASYNC],
+  ['async-bench', join(REPO, 'fixtures/build/async-bench.wasm'), 'async-bench', ASYNC],
 ];
 
 /** Writes the site into a fresh temporary directory and returns its path. */
