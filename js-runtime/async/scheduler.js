@@ -35,6 +35,8 @@ export class Store {
     this.failure = null;
     this.deadlockCheck = false;
     this.turn = null; // JSPI: the thread whose resumed stack is running (see pump)
+    this.epoch = 0; // event-loop turns taken for yielding threads (see yieldTurn)
+    this.yieldScheduled = false;
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
@@ -50,6 +52,20 @@ export class Store {
     this.scheduled = true;
     queueMicrotask(() => this.pump());
   }
+  /**
+   * A callback-form task YIELDed: it is ready again once the JS event loop has
+   * turned (one macrotask later), so a task that yields while it waits for the
+   * host (timers, I/O) lets the host run instead of spinning in the pump.
+   */
+  yieldTurn() {
+    if (this.yieldScheduled) return;
+    this.yieldScheduled = true;
+    (typeof setImmediate === 'function' ? setImmediate : setTimeout)(() => {
+      this.yieldScheduled = false;
+      this.epoch++;
+      this.pump();
+    });
+  }
   /** Store.tick until no thread is ready; then detects deadlock of host-facing calls. */
   pump() {
     this.scheduled = false;
@@ -57,7 +73,7 @@ export class Store {
     for (;;) {
       // JSPI: one suspended stack runs at a time (Store.tick runs a thread until it blocks)
       if (this.turn !== null) return;
-      const i = this.waiting.findIndex((t) => t.readyFn());
+      const i = this.waiting.findIndex((t) => t.yieldEpoch !== this.epoch && t.readyFn());
       if (i < 0) break;
       const t = this.waiting[i];
       const inst = t.task.inst;
@@ -92,7 +108,7 @@ export class Store {
       this.deadlockCheck = true;
       setTimeout(() => {
         this.deadlockCheck = false;
-        if (this.scheduled || this.turn !== null || this.failure !== null || this.hostPending > 0 || this.roots.size === 0) return;
+        if (this.scheduled || this.yieldScheduled || this.turn !== null || this.failure !== null || this.hostPending > 0 || this.roots.size === 0) return;
         if (this.waiting.some((t) => t.readyFn())) return;
         this.fail(new WebAssembly.RuntimeError('deadlock detected: event loop cannot make further progress'));
       }, 0);
@@ -176,6 +192,7 @@ export class Thread {
     this.storage = [0, 0];
     this.prev = null; // enterSync: the thread to restore on leaveSync
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
+    this.yieldEpoch = -1; // a YIELDed callback task: the store.epoch it may not run in
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
@@ -185,6 +202,7 @@ export class Thread {
   }
   /** Parks until `readyFn()` (or cancellation, if `cancellable`); `cont(cancelled)` resumes. */
   park(readyFn, cancellable, cont) {
+    this.yieldEpoch = -1;
     this.readyFn = readyFn;
     this.cancellable = cancellable;
     this.cont = cont;
@@ -408,6 +426,10 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
       continue;
     }
     thread.park(ready, true, (cancelled) => stepCallbackTask(task, thread, deliver(cancelled), callCallback, getWaitableSet));
+    if (wset === null) {
+      thread.yieldEpoch = store.epoch;
+      store.yieldTurn();
+    }
     return;
   }
 }

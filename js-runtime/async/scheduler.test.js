@@ -50,8 +50,22 @@ test('canon_lift callback: YIELD resumes with EVENT_NONE from the pump, not sync
   });
   assert.deepEqual(log, [['core', 'arg']]);
   assert.equal(inst.exclusive, null, 'exclusive released while yielded');
-  await settle();
+  for (let k = 0; k < 3; k++) await settle(); // a yielded task runs again once the event loop turned
   assert.deepEqual(log.slice(1), [['cb', 0, 0, 0], ['cb', 0, 0, 0], ['cb', 0, 0, 0], ['resolve', []]]);
+});
+
+test('canon_lift callback: a task that keeps YIELDing lets the event loop turn (host timers run)', async () => {
+  const { inst } = world();
+  let fired = false;
+  let yields = 0;
+  setTimeout(() => { fired = true; }, 5);
+  const { log } = cbTask(inst, {
+    core: () => C.CALLBACK_YIELD,
+    // bounded, so a scheduler that never lets the timer fire fails instead of hanging
+    cb: (t) => { if (!fired && yields < 100_000) { yields++; return C.CALLBACK_YIELD; } t.return_([]); return C.CALLBACK_EXIT; },
+  });
+  while (log.at(-1)[0] !== 'resolve') await settle();
+  assert.ok(fired && yields > 0, `the timer fired after ${yields} yields`);
 });
 
 test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index traps', async () => {
