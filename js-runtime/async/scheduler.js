@@ -569,53 +569,77 @@ export function afterBlock(v, f) {
 // ---- entries from the host and from sync lifts
 
 /**
- * Calls a FuncInst (`liftCallback(...)` or a stackful equivalent) from the
- * host: the Promise of an async export. `args` are the JS arguments (the
- * callee's core entry lowers them); `signal` (optional) cancels the call
- * (Task.request_cancellation with no caller). While pending, the call is a
- * root: a trap in the pump, or a deadlock, rejects it.
+ * Store.invoke from the host: starts `callee` (a FuncInst) with `args` and
+ * returns its result (through `convert`, if given) when the call finished
+ * synchronously, else a Promise of it; throws what a synchronous failure
+ * throws. The glue's async exports are `async function`s that return this
+ * value as is (no Promise hop when the call is done at once) and `await` only
+ * a Promise. `signal` (AbortSignal) requests cancellation. The call is a
+ * root: a trap in the pump, or a deadlock, rejects it; `onTrap` sees traps.
  */
-export function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  return new Promise((resolve, reject) => {
-    const fail = (e) => {
-      if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
-      reject(e);
-    };
-    if (store.failure !== null) {
-      fail(store.failure);
-      return;
+export function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+  const trapped = (e) => {
+    if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
+    return e;
+  };
+  if (store.failure !== null) throw trapped(store.failure);
+  // settled before the Promise exists: `done` says how, `value` holds the outcome
+  let done = 0; // 0 running, 1 returned, 2 failed
+  let value;
+  let resolve = null;
+  let reject = null;
+  const settle = (ok, v) => {
+    if (resolve !== null) (ok ? resolve : reject)(v);
+    else {
+      done = ok ? 1 : 2;
+      value = v;
     }
-    const root = { reject: fail };
-    const onResolve = (r) => {
-      store.roots.delete(root);
-      if (r === null) {
-        reject(signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
-      } else if (convert === null) {
-        resolve(r);
-      } else {
-        // the result in its JS form (and a `result` err thrown), without another Promise hop
-        try {
-          resolve(convert(r));
-        } catch (e) {
-          reject(e);
-        }
+  };
+  const root = { reject: (e) => settle(false, trapped(e)) };
+  const onResolve = (r) => {
+    store.roots.delete(root);
+    if (r === null) settle(false, signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
+    else if (convert === null) settle(true, r);
+    else {
+      // the result in its JS form (and a `result` err thrown), without another Promise hop
+      let v;
+      try {
+        v = convert(r);
+      } catch (e) {
+        settle(false, e);
+        return;
       }
-    };
-    store.roots.add(root);
-    let onCancel;
-    try {
-      onCancel = callee(() => args, onResolve, null);
-    } catch (e) {
-      store.roots.delete(root);
-      fail(e);
-      return;
+      settle(true, v);
     }
-    if (signal != null && store.roots.has(root)) {
-      if (signal.aborted) onCancel(null);
-      else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
-    }
-    if (store.roots.has(root)) store.wake();
+  };
+  store.roots.add(root);
+  let onCancel;
+  try {
+    onCancel = callee(() => args, onResolve, null);
+  } catch (e) {
+    store.roots.delete(root);
+    throw trapped(e);
+  }
+  if (signal != null && store.roots.has(root)) {
+    if (signal.aborted) onCancel(null);
+    else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
+  }
+  if (done === 1) return value;
+  if (done === 2) throw value;
+  store.wake();
+  return new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
+}
+
+/** `startFromHost` as a Promise in every case. */
+export function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+  try {
+    return Promise.resolve(startFromHost(store, callee, args, signal, convert, onTrap));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**

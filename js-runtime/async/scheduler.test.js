@@ -2,7 +2,7 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn, threadPromote, Thread } from './scheduler.js';
+import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, startFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn, threadPromote, Thread } from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
 import * as C from './codes.js';
@@ -244,6 +244,7 @@ test('Store.tick: a host-facing call that can never progress fails with deadlock
   const a = cbTask(inst, { core: () => C.CALLBACK_WAIT | (si << 4) });
   store.roots.add({ task: a.task, reject: (e) => { err = e; } });
   await settle();
+  await settle(); // the yielded task runs once the event loop turned
   await settle();
   assert.ok(err instanceof WebAssembly.RuntimeError);
   assert.match(err.message, /deadlock/);
@@ -255,6 +256,7 @@ test('Store.pump: a trap in a callback rejects pending host-facing calls', async
   const a = cbTask(inst, { core: () => C.CALLBACK_YIELD, cb: () => { throw new WebAssembly.RuntimeError('unreachable'); } });
   store.roots.add({ task: a.task, reject: (e) => { err = e; } });
   await settle();
+  await settle(); // the yielded task runs once the event loop turned
   assert.match(err.message, /unreachable/);
   assert.equal(store.failure, err);
 });
@@ -277,6 +279,21 @@ test('callFromHost: an async export is a Promise of its task.return values', asy
   assert.deepEqual(await callFromHost(store, doubler(inst), [21]), [42]);
   assert.equal(store.roots.size, 0);
   assert.equal(inst.threads.size, 0);
+});
+
+test('startFromHost: a call done at once returns its value, a running one a Promise, a sync trap throws', async () => {
+  const { inst, store } = world();
+  const now = liftCallback(inst, true, CB, 'now', 'sig', ([x]) => { inst.store.cur.task.return_([x + 1]); return C.CALLBACK_EXIT; },
+    () => C.CALLBACK_EXIT, () => null);
+  assert.deepEqual(startFromHost(store, now, [1]), [2]);
+  assert.equal(startFromHost(store, now, [1], null, (r) => r[0] * 10), 20);
+  const later = startFromHost(store, doubler(inst), [21]);
+  assert.ok(later instanceof Promise);
+  assert.deepEqual(await later, [42]);
+  const traps = [];
+  const bad = liftCallback(inst, true, CB, 'bad', 'sig', () => { throw new WebAssembly.RuntimeError('unreachable'); }, () => 0, () => null);
+  assert.throws(() => startFromHost(store, bad, [], null, null, (e) => traps.push(e)), /unreachable/);
+  assert.equal(traps.length, 1, 'onTrap saw the trap');
 });
 
 test('callFromHost: AbortSignal cancels (Task.request_cancellation with no caller)', async () => {
