@@ -237,7 +237,9 @@ pub struct Specifier {
 /// their version.
 pub fn map_import(name: &str, map: &[(String, String)]) -> Specifier {
     let bare = strip_version(name);
-    let mut best: Option<((bool, bool, bool, usize), &str, &str)> = None;
+    // (exact, exact with version, pattern with version, pattern length)
+    type Rank = (bool, bool, bool, usize);
+    let mut best: Option<(Rank, &str, &str)> = None;
     for (pattern, replacement) in map {
         let versioned = pattern.contains('@');
         let candidates: &[&str] = if versioned { &[name] } else { &[bare, name] };
