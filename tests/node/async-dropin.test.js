@@ -155,6 +155,9 @@ test('a callee misusing a borrowed handle its caller lent it traps', async () =>
   await assert.rejects((await fresh()).run(3), isTrap(/lent out/), 'the lender drops it while lent');
   await assert.rejects((await fresh()).run(4), isTrap(/invalid handle index/), 'used after its drop');
   await assert.rejects((await fresh()).run(5), isTrap(/borrow handles still remain/), 'never dropped');
+  // a sync-typed callee called from the async caller
+  assert.equal(await (await fresh()).runSync(0), 7, 'control: sync callee drops it');
+  await assert.rejects((await fresh()).runSync(1), isTrap(/borrowed handles are still live/), 'sync callee keeps it');
 });
 
 test('a waitable in a waitable set used synchronously traps', async () => {
