@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, instantiateGlue, tmp, transpileFixture, fixturePath } from './support/async.js';
+import { JSPI_FLAG, NODE24, REPO, instantiateGlue, tmp, transpileFixture, fixturePath } from './support/async.js';
 
 const AsyncFunction = (async () => {}).constructor;
 const COMPOSE = join(REPO, 'fixtures/compose');
@@ -43,16 +43,17 @@ after(() => clearInterval(keepAlive));
 
 /**
  * Runs `body` (an async function body; `load(js, imports)` instantiates glue)
- * in a child Node with a time bound; returns what it prints as JSON. A child
+ * in a child Node (`jspi`: Node 24 with JSPI) with a time bound; returns what it prints as JSON. A child
  * still running after `ms` is killed and the test fails naming the hang.
  */
-function bounded(what, js, body, ms = 15_000) {
+function bounded(what, js, body, { ms = 15_000, jspi = false } = {}) {
   const support = pathToFileURL(join(REPO, 'tests/node/support/async.js')).href;
   const src = `import { instantiateGlue as load } from ${JSON.stringify(support)};
 const js = ${JSON.stringify(js)};
 const out = await (async () => { ${body} })();
 console.log(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8', timeout: ms });
+  const node = jspi ? [NODE24, JSPI_FLAG] : [process.execPath];
+  const r = spawnSync(node[0], [...node.slice(1), '--input-type=module', '-e', src], { encoding: 'utf8', timeout: ms });
   if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM') assert.fail(`${what}: still running after ${ms} ms (hang)`);
   assert.equal(r.status, 0, `${what}: child failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
@@ -89,15 +90,19 @@ test('an async export done at once and one still running both resolve to the res
 // ---------------------------------------------------------------------------------------
 // 3. Hangs (each in a child process with a time bound).
 
-test('a caller YIELDing while it waits on a callback-form callee finishes (host delay: timer)', () => {
-  const js = glue(join(COMPOSE, 'async-yield-wait.wat'), 'async-yield-wait');
-  const out = bounded('yield while waiting on a subtask', js, `
-    const app = await load(js, { delay: () => new Promise((r) => setTimeout(r, 20)) });
-    const r = await app.run(41);
-    return { r, yields: app.yields() };`);
-  assert.equal(out.r, 42);
-  assert.ok(out.yields > 0, 'the caller really yielded');
-});
+const ENGINES = [['', false], [' (Node 24, JSPI)', true]].filter(([, jspi]) => !jspi || existsSync(NODE24));
+
+for (const [engine, jspi] of ENGINES) {
+  test(`a caller YIELDing while it waits on a callback-form callee finishes (host delay: timer)${engine}`, () => {
+    const js = glue(join(COMPOSE, 'async-yield-wait.wat'), 'async-yield-wait');
+    const out = bounded('yield while waiting on a subtask', js, `
+      const app = await load(js, { delay: () => new Promise((r) => setTimeout(r, 20)) });
+      const r = await app.run(41);
+      return { r, yields: app.yields() };`, { jspi });
+    assert.equal(out.r, 42);
+    assert.ok(out.yields > 0, 'the caller really yielded');
+  });
+}
 
 test('a caller YIELDing while it waits on a callback-form callee finishes (host delay: resolved Promise, value)', () => {
   const js = glue(join(COMPOSE, 'async-yield-wait.wat'), 'async-yield-wait');
@@ -111,16 +116,18 @@ test('a caller YIELDing while it waits on a callback-form callee finishes (host 
 const unitFixtures = ['async-unit-producer', 'async-unit-consumer'].every((n) => existsSync(join(REPO, 'fixtures/build', `${n}.wasm`)));
 const unitOpts = { skip: unitFixtures ? false : 'fixtures/build/async-unit-*.wasm not built (bash fixtures/build.sh)' };
 
-test('a `stream` with no payload type, written by one component and read by another (composed)', () => {
-  const js = glue(fixturePath('async-unit-pipeline'), 'async-unit-pipeline');
-  const out = bounded('unit stream between components', js, `
-    const app = await load(js, {});
-    const r = [];
-    for (const [n, chunk] of [[0, 1], [1, 1], [5, 2], [1000, 1000], [10000, 7]]) r.push(await app.counter.pull(n, chunk));
-    r.push(await app.counter.count([undefined, undefined, undefined]));
-    return r;`);
-  assert.deepEqual(out, [0, 1, 5, 1000, 10000, 3]);
-});
+for (const [engine, jspi] of ENGINES) {
+  test(`a \`stream\` with no payload type, written by one component and read by another (composed)${engine}`, () => {
+    const js = glue(fixturePath('async-unit-pipeline'), 'async-unit-pipeline');
+    const out = bounded('unit stream between components', js, `
+      const app = await load(js, {});
+      const r = [];
+      for (const [n, chunk] of [[0, 1], [1, 1], [5, 2], [1000, 1000], [10000, 7]]) r.push(await app.counter.pull(n, chunk));
+      r.push(await app.counter.count([undefined, undefined, undefined]));
+      return r;`, { jspi });
+    assert.deepEqual(out, [0, 1, 5, 1000, 10000, 3]);
+  });
+}
 
 test('a `stream` with no payload type, linked through JS; JS reads it with next()', unitOpts, () => {
   const producer = transpileFixture('weft', 'async-unit-producer');
