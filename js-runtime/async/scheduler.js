@@ -590,7 +590,7 @@ export function startFromHost(store, callee, args, signal, convert = null, onTra
   let reject = null;
   const settle = (ok, v) => {
     if (resolve !== null) (ok ? resolve : reject)(v);
-    else {
+    else if (done === 0) {
       done = ok ? 1 : 2;
       value = v;
     }
