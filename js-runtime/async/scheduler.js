@@ -21,6 +21,9 @@ import { HandleTable } from '../intrinsics/resources.js';
 import { CALLBACK_EXIT, CALLBACK_YIELD, CALLBACK_MAX, EVENT_NONE, EVENT_TASK_CANCELLED, NOT_CANCELLED, CANCELLED, TASK_INITIAL, TASK_STARTED, TASK_PENDING_CANCEL, TASK_CANCEL_DELIVERED, TASK_RESOLVED } from './codes.js';
 
 const MAX_BACKPRESSURE = 2 ** 16;
+// YIELDs of callback-form tasks the pump resumes at once before it lets the JS
+// event loop turn (a task yielding in a loop while it waits on a host timer)
+const YIELD_BUDGET = 1000;
 
 /** The state of one instantiation's async world (definitions.py: Store). */
 export class Store {
@@ -36,6 +39,7 @@ export class Store {
     this.deadlockCheck = false;
     this.turn = null; // JSPI: the thread whose resumed stack is running (see pump)
     this.epoch = 0; // event-loop turns taken for yielding threads (see yieldTurn)
+    this.yields = 0; // YIELDs resumed at once since the last such turn
     this.yieldScheduled = false;
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
   }
@@ -53,15 +57,19 @@ export class Store {
     queueMicrotask(() => this.pump());
   }
   /**
-   * A callback-form task YIELDed: it is ready again once the JS event loop has
-   * turned (one macrotask later), so a task that yields while it waits for the
-   * host (timers, I/O) lets the host run instead of spinning in the pump.
+   * `thread` (a callback-form task) YIELDed. It is ready again at once, but
+   * after YIELD_BUDGET such yields only once the JS event loop has turned (one
+   * macrotask later): a task that yields while it waits on the host (timers,
+   * I/O) lets the host run instead of spinning in the pump.
    */
-  yieldTurn() {
+  yielded(thread) {
+    if (++this.yields < YIELD_BUDGET) return;
+    thread.yieldEpoch = this.epoch;
     if (this.yieldScheduled) return;
     this.yieldScheduled = true;
     (typeof setImmediate === 'function' ? setImmediate : setTimeout)(() => {
       this.yieldScheduled = false;
+      this.yields = 0;
       this.epoch++;
       this.pump();
     });
@@ -192,7 +200,7 @@ export class Thread {
     this.storage = [0, 0];
     this.prev = null; // enterSync: the thread to restore on leaveSync
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
-    this.yieldEpoch = -1; // a YIELDed callback task: the store.epoch it may not run in
+    this.yieldEpoch = -1; // a YIELDed callback task: the store.epoch it may not run in (Store.yielded)
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
@@ -426,10 +434,7 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
       continue;
     }
     thread.park(ready, true, (cancelled) => stepCallbackTask(task, thread, deliver(cancelled), callCallback, getWaitableSet));
-    if (wset === null) {
-      thread.yieldEpoch = store.epoch;
-      store.yieldTurn();
-    }
+    if (wset === null) store.yielded(thread);
     return;
   }
 }
