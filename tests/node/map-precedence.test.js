@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tmp, transpile } from './harness.js';
+import { jcoSkip, tmp, transpile } from './harness.js';
+
+// jco 1.35 maps wasi:* imports to its own shims unless told otherwise, so its results differ.
+const OPTS = jcoSkip('jco 1.35 adds its own wasi:* shim maps');
 
 // Host modules `<dir>/<tag>.js`, each exporting `id()` returning its tag's number,
 // with `iface` as a member too (for `module#member`).
@@ -35,14 +38,14 @@ async function expectInAnyOrder(entries, want) {
   }
 }
 
-test('a pattern naming a version beats one without', async () => {
+test('a pattern naming a version beats one without', OPTS, async () => {
   await expectInAnyOrder(
     [['wasi:cli/*', 'A'], ['wasi:cli/*@0.3.0', 'B'], ['*', 'W']],
     { stdout: 'B', stdin: 'B', env: 'A', exact: 'W' },
   );
 });
 
-test('an exact name beats every pattern; with its version before without', async () => {
+test('an exact name beats every pattern; with its version before without', OPTS, async () => {
   await expectInAnyOrder(
     [['wasi:cli/*@0.3.0', 'B'], ['wasi:cli/stdout@0.3.0', 'E'], ['wasi:cli/stdin', 'X'], ['*', 'W'], ['test:map/exact', 'A']],
     { stdout: 'E', stdin: 'X', env: 'W', exact: 'A' },
@@ -53,7 +56,7 @@ test('an exact name beats every pattern; with its version before without', async
   );
 });
 
-test('among patterns of a kind, more literal text wins; a tie goes to the first given', async () => {
+test('among patterns of a kind, more literal text wins; a tie goes to the first given', OPTS, async () => {
   await expectInAnyOrder(
     [['wasi:*', 'W'], ['wasi:cli/std*', 'S'], ['wasi:cli/*', 'A'], ['test:*', 'X']],
     { stdout: 'S', stdin: 'S', env: 'A', exact: 'X' },
@@ -69,7 +72,7 @@ test('among patterns of a kind, more literal text wins; a tie goes to the first 
   );
 });
 
-test('`module#member` from a versioned pattern', async () => {
+test('`module#member` from a versioned pattern', OPTS, async () => {
   assert.deepEqual(
     await which([['wasi:cli/*@0.3.0', 'B#'], ['*', 'W']]),
     { stdout: 102, stdin: 102, env: 4, exact: 4 },
