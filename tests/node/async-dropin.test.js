@@ -3,7 +3,8 @@
 //   - a caller that YIELDs while it waits on a callback-form callee whose own
 //     wait is on the host (fixtures/compose/async-yield-wait.wat), and a
 //     `stream` with no payload type between two components
-//     (fixtures/compose/async-unit-pipeline.wasm, fixtures/build/async-unit-*):
+//     (fixtures/compose/async-unit-pipeline.wasm, fixtures/build/async-unit-*,
+//     fixtures/compose/async-unit-stream.wat):
 //     each runs in a child process with a time bound, so a hang fails the test
 //     instead of hanging the run;
 //   - a callee misusing a borrow its caller lent it, and waitables used
@@ -128,6 +129,18 @@ for (const [engine, jspi] of ENGINES) {
     assert.deepEqual(out, [0, 1, 5, 1000, 10000, 3]);
   });
 }
+
+test('a `stream` with no payload type between two hand-written components (async-unit-stream.wat)', () => {
+  const js = glue(join(COMPOSE, 'async-unit-stream.wat'), 'async-unit-stream');
+  const out = bounded('unit stream between components (wat)', js, `
+    const app = await load(js, {});
+    const r = [await app.count(0), await app.count(1), await app.count(5), await app.count(1000)];
+    let n = 0;
+    for await (const x of await app.make(4)) n++;
+    r.push(n);
+    return r;`);
+  assert.deepEqual(out, [0, 1, 5, 1000, 4]);
+});
 
 test('a `stream` with no payload type, linked through JS; JS reads it with next()', unitOpts, () => {
   const producer = transpileFixture('weft', 'async-unit-producer');
