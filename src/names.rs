@@ -226,32 +226,48 @@ pub struct Specifier {
     pub member: Option<String>,
 }
 
-/// Maps an import name (`wasi:cli/stdout@0.2.0`) to its specifier: the first
-/// `(pattern, replacement)` that matches the name without its version (or,
-/// failing that, with it) wins; `*` in a pattern matches any text, which
-/// replaces `*` in the replacement. Unmapped names just lose their version.
+/// Maps an import name (`wasi:cli/stdout@0.2.0`) to its specifier. The most
+/// specific matching `(pattern, replacement)` wins, whatever the order given:
+/// an exact name (with its version before without) beats any `*` pattern; a
+/// pattern naming a version (`wasi:cli/*@0.3.0`, matched against the full
+/// name) beats one without (matched against the name without its version,
+/// else the full name); among those, the pattern with more literal text
+/// (`wasi:cli/std*` over `wasi:*`); a tie goes to the first given. `*` matches
+/// any text, which replaces `*` in the replacement. Unmapped names just lose
+/// their version.
 pub fn map_import(name: &str, map: &[(String, String)]) -> Specifier {
     let bare = strip_version(name);
+    // (exact, exact with version, pattern with version, pattern length)
+    type Rank = (bool, bool, bool, usize);
+    let mut best: Option<(Rank, &str, &str)> = None;
     for (pattern, replacement) in map {
-        for candidate in [bare, name] {
-            if let Some(captured) = wildcard_match(pattern, candidate) {
-                let replaced = replacement.replacen('*', captured, 1);
-                return match replaced.split_once('#') {
-                    Some((module, member)) => Specifier {
-                        module: module.to_string(),
-                        member: Some(member.to_string()),
-                    },
-                    None => Specifier {
-                        module: replaced,
-                        member: None,
-                    },
-                };
-            }
+        let versioned = pattern.contains('@');
+        let candidates: &[&str] = if versioned { &[name] } else { &[bare, name] };
+        let Some(captured) = candidates.iter().find_map(|c| wildcard_match(pattern, c)) else {
+            continue;
+        };
+        let exact = !pattern.contains('*');
+        let rank = (exact, exact && versioned, versioned, pattern.len());
+        if best.as_ref().is_none_or(|(r, ..)| rank > *r) {
+            best = Some((rank, replacement, captured));
         }
     }
-    Specifier {
-        module: bare.to_string(),
-        member: None,
+    let Some((_, replacement, captured)) = best else {
+        return Specifier {
+            module: bare.to_string(),
+            member: None,
+        };
+    };
+    let replaced = replacement.replacen('*', captured, 1);
+    match replaced.split_once('#') {
+        Some((module, member)) => Specifier {
+            module: module.to_string(),
+            member: Some(member.to_string()),
+        },
+        None => Specifier {
+            module: replaced,
+            member: None,
+        },
     }
 }
 
@@ -318,5 +334,43 @@ mod tests {
                 member: Some("iface".into())
             }
         );
+    }
+
+    /// The most specific pattern wins, in any order: exact (versioned, then
+    /// bare) > versioned pattern > unversioned pattern, then more literal text.
+    #[test]
+    fn map_precedence() {
+        let entry = |p: &str, r: &str| (p.to_string(), r.to_string());
+        let stdout = "wasi:cli/stdout@0.3.0";
+        let pick = |map: &[(String, String)], name| map_import(name, map).module;
+        let mut map = vec![
+            entry("wasi:*", "W"),
+            entry("wasi:cli/*", "A"),
+            entry("wasi:cli/*@0.3.0", "B"),
+        ];
+        for _ in 0..3 {
+            assert_eq!(pick(&map, stdout), "B", "{map:?}");
+            assert_eq!(pick(&map, "wasi:cli/stdout@0.2.0"), "A", "{map:?}");
+            assert_eq!(pick(&map, "wasi:io/streams@0.3.0"), "W", "{map:?}");
+            map.rotate_left(1);
+        }
+        let mut map = vec![
+            entry("wasi:cli/*@0.3.0", "B"),
+            entry("wasi:cli/stdout", "bare"),
+            entry("wasi:cli/stdout@0.3.0", "exact"),
+        ];
+        for _ in 0..3 {
+            assert_eq!(pick(&map, stdout), "exact", "{map:?}");
+            assert_eq!(pick(&map, "wasi:cli/stdout@0.2.0"), "bare", "{map:?}");
+            map.rotate_left(1);
+        }
+        // a longer (more literal) pattern beats a shorter one of its class
+        let map = vec![entry("wasi:cli/*", "A"), entry("wasi:cli/std*", "S")];
+        assert_eq!(pick(&map, stdout), "S");
+        assert_eq!(pick(&map, "wasi:cli/stdin@0.3.0"), "S");
+        assert_eq!(pick(&map, "wasi:cli/env@0.3.0"), "A");
+        // a tie goes to the first given
+        let map = vec![entry("x:*/a", "1"), entry("x:y/*", "2")];
+        assert_eq!(pick(&map, "x:y/a"), "1");
     }
 }

@@ -91,7 +91,28 @@ export function streamToJs(store, shared) {
   }, { highWaterMark: 0 });
   rs[SHARED] = shared;
   if (!(Symbol.asyncIterator in rs)) rs[Symbol.asyncIterator] = () => iterate(rs);
+  rs.next = streamNext;
+  rs.return = streamReturn;
   return rs;
+}
+
+// `next()`/`return()` on the stream itself (code written for jco's stream
+// objects): they drive one async iterator, made on first use, so the stream is
+// both a ReadableStream and an async-iterator-style object.
+const OWN_ITER = Symbol('weft.iterator');
+function ownIterator(rs) {
+  if (rs[OWN_ITER] === undefined) rs[OWN_ITER] = rs[Symbol.asyncIterator]();
+  return rs[OWN_ITER];
+}
+function streamNext() {
+  return ownIterator(this).next();
+}
+/** Ends the iteration and cancels the stream (dropping the guest's end), as the iterator's `return`. */
+async function streamReturn(value) {
+  const it = ownIterator(this);
+  await it.return?.(value);
+  if (!this.locked) await this.cancel();
+  return { done: true, value };
 }
 
 async function* iterate(rs) {

@@ -480,9 +480,9 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     format!("{func} lift{idx}_core(args) {{\n{dv}{body}}}\n{fi}\n")
 }
 
-/// The host-facing function of a task-shaped export: a Promise of its result
-/// (`result` err rejects with `ComponentError`); a trailing `{ signal }`
-/// argument cancels the call.
+/// The host-facing function of a task-shaped export: an `async function`
+/// resolving to its result (`result` err rejects with `ComponentError`); a
+/// trailing `{ signal }` argument cancels the call.
 fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
     let l = &plan.lifted[idx];
     let fi = names.lifted_form(idx, LiftForm::Task);
@@ -513,19 +513,13 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> S
             .collect();
     let mut all = params.clone();
     all.push("options".into());
-    // Converting JS streams/futures may reject a bad argument: as a rejection.
-    let converts = args.iter().zip(&params).any(|(a, p)| a != p);
-    let args = if converts {
-        format!(
-            "let args;\n  try {{ args = [{}]; }} catch (e) {{ return Promise.reject(e); }}\n  ",
-            args.join(", ")
-        )
-    } else {
-        format!("const args = [{}];\n  ", args.join(", "))
-    };
+    // An `async function` (as jco's are): a throw (a bad argument, a poisoned
+    // instance, a trap) rejects. A call done at once returns its value (no
+    // Promise hop); only a running one is awaited.
     format!(
-        "function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  {args}return callFromHost(store, {fi}, args, options?.signal, {value}, poison);\n}}\n",
+        "async function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {value}, poison);\n  return r instanceof Promise ? await r : r;\n}}\n",
         all.join(", "),
+        args.join(", "),
     )
 }
 
