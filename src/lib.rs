@@ -76,9 +76,9 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
     };
     let mut out = emit::emit(component, &ir, &plan, opts)?;
     if bundle_wasi {
-        for (file, src) in wasi_host::FILES {
+        for (path, src) in wasi_host::files() {
             out.files.push(OutputFile {
-                path: format!("wasi/{file}"),
+                path,
                 contents: src.as_bytes().to_vec(),
             });
         }

@@ -1,7 +1,8 @@
-//! The WASI 0.2 host (`js-runtime/wasi/`, hand-written and tested JS)
-//! embedded in weft: written next to the glue as `wasi/` when a component
-//! imports WASI in plain-ESM output and the user maps nothing else, and run
-//! by `weft run`.
+//! The WASI host (`js-runtime/wasi/` for 0.2 and `js-runtime/wasi3/`, which
+//! adds the 0.3 interfaces to the same import object; hand-written and tested
+//! JS) embedded in weft: written next to the glue as `wasi/` and `wasi3/` when
+//! a component imports WASI in plain-ESM output and the user maps nothing
+//! else, and run by `weft run`.
 
 use crate::names::{map_import, strip_version};
 use crate::plan::Plan;
@@ -66,6 +67,26 @@ pub const FILES: &[(&str, &str)] = &[
     ("time.js", include_str!("../js-runtime/wasi/time.js")),
 ];
 
+/// The WASI 0.3 files (`js-runtime/wasi3/`, tests aside), written as `wasi3/`.
+pub const FILES3: &[(&str, &str)] = &[
+    ("cli.js", include_str!("../js-runtime/wasi3/cli.js")),
+    ("clocks.js", include_str!("../js-runtime/wasi3/clocks.js")),
+    ("imports.js", include_str!("../js-runtime/wasi3/imports.js")),
+    ("random.js", include_str!("../js-runtime/wasi3/random.js")),
+    ("run.js", include_str!("../js-runtime/wasi3/run.js")),
+];
+
+/// Every host file with its path in the output directory (`wasi/...`, `wasi3/...`).
+pub fn files() -> impl Iterator<Item = (String, &'static str)> {
+    let at = |dir: &'static str| {
+        move |(name, src): &(&str, &'static str)| (format!("{dir}/{name}"), *src)
+    };
+    FILES
+        .iter()
+        .map(at("wasi"))
+        .chain(FILES3.iter().map(at("wasi3")))
+}
+
 /// The `--map` entry that points `wasi:*` at the written host.
 pub const MAP: (&str, &str) = ("wasi:*", "./wasi/esm.js#*");
 
@@ -84,19 +105,46 @@ pub fn needs_bundled_host(plan: &Plan, user_map: &[(String, String)]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::FILES;
+    use super::{files, FILES, FILES3};
 
-    /// Every runtime file of js-runtime/wasi/ (tests aside) is embedded.
+    /// Every runtime file of js-runtime/wasi/ and wasi3/ (tests aside) is embedded.
     #[test]
     fn every_runtime_file_is_embedded() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("js-runtime/wasi");
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".js") && !name.ends_with(".test.js") {
-                assert!(
-                    FILES.iter().any(|(n, _)| *n == name),
-                    "js-runtime/wasi/{name} is not embedded in FILES"
-                );
+        for (dir, list) in [("wasi", FILES), ("wasi3", FILES3)] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("js-runtime")
+                .join(dir);
+            for e in std::fs::read_dir(path).unwrap().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".js") && !name.ends_with(".test.js") {
+                    assert!(
+                        list.iter().any(|(n, _)| *n == name),
+                        "js-runtime/{dir}/{name} is not embedded"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Imports between wasi/ and wasi3/ resolve to embedded files.
+    #[test]
+    fn cross_directory_imports_resolve() {
+        let all: Vec<String> = files().map(|(p, _)| p).collect();
+        for (path, src) in files() {
+            let dir = &path[..path.find('/').unwrap()];
+            for (sep, base) in [("from './", dir), ("from '../", "")] {
+                for part in src.split(sep).skip(1) {
+                    let dep = part.split('\'').next().unwrap();
+                    let full = if base.is_empty() {
+                        dep.to_string()
+                    } else {
+                        format!("{base}/{dep}")
+                    };
+                    assert!(
+                        all.contains(&full),
+                        "{path} imports {full}, which is not embedded"
+                    );
+                }
             }
         }
     }
@@ -104,7 +152,7 @@ mod tests {
     /// Every relative import or `new URL('./x', import.meta.url)` of the host resolves to an embedded file.
     #[test]
     fn embedded_host_is_self_contained() {
-        for (name, src) in FILES {
+        for (name, src) in FILES.iter().chain(FILES3) {
             let code: String = src
                 .lines()
                 .filter(|l| !l.trim_start().starts_with("//"))

@@ -11,6 +11,7 @@ import { OpfsDirectory } from './filesystem-opfs.js';
 import { asyncStdinSource, isAsyncStdin, isWritable, writableSink } from './stdio-async.js';
 import { xhrTransport } from './http-browser.js';
 
+export { isCommand3, runCommand3 } from '../wasi3/run.js';
 export { WasiExit, runCommand, runCommandAsync } from './cli.js';
 export { IoError, collectSink, lineSink } from './io.js';
 export { memoryDirectory, memoryFile, memorySymlink, MemDirectory } from './filesystem-memory.js';

@@ -1,0 +1,19 @@
+// Adds the WASI 0.3 interfaces to the 0.2 import object built by
+// ../wasi/imports.js. Import object keys carry no `@version`, and the glue
+// looks up an interface's 0.2 and 0.3 imports under the same key, so both
+// versions' functions live in one object per interface: a program importing
+// both (a P3 program whose std still goes through the 0.2 adapter) sees the
+// same arguments, environment, stdio, clocks and seed. The function names of
+// the two versions differ wherever their meaning does (see README.md).
+import { cli3Imports } from './cli.js';
+import { clocks3Imports } from './clocks.js';
+import { random3Imports } from './random.js';
+
+/** parts: the 0.2 host's normalized parts (imports.js `buildImports`). */
+export function withWasi3(imports02, parts) {
+  const out = { ...imports02 };
+  for (const add of [cli3Imports(parts), clocks3Imports(parts), random3Imports(imports02)]) {
+    for (const [key, iface] of Object.entries(add)) out[key] = { ...out[key], ...iface };
+  }
+  return out;
+}
