@@ -132,8 +132,13 @@ mod tests {
         let all: Vec<String> = files().map(|(p, _)| p).collect();
         for (path, src) in files() {
             let dir = &path[..path.find('/').unwrap()];
+            let code: String = src
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
             for (sep, base) in [("from './", dir), ("from '../", "")] {
-                for part in src.split(sep).skip(1) {
+                for part in code.split(sep).skip(1) {
                     let dep = part.split('\'').next().unwrap();
                     let full = if base.is_empty() {
                         dep.to_string()

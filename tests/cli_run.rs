@@ -136,3 +136,33 @@ fn serve_answers_http_requests() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("POST /echo e body"), "{response}");
 }
+
+/// WASI 0.3 commands (`wasi:cli/run@0.3.x`, the wasip3 crate) are told apart
+/// from 0.2 ones and awaited; exit-with-code passes any status through.
+#[test]
+fn wasi3_command_stdio_args_env_and_exit_codes() {
+    let f = fixture("wasi3-cli");
+    let f = f.to_str().unwrap();
+    let (code, out, err) = run(&["--env", "FOO=bar", f, "--", "echo"], "piped\ninput\n");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "argc=2\narg[0]=wasi3-cli.wasm\narg[1]=echo\nenv FOO=bar\ncwd=None\n\
+         terminal stdin=false stdout=false\nstdin: 12 bytes\nPIPED\nINPUT\ndone\n"
+    );
+    assert!(err.ends_with("xxx\nstderr via 0.3\n"), "{err}");
+    for n in ["0", "7", "200", "255"] {
+        let (code, out, _) = run(&[f, "--", &format!("exit={n}")], "");
+        assert_eq!(code.to_string(), n);
+        assert_eq!(out, format!("exiting with {n}\n"));
+    }
+    assert_eq!(run(&[f, "--", "fail"], "").0, 1);
+    assert_eq!(run(&[f, "--", "exit-err"], "").0, 1);
+}
+
+#[test]
+fn wasi3_clocks_and_random() {
+    let (code, out, err) = run(&[fixture("wasi3-clocks-random").to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("random ok\n"), "{out}");
+}

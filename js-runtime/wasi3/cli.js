@@ -20,7 +20,7 @@ function errorCode(e) {
  * reader having dropped.
  */
 export async function drainToSink(data, sink) {
-  const it = data[Symbol.asyncIterator]();
+  const it = (data[Symbol.asyncIterator] ?? data[Symbol.iterator]).call(data);
   try {
     for (;;) {
       const { done, value } = await it.next();
@@ -32,7 +32,7 @@ export async function drainToSink(data, sink) {
     if (f != null && typeof f.then === 'function') await f;
     return { tag: 'ok' };
   } catch (e) {
-    await it.return?.().catch(() => {});
+    await Promise.resolve(it.return?.()).catch(() => {});
     return { tag: 'err', val: errorCode(e) };
   }
 }
