@@ -72,6 +72,10 @@ pub const FILES3: &[(&str, &str)] = &[
     ("cli.js", include_str!("../js-runtime/wasi3/cli.js")),
     ("clocks.js", include_str!("../js-runtime/wasi3/clocks.js")),
     ("imports.js", include_str!("../js-runtime/wasi3/imports.js")),
+    (
+        "filesystem.js",
+        include_str!("../js-runtime/wasi3/filesystem.js"),
+    ),
     ("random.js", include_str!("../js-runtime/wasi3/random.js")),
     ("run.js", include_str!("../js-runtime/wasi3/run.js")),
 ];
@@ -89,6 +93,42 @@ pub fn files() -> impl Iterator<Item = (String, &'static str)> {
 
 /// The `--map` entry that points `wasi:*` at the written host.
 pub const MAP: (&str, &str) = ("wasi:*", "./wasi/esm.js#*");
+
+/// Interfaces whose 0.3 version reuses its 0.2 names with other shapes (a
+/// `descriptor` with other methods): the host serves their 0.3 version under
+/// a key of its own, `<interface>@0.3`.
+const OWN_KEY_03: &[&str] = &["wasi:filesystem/types", "wasi:filesystem/preopens"];
+
+/// `--map` entries that send the component's imports of those 0.3 interfaces
+/// (any patch version) to their own keys: the import object key in
+/// instantiation modes, or `esm`'s export of that name for plain ESM (`esm`
+/// is the bundled host's module, e.g. `./wasi/esm.js`). Imports the user's
+/// map already sends elsewhere are left alone.
+pub fn version_map(
+    plan: &Plan,
+    user_map: &[(String, String)],
+    esm: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for i in &plan.imports {
+        let bare = strip_version(&i.name);
+        let is_03 = i.name[bare.len()..].starts_with("@0.3.");
+        let spec = map_import(&i.name, user_map);
+        if !is_03 || !OWN_KEY_03.contains(&bare) || spec.module != bare || spec.member.is_some() {
+            continue;
+        }
+        let pattern = format!("{bare}@0.3.*");
+        let key = format!("{bare}@0.3");
+        let target = match esm {
+            Some(module) => format!("{module}#{}", &key["wasi:".len()..]),
+            None => key,
+        };
+        if !out.iter().any(|(p, _)| *p == pattern) {
+            out.push((pattern, target));
+        }
+    }
+    out
+}
 
 /// True when the component imports a WASI interface the user's `--map` does
 /// not send elsewhere.

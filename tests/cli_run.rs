@@ -166,3 +166,28 @@ fn wasi3_clocks_and_random() {
     assert_eq!(code, 0, "{err}");
     assert!(out.ends_with("random ok\n"), "{out}");
 }
+
+/// The 0.3 filesystem through `--dir`, with the same escape checks as 0.2.
+#[test]
+fn wasi3_files_in_a_granted_directory() {
+    let root = std::env::temp_dir().join(format!("weft-run-wasi3-files-{}", std::process::id()));
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(root.join("secret.txt"), "top secret").unwrap();
+    std::fs::write(data.join("input.txt"), "input data here\n").unwrap();
+    std::os::unix::fs::symlink("../secret.txt", data.join("link-out")).unwrap();
+    std::os::unix::fs::symlink("input.txt", data.join("link-in")).unwrap();
+    let grant = format!("{}::/data", data.display());
+    let (code, out, err) = run(
+        &["--dir", &grant, fixture("wasi3-files").to_str().unwrap()],
+        "",
+    );
+    let written = std::fs::read_to_string(data.join("out/hello.txt"));
+    std::fs::remove_dir_all(&root).unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "read ok\nwrite ok\nlist rename stat remove ok\nescapes refused\n"
+    );
+    assert_eq!(written.unwrap(), "Jello world\n");
+}

@@ -4,15 +4,19 @@
 // versions' functions live in one object per interface: a program importing
 // both (a P3 program whose std still goes through the 0.2 adapter) sees the
 // same arguments, environment, stdio, clocks and seed. The function names of
-// the two versions differ wherever their meaning does (see README.md).
+// the two versions differ wherever their meaning does, except for interfaces
+// whose 0.3 resources reuse 0.2 names with other shapes (filesystem): those
+// have keys of their own, `<interface>@0.3`, which the glue asks for
+// (src/wasi_host.rs `version_map`; see README.md).
 import { cli3Imports } from './cli.js';
 import { clocks3Imports } from './clocks.js';
+import { filesystem3Imports } from './filesystem.js';
 import { random3Imports } from './random.js';
 
 /** parts: the 0.2 host's normalized parts (imports.js `buildImports`). */
 export function withWasi3(imports02, parts) {
   const out = { ...imports02 };
-  for (const add of [cli3Imports(parts), clocks3Imports(parts), random3Imports(imports02)]) {
+  for (const add of [cli3Imports(parts), clocks3Imports(parts), random3Imports(imports02), filesystem3Imports(parts.preopens)]) {
     for (const [key, iface] of Object.entries(add)) out[key] = { ...out[key], ...iface };
   }
   return out;

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, instantiate } from './harness.js';
-import { createWasi, collectSink, isCommand3, runCommand, runCommand3 } from '../../js-runtime/wasi/index.js';
+import { REPO, instantiate, transpile } from './harness.js';
+import { createWasi, collectSink, isCommand3, memoryDirectory, memorySymlink, runCommand, runCommand3 } from '../../js-runtime/wasi/index.js';
 import { createWasi as createBrowserWasi } from '../../js-runtime/wasi/browser.js';
 
 /** Runs 0.3 fixture `name`; returns { code, stdout, stderr }. */
@@ -83,4 +83,51 @@ test('plain-ESM output bundles wasi/ and wasi3/ and runs a 0.3 command', async (
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** The directory wasi3-files expects at /data: [root, data]. */
+function filesFixture() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi3-files-'));
+  const data = path.join(root, 'data');
+  fs.mkdirSync(data);
+  fs.writeFileSync(path.join(root, 'secret.txt'), 'top secret');
+  fs.writeFileSync(path.join(data, 'input.txt'), 'input data here\n');
+  fs.symlinkSync('../secret.txt', path.join(data, 'link-out'));
+  fs.symlinkSync('input.txt', path.join(data, 'link-in'));
+  return [root, data];
+}
+
+const FILES_OUT = 'read ok\nwrite ok\nlist rename stat remove ok\nescapes refused\n';
+
+test('wasi3-files: streams, directory listing, metadata and escape checks on a host directory', async () => {
+  const [root, data] = filesFixture();
+  try {
+    const r = await runGuest3('wasi3-files', { preopens: { '/data': data } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, FILES_OUT);
+    assert.deepEqual(fs.readdirSync(path.join(data, 'out')), ['hello.txt']);
+    assert.equal(fs.readFileSync(path.join(data, 'out/hello.txt'), 'utf8'), 'Jello world\n');
+    assert.equal(fs.readFileSync(path.join(root, 'secret.txt'), 'utf8'), 'top secret');
+    assert.ok(!fs.existsSync(path.join(root, 'escape.txt')));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+for (const [what, create] of [['Node', createWasi], ['browser host', createBrowserWasi]]) {
+  test(`wasi3-files (${what}): the same program on an in-memory tree`, async () => {
+    const tree = memoryDirectory({ 'input.txt': 'input data here\n', 'link-in': memorySymlink('input.txt'), 'link-out': memorySymlink('../secret.txt') });
+    const r = await runGuest3('wasi3-files', { preopens: { '/data': tree } }, create);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, FILES_OUT);
+    assert.equal(tree.readText('out/hello.txt'), 'Jello world\n');
+  });
+}
+
+test('wasi3-files: the glue asks for the 0.3 filesystem under its own key', async () => {
+  const glue = fs.readFileSync(transpile('wasi3-files', { instantiation: 'async' }), 'utf8');
+  assert.match(glue, /imports\['wasi:filesystem\/types@0\.3'\]/);
+  assert.match(glue, /imports\['wasi:filesystem\/preopens@0\.3'\]/);
+  const p2 = fs.readFileSync(transpile('wasi-files', { instantiation: 'async' }), 'utf8');
+  assert.match(p2, /imports\['wasi:filesystem\/types'\]/, '0.2 keeps the bare key');
 });
