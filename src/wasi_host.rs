@@ -71,6 +71,23 @@ pub const FILES: &[(&str, &str)] = &[
 pub const FILES3: &[(&str, &str)] = &[
     ("cli.js", include_str!("../js-runtime/wasi3/cli.js")),
     ("clocks.js", include_str!("../js-runtime/wasi3/clocks.js")),
+    (
+        "http-fetch.js",
+        include_str!("../js-runtime/wasi3/http-fetch.js"),
+    ),
+    (
+        "http-handler.js",
+        include_str!("../js-runtime/wasi3/http-handler.js"),
+    ),
+    (
+        "http-node.js",
+        include_str!("../js-runtime/wasi3/http-node.js"),
+    ),
+    (
+        "http-server3.js",
+        include_str!("../js-runtime/wasi3/http-server3.js"),
+    ),
+    ("http.js", include_str!("../js-runtime/wasi3/http.js")),
     ("imports.js", include_str!("../js-runtime/wasi3/imports.js")),
     (
         "filesystem.js",
@@ -97,7 +114,11 @@ pub const MAP: (&str, &str) = ("wasi:*", "./wasi/esm.js#*");
 /// Interfaces whose 0.3 version reuses its 0.2 names with other shapes (a
 /// `descriptor` with other methods): the host serves their 0.3 version under
 /// a key of its own, `<interface>@0.3`.
-const OWN_KEY_03: &[&str] = &["wasi:filesystem/types", "wasi:filesystem/preopens"];
+const OWN_KEY_03: &[&str] = &[
+    "wasi:filesystem/types",
+    "wasi:filesystem/preopens",
+    "wasi:http/types",
+];
 
 /// `--map` entries that send the component's imports of those 0.3 interfaces
 /// (any patch version) to their own keys: the import object key in
@@ -197,7 +218,11 @@ mod tests {
     /// Every relative import or `new URL('./x', import.meta.url)` of the host resolves to an embedded file.
     #[test]
     fn embedded_host_is_self_contained() {
-        for (name, src) in FILES.iter().chain(FILES3) {
+        for (list, name, src) in FILES
+            .iter()
+            .map(|(n, s)| (FILES, n, s))
+            .chain(FILES3.iter().map(|(n, s)| (FILES3, n, s)))
+        {
             let code: String = src
                 .lines()
                 .filter(|l| !l.trim_start().starts_with("//"))
@@ -207,7 +232,7 @@ mod tests {
                 for part in code.split(sep).skip(1) {
                     let dep = part.split('\'').next().unwrap();
                     assert!(
-                        FILES.iter().any(|(n, _)| *n == dep),
+                        list.iter().any(|(n, _)| *n == dep),
                         "{name} refers to ./{dep}, which is not embedded"
                     );
                 }

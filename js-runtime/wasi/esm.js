@@ -31,7 +31,8 @@ export const {
   'sockets/instance-network': socketsInstanceNetwork, 'sockets/tcp': socketsTcp,
   'sockets/tcp-create-socket': socketsTcpCreateSocket, 'sockets/udp': socketsUdp,
   'sockets/udp-create-socket': socketsUdpCreateSocket, 'sockets/ip-name-lookup': socketsIpNameLookup,
-  'http/types': httpTypes, 'http/outgoing-handler': httpOutgoingHandler,
+  'http/types': httpTypes, 'http/outgoing-handler': httpOutgoingHandler, 'http/types@0.3': httpTypes3,
+  'http/client': httpClient,
 } = ifaces.exports;
 export {
   cliEnvironment as 'cli/environment', cliExit as 'cli/exit', cliStdin as 'cli/stdin', cliStdout as 'cli/stdout',
@@ -47,5 +48,6 @@ export {
   socketsInstanceNetwork as 'sockets/instance-network', socketsTcp as 'sockets/tcp',
   socketsTcpCreateSocket as 'sockets/tcp-create-socket', socketsUdp as 'sockets/udp',
   socketsUdpCreateSocket as 'sockets/udp-create-socket', socketsIpNameLookup as 'sockets/ip-name-lookup',
-  httpTypes as 'http/types', httpOutgoingHandler as 'http/outgoing-handler',
+  httpTypes as 'http/types', httpOutgoingHandler as 'http/outgoing-handler', httpTypes3 as 'http/types@0.3',
+  httpClient as 'http/client',
 };

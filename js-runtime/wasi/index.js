@@ -10,6 +10,7 @@ import { MemDirectory, memoryPreopen } from './filesystem-memory.js';
 import { NodeDescriptor, nodePreopen } from './filesystem-node.js';
 import { sleepUntil, monotonicNow } from './time.js';
 import { fetchTransport, nodeSocketsImports } from './sockets-node.js';
+import { nodeTransport } from '../wasi3/http-node.js';
 
 export { isCommand3, runCommand3 } from '../wasi3/run.js';
 export { WasiExit, runCommand, runCommandAsync } from './cli.js';
@@ -130,5 +131,6 @@ export function createWasi(options = {}) {
     Descriptor: NodeDescriptor,
     sockets: options.network === true ? nodeSocketsImports() : undefined,
     http: options.network === true ? fetchTransport : undefined,
+    http3: options.network === true ? nodeTransport : undefined,
   });
 }

@@ -75,6 +75,8 @@ import { readFile } from 'node:fs/promises';
 import { instantiate } from './app.js';
 import { createWasi } from './wasi/index.js';
 import { serveHttp } from './wasi/http-server.js';
+import { handlerOf3 } from './wasi3/http-handler.js';
+import { serveHttp3 } from './wasi3/http-server3.js';
 const { addr, ...grants } = JSON.parse(process.argv[2]);
 // A proxy answers requests: it may always use the network it serves on.
 const wasi = createWasi({ ...grants, network: true });
@@ -83,7 +85,9 @@ const app = await instantiate(
   wasi,
 );
 const at = addr.lastIndexOf(':');
-const server = await serveHttp(app, { host: addr.slice(0, at), port: Number(addr.slice(at + 1)) });
+// wasi:http/handler@0.3.x, or the 0.2 incoming-handler
+const serve = handlerOf3(app) !== null ? serveHttp3 : serveHttp;
+const server = await serve(app, { host: addr.slice(0, at), port: Number(addr.slice(at + 1)) });
 const { address, port } = server.address();
 console.log(`listening on http://${address}:${port}/`);
 // weft holds our stdin open: when weft exits (or is killed), stop serving.
