@@ -72,7 +72,7 @@ export function fetchHandler3(handler) {
     for (const [k, v] of out.headers) headers.append(k, String.fromCharCode(...v));
     let body = null;
     if (!NULL_BODY.has(out.status) && request.method !== 'HEAD') {
-      const it = out.body[Symbol.asyncIterator]();
+      const it = (out.body[Symbol.asyncIterator] ?? out.body[Symbol.iterator]).call(out.body);
       body = new ReadableStream({
         async pull(c) {
           const { done, value } = await it.next();
