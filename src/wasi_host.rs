@@ -95,6 +95,11 @@ pub const FILES3: &[(&str, &str)] = &[
     ),
     ("random.js", include_str!("../js-runtime/wasi3/random.js")),
     ("run.js", include_str!("../js-runtime/wasi3/run.js")),
+    (
+        "sockets-node.js",
+        include_str!("../js-runtime/wasi3/sockets-node.js"),
+    ),
+    ("sockets.js", include_str!("../js-runtime/wasi3/sockets.js")),
 ];
 
 /// Every host file with its path in the output directory (`wasi/...`, `wasi3/...`).
@@ -118,6 +123,7 @@ const OWN_KEY_03: &[&str] = &[
     "wasi:filesystem/types",
     "wasi:filesystem/preopens",
     "wasi:http/types",
+    "wasi:sockets/ip-name-lookup",
 ];
 
 /// `--map` entries that send the component's imports of those 0.3 interfaces

@@ -191,3 +191,16 @@ fn wasi3_files_in_a_granted_directory() {
     );
     assert_eq!(written.unwrap(), "Jello world\n");
 }
+
+/// WASI 0.3 sockets need `--allow-network`; without it they are refused.
+#[test]
+fn wasi3_sockets_follow_the_network_grant() {
+    let f = fixture("wasi3-sockets");
+    let f = f.to_str().unwrap();
+    let (code, out, err) = run(&["--allow-network", f], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "tcp echo ok\nudp echo ok\nlookup ok\n");
+    let (code, out, err) = run(&[f, "--", "denied"], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "sockets refused\n");
+}

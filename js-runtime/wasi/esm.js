@@ -32,7 +32,7 @@ export const {
   'sockets/tcp-create-socket': socketsTcpCreateSocket, 'sockets/udp': socketsUdp,
   'sockets/udp-create-socket': socketsUdpCreateSocket, 'sockets/ip-name-lookup': socketsIpNameLookup,
   'http/types': httpTypes, 'http/outgoing-handler': httpOutgoingHandler, 'http/types@0.3': httpTypes3,
-  'http/client': httpClient,
+  'http/client': httpClient, 'sockets/types': socketsTypes, 'sockets/ip-name-lookup@0.3': socketsIpNameLookup3,
 } = ifaces.exports;
 export {
   cliEnvironment as 'cli/environment', cliExit as 'cli/exit', cliStdin as 'cli/stdin', cliStdout as 'cli/stdout',
@@ -49,5 +49,5 @@ export {
   socketsTcpCreateSocket as 'sockets/tcp-create-socket', socketsUdp as 'sockets/udp',
   socketsUdpCreateSocket as 'sockets/udp-create-socket', socketsIpNameLookup as 'sockets/ip-name-lookup',
   httpTypes as 'http/types', httpOutgoingHandler as 'http/outgoing-handler', httpTypes3 as 'http/types@0.3',
-  httpClient as 'http/client',
+  httpClient as 'http/client', socketsTypes as 'sockets/types', socketsIpNameLookup3 as 'sockets/ip-name-lookup@0.3',
 };

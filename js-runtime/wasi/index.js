@@ -11,6 +11,7 @@ import { NodeDescriptor, nodePreopen } from './filesystem-node.js';
 import { sleepUntil, monotonicNow } from './time.js';
 import { fetchTransport, nodeSocketsImports } from './sockets-node.js';
 import { nodeTransport } from '../wasi3/http-node.js';
+import { nodeSockets3Imports } from '../wasi3/sockets-node.js';
 
 export { isCommand3, runCommand3 } from '../wasi3/run.js';
 export { WasiExit, runCommand, runCommandAsync } from './cli.js';
@@ -132,5 +133,6 @@ export function createWasi(options = {}) {
     sockets: options.network === true ? nodeSocketsImports() : undefined,
     http: options.network === true ? fetchTransport : undefined,
     http3: options.network === true ? nodeTransport : undefined,
+    sockets3: options.network === true ? nodeSockets3Imports() : undefined,
   });
 }

@@ -19,6 +19,7 @@ const CASES: Case[] = [
   { name: 'wasi3-cli', args: ['exit=42'], code: 42 },
   { name: 'wasi3-clocks-random' },
   { name: 'wasi3-files', files: true },
+  { name: 'wasi3-sockets', args: ['denied'] },
 ];
 
 /** Output that legitimately differs between two runs: measured durations. */

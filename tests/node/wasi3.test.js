@@ -131,3 +131,17 @@ test('wasi3-files: the glue asks for the 0.3 filesystem under its own key', asyn
   const p2 = fs.readFileSync(transpile('wasi-files', { instantiation: 'async' }), 'utf8');
   assert.match(p2, /imports\['wasi:filesystem\/types'\]/, '0.2 keeps the bare key');
 });
+
+test('wasi3-sockets: TCP echo, UDP echo and name lookup on 127.0.0.1 with a network grant', async () => {
+  const r = await runGuest3('wasi3-sockets', { network: true });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'tcp echo ok\nudp echo ok\nlookup ok\n');
+});
+
+for (const [what, create, opts] of [['Node, no grant', createWasi, {}], ['browser host, network granted', createBrowserWasi, { network: true }]]) {
+  test(`wasi3-sockets (${what}): sockets are not-supported and lookups denied, at once`, async () => {
+    const r = await runGuest3('wasi3-sockets', { args: ['denied'], ...opts }, create);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'sockets refused\n');
+  });
+}
