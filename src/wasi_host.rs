@@ -120,6 +120,7 @@ pub const MAP: (&str, &str) = ("wasi:*", "./wasi/esm.js#*");
 /// `descriptor` with other methods): the host serves their 0.3 version under
 /// a key of its own, `<interface>@0.3`.
 const OWN_KEY_03: &[&str] = &[
+    "wasi:clocks/timezone",
     "wasi:filesystem/types",
     "wasi:filesystem/preopens",
     "wasi:http/types",

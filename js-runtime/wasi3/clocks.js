@@ -1,8 +1,6 @@
 // wasi:clocks@0.3.x — monotonic-clock with `async` waits (a `setTimeout`,
-// cancelled when the guest cancels the call), system-clock, and the 0.3
-// timezone functions. `now` is the 0.2 monotonic `now` (same name, same
-// meaning); the 0.3 `utc-offset` is not provided here because its 0.2 twin
-// holds the name (see README.md).
+// cancelled when the guest cancels the call), system-clock, and timezone.
+// `now` is the 0.2 monotonic `now` (same name, same meaning).
 import { monotonicNow, monotonicResolution, wallNow } from '../wasi/time.js';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's limit; longer waits re-arm
@@ -40,10 +38,28 @@ export function sleepUntilAsync(deadline, signal) {
   });
 }
 
+/**
+ * wasi:clocks/timezone@0.3: UTC unless `timezone: 'local'` grants the host's
+ * zone (as on 0.2). Its `utc-offset` differs from 0.2's (nanoseconds, an
+ * option), so it has a key of its own (`@0.3`).
+ */
+function timezone3(option) {
+  const local = option === 'local';
+  const zone = local ? Intl.DateTimeFormat().resolvedOptions().timeZone : 'UTC';
+  return {
+    ianaId: () => zone,
+    utcOffset(when) {
+      if (!local) return 0n;
+      const ms = Number(BigInt(when.seconds) * 1000n) + Math.floor(when.nanoseconds / 1e6);
+      const minutes = -new Date(ms).getTimezoneOffset();
+      return Number.isFinite(minutes) ? BigInt(minutes) * 60_000_000_000n : undefined;
+    },
+    toDebugString: () => zone ?? 'local',
+  };
+}
+
 /** opts: { timezone: 'local' | undefined } as for the 0.2 host. */
 export function clocks3Imports(opts = {}) {
-  const local = opts.timezone === 'local';
-  const zone = local ? Intl.DateTimeFormat().resolvedOptions().timeZone ?? undefined : 'UTC';
   return {
     'wasi:clocks/types': {},
     'wasi:clocks/monotonic-clock': {
@@ -55,9 +71,6 @@ export function clocks3Imports(opts = {}) {
       now: wallNow,
       getResolution: () => 1000n,
     },
-    'wasi:clocks/timezone': {
-      ianaId: () => zone,
-      toDebugString: () => zone ?? 'local',
-    },
+    'wasi:clocks/timezone@0.3': timezone3(opts.timezone),
   };
 }

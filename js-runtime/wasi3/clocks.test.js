@@ -44,8 +44,12 @@ test('system-clock, resolutions and time zones', () => {
   assert.ok(now.nanoseconds >= 0 && now.nanoseconds < 1e9);
   assert.equal(typeof c['wasi:clocks/system-clock'].getResolution(), 'bigint');
   assert.ok(c['wasi:clocks/monotonic-clock'].getResolution() > 0n);
-  assert.equal(c['wasi:clocks/timezone'].ianaId(), 'UTC', 'UTC unless the zone is granted');
-  const local = clocks3Imports({ timezone: 'local' })['wasi:clocks/timezone'];
+  const utc = c['wasi:clocks/timezone@0.3'];
+  assert.equal(utc.ianaId(), 'UTC', 'UTC unless the zone is granted');
+  assert.equal(utc.utcOffset({ seconds: 0n, nanoseconds: 0 }), 0n);
+  const local = clocks3Imports({ timezone: 'local' })['wasi:clocks/timezone@0.3'];
   assert.equal(local.ianaId(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const when = { seconds: 1_700_000_000n, nanoseconds: 0 };
+  assert.equal(local.utcOffset(when), BigInt(-new Date(1_700_000_000_000).getTimezoneOffset()) * 60_000_000_000n);
   assert.equal(typeof local.toDebugString(), 'string');
 });

@@ -5,7 +5,7 @@
 // both (a P3 program whose std still goes through the 0.2 adapter) sees the
 // same arguments, environment, stdio, clocks and seed. The function names of
 // the two versions differ wherever their meaning does, except for interfaces
-// whose 0.3 resources reuse 0.2 names with other shapes (filesystem, http types, ip-name-lookup): those
+// whose 0.3 resources reuse 0.2 names with other shapes (filesystem, http types, ip-name-lookup, timezone): those
 // have keys of their own, `<interface>@0.3`, which the glue asks for
 // (src/wasi_host.rs `version_map`; see README.md).
 import { cli3Imports } from './cli.js';
