@@ -72,9 +72,8 @@ export function nodeTransport({ method, url, headers, body, trailers, timeouts =
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
     const hdrs = headerObject(headers);
-    const hasTrailers = body !== null;
-    // trailers need chunked encoding, which node uses for a body without a length
-    if (hasTrailers && !('content-length' in hdrs)) hdrs['transfer-encoding'] = 'chunked';
+    // a body may end with trailers, which need chunked encoding (no content-length)
+    if (body !== null && !('content-length' in hdrs)) hdrs['transfer-encoding'] = 'chunked';
     let req;
     const fail = (e) => {
       clearTimeout(firstByte);
