@@ -67,11 +67,17 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
     // Plain ESM has no import object: WASI comes from the host written next to the glue.
     let bundle_wasi =
         opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);
+    // WASI 0.3 interfaces that share their 0.2 twin's names but not its shapes get keys of their own.
+    let esm_host = wasi_host::MAP.1.split('#').next();
+    let split = wasi_host::version_map(&plan, &opts.map, esm_host.filter(|_| bundle_wasi));
     let mapped;
-    let opts = if bundle_wasi {
+    let opts = if bundle_wasi || !split.is_empty() {
         let mut o = opts.clone();
-        o.map
-            .push((wasi_host::MAP.0.to_string(), wasi_host::MAP.1.to_string()));
+        o.map.extend(split);
+        if bundle_wasi {
+            o.map
+                .push((wasi_host::MAP.0.to_string(), wasi_host::MAP.1.to_string()));
+        }
         mapped = o;
         &mapped
     } else {
@@ -79,9 +85,9 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
     };
     let mut out = emit::emit(component, &ir, &plan, opts)?;
     if bundle_wasi {
-        for (file, src) in wasi_host::FILES {
+        for (path, src) in wasi_host::files() {
             out.files.push(OutputFile {
-                path: format!("wasi/{file}"),
+                path,
                 contents: src.as_bytes().to_vec(),
             });
         }

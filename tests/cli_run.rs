@@ -289,4 +289,71 @@ fn a_closed_stdout_ends_the_program_quietly() {
     assert_eq!(out.status.code(), Some(141), "as SIGPIPE ends Unix tools");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(scratch.leftovers(), Vec::<String>::new());
+
+/// WASI 0.3 commands (`wasi:cli/run@0.3.x`, the wasip3 crate) are told apart
+/// from 0.2 ones and awaited; exit-with-code passes any status through.
+#[test]
+fn wasi3_command_stdio_args_env_and_exit_codes() {
+    let f = fixture("wasi3-cli");
+    let f = f.to_str().unwrap();
+    let (code, out, err) = run(&["--env", "FOO=bar", f, "--", "echo"], "piped\ninput\n");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "argc=2\narg[0]=wasi3-cli.wasm\narg[1]=echo\nenv FOO=bar\ncwd=None\n\
+         terminal stdin=false stdout=false\nstdin: 12 bytes\nPIPED\nINPUT\ndone\n"
+    );
+    assert!(err.ends_with("xxx\nstderr via 0.3\n"), "{err}");
+    for n in ["0", "7", "200", "255"] {
+        let (code, out, _) = run(&[f, "--", &format!("exit={n}")], "");
+        assert_eq!(code.to_string(), n);
+        assert_eq!(out, format!("exiting with {n}\n"));
+    }
+    assert_eq!(run(&[f, "--", "fail"], "").0, 1);
+    assert_eq!(run(&[f, "--", "exit-err"], "").0, 1);
+}
+
+#[test]
+fn wasi3_clocks_and_random() {
+    let (code, out, err) = run(&[fixture("wasi3-clocks-random").to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("random ok\n"), "{out}");
+}
+
+/// The 0.3 filesystem through `--dir`, with the same escape checks as 0.2.
+#[test]
+fn wasi3_files_in_a_granted_directory() {
+    let root = std::env::temp_dir().join(format!("weft-run-wasi3-files-{}", std::process::id()));
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(root.join("secret.txt"), "top secret").unwrap();
+    std::fs::write(data.join("input.txt"), "input data here\n").unwrap();
+    std::os::unix::fs::symlink("../secret.txt", data.join("link-out")).unwrap();
+    std::os::unix::fs::symlink("input.txt", data.join("link-in")).unwrap();
+    let grant = format!("{}::/data", data.display());
+    let (code, out, err) = run(
+        &["--dir", &grant, fixture("wasi3-files").to_str().unwrap()],
+        "",
+    );
+    let written = std::fs::read_to_string(data.join("out/hello.txt"));
+    std::fs::remove_dir_all(&root).unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "read ok\nwrite ok\nlist rename stat remove ok\nescapes refused\n"
+    );
+    assert_eq!(written.unwrap(), "Jello world\n");
+}
+
+/// WASI 0.3 sockets need `--allow-network`; without it they are refused.
+#[test]
+fn wasi3_sockets_follow_the_network_grant() {
+    let f = fixture("wasi3-sockets");
+    let f = f.to_str().unwrap();
+    let (code, out, err) = run(&["--allow-network", f], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "tcp echo ok\nudp echo ok\nlookup ok\n");
+    let (code, out, err) = run(&[f, "--", "denied"], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "sockets refused\n");
 }

@@ -11,6 +11,7 @@ import { ioImports } from './io.js';
 import { httpImports } from './http.js';
 import { randomImports } from './random.js';
 import { socketsImports } from './sockets.js';
+import { withWasi3 } from '../wasi3/imports.js';
 
 /**
  * parts: { args, env, cwd, stdin: source, stdout: sink, stderr: sink, terminal,
@@ -20,7 +21,7 @@ import { socketsImports } from './sockets.js';
  *          http?: http.js transport (default: every request is denied) }
  */
 export function buildImports(parts) {
-  return {
+  const imports02 = {
     ...ioImports(),
     ...cliImports(parts),
     ...clocksImports(parts),
@@ -29,6 +30,8 @@ export function buildImports(parts) {
     ...(parts.sockets ?? socketsImports()),
     ...httpImports(parts.http ?? denied),
   };
+  // the WASI 0.3 functions join the same interface objects (../wasi3/)
+  return withWasi3(imports02, parts);
 }
 
 /** Without a network grant, wasi:http requests fail (never hang). */

@@ -10,7 +10,10 @@ import { MemDirectory, memoryPreopen } from './filesystem-memory.js';
 import { NodeDescriptor, nodePreopen } from './filesystem-node.js';
 import { sleepUntil, monotonicNow } from './time.js';
 import { fetchTransport, nodeSocketsImports } from './sockets-node.js';
+import { nodeTransport } from '../wasi3/http-node.js';
+import { nodeSockets3Imports } from '../wasi3/sockets-node.js';
 
+export { isCommand3, runCommand3 } from '../wasi3/run.js';
 export { WasiExit, runCommand, runCommandAsync } from './cli.js';
 export { IoError, collectSink, lineSink } from './io.js';
 export { memoryDirectory, memoryFile, memorySymlink, MemDirectory } from './filesystem-memory.js';
@@ -49,6 +52,20 @@ export function fdSource(fd) {
           pause();
         }
       }
+    },
+    /** Reads without blocking the thread (WASI 0.3 stdin): the next chunk, or null at the end. */
+    readAsync(len) {
+      return new Promise((resolve, reject) => {
+        fs.read(fd, Buffer.alloc(len), 0, len, null, (e, n, buf) => {
+          if (e) {
+            if (e.code === 'EOF') resolve(null);
+            else if (e.code === 'EAGAIN') setTimeout(() => this.readAsync(len).then(resolve, reject), 1);
+            else reject(e);
+          } else {
+            resolve(n === 0 ? null : new Uint8Array(buf.buffer, buf.byteOffset, n));
+          }
+        });
+      });
     },
   };
 }
@@ -115,5 +132,7 @@ export function createWasi(options = {}) {
     Descriptor: NodeDescriptor,
     sockets: options.network === true ? nodeSocketsImports() : undefined,
     http: options.network === true ? fetchTransport : undefined,
+    http3: options.network === true ? nodeTransport : undefined,
+    sockets3: options.network === true ? nodeSockets3Imports() : undefined,
   });
 }

@@ -77,8 +77,8 @@ for (const [entry, create] of [['index.js', createWasi], ['browser.js', createBr
   });
 }
 
-test('import object keys carry no version', () => {
-  for (const k of Object.keys(createWasi({ stdout: null }))) assert.match(k, /^wasi:[a-z-]+\/[a-z-]+$/);
+test('import object keys carry no patch version (0.3 interfaces that clash with 0.2 names: @0.3)', () => {
+  for (const k of Object.keys(createWasi({ stdout: null }))) assert.match(k, /^wasi:[a-z-]+\/[a-z-]+(@0\.3)?$/);
 });
 
 test('esm.js exports every interface createWasi provides, forwarding to the configured instance', async () => {

@@ -93,6 +93,7 @@ async function load(wasi) {
 
 const RUNNER: &str = r#"
 import { runCommand } from './wasi/index.js';
+import { isCommand3, runCommand3 } from './wasi3/run.js';
 let wasi;
 try {
   wasi = createWasi({ ...config, stdin: 'inherit' });
@@ -101,7 +102,8 @@ try {
 }
 const app = await load(wasi);
 try {
-  process.exitCode = runCommand(app);
+  // wasi:cli/run@0.3.x is an async export; 0.2's returns synchronously
+  process.exitCode = isCommand3(app) ? await runCommand3(app) : runCommand(app);
 } catch (e) {
   // A closed stdout (`weft run prog | head`) ends the program quietly, as SIGPIPE ends Unix tools.
   if (e?.code === 'EPIPE') process.exit(128 + constants.signals.SIGPIPE);
@@ -112,6 +114,8 @@ try {
 
 const SERVER: &str = r#"
 import { serveHttp } from './wasi/http-server.js';
+import { handlerOf3 } from './wasi3/http-handler.js';
+import { serveHttp3 } from './wasi3/http-server3.js';
 const { addr, ...grants } = config;
 let wasi;
 try {
@@ -122,7 +126,9 @@ try {
 }
 const app = await load(wasi);
 const at = addr.lastIndexOf(':');
-const server = await serveHttp(app, { host: addr.slice(0, at), port: Number(addr.slice(at + 1)) }).catch(fail);
+// wasi:http/handler@0.3.x, or the 0.2 incoming-handler
+const serve = handlerOf3(app) !== null ? serveHttp3 : serveHttp;
+const server = await serve(app, { host: addr.slice(0, at), port: Number(addr.slice(at + 1)) }).catch(fail);
 const { address, port } = server.address();
 console.log(`listening on http://${address}:${port}/`);
 // weft holds our stdin open: when weft exits (or is killed), stop serving.
@@ -193,8 +199,8 @@ fn launch(
     for f in &out.files {
         dir.write(&f.path, &f.contents)?;
     }
-    for (name, src) in weft::wasi_host::FILES {
-        dir.write(&format!("wasi/{name}"), src.as_bytes())?;
+    for (path, src) in weft::wasi_host::files() {
+        dir.write(&path, src.as_bytes())?;
     }
     dir.write(
         "missing-imports.js",

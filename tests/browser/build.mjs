@@ -31,6 +31,9 @@ const OUTPUTS = [
   // WASI programs (tests/browser/wasi.spec.ts runs them against the browser host in /wasi/).
   ...['wasi-hello', 'wasi-args-env-exit', 'wasi-files', 'wasi-clocks-random', 'wasi-stdin', 'wasi-http']
     .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
+  // WASI 0.3 programs (tests/browser/wasi3.spec.ts): callback-form async, no JSPI.
+  ...['wasi3-cli', 'wasi3-clocks-random', 'wasi3-files', 'wasi3-sockets']
+    .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
   // JSPI glue (tests/browser/wasi-jspi.spec.ts): WASI's blocking functions may return
   // Promises, `run` returns one.
   ['wasi-stdin-jspi', join(REPO, 'fixtures/build/wasi-stdin.wasm'), 'wasi-stdin', [...ASYNC, '--async-mode', 'jspi']],
@@ -54,5 +57,6 @@ export function build() {
   }
   cpSync(join(REPO, 'tests/browser/page'), join(dir, 'page'), { recursive: true });
   cpSync(join(REPO, 'js-runtime/wasi'), join(dir, 'wasi'), { recursive: true, filter: (f) => !f.endsWith('.test.js') });
+  cpSync(join(REPO, 'js-runtime/wasi3'), join(dir, 'wasi3'), { recursive: true, filter: (f) => !f.endsWith('.test.js') });
   return dir;
 }

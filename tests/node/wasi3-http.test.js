@@ -1,0 +1,116 @@
+// WASI 0.3 HTTP: the wasi3-http-client guest against a local node:http test
+// server (Node host: streaming bodies, trailers, timeouts), and the
+// wasi3-http-server guest through `weft serve` (echo, streaming, trailers,
+// errors) and in-process through fetchHandler3.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { instantiate } from './harness.js';
+import { weftServe } from './support/weft-serve.js';
+import { createWasi, collectSink, runCommand3 } from '../../js-runtime/wasi/index.js';
+import { fetchHandler3, handlerOf3 } from '../../js-runtime/wasi3/http-handler.js';
+
+/** The server the client guest talks to. */
+function testServer() {
+  const timers = new Set();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/hello') {
+      res.writeHead(200, { 'x-seen-test': req.headers['x-test'] ?? '', 'x-seen-path': req.url });
+      res.end('hello');
+    } else if (url.pathname === '/echo') {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        res.writeHead(201, { 'transfer-encoding': 'chunked' });
+        res.write(Buffer.concat(chunks));
+        res.addTrailers({ 'x-got-trailer': req.trailers['x-req-trailer'] ?? '', 'x-chunks-seen': String(chunks.length > 1) });
+        res.end();
+      });
+    } else if (url.pathname === '/slow') {
+      const t = setTimeout(() => res.end('late'), 2000);
+      timers.add(t);
+      res.on('close', () => clearTimeout(t));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+test('wasi3-http-client: GET, streamed POST with trailers, timeout, refused connection, invalid inputs (Node)', async () => {
+  const server = await testServer();
+  try {
+    const stdout = collectSink();
+    const stderr = collectSink();
+    const wasi = createWasi({ args: ['client', `127.0.0.1:${server.address().port}`], network: true, stdout, stderr });
+    const code = await runCommand3(await instantiate('wasi3-http-client', wasi));
+    assert.equal(code, 0, stderr.text());
+    assert.equal(stdout.text(), 'GET ok\nPOST streamed ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('wasi3-http-client: without a network grant every request is HTTP-request-denied', async () => {
+  const stderr = collectSink();
+  const wasi = createWasi({ args: ['client', '127.0.0.1:9'], stdout: null, stderr });
+  await assert.rejects(runCommand3(await instantiate('wasi3-http-client', wasi)));
+  assert.match(stderr.text(), /GET succeeds.*HTTPRequestDenied|HttpRequestDenied/s);
+});
+
+test('wasi3-http-server in-process through fetchHandler3 (a Fetch API handler)', async () => {
+  const app = await instantiate('wasi3-http-server', createWasi({ stdout: null }));
+  const fetchHandler = fetchHandler3(handlerOf3(app));
+  const hello = await fetchHandler(new Request('http://example.test/hello'));
+  assert.equal(hello.status, 200);
+  assert.equal(hello.headers.get('x-served-by'), 'weft-wasi3');
+  assert.equal(await hello.text(), 'hello from wasi 0.3\n');
+  const echo = await fetchHandler(new Request('http://example.test/echo', { method: 'POST', body: 'abc', headers: { 'x-test': 'T' } }));
+  assert.equal(echo.headers.get('x-method'), 'Method::Post');
+  assert.equal(echo.headers.get('x-test-echo'), 'T');
+  assert.equal(await echo.text(), 'abc');
+  const fail = await fetchHandler(new Request('http://example.test/fail'));
+  assert.equal(fail.status, 500);
+  assert.match(await fail.text(), /asked to fail/);
+});
+
+/** A request through node:http; resolves to { status, headers, body, trailers }. */
+function get(port, pathname, { method = 'GET', body, headers = {}, trailers, agent } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: pathname, method, headers, agent }, (res) => {
+      const chunks = [];
+      const times = [];
+      res.on('data', (c) => { chunks.push(c); times.push(Date.now()); });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString(), trailers: res.trailers, times }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) for (const c of [].concat(body)) req.write(c);
+    if (trailers) req.addTrailers(trailers);
+    req.end();
+  });
+}
+
+test('weft serve runs a wasi:http/handler@0.3 component: echo with trailers, streaming, errors', async () => {
+  const s = await weftServe('wasi3-http-server.wasm');
+  try {
+    const hello = await get(s.port, '/hello');
+    assert.equal(hello.status, 200);
+    assert.equal(hello.body, 'hello from wasi 0.3\n');
+    const echo = await get(s.port, '/echo', { method: 'POST', body: ['part one, ', 'part two'], headers: { 'x-test': 'T', 'transfer-encoding': 'chunked' }, trailers: { 'x-req-trailer': 'tt' } });
+    assert.equal(echo.body, 'part one, part two');
+    assert.equal(echo.headers['x-test-echo'], 'T');
+    assert.deepEqual(echo.trailers, { 'x-bytes': '18', 'x-req-trailer-echo': 'tt' });
+    const stream = await get(s.port, '/stream?n=5');
+    assert.equal(stream.body, [0, 1, 2, 3, 4].map((i) => `chunk ${i}\n`).join(''));
+    assert.deepEqual(stream.trailers, { 'x-count': '5' });
+    assert.ok(stream.times.length >= 3 && stream.times.at(-1) - stream.times[0] >= 40, 'chunks arrive as the guest writes them');
+    const fail = await get(s.port, '/fail');
+    assert.equal(fail.status, 500);
+    assert.match(fail.body, /asked to fail/);
+    assert.equal((await get(s.port, '/nope')).status, 404);
+  } finally {
+    await s.stop();
+  }
+});
