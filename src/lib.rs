@@ -7,6 +7,7 @@
 //! `.d.ts`, core module files).
 
 pub mod abi;
+pub mod edge;
 pub mod error;
 pub mod flatten;
 pub mod names;
@@ -20,6 +21,7 @@ pub mod wit;
 mod emit;
 mod minify;
 
+pub use edge::EdgeTarget;
 pub use error::{Error, Result};
 pub use options::{AsyncMode, Instantiation, TranspileOptions};
 
@@ -61,6 +63,19 @@ fn loose_dts(name: &str, exports: &[String]) -> OutputFile {
 pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled> {
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
+    // An edge target serves the component from async, JSPI glue.
+    let edge_opts;
+    let opts = match opts.target {
+        Some(target) => {
+            edge::check_proxy(&plan, target)?;
+            let mut o = opts.clone();
+            o.instantiation = Instantiation::Async;
+            o.async_mode = AsyncMode::Jspi;
+            edge_opts = o;
+            &edge_opts
+        }
+        None => opts,
+    };
     // Plain ESM has no import object: WASI comes from the host written next to the glue.
     let bundle_wasi =
         opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);
@@ -82,6 +97,9 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
                 contents: src.as_bytes().to_vec(),
             });
         }
+    }
+    if let Some(target) = opts.target {
+        edge::add_files(&mut out.files, &opts.name, target);
     }
     if opts.typescript {
         match wit::component_dts_for(component, opts) {
