@@ -7,6 +7,7 @@
 //! `.d.ts`, core module files).
 
 pub mod abi;
+pub mod edge;
 pub mod error;
 pub mod flatten;
 pub mod names;
@@ -21,6 +22,7 @@ mod emit;
 mod minify;
 pub mod option_checks;
 
+pub use edge::EdgeTarget;
 pub use error::{Error, Result};
 pub use options::{AsyncMode, Instantiation, TranspileOptions};
 
@@ -64,6 +66,19 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
     option_checks::check_async_lists(&plan, opts)?;
+    // An edge target serves the component from async, JSPI glue.
+    let edge_opts;
+    let opts = match opts.target {
+        Some(target) => {
+            edge::check_proxy(&plan, target)?;
+            let mut o = opts.clone();
+            o.instantiation = Instantiation::Async;
+            o.async_mode = AsyncMode::Jspi;
+            edge_opts = o;
+            &edge_opts
+        }
+        None => opts,
+    };
     // Plain ESM has no import object: WASI comes from the host written next to the glue.
     let bundle_wasi =
         opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);
@@ -91,6 +106,9 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
                 contents: src.as_bytes().to_vec(),
             });
         }
+    }
+    if let Some(target) = opts.target {
+        edge::add_files(&mut out.files, &opts.name, target);
     }
     if opts.typescript {
         match wit::component_dts_for(component, opts) {

@@ -52,6 +52,10 @@ pub struct TranspileOptions {
     pub async_imports: Vec<String>,
     /// Exports that return Promises (same syntax). JSPI mode adds `wasi:cli/run#run`.
     pub async_exports: Vec<String>,
+    /// `--target`: also write an entry module serving the component's
+    /// `wasi:http/incoming-handler` on this platform (implies async
+    /// instantiation and JSPI; see `edge.rs`).
+    pub target: Option<crate::edge::EdgeTarget>,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -107,6 +111,7 @@ impl Default for TranspileOptions {
             async_mode: AsyncMode::Sync,
             async_imports: Vec::new(),
             async_exports: Vec::new(),
+            target: None,
         }
     }
 }

@@ -1,7 +1,8 @@
 // wasi:http incoming on Node: serves a component's `wasi:http/incoming-handler`
 // export over node:http. Each request becomes an `incoming-request` (body
 // read in full first: the 0.2 handler is synchronous) and the response the
-// guest sets through its `response-outparam` is sent once `handle` returns.
+// guest sets through its `response-outparam` is sent once `handle` returns,
+// with the trailers the guest finished its body with.
 //
 //   const app = await instantiate(getCoreModule, createWasi({ ... }));
 //   const server = await serveHttp(app, { port: 8080 });
@@ -23,9 +24,15 @@ function handlerOf(app) {
   return handler;
 }
 
-/** Serves `app` on `host:port` (default 127.0.0.1, a free port); resolves to the listening node:http server. */
-export function serveHttp(app, { port = 0, host = '127.0.0.1' } = {}) {
-  const handler = handlerOf(app);
+/**
+ * Serves `app` on `host:port` (default 127.0.0.1, a free port); resolves to
+ * the listening node:http server. `app` is an instance, or a function
+ * returning (a Promise of) one: then an instance that trapped (and so is
+ * poisoned) is replaced by a new one for the next request.
+ */
+export async function serveHttp(app, { port = 0, host = '127.0.0.1' } = {}) {
+  const load = typeof app === 'function' ? app : null;
+  let handler = handlerOf(load ? await load() : app);
   const server = http.createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
@@ -45,6 +52,7 @@ export function serveHttp(app, { port = 0, host = '127.0.0.1' } = {}) {
     try {
       handler.handle(request, new ResponseOutparam((r) => { response = r; }));
     } catch (e) {
+      if (load && e instanceof WebAssembly.RuntimeError) handler = handlerOf(await load());
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`handler failed: ${e?.message ?? e}`);
       return;
     }
@@ -55,7 +63,10 @@ export function serveHttp(app, { port = 0, host = '127.0.0.1' } = {}) {
     const out = response.val;
     const outHeaders = out.fields.entries().map(([k, v]) => [k, new TextDecoder().decode(v)]);
     res.writeHead(out.code, outHeaders.flat());
-    res.end(out.outgoingBody ? out.outgoingBody.bytes() : undefined);
+    if (out.outgoingBody) res.write(out.outgoingBody.bytes());
+    const trailers = out.outgoingBody?.trailers;
+    if (trailers) res.addTrailers(trailers.entries().map(([k, v]) => [k, new TextDecoder().decode(v)]));
+    res.end();
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

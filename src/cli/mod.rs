@@ -26,6 +26,26 @@ enum InstantiationArg {
     Sync,
 }
 
+/// `--target`: the platform an entry module is written for.
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    Workers,
+    Deno,
+    Bun,
+    Node,
+}
+
+impl TargetArg {
+    fn target(self) -> weft::EdgeTarget {
+        match self {
+            TargetArg::Workers => weft::EdgeTarget::Workers,
+            TargetArg::Deno => weft::EdgeTarget::Deno,
+            TargetArg::Bun => weft::EdgeTarget::Bun,
+            TargetArg::Node => weft::EdgeTarget::Node,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum AsyncModeArg {
     Sync,
@@ -87,6 +107,10 @@ enum Command {
         /// Print nothing on success.
         #[arg(short, long)]
         quiet: bool,
+        /// Also write an entry module serving the component's wasi:http/incoming-handler on
+        /// this platform (implies `--instantiation async --async-mode jspi`).
+        #[arg(long, value_enum)]
+        target: Option<TargetArg>,
     },
     /// Write only the TypeScript declarations for a component or a WIT directory.
     Types {
@@ -142,6 +166,7 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             tla_compat,
             minify,
             quiet,
+            target,
         } => {
             let bytes = read_component(&input)?;
             let mut opts = options(&input, &common)?;
@@ -149,6 +174,7 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             opts.base64_cutoff = base64_cutoff;
             opts.tla_compat = tla_compat;
             opts.minify = minify;
+            opts.target = target.map(TargetArg::target);
             let out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
             write_files(&out_dir, &out.files)?;
             if !quiet {

@@ -126,9 +126,19 @@ try {
 }
 const app = await load(wasi);
 const at = addr.lastIndexOf(':');
-// wasi:http/handler@0.3.x, or the 0.2 incoming-handler
-const serve = handlerOf3(app) !== null ? serveHttp3 : serveHttp;
-const server = await serve(app, { host: addr.slice(0, at), port: Number(addr.slice(at + 1)) }).catch(fail);
+const where = { host: addr.slice(0, at), port: Number(addr.slice(at + 1)) };
+// wasi:http/handler@0.3.x, or the 0.2 incoming-handler (whose server replaces
+// an instance that trapped with a new one: the first is the one just probed)
+let first = app;
+const again = () => {
+  if (first !== null) {
+    const a = first;
+    first = null;
+    return a;
+  }
+  return instantiate(async (file) => WebAssembly.compile(await readFile(new URL(file, import.meta.url))), wasi);
+};
+const server = await (handlerOf3(app) !== null ? serveHttp3(app, where) : serveHttp(again, where)).catch(fail);
 const { address, port } = server.address();
 console.log(`listening on http://${address}:${port}/`);
 // weft holds our stdin open: when weft exits (or is killed), stop serving.

@@ -1,0 +1,161 @@
+// `toFetchHandler`: a `wasi:http/proxy` 0.2 component (its
+// `wasi:http/incoming-handler` export) as a Fetch API handler,
+// `fetch(request) -> Promise<Response>`, for Cloudflare Workers, Deno, Bun
+// and Node.
+//
+// The 0.2 handler is a synchronous export: it runs until it returns, reading
+// the request body and writing the response body through blocking stream
+// calls. Here those calls wait with JSPI (the glue from `weft transpile
+// --async-mode jspi`, which every `--target` uses): the guest suspends on a
+// Promise, the event loop keeps going, and the two bodies stream — the
+// Response is handed to the platform as soon as the guest sets it through its
+// `response-outparam`, while the guest goes on writing the body.
+//
+// One instance serves one request at a time (a suspended instance cannot be
+// entered again), so concurrency comes from several instances:
+// - `instances: 'pooled'` (default): an idle instance is reused, a new one is
+//   made when none is idle (at most `maxInstances`, then requests queue). Fast
+//   (no instantiation per request), but state a guest keeps in its memory
+//   lives on into later requests; an instance that trapped is dropped.
+// - `instances: 'per-request'`: a fresh instance per request and dropped after
+//   it: full isolation between requests, at the cost of instantiating
+//   (compiled modules are reused; the memory is new) every time.
+import { createEdgeWasi } from './wasi.js';
+import { ResponseOutparam, IncomingRequest, headersFrom } from './http.js';
+
+const trailersByResponse = new WeakMap();
+
+/**
+ * The trailers a handler's Response will carry: a Promise of `Headers` or
+ * undefined, settled when the body is finished. Fetch `Response`s cannot send
+ * trailers; a Node entry writes them as HTTP/1.1 trailers.
+ */
+export function trailersOf(response) {
+  return trailersByResponse.get(response);
+}
+
+/** The instance's incoming handler (`incomingHandler` or the versioned interface name). */
+export function incomingHandlerOf(app) {
+  const key = Object.keys(app ?? {}).find((k) => k.startsWith('wasi:http/incoming-handler'));
+  const handler = app?.incomingHandler ?? (key && app[key]);
+  if (!handler || typeof handler.handle !== 'function') throw new TypeError('toFetchHandler: the instance exports no wasi:http/incoming-handler');
+  return handler;
+}
+
+/** Instances handed out one request at a time; `create` is null for a single given instance. */
+class InstancePool {
+  constructor(create, { max, reuse }) {
+    this.create = create;
+    this.max = max;
+    this.reuse = reuse;
+    this.idle = [];
+    this.live = 0;
+    this.waiting = [];
+  }
+  async acquire() {
+    if (this.idle.length > 0) return this.idle.pop();
+    if (this.create && this.live < this.max) {
+      this.live++;
+      try {
+        return incomingHandlerOf(await this.create());
+      } catch (e) {
+        this.live--;
+        throw e;
+      }
+    }
+    if (!this.create && this.live === 0) throw new Error('the component instance trapped earlier and cannot be used again');
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+  release(handler) {
+    if (!this.reuse) return this.drop();
+    const next = this.waiting.shift();
+    if (next) next.resolve(handler);
+    else this.idle.push(handler);
+  }
+  drop() {
+    this.live--;
+    const next = this.waiting.shift();
+    if (next) this.acquire().then(next.resolve, next.reject);
+  }
+}
+
+/** Statuses whose Response must have no body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+const failure = (text) => new Response(text, { status: 500, headers: { 'content-type': 'text/plain' } });
+
+/**
+ * `target`: an instance (made with `createEdgeWasi()`'s imports under JSPI
+ * glue; requests then take turns), or a loader `(imports) => instance |
+ * Promise<instance>` that instantiates the glue with the import object it is
+ * given. options: `instances` ('pooled' | 'per-request', above),
+ * `maxInstances` (default 64), `wasi` (createEdgeWasi options, for each
+ * instance), `imports` (more import entries, merged over WASI's), `log`
+ * (default console.error; gets the message of a trap or handler failure).
+ * Returns `fetch(request) -> Promise<Response>`.
+ */
+export function toFetchHandler(target, options = {}) {
+  const mode = options.instances ?? 'pooled';
+  if (mode !== 'pooled' && mode !== 'per-request') throw new TypeError("toFetchHandler: instances must be 'pooled' or 'per-request'");
+  const log = options.log ?? ((m) => console.error(m));
+  let pool;
+  if (typeof target === 'function') {
+    const create = () => target({ ...createEdgeWasi(options.wasi), ...options.imports });
+    pool = new InstancePool(create, { max: options.maxInstances ?? 64, reuse: mode === 'pooled' });
+  } else {
+    pool = new InstancePool(null, { max: 1, reuse: true });
+    pool.idle.push(incomingHandlerOf(target));
+    pool.live = 1;
+  }
+  return async function fetch(request) {
+    let handler;
+    try {
+      handler = await pool.acquire();
+    } catch (e) {
+      log(`wasi:http handler unavailable: ${e?.message ?? e}`);
+      return failure(`handler failed: ${e?.message ?? e}`);
+    }
+    return serve(handler, request, pool, log);
+  };
+}
+
+/** Runs one request on `handler`; resolves once the guest set its response (or ended without one). */
+function serve(handler, request, pool, log) {
+  return new Promise((resolve) => {
+    let answered = false;
+    let body;
+    const outparam = new ResponseOutparam((result) => {
+      answered = true;
+      if (result?.tag !== 'ok') {
+        resolve(failure(`handler returned an error: ${JSON.stringify(result?.val)}`));
+        return;
+      }
+      const out = result.val;
+      body = out.outgoingBody;
+      const nullBody = NULL_BODY.has(out.code) || request.method === 'HEAD';
+      const response = new Response(nullBody || !body ? null : body.sink.readable, { status: out.code, headers: headersFrom(out.fields) });
+      if (body) trailersByResponse.set(response, body.trailers.then((t) => (t ? headersFrom(t) : undefined)));
+      resolve(response);
+    });
+    let done;
+    try {
+      done = Promise.resolve(handler.handle(new IncomingRequest(request), outparam));
+    } catch (e) {
+      done = Promise.reject(e);
+    }
+    done.then(
+      () => {
+        pool.release(handler);
+        if (!answered) resolve(failure('handler returned an error: "no response was set"'));
+        else if (body && !body.finished) body.sink.fail(new Error('the handler returned without finishing the response body'));
+      },
+      (e) => {
+        pool.drop();
+        const message = `${e instanceof WebAssembly.RuntimeError ? 'wasm trap: ' : ''}${e?.message ?? e}`;
+        log(`wasi:http handler failed: ${message}`);
+        if (!answered) resolve(failure(`handler failed: ${e?.message ?? e}`));
+        else body?.sink.fail(e);
+      },
+    );
+  });
+}
