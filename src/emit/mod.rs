@@ -274,7 +274,8 @@ pub fn emit(
     // Core modules: files or inline base64.
     let is_async = opts.instantiation != Instantiation::Sync;
     let mut module_srcs = Vec::new();
-    for (i, &m) in plan.modules.iter().enumerate() {
+    let mut static_index = 0;
+    for &m in &plan.modules {
         let m = match m {
             crate::plan::ModuleSrc::Static(m) => m,
             crate::plan::ModuleSrc::Host(import) => {
@@ -284,7 +285,8 @@ pub fn emit(
         };
         let range = ir.modules[m].clone();
         let wasm = &bytes[range];
-        let file = format!("{}.core{i}.wasm", opts.name);
+        let file = core_file_name(&opts.name, static_index);
+        static_index += 1;
         if wasm.len() < opts.base64_cutoff {
             names.intrinsics.use_("base64");
             let b64 = base64(wasm);
@@ -506,4 +508,13 @@ fn name_index(name: &str) -> usize {
     name.trim_start_matches(|c: char| !c.is_ascii_digit())
         .parse()
         .unwrap_or(0)
+}
+
+/// jco's core module file names: `<name>.core.wasm`, `<name>.core2.wasm`,
+/// `<name>.core3.wasm`, … (numbered among the component's own modules).
+fn core_file_name(name: &str, index: usize) -> String {
+    match index {
+        0 => format!("{name}.core.wasm"),
+        i => format!("{name}.core{}.wasm", i + 1),
+    }
 }

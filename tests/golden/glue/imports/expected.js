@@ -112,8 +112,8 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   let poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
   let cf0;
-  const module0 = getCoreModule('imports.core0.wasm');
-  const module1 = getCoreModule('imports.core1.wasm');
+  const module0 = getCoreModule('imports.core.wasm');
+  const module1 = getCoreModule('imports.core2.wasm');
   function lift0() {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

@@ -254,8 +254,8 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   let poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
   let cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8;
-  const module0 = getCoreModule('resources.core0.wasm');
-  const module1 = getCoreModule('resources.core1.wasm');
+  const module0 = getCoreModule('resources.core.wasm');
+  const module1 = getCoreModule('resources.core2.wasm');
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

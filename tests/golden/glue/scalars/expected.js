@@ -32,7 +32,7 @@ function toInt64(value, signed, where) {
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   let poisoned = false, me0 = true;
   let cf0, cf1, cf2;
-  const module0 = getCoreModule('scalars.core0.wasm');
+  const module0 = getCoreModule('scalars.core.wasm');
   function lift0(arg0, arg1) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

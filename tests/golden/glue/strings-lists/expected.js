@@ -103,7 +103,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   let poisoned = false, me0 = true;
   const mem0 = memoryState();
   let cf0, cf1, cf2;
-  const module0 = getCoreModule('strings-lists.core0.wasm');
+  const module0 = getCoreModule('strings-lists.core.wasm');
   function lift0(arg0) {
     let dv;
     if (poisoned || !me0) cannotEnter(poisoned);

@@ -40,7 +40,7 @@ function i64ToF64(x) { i64[0] = x; return f64[0]; }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   let poisoned = false, me0 = true;
   let cf0;
-  const module0 = getCoreModule('variants.core0.wasm');
+  const module0 = getCoreModule('variants.core.wasm');
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

@@ -170,7 +170,7 @@ function disposeGuest(o) {
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   let poisoned = false, me0 = true, ml0 = true;
   let cf0, cf1;
-  const module0 = getCoreModule('world-resource.core0.wasm');
+  const module0 = getCoreModule('world-resource.core.wasm');
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;
