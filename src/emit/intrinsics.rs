@@ -31,6 +31,7 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "bitcast",
     "intrinsics" / "resources",
     "intrinsics" / "fetchCompile",
+    "intrinsics" / "compileSync",
     "intrinsics" / "base64",
     "intrinsics" / "jspi",
     // The async ABI runtime (js-runtime/async/), only for components that use it.

@@ -37,6 +37,10 @@ pub fn emit(
         ..Names::default()
     };
     names.jspi = plan.jspi();
+    names.class_imports = (plan.imports.iter().enumerate())
+        .filter(|(_, i)| matches!(i.kind, HostImportKind::Class(_)))
+        .map(|(i, _)| i)
+        .collect();
     names.options = opts.clone();
     // `--async-mode jspi`: sync host imports that may return Promises.
     for (i, l) in plan.lowered.iter().enumerate() {
@@ -89,6 +93,10 @@ pub fn emit(
                 Callee::Host { import, path } => {
                     let n = match &plan.imports[*import].kind {
                         HostImportKind::Func(ty) => ty.params.len(),
+                        HostImportKind::Class(fs) => fs
+                            .iter()
+                            .find(|(n, _)| path.first() == Some(n))
+                            .map_or(0, |(_, t)| t.params.len()),
                         HostImportKind::Instance | HostImportKind::Module => 0,
                     };
                     names.host_func(*import, &plan.imports[*import].name, path, n)
@@ -232,7 +240,8 @@ pub fn emit(
             Some(m) => format!("{}#{m}", spec.module),
             None => spec.module.clone(),
         };
-        let is_func = matches!(imp.kind, HostImportKind::Func(_));
+        // A root resource's class is, like a function, a default export.
+        let is_func = matches!(imp.kind, HostImportKind::Func(_) | HostImportKind::Class(_));
         let get = format!("imports[{}]", js_str(&key));
         if matches!(imp.kind, HostImportKind::Module) {
             writeln!(
@@ -308,6 +317,10 @@ pub fn emit(
     // The instance body.
     let aw = if is_async { "await " } else { "" };
     let mut body = String::new();
+    let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
+    if loads_files && opts.instantiation != Instantiation::Esm {
+        body.push_str(&default_core_loader(is_async, &mut names.intrinsics));
+    }
     body.push_str(&resolve_imports);
     for r in &names.host_resolve {
         writeln!(body, "  {r}").unwrap();
@@ -517,4 +530,12 @@ fn core_file_name(name: &str, index: usize) -> String {
         0 => format!("{name}.core.wasm"),
         i => format!("{name}.core{}.wasm", i + 1),
     }
+}
+
+/// As jco: `instantiate()` without `getCoreModule` loads the core modules
+/// next to the glue (fetch in browsers, fs in Node; sync: Node only).
+fn default_core_loader(is_async: bool, intr: &mut intrinsics::Intrinsics) -> String {
+    let compile = if is_async { "fetchCompile" } else { "compileSync" };
+    intr.use_(compile);
+    format!("  getCoreModule ??= (file) => {compile}(new URL('./' + file, import.meta.url));\n")
 }

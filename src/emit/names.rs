@@ -2,7 +2,7 @@
 //! exports, memories, host functions, flags), allocated on first use, plus
 //! the bookkeeping of which helpers and declarations the body needs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use super::intrinsics::Intrinsics;
@@ -23,6 +23,8 @@ pub struct Names {
     pub(super) after_instance: HashMap<usize, Vec<String>>,
     /// Statements resolving host functions at instantiation.
     pub(super) host_resolve: Vec<String>,
+    /// Root imports that are a resource's class itself (`HostImportKind::Class`).
+    pub(super) class_imports: HashSet<usize>,
     /// Root imports the glue reads.
     pub(super) used_imports: std::collections::BTreeSet<usize>,
     /// Component instances whose `may_enter` flag the glue tracks.
@@ -191,7 +193,14 @@ impl Names {
             .join("#");
         let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
         let args = args.join(", ");
-        let class = |r: &str| format!("{base}[{}]", js_str(&crate::names::upper_camel(r)));
+        let is_class = self.class_imports.contains(&import);
+        let class = |r: &str| {
+            if is_class {
+                base.clone()
+            } else {
+                format!("{base}[{}]", js_str(&crate::names::upper_camel(r)))
+            }
+        };
         let check = |expr: &str, kind: &str| {
             format!(
                 "if (typeof {expr} !== 'function') throw new TypeError({});",
