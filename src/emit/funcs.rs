@@ -20,6 +20,8 @@ pub fn is_task(l: &Lifted) -> bool {
 
 /// The host-facing JS function for lifted function `idx` (an export).
 pub fn host_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
+    // Its other forms (the task, adapters) carry the export's name too.
+    names.lifted_names.entry(idx).or_insert_with(|| fname.to_string());
     if is_task(&plan.lifted[idx]) {
         return host_task_entry(plan, names, idx, fname);
     }
@@ -28,7 +30,8 @@ pub fn host_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> S
 
 /// Lifted function `idx` in a form other components (or async calls) use.
 pub fn form_lifted(plan: &Plan, names: &mut Names, idx: usize, form: LiftForm) -> String {
-    let fname = format!("lifted function {idx}");
+    let fname = (names.lifted_names.get(&idx).cloned())
+        .unwrap_or_else(|| format!("lifted function {idx}"));
     match form {
         LiftForm::Task => task_lifted(plan, names, idx, &fname),
         LiftForm::Adapter => lifted(plan, names, idx, Form::Adapter, &fname),

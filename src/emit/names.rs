@@ -19,6 +19,8 @@ pub struct Names {
     pub(super) host_funcs: HashMap<(usize, Vec<String>), String>,
     /// Lifted functions needed in a non-host-facing form.
     pub(super) raw_lifted: Vec<(usize, LiftForm)>,
+    /// The export name of a lifted function (for traps and stack traces).
+    pub(super) lifted_names: HashMap<usize, String>,
     /// Assignments to run right after core instance N is instantiated.
     pub(super) after_instance: HashMap<usize, Vec<String>>,
     /// Statements resolving host functions at instantiation.

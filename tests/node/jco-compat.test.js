@@ -51,3 +51,12 @@ test('sync instantiate() without getCoreModule reads them in Node', jcoSkip('jco
   const ex = m.instantiate(undefined, { get: (x) => x + 1, name: () => 'abc' });
   assert.equal(typeof ex.run, 'function');
 });
+
+test('an async task traps with the export\'s name', jcoSkip('jco 1.35 needs JSPI for async lifts'), async () => {
+  const m = await import(pathToFileURL(transpile('async-task-name')).href);
+  await assert.rejects(m.take(1), (e) => {
+    assert.ok(e instanceof WebAssembly.RuntimeError);
+    assert.match(e.message, /^take: the task exited without calling task\.return/);
+    return true;
+  });
+});

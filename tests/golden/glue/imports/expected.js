@@ -99,7 +99,24 @@ function utf8Encode(s, m, realloc) {
   utf8EncodedLen = n;
   return ptr;
 }
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+let nodeFs;
+async function fetchCompile(url) {
+  if (isNode) {
+    nodeFs ??= await import('node:fs/promises');
+    return WebAssembly.compile(await nodeFs.readFile(url));
+  }
+  const res = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   const imp0 = imports['test:demo/host'];
   if (imp0 == null) throw new TypeError('missing import `test:demo/host@0.1.0` (import object key test:demo/host)');
   const imp1 = typeof imports['tick'] === 'function' ? imports['tick'] : imports['tick']?.default;
