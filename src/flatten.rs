@@ -346,9 +346,11 @@ impl Flattener {
     /// The host import (kind `Class`) that groups the functions of root-level
     /// imported resource `resource`, as jco does; `func` joins it.
     fn root_class_import(&mut self, resource: &str, func: &str, ty: FuncType) -> usize {
-        let found = self.plan.imports.iter().position(|i| {
-            i.name == resource && matches!(i.kind, HostImportKind::Class(_))
-        });
+        let found = self
+            .plan
+            .imports
+            .iter()
+            .position(|i| i.name == resource && matches!(i.kind, HostImportKind::Class(_)));
         let import = found.unwrap_or_else(|| {
             self.plan.imports.push(HostImport {
                 name: resource.to_string(),
@@ -916,7 +918,14 @@ fn callee_type(plan: &Plan, callee: &Callee) -> FuncType {
             HostImportKind::Class(funcs) => funcs
                 .iter()
                 .find(|(n, _)| path.first() == Some(n))
-                .map_or_else(|| FuncType { params: vec![], result: None, is_async: false }, |(_, t)| t.clone()),
+                .map_or_else(
+                    || FuncType {
+                        params: vec![],
+                        result: None,
+                        is_async: false,
+                    },
+                    |(_, t)| t.clone(),
+                ),
             HostImportKind::Instance | HostImportKind::Module => FuncType {
                 params: vec![],
                 result: None,

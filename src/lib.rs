@@ -62,8 +62,9 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
     // Plain ESM has no import object: WASI comes from the host written next to the glue.
-    let bundle_wasi =
-        opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);
+    let bundle_wasi = opts.instantiation == Instantiation::Esm
+        && opts.wasi_shim
+        && wasi_host::needs_bundled_host(&plan, &opts.map);
     let mapped;
     let opts = if bundle_wasi {
         let mut o = opts.clone();

@@ -52,6 +52,22 @@ pub struct TranspileOptions {
     pub async_imports: Vec<String>,
     /// Exports that return Promises (same syntax). JSPI mode adds `wasi:cli/run#run`.
     pub async_exports: Vec<String>,
+    /// Plain ESM: write the WASI host next to the glue and map `wasi:*` to it
+    /// when nothing else is mapped (jco: `--no-wasi-shim` turns it off).
+    pub wasi_shim: bool,
+    /// Also export interfaces under their full names (`'ns:pkg/iface@1.0.0'`),
+    /// as jco does (`--no-namespaced-exports` turns it off).
+    pub namespaced_exports: bool,
+    /// Log every call of an export or import with its lifted arguments and
+    /// result (`console.error`), as jco's `--tracing`.
+    pub tracing: bool,
+    /// An export's `result` error throws `ComponentError` with `.payload`; off
+    /// (`--no-component-error-wrapping`), the payload itself is thrown.
+    pub component_error_wrapping: bool,
+    /// WIT `@unstable(feature = ...)` features to enable (`--feature`).
+    pub features: Vec<String>,
+    /// Enable every WIT feature (`--all-features`).
+    pub all_features: bool,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -107,6 +123,12 @@ impl Default for TranspileOptions {
             async_mode: AsyncMode::Sync,
             async_imports: Vec::new(),
             async_exports: Vec::new(),
+            wasi_shim: true,
+            namespaced_exports: true,
+            tracing: false,
+            component_error_wrapping: true,
+            features: Vec::new(),
+            all_features: false,
         }
     }
 }

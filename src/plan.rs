@@ -416,14 +416,11 @@ impl Plan {
                 .lowered
                 .iter()
                 .any(|l| l.opts.is_async || async_ty(&l.ty))
-            || self
-                .imports
-                .iter()
-                .any(|i| match &i.kind {
-                    HostImportKind::Func(t) => async_ty(t),
-                    HostImportKind::Class(fs) => fs.iter().any(|(_, t)| async_ty(t)),
-                    HostImportKind::Instance | HostImportKind::Module => false,
-                })
+            || self.imports.iter().any(|i| match &i.kind {
+                HostImportKind::Func(t) => async_ty(t),
+                HostImportKind::Class(fs) => fs.iter().any(|(_, t)| async_ty(t)),
+                HostImportKind::Instance | HostImportKind::Module => false,
+            })
     }
 
     /// Interns every `stream<T>`/`future<T>` type a function type mentions

@@ -1,6 +1,7 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
+mod jco_flags;
 mod run;
 mod wast;
 
@@ -38,10 +39,10 @@ struct CommonOpts {
     #[arg(long)]
     name: Option<String>,
     /// Emit `instantiate(getCoreModule, imports, instantiateCore?)` instead of plain ESM.
-    #[arg(long, value_enum)]
+    #[arg(short = 'I', long, value_enum, num_args = 0..=1, default_missing_value = "async")]
     instantiation: Option<InstantiationArg>,
     /// Map an import specifier to a module: `pattern=module` (`*` wildcard, `#member`).
-    #[arg(long = "map", value_name = "SPEC=MODULE")]
+    #[arg(short = 'M', long = "map", value_name = "SPEC=MODULE")]
     map: Vec<String>,
     /// `jspi`: listed synchronous imports may return Promises (the wasm stack
     /// suspends through JSPI) and listed exports return Promises (as jco's flag).
@@ -56,6 +57,8 @@ struct CommonOpts {
     /// and `wasi:http/incoming-handler#handle` by default).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     async_exports: Vec<String>,
+    #[command(flatten)]
+    jco: jco_flags::SharedFlags,
 }
 
 #[derive(Subcommand)]
@@ -72,17 +75,19 @@ enum Command {
         #[arg(long)]
         no_typescript: bool,
         /// Inline core modules smaller than this many bytes as base64.
-        #[arg(long, default_value_t = 0)]
+        #[arg(short = 'b', long, default_value_t = 0)]
         base64_cutoff: usize,
         /// Avoid top-level await: export `$init`, a promise that resolves when ready.
         #[arg(long)]
         tla_compat: bool,
         /// Minify the JS glue.
-        #[arg(long)]
+        #[arg(short = 'm', long)]
         minify: bool,
         /// Print nothing on success.
         #[arg(short, long)]
         quiet: bool,
+        #[command(flatten)]
+        jco: jco_flags::TranspileFlags,
     },
     /// Write only the TypeScript declarations for a component or a WIT directory.
     Types {
@@ -90,10 +95,16 @@ enum Command {
         #[arg(short, long)]
         out_dir: PathBuf,
         /// The world to use when the input is WIT.
-        #[arg(long)]
+        #[arg(short = 'n', long, visible_alias = "world-name")]
         world: Option<String>,
         #[command(flatten)]
         common: CommonOpts,
+        /// Print nothing on success (weft types prints nothing anyway).
+        #[arg(short, long)]
+        quiet: bool,
+        /// No-op (jco accepts it for `types`).
+        #[arg(long, value_name = "PATH")]
+        wasm_opt_bin: Option<PathBuf>,
     },
     /// Print a component's WIT.
     Wit { input: PathBuf },
@@ -133,14 +144,17 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             tla_compat,
             minify,
             quiet,
+            jco,
         } => {
-            let bytes = read_component(&input)?;
             let mut opts = options(&input, &common)?;
+            jco.apply(&mut opts)?;
+            let bytes = read_component(&input)?;
             opts.typescript = !no_typescript;
             opts.base64_cutoff = base64_cutoff;
             opts.tla_compat = tla_compat;
             opts.minify = minify;
-            let out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
+            let mut out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
+            jco.optimize(&mut out.files)?;
             write_files(&out_dir, &out.files)?;
             if !quiet {
                 for w in &out.warnings {
@@ -161,6 +175,8 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             out_dir,
             world,
             common,
+            quiet: _,
+            wasm_opt_bin: _,
         } => {
             let opts = options(&input, &common)?;
             let files = if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
@@ -229,6 +245,10 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
         async_imports: common.async_imports.clone(),
         async_exports: common.async_exports.clone(),
         ..TranspileOptions::default()
+    })
+    .and_then(|mut opts| {
+        common.jco.apply(&mut opts)?;
+        Ok(opts)
     })
 }
 

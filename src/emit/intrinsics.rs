@@ -32,6 +32,7 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "resources",
     "intrinsics" / "fetchCompile",
     "intrinsics" / "compileSync",
+    "intrinsics" / "traced",
     "intrinsics" / "base64",
     "intrinsics" / "jspi",
     // The async ABI runtime (js-runtime/async/), only for components that use it.

@@ -87,8 +87,17 @@ pub fn emit(
                     if !generated_lifts.contains(i) {
                         generated_lifts.push(*i);
                         fns.push_str(&funcs::host_lifted(plan, names, *i, fname));
+                        if opts.tracing {
+                            let ty = &plan.lifted[*i].ty;
+                            let t = traced(names, fname, ty, &format!("lift{i}"));
+                            fns.push_str(&format!("const traced{i} = {t};\n"));
+                        }
                     }
-                    format!("lift{i}")
+                    if opts.tracing {
+                        format!("traced{i}")
+                    } else {
+                        format!("lift{i}")
+                    }
                 }
                 Callee::Host { import, path } => {
                     let n = match &plan.imports[*import].kind {
@@ -180,7 +189,8 @@ pub fn emit(
                     }
                     esm_exports.push((short.clone(), js_str(name)));
                 }
-                if short != *name && (name.contains(':') || name.contains('/')) {
+                let namespaced = name.contains(':') || name.contains('/');
+                if short != *name && namespaced && opts.namespaced_exports {
                     esm_exports.push((js_str(name), js_str(name)));
                 }
             }
@@ -283,7 +293,6 @@ pub fn emit(
     // Core modules: files or inline base64.
     let is_async = opts.instantiation != Instantiation::Sync;
     let mut module_srcs = Vec::new();
-    let mut static_index = 0;
     for &m in &plan.modules {
         let m = match m {
             crate::plan::ModuleSrc::Static(m) => m,
@@ -294,8 +303,7 @@ pub fn emit(
         };
         let range = ir.modules[m].clone();
         let wasm = &bytes[range];
-        let file = core_file_name(&opts.name, static_index);
-        static_index += 1;
+        let file = core_file_name(&opts.name, m);
         if wasm.len() < opts.base64_cutoff {
             names.intrinsics.use_("base64");
             let b64 = base64(wasm);
@@ -524,7 +532,7 @@ fn name_index(name: &str) -> usize {
 }
 
 /// jco's core module file names: `<name>.core.wasm`, `<name>.core2.wasm`,
-/// `<name>.core3.wasm`, … (numbered among the component's own modules).
+/// `<name>.core3.wasm`, … (numbered by where the module appears in the input).
 fn core_file_name(name: &str, index: usize) -> String {
     match index {
         0 => format!("{name}.core.wasm"),
@@ -535,7 +543,25 @@ fn core_file_name(name: &str, index: usize) -> String {
 /// As jco: `instantiate()` without `getCoreModule` loads the core modules
 /// next to the glue (fetch in browsers, fs in Node; sync: Node only).
 fn default_core_loader(is_async: bool, intr: &mut intrinsics::Intrinsics) -> String {
-    let compile = if is_async { "fetchCompile" } else { "compileSync" };
+    let compile = if is_async {
+        "fetchCompile"
+    } else {
+        "compileSync"
+    };
     intr.use_(compile);
     format!("  getCoreModule ??= (file) => {compile}(new URL('./' + file, import.meta.url));\n")
+}
+
+/// `traced(iface, function, params, f)`: `f` logging its calls (`--tracing`).
+/// `what` is `iface#func` or a world function's name.
+fn traced(names: &mut Names, what: &str, ty: &crate::types::FuncType, f: &str) -> String {
+    names.intrinsics.use_("traced");
+    let (iface, func) = what.rsplit_once('#').unwrap_or((what, what));
+    let params: Vec<String> = ty.params.iter().map(|(n, _)| js_str(n)).collect();
+    format!(
+        "traced({}, {}, [{}], {f})",
+        js_str(iface),
+        js_str(func),
+        params.join(", ")
+    )
 }

@@ -180,7 +180,13 @@ impl Names {
             return n.clone();
         }
         self.used_imports.insert(import);
-        let name = format!("host{}", self.host_funcs.len());
+        let public = format!("host{}", self.host_funcs.len());
+        // --tracing: the function below is wrapped in `traced(...)`.
+        let name = if self.options.tracing {
+            format!("{public}_f")
+        } else {
+            public.clone()
+        };
         let mut base = format!("imp{import}");
         let (last, parents) = match path.split_last() {
             Some((l, p)) => (Some(l.as_str()), p),
@@ -243,8 +249,26 @@ impl Names {
             }
         };
         self.host_resolve.push(code);
-        self.host_funcs.insert(key, name.clone());
-        name
+        if self.options.tracing {
+            self.intrinsics.use_("traced");
+            let (iface, func) = match path.split_last() {
+                Some((f, parents)) => {
+                    let mut iface = import_name.to_string();
+                    parents.iter().for_each(|p| write!(iface, "#{p}").unwrap());
+                    (iface, f.clone())
+                }
+                None => (import_name.to_string(), import_name.to_string()),
+            };
+            let params: Vec<String> = (0..nparams).map(|i| format!("'arg{i}'")).collect();
+            self.host_resolve.push(format!(
+                "const {public} = traced({}, {}, [{}], {name});",
+                js_str(&iface),
+                js_str(&func),
+                params.join(", ")
+            ));
+        }
+        self.host_funcs.insert(key, public.clone());
+        public
     }
 
     /// The realloc to call for instance `inst`: wrapped so that `may_leave` is

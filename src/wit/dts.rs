@@ -315,8 +315,7 @@ impl<'a> RootFile<'a> {
                 self.decls.typedef(*id, &mut self.files)?;
                 // A root-level imported resource: the host's class, keyed by
                 // the resource's name (as jco).
-                if self.instantiate
-                    && matches!(self.resolve.types[*id].kind, TypeDefKind::Resource)
+                if self.instantiate && matches!(self.resolve.types[*id].kind, TypeDefKind::Resource)
                 {
                     self.imports.push(ImportEntry {
                         key: import_key(key_name, &self.opts.map),

@@ -2,7 +2,8 @@
 // `instantiate()` without `getCoreModule`, written the way jco's documentation
 // tells users to write hosts. Runs against jco too: WEFT_IMPL=jco node --test ...
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -59,4 +60,52 @@ test('an async task traps with the export\'s name', jcoSkip('jco 1.35 needs JSPI
     assert.match(e.message, /^take: the task exited without calling task\.return/);
     return true;
   });
+});
+
+// ---------------------------------------------------------------------------
+// jco's flags.
+
+test('--tracing logs each export and import call with its arguments and result', () => {
+  const js = transpile('root-resource', { map: { r: '../impl.js#R' }, args: ['--tracing'] });
+  writeFileSync(join(dirname(js), '../impl.js'), R_CLASS);
+  const script = `import(${JSON.stringify(pathToFileURL(js).href)}).then((m) => m.test(20))`;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  const lines = child.stderr.trim().split('\n');
+  assert.match(lines[0], /^\[iface="test", function="test"\] call v=20$/);
+  assert.match(lines.at(-1), /^\[iface="test", function="test"\] return result=42$/);
+  assert.ok(lines.some((l) => /function="\[static\]r\.twice"\] call \w+=21$/.test(l)), child.stderr);
+});
+
+test('--no-component-error-wrapping throws the result error payload itself', async () => {
+  const js = transpile('values', { instantiation: 'async', args: ['--no-component-error-wrapping'] });
+  const m = await import(pathToFileURL(js).href);
+  const host = new Proxy({}, { get: () => () => { throw new Error('unused'); } });
+  const ex = await m.instantiate(undefined, { 'test:values/host': host });
+  assert.throws(() => ex.exports.parseU32('x'), (e) => e === 'not a u32: x');
+  assert.equal(ex.exports.parseU32('7'), 7);
+});
+
+test('--no-namespaced-exports drops the full-name export of an interface', () => {
+  const glue = (args) => readFileSync(transpile('values', { args }), 'utf8');
+  assert.match(glue([]), /as 'test:values\/exports@0\.1\.0'/);
+  assert.doesNotMatch(glue(['--no-namespaced-exports']), /as 'test:values\/exports@0\.1\.0'/);
+});
+
+test('--no-wasi-shim leaves wasi:* imports as bare specifiers', jcoSkip('jco maps to @bytecodealliance/preview2-shim'), () => {
+  const with_ = transpile('wasi-hello');
+  const without = transpile('wasi-hello', { args: ['--no-wasi-shim'] });
+  assert.ok(existsSync(join(dirname(with_), 'wasi/esm.js')));
+  assert.ok(!existsSync(join(dirname(without), 'wasi')));
+  assert.match(readFileSync(without, 'utf8'), /from 'wasi:cli\/stdout'/);
+});
+
+test('-O runs wasm-opt on the core modules; short flags -I -b -m -q -M', jcoSkip('jco -O needs extra arguments'), async () => {
+  const plain = transpile('jspi-mode', { instantiation: 'async', base64Cutoff: 0 });
+  const js = transpile('jspi-mode', { args: ['-O', '-I', '-b', '0', '-m', '-q', '-M', 'x=y'] });
+  const size = (f) => readFileSync(join(dirname(f), 'jspi-mode.core2.wasm')).length;
+  assert.ok(size(js) < size(plain), `optimized ${size(js)} < ${size(plain)}`);
+  const m = await import(pathToFileURL(js).href);
+  const ex = await m.instantiate(undefined, { get: (x) => x + 1, name: () => 'abc' });
+  assert.equal(typeof ex.run, 'function');
 });
