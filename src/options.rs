@@ -68,6 +68,9 @@ pub struct TranspileOptions {
     pub features: Vec<String>,
     /// Enable every WIT feature (`--all-features`).
     pub all_features: bool,
+    /// `.d.ts`: a variant is a union of inline `{ tag, val }` object types
+    /// instead of one named interface per case (jco's `--variants-inline-cases`).
+    pub variants_inline_cases: bool,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -129,6 +132,7 @@ impl Default for TranspileOptions {
             component_error_wrapping: true,
             features: Vec::new(),
             all_features: false,
+            variants_inline_cases: false,
         }
     }
 }

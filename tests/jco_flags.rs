@@ -31,8 +31,9 @@ fn unimplemented_flags_and_missing_tools_fail_cleanly() {
     let dir = tmp("fail");
     let out_dir = dir.join("out");
     for (flags, expect) in [
-        (&["--strict"][..], "--strict"),
-        (&["--flags-as-bigint"], "--flags-as-bigint"),
+        (&["--flags-as-bigint"][..], "--flags-as-bigint"),
+        (&["--use-namespace-objects"], "--use-namespace-objects"),
+        (&["--enum-values-screaming-snake-case"], "screaming"),
         (&["--js"], "--js"),
         (&["--stub"], "--stub"),
         (
@@ -71,6 +72,7 @@ fn documented_no_op_flags_are_accepted() {
         "--bindgen-enable-wasm-exnref",
         "--async-wasi-imports",
         "--async-wasi-exports",
+        "--strict",
     ];
     let out = weft(&args, &out_dir);
     assert!(
@@ -106,5 +108,35 @@ fn feature_flags_pick_unstable_wit_items() {
     assert!(!dts(&[], "none").contains("shiny"));
     assert!(dts(&["--feature", "shiny"], "one").contains("export function shiny"));
     assert!(dts(&["--all-features"], "all").contains("export function shiny"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn variants_inline_cases_writes_one_union_type() {
+    let dir = tmp("inline");
+    let wit = dir.join("world.wit");
+    std::fs::write(
+        &wit,
+        "package t:v;\nworld w {\n  variant v { a(u32), b }\n  export f: func(x: v);\n}\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let args = [
+        "types",
+        wit.to_str().unwrap(),
+        "--name",
+        "w",
+        "--variants-inline-cases",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dts = std::fs::read_to_string(out_dir.join("w.d.ts")).unwrap();
+    let want = "export type V =\n  | {\n    tag: 'a',\n    val: number,\n  }\n  | {\n    tag: 'b',\n  };\n";
+    assert!(dts.contains(want), "{dts}");
+    assert!(!dts.contains("interface VA"), "{dts}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

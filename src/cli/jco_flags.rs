@@ -35,13 +35,13 @@ pub struct SharedFlags {
     /// `wasi:http/incoming-handler#handle` are always async.
     #[arg(long)]
     pub async_wasi_exports: bool,
-    /// jco value style: stricter generated types (not supported yet: an error).
+    /// No-op: weft's glue always checks every value's type and range.
     #[arg(long)]
     pub strict: bool,
     /// jco value style: flags as `bigint` (not supported yet: an error).
     #[arg(long)]
     pub flags_as_bigint: bool,
-    /// jco value style: variant cases inlined in unions (not supported yet: an error).
+    /// `.d.ts`: a variant is a union of inline `{ tag, val }` types, not named case interfaces.
     #[arg(long)]
     pub variants_inline_cases: bool,
     /// jco value style: namespace objects for flags/enums/variants (not supported yet: an error).
@@ -105,9 +105,7 @@ impl SharedFlags {
     /// Fills `opts`; a flag weft does not implement yet is an error naming it.
     pub fn apply(&self, opts: &mut TranspileOptions) -> Result<(), weft::Error> {
         let unsupported = [
-            (self.strict, "--strict"),
             (self.flags_as_bigint, "--flags-as-bigint"),
-            (self.variants_inline_cases, "--variants-inline-cases"),
             (self.use_namespace_objects, "--use-namespace-objects"),
             (
                 self.enum_values_screaming_snake_case,
@@ -117,6 +115,7 @@ impl SharedFlags {
         not_yet(&unsupported)?;
         opts.features = self.features.clone();
         opts.all_features = self.all_features;
+        opts.variants_inline_cases = self.variants_inline_cases;
         Ok(())
     }
 }
