@@ -292,7 +292,15 @@ impl Flattener {
                     types: cx.types,
                     resources: &sp.resource_map,
                 };
-                HostImportKind::Func(conv.func(cx.types.component_function_at(idx)))
+                let ty = conv.func(cx.types.component_function_at(idx));
+                if let Some(resource) = root_resource_of(name) {
+                    let import = self.root_class_import(resource, name, ty);
+                    return Ok(ItemDef::Func(Callee::Host {
+                        import,
+                        path: vec![name.to_string()],
+                    }));
+                }
+                HostImportKind::Func(ty)
             }
             ComponentTypeRef::Instance(_) => HostImportKind::Instance,
             ComponentTypeRef::Type(TypeBounds::SubResource) => {
@@ -335,6 +343,27 @@ impl Flattener {
     }
 
     /// The run-time resource for a host resource type (one per import path).
+    /// The host import (kind `Class`) that groups the functions of root-level
+    /// imported resource `resource`, as jco does; `func` joins it.
+    fn root_class_import(&mut self, resource: &str, func: &str, ty: FuncType) -> usize {
+        let found = self
+            .plan
+            .imports
+            .iter()
+            .position(|i| i.name == resource && matches!(i.kind, HostImportKind::Class(_)));
+        let import = found.unwrap_or_else(|| {
+            self.plan.imports.push(HostImport {
+                name: resource.to_string(),
+                kind: HostImportKind::Class(Vec::new()),
+            });
+            self.plan.imports.len() - 1
+        });
+        if let HostImportKind::Class(funcs) = &mut self.plan.imports[import].kind {
+            funcs.push((func.to_string(), ty));
+        }
+        import
+    }
+
     fn host_resource(&mut self, import: usize, path: Vec<String>, name: &str) -> usize {
         if let Some(rt) = self.host_resources.get(&(import, path.clone())) {
             return *rt;
@@ -884,8 +913,19 @@ fn export_item(plan: &Plan, item: ItemDef<'_>) -> Option<ExportItem> {
 fn callee_type(plan: &Plan, callee: &Callee) -> FuncType {
     match callee {
         Callee::Lifted(i) => plan.lifted[*i].ty.clone(),
-        Callee::Host { import, .. } => match &plan.imports[*import].kind {
+        Callee::Host { import, path } => match &plan.imports[*import].kind {
             HostImportKind::Func(ty) => ty.clone(),
+            HostImportKind::Class(funcs) => funcs
+                .iter()
+                .find(|(n, _)| path.first() == Some(n))
+                .map_or_else(
+                    || FuncType {
+                        params: vec![],
+                        result: None,
+                        is_async: false,
+                    },
+                    |(_, t)| t.clone(),
+                ),
             HostImportKind::Instance | HostImportKind::Module => FuncType {
                 params: vec![],
                 result: None,
@@ -893,4 +933,15 @@ fn callee_type(plan: &Plan, callee: &Callee) -> FuncType {
             },
         },
     }
+}
+
+/// `r` for a root import `[constructor]r`, `[method]r.m` or `[static]r.s`.
+fn root_resource_of(name: &str) -> Option<&str> {
+    if let Some(r) = name.strip_prefix("[constructor]") {
+        return Some(r);
+    }
+    let rest = name
+        .strip_prefix("[method]")
+        .or_else(|| name.strip_prefix("[static]"))?;
+    rest.split_once('.').map(|(r, _)| r)
 }

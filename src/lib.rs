@@ -80,8 +80,9 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
         None => opts,
     };
     // Plain ESM has no import object: WASI comes from the host written next to the glue.
-    let bundle_wasi =
-        opts.instantiation == Instantiation::Esm && wasi_host::needs_bundled_host(&plan, &opts.map);
+    let bundle_wasi = opts.instantiation == Instantiation::Esm
+        && opts.wasi_shim
+        && wasi_host::needs_bundled_host(&plan, &opts.map);
     // WASI 0.3 interfaces that share their 0.2 twin's names but not its shapes get keys of their own.
     let esm_host = wasi_host::MAP.1.split('#').next();
     let split = wasi_host::version_map(&plan, &opts.map, esm_host.filter(|_| bundle_wasi));

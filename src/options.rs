@@ -56,6 +56,25 @@ pub struct TranspileOptions {
     /// `wasi:http/incoming-handler` on this platform (implies async
     /// instantiation and JSPI; see `edge.rs`).
     pub target: Option<crate::edge::EdgeTarget>,
+    /// Plain ESM: write the WASI host next to the glue and map `wasi:*` to it
+    /// when nothing else is mapped (jco: `--no-wasi-shim` turns it off).
+    pub wasi_shim: bool,
+    /// Also export interfaces under their full names (`'ns:pkg/iface@1.0.0'`),
+    /// as jco does (`--no-namespaced-exports` turns it off).
+    pub namespaced_exports: bool,
+    /// Log every call of an export or import with its lifted arguments and
+    /// result (`console.error`), as jco's `--tracing`.
+    pub tracing: bool,
+    /// An export's `result` error throws `ComponentError` with `.payload`; off
+    /// (`--no-component-error-wrapping`), the payload itself is thrown.
+    pub component_error_wrapping: bool,
+    /// WIT `@unstable(feature = ...)` features to enable (`--feature`).
+    pub features: Vec<String>,
+    /// Enable every WIT feature (`--all-features`).
+    pub all_features: bool,
+    /// `.d.ts`: a variant is a union of inline `{ tag, val }` object types
+    /// instead of one named interface per case (jco's `--variants-inline-cases`).
+    pub variants_inline_cases: bool,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -112,6 +131,13 @@ impl Default for TranspileOptions {
             async_imports: Vec::new(),
             async_exports: Vec::new(),
             target: None,
+            wasi_shim: true,
+            namespaced_exports: true,
+            tracing: false,
+            component_error_wrapping: true,
+            features: Vec::new(),
+            all_features: false,
+            variants_inline_cases: false,
         }
     }
 }

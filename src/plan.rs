@@ -229,6 +229,10 @@ pub enum HostImportKind {
     Instance,
     /// A core module (`WebAssembly.Module`).
     Module,
+    /// A resource imported at the world root: the host's class (the default
+    /// export of the specifier named after the resource, as in jco), with the
+    /// `[constructor]r`/`[method]r.m`/`[static]r.s` functions it implements.
+    Class(Vec<(String, FuncType)>),
 }
 
 /// An item of the root component's exports.
@@ -412,10 +416,11 @@ impl Plan {
                 .lowered
                 .iter()
                 .any(|l| l.opts.is_async || async_ty(&l.ty))
-            || self
-                .imports
-                .iter()
-                .any(|i| matches!(&i.kind, HostImportKind::Func(t) if async_ty(t)))
+            || self.imports.iter().any(|i| match &i.kind {
+                HostImportKind::Func(t) => async_ty(t),
+                HostImportKind::Class(fs) => fs.iter().any(|(_, t)| async_ty(t)),
+                HostImportKind::Instance | HostImportKind::Module => false,
+            })
     }
 
     /// Interns every `stream<T>`/`future<T>` type a function type mentions

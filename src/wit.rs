@@ -129,7 +129,11 @@ pub fn dts_from_wit_path(
             path.display()
         )));
     }
-    let mut resolve = Resolve::default();
+    let mut resolve = Resolve {
+        features: opts.features.iter().cloned().collect(),
+        all_features: opts.all_features,
+        ..Resolve::default()
+    };
     let (pkg, _) = resolve
         .push_path(path)
         .map_err(|e| Error::invalid(format!("{}: {e:#}", path.display()), None))?;

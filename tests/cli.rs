@@ -114,7 +114,7 @@ fn transpile_writes_glue_and_core_modules() {
     );
     assert!(out.stdout.is_empty(), "--quiet prints nothing");
     assert!(out_dir.join("demo.js").exists());
-    assert!(out_dir.join("demo.core0.wasm").exists());
+    assert!(out_dir.join("demo.core.wasm").exists());
     let inline = dir.join("inline");
     let out = weft()
         .args([
@@ -132,7 +132,7 @@ fn transpile_writes_glue_and_core_modules() {
         .unwrap();
     assert!(out.status.success());
     assert!(
-        !inline.join("demo.core0.wasm").exists(),
+        !inline.join("demo.core.wasm").exists(),
         "small modules are inlined"
     );
     let js = std::fs::read_to_string(inline.join("demo.js")).unwrap();

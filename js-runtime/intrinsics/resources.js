@@ -45,7 +45,7 @@ export class HandleTable {
 
 /** A resource type at run time. `impl` is the defining instance, or HOST. */
 export function resourceType(name, impl) {
-  return { name, impl, cls: null, dtor: null, hostReps: null, hostObjs: null, nextRep: 1 };
+  return { name, impl, cls: null, dtor: null, hostReps: null, hostObjs: null, nextRep: 1, registry: null };
 }
 
 function handleOf(tbl, rt, i, what) {
@@ -75,8 +75,30 @@ export function resourceDropHandle(tbl, rt, i) {
 
 export function guestObject(rt, rep, own) {
   const o = Object.create(rt.cls.prototype);
-  o[RESOURCE] = { rt, rep, own, dead: false, lends: 0 };
+  const s = { rt, rep, own, dead: false, lends: 0 };
+  o[RESOURCE] = s;
+  // As jco: an owned object the garbage collector frees runs the destructor;
+  // [Symbol.dispose]() (or moving it into a component) is the deterministic way.
+  if (own && rt.dtor !== null) (rt.registry ??= new FinalizationRegistry(finalizeGuest)).register(o, s, s);
   return o;
+}
+
+/** Finalizer of an owned guest resource object that was never disposed or moved. */
+function finalizeGuest(s) {
+  if (s.dead) return;
+  s.dead = true;
+  try {
+    s.rt.dtor(s.rep);
+  } catch {
+    // Nothing can catch a finalizer's error; a trap has poisoned the instance,
+    // and an instance that cannot be entered now keeps the resource.
+  }
+}
+
+/** The object no longer owns its resource: no finalizer for it. */
+function released(s) {
+  s.dead = true;
+  if (s.rt.registry !== null) s.rt.registry.unregister(s);
 }
 
 function guestState(rt, v, where) {
@@ -129,7 +151,7 @@ export function lowerOwn(tbl, rt, v, where) {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
     if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
-    s.dead = true;
+    released(s);
     rep = s.rep;
   }
   return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
@@ -201,6 +223,6 @@ export function disposeGuest(o) {
   if (s === undefined || s.dead || !s.own) return;
   // As resource.drop of a lent handle traps: the callee still uses the resource.
   if (s.lends !== 0) throw new TypeError(`[Symbol.dispose]: the ${s.rt.name} resource is lent to an ongoing call`);
-  s.dead = true;
+  released(s);
   if (s.rt.dtor !== null) s.rt.dtor(s.rep);
 }

@@ -120,3 +120,40 @@ test('a leading byte order mark is part of the string (as the spec decodes it)',
   const q = utf16Encode('\uFEFFhi', m, realloc);
   assert.equal(utf16Decode(m, q, 3), '\uFEFFhi');
 });
+
+test('traced: logs the call, the result, a throw and a settled Promise', async () => {
+  const { traced } = await import('../intrinsics/traced.js');
+  const lines = [];
+  const orig = console.error;
+  console.error = (l) => lines.push(l);
+  try {
+    assert.equal(traced('a:b/c', 'f', ['x', 'y'], (x, y) => x + y)(1n, 2n), 3n);
+    assert.throws(() => traced('w', 'g', [], () => { throw Object.assign(new Error('no'), { payload: 'why' }); })());
+    assert.equal(await traced('w', 'h', ['s'], async (s) => s.length)('abc'), 3);
+  } finally {
+    console.error = orig;
+  }
+  assert.deepEqual(lines, [
+    '[iface="a:b/c", function="f"] call x=1n, y=2n',
+    '[iface="a:b/c", function="f"] return result=3n',
+    '[iface="w", function="g"] call ',
+    '[iface="w", function="g"] throw error="why"',
+    '[iface="w", function="h"] call s="abc"',
+    '[iface="w", function="h"] return result=3',
+  ]);
+});
+
+test('compileSync: reads a core module next to the glue in Node', async () => {
+  const { compileSync } = await import('../intrinsics/compileSync.js');
+  const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const d = mkdtempSync(join(tmpdir(), 'weft-compile-'));
+  try {
+    writeFileSync(join(d, 'm.wasm'), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    assert.ok(compileSync(pathToFileURL(join(d, 'm.wasm'))) instanceof WebAssembly.Module);
+  } finally {
+    rmSync(d, { recursive: true });
+  }
+});

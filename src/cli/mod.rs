@@ -1,6 +1,7 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
+mod jco_flags;
 mod run;
 mod wast;
 
@@ -59,10 +60,10 @@ struct CommonOpts {
     #[arg(long)]
     name: Option<String>,
     /// Emit `instantiate(getCoreModule, imports, instantiateCore?)` instead of plain ESM.
-    #[arg(long, value_enum)]
+    #[arg(short = 'I', long, value_enum, num_args = 0..=1, default_missing_value = "async")]
     instantiation: Option<InstantiationArg>,
     /// Map an import specifier to a module: `pattern=module` (`*` wildcard, `#member`).
-    #[arg(long = "map", value_name = "SPEC=MODULE")]
+    #[arg(short = 'M', long = "map", value_name = "SPEC=MODULE")]
     map: Vec<String>,
     /// `jspi`: listed synchronous imports may return Promises (the wasm stack
     /// suspends through JSPI) and listed exports return Promises (as jco's flag).
@@ -79,6 +80,8 @@ struct CommonOpts {
     /// `wasi:http/incoming-handler#handle` by default).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     async_exports: Vec<String>,
+    #[command(flatten)]
+    jco: jco_flags::SharedFlags,
 }
 
 #[derive(Subcommand)]
@@ -96,13 +99,13 @@ enum Command {
         #[arg(long)]
         no_typescript: bool,
         /// Inline core modules smaller than this many bytes as base64.
-        #[arg(long, default_value_t = 0)]
+        #[arg(short = 'b', long, default_value_t = 0)]
         base64_cutoff: usize,
         /// Avoid top-level await: export `$init`, a promise that resolves when ready.
         #[arg(long)]
         tla_compat: bool,
         /// Minify the JS glue.
-        #[arg(long)]
+        #[arg(short = 'm', long)]
         minify: bool,
         /// Print nothing on success.
         #[arg(short, long)]
@@ -111,6 +114,8 @@ enum Command {
         /// this platform (implies `--instantiation async --async-mode jspi`).
         #[arg(long, value_enum)]
         target: Option<TargetArg>,
+        #[command(flatten)]
+        jco: jco_flags::TranspileFlags,
     },
     /// Write only the TypeScript declarations for a component or a WIT directory.
     Types {
@@ -120,10 +125,16 @@ enum Command {
         #[arg(short, long)]
         out_dir: PathBuf,
         /// The world to use when the input is WIT.
-        #[arg(long)]
+        #[arg(short = 'n', long, visible_alias = "world-name")]
         world: Option<String>,
         #[command(flatten)]
         common: CommonOpts,
+        /// Print nothing on success (weft types prints nothing anyway).
+        #[arg(short, long)]
+        quiet: bool,
+        /// No-op (jco accepts it for `types`).
+        #[arg(long, value_name = "PATH")]
+        wasm_opt_bin: Option<PathBuf>,
     },
     /// Print a component's WIT.
     Wit {
@@ -167,15 +178,18 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             minify,
             quiet,
             target,
+            jco,
         } => {
-            let bytes = read_component(&input)?;
             let mut opts = options(&input, &common)?;
+            jco.apply(&mut opts)?;
+            let bytes = read_component(&input)?;
             opts.typescript = !no_typescript;
             opts.base64_cutoff = base64_cutoff;
             opts.tla_compat = tla_compat;
             opts.minify = minify;
             opts.target = target.map(TargetArg::target);
-            let out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
+            let mut out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
+            jco.optimize(&mut out.files)?;
             write_files(&out_dir, &out.files)?;
             if !quiet {
                 for w in &out.warnings {
@@ -196,6 +210,8 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             out_dir,
             world,
             common,
+            quiet: _,
+            wasm_opt_bin: _,
         } => {
             let opts = options(&input, &common)?;
             let files = if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
@@ -250,7 +266,7 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
         })
         .collect::<Result<_, _>>()?;
     weft::option_checks::check_name(&name)?;
-    let opts = TranspileOptions {
+    let mut opts = TranspileOptions {
         name,
         instantiation: match common.instantiation {
             None => Instantiation::Esm,
@@ -266,6 +282,7 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
         async_exports: common.async_exports.clone(),
         ..TranspileOptions::default()
     };
+    common.jco.apply(&mut opts)?;
     weft::option_checks::check_async_mode(&opts)?;
     Ok(opts)
 }

@@ -20,6 +20,11 @@ pub fn is_task(l: &Lifted) -> bool {
 
 /// The host-facing JS function for lifted function `idx` (an export).
 pub fn host_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> String {
+    // Its other forms (the task, adapters) carry the export's name too.
+    names
+        .lifted_names
+        .entry(idx)
+        .or_insert_with(|| fname.to_string());
     if is_task(&plan.lifted[idx]) {
         return host_task_entry(plan, names, idx, fname);
     }
@@ -28,7 +33,8 @@ pub fn host_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> S
 
 /// Lifted function `idx` in a form other components (or async calls) use.
 pub fn form_lifted(plan: &Plan, names: &mut Names, idx: usize, form: LiftForm) -> String {
-    let fname = format!("lifted function {idx}");
+    let fname =
+        (names.lifted_names.get(&idx).cloned()).unwrap_or_else(|| format!("lifted function {idx}"));
     match form {
         LiftForm::Task => task_lifted(plan, names, idx, &fname),
         LiftForm::Adapter => lifted(plan, names, idx, Form::Adapter, &fname),
@@ -301,10 +307,8 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
                 g.line(post_return(p, "ret", inst, leave_flag));
             }
             if host_facing && matches!(rt, ValType::Result(..)) {
-                g.intr.use_("ComponentError");
-                g.line(format!(
-                    "if ({v}.tag === 'err') throw new ComponentError({v}.val);"
-                ));
+                let err = err_value(g.intr, &names.options, &format!("{v}.val"));
+                g.line(format!("if ({v}.tag === 'err') throw {err};"));
                 g.line(format!("{ret_kw} {v}.val;"));
             } else {
                 g.line(format!("{ret_kw} {v};"));
@@ -496,8 +500,10 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> S
         .unwrap_or_else(|| "r[0]".into());
     let value = match &result {
         Some(ValType::Result(..)) => {
-            names.intrinsics.use_("ComponentError");
-            format!("(r) => {{ const v = {conv}; if (v.tag === 'err') throw new ComponentError(v.val); return v.val; }}")
+            let err = err_value(&mut names.intrinsics, &names.options, "v.val");
+            format!(
+                "(r) => {{ const v = {conv}; if (v.tag === 'err') throw {err}; return v.val; }}"
+            )
         }
         _ => format!("(r) => {conv}"),
     };
@@ -842,5 +848,20 @@ fn post_return(f: &str, arg: &str, inst: usize, leave_flag: bool) -> String {
         format!("ml{inst} = false; {f}({arg}); ml{inst} = true;")
     } else {
         format!("{f}({arg});")
+    }
+}
+
+/// What an export throws for `result`'s error `payload`: a `ComponentError`
+/// carrying it, or (`--no-component-error-wrapping`, as jco) the payload itself.
+fn err_value(
+    intr: &mut super::intrinsics::Intrinsics,
+    opts: &crate::TranspileOptions,
+    payload: &str,
+) -> String {
+    if opts.component_error_wrapping {
+        intr.use_("ComponentError");
+        format!("new ComponentError({payload})")
+    } else {
+        payload.to_string()
     }
 }

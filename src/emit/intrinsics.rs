@@ -31,6 +31,8 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "bitcast",
     "intrinsics" / "resources",
     "intrinsics" / "fetchCompile",
+    "intrinsics" / "compileSync",
+    "intrinsics" / "traced",
     "intrinsics" / "base64",
     "intrinsics" / "jspi",
     "intrinsics" / "notReady",

@@ -37,6 +37,10 @@ pub fn emit(
         ..Names::default()
     };
     names.jspi = plan.jspi();
+    names.class_imports = (plan.imports.iter().enumerate())
+        .filter(|(_, i)| matches!(i.kind, HostImportKind::Class(_)))
+        .map(|(i, _)| i)
+        .collect();
     names.options = opts.clone();
     // `--async-mode jspi`: sync host imports that may return Promises.
     for (i, l) in plan.lowered.iter().enumerate() {
@@ -83,12 +87,25 @@ pub fn emit(
                     if !generated_lifts.contains(i) {
                         generated_lifts.push(*i);
                         fns.push_str(&funcs::host_lifted(plan, names, *i, fname));
+                        if opts.tracing {
+                            let ty = &plan.lifted[*i].ty;
+                            let t = traced(names, fname, ty, &format!("lift{i}"));
+                            fns.push_str(&format!("const traced{i} = {t};\n"));
+                        }
                     }
-                    format!("lift{i}")
+                    if opts.tracing {
+                        format!("traced{i}")
+                    } else {
+                        format!("lift{i}")
+                    }
                 }
                 Callee::Host { import, path } => {
                     let n = match &plan.imports[*import].kind {
                         HostImportKind::Func(ty) => ty.params.len(),
+                        HostImportKind::Class(fs) => fs
+                            .iter()
+                            .find(|(n, _)| path.first() == Some(n))
+                            .map_or(0, |(_, t)| t.params.len()),
                         HostImportKind::Instance | HostImportKind::Module => 0,
                     };
                     names.host_func(*import, &plan.imports[*import].name, path, n)
@@ -172,7 +189,8 @@ pub fn emit(
                     }
                     esm_exports.push((short.clone(), js_str(name)));
                 }
-                if short != *name && (name.contains(':') || name.contains('/')) {
+                let namespaced = name.contains(':') || name.contains('/');
+                if short != *name && namespaced && opts.namespaced_exports {
                     esm_exports.push((js_str(name), js_str(name)));
                 }
             }
@@ -232,7 +250,8 @@ pub fn emit(
             Some(m) => format!("{}#{m}", spec.module),
             None => spec.module.clone(),
         };
-        let is_func = matches!(imp.kind, HostImportKind::Func(_));
+        // A root resource's class is, like a function, a default export.
+        let is_func = matches!(imp.kind, HostImportKind::Func(_) | HostImportKind::Class(_));
         let get = format!("imports[{}]", js_str(&key));
         if matches!(imp.kind, HostImportKind::Module) {
             writeln!(
@@ -274,7 +293,7 @@ pub fn emit(
     // Core modules: files or inline base64.
     let is_async = opts.instantiation != Instantiation::Sync;
     let mut module_srcs = Vec::new();
-    for (i, &m) in plan.modules.iter().enumerate() {
+    for &m in &plan.modules {
         let m = match m {
             crate::plan::ModuleSrc::Static(m) => m,
             crate::plan::ModuleSrc::Host(import) => {
@@ -284,7 +303,7 @@ pub fn emit(
         };
         let range = ir.modules[m].clone();
         let wasm = &bytes[range];
-        let file = format!("{}.core{i}.wasm", opts.name);
+        let file = core_file_name(&opts.name, m);
         if wasm.len() < opts.base64_cutoff {
             names.intrinsics.use_("base64");
             let b64 = base64(wasm);
@@ -306,6 +325,10 @@ pub fn emit(
     // The instance body.
     let aw = if is_async { "await " } else { "" };
     let mut body = String::new();
+    let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
+    if loads_files && opts.instantiation != Instantiation::Esm {
+        body.push_str(&default_core_loader(is_async, &mut names.intrinsics));
+    }
     body.push_str(&resolve_imports);
     for r in &names.host_resolve {
         writeln!(body, "  {r}").unwrap();
@@ -506,4 +529,39 @@ fn name_index(name: &str) -> usize {
     name.trim_start_matches(|c: char| !c.is_ascii_digit())
         .parse()
         .unwrap_or(0)
+}
+
+/// jco's core module file names: `<name>.core.wasm`, `<name>.core2.wasm`,
+/// `<name>.core3.wasm`, … (numbered by where the module appears in the input).
+fn core_file_name(name: &str, index: usize) -> String {
+    match index {
+        0 => format!("{name}.core.wasm"),
+        i => format!("{name}.core{}.wasm", i + 1),
+    }
+}
+
+/// As jco: `instantiate()` without `getCoreModule` loads the core modules
+/// next to the glue (fetch in browsers, fs in Node; sync: Node only).
+fn default_core_loader(is_async: bool, intr: &mut intrinsics::Intrinsics) -> String {
+    let compile = if is_async {
+        "fetchCompile"
+    } else {
+        "compileSync"
+    };
+    intr.use_(compile);
+    format!("  getCoreModule ??= (file) => {compile}(new URL('./' + file, import.meta.url));\n")
+}
+
+/// `traced(iface, function, params, f)`: `f` logging its calls (`--tracing`).
+/// `what` is `iface#func` or a world function's name.
+fn traced(names: &mut Names, what: &str, ty: &crate::types::FuncType, f: &str) -> String {
+    names.intrinsics.use_("traced");
+    let (iface, func) = what.rsplit_once('#').unwrap_or((what, what));
+    let params: Vec<String> = ty.params.iter().map(|(n, _)| js_str(n)).collect();
+    format!(
+        "traced({}, {}, [{}], {f})",
+        js_str(iface),
+        js_str(func),
+        params.join(", ")
+    )
 }

@@ -2,7 +2,7 @@
 //! exports, memories, host functions, flags), allocated on first use, plus
 //! the bookkeeping of which helpers and declarations the body needs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use super::intrinsics::Intrinsics;
@@ -19,10 +19,14 @@ pub struct Names {
     pub(super) host_funcs: HashMap<(usize, Vec<String>), String>,
     /// Lifted functions needed in a non-host-facing form.
     pub(super) raw_lifted: Vec<(usize, LiftForm)>,
+    /// The export name of a lifted function (for traps and stack traces).
+    pub(super) lifted_names: HashMap<usize, String>,
     /// Assignments to run right after core instance N is instantiated.
     pub(super) after_instance: HashMap<usize, Vec<String>>,
     /// Statements resolving host functions at instantiation.
     pub(super) host_resolve: Vec<String>,
+    /// Root imports that are a resource's class itself (`HostImportKind::Class`).
+    pub(super) class_imports: HashSet<usize>,
     /// Root imports the glue reads.
     pub(super) used_imports: std::collections::BTreeSet<usize>,
     /// Component instances whose `may_enter` flag the glue tracks.
@@ -176,7 +180,13 @@ impl Names {
             return n.clone();
         }
         self.used_imports.insert(import);
-        let name = format!("host{}", self.host_funcs.len());
+        let public = format!("host{}", self.host_funcs.len());
+        // --tracing: the function below is wrapped in `traced(...)`.
+        let name = if self.options.tracing {
+            format!("{public}_f")
+        } else {
+            public.clone()
+        };
         let mut base = format!("imp{import}");
         let (last, parents) = match path.split_last() {
             Some((l, p)) => (Some(l.as_str()), p),
@@ -191,7 +201,14 @@ impl Names {
             .join("#");
         let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
         let args = args.join(", ");
-        let class = |r: &str| format!("{base}[{}]", js_str(&crate::names::upper_camel(r)));
+        let is_class = self.class_imports.contains(&import);
+        let class = |r: &str| {
+            if is_class {
+                base.clone()
+            } else {
+                format!("{base}[{}]", js_str(&crate::names::upper_camel(r)))
+            }
+        };
         let check = |expr: &str, kind: &str| {
             format!(
                 "if (typeof {expr} !== 'function') throw new TypeError({});",
@@ -232,8 +249,26 @@ impl Names {
             }
         };
         self.host_resolve.push(code);
-        self.host_funcs.insert(key, name.clone());
-        name
+        if self.options.tracing {
+            self.intrinsics.use_("traced");
+            let (iface, func) = match path.split_last() {
+                Some((f, parents)) => {
+                    let mut iface = import_name.to_string();
+                    parents.iter().for_each(|p| write!(iface, "#{p}").unwrap());
+                    (iface, f.clone())
+                }
+                None => (import_name.to_string(), import_name.to_string()),
+            };
+            let params: Vec<String> = (0..nparams).map(|i| format!("'arg{i}'")).collect();
+            self.host_resolve.push(format!(
+                "const {public} = traced({}, {}, [{}], {name});",
+                js_str(&iface),
+                js_str(&func),
+                params.join(", ")
+            ));
+        }
+        self.host_funcs.insert(key, public.clone());
+        public
     }
 
     /// The realloc to call for instance `inst`: wrapped so that `may_leave` is

@@ -996,9 +996,14 @@ impl<'a> ValueGen<'a> {
                 ValType::Option(inner) if !is_option(inner) => {
                     val.unwrap_or_else(|| "undefined".into())
                 }
-                _ => match val {
-                    Some(v) => format!("{{ tag: {}, val: {v} }}", js_str(name)),
-                    None => format!("{{ tag: {} }}", js_str(name)),
+                // As jco: a result's case always has `val` (`undefined` without
+                // a type); a variant case or option layer without payload has none.
+                _ => match (val, ty) {
+                    (Some(v), _) => format!("{{ tag: {}, val: {v} }}", js_str(name)),
+                    (None, ValType::Result(..)) => {
+                        format!("{{ tag: {}, val: undefined }}", js_str(name))
+                    }
+                    (None, _) => format!("{{ tag: {} }}", js_str(name)),
                 },
             };
             self.line(format!("{r} = {expr};"));

@@ -278,6 +278,27 @@ impl<'a> DeclFile<'a> {
                 };
                 out.push_str(&format!("export type {name} = {cases};\n"));
             }
+            TypeDefKind::Variant(v)
+                if self.jspi.as_ref().is_some_and(|o| o.variants_inline_cases) =>
+            {
+                jsdoc(&mut out, "", docs, &[]);
+                out.push_str(&format!("export type {name} ="));
+                if v.cases.is_empty() {
+                    out.push_str(" never");
+                }
+                for case in &v.cases {
+                    out.push_str(&format!(
+                        "\n  | {{\n    tag: {},\n",
+                        names::quote(&case.name)
+                    ));
+                    if let Some(ty) = &case.ty {
+                        let ty = self.ty(ty, names)?.text;
+                        out.push_str(&format!("    val: {ty},\n"));
+                    }
+                    out.push_str("  }");
+                }
+                out.push_str(";\n");
+            }
             TypeDefKind::Variant(v) => {
                 jsdoc(&mut out, "", docs, &[]);
                 let case_names = self.case_names.get(&id).cloned().unwrap_or_default();

@@ -100,12 +100,15 @@ enum ImportType {
     /// A world-level function: its arrow type and the member lines of the
     /// `{ default(...) }` object form.
     Function(String, String),
+    /// A root-level resource: its class.
+    Class(String),
 }
 
 impl ImportType {
     fn text(&self) -> String {
         match self {
             ImportType::Namespace(local) => format!("typeof {local}"),
+            ImportType::Class(class) => format!("typeof {class} | {{ default: typeof {class} }}"),
             ImportType::Function(arrow, members) => {
                 let body: String = members.lines().map(|l| format!("    {l}\n")).collect();
                 format!("({arrow}) | {{\n{body}  }}")
@@ -308,7 +311,19 @@ impl<'a> RootFile<'a> {
                 });
             }
             WorldItem::Function(_) => {}
-            WorldItem::Type { id, .. } => self.decls.typedef(*id, &mut self.files)?,
+            WorldItem::Type { id, .. } => {
+                self.decls.typedef(*id, &mut self.files)?;
+                // A root-level imported resource: the host's class, keyed by
+                // the resource's name (as jco).
+                if self.instantiate && matches!(self.resolve.types[*id].kind, TypeDefKind::Resource)
+                {
+                    self.imports.push(ImportEntry {
+                        key: import_key(key_name, &self.opts.map),
+                        ty: ImportType::Class(names::upper_camel(key_name)),
+                        optional: false,
+                    });
+                }
+            }
         }
         Ok(())
     }

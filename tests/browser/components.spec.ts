@@ -24,7 +24,7 @@ test('plain ESM output: top-level await, core modules fetched next to the glue',
 });
 
 test('core modules are served as application/wasm (compileStreaming needs it)', async ({ request, site }) => {
-  const res = await request.get(new URL('out/glue-scalars/scalars.core0.wasm', site.url).href);
+  const res = await request.get(new URL('out/glue-scalars/scalars.core.wasm', site.url).href);
   expect(res.headers()['content-type']).toBe('application/wasm');
   const js = await request.get(new URL('out/glue-scalars/scalars.js', site.url).href);
   expect(js.headers()['content-type']).toBe('text/javascript');

@@ -50,3 +50,35 @@ test('100k resource create/drop cycles and 100k string calls keep the heap flat'
   const growth = res.after - res.before;
   assert.ok(growth < 1 << 20, `heap grew by ${growth} bytes over 100k cycles`);
 });
+
+test('an owned guest resource the garbage collector frees runs its destructor once (as jco)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'weft-finalize-'));
+  try {
+    execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/resources/input.wat'), '-o', out, '--name', 'resources',
+      '--instantiation', 'sync', '-q']);
+    const script = join(out, 'finalize.mjs');
+    writeFileSync(script, `
+      import { instantiate } from './resources.js';
+      const r = instantiate(undefined, { 'test:res/host': { Logger: class { log() {} } } });
+      const { Counter } = r.api;
+      const kept = [];
+      (function make() {
+        for (let i = 0; i < 100; i++) new Counter(i);               // dropped by the GC
+        for (let i = 0; i < 50; i++) new Counter(i)[Symbol.dispose](); // disposed: unregistered
+        for (let i = 0; i < 50; i++) r.api.consume(new Counter(i));   // moved into the component
+        for (let i = 0; i < 10; i++) kept.push(new Counter(i));      // still alive
+      })();
+      const disposedNow = r.api.drops();
+      for (let i = 0; i < 20 && r.api.drops() < disposedNow + 100; i++) {
+        globalThis.gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      console.log(JSON.stringify({ disposedNow, drops: r.api.drops(), kept: kept.length }));
+    `);
+    const res = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' }));
+    assert.equal(res.disposedNow, 100, 'dispose and moves run the destructor at once');
+    assert.equal(res.drops, 200, 'each collected object ran its destructor exactly once; live ones did not');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,18 @@ import { instantiate, Session } from './expected/component.js';
 import type { Features, ImportObject, Outcome, Settings, Ids, Mode } from './expected/component.js';
 
 const settings: Settings = { name: 'n', pair: { a: 1, b: 2 } };
+// The world's resource is imported: the host's class, keyed by its name (as jco).
+class HostSession {
+  constructor(readonly s: Settings) {}
+  mode(): Mode {
+    return 'fast';
+  }
+  static close(s: Session): void {
+    void s;
+  }
+}
 const imports: ImportObject = {
+  session: HostSession,
   // `test:world-level/types` has only types: nothing to provide, key optional.
   './settings.js#get': { default: () => settings },
   // A world-level function import may also be given as the function itself.

@@ -99,7 +99,24 @@ function utf8Encode(s, m, realloc) {
   utf8EncodedLen = n;
   return ptr;
 }
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+let nodeFs;
+async function fetchCompile(url) {
+  if (isNode) {
+    nodeFs ??= await import('node:fs/promises');
+    return WebAssembly.compile(await nodeFs.readFile(url));
+  }
+  const res = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   const imp0 = imports['test:demo/host'];
   if (imp0 == null) throw new TypeError('missing import `test:demo/host@0.1.0` (import object key test:demo/host)');
   const imp1 = typeof imports['tick'] === 'function' ? imports['tick'] : imports['tick']?.default;
@@ -112,8 +129,8 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   let poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
   let cf0;
-  const module0 = getCoreModule('imports.core0.wasm');
-  const module1 = getCoreModule('imports.core1.wasm');
+  const module0 = getCoreModule('imports.core.wasm');
+  const module1 = getCoreModule('imports.core2.wasm');
   function lift0() {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

@@ -134,7 +134,7 @@ class HandleTable {
   }
 }
 function resourceType(name, impl) {
-  return { name, impl, cls: null, dtor: null, hostReps: null, hostObjs: null, nextRep: 1 };
+  return { name, impl, cls: null, dtor: null, hostReps: null, hostObjs: null, nextRep: 1, registry: null };
 }
 function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
@@ -156,8 +156,22 @@ function resourceDropHandle(tbl, rt, i) {
 }
 function guestObject(rt, rep, own) {
   const o = Object.create(rt.cls.prototype);
-  o[RESOURCE] = { rt, rep, own, dead: false, lends: 0 };
+  const s = { rt, rep, own, dead: false, lends: 0 };
+  o[RESOURCE] = s;
+  if (own && rt.dtor !== null) (rt.registry ??= new FinalizationRegistry(finalizeGuest)).register(o, s, s);
   return o;
+}
+function finalizeGuest(s) {
+  if (s.dead) return;
+  s.dead = true;
+  try {
+    s.rt.dtor(s.rep);
+  } catch {
+  }
+}
+function released(s) {
+  s.dead = true;
+  if (s.rt.registry !== null) s.rt.registry.unregister(s);
 }
 function guestState(rt, v, where) {
   const s = v != null && typeof v === 'object' ? v[RESOURCE] : undefined;
@@ -200,7 +214,7 @@ function lowerOwn(tbl, rt, v, where) {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
     if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
-    s.dead = true;
+    released(s);
     rep = s.rep;
   }
   return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
@@ -254,10 +268,27 @@ function disposeGuest(o) {
   const s = o[RESOURCE];
   if (s === undefined || s.dead || !s.own) return;
   if (s.lends !== 0) throw new TypeError(`[Symbol.dispose]: the ${s.rt.name} resource is lent to an ongoing call`);
-  s.dead = true;
+  released(s);
   if (s.rt.dtor !== null) s.rt.dtor(s.rep);
 }
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+let nodeFs;
+async function fetchCompile(url) {
+  if (isNode) {
+    nodeFs ??= await import('node:fs/promises');
+    return WebAssembly.compile(await nodeFs.readFile(url));
+  }
+  const res = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   const imp0 = imports['test:res/host'];
   if (imp0 == null) throw new TypeError('missing import `test:res/host` (import object key test:res/host)');
   if (typeof imp0['Logger'] !== 'function') throw new TypeError('import `test:res/host`#[constructor]logger: expected the host to provide a class');
@@ -266,8 +297,8 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   let poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
   let cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8;
-  const module0 = getCoreModule('resources.core0.wasm');
-  const module1 = getCoreModule('resources.core1.wasm');
+  const module0 = getCoreModule('resources.core.wasm');
+  const module1 = getCoreModule('resources.core2.wasm');
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

@@ -29,10 +29,27 @@ function toInt64(value, signed, where) {
   }
   return badValue(value, signed ? 's64 (BigInt in -2^63..2^63-1)' : 'u64 (BigInt in 0..2^64-1)', where);
 }
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+let nodeFs;
+async function fetchCompile(url) {
+  if (isNode) {
+    nodeFs ??= await import('node:fs/promises');
+    return WebAssembly.compile(await nodeFs.readFile(url));
+  }
+  const res = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   let poisoned = false, me0 = true;
   let cf0, cf1, cf2;
-  const module0 = getCoreModule('scalars.core0.wasm');
+  const module0 = getCoreModule('scalars.core.wasm');
   function lift0(arg0, arg1) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

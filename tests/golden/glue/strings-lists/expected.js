@@ -99,11 +99,28 @@ function utf8Encode(s, m, realloc) {
   utf8EncodedLen = n;
   return ptr;
 }
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+let nodeFs;
+async function fetchCompile(url) {
+  if (isNode) {
+    nodeFs ??= await import('node:fs/promises');
+    return WebAssembly.compile(await nodeFs.readFile(url));
+  }
+  const res = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   let poisoned = false, me0 = true;
   const mem0 = memoryState();
   let cf0, cf1, cf2;
-  const module0 = getCoreModule('strings-lists.core0.wasm');
+  const module0 = getCoreModule('strings-lists.core.wasm');
   function lift0(arg0) {
     let dv;
     if (poisoned || !me0) cannotEnter(poisoned);

@@ -37,10 +37,27 @@ function f32ToI32(x) { f32[0] = x; return i32[0]; }
 function i32ToF32(x) { i32[0] = x; return f32[0]; }
 function f64ToI64(x) { f64[0] = x; return i64[0]; }
 function i64ToF64(x) { i64[0] = x; return f64[0]; }
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+let nodeFs;
+async function fetchCompile(url) {
+  if (isNode) {
+    nodeFs ??= await import('node:fs/promises');
+    return WebAssembly.compile(await nodeFs.readFile(url));
+  }
+  const res = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   let poisoned = false, me0 = true;
   let cf0;
-  const module0 = getCoreModule('variants.core0.wasm');
+  const module0 = getCoreModule('variants.core.wasm');
   function lift0(arg0) {
     if (poisoned || !me0) cannotEnter(poisoned);
     me0 = false;

@@ -34,6 +34,7 @@ export class Session {
   static close(s: Session): void;
 }
 export interface ImportObject {
+  session: typeof Session | { default: typeof Session },
   './settings.js#get': (() => Settings) | {
     default(): Settings,
   },

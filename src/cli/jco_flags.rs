@@ -1,0 +1,221 @@
+//! jco's flags that `weft transpile` / `weft types` accept besides their own
+//! (so a jco command line works after changing one word): those weft
+//! implements, those that ask for what weft's glue already does (accepted,
+//! documented no-ops), and `-O` (wasm-opt on the core modules). Each field
+//! maps to a camelCase option of the npm API (`noWasiShim`, `tracing`, ...).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::ValueEnum;
+use weft::TranspileOptions;
+
+/// jco's `--import-bindings` modes (weft has one binding style: a no-op).
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ImportBindings {
+    Js,
+    Hybrid,
+    Optimized,
+    DirectOptimized,
+}
+
+/// Flags of jco's `transpile`, `types` and `guest-types` alike.
+#[derive(clap::Args, Default)]
+pub struct SharedFlags {
+    /// Enable WIT feature FEATURE (`@unstable(feature = ...)`); repeatable.
+    #[arg(long = "feature", value_name = "FEATURE")]
+    pub features: Vec<String>,
+    /// Enable every WIT feature.
+    #[arg(long)]
+    pub all_features: bool,
+    /// No-op: with `--async-mode jspi`, WASI's blocking imports are always async.
+    #[arg(long)]
+    pub async_wasi_imports: bool,
+    /// No-op: with `--async-mode jspi`, `wasi:cli/run#run` and
+    /// `wasi:http/incoming-handler#handle` are always async.
+    #[arg(long)]
+    pub async_wasi_exports: bool,
+    /// No-op: weft's glue always checks every value's type and range.
+    #[arg(long)]
+    pub strict: bool,
+    /// jco value style: flags as `bigint` (not supported yet: an error).
+    #[arg(long)]
+    pub flags_as_bigint: bool,
+    /// `.d.ts`: a variant is a union of inline `{ tag, val }` types, not named case interfaces.
+    #[arg(long)]
+    pub variants_inline_cases: bool,
+    /// jco value style: namespace objects for flags/enums/variants (not supported yet: an error).
+    #[arg(long)]
+    pub use_namespace_objects: bool,
+    /// jco value style: SCREAMING_SNAKE_CASE enum values (not supported yet: an error).
+    #[arg(long)]
+    pub enum_values_screaming_snake_case: bool,
+}
+
+/// Flags only `transpile` has.
+#[derive(clap::Args, Default)]
+pub struct TranspileFlags {
+    /// Run `wasm-opt` on every core module (arguments after `--` replace the
+    /// default `-O`). Found via --wasm-opt-bin, $WEFT_WASM_OPT,
+    /// node_modules/.bin (npm package `binaryen`) or PATH.
+    #[arg(short = 'O', long)]
+    pub optimize: bool,
+    /// The wasm-opt binary for -O.
+    #[arg(long, value_name = "PATH")]
+    pub wasm_opt_bin: Option<PathBuf>,
+    /// Arguments for wasm-opt (after `--`).
+    #[arg(last = true, value_name = "WASM_OPT_ARGS")]
+    pub wasm_opt_args: Vec<String>,
+    /// Log every export and import call with its arguments and result (console.error).
+    #[arg(long)]
+    pub tracing: bool,
+    /// Do not also export interfaces under their full names (`'ns:pkg/iface'`).
+    #[arg(long)]
+    pub no_namespaced_exports: bool,
+    /// Throw an export's `result` error payload itself, not a `ComponentError`.
+    #[arg(long)]
+    pub no_component_error_wrapping: bool,
+    /// Do not write the WASI host next to plain-ESM glue: `wasi:*` imports stay bare specifiers.
+    #[arg(long)]
+    pub no_wasi_shim: bool,
+    /// No-op: weft's glue always validates lifted values, at a cost its benchmarks show is small.
+    #[arg(long)]
+    pub valid_lifting_optimization: bool,
+    /// No-op: weft generates one kind of import binding, already direct.
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "js", value_name = "MODE")]
+    pub import_bindings: Option<ImportBindings>,
+    /// No-op: the glue reads core modules with `fs` in Node and `fetch` elsewhere.
+    #[arg(long)]
+    pub no_nodejs_compat: bool,
+    /// No-op: weft's glue works with every memory layout.
+    #[arg(long)]
+    pub multi_memory: bool,
+    /// No-op: the glue uses no exception references.
+    #[arg(long)]
+    pub bindgen_enable_wasm_exnref: bool,
+    /// jco: a stub implementation from WIT (not supported yet: an error).
+    #[arg(long)]
+    pub stub: bool,
+    /// jco: core modules as JS through wasm2js (not supported yet: an error).
+    #[arg(long)]
+    pub js: bool,
+}
+
+impl SharedFlags {
+    /// Fills `opts`; a flag weft does not implement yet is an error naming it.
+    pub fn apply(&self, opts: &mut TranspileOptions) -> Result<(), weft::Error> {
+        let unsupported = [
+            (self.flags_as_bigint, "--flags-as-bigint"),
+            (self.use_namespace_objects, "--use-namespace-objects"),
+            (
+                self.enum_values_screaming_snake_case,
+                "--enum-values-screaming-snake-case",
+            ),
+        ];
+        not_yet(&unsupported)?;
+        opts.features = self.features.clone();
+        opts.all_features = self.all_features;
+        opts.variants_inline_cases = self.variants_inline_cases;
+        Ok(())
+    }
+}
+
+impl TranspileFlags {
+    /// Fills `opts`; a flag weft does not implement yet is an error naming it.
+    pub fn apply(&self, opts: &mut TranspileOptions) -> Result<(), weft::Error> {
+        not_yet(&[(self.stub, "--stub"), (self.js, "--js")])?;
+        opts.tracing = self.tracing;
+        opts.namespaced_exports = !self.no_namespaced_exports;
+        opts.component_error_wrapping = !self.no_component_error_wrapping;
+        opts.wasi_shim = !self.no_wasi_shim;
+        Ok(())
+    }
+
+    /// `-O`: every core module through wasm-opt, in place (in memory).
+    pub fn optimize(&self, files: &mut [weft::OutputFile]) -> Result<(), weft::Error> {
+        if !self.optimize {
+            return Ok(());
+        }
+        let bin = find_tool("wasm-opt", self.wasm_opt_bin.as_deref(), "WEFT_WASM_OPT")?;
+        let args: Vec<String> = if self.wasm_opt_args.is_empty() {
+            vec!["-O".into()]
+        } else {
+            self.wasm_opt_args.clone()
+        };
+        let dir = tempdir()?;
+        let result = files
+            .iter_mut()
+            .filter(|f| f.path.ends_with(".wasm"))
+            .try_for_each(|f| {
+                let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
+                std::fs::write(&input, &f.contents).map_err(|e| io_err(&input, e))?;
+                // Binaryen's default features (`-all` would allow encodings
+                // engines do not read yet); `-- --enable-...` adds more.
+                let status = Command::new(&bin)
+                    .args(&args)
+                    .arg(&input)
+                    .arg("-o")
+                    .arg(&output)
+                    .status()
+                    .map_err(|e| io_err(&bin, e))?;
+                if !status.success() {
+                    return Err(weft::Error::io(format!(
+                        "{} failed on {} ({status})",
+                        bin.display(),
+                        f.path
+                    )));
+                }
+                f.contents = std::fs::read(&output).map_err(|e| io_err(&output, e))?;
+                Ok(())
+            });
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+}
+
+fn not_yet(flags: &[(bool, &str)]) -> Result<(), weft::Error> {
+    match flags.iter().find(|(on, _)| *on) {
+        Some((_, flag)) => Err(weft::Error::unsupported(format!(
+            "jco's {flag} is not implemented in weft yet"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> weft::Error {
+    weft::Error::io(format!("{}: {e}", path.display()))
+}
+
+fn tempdir() -> Result<PathBuf, weft::Error> {
+    let dir = std::env::temp_dir().join(format!("weft-opt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+    Ok(dir)
+}
+
+/// An external tool: the given path, else `$env_var`, else
+/// `node_modules/.bin/<name>` in the current directory or a parent, else PATH.
+fn find_tool(name: &str, given: Option<&Path>, env_var: &str) -> Result<PathBuf, weft::Error> {
+    if let Some(p) = given {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os(env_var) {
+        return Ok(PathBuf::from(p));
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let local = cwd
+        .ancestors()
+        .map(|d| d.join("node_modules/.bin").join(name))
+        .find(|p| p.is_file());
+    let on_path = || {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(name))
+                .find(|p| p.is_file())
+        })
+    };
+    local.or_else(on_path).ok_or_else(|| {
+        weft::Error::io(format!(
+            "-O needs `{name}` (npm package `binaryen`): not found in node_modules/.bin or PATH; pass --{name}-bin <path> or set {env_var}"
+        ))
+    })
+}

@@ -1,0 +1,142 @@
+//! jco's flags on weft's command line (src/cli/jco_flags.rs): the ones weft
+//! does not implement yet and a missing wasm-opt fail with one error line and
+//! no output; `--feature`/`--all-features` pick WIT's unstable items.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("weft-jco-flags-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn weft(args: &[&str], out_dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .arg("-o")
+        .arg(out_dir)
+        .output()
+        .unwrap()
+}
+
+const INPUT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/golden/glue/scalars/input.wat"
+);
+
+#[test]
+fn unimplemented_flags_and_missing_tools_fail_cleanly() {
+    let dir = tmp("fail");
+    let out_dir = dir.join("out");
+    for (flags, expect) in [
+        (&["--flags-as-bigint"][..], "--flags-as-bigint"),
+        (&["--use-namespace-objects"], "--use-namespace-objects"),
+        (&["--enum-values-screaming-snake-case"], "screaming"),
+        (&["--js"], "--js"),
+        (&["--stub"], "--stub"),
+        (
+            &["-O", "--wasm-opt-bin", "/nonexistent/wasm-opt"],
+            "wasm-opt",
+        ),
+    ] {
+        let mut args = vec!["transpile", INPUT];
+        args.extend_from_slice(flags);
+        let out = weft(&args, &out_dir);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{flags:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(expect),
+            "{stderr}"
+        );
+        assert!(!out_dir.exists(), "{flags:?}: no partial output");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn documented_no_op_flags_are_accepted() {
+    let dir = tmp("noop");
+    let out_dir = dir.join("out");
+    let args = [
+        "transpile",
+        INPUT,
+        "-q",
+        "--valid-lifting-optimization",
+        "--import-bindings",
+        "hybrid",
+        "--no-nodejs-compat",
+        "--multi-memory",
+        "--bindgen-enable-wasm-exnref",
+        "--async-wasi-imports",
+        "--async-wasi-exports",
+        "--strict",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out_dir.join("input.js").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn feature_flags_pick_unstable_wit_items() {
+    let dir = tmp("features");
+    let wit = dir.join("world.wit");
+    std::fs::write(
+        &wit,
+        "package t:f;\nworld w {\n  export stable: func();\n  @unstable(feature = shiny)\n  export shiny: func();\n}\n",
+    )
+    .unwrap();
+    let dts = |flags: &[&str], name: &str| {
+        let out_dir = dir.join(name);
+        let mut args = vec!["types", wit.to_str().unwrap(), "-n", "w", "--name", "w"];
+        args.extend_from_slice(flags);
+        let out = weft(&args, &out_dir);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(out_dir.join("w.d.ts")).unwrap()
+    };
+    assert!(!dts(&[], "none").contains("shiny"));
+    assert!(dts(&["--feature", "shiny"], "one").contains("export function shiny"));
+    assert!(dts(&["--all-features"], "all").contains("export function shiny"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn variants_inline_cases_writes_one_union_type() {
+    let dir = tmp("inline");
+    let wit = dir.join("world.wit");
+    std::fs::write(
+        &wit,
+        "package t:v;\nworld w {\n  variant v { a(u32), b }\n  export f: func(x: v);\n}\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let args = [
+        "types",
+        wit.to_str().unwrap(),
+        "--name",
+        "w",
+        "--variants-inline-cases",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dts = std::fs::read_to_string(out_dir.join("w.d.ts")).unwrap();
+    let want = "export type V =\n  | {\n    tag: 'a',\n    val: number,\n  }\n  | {\n    tag: 'b',\n  };\n";
+    assert!(dts.contains(want), "{dts}");
+    assert!(!dts.contains("interface VA"), "{dts}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
