@@ -131,3 +131,49 @@ fn ci_runs_the_suite_only_through_the_scripts() {
         ".ci/run must not assume ../shared"
     );
 }
+
+#[test]
+fn the_pinned_commit_is_fetched_once_into_the_cache() {
+    let l = Layout::new("fetch");
+    // A stand-in for WebAssembly/component-model: a local repository whose
+    // second commit has test/ (the first does not: only the pinned one counts).
+    let upstream = l.root.join("upstream");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&upstream)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+        text(&out.stdout).trim().to_string()
+    };
+    std::fs::create_dir_all(upstream.join("test")).unwrap();
+    std::fs::write(upstream.join("test/a.wast"), "(component)\n").unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "suite"]);
+    let pinned = git(&["rev-parse", "HEAD"]);
+    std::fs::remove_dir_all(upstream.join("test")).unwrap();
+    git(&["commit", "-qam", "later"]);
+    let env = [
+        ("WEFT_CONFORMANCE_FETCH", "1"),
+        ("WEFT_CONFORMANCE_REPO", upstream.to_str().unwrap()),
+        ("WEFT_CONFORMANCE_COMMIT", pinned.as_str()),
+    ];
+    let out = l.script("locate.sh", &[], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let suite = PathBuf::from(text(&out.stdout).trim());
+    let cache = l.root.join(format!("cache/weft/component-model-{pinned}"));
+    assert_eq!(suite, cache.join("test"));
+    assert!(suite.join("a.wast").exists(), "the pinned commit's test/");
+    // Later runs use the cache, with no network (or repository) at all.
+    std::fs::remove_dir_all(&upstream).unwrap();
+    let out = l.script("locate.sh", &[], &env);
+    assert_eq!(PathBuf::from(text(&out.stdout).trim()), suite);
+    let leftovers = std::fs::read_dir(l.root.join("cache/weft"))
+        .unwrap()
+        .count();
+    assert_eq!(leftovers, 1, "no half-fetched directories");
+}

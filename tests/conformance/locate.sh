@@ -12,6 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=https://github.com/WebAssembly/component-model
 commit=6d281648bd89caf885a7adcc412962dbd2425ab7
+# Overridable for this script's own test (a local repository instead).
+repo="${WEFT_CONFORMANCE_REPO:-$repo}"
+commit="${WEFT_CONFORMANCE_COMMIT:-$commit}"
 how="set WEFT_CONFORMANCE_DIR to a checkout of the test/ directory of $repo (commit $commit)"
 
 if [ -n "${WEFT_CONFORMANCE_DIR:-}" ]; then
