@@ -297,7 +297,9 @@ impl DeclFile<'_> {
                         "{stream}<{t}> | {iter}<{t}> | {sync_iter}<{t}>{extra}"
                     ))
                 } else {
-                    Ts::compound(format!("{stream}<{t}> & {iter}<{t}>"))
+                    // also `next()`/`return()` on the stream itself (as jco's)
+                    let it = self.global("AsyncIterator");
+                    Ts::compound(format!("{stream}<{t}> & {iter}<{t}> & {it}<{t}>"))
                 }
             }
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => self.name_of(*r, names)?,
