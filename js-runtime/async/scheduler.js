@@ -45,6 +45,11 @@ const macrotask = typeof setImmediate === 'function'
       })()
     : (f) => setTimeout(f, 0);
 
+// Pumps scheduled by `wakeLater` in any store of this glue module: a stream
+// may join two instantiations (two stores), so one store's reader may wait on
+// another store's yielding writer; no store declares a deadlock meanwhile.
+let deferredPumps = 0;
+
 /** The state of one instantiation's async world (definitions.py: Store). */
 export class Store {
   constructor() {
@@ -83,7 +88,9 @@ export class Store {
   wakeLater() {
     if (this.later || this.failure !== null) return;
     this.later = true;
+    deferredPumps++;
     macrotask(() => {
+      deferredPumps--;
       this.later = false;
       this.wake();
     });
@@ -147,6 +154,7 @@ export class Store {
       setTimeout(() => {
         this.deadlockCheck = false;
         if (this.scheduled || this.turn !== null || this.failure !== null || this.hostPending > 0 || this.roots.size === 0) return;
+        if (deferredPumps > 0) return; // a yielding thread (maybe of another store) runs next
         if (this.waiting.some((t) => t.readyFn())) return;
         this.fail(new WebAssembly.RuntimeError('deadlock detected: event loop cannot make further progress'));
       }, 0);

@@ -6,7 +6,13 @@
 // time limits here only turn a hang into a failure.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { instantiateGlue, prepareFixtures } from './support/async.js';
+
+// A full collection before each RSS sample (node --test passes no --expose-gc).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
 
 const HOST = 'test:async-bench/host';
 const { glue, skip } = await prepareFixtures('weft', ['async-bench'], { [HOST]: { tick: () => 1 } });
@@ -23,7 +29,7 @@ async function flat(transfer) {
   const rss = [];
   for (let i = 0; i < 5; i++) {
     assert.equal(await transfer(), TOTAL);
-    globalThis.gc?.();
+    gc();
     rss.push(rssMiB());
   }
   // Five 64 MiB transfers: a leak of even one transfer's data shows as 64 MiB or more.

@@ -175,18 +175,15 @@ export async function composedPipeline() {
 
 /**
  * 64 MiB of stream<u8> guest -> JS and guest -> guest (two instances of
- * /out/async-bench/, fixtures/guests/async-bench), three times each: every byte
- * arrives, and the JS heap does not keep growing (a leak of the chunks would).
+ * /out/async-bench/, fixtures/guests/async-bench), three rounds: every byte
+ * arrives, with 64 KiB and 64 MiB writes. (Memory stays bounded: checked on
+ * Node, tests/node/async-big-streams.test.js; Chromium's heap readings are too
+ * coarse to tell.)
  */
 export async function bigStreams() {
   const TOTAL = 64 * 2 ** 20;
   const bench = async () => (await load('async-bench', 'async-bench', { 'test:async-bench/host': { tick: () => 1 } })).bench;
   const [a, b] = [await bench(), await bench()];
-  const heap = () => {
-    globalThis.gc?.(); // playwright.config.ts exposes it
-    return performance.memory?.usedJSHeapSize ?? 0;
-  };
-  const heaps = [];
   for (let i = 0; i < 3; i++) {
     let n = 0;
     const reader = (await a.generate(BigInt(TOTAL), 65536)).getReader();
@@ -194,7 +191,5 @@ export async function bigStreams() {
     assert.equal(n, TOTAL, 'guest -> JS: every byte');
     assert.equal(await b.consume(await a.generate(BigInt(TOTAL), 65536), 65536), BigInt(TOTAL), 'guest -> guest: every byte');
     assert.equal(await a.consume(await b.generate(BigInt(TOTAL), TOTAL), 8192), BigInt(TOTAL), 'one 64 MiB write, 8 KiB reads');
-    heaps.push(heap());
   }
-  assert.ok(heaps[2] - heaps[0] < 32 * 2 ** 20, `JS heap grew from ${heaps[0]} to ${heaps[2]} bytes`);
 }
