@@ -52,6 +52,9 @@ pub struct TranspileOptions {
     pub async_imports: Vec<String>,
     /// Exports that return Promises (same syntax). JSPI mode adds `wasi:cli/run#run`.
     pub async_exports: Vec<String>,
+    /// Calls between components through fused core wasm adapters where covered
+    /// (`src/fuse`), else (and on engines without multi-memory) JS adapters.
+    pub fused_adapters: bool,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -107,6 +110,7 @@ impl Default for TranspileOptions {
             async_mode: AsyncMode::Sync,
             async_imports: Vec::new(),
             async_exports: Vec::new(),
+            fused_adapters: true,
         }
     }
 }

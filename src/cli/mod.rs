@@ -32,6 +32,12 @@ enum AsyncModeArg {
     Jspi,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum AdaptersArg {
+    Fused,
+    Js,
+}
+
 #[derive(clap::Args)]
 struct CommonOpts {
     /// Base name of the output files (default: the input file's stem).
@@ -56,6 +62,11 @@ struct CommonOpts {
     /// and `wasi:http/incoming-handler#handle` by default).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     async_exports: Vec<String>,
+    /// Calls between components: `fused` (default) copies values memory to
+    /// memory in generated core wasm where covered and the engine has
+    /// multi-memory, else through JS; `js` always goes through JS.
+    #[arg(long, value_enum)]
+    adapters: Option<AdaptersArg>,
 }
 
 #[derive(Subcommand)]
@@ -228,6 +239,7 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
         },
         async_imports: common.async_imports.clone(),
         async_exports: common.async_exports.clone(),
+        fused_adapters: !matches!(common.adapters, Some(AdaptersArg::Js)),
         ..TranspileOptions::default()
     })
 }

@@ -33,6 +33,7 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "fetchCompile",
     "intrinsics" / "base64",
     "intrinsics" / "jspi",
+    "intrinsics" / "fused",
     // The async ABI runtime (js-runtime/async/), only for components that use it.
     "async" / "codes",
     "async" / "table",
