@@ -415,9 +415,90 @@ fn flat(
                 flat(g, e, src, out, d)?;
             }
         }
+        ValType::Variant(_) | ValType::Option(_) | ValType::Result(..) => {
+            flat_variant(g, t, src, out, d)?
+        }
         _ => return None,
     }
     Some(())
+}
+
+/// A variant's flat form: the discriminant (checked), then the joined payload
+/// slots. The active case's payload is taken out of the joined slots, moved,
+/// and joined again; the other slots become zeros (the spec's
+/// `lift_flat_variant` then `lower_flat_variant`).
+fn flat_variant(
+    g: &mut Gen,
+    t: &ValType,
+    src: &mut dyn Iterator<Item = u32>,
+    out: &mut Vec<u32>,
+    d: Dir,
+) -> Option<()> {
+    let cases = abi::variant_cases(t)?;
+    let joined = abi::variant_payload_flat(&cases);
+    let disc = src.next()?;
+    g.ops([
+        I::LocalGet(disc),
+        I::I32Const(cases.len() as i32),
+        I::I32GeU,
+    ]);
+    g.trap_if();
+    let slots: Vec<u32> = (0..joined.len()).map(|_| src.next()).collect::<Option<_>>()?;
+    // Fresh locals start at zero.
+    let outs: Vec<u32> = joined.iter().map(|j| g.local(wasm_ty(*j))).collect();
+    for (k, case) in cases.iter().enumerate() {
+        let Some(p) = case else { continue };
+        g.ops([
+            I::LocalGet(disc),
+            I::I32Const(k as i32),
+            I::I32Eq,
+            I::If(BlockType::Empty),
+        ]);
+        let flat_p = abi::flat_of(p);
+        let mut taken = Vec::new();
+        for (i, want) in flat_p.iter().enumerate() {
+            g.op(I::LocalGet(slots[i]));
+            coerce_from_joined(g, joined[i], *want);
+            let l = g.local(wasm_ty(*want));
+            g.op(I::LocalSet(l));
+            taken.push(l);
+        }
+        let mut moved = Vec::new();
+        flat(g, p, &mut taken.into_iter(), &mut moved, d)?;
+        for (i, (m, have)) in moved.iter().zip(&flat_p).enumerate() {
+            g.op(I::LocalGet(*m));
+            coerce_to_joined(g, *have, joined[i]);
+            g.op(I::LocalSet(outs[i]));
+        }
+        g.op(I::End);
+    }
+    out.push(disc);
+    out.extend(outs);
+    Some(())
+}
+
+/// Converts a joined slot value on the stack to the case's flat type.
+fn coerce_from_joined(g: &mut Gen, joined: CoreTy, want: CoreTy) {
+    use CoreTy::*;
+    match (joined, want) {
+        (I64, I32) => g.op(I::I32WrapI64),
+        (I32, F32) => g.op(I::F32ReinterpretI32),
+        (I64, F32) => g.ops([I::I32WrapI64, I::F32ReinterpretI32]),
+        (I64, F64) => g.op(I::F64ReinterpretI64),
+        _ => {}
+    }
+}
+
+/// Converts a case's flat value on the stack to the joined slot type.
+fn coerce_to_joined(g: &mut Gen, have: CoreTy, joined: CoreTy) {
+    use CoreTy::*;
+    match (have, joined) {
+        (I32, I64) => g.op(I::I64ExtendI32U),
+        (F32, I32) => g.op(I::I32ReinterpretF32),
+        (F32, I64) => g.ops([I::I32ReinterpretF32, I::I64ExtendI32U]),
+        (F64, I64) => g.op(I::I64ReinterpretF64),
+        _ => {}
+    }
 }
 
 /// Traps unless local `x` is a Unicode scalar value.

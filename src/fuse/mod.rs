@@ -16,12 +16,12 @@
 //! parameter and result types are built from scalars, `bool`, `char`, enums, flags,
 //! strings (utf8 to utf8: validated, then one `memory.copy`), lists (`memory.copy` when
 //! the element's bytes need no checking, else an element loop), records, tuples,
-//! fixed-size lists, and, in memory, variants/options/results. Parameters and results
-//! may be flat or spilled to memory, as the Canonical ABI says.
+//! fixed-size lists, variants, options and results. Parameters and results may be flat
+//! or spilled to memory, as the Canonical ABI says.
 //!
 //! **What falls back to the JS adapter:** handles (`own`/`borrow`, which move through
 //! the JS handle tables), streams, futures, error contexts, maps, strings in other
-//! encodings, variants passed flat, async lowers and lifts, JSPI-blocking calls, nested
+//! encodings, async lowers and lifts, JSPI-blocking calls, nested
 //! (parent/child) calls, and engines without multi-memory or exception handling: the
 //! glue checks once with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and
 //! wires the JS adapter when the engine lacks them.
@@ -107,14 +107,6 @@ pub fn adapter(plan: &Plan, idx: usize) -> Option<Adapter> {
         return None;
     }
     let sig = abi::flat_sig(ty);
-    // Flat variants would need per-case conversions of joined slots: not yet.
-    let flat_variant = |t: &ValType| abi::variant_cases(t).is_some() && !matches!(t, ValType::Enum(_));
-    if !sig.params_spilled && ty.params.iter().any(|(_, t)| t.any(&flat_variant)) {
-        return None;
-    }
-    if !sig.results_spilled && ty.result.as_ref().is_some_and(|t| t.any(&flat_variant)) {
-        return None;
-    }
     let needs_memory = sig.params_spilled
         || sig.results_spilled
         || types().any(|t| t.any(&|t| matches!(t, ValType::String | ValType::List(_))));

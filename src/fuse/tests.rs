@@ -78,6 +78,17 @@ fn adapters_validate() {
         ),
         (vec![], Some(Result(Some(Box::new(String)), Some(Box::new(U8))))),
         (vec![FixedList(Box::new(U8), 3), FixedList(Box::new(Char), 2)], None),
+        // flat variants: joined slots (i32/f32 -> i32, anything with 64 bits -> i64)
+        (vec![Option(Box::new(U8)), Result(Some(Box::new(F32)), Some(Box::new(String)))], None),
+        (
+            vec![Variant(vec![
+                ("a".into(), Some(F32)),
+                ("b".into(), Some(F64)),
+                ("c".into(), None),
+                ("d".into(), Some(Tuple(vec![Bool, U64]))),
+            ])],
+            Some(Variant(vec![("x".into(), None), ("y".into(), None)])),
+        ),
     ];
     for (params, result) in cases {
         let (bytes, imports) = build(&spec(params.clone(), result.clone()))
@@ -88,13 +99,12 @@ fn adapters_validate() {
 }
 
 #[test]
-fn handles_and_flat_variants_fall_back() {
+fn handles_fall_back() {
     use ValType::*;
     assert!(!covered(&Own(0)));
     assert!(!covered(&List(Box::new(Borrow(0)))));
+    assert!(!covered(&Map(Box::new(String), Box::new(U8))));
     assert!(covered(&List(Box::new(String))));
-    // A flat variant parameter is not converted (the body says so).
-    assert!(build(&spec(vec![Option(Box::new(U8))], None)).is_none());
 }
 
 #[test]
