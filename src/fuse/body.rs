@@ -42,7 +42,7 @@ struct Dir {
     dst: u32,
     /// The destination's realloc (function index), when the type needs one.
     realloc: Option<u32>,
-    /// The validator of the source memory's utf8 (function index).
+    /// The utf8 validator of the source memory (function index).
     validate: u32,
 }
 
@@ -71,11 +71,7 @@ impl Gen {
     /// Traps when `local` is not a multiple of `align`.
     fn check_align(&mut self, local: u32, align: u32) {
         if align > 1 {
-            self.ops([
-                I::LocalGet(local),
-                I::I32Const(align as i32 - 1),
-                I::I32And,
-            ]);
+            self.ops([I::LocalGet(local), I::I32Const(align as i32 - 1), I::I32And]);
             self.trap_if();
         }
     }
@@ -214,13 +210,13 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Vec<(&'static str, Import)>)> {
         src: CALLER_MEM,
         dst: CALLEE_MEM,
         realloc: callee_realloc,
-        validate: adapter + 1,
+        validate: adapter + 3,
     };
     let up = Dir {
         src: CALLEE_MEM,
         dst: CALLER_MEM,
         realloc: caller_realloc,
-        validate: adapter + 2,
+        validate: adapter + 4,
     };
 
     // The adapter's own signature: the caller's view of `canon lower`.
@@ -316,6 +312,14 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Vec<(&'static str, Import)>)> {
     if needs_memory {
         funcs.push(((i32x(2), vec![]), utf8::validator(CALLER_MEM)));
         funcs.push(((i32x(2), vec![]), utf8::validator(CALLEE_MEM)));
+        funcs.push((
+            (i32x(2), vec![]),
+            utf8::simd_validator(CALLER_MEM, adapter + 1),
+        ));
+        funcs.push((
+            (i32x(2), vec![]),
+            utf8::simd_validator(CALLEE_MEM, adapter + 2),
+        ));
     }
     let sigs: Vec<(&'static str, Sig)> = imports.iter().map(|(n, _, s)| (*n, s.clone())).collect();
     let bytes = assemble(&sigs, funcs);
@@ -332,12 +336,9 @@ fn flat(
     d: Dir,
 ) -> Option<()> {
     match t {
-        ValType::S32
-        | ValType::U32
-        | ValType::S64
-        | ValType::U64
-        | ValType::F32
-        | ValType::F64 => out.push(src.next()?),
+        ValType::S32 | ValType::U32 | ValType::S64 | ValType::U64 | ValType::F32 | ValType::F64 => {
+            out.push(src.next()?)
+        }
         ValType::Bool | ValType::U8 | ValType::S8 | ValType::U16 | ValType::S16 => {
             let x = src.next()?;
             g.op(I::LocalGet(x));
@@ -364,11 +365,7 @@ fn flat(
         }
         ValType::Enum(names) => {
             let x = src.next()?;
-            g.ops([
-                I::LocalGet(x),
-                I::I32Const(names.len() as i32),
-                I::I32GeU,
-            ]);
+            g.ops([I::LocalGet(x), I::I32Const(names.len() as i32), I::I32GeU]);
             g.trap_if();
             out.push(x);
         }
@@ -443,7 +440,9 @@ fn flat_variant(
         I::I32GeU,
     ]);
     g.trap_if();
-    let slots: Vec<u32> = (0..joined.len()).map(|_| src.next()).collect::<Option<_>>()?;
+    let slots: Vec<u32> = (0..joined.len())
+        .map(|_| src.next())
+        .collect::<Option<_>>()?;
     // Fresh locals start at zero.
     let outs: Vec<u32> = joined.iter().map(|j| g.local(wasm_ty(*j))).collect();
     for (k, case) in cases.iter().enumerate() {
@@ -573,7 +572,9 @@ fn copy_list(g: &mut Gen, e: &ValType, ptr: u32, len: u32, d: Dir) -> Option<u32
         ]);
         return Some(dst);
     }
-    g.check_range(d.dst, dst, |g| g.ops([I::LocalGet(bytes), I::I64ExtendI32U]));
+    g.check_range(d.dst, dst, |g| {
+        g.ops([I::LocalGet(bytes), I::I64ExtendI32U])
+    });
     let (s, t, end) = (g.local(W::I32), g.local(W::I32), g.local(W::I32));
     g.ops([
         I::LocalGet(ptr),

@@ -38,8 +38,8 @@ mod body;
 mod utf8;
 
 use wasm_encoder::{
-    CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection,
-    MemoryType, Module, TypeSection, ValType as W,
+    CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection, MemoryType,
+    Module, TypeSection, ValType as W,
 };
 
 use crate::abi::{self, CoreTy};
@@ -115,7 +115,10 @@ pub fn adapter(plan: &Plan, idx: usize) -> Option<Adapter> {
         return None;
     }
     let side = |opts: &crate::plan::CanonOpts, inst| body::Side {
-        realloc: opts.realloc.clone().map(|def| Import::Realloc { inst, def }),
+        realloc: opts
+            .realloc
+            .clone()
+            .map(|def| Import::Realloc { inst, def }),
         memory: opts.memory.clone(),
     };
     let spec = body::Spec {

@@ -1,7 +1,8 @@
 //! The UTF-8 validator of a fused adapter: `(ptr, len)` in one memory, traps
 //! (`unreachable`) on any ill-formed sequence (overlong forms, surrogates, code
 //! points above U+10FFFF, truncated sequences), as the Canonical ABI's string
-//! decoding does. ASCII runs are checked eight bytes at a time.
+//! decoding does: 16 bytes at a time with SIMD table lookups, the last bytes
+//! with a scalar loop (which checks ASCII runs eight bytes at a time).
 
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
 
@@ -161,5 +162,234 @@ pub fn validator(mem: u32) -> Function {
     f.instruction(&I::End);
     f.instruction(&I::End);
     f.instruction(&I::End);
+    f
+}
+
+/// Error bits of the lookup tables (Keiser and Lemire, "Validating UTF-8 in
+/// less than one instruction per byte", 2021): a byte pair is invalid when the
+/// three tables, indexed by the previous byte's nibbles and this byte's high
+/// nibble, share a bit (`TWO_CONTS` is expected where a 3- or 4-byte lead is
+/// two or three bytes back).
+const TOO_SHORT: u8 = 1;
+const TOO_LONG: u8 = 2;
+const OVERLONG_3: u8 = 4;
+const TOO_LARGE: u8 = 8;
+const SURROGATE: u8 = 16;
+const OVERLONG_2: u8 = 32;
+const TOO_LARGE_1000: u8 = 64;
+const OVERLONG_4: u8 = 64;
+const TWO_CONTS: u8 = 128;
+const CARRY: u8 = TOO_SHORT | TOO_LONG | TWO_CONTS;
+
+fn table(bytes: [u8; 16]) -> I<'static> {
+    I::V128Const(i128::from_le_bytes(bytes))
+}
+
+/// Indexed by the previous byte's high nibble.
+fn byte_1_high() -> I<'static> {
+    let mut t = [TOO_LONG; 16]; // ASCII
+    t[8..12].fill(TWO_CONTS); // continuation
+    t[12] = TOO_SHORT | OVERLONG_2;
+    t[13] = TOO_SHORT;
+    t[14] = TOO_SHORT | OVERLONG_3 | SURROGATE;
+    t[15] = TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4;
+    table(t)
+}
+
+/// Indexed by the previous byte's low nibble.
+fn byte_1_low() -> I<'static> {
+    let mut t = [CARRY | TOO_LARGE | TOO_LARGE_1000; 16];
+    t[0] = CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4;
+    t[1] = CARRY | OVERLONG_2;
+    t[2] = CARRY;
+    t[3] = CARRY;
+    t[4] = CARRY | TOO_LARGE;
+    t[13] |= SURROGATE;
+    table(t)
+}
+
+/// Indexed by this byte's high nibble.
+fn byte_2_high() -> I<'static> {
+    let cont = TOO_LONG | OVERLONG_2 | TWO_CONTS;
+    let mut t = [TOO_SHORT; 16]; // ASCII and leads
+    t[8] = cont | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4;
+    t[9] = cont | OVERLONG_3 | TOO_LARGE;
+    t[10] = cont | SURROGATE | TOO_LARGE;
+    t[11] = cont | SURROGATE | TOO_LARGE;
+    table(t)
+}
+
+/// The 16-bytes-at-a-time validator for memory `mem`, type `(i32, i32) -> ()`:
+/// whole blocks with SIMD lookups, then the rest (from the lead byte of a
+/// sequence that crosses the last block's end) with the scalar `validator`,
+/// function index `scalar`.
+pub fn simd_validator(mem: u32, scalar: u32) -> Function {
+    const IN: u32 = 2;
+    const PREV: u32 = 3;
+    const INCOMPLETE: u32 = 4;
+    const ERR: u32 = 5;
+    const TMP: u32 = 6;
+    const END: u32 = 7;
+    const K: u32 = 8;
+    const V: u32 = 9;
+    const TMP_I32: u32 = 10;
+    let mut f = Function::new([(5, W::V128), (4, W::I32)]);
+    let m = MemArg {
+        offset: 0,
+        align: 0,
+        target: MemArgTarget::Memory(mem),
+        ordering: None,
+    };
+    // The bytes `n` positions back: lanes 16 - n .. 32 - n of (PREV, IN).
+    let prev = |n: u8| {
+        let mut lanes = [0u8; 16];
+        for (k, l) in lanes.iter_mut().enumerate() {
+            *l = 16 - n + k as u8;
+        }
+        I::I8x16Shuffle(lanes)
+    };
+    let splat = |b: u8| I::V128Const(i128::from_le_bytes([b; 16]));
+    let mut last3 = [255u8; 16];
+    last3[13..].copy_from_slice(&[0xEF, 0xDF, 0xBF]);
+    let code = [
+        I::LocalGet(PTR),
+        I::LocalGet(LEN),
+        I::I32Add,
+        I::LocalSet(END),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(PTR),
+        I::I32Const(16),
+        I::I32Add,
+        I::LocalGet(END),
+        I::I32GtU,
+        I::BrIf(1),
+        I::LocalGet(PTR),
+        I::V128Load(m),
+        I::LocalTee(IN),
+        I::I8x16Bitmask,
+        I::I32Eqz,
+        I::If(BlockType::Empty),
+        // ASCII: a sequence left open by the previous block is an error.
+        I::LocalGet(ERR),
+        I::LocalGet(INCOMPLETE),
+        I::V128Or,
+        I::LocalSet(ERR),
+        splat(0),
+        I::LocalSet(INCOMPLETE),
+        I::Else,
+        // byte_1_high[prev1 >> 4] & byte_1_low[prev1 & 15] & byte_2_high[in >> 4]
+        byte_1_high(),
+        I::LocalGet(PREV),
+        I::LocalGet(IN),
+        prev(1),
+        I::LocalTee(TMP),
+        I::I32Const(4),
+        I::I8x16ShrU,
+        I::I8x16Swizzle,
+        byte_1_low(),
+        I::LocalGet(TMP),
+        splat(0x0F),
+        I::V128And,
+        I::I8x16Swizzle,
+        I::V128And,
+        byte_2_high(),
+        I::LocalGet(IN),
+        I::I32Const(4),
+        I::I8x16ShrU,
+        I::I8x16Swizzle,
+        I::V128And,
+        // where a 3- or 4-byte lead is 2 or 3 back, TWO_CONTS is expected
+        I::LocalGet(PREV),
+        I::LocalGet(IN),
+        prev(2),
+        splat(0xE0 - 0x80),
+        I::I8x16SubSatU,
+        I::LocalGet(PREV),
+        I::LocalGet(IN),
+        prev(3),
+        splat(0xF0 - 0x80),
+        I::I8x16SubSatU,
+        I::V128Or,
+        splat(0x80),
+        I::V128And,
+        I::V128Xor,
+        I::LocalGet(ERR),
+        I::V128Or,
+        I::LocalSet(ERR),
+        // leads in the last three lanes that need more bytes than the block has
+        I::LocalGet(IN),
+        table(last3),
+        I::I8x16SubSatU,
+        I::LocalSet(INCOMPLETE),
+        I::End,
+        I::LocalGet(IN),
+        I::LocalSet(PREV),
+        I::LocalGet(PTR),
+        I::I32Const(16),
+        I::I32Add,
+        I::LocalSet(PTR),
+        I::Br(0),
+        I::End,
+        I::End,
+        I::LocalGet(ERR),
+        I::V128AnyTrue,
+        I::If(BlockType::Empty),
+        I::Unreachable,
+        I::End,
+        // Back up to the lead byte of a sequence crossing PTR (at most 3 back).
+        I::LocalGet(PTR),
+        I::LocalSet(V),
+        I::I32Const(1),
+        I::LocalSet(K),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(K),
+        I::I32Const(3),
+        I::I32GtU,
+        I::BrIf(1),
+        I::LocalGet(PTR),
+        I::LocalGet(K),
+        I::I32Sub,
+        I::LocalGet(END),
+        I::LocalGet(LEN),
+        I::I32Sub,
+        I::I32LtU, // before the string's start (END - LEN)
+        I::BrIf(1),
+        I::LocalGet(PTR),
+        I::LocalGet(K),
+        I::I32Sub,
+        I::I32Load8U(m),
+        I::LocalTee(TMP_I32),
+        I::I32Const(0x80),
+        I::I32LtU,
+        I::BrIf(1), // ASCII: nothing crosses
+        I::LocalGet(TMP_I32),
+        I::I32Const(0xC0),
+        I::I32GeU,
+        I::If(BlockType::Empty),
+        I::LocalGet(PTR),
+        I::LocalGet(K),
+        I::I32Sub,
+        I::LocalSet(V),
+        I::Br(2),
+        I::End,
+        I::LocalGet(K),
+        I::I32Const(1),
+        I::I32Add,
+        I::LocalSet(K),
+        I::Br(0),
+        I::End,
+        I::End,
+        I::LocalGet(V),
+        I::LocalGet(END),
+        I::LocalGet(V),
+        I::I32Sub,
+        I::Call(scalar),
+        I::End,
+    ];
+    for i in &code {
+        f.instruction(i);
+    }
     f
 }
