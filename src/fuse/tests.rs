@@ -161,8 +161,8 @@ const pieces = ['a', 'é', '€', '😀', 'xyzw1234', '\u07ff', '\u0800', '\ufff
 const bad = [[0x80], [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf0, 0x80, 0x80, 0x80],
   [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xff], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3]];
 let seed = 7;
-const rnd = (n) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
-let checked = 0, mismatches = 0;
+const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return (seed >>> 8) % n; };
+let checked = 0, mismatches = 0, invalid = 0, long = 0;
 for (let c = 0; c < 4000; c++) {
   const out = [];
   const n = rnd(40);
@@ -173,10 +173,10 @@ for (let c = 0; c < 4000; c++) {
   u8.set(out, off);
   let want = true; try { dec.decode(u8.subarray(off, off + out.length)); } catch { want = false; }
   let got = true; try { inst.exports.adapter(off, out.length); } catch { got = false; }
-  checked++;
+  checked++; if (!want) invalid++; if (out.length >= 32) long++;
   if (got !== want) { mismatches++; if (mismatches < 5) console.error('mismatch', JSON.stringify(out), 'want', want); }
 }
-console.log(JSON.stringify({ checked, mismatches }));
+console.log(JSON.stringify({ checked, mismatches, invalid, long }));
 "#;
     std::fs::write(dir.join("t.js"), script).unwrap();
     let out = std::process::Command::new("node")
@@ -191,5 +191,13 @@ console.log(JSON.stringify({ checked, mismatches }));
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("\"checked\":4000"));
+    // Enough invalid and multi-block strings that both paths are exercised.
+    let v: Vec<u64> = stdout
+        .trim()
+        .trim_matches(|c| c == '{' || c == '}')
+        .split(',')
+        .map(|kv| kv.split(':').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(v[0], 4000);
+    assert!(v[2] > 1000 && v[3] > 1000, "{stdout}");
 }
