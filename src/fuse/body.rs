@@ -5,7 +5,7 @@
 
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
 
-use super::{assemble, utf8, wasm_ty, Import};
+use super::{assemble, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
 use crate::abi::{self, CoreTy};
 use crate::plan::CoreDef;
 use crate::types::{FuncType, ValType};
@@ -136,15 +136,14 @@ fn allocates(t: &ValType) -> bool {
 }
 
 /// Builds the adapter module: its bytes and its imports in order.
-pub fn build(spec: &Spec) -> Option<(Vec<u8>, Vec<(&'static str, Import)>)> {
+pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     let ty = &spec.ty;
     let sig = abi::flat_sig(ty);
     let wasm = |ts: &[CoreTy]| ts.iter().map(|t| wasm_ty(*t)).collect::<Vec<W>>();
     let i32x = |n: usize| vec![W::I32; n];
 
     // Imports: functions first (fixed order), then the memories.
-    type Sig = Option<(Vec<W>, Vec<W>)>;
-    let mut imports: Vec<(&'static str, Import, Sig)> = vec![
+    let mut imports: Vec<(&'static str, Import, Option<Sig>)> = vec![
         ("enter", Import::Enter, Some((vec![], vec![]))),
         ("leave", Import::Leave, Some((vec![], vec![]))),
         (
@@ -154,7 +153,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Vec<(&'static str, Import)>)> {
         ),
     ];
     let mut next_func = 3;
-    let mut func_import = |imports: &mut Vec<_>, name, imp: Option<Import>, s: Sig| {
+    let mut func_import = |imports: &mut Vec<_>, name, imp: Option<Import>, s: Option<Sig>| {
         imp.map(|imp| {
             imports.push((name, imp, s));
             next_func += 1;
@@ -321,7 +320,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Vec<(&'static str, Import)>)> {
             utf8::simd_validator(CALLEE_MEM, adapter + 2),
         ));
     }
-    let sigs: Vec<(&'static str, Sig)> = imports.iter().map(|(n, _, s)| (*n, s.clone())).collect();
+    let sigs: Vec<ImportSig> = imports.iter().map(|(n, _, s)| (*n, s.clone())).collect();
     let bytes = assemble(&sigs, funcs);
     Some((bytes, imports.into_iter().map(|(n, i, _)| (n, i)).collect()))
 }

@@ -51,7 +51,7 @@ use crate::types::ValType;
 #[derive(Debug, Clone)]
 pub struct Adapter {
     pub bytes: Vec<u8>,
-    pub imports: Vec<(&'static str, Import)>,
+    pub imports: Imports,
 }
 
 /// What the glue passes as one import of an adapter module.
@@ -151,6 +151,13 @@ fn covered(t: &ValType) -> bool {
     })
 }
 
+/// A core function type: params and results.
+type Sig = (Vec<W>, Vec<W>);
+/// A module import: its name and function type (`None`: a memory).
+type ImportSig = (&'static str, Option<Sig>);
+/// An adapter's imports in order: name and what the glue passes.
+pub type Imports = Vec<(&'static str, Import)>;
+
 /// A wasm value type for a flat core type.
 fn wasm_ty(t: CoreTy) -> W {
     match t {
@@ -164,10 +171,7 @@ fn wasm_ty(t: CoreTy) -> W {
 /// Assembles a module from its imports (functions as `(params, results)`, memories as
 /// `None`) and one defined function body per entry of `funcs`, exporting the first
 /// defined function as `"adapter"`.
-fn assemble(
-    imports: &[(&'static str, Option<(Vec<W>, Vec<W>)>)],
-    funcs: Vec<((Vec<W>, Vec<W>), wasm_encoder::Function)>,
-) -> Vec<u8> {
+fn assemble(imports: &[ImportSig], funcs: Vec<(Sig, wasm_encoder::Function)>) -> Vec<u8> {
     let mut types = TypeSection::new();
     let mut import_sec = ImportSection::new();
     let mut n_types = 0u32;

@@ -127,7 +127,7 @@ fn handles_fall_back() {
 fn utf8_validator_validates() {
     let f = utf8::validator(0);
     let mut bytes = Vec::new();
-    let imports: Vec<(&'static str, Option<(Vec<W>, Vec<W>)>)> = vec![("m", None)];
+    let imports: Vec<ImportSig> = vec![("m", None)];
     bytes.extend(assemble(&imports, vec![((vec![W::I32; 2], vec![]), f)]));
     validate(&bytes);
 }
@@ -137,7 +137,7 @@ fn utf8_validator_validates() {
 /// within 16-byte blocks and with every tail length.
 #[test]
 fn utf8_validators_agree_with_text_decoder() {
-    let imports: Vec<(&'static str, Option<(Vec<W>, Vec<W>)>)> = vec![("m", None)];
+    let imports: Vec<ImportSig> = vec![("m", None)];
     let sig = || (vec![W::I32; 2], vec![]);
     let bytes = assemble(
         &imports,
