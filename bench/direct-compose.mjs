@@ -2,7 +2,8 @@
 // $Outer's libc and main) instantiated by hand, with the best hand-written JS between
 // them. Both sides use utf8, so the cross-component call copies bytes memory to memory
 // (no decode/encode, and so no UTF-8 validation of the inner result, which the glue
-// has to do when it lifts the string). Same API shape as the glue: `{ api: { relay } }`.
+// has to do when it lifts the string). `relayPoints` copies a list of plain records
+// the same way. Same API shape as the glue: `{ api: { relay, relayPoints } }`.
 
 /** The core modules of a component binary, nested components included, in order. */
 export function allCoreModules(bytes, start = 8, end = bytes.length, out = []) {
@@ -56,8 +57,25 @@ export async function instantiate(componentBytes) {
     odv.setUint32(retp, op, true);
     odv.setUint32(retp + 4, rl, true);
   }
-  const main = (await WebAssembly.instantiate(await compile(mainMod), { '': { echo } })).exports;
-  const oRelay = main.relay;
+  // $Outer's lowered import `echo-points`: list<point> (24-byte records of plain
+  // numbers), copied as bytes both ways.
+  const iEchoPoints = inner['echo-points'];
+  function echoPoints(p, len, retp) {
+    const bytes = len * 24, ip = iRealloc(0, 0, 8, bytes);
+    views();
+    iu8.set(ou8.subarray(p, p + bytes), ip);
+    const ret = iEchoPoints(ip, len);
+    views();
+    const rp = idv.getUint32(ret, true), rl = idv.getUint32(ret + 4, true);
+    const op = oRealloc(0, 0, 8, rl * 24);
+    views();
+    ou8.set(iu8.subarray(rp, rp + rl * 24), op);
+    iReset(ret);
+    odv.setUint32(retp, op, true);
+    odv.setUint32(retp + 4, rl, true);
+  }
+  const main = (await WebAssembly.instantiate(await compile(mainMod), { '': { echo, 'echo-points': echoPoints } })).exports;
+  const oRelay = main.relay, oRelayPoints = main['relay-points'];
 
   let outLen = 0;
   function lowerString(s) {
@@ -89,6 +107,26 @@ export async function instantiate(componentBytes) {
   }
 
   const api = {
+    relayPoints(ps) {
+      if (!Array.isArray(ps)) throw new TypeError('expected an array');
+      const n = ps.length, p = oRealloc(0, 0, 8, n * 24);
+      views();
+      for (let i = 0, a = p; i < n; i++, a += 24) {
+        const pt = ps[i];
+        odv.setFloat64(a, +pt.x, true);
+        odv.setFloat64(a + 8, +pt.y, true);
+        odv.setUint32(a + 16, pt.id >>> 0, true);
+      }
+      const ret = oRelayPoints(p, n);
+      views();
+      const rp = odv.getUint32(ret, true), rl = odv.getUint32(ret + 4, true);
+      const out = new Array(rl);
+      for (let i = 0, a = rp; i < rl; i++, a += 24) {
+        out[i] = { x: odv.getFloat64(a, true), y: odv.getFloat64(a + 8, true), id: odv.getUint32(a + 16, true) };
+      }
+      oReset(ret);
+      return out;
+    },
     relay(s) {
       const p = lowerString(s);
       const ret = oRelay(p, outLen);

@@ -10,6 +10,7 @@ pub mod abi;
 pub mod edge;
 pub mod error;
 pub mod flatten;
+pub mod fuse;
 pub mod names;
 pub mod options;
 pub mod parse;

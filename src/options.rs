@@ -75,6 +75,9 @@ pub struct TranspileOptions {
     /// `.d.ts`: a variant is a union of inline `{ tag, val }` object types
     /// instead of one named interface per case (jco's `--variants-inline-cases`).
     pub variants_inline_cases: bool,
+    /// Calls between components through fused core wasm adapters where covered
+    /// (`src/fuse`), else (and on engines without multi-memory) JS adapters.
+    pub fused_adapters: bool,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -138,6 +141,7 @@ impl Default for TranspileOptions {
             features: Vec::new(),
             all_features: false,
             variants_inline_cases: false,
+            fused_adapters: true,
         }
     }
 }

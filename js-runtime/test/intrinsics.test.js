@@ -12,6 +12,7 @@ import { toInt64 } from '../intrinsics/toInt64.js';
 import { f32ToI32, i32ToF32, f64ToI64, i64ToF64 } from '../intrinsics/bitcast.js';
 import { base64Bytes } from '../intrinsics/base64.js';
 import { ComponentError, errPayload } from '../intrinsics/ComponentError.js';
+import { fusedAdapters } from '../intrinsics/fused.js';
 
 // A memory with a bump realloc that records its calls, like a guest's cabi_realloc.
 function guest(pages = 1) {
@@ -156,4 +157,11 @@ test('compileSync: reads a core module next to the glue in Node', async () => {
   } finally {
     rmSync(d, { recursive: true });
   }
+});
+
+test('fusedAdapters: true exactly when the engine has multi-memory and exception handling', () => {
+  // Two memories alone: the part of the probe engines differ on.
+  const twoMemories = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 5, 2, 0, 0, 0, 0]);
+  const multiMemory = WebAssembly.validate(twoMemories);
+  assert.equal(fusedAdapters, multiMemory);
 });

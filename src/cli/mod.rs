@@ -53,6 +53,12 @@ enum AsyncModeArg {
     Jspi,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum AdaptersArg {
+    Fused,
+    Js,
+}
+
 #[derive(clap::Args)]
 struct CommonOpts {
     /// Base name of the output files (default: the input file's stem); a plain
@@ -82,6 +88,11 @@ struct CommonOpts {
     async_exports: Vec<String>,
     #[command(flatten)]
     jco: jco_flags::SharedFlags,
+    /// Calls between components: `fused` (default) copies values memory to
+    /// memory in generated core wasm where covered and the engine has
+    /// multi-memory, else through JS; `js` always goes through JS.
+    #[arg(long, value_enum)]
+    adapters: Option<AdaptersArg>,
 }
 
 #[derive(Subcommand)]
@@ -280,6 +291,7 @@ fn options(input: &Path, common: &CommonOpts) -> Result<TranspileOptions, weft::
         },
         async_imports: common.async_imports.clone(),
         async_exports: common.async_exports.clone(),
+        fused_adapters: !matches!(common.adapters, Some(AdaptersArg::Js)),
         ..TranspileOptions::default()
     };
     common.jco.apply(&mut opts)?;

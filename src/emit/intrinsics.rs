@@ -36,6 +36,7 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "base64",
     "intrinsics" / "jspi",
     "intrinsics" / "notReady",
+    "intrinsics" / "fused",
     // The async ABI runtime (js-runtime/async/), only for components that use it.
     "async" / "codes",
     "async" / "table",

@@ -5,6 +5,7 @@
 
 mod async_abi;
 mod funcs;
+mod fused;
 mod intrinsics;
 mod names;
 mod resources;
@@ -198,8 +199,13 @@ pub fn emit(
     }
 
     // Lowered functions (imports into core wasm, and adapters between components).
+    let is_async = opts.instantiation != Instantiation::Sync;
+    let adapters = fused::decide(plan, &mut names);
     for i in 0..plan.lowered.len() {
         fns.push_str(&funcs::lowered(plan, &mut names, i));
+        if let Some(a) = adapters.get(&i) {
+            fns.push_str(&fused::helpers(plan, &mut names, i, a, is_async));
+        }
     }
     // Whatever the generated code named so far: raw lifts, resource and
     // async built-ins (each may name more, so run until nothing is pending).
@@ -291,7 +297,6 @@ pub fn emit(
     }
 
     // Core modules: files or inline base64.
-    let is_async = opts.instantiation != Instantiation::Sync;
     let mut module_srcs = Vec::new();
     for &m in &plan.modules {
         let m = match m {
@@ -381,6 +386,7 @@ pub fn emit(
         writeln!(body, "  {line}").unwrap();
     }
     for (i, inst) in plan.instances.iter().enumerate() {
+        body.push_str(&fused::before_instance(&mut names, &adapters, inst, aw));
         let mut args = Vec::new();
         for (name, arg) in &inst.args {
             let v = match arg {
@@ -454,6 +460,11 @@ pub fn emit(
 }
 
 fn core_def_expr(plan: &Plan, names: &mut Names, d: &CoreDef) -> String {
+    if let CoreDef::Lowered(i) = d {
+        if names.fused.contains(i) {
+            return format!("fa{i}");
+        }
+    }
     let f = match d {
         CoreDef::Lowered(i) => format!("lower{i}"),
         CoreDef::Resource { .. } | CoreDef::Builtin(_) => names.core_func(d),

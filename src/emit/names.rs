@@ -55,6 +55,9 @@ pub struct Names {
     pub jco_imports: HashMap<usize, String>,
     /// Core exports entered for `--async-exports` functions: def -> `cjN`.
     pub(super) jco_entries: HashMap<CoreDef, String>,
+    /// Lowers with a fused adapter (`faN`, see `fused.rs`), and those already instantiated.
+    pub(super) fused: std::collections::BTreeSet<usize>,
+    pub(super) fused_wired: std::collections::BTreeSet<usize>,
 }
 
 impl Names {

@@ -32,7 +32,7 @@ sys.path.insert(0, HERE)
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 from encode import BASE, MEM_SIZE, Mut, raw_image, raw_imp_image  # noqa: E402
-from wat import component_wat  # noqa: E402
+from wat import component_wat, composed_wat  # noqa: E402
 import wit_types as W  # noqa: E402
 
 ENCODINGS = ["utf8", "utf16", "latin1+utf16"]
@@ -297,6 +297,10 @@ def main():
     ap.add_argument("--stats", action="store_true", help="print outcome counts per call kind")
     ap.add_argument("--instantiation", choices=["sync", "async"], default="sync", help="weft's --instantiation mode")
     ap.add_argument("--minify", action="store_true", help="transpile with weft --minify")
+    ap.add_argument("--compose", action="store_true",
+                    help="each case's component calls `h` through a relay sub-component (calls between components)")
+    ap.add_argument("--adapters", choices=["fused", "js"], default="fused", help="weft's --adapters mode")
+    ap.add_argument("--node", default="node", help="the Node binary that runs weft's output")
     args = ap.parse_args()
 
     try:
@@ -321,7 +325,8 @@ def main():
         c["id"] = f"{args.seed}/{k}"
         c["dir"] = os.path.join(work, f"c{k}")
         os.makedirs(c["dir"])
-        c["wat"] = component_wat(c["type"], c["enc"], c["realloc"], c["imp_enc"], c["log"])
+        make_wat = composed_wat if args.compose else component_wat
+        c["wat"] = make_wat(c["type"], c["enc"], c["realloc"], c["imp_enc"], c["log"])
         with open(os.path.join(c["dir"], "c.wat"), "w") as f:
             f.write(c["wat"])
         cases[k] = c
@@ -330,7 +335,8 @@ def main():
     def transpile(k):
         c = cases[k]
         p = subprocess.run([args.weft, "transpile", os.path.join(c["dir"], "c.wat"), "-o", os.path.join(c["dir"], "out"),
-                            "--name", "c", "--instantiation", args.instantiation, "--no-typescript", "--quiet"]
+                            "--name", "c", "--instantiation", args.instantiation, "--no-typescript", "--quiet",
+                            "--adapters", args.adapters]
                            + (["--minify"] if args.minify else []),
                            capture_output=True, text=True)
         return k, p.returncode, (p.stdout + p.stderr).strip()
@@ -349,7 +355,7 @@ def main():
         job = os.path.join(work, f"job{len(node_results)}.json")
         with open(job, "w") as f:
             json.dump({"components": batch}, f)
-        p = subprocess.run(["node", os.path.join(HERE, "runner.mjs"), job], capture_output=True, text=True)
+        p = subprocess.run([args.node, os.path.join(HERE, "runner.mjs"), job], capture_output=True, text=True)
         if p.returncode != 0:
             for comp in batch:
                 for call in comp["calls"]:

@@ -338,3 +338,67 @@ def component_wat(t, enc, realloc_mode=None, imp_enc=None, log=False):
         ]
     lines.append(")")
     return "\n".join(lines) + "\n"
+
+
+def composed_wat(t, enc, realloc_mode=None, imp_enc=None, log=False):
+    """component_wat's component as sub-component $C of a composition whose
+    import `h` is implemented by a relay sub-component $R: $C's calls of `h`
+    cross a component boundary (memory to memory: weft's fused adapters where
+    covered) before $R's core code forwards them to the host's `h` (utf8, its
+    own memory and bump allocator). Same imports and exports as component_wat."""
+    tn = TypeNames()
+    tref = tn.ref(t)
+    ft = flatten(t)
+    single = len(ft) == 1
+    params_core = ft if len(ft) <= 16 else ["i32"]
+    h_params = params_core + ([] if single else ["i32"])
+    h_result = f"(result {ft[0]})" if single else ""
+    res_core = ft[0] if single else "i32"
+    args = " ".join(f"(local.get {i})" for i in range(len(params_core)))
+    if single:
+        fwd = f"(call $h {args})"
+    else:
+        fwd = (f"(local.set $r (call $realloc (i32.const 0) (i32.const 0) (i32.const {alignment(t)}) "
+               f"(i32.const {size(t)}))) (call $h {args} (local.get $r)) (local.get $r)")
+    inner = component_wat(t, enc, realloc_mode, imp_enc, log).rstrip("\n").split("\n")
+    assert inner[0] == "(component" and inner[-1] == ")"
+    exports = [l.split('"')[1] for l in inner if l.startswith('  (func (export "')]
+    # the named types both sub-components import from the root
+    types = [d.split('"')[1] for d in tn.defs if d.startswith('  (import "')]
+    withs = " ".join(f'(with "{n}" (type ${n}))' for n in types)
+    opts = '(memory (core memory $mi "mem")) (realloc (core func $mi "realloc")) string-encoding=utf8'
+    relay = [
+        "  (component $R",
+        *("  " + d for d in tn.defs),
+        f"    (import \"h\" (func $h (param \"x\" {tref}) (result {tref})))",
+        "    (core module $M",
+        "      (memory (export \"mem\") 1)",
+        "      (global $heap (mut i32) (i32.const 64))",
+        "      (func (export \"realloc\") (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32) (result i32)",
+        "        (local $p i32)",
+        "        (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))",
+        "                               (i32.sub (i32.const 0) (local.get $align))))",
+        "        (global.set $heap (i32.add (local.get $p) (local.get $new_size)))",
+        "        (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536)))",
+        "          (then (if (i32.eq (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $heap)",
+        "                      (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1))) (i32.const -1))",
+        "            (then unreachable))))",
+        "        (if (local.get $old) (then (memory.copy (local.get $p) (local.get $old)",
+        "          (select (local.get $old_size) (local.get $new_size) (i32.lt_u (local.get $old_size) (local.get $new_size))))))",
+        "        (local.get $p)))",
+        "    (core instance $mi (instantiate $M))",
+        f"    (core func $hl (canon lower (func $h) {opts}))",
+        "    (core module $F",
+        "      (import \"\" \"realloc\" (func $realloc (param i32 i32 i32 i32) (result i32)))",
+        f"      (import \"\" \"h\" (func $h (param {' '.join(h_params)}) {h_result}))",
+        f"      (func (export \"fwd\") (param {' '.join(params_core)}) (result {res_core}) (local $r i32) {fwd}))",
+        "    (core instance $fi (instantiate $F (with \"\" (instance",
+        "      (export \"realloc\" (func $mi \"realloc\")) (export \"h\" (func $hl))))))",
+        f"    (func (export \"h\") (param \"x\" {tref}) (result {tref}) (canon lift (core func $fi \"fwd\") {opts})))",
+    ]
+    lines = ["(component", *tn.defs, f"  (import \"h\" (func $h (param \"x\" {tref}) (result {tref})))", *relay,
+             "  (component $C", *("  " + l for l in inner[1:-1]), "  )",
+             f"  (instance $r (instantiate $R {withs} (with \"h\" (func $h))))",
+             f"  (instance $c (instantiate $C {withs} (with \"h\" (func $r \"h\"))))",
+             *(f"  (export \"{e}\" (func $c \"{e}\"))" for e in exports), ")"]
+    return "\n".join(lines) + "\n"

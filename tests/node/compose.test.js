@@ -11,6 +11,10 @@
 //                     `back` as a plain function ("back is not a function"), and
 //                     lacks the borrow/lend traps.
 //   WEFT_TEST_KEEP=1  keep the generated glue (in $TMPDIR/weft-compose-*)
+//   WEFT_ADAPTERS=js  calls between components through the JS adapters
+//                     (`--adapters js`); by default covered calls use fused core
+//                     wasm adapters where the engine has multi-memory (Node 24,
+//                     Chromium; Node 20 falls back to the JS adapters)
 //
 // After a trap the whole component instance is poisoned, so every trap is
 // provoked on a fresh instance.
@@ -43,7 +47,8 @@ async function glue(name, mode = 'async', extra = []) {
       execFileSync(jco, ['parse', input, '-o', wasm]);
       execFileSync(jco, ['transpile', wasm, '-o', out, ...args, '--quiet']);
     } else {
-      execFileSync(weft, ['transpile', input, '-o', out, ...args, '-q']);
+      const adapters = process.env.WEFT_ADAPTERS ? ['--adapters', process.env.WEFT_ADAPTERS] : [];
+      execFileSync(weft, ['transpile', input, '-o', out, ...args, ...adapters, '-q']);
     }
     built.set(key, import(pathToFileURL(join(out, `${name}.js`)).href).then((mod) => ({ mod, out })));
   }

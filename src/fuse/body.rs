@@ -1,0 +1,765 @@
+//! The body of a fused adapter: moves every argument from the caller's flat
+//! values or memory into the callee's, calls the callee's core function, moves
+//! the result back, runs post-return. Values are converted type-directed, one
+//! wasm instruction sequence per type, with the Canonical ABI's checks.
+
+use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
+
+use super::{assemble, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
+use crate::abi::{self, CoreTy};
+use crate::plan::CoreDef;
+use crate::types::{FuncType, ValType};
+
+/// One side of the call: its memory and realloc.
+pub struct Side {
+    pub realloc: Option<Import>,
+    pub memory: Option<CoreDef>,
+}
+
+/// Everything the body needs to know about one adapter.
+pub struct Spec {
+    pub ty: FuncType,
+    pub caller: Side,
+    pub callee: Side,
+    pub post_return: Option<Import>,
+    /// Restore the entering set when the callee throws.
+    pub guard_exceptions: bool,
+    pub callee_core: CoreDef,
+}
+
+/// Memory indices inside the adapter module.
+const CALLER_MEM: u32 = 0;
+const CALLEE_MEM: u32 = 1;
+/// Function indices of the imports that are always present.
+const ENTER: u32 = 0;
+const LEAVE: u32 = 1;
+const CALLEE: u32 = 2;
+
+/// A direction of copying: from one memory into the other.
+#[derive(Clone, Copy)]
+struct Dir {
+    src: u32,
+    dst: u32,
+    /// The destination's realloc (function index), when the type needs one.
+    realloc: Option<u32>,
+    /// The utf8 validator of the source memory (function index).
+    validate: u32,
+}
+
+/// The function being generated: its locals and instructions.
+struct Gen {
+    nparams: u32,
+    locals: Vec<W>,
+    code: Vec<I<'static>>,
+}
+
+impl Gen {
+    fn local(&mut self, t: W) -> u32 {
+        self.locals.push(t);
+        self.nparams + self.locals.len() as u32 - 1
+    }
+    fn op(&mut self, i: I<'static>) {
+        self.code.push(i);
+    }
+    fn ops<const N: usize>(&mut self, is: [I<'static>; N]) {
+        self.code.extend(is);
+    }
+    /// Traps when the i32 on the stack is non-zero.
+    fn trap_if(&mut self) {
+        self.ops([I::If(BlockType::Empty), I::Unreachable, I::End]);
+    }
+    /// Traps when `local` is not a multiple of `align`.
+    fn check_align(&mut self, local: u32, align: u32) {
+        if align > 1 {
+            self.ops([I::LocalGet(local), I::I32Const(align as i32 - 1), I::I32And]);
+            self.trap_if();
+        }
+    }
+    /// Traps when `ptr + bytes` (unsigned, no overflow) exceeds memory `mem`.
+    fn check_range(&mut self, mem: u32, ptr: u32, bytes: impl FnOnce(&mut Gen)) {
+        self.ops([I::LocalGet(ptr), I::I64ExtendI32U]);
+        bytes(self);
+        self.ops([
+            I::I64Add,
+            I::MemorySize(mem),
+            I::I64ExtendI32U,
+            I::I64Const(16),
+            I::I64Shl,
+            I::I64GtU,
+        ]);
+        self.trap_if();
+    }
+    /// `realloc(0, 0, align, size)` into a new local (size already on the stack
+    /// is not used: `size` pushes it).
+    fn realloc(&mut self, f: u32, align: u32, size: impl FnOnce(&mut Gen)) -> u32 {
+        self.ops([I::I32Const(0), I::I32Const(0), I::I32Const(align as i32)]);
+        size(self);
+        self.op(I::Call(f));
+        let p = self.local(W::I32);
+        self.op(I::LocalSet(p));
+        p
+    }
+}
+
+fn mem_arg(memory_index: u32, offset: u32, align: u32) -> MemArg {
+    MemArg {
+        offset: offset.into(),
+        align,
+        target: MemArgTarget::Memory(memory_index),
+        ordering: None,
+    }
+}
+
+/// Whether a value's bytes are valid whatever they are (a plain memory copy).
+fn raw(t: &ValType) -> bool {
+    match t {
+        ValType::S8
+        | ValType::U8
+        | ValType::S16
+        | ValType::U16
+        | ValType::S32
+        | ValType::U32
+        | ValType::S64
+        | ValType::U64
+        | ValType::F32
+        | ValType::F64 => true,
+        ValType::Record(fs) => fs.iter().all(|(_, t)| raw(t)),
+        ValType::Tuple(ts) => ts.iter().all(raw),
+        ValType::FixedList(t, _) => raw(t),
+        _ => false,
+    }
+}
+
+/// Whether moving `t` needs a realloc on the destination side.
+fn allocates(t: &ValType) -> bool {
+    t.any(&|t| matches!(t, ValType::String | ValType::List(_)))
+}
+
+/// Builds the adapter module: its bytes and its imports in order.
+pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
+    let ty = &spec.ty;
+    let sig = abi::flat_sig(ty);
+    let wasm = |ts: &[CoreTy]| ts.iter().map(|t| wasm_ty(*t)).collect::<Vec<W>>();
+    let i32x = |n: usize| vec![W::I32; n];
+
+    // Imports: functions first (fixed order), then the memories.
+    let mut imports: Vec<(&'static str, Import, Option<Sig>)> = vec![
+        ("enter", Import::Enter, Some((vec![], vec![]))),
+        ("leave", Import::Leave, Some((vec![], vec![]))),
+        (
+            "callee",
+            Import::Callee(spec.callee_core.clone()),
+            Some((wasm(&sig.params), wasm(&sig.results))),
+        ),
+    ];
+    let mut next_func = 3;
+    let mut func_import = |imports: &mut Vec<_>, name, imp: Option<Import>, s: Option<Sig>| {
+        imp.map(|imp| {
+            imports.push((name, imp, s));
+            next_func += 1;
+            next_func - 1
+        })
+    };
+    let params_alloc = sig.params_spilled || ty.params.iter().any(|(_, t)| allocates(t));
+    let result_alloc = ty.result.as_ref().is_some_and(allocates);
+    let realloc_sig = || Some((i32x(4), i32x(1)));
+    let callee_realloc = if params_alloc {
+        Some(func_import(
+            &mut imports,
+            "realloc_callee",
+            spec.callee.realloc.clone(),
+            realloc_sig(),
+        )?)
+    } else {
+        None
+    };
+    let caller_realloc = if result_alloc {
+        Some(func_import(
+            &mut imports,
+            "realloc_caller",
+            spec.caller.realloc.clone(),
+            realloc_sig(),
+        )?)
+    } else {
+        None
+    };
+    let post = func_import(
+        &mut imports,
+        "post_return",
+        spec.post_return.clone(),
+        Some((wasm(&sig.results), vec![])),
+    );
+    let n_funcs = next_func;
+    let needs_memory = spec.caller.memory.is_some() && spec.callee.memory.is_some();
+    if needs_memory {
+        imports.push((
+            "mem_caller",
+            Import::Memory(spec.caller.memory.clone()?),
+            None,
+        ));
+        imports.push((
+            "mem_callee",
+            Import::Memory(spec.callee.memory.clone()?),
+            None,
+        ));
+    }
+    // Defined functions: the adapter, then a utf8 validator per memory.
+    let adapter = n_funcs;
+    let down = Dir {
+        src: CALLER_MEM,
+        dst: CALLEE_MEM,
+        realloc: callee_realloc,
+        validate: adapter + 3,
+    };
+    let up = Dir {
+        src: CALLEE_MEM,
+        dst: CALLER_MEM,
+        realloc: caller_realloc,
+        validate: adapter + 4,
+    };
+
+    // The adapter's own signature: the caller's view of `canon lower`.
+    let mut params = wasm(&sig.params);
+    if sig.results_spilled {
+        params.push(W::I32);
+    }
+    let results = if sig.results_spilled {
+        vec![]
+    } else {
+        wasm(&sig.results)
+    };
+    let mut g = Gen {
+        nparams: params.len() as u32,
+        locals: vec![],
+        code: vec![],
+    };
+    g.op(I::Call(ENTER));
+    if spec.guard_exceptions {
+        g.op(I::Try(BlockType::Empty));
+    }
+    // Arguments.
+    let args: Vec<u32> = if sig.params_spilled {
+        let tuple = abi::params_tuple(ty);
+        let (align, size) = (abi::alignment(&tuple), abi::size(&tuple));
+        g.check_align(0, align);
+        g.check_range(CALLER_MEM, 0, |g| g.op(I::I64Const(size.into())));
+        let dst = g.realloc(down.realloc?, align, |g| g.op(I::I32Const(size as i32)));
+        g.check_align(dst, align);
+        mem(&mut g, &tuple, (0, 0), (dst, 0), down)?;
+        vec![dst]
+    } else {
+        let mut src = 0..sig.params.len() as u32;
+        let mut out = Vec::new();
+        for (_, t) in &ty.params {
+            flat(&mut g, t, &mut src, &mut out, down)?;
+        }
+        out
+    };
+    for a in &args {
+        g.op(I::LocalGet(*a));
+    }
+    g.op(I::Call(CALLEE));
+    // The result.
+    let core_results: Vec<u32> = sig
+        .results
+        .iter()
+        .rev()
+        .map(|t| {
+            let l = g.local(wasm_ty(*t));
+            g.op(I::LocalSet(l));
+            l
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut out = Vec::new();
+    if let Some(rt) = &ty.result {
+        if sig.results_spilled {
+            let (align, size) = (abi::alignment(rt), abi::size(rt));
+            let (rp, retp) = (core_results[0], g.nparams - 1);
+            g.check_align(rp, align);
+            g.check_range(CALLEE_MEM, rp, |g| g.op(I::I64Const(size.into())));
+            g.check_align(retp, align);
+            g.check_range(CALLER_MEM, retp, |g| g.op(I::I64Const(size.into())));
+            mem(&mut g, rt, (rp, 0), (retp, 0), up)?;
+        } else {
+            let mut src = core_results.iter().copied();
+            flat(&mut g, rt, &mut src, &mut out, up)?;
+        }
+    }
+    if let Some(p) = post {
+        for r in &core_results {
+            g.op(I::LocalGet(*r));
+        }
+        g.op(I::Call(p));
+    }
+    if spec.guard_exceptions {
+        g.ops([I::CatchAll, I::Call(LEAVE), I::Rethrow(0), I::End]);
+    }
+    g.op(I::Call(LEAVE));
+    for o in &out {
+        g.op(I::LocalGet(*o));
+    }
+    let mut f = Function::new_with_locals_types(g.locals.iter().copied());
+    for i in &g.code {
+        f.instruction(i);
+    }
+    f.instruction(&I::End);
+
+    let mut funcs = vec![((params, results), f)];
+    if needs_memory {
+        funcs.push(((i32x(2), vec![]), utf8::validator(CALLER_MEM)));
+        funcs.push(((i32x(2), vec![]), utf8::validator(CALLEE_MEM)));
+        funcs.push((
+            (i32x(2), vec![]),
+            utf8::simd_validator(CALLER_MEM, adapter + 1),
+        ));
+        funcs.push((
+            (i32x(2), vec![]),
+            utf8::simd_validator(CALLEE_MEM, adapter + 2),
+        ));
+    }
+    let sigs: Vec<ImportSig> = imports.iter().map(|(n, _, s)| (*n, s.clone())).collect();
+    let bytes = assemble(&sigs, funcs);
+    Some((bytes, imports.into_iter().map(|(n, i, _)| (n, i)).collect()))
+}
+
+/// Converts one value of type `t` from flat source locals into flat
+/// destination locals (pushed to `out`).
+fn flat(
+    g: &mut Gen,
+    t: &ValType,
+    src: &mut dyn Iterator<Item = u32>,
+    out: &mut Vec<u32>,
+    d: Dir,
+) -> Option<()> {
+    match t {
+        ValType::S32 | ValType::U32 | ValType::S64 | ValType::U64 | ValType::F32 | ValType::F64 => {
+            out.push(src.next()?)
+        }
+        ValType::Bool | ValType::U8 | ValType::S8 | ValType::U16 | ValType::S16 => {
+            let x = src.next()?;
+            g.op(I::LocalGet(x));
+            g.op(match t {
+                ValType::Bool => I::I32Const(0),
+                ValType::U8 => I::I32Const(0xff),
+                ValType::U16 => I::I32Const(0xffff),
+                ValType::S8 => I::I32Extend8S,
+                _ => I::I32Extend16S,
+            });
+            match t {
+                ValType::Bool => g.op(I::I32Ne),
+                ValType::U8 | ValType::U16 => g.op(I::I32And),
+                _ => {}
+            }
+            let y = g.local(W::I32);
+            g.op(I::LocalSet(y));
+            out.push(y);
+        }
+        ValType::Char => {
+            let x = src.next()?;
+            check_char(g, x);
+            out.push(x);
+        }
+        ValType::Enum(names) => {
+            let x = src.next()?;
+            g.ops([I::LocalGet(x), I::I32Const(names.len() as i32), I::I32GeU]);
+            g.trap_if();
+            out.push(x);
+        }
+        ValType::Flags(names) => {
+            let words = names.len().div_ceil(32);
+            for w in 0..words {
+                let x = src.next()?;
+                let bits = names.len() - w * 32;
+                if bits >= 32 {
+                    out.push(x);
+                } else {
+                    g.ops([
+                        I::LocalGet(x),
+                        I::I32Const(((1u64 << bits) - 1) as i32),
+                        I::I32And,
+                    ]);
+                    let y = g.local(W::I32);
+                    g.op(I::LocalSet(y));
+                    out.push(y);
+                }
+            }
+        }
+        ValType::String | ValType::List(_) => {
+            let (ptr, len) = (src.next()?, src.next()?);
+            let dst = match t {
+                ValType::String => copy_string(g, ptr, len, d)?,
+                ValType::List(e) => copy_list(g, e, ptr, len, d)?,
+                _ => unreachable!(),
+            };
+            out.extend([dst, len]);
+        }
+        ValType::Record(fs) => {
+            for (_, t) in fs {
+                flat(g, t, src, out, d)?;
+            }
+        }
+        ValType::Tuple(ts) => {
+            for t in ts {
+                flat(g, t, src, out, d)?;
+            }
+        }
+        ValType::FixedList(e, n) => {
+            for _ in 0..*n {
+                flat(g, e, src, out, d)?;
+            }
+        }
+        ValType::Variant(_) | ValType::Option(_) | ValType::Result(..) => {
+            flat_variant(g, t, src, out, d)?
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// A variant's flat form: the discriminant (checked), then the joined payload
+/// slots. The active case's payload is taken out of the joined slots, moved,
+/// and joined again; the other slots become zeros (the spec's
+/// `lift_flat_variant` then `lower_flat_variant`).
+fn flat_variant(
+    g: &mut Gen,
+    t: &ValType,
+    src: &mut dyn Iterator<Item = u32>,
+    out: &mut Vec<u32>,
+    d: Dir,
+) -> Option<()> {
+    let cases = abi::variant_cases(t)?;
+    let joined = abi::variant_payload_flat(&cases);
+    let disc = src.next()?;
+    g.ops([
+        I::LocalGet(disc),
+        I::I32Const(cases.len() as i32),
+        I::I32GeU,
+    ]);
+    g.trap_if();
+    let slots: Vec<u32> = (0..joined.len())
+        .map(|_| src.next())
+        .collect::<Option<_>>()?;
+    // Fresh locals start at zero.
+    let outs: Vec<u32> = joined.iter().map(|j| g.local(wasm_ty(*j))).collect();
+    for (k, case) in cases.iter().enumerate() {
+        let Some(p) = case else { continue };
+        g.ops([
+            I::LocalGet(disc),
+            I::I32Const(k as i32),
+            I::I32Eq,
+            I::If(BlockType::Empty),
+        ]);
+        let flat_p = abi::flat_of(p);
+        let mut taken = Vec::new();
+        for (i, want) in flat_p.iter().enumerate() {
+            g.op(I::LocalGet(slots[i]));
+            coerce_from_joined(g, joined[i], *want);
+            let l = g.local(wasm_ty(*want));
+            g.op(I::LocalSet(l));
+            taken.push(l);
+        }
+        let mut moved = Vec::new();
+        flat(g, p, &mut taken.into_iter(), &mut moved, d)?;
+        for (i, (m, have)) in moved.iter().zip(&flat_p).enumerate() {
+            g.op(I::LocalGet(*m));
+            coerce_to_joined(g, *have, joined[i]);
+            g.op(I::LocalSet(outs[i]));
+        }
+        g.op(I::End);
+    }
+    out.push(disc);
+    out.extend(outs);
+    Some(())
+}
+
+/// Converts a joined slot value on the stack to the case's flat type.
+fn coerce_from_joined(g: &mut Gen, joined: CoreTy, want: CoreTy) {
+    use CoreTy::*;
+    match (joined, want) {
+        (I64, I32) => g.op(I::I32WrapI64),
+        (I32, F32) => g.op(I::F32ReinterpretI32),
+        (I64, F32) => g.ops([I::I32WrapI64, I::F32ReinterpretI32]),
+        (I64, F64) => g.op(I::F64ReinterpretI64),
+        _ => {}
+    }
+}
+
+/// Converts a case's flat value on the stack to the joined slot type.
+fn coerce_to_joined(g: &mut Gen, have: CoreTy, joined: CoreTy) {
+    use CoreTy::*;
+    match (have, joined) {
+        (I32, I64) => g.op(I::I64ExtendI32U),
+        (F32, I32) => g.op(I::I32ReinterpretF32),
+        (F32, I64) => g.ops([I::I32ReinterpretF32, I::I64ExtendI32U]),
+        (F64, I64) => g.op(I::I64ReinterpretF64),
+        _ => {}
+    }
+}
+
+/// Traps unless local `x` is a Unicode scalar value.
+fn check_char(g: &mut Gen, x: u32) {
+    // x >= 0x110000 || (x >= 0xD800 && x < 0xE000)
+    g.ops([
+        I::LocalGet(x),
+        I::I32Const(0x11_0000),
+        I::I32GeU,
+        I::LocalGet(x),
+        I::I32Const(0xD800),
+        I::I32Sub,
+        I::I32Const(0x800),
+        I::I32LtU,
+        I::I32Or,
+    ]);
+    g.trap_if();
+}
+
+/// Copies a utf8 string `(ptr, len)` from `d.src` into a fresh allocation in
+/// `d.dst`; returns the local holding the new pointer.
+fn copy_string(g: &mut Gen, ptr: u32, len: u32, d: Dir) -> Option<u32> {
+    g.ops([I::LocalGet(len), I::I32Const(0), I::I32LtS]);
+    g.trap_if();
+    g.check_range(d.src, ptr, |g| g.ops([I::LocalGet(len), I::I64ExtendI32U]));
+    g.ops([I::LocalGet(ptr), I::LocalGet(len), I::Call(d.validate)]);
+    let dst = g.realloc(d.realloc?, 1, |g| g.op(I::LocalGet(len)));
+    g.ops([
+        I::LocalGet(dst),
+        I::LocalGet(ptr),
+        I::LocalGet(len),
+        I::MemoryCopy {
+            src_mem: d.src,
+            dst_mem: d.dst,
+        },
+    ]);
+    Some(dst)
+}
+
+/// Copies a list `(ptr, len)` of `e` from `d.src` into a fresh allocation in
+/// `d.dst` (one `memory.copy` for plain bytes, else element by element).
+fn copy_list(g: &mut Gen, e: &ValType, ptr: u32, len: u32, d: Dir) -> Option<u32> {
+    let (size, align) = (abi::size(e), abi::alignment(e));
+    g.check_align(ptr, align);
+    let bytes64 = |g: &mut Gen| {
+        g.ops([
+            I::LocalGet(len),
+            I::I64ExtendI32U,
+            I::I64Const(size.into()),
+            I::I64Mul,
+        ])
+    };
+    g.check_range(d.src, ptr, bytes64);
+    let bytes = g.local(W::I32);
+    g.ops([
+        I::LocalGet(len),
+        I::I32Const(size as i32),
+        I::I32Mul,
+        I::LocalSet(bytes),
+    ]);
+    let dst = g.realloc(d.realloc?, align, |g| g.op(I::LocalGet(bytes)));
+    g.check_align(dst, align);
+    if raw(e) {
+        g.ops([
+            I::LocalGet(dst),
+            I::LocalGet(ptr),
+            I::LocalGet(bytes),
+            I::MemoryCopy {
+                src_mem: d.src,
+                dst_mem: d.dst,
+            },
+        ]);
+        return Some(dst);
+    }
+    g.check_range(d.dst, dst, |g| {
+        g.ops([I::LocalGet(bytes), I::I64ExtendI32U])
+    });
+    let (s, t, end) = (g.local(W::I32), g.local(W::I32), g.local(W::I32));
+    g.ops([
+        I::LocalGet(ptr),
+        I::LocalTee(s),
+        I::LocalGet(bytes),
+        I::I32Add,
+        I::LocalSet(end),
+        I::LocalGet(dst),
+        I::LocalSet(t),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(s),
+        I::LocalGet(end),
+        I::I32Eq,
+        I::BrIf(1),
+    ]);
+    mem(g, e, (s, 0), (t, 0), d)?;
+    for l in [s, t] {
+        g.ops([
+            I::LocalGet(l),
+            I::I32Const(size as i32),
+            I::I32Add,
+            I::LocalSet(l),
+        ]);
+    }
+    g.ops([I::Br(0), I::End, I::End]);
+    Some(dst)
+}
+
+/// Copies one value of type `t` from `d.src` at `(local, offset)` to `d.dst`
+/// at `(local, offset)`.
+fn mem(g: &mut Gen, t: &ValType, from: (u32, u32), to: (u32, u32), d: Dir) -> Option<()> {
+    let (sa, so) = from;
+    let (da, dof) = to;
+    let load = |g: &mut Gen, bytes: u32| {
+        g.op(I::LocalGet(sa));
+        let m = mem_arg(d.src, so, bytes.trailing_zeros());
+        g.op(match bytes {
+            1 => I::I32Load8U(m),
+            2 => I::I32Load16U(m),
+            4 => I::I32Load(m),
+            _ => I::I64Load(m),
+        });
+    };
+    // Stores the value in `tmp` (i32 unless 8 bytes).
+    let store = |g: &mut Gen, bytes: u32, tmp: u32| {
+        g.ops([I::LocalGet(da), I::LocalGet(tmp)]);
+        let m = mem_arg(d.dst, dof, bytes.trailing_zeros());
+        g.op(match bytes {
+            1 => I::I32Store8(m),
+            2 => I::I32Store16(m),
+            4 => I::I32Store(m),
+            _ => I::I64Store(m),
+        });
+    };
+    let copy_scalar = |g: &mut Gen, bytes: u32, check: &dyn Fn(&mut Gen, u32)| {
+        load(g, bytes);
+        let tmp = g.local(if bytes == 8 { W::I64 } else { W::I32 });
+        g.op(I::LocalSet(tmp));
+        check(g, tmp);
+        store(g, bytes, tmp);
+    };
+    let none = |_: &mut Gen, _: u32| {};
+    match t {
+        _ if raw(t) && !matches!(t, ValType::Record(_) | ValType::Tuple(_)) => {
+            let size = abi::size(t);
+            if matches!(size, 1 | 2 | 4 | 8) {
+                copy_scalar(g, size, &none);
+            } else {
+                // A fixed-size list of plain values.
+                g.ops([I::LocalGet(da), I::I32Const(dof as i32), I::I32Add]);
+                g.ops([I::LocalGet(sa), I::I32Const(so as i32), I::I32Add]);
+                g.ops([
+                    I::I32Const(size as i32),
+                    I::MemoryCopy {
+                        src_mem: d.src,
+                        dst_mem: d.dst,
+                    },
+                ]);
+            }
+        }
+        ValType::Bool => copy_scalar(g, 1, &|g, x| {
+            g.ops([I::LocalGet(x), I::I32Const(0), I::I32Ne, I::LocalSet(x)]);
+        }),
+        ValType::Char => copy_scalar(g, 4, &check_char),
+        ValType::Flags(names) => {
+            let size = abi::flags_size(names.len());
+            if size <= 2 {
+                copy_scalar(g, size, &|g, x| {
+                    g.ops([
+                        I::LocalGet(x),
+                        I::I32Const(((1u64 << names.len()) - 1) as i32),
+                        I::I32And,
+                        I::LocalSet(x),
+                    ]);
+                });
+            } else {
+                for w in 0..size / 4 {
+                    let bits = names.len() - w as usize * 32;
+                    let (f, t2) = ((sa, so + 4 * w), (da, dof + 4 * w));
+                    let mask = if bits >= 32 {
+                        -1
+                    } else {
+                        ((1u64 << bits) - 1) as i32
+                    };
+                    mem_word(g, f, t2, d, mask);
+                }
+            }
+        }
+        ValType::String | ValType::List(_) => {
+            let (ptr, len) = (g.local(W::I32), g.local(W::I32));
+            g.ops([
+                I::LocalGet(sa),
+                I::I32Load(mem_arg(d.src, so, 2)),
+                I::LocalSet(ptr),
+                I::LocalGet(sa),
+                I::I32Load(mem_arg(d.src, so + 4, 2)),
+                I::LocalSet(len),
+            ]);
+            let dst = match t {
+                ValType::String => copy_string(g, ptr, len, d)?,
+                ValType::List(e) => copy_list(g, e, ptr, len, d)?,
+                _ => unreachable!(),
+            };
+            store(g, 4, dst);
+            g.ops([
+                I::LocalGet(da),
+                I::LocalGet(len),
+                I::I32Store(mem_arg(d.dst, dof + 4, 2)),
+            ]);
+        }
+        ValType::Record(_) | ValType::Tuple(_) => {
+            let fields: Vec<&ValType> = match t {
+                ValType::Record(fs) => fs.iter().map(|(_, t)| t).collect(),
+                ValType::Tuple(ts) => ts.iter().collect(),
+                _ => unreachable!(),
+            };
+            let offsets = abi::field_offsets(fields.iter().copied());
+            for (f, off) in fields.into_iter().zip(offsets) {
+                mem(g, f, (sa, so + off), (da, dof + off), d)?;
+            }
+        }
+        ValType::FixedList(e, n) => {
+            let size = abi::size(e);
+            for i in 0..*n {
+                mem(g, e, (sa, so + i * size), (da, dof + i * size), d)?;
+            }
+        }
+        ValType::Enum(_) | ValType::Variant(_) | ValType::Option(_) | ValType::Result(..) => {
+            let cases = abi::variant_cases(t)?;
+            let dsize = abi::discriminant_size(cases.len());
+            let disc = g.local(W::I32);
+            load(g, dsize);
+            g.ops([
+                I::LocalTee(disc),
+                I::I32Const(cases.len() as i32),
+                I::I32GeU,
+            ]);
+            g.trap_if();
+            store(g, dsize, disc);
+            let off = abi::payload_offset(&cases);
+            for (k, case) in cases.iter().enumerate() {
+                let Some(p) = case else { continue };
+                g.ops([
+                    I::LocalGet(disc),
+                    I::I32Const(k as i32),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                ]);
+                mem(g, p, (sa, so + off), (da, dof + off), d)?;
+                g.op(I::End);
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// Copies one i32 word, masked with `mask`.
+fn mem_word(g: &mut Gen, (sa, so): (u32, u32), (da, dof): (u32, u32), d: Dir, mask: i32) {
+    g.ops([
+        I::LocalGet(da),
+        I::LocalGet(sa),
+        I::I32Load(mem_arg(d.src, so, 2)),
+        I::I32Const(mask),
+        I::I32And,
+        I::I32Store(mem_arg(d.dst, dof, 2)),
+    ]);
+}

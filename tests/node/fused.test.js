@@ -1,0 +1,115 @@
+// Fused cross-component adapters (src/fuse/) against the JS adapters
+// (`--adapters js`) on the composed fixtures (fixtures/compose/*.wat): which
+// calls are fused (decided statically per adapter), that both paths give the
+// same results, and that on an engine with multi-memory the fused path really
+// has no JS frame between the components (where it has none, the glue falls
+// back to the JS adapters). compose.test.js runs every behaviour test with
+// either path (WEFT_ADAPTERS=js); .ci/run runs it on Node 24 both ways.
+//
+//   WEFT_BIN=path     weft binary (default <repo>/target/debug/weft)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fusedAdapters } from '../../js-runtime/intrinsics/fused.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const weft = process.env.WEFT_BIN ?? join(root, 'target/debug/weft');
+const tmpRoot = mkdtempSync(join(tmpdir(), 'weft-fused-'));
+process.on('exit', () => rmSync(tmpRoot, { recursive: true, force: true }));
+
+/** Transpiles fixture `name` with `--adapters <adapters>`; returns the glue's source and directory. */
+function transpile(name, adapters) {
+  const out = join(tmpRoot, `${name}-${adapters}`);
+  const input = join(root, 'fixtures/compose', `${name}.wat`);
+  execFileSync(weft, ['transpile', input, '-o', out, '--name', name, '--instantiation', 'async',
+    '--adapters', adapters, '-q']);
+  return { out, js: readFileSync(join(out, `${name}.js`), 'utf8') };
+}
+
+async function load(name, adapters, imports) {
+  const { out } = transpile(name, adapters);
+  const mod = await import(pathToFileURL(join(out, `${name}.js`)).href);
+  return mod.instantiate((f) => WebAssembly.compile(readFileSync(join(out, f))), imports);
+}
+
+// Calls between components in each fixture, and how many of them are fused.
+// Not fused: handles (resources-3, lent-drop, host-errors' own), strings in
+// other encodings (latin1-pair, transcode-chain, repro-utf8-to-utf16) and
+// lowers of host imports (every fixture's root imports).
+const FUSED = {
+  'chain10': 18, 'host-errors': 0, 'invalid-strings': 3, 'latin1-pair': 0, 'lent-drop': 0,
+  'repro-utf8-to-utf16': 0, 'resources-3': 0, 'transcode-chain': 0,
+};
+
+test('the fixtures fuse exactly the covered adapters; --adapters js fuses none', () => {
+  const fixtures = readdirSync(join(root, 'fixtures/compose')).filter((f) => f.endsWith('.wat'))
+    .map((f) => f.slice(0, -4));
+  assert.deepEqual(fixtures.sort(), Object.keys(FUSED).sort(), 'every fixture is listed');
+  const count = (js) => (js.match(/const fa\d+ = fusedAdapters \?/g) ?? []).length;
+  for (const name of fixtures) {
+    assert.equal(count(transpile(name, 'fused').js), FUSED[name], name);
+    assert.equal(count(transpile(name, 'js').js), 0, `${name} --adapters js`);
+  }
+});
+
+test('chain of 10: both paths give the same results, and the fused one has no JS frame between components', async () => {
+  const frames = {};
+  const results = {};
+  for (const adapters of ['fused', 'js']) {
+    let stack = '';
+    const e = await load('chain10', adapters, {
+      back: (n) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 200;
+        stack = new Error().stack;
+        Error.stackTraceLimit = limit;
+        return n * 2;
+      },
+    });
+    const r = [];
+    for (const [x, s, l] of [[0, '', []], [5, 'héllo 🎉', [1, 2, 3]], [2 ** 32 - 3, 'x'.repeat(5000), [7]]]) {
+      const [x2, s2, l2] = e.step(x, s, l);
+      r.push([x2, s2, [...l2]]);
+    }
+    r.push(e.ping(3), e.depth());
+    results[adapters] = r;
+    // JS frames of the glue's adapters (`lowerN`, `liftN_raw`) on the way to the host import.
+    frames[adapters] = stack.split('\n').filter((l) => /\bat (lower\d+|lift\d+_raw)\b/.test(l)).length;
+  }
+  assert.deepEqual(results.fused, results.js);
+  assert.equal(results.js[3], (3 + 9) * 2, 'ping reached the host through all ten components');
+  assert.ok(frames.js >= 18, `JS adapters: ${frames.js} adapter frames`);
+  // Only the host import's own lower is JS when the engine runs fused adapters.
+  assert.equal(frames.fused, fusedAdapters ? 1 : frames.js);
+});
+
+test('invalid utf8 between components traps on both paths, and poisons the instance', async () => {
+  for (const adapters of ['fused', 'js']) {
+    const ok = await load('invalid-strings', adapters);
+    assert.equal(ok.ok8(), 2, adapters);
+    for (const f of ['bad8', 'cut8']) {
+      const e = await load('invalid-strings', adapters);
+      assert.throws(() => e[f](), WebAssembly.RuntimeError, `${adapters}: ${f}`);
+      assert.throws(() => e.ok8(), /cannot enter component instance/, `${adapters}: ${f} poisons`);
+    }
+  }
+});
+
+test('a host import throwing through a fused adapter restores the entering flags', async () => {
+  for (const adapters of ['fused', 'js']) {
+    let fail = true;
+    const e = await load('chain10', adapters, {
+      back: (n) => {
+        if (fail) throw new Error('boom');
+        return n;
+      },
+    });
+    assert.throws(() => e.ping(0), /boom/, adapters);
+    fail = false;
+    assert.equal(e.ping(0), 9, `${adapters}: every component can be entered again`);
+  }
+});
