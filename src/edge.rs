@@ -48,6 +48,18 @@ pub const WASI_FILES: &[&str] = &[
     "time.js",
 ];
 
+/// The WASI 0.3 host files the 0.2 import object pulls in (`wasi/imports.js`
+/// adds the 0.3 interfaces to it), Node-only transports left out.
+pub const WASI3_FILES: &[&str] = &[
+    "cli.js",
+    "clocks.js",
+    "filesystem.js",
+    "http.js",
+    "imports.js",
+    "random.js",
+    "sockets.js",
+];
+
 /// Checks that the component can be served: it exports `wasi:http/incoming-handler`.
 pub fn check_proxy(plan: &Plan, target: EdgeTarget) -> Result<()> {
     let serves = plan.exports.iter().any(|(name, item)| {
@@ -103,6 +115,13 @@ pub fn add_files(files: &mut Vec<OutputFile>, name: &str, target: EdgeTarget) {
             .find(|(n, _)| n == f)
             .expect("WASI_FILES names embedded host files");
         runtime.push(file(&format!("wasi/{f}"), src));
+    }
+    for f in WASI3_FILES {
+        let (_, src) = crate::wasi_host::FILES3
+            .iter()
+            .find(|(n, _)| n == f)
+            .expect("WASI3_FILES names embedded host files");
+        runtime.push(file(&format!("wasi3/{f}"), src));
     }
     let entry = entry(target, name, &wasm);
     if target == EdgeTarget::Workers {
@@ -273,7 +292,7 @@ fn wrangler_toml(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{EDGE_FILES, WASI_FILES};
+    use super::{EDGE_FILES, WASI3_FILES, WASI_FILES};
 
     /// Every edge runtime file is embedded, and every relative import resolves to an embedded file.
     #[test]
@@ -294,7 +313,13 @@ mod tests {
         let all = EDGE_FILES
             .iter()
             .map(|(n, s)| (format!("edge/{n}"), *s))
-            .chain(wasi.map(|(n, s)| (format!("wasi/{n}"), *s)));
+            .chain(wasi.map(|(n, s)| (format!("wasi/{n}"), *s)))
+            .chain(
+                crate::wasi_host::FILES3
+                    .iter()
+                    .filter(|(n, _)| WASI3_FILES.contains(n))
+                    .map(|(n, s)| (format!("wasi3/{n}"), *s)),
+            );
         let paths: Vec<(String, &str)> = all.collect();
         for (path, src) in &paths {
             let dir = path.split('/').next().unwrap();

@@ -289,6 +289,7 @@ fn a_closed_stdout_ends_the_program_quietly() {
     assert_eq!(out.status.code(), Some(141), "as SIGPIPE ends Unix tools");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(scratch.leftovers(), Vec::<String>::new());
+}
 
 /// WASI 0.3 commands (`wasi:cli/run@0.3.x`, the wasip3 crate) are told apart
 /// from 0.2 ones and awaited; exit-with-code passes any status through.

@@ -50,6 +50,12 @@ const macrotask = typeof setImmediate === 'function'
 // another store's yielding writer; no store declares a deadlock meanwhile.
 let deferredPumps = 0;
 
+// Pump passes that only resume yielded threads, run back to back as microtasks
+// before one waits for a macrotask: a task yielding between host Promises
+// (as wit-bindgen guests do) does not pay an event-loop turn per yield, and a
+// task yielding in a loop while it waits on a timer or I/O still lets the host run.
+const YIELD_BUDGET = 1000;
+
 /** The state of one instantiation's async world (definitions.py: Store). */
 export class Store {
   constructor() {
@@ -66,6 +72,7 @@ export class Store {
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
     this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
     this.later = false; // a pump is scheduled as a macrotask
+    this.yieldPasses = 0; // pumps for yielded threads since the last macrotask (YIELD_BUDGET)
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {
@@ -92,8 +99,15 @@ export class Store {
     macrotask(() => {
       deferredPumps--;
       this.later = false;
+      this.yieldPasses = 0;
       this.wake();
     });
+  }
+  /** A pump for threads that yielded: a microtask within YIELD_BUDGET, else a macrotask. */
+  wakeYielded() {
+    if (this.later) return;
+    if (++this.yieldPasses < YIELD_BUDGET) this.wake();
+    else this.wakeLater();
   }
   /**
    * Store.tick until no thread is ready; then detects deadlock of host-facing
@@ -115,7 +129,7 @@ export class Store {
       const i = this.waiting.findIndex(runnable);
       if (i < 0) {
         if (yielded) {
-          this.wakeLater();
+          this.wakeYielded();
           return;
         }
         break;
@@ -253,7 +267,7 @@ export class Thread {
     this.cont = cont;
     const store = this.task.inst.store;
     store.waiting.push(this);
-    if (this.yieldEpoch === store.epoch) store.wakeLater();
+    if (this.yieldEpoch === store.epoch) store.wakeYielded();
     else store.wake();
   }
   /** Parks after a yield: ready at once, but it runs again in the next pump pass. */
@@ -618,53 +632,77 @@ export function afterBlock(v, f) {
 // ---- entries from the host and from sync lifts
 
 /**
- * Calls a FuncInst (`liftCallback(...)` or a stackful equivalent) from the
- * host: the Promise of an async export. `args` are the JS arguments (the
- * callee's core entry lowers them); `signal` (optional) cancels the call
- * (Task.request_cancellation with no caller). While pending, the call is a
- * root: a trap in the pump, or a deadlock, rejects it.
+ * Store.invoke from the host: starts `callee` (a FuncInst) with `args` and
+ * returns its result (through `convert`, if given) when the call finished
+ * synchronously, else a Promise of it; throws what a synchronous failure
+ * throws. The glue's async exports are `async function`s that return this
+ * value as is (no Promise hop when the call is done at once) and `await` only
+ * a Promise. `signal` (AbortSignal) requests cancellation. The call is a
+ * root: a trap in the pump, or a deadlock, rejects it; `onTrap` sees traps.
  */
-export function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  return new Promise((resolve, reject) => {
-    const fail = (e) => {
-      if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
-      reject(e);
-    };
-    if (store.failure !== null) {
-      fail(store.failure);
-      return;
+export function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+  const trapped = (e) => {
+    if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
+    return e;
+  };
+  if (store.failure !== null) throw trapped(store.failure);
+  // settled before the Promise exists: `done` says how, `value` holds the outcome
+  let done = 0; // 0 running, 1 returned, 2 failed
+  let value;
+  let resolve = null;
+  let reject = null;
+  const settle = (ok, v) => {
+    if (resolve !== null) (ok ? resolve : reject)(v);
+    else if (done === 0) {
+      done = ok ? 1 : 2;
+      value = v;
     }
-    const root = { reject: fail };
-    const onResolve = (r) => {
-      store.roots.delete(root);
-      if (r === null) {
-        reject(signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
-      } else if (convert === null) {
-        resolve(r);
-      } else {
-        // the result in its JS form (and a `result` err thrown), without another Promise hop
-        try {
-          resolve(convert(r));
-        } catch (e) {
-          reject(e);
-        }
+  };
+  const root = { reject: (e) => settle(false, trapped(e)) };
+  const onResolve = (r) => {
+    store.roots.delete(root);
+    if (r === null) settle(false, signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
+    else if (convert === null) settle(true, r);
+    else {
+      // the result in its JS form (and a `result` err thrown), without another Promise hop
+      let v;
+      try {
+        v = convert(r);
+      } catch (e) {
+        settle(false, e);
+        return;
       }
-    };
-    store.roots.add(root);
-    let onCancel;
-    try {
-      onCancel = callee(() => args, onResolve, null);
-    } catch (e) {
-      store.roots.delete(root);
-      fail(e);
-      return;
+      settle(true, v);
     }
-    if (signal != null && store.roots.has(root)) {
-      if (signal.aborted) onCancel(null);
-      else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
-    }
-    if (store.roots.has(root)) store.wake();
+  };
+  store.roots.add(root);
+  let onCancel;
+  try {
+    onCancel = callee(() => args, onResolve, null);
+  } catch (e) {
+    store.roots.delete(root);
+    throw trapped(e);
+  }
+  if (signal != null && store.roots.has(root)) {
+    if (signal.aborted) onCancel(null);
+    else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
+  }
+  if (done === 1) return value;
+  if (done === 2) throw value;
+  store.wake();
+  return new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
+}
+
+/** `startFromHost` as a Promise in every case. */
+export function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+  try {
+    return Promise.resolve(startFromHost(store, callee, args, signal, convert, onTrap));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**

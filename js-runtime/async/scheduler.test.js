@@ -2,7 +2,7 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn, threadPromote, Thread } from './scheduler.js';
+import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, startFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn, threadPromote, Thread } from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
 import * as C from './codes.js';
@@ -287,6 +287,21 @@ test('callFromHost: an async export is a Promise of its task.return values', asy
   assert.deepEqual(await callFromHost(store, doubler(inst), [21]), [42]);
   assert.equal(store.roots.size, 0);
   assert.equal(inst.threads.size, 0);
+});
+
+test('startFromHost: a call done at once returns its value, a running one a Promise, a sync trap throws', async () => {
+  const { inst, store } = world();
+  const now = liftCallback(inst, true, CB, 'now', ['sig', null], ([x]) => { inst.store.cur.task.return_([x + 1]); return C.CALLBACK_EXIT; },
+    () => C.CALLBACK_EXIT, () => null);
+  assert.deepEqual(startFromHost(store, now, [1]), [2]);
+  assert.equal(startFromHost(store, now, [1], null, (r) => r[0] * 10), 20);
+  const later = startFromHost(store, doubler(inst), [21]);
+  assert.ok(later instanceof Promise);
+  assert.deepEqual(await later, [42]);
+  const traps = [];
+  const bad = liftCallback(inst, true, CB, 'bad', ['sig', null], () => { throw new WebAssembly.RuntimeError('unreachable'); }, () => 0, () => null);
+  assert.throws(() => startFromHost(store, bad, [], null, null, (e) => traps.push(e)), /unreachable/);
+  assert.equal(traps.length, 1, 'onTrap saw the trap');
 });
 
 test('callFromHost: AbortSignal cancels (Task.request_cancellation with no caller)', async () => {
