@@ -248,21 +248,7 @@ fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
             Some(0),
         ));
     }
-    wat::parse_bytes(&bytes)
-        .map(|b| b.into_owned())
-        .map_err(|e| {
-            // wat's errors span several lines (message, location, snippet): keep one.
-            let text = e.to_string();
-            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-            let message = lines.next().unwrap_or_default();
-            let location = lines
-                .find_map(|l| l.strip_prefix("--> "))
-                .unwrap_or_default();
-            weft::Error::invalid(
-                format!("{}: {message} (at {location})", path.display()),
-                None,
-            )
-        })
+    weft::component_text::parse(&bytes).map_err(|e| with_file(e, path))
 }
 
 /// Writes all files, or none: on any failure, files written so far are removed.
