@@ -20,7 +20,8 @@ if [ "$have" != "$want" ]; then
 fi
 
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
-cargo build --lib --target wasm32-unknown-unknown --no-default-features --features npm --profile npm
+# A cdylib for this build only (`cargo rustc`), so the native build stays an rlib.
+cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features --features npm --profile npm
 raw=target/wasm32-unknown-unknown/npm/weft.wasm
 
 rm -rf "$npm_dir/wasm" "$npm_dir/wasi" "$npm_dir/run"
