@@ -65,7 +65,10 @@ export type WitSources = string | Record<string, string>;
 /** Transpiles a component into JS glue, core modules and `.d.ts` files (as `weft transpile`). */
 export declare function transpile(component: ComponentInput, options?: TranspileOptions): Transpiled;
 
-/** Only the `.d.ts` files, for a component or WIT sources (as `weft types`). */
+/**
+ * Only the `.d.ts` files, for a component or WIT sources (as `weft types`). A string is
+ * component text when it starts with `(` or `;;` (after whitespace), WIT otherwise.
+ */
 export declare function types(componentOrWit: ComponentInput | WitSources, options?: TypesOptions): { files: OutputFile[] };
 
 /** The component's world as WIT text (as `weft wit`). */
