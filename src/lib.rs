@@ -7,11 +7,15 @@
 //! `.d.ts`, core module files).
 
 pub mod abi;
+#[cfg(feature = "text")]
+pub mod component_text;
 pub mod edge;
 pub mod error;
 pub mod flatten;
 pub mod fuse;
 pub mod names;
+#[cfg(feature = "npm")]
+pub mod npm_api;
 pub mod options;
 pub mod parse;
 pub mod plan;

@@ -184,9 +184,7 @@ mod tests {
                 .join(dir);
             for e in std::fs::read_dir(path).unwrap().flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                // missing-imports.js is written by `weft run`/`serve` only (src/cli/run.rs)
-                let host_file = name != "missing-imports.js";
-                if host_file && name.ends_with(".js") && !name.ends_with(".test.js") {
+                if name.ends_with(".js") && !name.ends_with(".test.js") {
                     assert!(
                         list.iter().any(|(n, _)| *n == name),
                         "js-runtime/{dir}/{name} is not embedded"

@@ -252,9 +252,16 @@ fn exit_code(r: Result<i32, weft::Error>) -> i32 {
     })
 }
 
+/// Puts the file's name in front of an error: `app.wasm: ...`, or for a
+/// place in component text `app.wat:2:14: ...` (the npm bin does the same).
 fn with_file(e: weft::Error, path: &Path) -> weft::Error {
+    let at_line = e
+        .message
+        .split_once(':')
+        .is_some_and(|(l, _)| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    let sep = if at_line { ":" } else { ": " };
     weft::Error {
-        message: format!("{}: {}", path.display(), e.message),
+        message: format!("{}{sep}{}", path.display(), e.message),
         ..e
     }
 }
@@ -315,24 +322,7 @@ fn read_component(path: &Path) -> Result<Vec<u8>, weft::Error> {
             Some(0),
         ));
     }
-    wat::parse_bytes(&bytes)
-        .map(|b| b.into_owned())
-        .map_err(|e| {
-            // wat's errors span several lines (message, location, snippet): keep one.
-            let text = e.to_string();
-            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-            let message = lines.next().unwrap_or_default();
-            // `--> <anon>:LINE:COL`: wat does not know the file's name.
-            let location = lines
-                .find_map(|l| l.strip_prefix("--> "))
-                .and_then(|l| {
-                    l.rsplit_once(':')
-                        .and_then(|(a, col)| Some((a.rsplit_once(':')?.1, col)))
-                })
-                .map(|(line, col)| format!(":{line}:{col}"))
-                .unwrap_or_default();
-            weft::Error::invalid(format!("{}{location}: {message}", path.display()), None)
-        })
+    weft::component_text::parse(&bytes).map_err(|e| with_file(e, path))
 }
 
 /// Writes all files, or none: on any failure, files written so far are removed.

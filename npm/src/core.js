@@ -1,0 +1,160 @@
+// The weftjs API over the wasm build (`../wasm/weft.js`, made by build.sh):
+// checks the caller's options, calls the Rust library and returns plain JS
+// values. `node.js` and `web.js` initialise the wasm and bind it here.
+
+/**
+ * A failed call: `message` is one line; `offset` the byte offset in the
+ * input, when known; `kind` is 'invalid', 'unsupported' or 'options'.
+ */
+export class WeftError extends Error {
+  constructor(message, offset, kind = 'options') {
+    super(message);
+    this.name = 'WeftError';
+    this.kind = kind;
+    if (offset !== undefined) this.offset = offset;
+  }
+}
+
+const INSTANTIATIONS = ['esm', 'async', 'sync'];
+const ASYNC_MODES = ['sync', 'jspi'];
+const KNOWN = new Set([
+  'name', 'instantiation', 'map', 'noTypescript', 'base64Cutoff', 'tlaCompat',
+  'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world',
+]);
+
+function fail(message) {
+  throw new WeftError(message);
+}
+
+function stringList(value, field) {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
+    fail(`option \`${field}\`: expected a string or an array of strings`);
+  }
+  return list;
+}
+
+function mapPairs(map) {
+  if (map === undefined) return [];
+  const entries = Array.isArray(map) ? map : typeof map === 'object' && map ? Object.entries(map) : null;
+  if (!entries || entries.some((e) => !Array.isArray(e) || e.length !== 2 || e.some((s) => typeof s !== 'string'))) {
+    fail('option `map`: expected an object of `pattern: module` strings');
+  }
+  return entries.flat();
+}
+
+function oneOf(value, field, allowed) {
+  if (value === undefined) return allowed[0];
+  if (!allowed.includes(value)) fail(`option \`${field}\`: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  return value;
+}
+
+function flag(value, field) {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail(`option \`${field}\`: expected a boolean`);
+  return value;
+}
+
+/** The caller's options as the plain object `npm_api::JsOptions` reads. */
+export function normalize(options = {}) {
+  if (typeof options !== 'object' || options === null) fail('options: expected an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) fail(`unknown option \`${key}\``);
+  }
+  const { name = 'component', base64Cutoff = 0 } = options;
+  if (typeof name !== 'string' || name === '') fail('option `name`: expected a non-empty string');
+  if (!Number.isSafeInteger(base64Cutoff) || base64Cutoff < 0) {
+    fail('option `base64Cutoff`: expected a non-negative integer');
+  }
+  return {
+    name,
+    instantiation: oneOf(options.instantiation, 'instantiation', INSTANTIATIONS),
+    map: mapPairs(options.map),
+    typescript: !flag(options.noTypescript, 'noTypescript'),
+    base64Cutoff,
+    tlaCompat: flag(options.tlaCompat, 'tlaCompat'),
+    minify: flag(options.minify, 'minify'),
+    asyncMode: oneOf(options.asyncMode, 'asyncMode', ASYNC_MODES),
+    asyncImports: stringList(options.asyncImports, 'asyncImports'),
+    asyncExports: stringList(options.asyncExports, 'asyncExports'),
+  };
+}
+
+function bytesOf(input) {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  return fail('input: expected the component as a Uint8Array, ArrayBuffer or component text');
+}
+
+/** Runs `call`, turning the wasm side's `Failure` into a `WeftError`. */
+function guard(call) {
+  try {
+    return call();
+  } catch (e) {
+    if (e && typeof e === 'object' && 'message' in e && typeof e.free === 'function') {
+      const { message, offset, kind } = e;
+      e.free();
+      throw new WeftError(message, offset, kind === 'io' ? 'options' : kind);
+    }
+    throw e;
+  }
+}
+
+function collect(out, full) {
+  try {
+    const files = [];
+    for (let i = 0; i < out.fileCount(); i++) {
+      files.push({ path: out.filePath(i), contents: out.fileContents(i) });
+    }
+    if (!full) return { files };
+    return { files, imports: out.imports(), exports: out.exports(), warnings: out.warnings() };
+  } finally {
+    out.free();
+  }
+}
+
+/** WIT sources `{ path: text }` as the three parallel lists `typesOfWit` takes. */
+function witSources(sources) {
+  const files = typeof sources === 'string' ? { 'input.wit': sources } : sources;
+  const paths = [];
+  const texts = [];
+  const groups = [];
+  for (const [path, text] of Object.entries(files)) {
+    if (typeof text !== 'string') fail(`WIT source \`${path}\`: expected a string`);
+    const dep = /^deps\/([^/]+?)(?:\.wit)?(?:\/[^/]+\.wit)?$/.exec(path);
+    if (path.startsWith('deps/') && !dep) fail(`WIT source \`${path}\`: expected deps/<name>.wit or deps/<name>/<file>.wit`);
+    paths.push(path);
+    texts.push(text);
+    groups.push(dep ? dep[1] : '');
+  }
+  if (!groups.includes('')) fail('WIT sources: no .wit file outside deps/');
+  return [paths, texts, groups];
+}
+
+/** The public API, bound to an initialised wasm-bindgen module. */
+export function bind(wasm) {
+  return {
+    transpile(bytes, options) {
+      const opts = normalize(options);
+      if (options?.world !== undefined) fail('option `world` applies to types() only');
+      return collect(guard(() => wasm.transpile(bytesOf(bytes), opts)), true);
+    },
+    types(bytesOrWit, options = {}) {
+      const opts = normalize(options);
+      const { world } = options;
+      if (world !== undefined && typeof world !== 'string') fail('option `world`: expected a string');
+      const isWit = typeof bytesOrWit === 'string' ? !/^(\(|;;)/.test(bytesOrWit.trimStart())
+        : bytesOrWit !== null && typeof bytesOrWit === 'object' && !ArrayBuffer.isView(bytesOrWit)
+          && !(bytesOrWit instanceof ArrayBuffer);
+      if (!isWit) return collect(guard(() => wasm.typesOfComponent(bytesOf(bytesOrWit), opts)), false);
+      const [paths, texts, groups] = witSources(bytesOrWit);
+      return collect(guard(() => wasm.typesOfWit(paths, texts, groups, world, opts)), false);
+    },
+    wit(bytes) {
+      return guard(() => wasm.wit(bytesOf(bytes)));
+    },
+  };
+}
