@@ -139,6 +139,8 @@ fn options(js: &JsOptions) -> Result<TranspileOptions, Error> {
         },
         async_imports: js.async_imports(),
         async_exports: js.async_exports(),
+        // jco's value-style and output flags are CLI-only for now
+        ..TranspileOptions::default()
     })
 }
 
