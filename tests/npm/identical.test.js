@@ -92,7 +92,7 @@ const COMBOS = [
   ['--instantiation', 'async', '--map', 'wasi:*=@scope/shim/*', '--name', 'app'],
   ['--tla-compat', '--minify'],
   ['--base64-cutoff', '1000000'],
-  ['--async-mode', 'jspi', '--async-imports', 'wasi:io/poll#poll'],
+  ['--async-mode', 'jspi'],
 ];
 
 const components = [

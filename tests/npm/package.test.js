@@ -92,7 +92,7 @@ for (const [label, node] of Object.entries(NODES)) {
   test(`${label}: bad input is one error line and exit 1; wast is native-only`, () => {
     const r = run(node, [bin, 'transpile', join(root, 'README.md'), '-o', join(dir, 'nope')]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^error: \S*README\.md: [^\n]+\n$/);
+    assert.match(r.stderr, /^error: \S*README\.md:1:1: [^\n]+\n$/);
     assert.ok(!existsSync(join(dir, 'nope')));
     const u = run(node, [bin, 'transpile']);
     assert.equal(u.status, 2);
