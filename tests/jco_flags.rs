@@ -140,3 +140,52 @@ fn variants_inline_cases_writes_one_union_type() {
     assert!(!dts.contains("interface VA"), "{dts}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn guest_types_declares_ambient_modules_and_takes_jcos_flags() {
+    let dir = tmp("guest");
+    let wit = dir.join("world.wit");
+    std::fs::write(
+        &wit,
+        "package t:g@1.0.0;\ninterface host { log: func(s: string); }\nworld w {\n  import host;\n  export run: func();\n  @unstable(feature = shiny)\n  export shiny: func();\n}\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let args = [
+        "guest-types",
+        wit.to_str().unwrap(),
+        "-n",
+        "w",
+        "--feature",
+        "shiny",
+        "-q",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = std::fs::read_to_string(out_dir.join("world.d.ts")).unwrap();
+    assert!(root.starts_with(
+        "/// <reference path=\"./interfaces/t-g-host.d.ts\" />\ndeclare module 't:g/w@1.0.0' {\n"
+    ), "{root}");
+    assert!(root.contains("  export function shiny(): void;"), "{root}");
+    assert!(root.contains("from 't:g/host@1.0.0'"), "{root}");
+    let host = std::fs::read_to_string(out_dir.join("interfaces/t-g-host.d.ts")).unwrap();
+    assert_eq!(
+        host,
+        "declare module 't:g/host@1.0.0' {\n  export function log(s: string): void;\n}\n"
+    );
+    // Bad input: one error line, nothing written.
+    let bad_dir = dir.join("bad");
+    let out = weft(&["guest-types", "/nonexistent/world.wit"], &bad_dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("error: ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    assert!(!bad_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

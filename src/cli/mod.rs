@@ -147,6 +147,32 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         wasm_opt_bin: Option<PathBuf>,
     },
+    /// Write the `.d.ts` a component author needs to implement a world in JS
+    /// (jco's `guest-types`): one `declare module '<WIT id>'` per file.
+    GuestTypes {
+        /// A `.wit` file, a directory of WIT files, or a component (`.wasm`, `.wat`).
+        input: PathBuf,
+        /// Output directory for the `.d.ts` files.
+        #[arg(short, long)]
+        out_dir: PathBuf,
+        /// The world to use when the input is WIT.
+        #[arg(short = 'n', long, visible_alias = "world-name")]
+        world: Option<String>,
+        /// Base name of the world's file (default: the input's stem).
+        #[arg(long)]
+        name: Option<String>,
+        /// Print nothing on success (weft prints nothing anyway).
+        #[arg(short, long)]
+        quiet: bool,
+        /// `jspi`: the exports listed in `--async-exports` return Promises.
+        #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "sync")]
+        async_mode: Option<AsyncModeArg>,
+        /// With `--async-mode jspi`: exports that return Promises (`iface#func`).
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        async_exports: Vec<String>,
+        #[command(flatten)]
+        jco: jco_flags::SharedFlags,
+    },
     /// Print a component's WIT.
     Wit {
         /// The component: a binary `.wasm` or component text (`.wat`).
@@ -225,13 +251,31 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             wasm_opt_bin: _,
         } => {
             let opts = options(&input, &common)?;
-            let files = if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
-                weft::wit::dts_from_wit_path(&input, world.as_deref(), &opts)?
-            } else {
-                let bytes = read_component(&input)?;
-                weft::wit::component_dts_for(&bytes, &opts).map_err(|e| with_file(e, &input))?
+            write_files(&out_dir, &types_files(&input, world.as_deref(), &opts)?)
+        }
+        Command::GuestTypes {
+            input,
+            out_dir,
+            world,
+            name,
+            quiet: _,
+            async_mode,
+            async_exports,
+            jco,
+        } => {
+            let common = CommonOpts {
+                name,
+                instantiation: None,
+                map: Vec::new(),
+                async_mode,
+                async_imports: Vec::new(),
+                async_exports,
+                jco,
+                adapters: None,
             };
-            write_files(&out_dir, &files)
+            let opts = options(&input, &common)?;
+            let host = types_files(&input, world.as_deref(), &opts)?;
+            write_files(&out_dir, &weft::wit::guest_dts(host)?)
         }
         Command::Wast(_) | Command::Run(_) | Command::Serve(_) => unreachable!("handled in main"),
         Command::Wit { input } => {
@@ -242,6 +286,20 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             );
             Ok(())
         }
+    }
+}
+
+/// The `.d.ts` files of a component or of a WIT file or directory.
+fn types_files(
+    input: &Path,
+    world: Option<&str>,
+    opts: &TranspileOptions,
+) -> Result<Vec<weft::OutputFile>, weft::Error> {
+    if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
+        weft::wit::dts_from_wit_path(input, world, opts)
+    } else {
+        let bytes = read_component(input)?;
+        weft::wit::component_dts_for(&bytes, opts).map_err(|e| with_file(e, input))
     }
 }
 
