@@ -35,7 +35,7 @@ fn unimplemented_flags_and_missing_tools_fail_cleanly() {
         (&["--use-namespace-objects"], "--use-namespace-objects"),
         (&["--enum-values-screaming-snake-case"], "screaming"),
         (&["--js"], "--js"),
-        (&["--stub"], "--stub"),
+        (&["--stub"], "input.wat"),
         (
             &["-O", "--wasm-opt-bin", "/nonexistent/wasm-opt"],
             "wasm-opt",
@@ -187,5 +187,55 @@ fn guest_types_declares_ambient_modules_and_takes_jcos_flags() {
         "{stderr}"
     );
     assert!(!bad_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stub_transpiles_a_wit_world_whose_exports_trap() {
+    let dir = tmp("stub");
+    let wit = dir.join("app.wit");
+    std::fs::write(
+        &wit,
+        "package t:s;\ninterface log { say: func(s: string); }\nworld app {\n  import log;\n  export add: func(a: u32, b: u32) -> u32;\n}\n",
+    )
+    .unwrap();
+    let wit = wit.to_str().unwrap();
+    let out_dir = dir.join("out");
+    let map = ["--map", "t:s/log=../log.js"];
+    let out = weft(
+        &[&["transpile", wit, "--stub", "-q"][..], &map].concat(),
+        &out_dir,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The .d.ts is the world's, as `weft types` writes it from the WIT
+    // (but for the `// world` line: a component's world is `root:component/root`).
+    let types_dir = dir.join("types");
+    assert!(weft(&["types", wit], &types_dir).status.success());
+    let dts = |d: &std::path::Path| {
+        let text = std::fs::read_to_string(d.join("app.d.ts")).unwrap();
+        text.split_once('\n').unwrap().1.to_string()
+    };
+    assert_eq!(dts(&out_dir), dts(&types_dir));
+    // The glue loads with the world's imports; the export traps.
+    std::fs::write(dir.join("log.js"), "export function say() {}\n").unwrap();
+    let script =
+        "import('./out/app.js').then((m) => { try { m.add(1, 2); console.log('returned'); } \
+                  catch (e) { console.log(e.constructor.name, e.message); } })";
+    let run = Command::new("node")
+        .args(["-e", script])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "RuntimeError unreachable",
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

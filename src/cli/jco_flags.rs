@@ -93,7 +93,8 @@ pub struct TranspileFlags {
     /// No-op: the glue uses no exception references.
     #[arg(long)]
     pub bindgen_enable_wasm_exnref: bool,
-    /// jco: a stub implementation from WIT (not supported yet: an error).
+    /// INPUT is WIT (a file or directory): transpile its world with a
+    /// placeholder core module whose exports trap (glue and .d.ts to build on).
     #[arg(long)]
     pub stub: bool,
     /// jco: core modules as JS through wasm2js (not supported yet: an error).
@@ -123,7 +124,7 @@ impl SharedFlags {
 impl TranspileFlags {
     /// Fills `opts`; a flag weft does not implement yet is an error naming it.
     pub fn apply(&self, opts: &mut TranspileOptions) -> Result<(), weft::Error> {
-        not_yet(&[(self.stub, "--stub"), (self.js, "--js")])?;
+        not_yet(&[(self.js, "--js")])?;
         opts.tracing = self.tracing;
         opts.namespaced_exports = !self.no_namespaced_exports;
         opts.component_error_wrapping = !self.no_component_error_wrapping;

@@ -3,6 +3,7 @@
 
 mod jco_flags;
 mod run;
+mod stub;
 mod wast;
 
 use std::path::{Path, PathBuf};
@@ -219,7 +220,10 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
         } => {
             let mut opts = options(&input, &common)?;
             jco.apply(&mut opts)?;
-            let bytes = read_component(&input)?;
+            let bytes = match jco.stub {
+                true => stub::stub_component(&input, &opts)?,
+                false => read_component(&input)?,
+            };
             opts.typescript = !no_typescript;
             opts.base64_cutoff = base64_cutoff;
             opts.tla_compat = tla_compat;
