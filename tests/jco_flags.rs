@@ -34,7 +34,9 @@ fn unimplemented_flags_and_missing_tools_fail_cleanly() {
         (&["--flags-as-bigint"][..], "--flags-as-bigint"),
         (&["--use-namespace-objects"], "--use-namespace-objects"),
         (&["--enum-values-screaming-snake-case"], "screaming"),
-        (&["--js"], "--js"),
+        (&["--js", "-I"], "--js needs plain ESM glue"),
+        (&["--js", "-m"], "--js needs plain ESM glue"),
+        (&["--js"], "passes an i64"),
         (&["--stub"], "input.wat"),
         (
             &["-O", "--wasm-opt-bin", "/nonexistent/wasm-opt"],

@@ -1,6 +1,7 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
+mod asmjs;
 mod jco_flags;
 mod run;
 mod stub;
@@ -225,12 +226,19 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
                 false => read_component(&input)?,
             };
             opts.typescript = !no_typescript;
-            opts.base64_cutoff = base64_cutoff;
+            // --js: every core module is a file, turned into JS below.
+            opts.base64_cutoff = if jco.js { 0 } else { base64_cutoff };
             opts.tla_compat = tla_compat;
             opts.minify = minify;
             opts.target = target.map(TargetArg::target);
+            if jco.js {
+                asmjs::check(&opts)?;
+            }
             let mut out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
             jco.optimize(&mut out.files)?;
+            if jco.js {
+                asmjs::to_js(&mut out.files, &format!("{}.js", opts.name), None)?;
+            }
             write_files(&out_dir, &out.files)?;
             if !quiet {
                 for w in &out.warnings {
