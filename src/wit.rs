@@ -4,8 +4,9 @@
 //!
 //! Names come from `crate::names` (shared with the glue). Modules:
 //! `ts` (TypeScript type expressions for WIT types), `decl` (declarations in
-//! one file: types, functions, resource classes) and `dts` (which files exist
-//! and what the root `<name>.d.ts` declares).
+//! one file: types, functions, resource classes), `dts` (which files exist
+//! and what the root `<name>.d.ts` declares) and `guest` (the same files as
+//! ambient modules for a component author, `weft guest-types`).
 //!
 //! Conventions shared with the glue: an `option<T>` is `T | undefined` unless
 //! T is itself an option (then `{ tag: 'none' } | { tag: 'some', val: T }`);
@@ -15,6 +16,7 @@
 
 mod decl;
 mod dts;
+mod guest;
 mod ts;
 
 pub use wit_parser::{Resolve, WorldId};
@@ -113,6 +115,14 @@ pub fn world_dts(
 /// `map`): the `.d.ts` files `weft transpile` writes.
 pub fn component_dts_for(component: &[u8], opts: &TranspileOptions) -> Result<Vec<OutputFile>> {
     component_dts(component, &opts.name, &DtsOptions::from(opts))
+}
+
+/// `weft guest-types`: the host `.d.ts` files of a world (generated in ESM
+/// mode) turned into what an author implementing the world in JS needs, one
+/// `declare module '<WIT id>'` per file: the world's module declares what the
+/// author exports, the interface modules what they may import.
+pub fn guest_dts(host_files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
+    guest::guest_files(host_files)
 }
 
 /// For `weft types <path>`: reads a WIT file or directory (with its `deps/`),

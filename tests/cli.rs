@@ -247,6 +247,7 @@ fn help_describes_every_argument() {
         ("transpile", "<INPUT> The component"),
         ("types", "<INPUT> A component"),
         ("types", "Output directory for the `.d.ts` files"),
+        ("guest-types", "<INPUT> A `.wit` file"),
         ("wit", "<INPUT> The component"),
         ("run", "left unset when the host has none"),
     ] {

@@ -34,8 +34,10 @@ fn unimplemented_flags_and_missing_tools_fail_cleanly() {
         (&["--flags-as-bigint"][..], "--flags-as-bigint"),
         (&["--use-namespace-objects"], "--use-namespace-objects"),
         (&["--enum-values-screaming-snake-case"], "screaming"),
-        (&["--js"], "--js"),
-        (&["--stub"], "--stub"),
+        (&["--js", "-I"], "--js needs plain ESM glue"),
+        (&["--js", "-m"], "--js needs plain ESM glue"),
+        (&["--js"], "passes an i64"),
+        (&["--stub"], "input.wat"),
         (
             &["-O", "--wasm-opt-bin", "/nonexistent/wasm-opt"],
             "wasm-opt",
@@ -138,5 +140,104 @@ fn variants_inline_cases_writes_one_union_type() {
     let want = "export type V =\n  | {\n    tag: 'a',\n    val: number,\n  }\n  | {\n    tag: 'b',\n  };\n";
     assert!(dts.contains(want), "{dts}");
     assert!(!dts.contains("interface VA"), "{dts}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn guest_types_declares_ambient_modules_and_takes_jcos_flags() {
+    let dir = tmp("guest");
+    let wit = dir.join("world.wit");
+    std::fs::write(
+        &wit,
+        "package t:g@1.0.0;\ninterface host { log: func(s: string); }\nworld w {\n  import host;\n  export run: func();\n  @unstable(feature = shiny)\n  export shiny: func();\n}\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let args = [
+        "guest-types",
+        wit.to_str().unwrap(),
+        "-n",
+        "w",
+        "--feature",
+        "shiny",
+        "-q",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = std::fs::read_to_string(out_dir.join("world.d.ts")).unwrap();
+    assert!(root.starts_with(
+        "/// <reference path=\"./interfaces/t-g-host.d.ts\" />\ndeclare module 't:g/w@1.0.0' {\n"
+    ), "{root}");
+    assert!(root.contains("  export function shiny(): void;"), "{root}");
+    assert!(root.contains("from 't:g/host@1.0.0'"), "{root}");
+    let host = std::fs::read_to_string(out_dir.join("interfaces/t-g-host.d.ts")).unwrap();
+    assert_eq!(
+        host,
+        "declare module 't:g/host@1.0.0' {\n  export function log(s: string): void;\n}\n"
+    );
+    // Bad input: one error line, nothing written.
+    let bad_dir = dir.join("bad");
+    let out = weft(&["guest-types", "/nonexistent/world.wit"], &bad_dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("error: ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    assert!(!bad_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stub_transpiles_a_wit_world_whose_exports_trap() {
+    let dir = tmp("stub");
+    let wit = dir.join("app.wit");
+    std::fs::write(
+        &wit,
+        "package t:s;\ninterface log { say: func(s: string); }\nworld app {\n  import log;\n  export add: func(a: u32, b: u32) -> u32;\n}\n",
+    )
+    .unwrap();
+    let wit = wit.to_str().unwrap();
+    let out_dir = dir.join("out");
+    let map = ["--map", "t:s/log=../log.js"];
+    let out = weft(
+        &[&["transpile", wit, "--stub", "-q"][..], &map].concat(),
+        &out_dir,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The .d.ts is the world's, as `weft types` writes it from the WIT
+    // (but for the `// world` line: a component's world is `root:component/root`).
+    let types_dir = dir.join("types");
+    assert!(weft(&["types", wit], &types_dir).status.success());
+    let dts = |d: &std::path::Path| {
+        let text = std::fs::read_to_string(d.join("app.d.ts")).unwrap();
+        text.split_once('\n').unwrap().1.to_string()
+    };
+    assert_eq!(dts(&out_dir), dts(&types_dir));
+    // The glue loads with the world's imports; the export traps.
+    std::fs::write(dir.join("log.js"), "export function say() {}\n").unwrap();
+    let script =
+        "import('./out/app.js').then((m) => { try { m.add(1, 2); console.log('returned'); } \
+                  catch (e) { console.log(e.constructor.name, e.message); } })";
+    let run = Command::new("node")
+        .args(["-e", script])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "RuntimeError unreachable",
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

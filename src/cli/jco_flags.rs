@@ -93,10 +93,12 @@ pub struct TranspileFlags {
     /// No-op: the glue uses no exception references.
     #[arg(long)]
     pub bindgen_enable_wasm_exnref: bool,
-    /// jco: a stub implementation from WIT (not supported yet: an error).
+    /// INPUT is WIT (a file or directory): transpile its world with a
+    /// placeholder core module whose exports trap (glue and .d.ts to build on).
     #[arg(long)]
     pub stub: bool,
-    /// jco: core modules as JS through wasm2js (not supported yet: an error).
+    /// Core modules as JS (binaryen's wasm2js, found like wasm-opt, or
+    /// $WEFT_WASM2JS) for engines without WebAssembly; plain ESM glue only.
     #[arg(long)]
     pub js: bool,
 }
@@ -123,7 +125,6 @@ impl SharedFlags {
 impl TranspileFlags {
     /// Fills `opts`; a flag weft does not implement yet is an error naming it.
     pub fn apply(&self, opts: &mut TranspileOptions) -> Result<(), weft::Error> {
-        not_yet(&[(self.stub, "--stub"), (self.js, "--js")])?;
         opts.tracing = self.tracing;
         opts.namespaced_exports = !self.no_namespaced_exports;
         opts.component_error_wrapping = !self.no_component_error_wrapping;
@@ -182,11 +183,11 @@ fn not_yet(flags: &[(bool, &str)]) -> Result<(), weft::Error> {
     }
 }
 
-fn io_err(path: &Path, e: std::io::Error) -> weft::Error {
+pub(super) fn io_err(path: &Path, e: std::io::Error) -> weft::Error {
     weft::Error::io(format!("{}: {e}", path.display()))
 }
 
-fn tempdir() -> Result<PathBuf, weft::Error> {
+pub(super) fn tempdir() -> Result<PathBuf, weft::Error> {
     let dir = std::env::temp_dir().join(format!("weft-opt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
     Ok(dir)
@@ -194,7 +195,11 @@ fn tempdir() -> Result<PathBuf, weft::Error> {
 
 /// An external tool: the given path, else `$env_var`, else
 /// `node_modules/.bin/<name>` in the current directory or a parent, else PATH.
-fn find_tool(name: &str, given: Option<&Path>, env_var: &str) -> Result<PathBuf, weft::Error> {
+pub(super) fn find_tool(
+    name: &str,
+    given: Option<&Path>,
+    env_var: &str,
+) -> Result<PathBuf, weft::Error> {
     if let Some(p) = given {
         return Ok(p.to_path_buf());
     }
@@ -215,7 +220,7 @@ fn find_tool(name: &str, given: Option<&Path>, env_var: &str) -> Result<PathBuf,
     };
     local.or_else(on_path).ok_or_else(|| {
         weft::Error::io(format!(
-            "-O needs `{name}` (npm package `binaryen`): not found in node_modules/.bin or PATH; pass --{name}-bin <path> or set {env_var}"
+            "`{name}` (npm package `binaryen`) not found in node_modules/.bin or PATH; set {env_var} to its path"
         ))
     })
 }

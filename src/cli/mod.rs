@@ -1,8 +1,10 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
+mod asmjs;
 mod jco_flags;
 mod run;
+mod stub;
 mod wast;
 
 use std::path::{Path, PathBuf};
@@ -147,6 +149,32 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         wasm_opt_bin: Option<PathBuf>,
     },
+    /// Write the `.d.ts` a component author needs to implement a world in JS
+    /// (jco's `guest-types`): one `declare module '<WIT id>'` per file.
+    GuestTypes {
+        /// A `.wit` file, a directory of WIT files, or a component (`.wasm`, `.wat`).
+        input: PathBuf,
+        /// Output directory for the `.d.ts` files.
+        #[arg(short, long)]
+        out_dir: PathBuf,
+        /// The world to use when the input is WIT.
+        #[arg(short = 'n', long, visible_alias = "world-name")]
+        world: Option<String>,
+        /// Base name of the world's file (default: the input's stem).
+        #[arg(long)]
+        name: Option<String>,
+        /// Print nothing on success (weft prints nothing anyway).
+        #[arg(short, long)]
+        quiet: bool,
+        /// `jspi`: the exports listed in `--async-exports` return Promises.
+        #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "sync")]
+        async_mode: Option<AsyncModeArg>,
+        /// With `--async-mode jspi`: exports that return Promises (`iface#func`).
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        async_exports: Vec<String>,
+        #[command(flatten)]
+        jco: jco_flags::SharedFlags,
+    },
     /// Print a component's WIT.
     Wit {
         /// The component: a binary `.wasm` or component text (`.wat`).
@@ -193,14 +221,24 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
         } => {
             let mut opts = options(&input, &common)?;
             jco.apply(&mut opts)?;
-            let bytes = read_component(&input)?;
+            let bytes = match jco.stub {
+                true => stub::stub_component(&input, &opts)?,
+                false => read_component(&input)?,
+            };
             opts.typescript = !no_typescript;
-            opts.base64_cutoff = base64_cutoff;
+            // --js: every core module is a file, turned into JS below.
+            opts.base64_cutoff = if jco.js { 0 } else { base64_cutoff };
             opts.tla_compat = tla_compat;
             opts.minify = minify;
             opts.target = target.map(TargetArg::target);
+            if jco.js {
+                asmjs::check(&opts)?;
+            }
             let mut out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
             jco.optimize(&mut out.files)?;
+            if jco.js {
+                asmjs::to_js(&mut out.files, &format!("{}.js", opts.name), None)?;
+            }
             write_files(&out_dir, &out.files)?;
             if !quiet {
                 for w in &out.warnings {
@@ -225,13 +263,31 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             wasm_opt_bin: _,
         } => {
             let opts = options(&input, &common)?;
-            let files = if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
-                weft::wit::dts_from_wit_path(&input, world.as_deref(), &opts)?
-            } else {
-                let bytes = read_component(&input)?;
-                weft::wit::component_dts_for(&bytes, &opts).map_err(|e| with_file(e, &input))?
+            write_files(&out_dir, &types_files(&input, world.as_deref(), &opts)?)
+        }
+        Command::GuestTypes {
+            input,
+            out_dir,
+            world,
+            name,
+            quiet: _,
+            async_mode,
+            async_exports,
+            jco,
+        } => {
+            let common = CommonOpts {
+                name,
+                instantiation: None,
+                map: Vec::new(),
+                async_mode,
+                async_imports: Vec::new(),
+                async_exports,
+                jco,
+                adapters: None,
             };
-            write_files(&out_dir, &files)
+            let opts = options(&input, &common)?;
+            let host = types_files(&input, world.as_deref(), &opts)?;
+            write_files(&out_dir, &weft::wit::guest_dts(host)?)
         }
         Command::Wast(_) | Command::Run(_) | Command::Serve(_) => unreachable!("handled in main"),
         Command::Wit { input } => {
@@ -242,6 +298,20 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             );
             Ok(())
         }
+    }
+}
+
+/// The `.d.ts` files of a component or of a WIT file or directory.
+fn types_files(
+    input: &Path,
+    world: Option<&str>,
+    opts: &TranspileOptions,
+) -> Result<Vec<weft::OutputFile>, weft::Error> {
+    if input.is_dir() || input.extension().is_some_and(|e| e == "wit") {
+        weft::wit::dts_from_wit_path(input, world, opts)
+    } else {
+        let bytes = read_component(input)?;
+        weft::wit::component_dts_for(&bytes, opts).map_err(|e| with_file(e, input))
     }
 }
 

@@ -1,0 +1,218 @@
+//! `weft transpile --js` (jco's `--js`): every core module turned into JS by
+//! binaryen's `wasm2js`, for engines without WebAssembly. Each
+//! `<name>.coreN.wasm` becomes `<name>.coreN.js`, an ES module whose default
+//! export instantiates it (`(imports) => exports`, under the wasm export
+//! names); the plain-ESM glue loads those instead of compiling wasm.
+//!
+//! wasm2js splits i64 values at a function boundary into two i32s, which the
+//! glue does not expect: a module that passes i64 across its imports or
+//! exports is an error (as are `-I`, whose caller supplies the modules, and
+//! `--minify`, whose glue this does not rewrite). As with jco, a module that
+//! imports another's memory keeps views of it made at instantiation: memory
+//! the exporter grows later is not visible to it.
+
+use std::path::Path;
+use std::process::Command;
+
+use wasm_encoder::{ExportKind, ExportSection};
+use wasmparser::{ExternalKind, Parser, Payload, TypeRef, ValType};
+
+use super::jco_flags::{find_tool, io_err, tempdir};
+
+/// The glue's module loader and instantiator, and what `--js` puts instead.
+const REWRITES: [(&str, &str); 2] = [
+    (
+        "(file) => fetchCompile(new URL('./' + file, import.meta.url))",
+        "(file) => import(new URL('./' + file.replace(/\\.wasm$/, '.js'), import.meta.url))",
+    ),
+    (
+        "instantiateCore = WebAssembly.instantiate)",
+        "instantiateCore = async (m, imports) => ({ exports: m.default(imports) }))",
+    ),
+];
+
+/// `--js` rewrites plain-ESM glue only: an error before any work otherwise.
+pub fn check(opts: &weft::TranspileOptions) -> Result<(), weft::Error> {
+    if opts.instantiation != weft::Instantiation::Esm || opts.minify {
+        return Err(weft::Error::unsupported(
+            "--js needs plain ESM glue (not with --instantiation or --minify)",
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces every `.wasm` file by its wasm2js module and points the glue at them.
+pub fn to_js(
+    files: &mut [weft::OutputFile],
+    glue_name: &str,
+    wasm2js: Option<&Path>,
+) -> Result<(), weft::Error> {
+    let bin = find_tool("wasm2js", wasm2js, "WEFT_WASM2JS")?;
+    let dir = tempdir()?;
+    let result = files
+        .iter_mut()
+        .filter(|f| f.path.ends_with(".wasm"))
+        .try_for_each(|f| {
+            let (renamed, names) = rename_exports(&f.contents, &f.path)?;
+            let js = run_wasm2js(&bin, &dir, &renamed, &f.path)?;
+            f.path = format!("{}.js", f.path.trim_end_matches(".wasm"));
+            f.contents = module_text(&js, &names, &f.path)?.into_bytes();
+            Ok::<(), weft::Error>(())
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    let glue = files
+        .iter_mut()
+        .find(|f| f.path == glue_name)
+        .ok_or_else(|| weft::Error::io(format!("--js: no glue file {glue_name}")))?;
+    let mut text = String::from_utf8_lossy(&glue.contents).into_owned();
+    for (from, to) in REWRITES {
+        if text.matches(from).count() != 1 {
+            return Err(weft::Error::io(format!(
+                "--js: {glue_name} does not load its core modules as expected"
+            )));
+        }
+        text = text.replace(from, to);
+    }
+    glue.contents = text.into_bytes();
+    Ok(())
+}
+
+/// The module with its exports renamed `e0`, `e1`, … (names wasm2js keeps as
+/// they are) and the original names in that order. A function import or
+/// export with an i64 is an error naming it.
+fn rename_exports(wasm: &[u8], file: &str) -> Result<(Vec<u8>, Vec<String>), weft::Error> {
+    let mut types = Vec::new();
+    let mut func_types = Vec::new();
+    let mut names = Vec::new();
+    let mut section = ExportSection::new();
+    let mut range = None;
+    let i64_err = |what: &str| {
+        weft::Error::unsupported(format!(
+            "--js: {file}: `{what}` passes an i64, which wasm2js splits in two"
+        ))
+    };
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    types.push(
+                        ty.params()
+                            .iter()
+                            .chain(ty.results())
+                            .any(|t| *t == ValType::I64),
+                    );
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp?;
+                    if let TypeRef::Func(t) = imp.ty {
+                        if types[t as usize] {
+                            return Err(i64_err(imp.name));
+                        }
+                        func_types.push(t);
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    func_types.push(t?);
+                }
+            }
+            Payload::ExportSection(r) => {
+                let r_range = r.range();
+                range = Some(r_range.start as usize..r_range.end as usize);
+                for exp in r {
+                    let exp = exp?;
+                    let kind = match exp.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            if types[func_types[exp.index as usize] as usize] {
+                                return Err(i64_err(exp.name));
+                            }
+                            ExportKind::Func
+                        }
+                        ExternalKind::Table => ExportKind::Table,
+                        ExternalKind::Memory => ExportKind::Memory,
+                        ExternalKind::Global => ExportKind::Global,
+                        ExternalKind::Tag => ExportKind::Tag,
+                    };
+                    section.export(&format!("e{}", names.len()), kind, exp.index);
+                    names.push(exp.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(range) = range else {
+        return Ok((wasm.to_vec(), names));
+    };
+    // The new section: id 7, its size, its contents (wasm_encoder writes all
+    // three after a module header).
+    let mut module = wasm_encoder::Module::new();
+    module.section(&section);
+    let encoded = module.finish();
+    let header_len = section_header_start(wasm, range.start);
+    let mut out = wasm[..header_len].to_vec();
+    out.extend_from_slice(&encoded[8..]);
+    out.extend_from_slice(&wasm[range.end..]);
+    Ok((out, names))
+}
+
+/// Where the section whose contents start at `start` begins (its id byte):
+/// back over the LEB128 size and the id.
+fn section_header_start(wasm: &[u8], start: usize) -> usize {
+    let mut i = start - 1;
+    // The size's last byte has no continuation bit; earlier ones do.
+    while i > 0 && wasm[i - 1] & 0x80 != 0 {
+        i -= 1;
+    }
+    i - 1
+}
+
+fn run_wasm2js(bin: &Path, dir: &Path, wasm: &[u8], file: &str) -> Result<String, weft::Error> {
+    let (input, output) = (dir.join("in.wasm"), dir.join("out.js"));
+    std::fs::write(&input, wasm).map_err(|e| io_err(&input, e))?;
+    let status = Command::new(bin)
+        .arg("-all")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .status()
+        .map_err(|e| io_err(bin, e))?;
+    if !status.success() {
+        return Err(weft::Error::io(format!(
+            "{} failed on {file} ({status})",
+            bin.display()
+        )));
+    }
+    std::fs::read_to_string(&output).map_err(|e| io_err(&output, e))
+}
+
+/// wasm2js's ES module (which imports its imports and instantiates itself)
+/// as one whose default export instantiates it with the given imports.
+fn module_text(js: &str, names: &[String], file: &str) -> Result<String, weft::Error> {
+    let end = js
+        .find("\nvar retasmFunc = ")
+        .ok_or_else(|| weft::Error::io(format!("--js: unexpected wasm2js output for {file}")))?;
+    let body: String = js[..end]
+        .lines()
+        .filter(|l| !(l.starts_with("import * as ") && l.ends_with(';')))
+        // A module importing memory would replace the exporter's `grow`
+        // (read-only on wasm2js's memory object); it keeps its own views.
+        .filter(|l| l.trim() != "memory.grow = __wasm_memory_grow;")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let exports: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{}: ex.e{i}", serde_json::to_string(n).unwrap()))
+        .collect();
+    Ok(format!(
+        "// Generated by weft --js (binaryen's wasm2js). Do not edit.\n{body}\n\
+         export default function instantiate(imports) {{\n  \
+         const ex = asmFunc(imports);\n  return {{ {} }};\n}}\n",
+        exports.join(", ")
+    ))
+}
