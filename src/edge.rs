@@ -54,11 +54,13 @@ pub const WASI_FILES: &[&str] = &[
 
 /// The WASI 0.3 host files the 0.2 import object pulls in (`wasi/imports.js`
 /// adds the 0.3 interfaces to it) and the 0.3 handler's server side
-/// (`http-handler.js`), Node-only transports left out.
+/// (`http-handler.js`) and its client over `fetch` (`http-fetch.js`), Node-only
+/// transports left out.
 pub const WASI3_FILES: &[&str] = &[
     "cli.js",
     "clocks.js",
     "filesystem.js",
+    "http-fetch.js",
     "http-handler.js",
     "http.js",
     "imports.js",

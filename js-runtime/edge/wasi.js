@@ -6,12 +6,14 @@
 // thrown: no preopens unless in-memory trees are given (`get-directories` is
 // empty, so opening a path fails with the guest's own error code), sockets are
 // `not-supported`, and without `network` every outgoing request gets
-// `HTTP-request-denied`. Clocks and random come from the platform
+// `HTTP-request-denied` (0.2 and 0.3 alike; 0.3 requests go through
+// ../wasi3/http-fetch.js, their bodies collected before sending). Clocks and random come from the platform
 // (`performance.now`, `Date`, `crypto.getRandomValues`).
 import { buildImports, preopenEntries } from '../wasi/imports.js';
 import { bytesSource, lineSink, nullSink } from '../wasi/io.js';
 import { MemoryDescriptor, memoryPreopen } from '../wasi/filesystem-memory.js';
 import { edgeHttpImports } from './http.js';
+import { fetchTransport } from '../wasi3/http-fetch.js';
 
 function sink(v, log, what) {
   if (v === undefined || v === 'console') return lineSink(log);
@@ -48,6 +50,7 @@ export function createEdgeWasi(options = {}) {
       preopens,
       Descriptor: MemoryDescriptor,
       jspi: true,
+      http3: fetchImpl ? (request) => fetchTransport(request, fetchImpl) : undefined,
     }),
     ...edgeHttpImports(fetchImpl),
   };
