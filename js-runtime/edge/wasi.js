@@ -28,11 +28,14 @@ function sink(v, log, what) {
  * `{ memory: tree, readonly: true }`); `stdout`/
  * `stderr`: 'console' (default, line by line), 'ignore' or a function of the
  * bytes; `network`: true (default) sends outgoing wasi:http requests through
- * `fetch` (default `globalThis.fetch`), false denies them.
+ * `fetch` (default `globalThis.fetch`), false denies them; `jspi`: true
+ * (default) for JSPI glue (a 0.2 handler), false for glue without it (a 0.3
+ * handler, whose WASI 0.2 calls through the adapter then answer at once).
  */
 export function createEdgeWasi(options = {}) {
+  const jspi = options.jspi ?? true;
   const preopens = preopenEntries(options.preopens).map(([guest, v]) => [
-    v?.memory ? memoryPreopen(v.memory, { readonly: v.readonly, jspi: true }) : memoryPreopen(v, { jspi: true }),
+    v?.memory ? memoryPreopen(v.memory, { readonly: v.readonly, jspi }) : memoryPreopen(v, { jspi }),
     guest,
   ]);
   const network = options.network ?? true;
@@ -49,7 +52,7 @@ export function createEdgeWasi(options = {}) {
       terminal: {},
       preopens,
       Descriptor: MemoryDescriptor,
-      jspi: true,
+      jspi,
       http3: fetchImpl ? (request) => fetchTransport(request, fetchImpl) : undefined,
     }),
     ...edgeHttpImports(fetchImpl),
