@@ -148,16 +148,15 @@ export function toFetchHandler(target, options = {}) {
 
 const trapMessage = (e) => `${e instanceof WebAssembly.RuntimeError ? 'wasm trap: ' : ''}${e?.message ?? e}`;
 
-/** Runs one request on a 0.3 instance; the instance is released once the response body is done. */
+/** Runs one request on a 0.3 instance; the instance is released once the response body is sent (or given up). */
 async function serve3(s, request, pool, log) {
   const onTrap = (e) => {
     log(`wasi:http handler failed: ${trapMessage(e)}`);
     pool.drop(s);
   };
   try {
-    const { response, trailers } = await respond3(s.v3, request, onTrap);
+    const { response, trailers } = await respond3(s.v3, request, { onTrap, onDone: () => pool.release(s) });
     trailersByResponse.set(response, trailers);
-    trailers.finally(() => pool.release(s));
     return response;
   } catch (e) {
     onTrap(e);

@@ -29,12 +29,14 @@ function headersOf(entries) {
 /**
  * Runs `request` (a Fetch Request) on `handler`. `onTrap(e)` is called when
  * `handle` throws anything but the guest's own `error-code` result (a trap:
- * the instance is unusable), or the response body fails with a wasm trap.
- * Resolves to `{ response, trailers }`: a Fetch Response (a handler error is
- * a plain-text 500, or 403 for `HTTP-request-denied`) and a Promise of its
- * trailers (`Headers` or undefined).
+ * the instance is unusable), or the response body fails with a wasm trap;
+ * `onDone()` once the response body has been sent, cancelled or failed (the
+ * request no longer uses the instance). Resolves to `{ response, trailers }`:
+ * a Fetch Response (a handler error is a plain-text 500, or 403 for
+ * `HTTP-request-denied`) and a Promise of its trailers (`Headers` or
+ * undefined).
  */
-export async function respond3(handler, request, onTrap) {
+export async function respond3(handler, request, { onTrap, onDone }) {
   const guarded = {
     async handle(req) {
       try {
@@ -51,12 +53,19 @@ export async function respond3(handler, request, onTrap) {
     headers: [...request.headers],
     body: request.body,
   });
+  let finished = false;
+  const finish = (e) => {
+    if (finished) return;
+    finished = true;
+    out.done(e);
+    onDone();
+  };
   const trailers = out.trailers.then(
     (t) => (t && t.length > 0 ? headersOf(t) : undefined),
     () => undefined,
   );
   if (NULL_BODY.has(out.status) || request.method === 'HEAD') {
-    out.done();
+    finish();
     return { response: new Response(null, { status: out.status, headers: headersOf(out.headers) }), trailers };
   }
   const it = (out.body[Symbol.asyncIterator] ?? out.body[Symbol.iterator]).call(out.body);
@@ -67,18 +76,18 @@ export async function respond3(handler, request, onTrap) {
         step = await it.next();
       } catch (e) {
         if (e instanceof WebAssembly.RuntimeError) onTrap(e);
-        out.done(e);
+        finish(e);
         throw e;
       }
       if (step.done) {
-        out.done();
+        finish();
         c.close();
       } else {
         c.enqueue(step.value);
       }
     },
     cancel() {
-      out.done(new Error('cancelled'));
+      finish(new Error('cancelled'));
       return it.return?.();
     },
   });

@@ -94,6 +94,16 @@ test('pooled: one instance serves concurrent requests; per-request: one instance
   const its = await Promise.all(Array.from({ length: 3 }, async () => (await g(new Request('http://x.test/'))).text()));
   assert.deepEqual(its.sort(), ['i0', 'i1', 'i2']);
   assert.equal(isolated.made.length, 3);
+  // per-request with maxInstances 1: the next request waits until the body before it is sent
+  const one = component(handle);
+  const h = toFetchHandler(one.loader, { instances: 'per-request', maxInstances: 1 });
+  const a = await h(new Request('http://x.test/'));
+  let second = false;
+  const b = h(new Request('http://x.test/')).then((r) => { second = true; return r; });
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(second, false);
+  assert.equal(await a.text(), 'i0');
+  assert.equal(await (await b).text(), 'i1');
 });
 
 test('an error-code result is a 500 naming it and keeps the instance; a trap is logged and replaces it', async () => {
