@@ -1,9 +1,10 @@
-//! `--target workers|deno|bun|node`: besides the glue (async instantiation,
-//! JSPI), write the edge runtime (`js-runtime/edge/` as `edge/`, with the
-//! portable part of the WASI host as `wasi/`) and an entry module that serves
-//! the component's `wasi:http/incoming-handler` (WASI 0.2) or
-//! `wasi:http/handler@0.3.x` (WASI 0.3) as a Fetch handler on that platform, plus its deployment configuration (wrangler.toml and a workerd
-//! config for Workers).
+//! `--target workers|deno|bun|node`: besides the glue (async instantiation;
+//! JSPI for a 0.2 handler), write the edge runtime (`js-runtime/edge/` as
+//! `edge/`, with the portable parts of the WASI host as `wasi/` and `wasi3/`)
+//! and an entry module that serves the component's
+//! `wasi:http/incoming-handler` (WASI 0.2) or `wasi:http/handler@0.3.x` (WASI
+//! 0.3) as a Fetch handler on that platform, plus its deployment
+//! configuration (wrangler.toml and a workerd config for Workers).
 
 use crate::plan::{ExportItem, Plan};
 use crate::{Error, OutputFile, Result};
@@ -219,7 +220,7 @@ fn entry(target: EdgeTarget, name: &str, wasm: &[String], jspi: bool) -> String 
             let check = if jspi {
                 NODE_JSPI_CHECK
             } else {
-                "// node node-server.mj   (HOST, PORT from the environment)\n"
+                "// node node-server.mjs   (Node >= 20; HOST, PORT from the environment)\n"
             };
             NODE.replace("{{FILES}}", &js_list(wasm))
                 .replace("{{JSPI_CHECK}}", check)
