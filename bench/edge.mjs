@@ -6,8 +6,10 @@
 // 500-request warm-up and at the end. A benchmark, not a test: nothing here
 // asserts timings.
 //
-//   node bench/edge.mjs [--requests N] [--concurrency C] [--only name]
-// Tables go to stdout and bench/out/edge-results.md. Uses target/release/weft
+//   node bench/edge.mjs [--requests N] [--concurrency C] [--only name] [--wasi3]
+// --wasi3: the WASI 0.3 fixture (wasi3-http-server, `GET /hello`) instead;
+// no `jco serve` row (jco serves no 0.3 handler).
+// Tables go to stdout and bench/out/edge-results.md (edge3-results.md). Uses target/release/weft
 // when built (else target/debug/weft; WEFT_BIN overrides).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,11 +25,16 @@ const arg = (name, d) => {
 const REQUESTS = Number(arg('requests', 10_000));
 const CONCURRENCY = Number(arg('concurrency', 64));
 const ONLY = arg('only');
+const WASI3 = process.argv.includes('--wasi3');
 const LIMIT_MS = 60_000;
 
 const repo = new URL('..', import.meta.url).pathname;
 if (!process.env.WEFT_BIN && existsSync(join(repo, 'target/release/weft'))) process.env.WEFT_BIN = join(repo, 'target/release/weft');
-const { FIXTURE, PLATFORMS, startServer, tempRoot } = await import('../tests/edge/servers.js');
+const servers = await import('../tests/edge/servers.js');
+const { PLATFORMS, startServer, tempRoot } = servers;
+const FIXTURE = WASI3 ? servers.FIXTURE3 : servers.FIXTURE;
+/** What `GET /hello` answers. */
+const HELLO = WASI3 ? 'hello from wasi 0.3\n' : 'GET /hello  ';
 
 /** RSS in MiB of a process and its descendants (Linux /proc). */
 function treeRss(pid) {
@@ -70,7 +77,7 @@ async function load(url, n, c) {
       res.setEncoding('utf8');
       res.on('data', (d) => { body += d; });
       res.on('end', () => {
-        if (res.statusCode !== 200 || body !== 'GET /hello  ') failed++;
+        if (res.statusCode !== 200 || body !== HELLO) failed++;
         lat.push(performance.now() - t0);
         resolve();
       });
@@ -89,11 +96,11 @@ async function load(url, n, c) {
 const rows = [];
 const { root, remove } = tempRoot();
 try {
-  for (const platform of [...PLATFORMS, 'jco serve']) {
+  for (const platform of WASI3 ? PLATFORMS : [...PLATFORMS, 'jco serve']) {
     if (ONLY && !platform.includes(ONLY)) continue;
     let server;
     try {
-      server = platform === 'jco serve' ? await startJco(root) : await startServer(platform, root);
+      server = platform === 'jco serve' ? await startJco(root) : await startServer(platform, root, FIXTURE);
     } catch (e) {
       rows.push([platform, `did not start: ${String(e.message).split('\n')[0]}`, '', '', '', '']);
       continue;
@@ -121,7 +128,7 @@ try {
   remove();
 }
 
-const md = `${REQUESTS} × \`GET /hello\` on fixtures/build/wasi-http-server.wasm, ${CONCURRENCY} concurrent (keep-alive), client: Node ${process.version} in one process on the same machine.\n\n${table(['server', 'requests/s', 'p50', 'p99', 'failed / done', 'RSS (warm → end)'], rows)}\n`;
+const md = `${REQUESTS} × \`GET /hello\` on ${FIXTURE.slice(repo.length)}, ${CONCURRENCY} concurrent (keep-alive), client: Node ${process.version} in one process on the same machine.\n\n${table(['server', 'requests/s', 'p50', 'p99', 'failed / done', 'RSS (warm → end)'], rows)}\n`;
 console.log(md);
 mkdirSync(join(repo, 'bench/out'), { recursive: true });
-writeFileSync(join(repo, 'bench/out/edge-results.md'), md);
+writeFileSync(join(repo, `bench/out/${WASI3 ? 'edge3' : 'edge'}-results.md`), md);

@@ -1,9 +1,10 @@
-//! `--target workers|deno|bun|node`: besides the glue (async instantiation,
-//! JSPI), write the edge runtime (`js-runtime/edge/` as `edge/`, with the
-//! portable part of the WASI host as `wasi/`) and an entry module that serves
-//! the component's `wasi:http/incoming-handler` as a Fetch handler on that
-//! platform, plus its deployment configuration (wrangler.toml and a workerd
-//! config for Workers).
+//! `--target workers|deno|bun|node`: besides the glue (async instantiation;
+//! JSPI for a 0.2 handler), write the edge runtime (`js-runtime/edge/` as
+//! `edge/`, with the portable parts of the WASI host as `wasi/` and `wasi3/`)
+//! and an entry module that serves the component's
+//! `wasi:http/incoming-handler` (WASI 0.2) or `wasi:http/handler@0.3.x` (WASI
+//! 0.3) as a Fetch handler on that platform, plus its deployment
+//! configuration (wrangler.toml and a workerd config for Workers).
 
 use crate::plan::{ExportItem, Plan};
 use crate::{Error, OutputFile, Result};
@@ -27,8 +28,13 @@ pub const EDGE_FILES: &[(&str, &str)] = &[
         "fetch-handler.js",
         include_str!("../js-runtime/edge/fetch-handler.js"),
     ),
+    (
+        "fetch-handler3.js",
+        include_str!("../js-runtime/edge/fetch-handler3.js"),
+    ),
     ("http.js", include_str!("../js-runtime/edge/http.js")),
     ("index.js", include_str!("../js-runtime/edge/index.js")),
+    ("no-jspi.js", include_str!("../js-runtime/edge/no-jspi.js")),
     ("wasi.js", include_str!("../js-runtime/edge/wasi.js")),
 ];
 
@@ -49,28 +55,54 @@ pub const WASI_FILES: &[&str] = &[
 ];
 
 /// The WASI 0.3 host files the 0.2 import object pulls in (`wasi/imports.js`
-/// adds the 0.3 interfaces to it), Node-only transports left out.
+/// adds the 0.3 interfaces to it) and the 0.3 handler's server side
+/// (`http-handler.js`) and its client over `fetch` (`http-fetch.js`), Node-only
+/// transports left out.
 pub const WASI3_FILES: &[&str] = &[
     "cli.js",
     "clocks.js",
     "filesystem.js",
+    "http-fetch.js",
+    "http-handler.js",
     "http.js",
     "imports.js",
     "random.js",
     "sockets.js",
 ];
 
-/// Checks that the component can be served: it exports `wasi:http/incoming-handler`.
-pub fn check_proxy(plan: &Plan, target: EdgeTarget) -> Result<()> {
-    let serves = plan.exports.iter().any(|(name, item)| {
+/// Whether an export name is a handler the edge runtime serves:
+/// `wasi:http/incoming-handler` (0.2) or `wasi:http/handler@0.3.x`.
+fn is_http_handler(name: &str) -> bool {
+    match name.split_once('@') {
+        Some(("wasi:http/handler", version)) => version.starts_with("0.3."),
+        Some((interface, _)) => interface == "wasi:http/incoming-handler",
+        None => name == "wasi:http/incoming-handler",
+    }
+}
+
+/// Whether the served handler needs JSPI glue: a 0.2 `incoming-handler` blocks
+/// in its stream calls; a `wasi:http/handler@0.3.x` (picked when both are
+/// exported) is an async export and does not.
+pub fn needs_jspi(plan: &Plan) -> bool {
+    !plan.exports.iter().any(|(name, item)| {
         matches!(item, ExportItem::Instance(_))
-            && name.split('@').next() == Some("wasi:http/incoming-handler")
-    });
+            && is_http_handler(name)
+            && name.starts_with("wasi:http/handler@")
+    })
+}
+
+/// Checks that the component can be served: it exports `wasi:http/incoming-handler`
+/// (WASI 0.2) or `wasi:http/handler@0.3.x` (WASI 0.3).
+pub fn check_proxy(plan: &Plan, target: EdgeTarget) -> Result<()> {
+    let serves = plan
+        .exports
+        .iter()
+        .any(|(name, item)| matches!(item, ExportItem::Instance(_)) && is_http_handler(name));
     if serves {
         return Ok(());
     }
     Err(Error::unsupported(format!(
-        "--target {}: the component exports no wasi:http/incoming-handler (a wasi:http/proxy component is needed)",
+        "--target {}: the component exports no wasi:http/incoming-handler or wasi:http/handler@0.3.x (a wasi:http/proxy or wasi:http/service component is needed)",
         target.name()
     )))
 }
@@ -99,7 +131,7 @@ impl EdgeTarget {
 
 /// Adds the runtime, the entry and the platform's configuration to `files`
 /// (which already holds the glue `<name>.js` and its core modules).
-pub fn add_files(files: &mut Vec<OutputFile>, name: &str, target: EdgeTarget) {
+pub fn add_files(files: &mut Vec<OutputFile>, name: &str, target: EdgeTarget, jspi: bool) {
     let wasm: Vec<String> = files
         .iter()
         .filter(|f| f.path.ends_with(".wasm"))
@@ -123,7 +155,7 @@ pub fn add_files(files: &mut Vec<OutputFile>, name: &str, target: EdgeTarget) {
             .expect("WASI3_FILES names embedded host files");
         runtime.push(file(&format!("wasi3/{f}"), src));
     }
-    let entry = entry(target, name, &wasm);
+    let entry = entry(target, name, &wasm, jspi);
     if target == EdgeTarget::Workers {
         let mut modules = vec![target.entry_file().to_string(), format!("{name}.js")];
         modules.extend(runtime.iter().map(|f| f.path.clone()));
@@ -147,19 +179,27 @@ fn js_list(wasm: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// The entry module for `target`.
-fn entry(target: EdgeTarget, name: &str, wasm: &[String]) -> String {
+/// The entry module for `target`; `jspi`: the glue is JSPI glue (a 0.2 handler).
+fn entry(target: EdgeTarget, name: &str, wasm: &[String], jspi: bool) -> String {
     let head = format!(
         "// Generated by `weft transpile --target {}`: serves the component's\n\
-         // wasi:http/incoming-handler as a Fetch handler (edge/fetch-handler.js).\n\
+         // wasi:http handler (0.2 incoming-handler or 0.3 handler) as a Fetch\n\
+         // handler (edge/fetch-handler.js).\n\
          // instances: 'pooled' reuses instances across requests (fast; guest state\n\
          // persists between requests), 'per-request' isolates every request.\n\
-         import {{ instantiate }} from './{name}.js';\n",
+         ",
         target.name()
     );
+    let glue = format!("import {{ instantiate }} from './{name}.js';\n");
     let body = match target {
         EdgeTarget::Workers => {
-            let mut s = String::from("import { toFetchHandler } from './edge/index.js';\n");
+            // workerd cannot compile the glue's JSPI shims (no run-time codegen).
+            let mut s = if jspi {
+                String::new()
+            } else {
+                "import './edge/no-jspi.js';\n".to_string()
+            };
+            s.push_str("import { toFetchHandler } from './edge/index.js';\n");
             for (i, w) in wasm.iter().enumerate() {
                 s.push_str(&format!("import core{i} from './{w}';\n"));
             }
@@ -176,12 +216,31 @@ fn entry(target: EdgeTarget, name: &str, wasm: &[String]) -> String {
         }
         EdgeTarget::Deno => DENO.replace("{{FILES}}", &js_list(wasm)),
         EdgeTarget::Bun => BUN.replace("{{FILES}}", &js_list(wasm)),
-        EdgeTarget::Node => NODE.replace("{{FILES}}", &js_list(wasm)),
+        EdgeTarget::Node => {
+            let check = if jspi {
+                NODE_JSPI_CHECK
+            } else {
+                "// node node-server.mjs   (Node >= 20; HOST, PORT from the environment)\n"
+            };
+            NODE.replace("{{FILES}}", &js_list(wasm))
+                .replace("{{JSPI_CHECK}}", check)
+        }
     };
-    head + &body
+    // Without JSPI glue, the WASI host answers synchronously.
+    let options = if jspi {
+        "{ instances: 'pooled' }"
+    } else {
+        "{ instances: 'pooled', wasi: { jspi: false } }"
+    };
+    // Workers: the glue comes after `no-jspi.js` (imports run in order).
+    let body = match body.find("import { toFetchHandler }") {
+        Some(i) => format!("{}{glue}{}", &body[..i], &body[i..]),
+        None => glue + &body,
+    };
+    head + &body.replace("{{OPTIONS}}", options)
 }
 
-const WORKERS_TAIL: &str = r#"const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), { instances: 'pooled' });
+const WORKERS_TAIL: &str = r#"const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), {{OPTIONS}});
 export default { fetch: (request) => handler(request) };
 "#;
 
@@ -189,7 +248,7 @@ const DENO: &str = r#"import { toFetchHandler } from './edge/index.js';
 // deno run --allow-net --allow-read=<this directory> --allow-env=HOST,PORT deno-server.js
 const compile = async (f) => [f, await WebAssembly.compile(await Deno.readFile(new URL(f, import.meta.url)))];
 const modules = Object.fromEntries(await Promise.all({{FILES}}.map(compile)));
-const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), { instances: 'pooled' });
+const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), {{OPTIONS}});
 const hostname = Deno.env.get('HOST') ?? '127.0.0.1';
 const port = Number(Deno.env.get('PORT') ?? 8000);
 Deno.serve({ hostname, port, onListen: (a) => console.log(`listening on http://${a.hostname}:${a.port}/`) }, (request) => handler(request));
@@ -199,7 +258,7 @@ const BUN: &str = r#"import { toFetchHandler } from './edge/index.js';
 // bun bun-server.js   (HOST, PORT from the environment; default 127.0.0.1:8000)
 const compile = async (f) => [f, await WebAssembly.compile(await Bun.file(new URL(f, import.meta.url)).arrayBuffer())];
 const modules = Object.fromEntries(await Promise.all({{FILES}}.map(compile)));
-const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), { instances: 'pooled' });
+const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), {{OPTIONS}});
 const server = Bun.serve({ hostname: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000), fetch: (request) => handler(request) });
 console.log(`listening on http://${server.hostname}:${server.port}/`);
 "#;
@@ -209,14 +268,9 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { toFetchHandler, trailersOf } from './edge/index.js';
-// node --experimental-wasm-jspi node-server.mjs   (Node >= 24; HOST, PORT from the environment)
-if (typeof WebAssembly.Suspending !== 'function') {
-  console.error('error: this server needs JSPI (WebAssembly.Suspending): Node >= 24 with --experimental-wasm-jspi');
-  process.exit(1);
-}
-const compile = async (f) => [f, await WebAssembly.compile(await readFile(new URL(f, import.meta.url)))];
+{{JSPI_CHECK}}const compile = async (f) => [f, await WebAssembly.compile(await readFile(new URL(f, import.meta.url)))];
 const modules = Object.fromEntries(await Promise.all({{FILES}}.map(compile)));
-const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), { instances: 'pooled' });
+const handler = toFetchHandler((imports) => instantiate((file) => modules[file], imports), {{OPTIONS}});
 
 /** A node:http request as a Fetch Request (the body streams). */
 function toRequest(req) {
@@ -244,6 +298,14 @@ server.listen(Number(process.env.PORT ?? 8000), process.env.HOST ?? '127.0.0.1',
   const { address, port } = server.address();
   console.log(`listening on http://${address}:${port}/`);
 });
+"#;
+
+/// The Node entry's JSPI requirement (a 0.2 handler).
+const NODE_JSPI_CHECK: &str = r#"// node --experimental-wasm-jspi node-server.mjs   (Node >= 24; HOST, PORT from the environment)
+if (typeof WebAssembly.Suspending !== 'function') {
+  console.error('error: this server needs JSPI (WebAssembly.Suspending): Node >= 24 with --experimental-wasm-jspi');
+  process.exit(1);
+}
 "#;
 
 /// A workerd configuration serving the worker on 127.0.0.1:8080 (`workerd serve workerd.capnp`).
@@ -292,7 +354,20 @@ fn wrangler_toml(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{EDGE_FILES, WASI3_FILES, WASI_FILES};
+    use super::{is_http_handler, EDGE_FILES, WASI3_FILES, WASI_FILES};
+
+    /// Both handler versions are served; other interfaces and other `handler` versions are not.
+    #[test]
+    fn edge_serves_the_0_2_and_0_3_handlers() {
+        assert!(is_http_handler("wasi:http/incoming-handler@0.2.6"));
+        assert!(is_http_handler("wasi:http/incoming-handler"));
+        assert!(is_http_handler("wasi:http/handler@0.3.0-rc-2026-03-15"));
+        assert!(is_http_handler("wasi:http/handler@0.3.2"));
+        assert!(!is_http_handler("wasi:http/handler@0.4.0"));
+        assert!(!is_http_handler("wasi:http/handler"));
+        assert!(!is_http_handler("wasi:cli/run@0.3.2"));
+        assert!(!is_http_handler("wasi:http/outgoing-handler@0.2.6"));
+    }
 
     /// Every edge runtime file is embedded, and every relative import resolves to an embedded file.
     #[test]

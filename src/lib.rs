@@ -71,14 +71,18 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
     let ir = parse::parse(component)?;
     let plan = flatten::flatten(&ir)?;
     option_checks::check_async_lists(&plan, opts)?;
-    // An edge target serves the component from async, JSPI glue.
+    // An edge target serves the component from async glue (JSPI for a 0.2 handler).
     let edge_opts;
     let opts = match opts.target {
         Some(target) => {
             edge::check_proxy(&plan, target)?;
             let mut o = opts.clone();
             o.instantiation = Instantiation::Async;
-            o.async_mode = AsyncMode::Jspi;
+            // A 0.3 handler is an async (callback) export: no JSPI, which
+            // would compile wasm at run time (workerd forbids that).
+            if edge::needs_jspi(&plan) {
+                o.async_mode = AsyncMode::Jspi;
+            }
             edge_opts = o;
             &edge_opts
         }
@@ -114,7 +118,7 @@ pub fn transpile(component: &[u8], opts: &TranspileOptions) -> Result<Transpiled
         }
     }
     if let Some(target) = opts.target {
-        edge::add_files(&mut out.files, &opts.name, target);
+        edge::add_files(&mut out.files, &opts.name, target, edge::needs_jspi(&plan));
     }
     if opts.typescript {
         match wit::component_dts_for(component, opts) {

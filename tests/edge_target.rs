@@ -140,3 +140,43 @@ fn a_component_that_serves_nothing_is_refused() {
     );
     assert!(!out.exists(), "no partial output");
 }
+
+/// A WASI 0.3 `wasi:http/handler@0.3.x` component is served too: its glue
+/// needs no JSPI (the Node entry does not demand it, the Workers entry hides
+/// JSPI from the glue first), and the 0.3 host files the handler reaches are
+/// written, none of them importing a `node:` module.
+#[test]
+fn a_wasi_0_3_handler_is_served_without_jspi() {
+    let input =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/build/wasi3-http-server.wasm");
+    assert!(input.exists(), "run `bash fixtures/build.sh` first");
+    for (target, entry) in [("workers", "worker.js"), ("node", "node-server.mjs")] {
+        let out = tmp(&format!("wasi3-{target}"));
+        let r = transpile(target, &input, &out);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let src = std::fs::read_to_string(out.join(entry)).unwrap();
+        assert!(src.contains("wasi: { jspi: false }"), "{entry}:\n{src}");
+        assert!(!src.contains("experimental-wasm-jspi"), "{entry}:\n{src}");
+        if target == "workers" {
+            let glue = src.find("from './wasi3-http-server.js'").unwrap();
+            assert!(
+                src.find("import './edge/no-jspi.js'").unwrap() < glue,
+                "{src}"
+            );
+        }
+        let glue = std::fs::read_to_string(out.join("wasi3-http-server.js")).unwrap();
+        assert!(
+            !glue.contains("jspiExport("),
+            "no JSPI entry into the handler"
+        );
+        for f in [
+            "wasi3/http-handler.js",
+            "wasi3/http-fetch.js",
+            "edge/fetch-handler3.js",
+        ] {
+            let js = std::fs::read_to_string(out.join(f)).unwrap();
+            assert!(!js.contains("from 'node:"), "{f} imports a node: module");
+        }
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}

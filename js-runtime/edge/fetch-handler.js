@@ -1,7 +1,9 @@
 // `toFetchHandler`: a `wasi:http/proxy` 0.2 component (its
-// `wasi:http/incoming-handler` export) as a Fetch API handler,
-// `fetch(request) -> Promise<Response>`, for Cloudflare Workers, Deno, Bun
-// and Node.
+// `wasi:http/incoming-handler` export) or a WASI 0.3 `wasi:http/service`
+// component (its `wasi:http/handler@0.3.x` export, fetch-handler3.js) as a
+// Fetch API handler, `fetch(request) -> Promise<Response>`, for Cloudflare
+// Workers, Deno, Bun and Node. The instance's exports decide: a 0.3 handler
+// is used when there is one.
 //
 // The 0.2 handler is a synchronous export: it runs until it returns, reading
 // the request body and writing the response body through blocking stream
@@ -11,8 +13,11 @@
 // Response is handed to the platform as soon as the guest sets it through its
 // `response-outparam`, while the guest goes on writing the body.
 //
-// One instance serves one request at a time (a suspended instance cannot be
-// entered again), so concurrency comes from several instances:
+// A 0.2 instance serves one request at a time (a suspended instance cannot be
+// entered again), so concurrency comes from several instances. A 0.3
+// instance serves any number of requests at once (its export is async), so
+// 'pooled' keeps one shared instance (replaced after a trap) and
+// 'per-request' still makes one per request:
 // - `instances: 'pooled'` (default): an idle instance is reused, a new one is
 //   made when none is idle (at most `maxInstances`, then requests queue). Fast
 //   (no instantiation per request), but state a guest keeps in its memory
@@ -22,6 +27,7 @@
 //   (compiled modules are reused; the memory is new) every time.
 import { createEdgeWasi } from './wasi.js';
 import { ResponseOutparam, IncomingRequest, headersFrom } from './http.js';
+import { handlerOf3, respond3 } from './fetch-handler3.js';
 
 const trailersByResponse = new WeakMap();
 
@@ -42,22 +48,36 @@ export function incomingHandlerOf(app) {
   return handler;
 }
 
-/** Instances handed out one request at a time; `create` is null for a single given instance. */
+/** What serves requests for one instance: `{ v3: handler }` (0.3, concurrent) or `{ v2: handler }` (0.2, one at a time). */
+export function servingOf(app) {
+  const v3 = app ? handlerOf3(app) : null;
+  return v3 ? { v3 } : { v2: incomingHandlerOf(app) };
+}
+
+/**
+ * Instances handed out to requests; `create` is null for a single given
+ * instance. A 0.2 instance serves one request at a time; a 0.3 instance,
+ * when reused, is `shared` by every request.
+ */
 class InstancePool {
   constructor(create, { max, reuse }) {
     this.create = create;
     this.max = max;
     this.reuse = reuse;
     this.idle = [];
+    this.shared = null;
     this.live = 0;
     this.waiting = [];
   }
   async acquire() {
+    if (this.shared) return this.shared;
     if (this.idle.length > 0) return this.idle.pop();
     if (this.create && this.live < this.max) {
       this.live++;
       try {
-        return incomingHandlerOf(await this.create());
+        const s = servingOf(await this.create());
+        if (s.v3 && this.reuse && !this.shared) this.shared = s;
+        return s;
       } catch (e) {
         this.live--;
         throw e;
@@ -66,13 +86,18 @@ class InstancePool {
     if (!this.create && this.live === 0) throw new Error('the component instance trapped earlier and cannot be used again');
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
-  release(handler) {
-    if (!this.reuse) return this.drop();
+  release(s) {
+    if (s.v3 && this.shared === s) return;
+    if (!this.reuse || s.v3) return this.drop(s);
     const next = this.waiting.shift();
-    if (next) next.resolve(handler);
-    else this.idle.push(handler);
+    if (next) next.resolve(s);
+    else this.idle.push(s);
   }
-  drop() {
+  /** Forgets `s` (done with, or trapped); a 0.3 instance shared by several requests is dropped once. */
+  drop(s) {
+    if (s.dropped) return;
+    s.dropped = true;
+    if (this.shared === s) this.shared = null;
     this.live--;
     const next = this.waiting.shift();
     if (next) this.acquire().then(next.resolve, next.reject);
@@ -104,23 +129,44 @@ export function toFetchHandler(target, options = {}) {
     pool = new InstancePool(create, { max: options.maxInstances ?? 64, reuse: mode === 'pooled' });
   } else {
     pool = new InstancePool(null, { max: 1, reuse: true });
-    pool.idle.push(incomingHandlerOf(target));
+    const s = servingOf(target);
+    if (s.v3) pool.shared = s;
+    else pool.idle.push(s);
     pool.live = 1;
   }
   return async function fetch(request) {
-    let handler;
+    let s;
     try {
-      handler = await pool.acquire();
+      s = await pool.acquire();
     } catch (e) {
       log(`wasi:http handler unavailable: ${e?.message ?? e}`);
       return failure(`handler failed: ${e?.message ?? e}`);
     }
-    return serve(handler, request, pool, log);
+    return s.v3 ? serve3(s, request, pool, log) : serve(s, request, pool, log);
   };
 }
 
-/** Runs one request on `handler`; resolves once the guest set its response (or ended without one). */
-function serve(handler, request, pool, log) {
+const trapMessage = (e) => `${e instanceof WebAssembly.RuntimeError ? 'wasm trap: ' : ''}${e?.message ?? e}`;
+
+/** Runs one request on a 0.3 instance; the instance is released once the response body is sent (or given up). */
+async function serve3(s, request, pool, log) {
+  const onTrap = (e) => {
+    log(`wasi:http handler failed: ${trapMessage(e)}`);
+    pool.drop(s);
+  };
+  try {
+    const { response, trailers } = await respond3(s.v3, request, { onTrap, onDone: () => pool.release(s) });
+    trailersByResponse.set(response, trailers);
+    return response;
+  } catch (e) {
+    onTrap(e);
+    return failure(`handler failed: ${e?.message ?? e}`);
+  }
+}
+
+/** Runs one request on a 0.2 instance; resolves once the guest set its response (or ended without one). */
+function serve(s, request, pool, log) {
+  const handler = s.v2;
   return new Promise((resolve) => {
     let answered = false;
     let body;
@@ -145,14 +191,13 @@ function serve(handler, request, pool, log) {
     }
     done.then(
       () => {
-        pool.release(handler);
+        pool.release(s);
         if (!answered) resolve(failure('handler returned an error: "no response was set"'));
         else if (body && !body.finished) body.sink.fail(new Error('the handler returned without finishing the response body'));
       },
       (e) => {
-        pool.drop();
-        const message = `${e instanceof WebAssembly.RuntimeError ? 'wasm trap: ' : ''}${e?.message ?? e}`;
-        log(`wasi:http handler failed: ${message}`);
+        pool.drop(s);
+        log(`wasi:http handler failed: ${trapMessage(e)}`);
         if (!answered) resolve(failure(`handler failed: ${e?.message ?? e}`));
         else body?.sink.fail(e);
       },

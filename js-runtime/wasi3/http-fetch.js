@@ -36,7 +36,8 @@ async function* bodyOf(reader, broken) {
   }
 }
 
-export async function fetchTransport({ method, url, headers, body, timeouts = {}, signal }) {
+/** The transport; `fetchImpl` (default: the global `fetch`) sends the request (edge runtimes pass their own). */
+export async function fetchTransport({ method, url, headers, body, timeouts = {}, signal }, fetchImpl = globalThis.fetch) {
   const h = new Headers();
   for (const [k, v] of headers) h.append(k, String.fromCharCode(...v));
   const ac = new AbortController();
@@ -46,7 +47,7 @@ export async function fetchTransport({ method, url, headers, body, timeouts = {}
   const timer = limit === undefined ? null : setTimeout(() => { timedOut = true; ac.abort(); }, limit);
   let res;
   try {
-    res = await fetch(url, { method, headers: h, body: await collect(body), signal: ac.signal, redirect: 'manual' });
+    res = await fetchImpl(url, { method, headers: h, body: await collect(body), signal: ac.signal, redirect: 'manual' });
   } catch (e) {
     if (timedOut) throw { tag: 'connection-read-timeout' };
     if (e instanceof TypeError && /method/i.test(e.message)) throw { tag: 'HTTP-request-method-invalid' };

@@ -6,56 +6,9 @@
 // it, concurrent requests).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { BIG_SHA, TOTAL, bigBody, request } from './requests.js';
 import { PLATFORMS, startServer, tempRoot } from './servers.js';
-
-/** One request through node:http (trailers included); `body` may be an async iterable of chunks. */
-function request(url, { method = 'GET', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
-      const hash = createHash('sha256');
-      const chunks = [];
-      let length = 0;
-      res.on('data', (c) => {
-        hash.update(c);
-        length += c.length;
-        if (chunks.length < 16) chunks.push(c);
-      });
-      res.on('end', () => resolve({
-        status: res.statusCode,
-        headers: res.headers,
-        trailers: res.trailers,
-        length,
-        sha256: hash.digest('hex'),
-        text: length <= 1 << 16 ? Buffer.concat(chunks).toString() : undefined,
-      }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    (async () => {
-      if (typeof body === 'string') req.write(body);
-      else if (body) for await (const c of body) if (!req.write(c)) await new Promise((r) => req.once('drain', r));
-      req.end();
-    })().catch(reject);
-  });
-}
-
-/** 8 MiB of deterministic bytes in 64 KiB chunks, and their sha256. */
-const CHUNK = 64 * 1024;
-const TOTAL = 8 * 1024 * 1024;
-function* bigBody() {
-  for (let o = 0; o < TOTAL; o += CHUNK) {
-    const c = Buffer.alloc(CHUNK);
-    for (let i = 0; i < CHUNK; i += 4) c.writeUInt32LE((o + i) * 2654435761 >>> 0, i);
-    yield c;
-  }
-}
-const BIG_SHA = (() => {
-  const h = createHash('sha256');
-  for (const c of bigBody()) h.update(c);
-  return h.digest('hex');
-})();
 
 /** Platforms that send HTTP trailers (Fetch Responses cannot carry them). */
 const SENDS_TRAILERS = new Set(['weft serve', 'node']);

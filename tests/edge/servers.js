@@ -15,6 +15,8 @@ const WEFT = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
 const BIN = join(REPO, 'node_modules/.bin');
 const NODE24 = join(REPO, 'node_modules/node/bin/node');
 export const FIXTURE = join(REPO, 'fixtures/build/wasi-http-server.wasm');
+/** The WASI 0.3 fixture (`wasi:http/handler@0.3.x`). */
+export const FIXTURE3 = join(REPO, 'fixtures/build/wasi3-http-server.wasm');
 
 /** A free TCP port on 127.0.0.1 (for workerd, whose config names its port). */
 function freePort() {
@@ -27,16 +29,16 @@ function freePort() {
   });
 }
 
-/** Transpiles the fixture for `target` into a fresh directory under `root`. */
-function transpile(root, target) {
+/** Transpiles `fixture` for `target` into a fresh directory under `root`. */
+function transpile(root, target, fixture) {
   const dir = join(root, target);
-  execFileSync(WEFT, ['transpile', FIXTURE, '-o', dir, '--name', 'app', '--target', target, '--quiet', '--no-typescript']);
+  execFileSync(WEFT, ['transpile', fixture, '-o', dir, '--name', 'app', '--target', target, '--quiet', '--no-typescript']);
   return dir;
 }
 
 /** How to start each platform's server: [command, args, env] for a transpiled `dir` and `port`. */
 const COMMANDS = {
-  'weft serve': (_dir, port) => [WEFT, ['serve', '--addr', `127.0.0.1:${port}`, FIXTURE], {}],
+  'weft serve': (_dir, port, fixture) => [WEFT, ['serve', '--addr', `127.0.0.1:${port}`, fixture], {}],
   node: (dir, port) => [NODE24, ['--experimental-wasm-jspi', join(dir, 'node-server.mjs')], { PORT: port }],
   deno: (dir, port) => [join(BIN, 'deno'), ['run', '--allow-net', `--allow-read=${dir}`, '--allow-env=HOST,PORT', join(dir, 'deno-server.js')], { PORT: port, NO_COLOR: '1' }],
   bun: (dir, port) => [join(BIN, 'bun'), [join(dir, 'bun-server.js')], { PORT: port }],
@@ -64,13 +66,13 @@ async function listening(child, port, log) {
 }
 
 /**
- * Starts `platform` serving the fixture. Resolves to { url, stop(), log() };
- * `log()` is what the server printed (stdout and stderr).
+ * Starts `platform` serving `fixture` (default: the 0.2 one). Resolves to
+ * { url, stop(), log() }; `log()` is what the server printed (stdout and stderr).
  */
-export async function startServer(platform, root) {
-  const dir = platform === 'weft serve' ? root : transpile(root, platform === 'workerd' ? 'workers' : platform);
+export async function startServer(platform, root, fixture = FIXTURE) {
+  const dir = platform === 'weft serve' ? root : transpile(root, platform === 'workerd' ? 'workers' : platform, fixture);
   const port = await freePort();
-  const [cmd, args, env] = COMMANDS[platform](dir, port);
+  const [cmd, args, env] = COMMANDS[platform](dir, port, fixture);
   const child = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(env.PORT ?? port) }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
