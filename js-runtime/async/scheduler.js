@@ -50,12 +50,6 @@ const macrotask = typeof setImmediate === 'function'
 // another store's yielding writer; no store declares a deadlock meanwhile.
 let deferredPumps = 0;
 
-// Pump passes that only resume yielded threads, run back to back as microtasks
-// before one waits for a macrotask: a task yielding between host Promises
-// (as wit-bindgen guests do) does not pay an event-loop turn per yield, and a
-// task yielding in a loop while it waits on a timer or I/O still lets the host run.
-const YIELD_BUDGET = 1000;
-
 /** The state of one instantiation's async world (definitions.py: Store). */
 export class Store {
   constructor() {
@@ -72,7 +66,6 @@ export class Store {
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
     this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
     this.later = false; // a pump is scheduled as a macrotask
-    this.yieldPasses = 0; // pumps for yielded threads since the last macrotask (YIELD_BUDGET)
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {
@@ -99,15 +92,8 @@ export class Store {
     macrotask(() => {
       deferredPumps--;
       this.later = false;
-      this.yieldPasses = 0;
       this.wake();
     });
-  }
-  /** A pump for threads that yielded: a microtask within YIELD_BUDGET, else a macrotask. */
-  wakeYielded() {
-    if (this.later) return;
-    if (++this.yieldPasses < YIELD_BUDGET) this.wake();
-    else this.wakeLater();
   }
   /**
    * Store.tick until no thread is ready; then detects deadlock of host-facing
@@ -129,7 +115,7 @@ export class Store {
       const i = this.waiting.findIndex(runnable);
       if (i < 0) {
         if (yielded) {
-          this.wakeYielded();
+          this.wakeLater();
           return;
         }
         break;
@@ -267,7 +253,7 @@ export class Thread {
     this.cont = cont;
     const store = this.task.inst.store;
     store.waiting.push(this);
-    if (this.yieldEpoch === store.epoch) store.wakeYielded();
+    if (this.yieldEpoch === store.epoch) store.wakeLater();
     else store.wake();
   }
   /** Parks after a yield: ready at once, but it runs again in the next pump pass. */
