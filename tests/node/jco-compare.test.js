@@ -89,11 +89,26 @@ const KNOWN_DTS = {
   'async-bench': [['interfaces/test-async-bench-bench.d.ts', ASYNC], ['interfaces/test-async-bench-host.d.ts', ASYNC]],
   'async-consumer': [['interfaces/test-pipeline-sink.d.ts', ASYNC], ['interfaces/test-streams-source.d.ts', ASYNC]],
   'async-producer': [['interfaces/test-streams-source.d.ts', ASYNC]],
+  'async-strings': [['interfaces/test-async-strings-api.d.ts', ASYNC]],
+  'async-unit-consumer': [['interfaces/test-unit-counter-counter.d.ts', ASYNC], ['interfaces/test-units-ticks.d.ts', ASYNC]],
+  'async-unit-producer': [['interfaces/test-units-ticks.d.ts', ASYNC]],
 };
+
+// WASI 0.3 programs (the wasip3 crate; most also import WASI 0.2 through
+// Rust's std): where one interface is imported at two versions weft writes one
+// .d.ts per version (`wasi-cli-stdout-0-2-6.d.ts` beside `wasi-cli-stdout.d.ts`)
+// and jco one file for both (one version's types overwrite the other's). weft's
+// file list holds all of jco's; the texts are not compared.
+const VERSIONED = new Set(['wasi3-cli', 'wasi3-clocks-random', 'wasi3-files', 'wasi3-http-client', 'wasi3-http-server', 'wasi3-sockets']);
 
 for (const name of FIXTURES) {
   test(`${name}: same files and .d.ts as jco`, () => {
     const out = both(name);
+    if (VERSIONED.has(name)) {
+      const weft = new Set(files(out.weft));
+      assert.deepEqual(files(out.jco).filter((f) => !weft.has(f)), [], `${name}: every file jco writes`);
+      return;
+    }
     assert.deepEqual(files(out.weft), files(out.jco));
     const differ = files(out.jco)
       .filter((f) => f.endsWith('.d.ts'))
