@@ -13,7 +13,7 @@
 //   body streams like the request body above. The outgoing request's own body
 //   is collected before sending (http.js OutgoingBody).
 // Fields, request options and the outparam are the WASI host's (../wasi/http.js).
-import { Fields, FutureIncomingResponse, OutgoingBody, OutgoingRequest, RequestOptions, ResponseOutparam } from '../wasi/http.js';
+import { Fields, FutureIncomingResponse, OutgoingBody, OutgoingRequest, OutgoingResponse as BufferedOutgoingResponse, RequestOptions, ResponseOutparam } from '../wasi/http.js';
 import { InputStream, IoError, OutputStream, Pollable, bytesSource } from '../wasi/io.js';
 import { asyncStdinSource } from '../wasi/stdio-async.js';
 
@@ -176,18 +176,7 @@ export class StreamingOutgoingBody extends OutgoingBody {
 }
 
 /** wasi:http/types `outgoing-response` whose body streams (`streamSink`). */
-export class OutgoingResponse {
-  constructor(headers) {
-    this.fields = frozen(headers ?? new Fields());
-    this.code = 200;
-    this.outgoingBody = undefined;
-  }
-  statusCode() { return this.code; }
-  setStatusCode(c) {
-    if (c < 100 || c > 999) throw undefined;
-    this.code = c;
-  }
-  headers() { return this.fields; }
+export class OutgoingResponse extends BufferedOutgoingResponse {
   body() {
     if (this.outgoingBody !== undefined) throw undefined;
     this.outgoingBody = new StreamingOutgoingBody(null, streamSink());
@@ -195,7 +184,6 @@ export class OutgoingResponse {
   }
 }
 
-/** wasi:http/types `incoming-response` over a Fetch `Response`. */
 export class IncomingResponse {
   constructor(response) {
     this.statusCode = response.status;
