@@ -18,6 +18,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("esm.js", include_str!("../js-runtime/wasi/esm.js")),
     (
+        "fd-reader.js",
+        include_str!("../js-runtime/wasi/fd-reader.js"),
+    ),
+    (
         "filesystem-common.js",
         include_str!("../js-runtime/wasi/filesystem-common.js"),
     ),

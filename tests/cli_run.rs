@@ -358,3 +358,101 @@ fn wasi3_sockets_follow_the_network_grant() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "sockets refused\n");
 }
+
+/// Waits for `child` at most `limit`; kills it and fails when it is still running.
+fn wait_bounded(child: &mut std::process::Child, limit: std::time::Duration, what: &str) -> i32 {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().unwrap_or(-1);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A 0.3 program that returns from `run`, or exits with a code, while one of
+/// its tasks still waits for stdin ends there: a stdin pipe that stays open
+/// does not keep `weft run` alive (the bound is generous; it only catches a
+/// hang).
+#[test]
+fn wasi3_pending_stdin_read_does_not_keep_weft_run_alive() {
+    use std::io::Read;
+    let f = fixture("wasi3-cli");
+    let scratch = Scratch::new("pending-stdin");
+    for (mode, code, line) in [
+        ("pending-return", 0, "returning while reading stdin\n"),
+        ("pending-exit=9", 9, "exiting with 9 while reading stdin\n"),
+    ] {
+        let mut child = scratch
+            .weft()
+            .arg("run")
+            .arg(&f)
+            .args(["--", mode])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let held_open = child.stdin.take();
+        let status = wait_bounded(&mut child, std::time::Duration::from_secs(60), mode);
+        drop(held_open);
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!((status, out.as_str()), (code, line), "{mode}");
+    }
+    assert_eq!(scratch.leftovers(), Vec::<String>::new());
+}
+
+/// The same with stdin a terminal that never closes (a pseudo-terminal from
+/// util-linux `script`; skipped where `script` is missing).
+#[test]
+fn wasi3_pending_terminal_read_does_not_keep_weft_run_alive() {
+    use std::io::Read;
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+        return;
+    }
+    let f = fixture("wasi3-cli");
+    let scratch = Scratch::new("pending-tty");
+    for (mode, code, line) in [
+        ("pending-return", 0, "returning while reading stdin"),
+        ("pending-exit=9", 9, "exiting with 9 while reading stdin"),
+    ] {
+        let cmd = format!(
+            "'{}' run '{}' -- {mode}",
+            env!("CARGO_BIN_EXE_weft"),
+            f.display()
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env("TMPDIR", scratch.0.join("tmp"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let held_open = child.stdin.take();
+        let status = wait_bounded(&mut child, std::time::Duration::from_secs(60), mode);
+        drop(held_open);
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(status, code, "{mode}: {out}");
+        assert_eq!(out.trim_end(), line, "{mode}");
+    }
+    assert_eq!(scratch.leftovers(), Vec::<String>::new());
+}

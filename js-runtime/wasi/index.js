@@ -9,6 +9,7 @@ import { bytesSource, functionSink, functionSource, nullSink } from './io.js';
 import { MemDirectory, memoryPreopen } from './filesystem-memory.js';
 import { NodeDescriptor, nodePreopen } from './filesystem-node.js';
 import { sleepUntil, monotonicNow } from './time.js';
+import { fdReader } from './fd-reader.js';
 import { fetchTransport, nodeSocketsImports } from './sockets-node.js';
 import { nodeTransport } from '../wasi3/http-node.js';
 import { nodeSockets3Imports } from '../wasi3/sockets-node.js';
@@ -36,10 +37,13 @@ export function fdSink(fd) {
   };
 }
 
-/** A source reading synchronously from a file descriptor. */
+/** A source reading from a file descriptor: synchronously (0.2) or without blocking the thread (0.3, fd-reader.js). */
 export function fdSource(fd) {
+  const reader = fdReader(fd);
   return {
     read(len, blocking) {
+      const ahead = reader.takeBuffered(len);
+      if (ahead !== null) return ahead;
       const buf = new Uint8Array(len);
       for (;;) {
         try {
@@ -54,19 +58,7 @@ export function fdSource(fd) {
       }
     },
     /** Reads without blocking the thread (WASI 0.3 stdin): the next chunk, or null at the end. */
-    readAsync(len) {
-      return new Promise((resolve, reject) => {
-        fs.read(fd, Buffer.alloc(len), 0, len, null, (e, n, buf) => {
-          if (e) {
-            if (e.code === 'EOF') resolve(null);
-            else if (e.code === 'EAGAIN') setTimeout(() => this.readAsync(len).then(resolve, reject), 1);
-            else reject(e);
-          } else {
-            resolve(n === 0 ? null : new Uint8Array(buf.buffer, buf.byteOffset, n));
-          }
-        });
-      });
-    },
+    readAsync: reader.readAsync,
   };
 }
 
