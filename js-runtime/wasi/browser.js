@@ -10,7 +10,7 @@ import { MemDirectory, MemoryDescriptor, memoryPreopen } from './filesystem-memo
 import { OpfsDirectory } from './filesystem-opfs.js';
 import { asyncStdinSource, isAsyncStdin, isWritable, writableSink } from './stdio-async.js';
 import { xhrTransport } from './http-browser.js';
-import { fetchTransport } from '../wasi3/http-fetch.js';
+import { browserFetchTransport } from '../wasi3/http-fetch.js';
 
 export { isCommand3, runCommand3 } from '../wasi3/run.js';
 export { WasiExit, runCommand, runCommandAsync } from './cli.js';
@@ -80,7 +80,7 @@ export function createWasi(options = {}) {
     preopens,
     Descriptor: MemoryDescriptor,
     http: options.network === true ? xhrTransport() : undefined,
-    http3: options.network === true ? fetchTransport : undefined,
+    http3: options.network === true ? browserFetchTransport : undefined,
     jspi,
   });
 }

@@ -99,12 +99,18 @@ export function nodeTransport({ method, url, headers, body, trailers, timeouts =
     if (timeouts.firstByte !== undefined) firstByte = setTimeout(() => fail({ tag: 'connection-read-timeout' }), timeouts.firstByte);
     req.on('response', (res) => {
       clearTimeout(firstByte);
-      if (timeouts.betweenBytes !== undefined) res.setTimeout(timeouts.betweenBytes, () => res.destroy(Object.assign(new Error('between-bytes timeout'), { code: 'ETIMEDOUT' })));
+      let stalled = false;
+      if (timeouts.betweenBytes !== undefined) {
+        res.setTimeout(timeouts.betweenBytes, () => {
+          stalled = true;
+          res.destroy(Object.assign(new Error('between-bytes timeout'), { code: 'ETIMEDOUT' }));
+        });
+      }
       let settle;
       const trailersOut = new Promise((ok, err) => (settle = { ok, err }));
       trailersOut.catch(() => {});
       res.once('end', () => settle.ok(res.rawTrailers.length > 0 ? rawEntries(res.rawTrailers) : null));
-      const broken = (e) => settle.err(e?.code === 'ETIMEDOUT' ? { tag: 'connection-read-timeout' } : { tag: 'HTTP-response-incomplete' });
+      const broken = () => settle.err(stalled ? { tag: 'connection-read-timeout' } : { tag: 'HTTP-response-incomplete' });
       res.once('aborted', () => broken());
       resolve({ status: res.statusCode, headers: rawEntries(res.rawHeaders), body: bodyOf(res, broken), trailers: trailersOut });
     });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Fields3, Request3, RequestOptions3, Response3, http3Imports, sendRequest } from './http.js';
-import { fetchTransport } from './http-fetch.js';
+import { browserFetchTransport, fetchTransport } from './http-fetch.js';
 import { nodeTransport } from './http-node.js';
 
 const enc = (s) => new TextEncoder().encode(s);
@@ -58,10 +58,11 @@ test('send without a grant is HTTP-request-denied; without an authority URI-inva
   await assert.rejects(send(req2), (e) => e.tag === 'HTTP-request-denied');
 });
 
-/** A server answering /echo with the request body and trailers, /slow never. */
+/** A server answering /echo with the request body and trailers, /slow never, /stall with one chunk and no end. */
 async function server() {
   const s = http.createServer((req, res) => {
     if (req.url === '/slow') return;
+    if (req.url === '/stall') return void res.writeHead(200).write('first');
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -90,7 +91,8 @@ for (const [name, transport, trailersWork] of [['node:http', nodeTransport, true
     try {
       const port = s.address().port;
       async function* body() { yield enc('one '); yield enc('two'); }
-      const res = await sendRequest(transport, request(port, '/echo', body(), Fields3.fromList([['x-t', enc('tv')]])));
+      const sent = trailersWork ? Fields3.fromList([['x-t', enc('tv')]]) : undefined;
+      const res = await sendRequest(transport, request(port, '/echo', body(), sent));
       assert.equal(res.getStatusCode(), 200);
       assert.deepEqual(res.getHeaders().get('x-method').map(dec), ['PUT']);
       const [stream, trailers] = Response3.consumeBody(res, null);
@@ -98,15 +100,50 @@ for (const [name, transport, trailersWork] of [['node:http', nodeTransport, true
       const t = await trailers;
       assert.equal(t.tag, 'ok');
       if (trailersWork) assert.deepEqual(t.val.get('x-trailer-in').map(dec), ['tv']);
-      else assert.equal(t.val, undefined, 'fetch has no trailers');
+      else {
+        assert.equal(t.val, undefined, 'fetch has no trailers');
+        await assert.rejects(sendRequest(transport, request(port, '/echo', body(), Fields3.fromList([['x-t', enc('tv')]]))),
+          (e) => e.tag === 'internal-error' && /trailers/.test(e.val), 'request trailers are refused, not dropped');
+      }
       const slow = request(port, '/slow', null);
       slow.options = new RequestOptions3();
       slow.options.setFirstByteTimeout(50_000_000n);
       await assert.rejects(sendRequest(transport, slow), (e) => e.tag === 'connection-read-timeout');
       await assert.rejects(sendRequest(transport, request(1, '/', null)), (e) => ['connection-refused', 'destination-unavailable'].includes(e.tag));
+      const stall = request(port, '/stall', null);
+      stall.options = new RequestOptions3();
+      stall.options.setBetweenBytesTimeout(100_000_000n);
+      const [stalled, stalledTrailers] = Response3.consumeBody(await sendRequest(transport, stall), null);
+      assert.equal(await text(stalled), 'first', 'the body ends after the chunk that came');
+      assert.deepEqual(await stalledTrailers, { tag: 'err', val: { tag: 'connection-read-timeout' } });
     } finally {
       s.closeAllConnections();
       s.close();
     }
   });
 }
+
+test("fetch transport with the browser's rules: headers fetch would drop fail the send; content-length must match", async () => {
+  const s = await server();
+  try {
+    const port = s.address().port;
+    const withHeader = (name, value, body) => {
+      const r = request(port, '/echo', body ?? null);
+      r.headers = Fields3.fromList([[name, enc(value)]]);
+      return r;
+    };
+    for (const name of ['cookie', 'origin', 'sec-fetch-mode', 'proxy-authorization']) {
+      await assert.rejects(sendRequest(browserFetchTransport, withHeader(name, 'x')), (e) => e.tag === 'internal-error' && e.val.includes(name));
+    }
+    async function* body() { yield enc('abc'); }
+    await assert.rejects(sendRequest(browserFetchTransport, withHeader('content-length', '5', body())), (e) => e.tag === 'HTTP-request-body-size' && e.val === 3n);
+    const ok = await sendRequest(browserFetchTransport, withHeader('content-length', '3', body()));
+    assert.equal(await text(Response3.consumeBody(ok, null)[0]), 'abc');
+    // outside a browser (edge runtimes) the same headers go out
+    const edge = await sendRequest(fetchTransport, withHeader('cookie', 'a=1'));
+    assert.equal(edge.getStatusCode(), 200);
+  } finally {
+    s.closeAllConnections();
+    s.close();
+  }
+});

@@ -32,7 +32,7 @@ const OUTPUTS = [
   ...['wasi-hello', 'wasi-args-env-exit', 'wasi-files', 'wasi-clocks-random', 'wasi-stdin', 'wasi-http']
     .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
   // WASI 0.3 programs (tests/browser/wasi3.spec.ts): callback-form async, no JSPI.
-  ...['wasi3-cli', 'wasi3-clocks-random', 'wasi3-files', 'wasi3-sockets']
+  ...['wasi3-cli', 'wasi3-clocks-random', 'wasi3-files', 'wasi3-sockets', 'wasi3-http-client']
     .map((n) => [n, join(REPO, 'fixtures/build', `${n}.wasm`), n, ASYNC]),
   // JSPI glue (tests/browser/wasi-jspi.spec.ts): WASI's blocking functions may return
   // Promises, `run` returns one.

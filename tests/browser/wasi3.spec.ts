@@ -1,8 +1,10 @@
 // WASI 0.3 programs in Chromium: the wasi3-* fixture guests (callback-form
 // async, no JSPI) run against the browser host (js-runtime/wasi/browser.js +
-// wasi3/: in-memory files, collected stdout) and must print exactly what
-// `weft run` prints for them in Node.
-import { execFileSync } from 'node:child_process';
+// wasi3/: in-memory files, collected stdout, the http client over fetch) and
+// must print what `weft run` prints for them in Node (the http client: except
+// where Fetch cannot, see its test).
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,3 +85,42 @@ for (const c of CASES) {
     expect(stable(got.out)).toBe(stable(expected.out));
   });
 }
+
+// The http client guest: in Node through `weft run --allow-network` (node:http:
+// streaming, trailers), in the page through the browser host's fetch transport,
+// against the same CORS-enabled local server. Every step prints the same line on
+// both, except the two Fetch cannot do, which fail at once with the error-code
+// js-runtime/wasi3/README.md documents (the guest asserts the variant).
+test('wasi3-http-client: same results in Chromium (fetch) as in Node, documented error-codes where Fetch cannot', async ({ page, site, pageErrors }) => {
+  test.setTimeout(60_000);
+  const { clientTestServer } = await import('../node/support/http-client-server.js');
+  const server = await clientTestServer({ cors: true });
+  try {
+    const authority = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    // Asynchronous: the server lives in this process and must keep answering.
+    const { stdout: inNode } = await promisify(execFile)(
+      WEFT, ['run', '--allow-network', join(REPO, 'fixtures/build/wasi3-http-client.wasm'), '--', authority], { encoding: 'utf8' });
+    await page.goto(new URL('page/blank.html', site.url).href);
+    const got = await page.evaluate(async (authority) => {
+      const { createWasi, runCommand3, collectSink } = await import('/wasi/browser.js');
+      const { load } = await import('/page/load.js');
+      const stdout = collectSink();
+      const wasi = createWasi({ args: ['client', authority, 'fetch'], stdout, stderr: 'ignore', network: true });
+      const code = await runCommand3(await load('wasi3-http-client', 'wasi3-http-client', wasi));
+      return { code, out: stdout.text() };
+    }, authority);
+    expect(got.code).toBe(0);
+    // The refused-connection step's failed fetch is logged by Chromium; expected, nothing else is.
+    const refused = pageErrors.findIndex((e) => e.includes('(http://127.0.0.1:1/)'));
+    expect(refused, 'the refused request is logged').toBeGreaterThanOrEqual(0);
+    pageErrors.splice(refused, 1);
+    const fetchCannot: Record<string, string> = {
+      'trailers ok': 'trailers refused: fetch cannot send request trailers',
+      'cookie ok': "cookie refused: the browser's fetch cannot send the request header cookie",
+    };
+    expect(inNode).toBe('GET ok\nPOST streamed ok\ntrailers ok\ncookie ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n');
+    expect(got.out).toBe(inNode.split('\n').map((l) => fetchCannot[l] ?? l).join('\n'));
+  } finally {
+    server.close();
+  }
+});

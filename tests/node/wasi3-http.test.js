@@ -7,50 +7,43 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { instantiate } from './harness.js';
 import { weftServe } from './support/weft-serve.js';
+import { clientTestServer } from './support/http-client-server.js';
 import { createWasi, collectSink, runCommand3 } from '../../js-runtime/wasi/index.js';
+import { createWasi as createBrowserWasi } from '../../js-runtime/wasi/browser.js';
 import { fetchHandler3, handlerOf3 } from '../../js-runtime/wasi3/http-handler.js';
 
-/** The server the client guest talks to. */
-function testServer() {
-  const timers = new Set();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/hello') {
-      res.writeHead(200, { 'x-seen-test': req.headers['x-test'] ?? '', 'x-seen-path': req.url });
-      res.end('hello');
-    } else if (url.pathname === '/echo') {
-      const chunks = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        res.writeHead(201, { 'transfer-encoding': 'chunked' });
-        res.write(Buffer.concat(chunks));
-        res.addTrailers({ 'x-got-trailer': req.trailers['x-req-trailer'] ?? '', 'x-chunks-seen': String(chunks.length > 1) });
-        res.end();
-      });
-    } else if (url.pathname === '/slow') {
-      const t = setTimeout(() => res.end('late'), 2000);
-      timers.add(t);
-      res.on('close', () => clearTimeout(t));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+/** The client guest's output over the browser host (tests/browser/wasi3.spec.ts expects it too). */
+const FETCH_OUTPUT = [
+  'GET ok', 'POST streamed ok',
+  'trailers refused: fetch cannot send request trailers',
+  "cookie refused: the browser's fetch cannot send the request header cookie",
+  'timeout ok', 'refused ok', 'invalid inputs refused', '',
+].join('\n');
 
-test('wasi3-http-client: GET, streamed POST with trailers, timeout, refused connection, invalid inputs (Node)', async () => {
-  const server = await testServer();
+/** Runs the client guest against a fresh test server; resolves to { code, out, err }. */
+async function runClient(create, mode) {
+  const server = await clientTestServer();
   try {
     const stdout = collectSink();
     const stderr = collectSink();
-    const wasi = createWasi({ args: ['client', `127.0.0.1:${server.address().port}`], network: true, stdout, stderr });
-    const code = await runCommand3(await instantiate('wasi3-http-client', wasi));
-    assert.equal(code, 0, stderr.text());
-    assert.equal(stdout.text(), 'GET ok\nPOST streamed ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n');
+    const args = ['client', `127.0.0.1:${server.address().port}`, ...(mode ? [mode] : [])];
+    const code = await runCommand3(await instantiate('wasi3-http-client', create({ args, network: true, stdout, stderr })));
+    return { code, out: stdout.text(), err: stderr.text() };
   } finally {
-    server.closeAllConnections();
     server.close();
   }
+}
+
+test('wasi3-http-client: GET, streamed POST, trailers both ways, cookie, timeout, refused connection, invalid inputs (Node)', async () => {
+  const r = await runClient(createWasi);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, 'GET ok\nPOST streamed ok\ntrailers ok\ncookie ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n');
+});
+
+test("wasi3-http-client over the browser host's fetch transport (in Node): what Fetch cannot do fails with its documented error-code", async () => {
+  const r = await runClient(createBrowserWasi, 'fetch');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, FETCH_OUTPUT);
 });
 
 test('wasi3-http-client: without a network grant every request is HTTP-request-denied', async () => {
