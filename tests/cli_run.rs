@@ -324,7 +324,12 @@ fn wasi3_clocks_and_random() {
 /// The 0.3 filesystem through `--dir`, with the same escape checks as 0.2.
 #[test]
 fn wasi3_files_in_a_granted_directory() {
-    let root = std::env::temp_dir().join(format!("weft-run-wasi3-files-{}", std::process::id()));
+    files_program_in_a_granted_directory(&fixture("wasi3-files"), "files");
+}
+
+/// Runs the wasi3-files program (`wasm`) with a fresh directory granted as /data.
+fn files_program_in_a_granted_directory(wasm: &std::path::Path, tag: &str) {
+    let root = std::env::temp_dir().join(format!("weft-run-wasi3-{tag}-{}", std::process::id()));
     let data = root.join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(root.join("secret.txt"), "top secret").unwrap();
@@ -332,18 +337,39 @@ fn wasi3_files_in_a_granted_directory() {
     std::os::unix::fs::symlink("../secret.txt", data.join("link-out")).unwrap();
     std::os::unix::fs::symlink("input.txt", data.join("link-in")).unwrap();
     let grant = format!("{}::/data", data.display());
-    let (code, out, err) = run(
-        &["--dir", &grant, fixture("wasi3-files").to_str().unwrap()],
-        "",
-    );
+    let (code, out, err) = run(&["--dir", &grant, wasm.to_str().unwrap()], "");
     let written = std::fs::read_to_string(data.join("out/hello.txt"));
     std::fs::remove_dir_all(&root).unwrap();
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 0, "{tag}: {err}");
     assert_eq!(
-        out,
-        "read ok\nwrite ok\nlist rename stat remove ok\nescapes refused\n"
+        out, "read ok\nwrite ok\nlist rename stat remove ok\nescapes refused\n",
+        "{tag}"
     );
-    assert_eq!(written.unwrap(), "Jello world\n");
+    assert_eq!(written.unwrap(), "Jello world\n", "{tag}");
+}
+
+/// Any 0.3.x patch version is accepted, including for the interfaces the host
+/// serves under a key of their own (`wasi:filesystem/types@0.3`): the
+/// wasi3-files program (built against 0.3.2) renamed to 0.3.0 and 0.3.7.
+#[test]
+fn wasi3_any_patch_version() {
+    let original = std::fs::read(fixture("wasi3-files")).unwrap();
+    let scratch = Scratch::new("patch-versions");
+    for patch in ["0", "7"] {
+        let to = format!("@0.3.{patch}");
+        let mut bytes = original.clone();
+        let mut n = 0;
+        for i in 0..bytes.len().saturating_sub(6) {
+            if &bytes[i..i + 6] == b"@0.3.2" {
+                bytes[i..i + 6].copy_from_slice(to.as_bytes());
+                n += 1;
+            }
+        }
+        assert!(n > 0, "the program names 0.3.2 interfaces");
+        let wasm = scratch.0.join(format!("wasi3-files-0.3.{patch}.wasm"));
+        std::fs::write(&wasm, &bytes).unwrap();
+        files_program_in_a_granted_directory(&wasm, &format!("patch-{patch}"));
+    }
 }
 
 /// WASI 0.3 sockets need `--allow-network`; without it they are refused.
