@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Descriptor3, descriptor3, errorCode3, filesystem3Imports, type3 } from './filesystem.js';
 import { memoryDirectory, memorySymlink } from '../wasi/filesystem-memory.js';
 import { createWasi } from '../wasi/index.js';
@@ -93,3 +96,57 @@ test('helpers: one wrapper per descriptor; type and error conversions', () => {
   assert.throws(() => errorCode3(new TypeError('bug')), TypeError);
   assert.deepEqual(Object.keys(filesystem3Imports([])), ['wasi:filesystem/types@0.3', 'wasi:filesystem/preopens@0.3']);
 });
+
+// Every 0.3 descriptor method on both backends (an in-memory tree and a
+// Node directory), besides the stream and path methods above: the 0.2
+// host's operations, same answers.
+for (const backend of ['memory', 'node']) {
+  test(`${backend}: advise, sync, sync-data, get-flags, set-times(-at), metadata-hash(-at), link-at, set-size, readlink-at, unlink, remove`, async (t) => {
+    let d;
+    if (backend === 'memory') d = root(memoryDirectory({ f: 'hello', sub: {} }));
+    else {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi3-fs-'));
+      t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      fs.writeFileSync(path.join(dir, 'f'), 'hello');
+      fs.mkdirSync(path.join(dir, 'sub'));
+      const w = createWasi({ preopens: { '/d': dir }, stdout: null, stderr: null });
+      [[d]] = w['wasi:filesystem/preopens@0.3'].getDirectories();
+    }
+    const f = d.openAt({}, 'f', {}, RW);
+    f.advise(0n, 5n, 'sequential');
+    f.syncData();
+    f.sync();
+    d.sync();
+    assert.deepEqual(f.getFlags(), { read: true, write: true, fileIntegritySync: false, dataIntegritySync: false, requestedWriteSync: false, mutateDirectory: false });
+    assert.equal(d.getFlags().mutateDirectory, true);
+
+    const at = { seconds: 1_000_000n, nanoseconds: 0 };
+    f.setTimes({ tag: 'no-change' }, { tag: 'timestamp', val: at });
+    assert.equal(f.stat().dataModificationTimestamp.seconds, 1_000_000n);
+    d.setTimesAt({}, 'f', { tag: 'timestamp', val: at }, { tag: 'now' });
+    assert.equal(d.statAt({}, 'f').dataAccessTimestamp.seconds, 1_000_000n);
+    assert.ok(d.statAt({}, 'f').dataModificationTimestamp.seconds > 1_000_000n, 'now');
+
+    assert.deepEqual(d.metadataHashAt({}, 'f'), f.metadataHash());
+    assert.notDeepEqual(d.metadataHashAt({}, 'sub'), f.metadataHash());
+
+    d.linkAt({}, 'f', d, 'g');
+    assert.equal(d.statAt({}, 'g').linkCount, 2n);
+    assert.deepEqual(d.metadataHashAt({}, 'g'), f.metadataHash(), 'a hard link is the same file');
+    assert.throws(() => d.linkAt({}, 'sub', d, 'sub2'), (e) => e.tag === 'not-permitted' || e.tag === 'access');
+    assert.throws(() => d.linkAt({}, '../f', d, 'h'), (e) => e.tag === 'not-permitted');
+
+    f.setSize(2n);
+    assert.equal(d.statAt({}, 'g').size, 2n);
+    d.symlinkAt('g', 'l');
+    assert.equal(d.readlinkAt('l'), 'g');
+    assert.throws(() => d.readlinkAt('f'), (e) => e.tag === 'invalid');
+    d.unlinkFileAt('l');
+    d.unlinkFileAt('g');
+    assert.throws(() => d.statAt({}, 'g'), (e) => e.tag === 'no-entry');
+    assert.throws(() => d.removeDirectoryAt('f'), (e) => e.tag === 'not-directory');
+    d.removeDirectoryAt('sub');
+    const [entries] = await drain(d.readDirectory());
+    assert.deepEqual(entries.map((e) => e.name), ['f']);
+  });
+}

@@ -124,3 +124,66 @@ test('wasi3-http-client: same results in Chromium (fetch) as in Node, documented
     server.close();
   }
 });
+
+// The 0.3 filesystem on an OPFS preopen (js-runtime/wasi/filesystem-opfs.js
+// under wasi3/filesystem.js): same output as `weft run --dir` on a host
+// directory, and after a reload OPFS holds what the program left.
+test('wasi3-files on an OPFS preopen: same output as Node, files persist across a reload', async ({ page, site }) => {
+  const root = mkdtempSync(join(tmpdir(), 'weft-wasi3-opfs-'));
+  let expected: string;
+  try {
+    writeFileSync(join(root, 'input.txt'), INPUT);
+    expected = execFileSync(WEFT, ['run', '--dir', `${root}::/data`, join(REPO, 'fixtures/build/wasi3-files.wasm'), '--', 'no-symlinks'], { encoding: 'utf8' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  await page.goto(new URL('page/blank.html', site.url).href);
+  const run = await page.evaluate(async (input) => {
+    const { createWasi, runCommand3, collectSink, opfsDirectory } = await import('/wasi/browser.js');
+    const { load } = await import('/page/load.js');
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as any).keys()) await root.removeEntry(name, { recursive: true });
+    const put = async (dir: FileSystemDirectoryHandle, name: string, text: string) => {
+      const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await w.write(text);
+      await w.close();
+    };
+    await put(root, 'secret.txt', 'outside the grant');
+    const dataHandle = await root.getDirectoryHandle('weft-data', { create: true });
+    await put(dataHandle, 'input.txt', input);
+    const data = await opfsDirectory(dataHandle);
+    const stdout = collectSink();
+    const wasi = createWasi({ args: ['wasi3-files.wasm', 'no-symlinks'], stdout, stderr: 'ignore', preopens: { '/data': { opfs: data } } });
+    const code = await runCommand3(await load('wasi3-files', 'wasi3-files', wasi));
+    await data.flush();
+    return { code, out: stdout.text() };
+  }, INPUT);
+  expect(run.code).toBe(0);
+  expect(run.out).toBe(expected);
+
+  await page.reload();
+  const files = await page.evaluate(async () => {
+    const out: Record<string, string> = {};
+    const walk = async (dir: FileSystemDirectoryHandle, prefix: string) => {
+      for await (const [name, h] of (dir as any).entries()) {
+        if (h.kind === 'directory') {
+          out[`${prefix}${name}/`] = '';
+          await walk(h, `${prefix}${name}/`);
+        } else {
+          out[prefix + name] = await (await h.getFile()).text();
+        }
+      }
+    };
+    const root = await navigator.storage.getDirectory();
+    await walk(root, '');
+    for await (const name of (root as any).keys()) await root.removeEntry(name, { recursive: true });
+    return out;
+  });
+  expect(files).toEqual({
+    'secret.txt': 'outside the grant',
+    'weft-data/': '',
+    'weft-data/input.txt': INPUT,
+    'weft-data/out/': '',
+    'weft-data/out/hello.txt': 'Jello world\n',
+  });
+});
