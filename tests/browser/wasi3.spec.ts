@@ -15,13 +15,15 @@ import { test } from './fixtures';
 const WEFT = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
 const INPUT = 'input data here\n';
 
-type Case = { name: string; args?: string[]; env?: Record<string, string>; stdin?: string; files?: boolean; code?: number };
+// `browserNetwork`: the page grants the network (Node does not): browser sockets stay refused.
+type Case = { name: string; args?: string[]; env?: Record<string, string>; stdin?: string; files?: boolean; code?: number; browserNetwork?: boolean };
 const CASES: Case[] = [
   { name: 'wasi3-cli', args: ['echo', 'b c'], env: { FOO: 'bar' }, stdin: 'hello\nfrom the browser\n' },
   { name: 'wasi3-cli', args: ['exit=42'], code: 42 },
   { name: 'wasi3-clocks-random' },
   { name: 'wasi3-files', files: true },
   { name: 'wasi3-sockets', args: ['denied'] },
+  { name: 'wasi3-sockets', args: ['denied'], browserNetwork: true },
 ];
 
 /** Output that legitimately differs between two runs: measured durations. */
@@ -57,7 +59,7 @@ function inNode(c: Case): { code: number; out: string } {
 }
 
 for (const c of CASES) {
-  test(`${c.name} ${(c.args ?? []).join(' ')}: same output in Chromium as in Node`, async ({ page, site }) => {
+  test(`${c.name} ${(c.args ?? []).join(' ')}${c.browserNetwork ? ' (page granted the network)' : ''}: same output in Chromium as in Node`, async ({ page, site }) => {
     const expected = inNode(c);
     expect(expected.code).toBe(c.code ?? 0);
     await page.goto(new URL('page/blank.html', site.url).href);
@@ -74,6 +76,7 @@ for (const c of CASES) {
           stdout,
           stderr: 'ignore',
           preopens: c.files ? { '/data': tree() } : {},
+          network: c.browserNetwork === true,
         });
         const app = await load(c.name, c.name, wasi);
         const code = await runCommand3(app);
