@@ -1,0 +1,22 @@
+// weftjs/bundled in browsers: what a component's bundled module imports.
+// WASI comes from weftjs/wasi's browser host; core modules are fetched from
+// the emitted asset URL and compiled while they download (compileStreaming).
+import { createWasi } from '../../../wasi/browser.js';
+import { sharedWasiHost } from './shared.js';
+
+export const { configure, wasiImports, wasiImport } = sharedWasiHost(createWasi);
+
+export async function compileCore(url) {
+  const response = fetch(url);
+  if (WebAssembly.compileStreaming) {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      // A server that does not send `application/wasm` fails streaming only.
+      if (!(e instanceof TypeError)) throw e;
+    }
+  }
+  const res = await response;
+  if (!res.ok) throw new Error(`weftjs/bundled: fetching ${url} failed: ${res.status} ${res.statusText}`);
+  return WebAssembly.compile(await res.arrayBuffer());
+}

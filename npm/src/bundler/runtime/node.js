@@ -1,0 +1,15 @@
+// weftjs/bundled in Node (SSR and Node builds): what a component's bundled
+// module imports. WASI comes from weftjs/wasi's Node host; core modules are
+// read from the emitted file next to the bundle (a `file:` URL), or fetched
+// when the URL is remote.
+import { readFile } from 'node:fs/promises';
+import { createWasi } from '../../../wasi/index.js';
+import { sharedWasiHost } from './shared.js';
+
+export const { configure, wasiImports, wasiImport } = sharedWasiHost(createWasi);
+
+export async function compileCore(url) {
+  const href = new URL(url, 'file:///');
+  if (href.protocol !== 'file:') return WebAssembly.compileStreaming(fetch(href));
+  return WebAssembly.compile(await readFile(href));
+}
