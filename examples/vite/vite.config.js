@@ -5,6 +5,7 @@ import options from '../bundler-app/weft.options.js';
 
 export default {
   root: fileURLToPath(new URL('../bundler-app', import.meta.url)),
+  base: './',
   plugins: [weft(options)],
   build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true },
 };

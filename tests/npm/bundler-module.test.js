@@ -49,6 +49,7 @@ test('import keys: WASI from the shared host, mapped modules, unmapped WIT names
 
 const GLUE = `async function fetchCompile() { return import('node:fs/promises'); }
 async function $instantiate(getCoreModule, imports) {
+  getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
   const m = await getCoreModule('app.core.wasm');
   const api = { m, imports };
   return { 'ns:pkg/api': api, api, topAdd: () => imports };
@@ -73,6 +74,7 @@ test('the module: named exports (jco names, string names too), imports, core mod
     coreUrls: [['app.core.wasm', '"https://x/app.core-1234.wasm"']], instantiate: false, runtime: 'weftjs/bundled',
   });
   assert.ok(!code.includes("import('node:fs/promises')"), 'the glue fallback import is hidden from bundlers');
+  assert.ok(!code.includes('import.meta.url'), "the glue's default loader is gone");
   assert.equal((code.match(/from "\.\/host\.js"/g) ?? []).length, 1, 'one import per module');
   const m = await run(code, { 'weftjs/bundled': join(dir, 'runtime.mjs'), './host.js': join(dir, 'host.mjs') });
   assert.deepEqual(Object.keys(m).sort(), ['api', 'ns:pkg/api', 'topAdd']);
@@ -94,5 +96,6 @@ test('instantiate mode: instantiate(imports) over the defaults', async () => {
 });
 
 test('a glue of another shape is an error, not a broken module', () => {
-  assert.throws(() => componentModule({ glue: 'export const x = 1;', keys: [], exportNames: [], coreUrls: [] }), /weftjs version mismatch/);
+  assert.throws(() => componentModule({ glue: 'export const x = 1;', keys: [], exportNames: [], coreUrls: [] }), /the glue has 0 copies of its `instantiate` export, expected one/);
+  assert.throws(() => componentModule({ glue: GLUE + GLUE, keys: [], exportNames: [], coreUrls: [] }), /has 2 copies/);
 });

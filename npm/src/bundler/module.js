@@ -7,15 +7,29 @@
 // with top-level await and its exports (jco's names) become named exports;
 // in instantiate mode the module exports `instantiate(imports)` instead.
 
-/** The glue's last line, which the module replaces with its own exports. */
-const GLUE_EXPORT = /^export \{ \$instantiate as instantiate \};$/m;
 /**
- * The glue's default core-module loader imports `node:fs/promises`; the
- * module always passes its own loader, so this import never runs in a bundle,
- * but bundlers for browsers would still try to resolve it.
+ * What the module changes in the glue, each found exactly once (in plain or
+ * minified glue) or the build stops with a clear error: the module exports
+ * its own names, and always passes its own core-module loader, so the glue's
+ * default one (a URL computed from `import.meta.url`, `node:fs/promises` in
+ * Node) is dead code that bundlers would still try to resolve.
  */
-const GLUE_NODE_FS = "import('node:fs/promises')";
-const GLUE_NODE_FS_HIDDEN = "import(/* webpackIgnore: true */ /* @vite-ignore */ ['node:fs', 'promises'].join('/'))";
+const GLUE_EDITS = [
+  ['its `instantiate` export', /export\s*\{\s*\$instantiate\s+as\s+instantiate\s*\};?/, ''],
+  ['its default core-module loader', /getCoreModule\s*\?\?=\s*\(?file\)?\s*=>\s*fetchCompile\(new URL\((['"])\.\/\1\s*\+\s*file\s*,\s*import\.meta\.url\)\);/, ''],
+  ["its Node loader's `node:fs/promises` import", /import\((['"])node:fs\/promises\1\)/, "import(/* webpackIgnore: true */ /* @vite-ignore */ ['node:fs', 'promises'].join('/'))"],
+];
+
+/** The glue with GLUE_EDITS applied. */
+export function editGlue(glue) {
+  let out = glue;
+  for (const [what, pattern, replacement] of GLUE_EDITS) {
+    const found = out.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+    if (found !== 1) throw new Error(`the glue has ${found} copies of ${what}, expected one (weftjs's plugin and transpiler out of step?)`);
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
 
 /** `ns:pkg/iface` (optionally `@version`): a WIT name no `map` entry rewrote. */
 const WIT_NAME = /^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*\//;
@@ -48,8 +62,7 @@ export function importSources(keys) {
  * expression of its URL]`; `instantiate`: export `instantiate(imports)`.
  */
 export function componentModule({ glue, keys, exportNames, coreUrls, instantiate, runtime = 'weftjs/bundled' }) {
-  if (!GLUE_EXPORT.test(glue)) throw new Error('the glue does not end in `export { $instantiate as instantiate };` (a weftjs version mismatch?)');
-  const lines = [glue.replace(GLUE_EXPORT, '').replace(GLUE_NODE_FS, GLUE_NODE_FS_HIDDEN), '// weftjs bundler plugin: imports, core modules, exports'];
+  const lines = [editGlue(glue), '// weftjs bundler plugin: imports, core modules, exports'];
   const sources = importSources(keys);
   const hasWasi = sources.some((s) => s.wasi);
   lines.push(`import { compileCore as $weftCompile${hasWasi ? ', wasiImport as $weftWasi' : ''} } from ${str(runtime)};`);

@@ -19,6 +19,7 @@ import { writeDeclarations } from './types.js';
 const OWN = ['instantiate', 'dts', 'target'];
 const TARGETS = ['browser', 'node'];
 /** The runtime a component's module imports, per target (also `weftjs/bundled`). */
+const RUNTIME_ID = 'weftjs/bundled';
 const RUNTIME = {
   browser: fileURLToPath(new URL('./runtime/browser.js', import.meta.url)),
   node: fileURLToPath(new URL('./runtime/node.js', import.meta.url)),
@@ -89,6 +90,11 @@ function webpackSetup(compiler, setTarget) {
   );
 }
 
+/** Vite: whether this hook call builds for the server (its `ssr` flag, or the environment's consumer). */
+function isSsr(ctx, hookOptions) {
+  return hookOptions?.ssr === true || ctx?.environment?.config?.consumer === 'server';
+}
+
 export const unplugin = createUnplugin((rawOptions, meta) => {
   const options = pluginOptions(rawOptions);
   const assets = assetEmitter(meta.framework);
@@ -98,15 +104,18 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
   return {
     name: 'weftjs',
     enforce: 'pre',
-    resolveId(id, importer) {
-      if (meta.framework === 'webpack' || meta.framework === 'rspack') return null; // they keep queries themselves
+    resolveId(id, importer, resolveOptions) {
+      if (meta.framework === 'webpack' || meta.framework === 'rspack') return null; // they keep queries and pick `weftjs/bundled` by target
+      // The app's `configure()` must reach the runtime the components import, whatever resolves bare imports.
+      if (id === RUNTIME_ID) return RUNTIME[targetOf(isSsr(this, resolveOptions))];
       return resolveQuery(id, importer);
     },
     loadInclude(id) {
       return classify(id, options) !== null;
     },
     options(input) {
-      if (input?.platform === 'node') detected = 'node'; // Rolldown's input option
+      // Rolldown's input option (Vite runs this hook per environment: it says SSR per call instead).
+      if (meta.framework === 'rolldown' && input?.platform === 'node') detected = 'node';
     },
     load(id, loadOptions) {
       const what = classify(id, options);
@@ -127,7 +136,7 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
       }
       if (options.dts) writeDeclarations(file, () => types(bytes, { ...options.transpileOptions, base64Cutoff: undefined, minify: undefined, name: basename(file) }).files);
       const coreUrls = result.cores.map((core) => [core.path, assets.emit(this, result.name, core)]);
-      const code = componentModule({ glue: result.glue, keys: result.out.imports, exportNames: result.out.exports, coreUrls, instantiate: what.instantiate, runtime: RUNTIME[targetOf(loadOptions?.ssr)] });
+      const code = componentModule({ glue: result.glue, keys: result.out.imports, exportNames: result.out.exports, coreUrls, instantiate: what.instantiate, runtime: RUNTIME[targetOf(isSsr(this, loadOptions))] });
       return { code, map: null, moduleType: 'js' };
     },
     vite: {
