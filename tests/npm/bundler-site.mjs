@@ -39,6 +39,7 @@ export function createSite(prefix = 'weft-bundlers-') {
     cpSync(join(REPO, 'examples', example), join(dir, example), { recursive: true, filter: (f) => !/[/\\](node_modules|dist)$/.test(f) });
   }
   cpSync(join(REPO, 'fixtures/build/bundler-app.wasm'), join(dir, 'bundler-app/src/app.wasm'));
+  cpSync(join(REPO, 'tests/npm/bundle.mjs'), join(dir, 'bundle.mjs'));
   return dir;
 }
 
@@ -49,6 +50,17 @@ export function removeSite(dir) {
 /** Runs `bundler`'s example build in `dir`; `{ status, output }`. */
 export function buildExample(dir, bundler, env = {}) {
   const r = spawnSync(process.execPath, BUILD[bundler], { cwd: join(dir, bundler), encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * Builds `entry` with `bundler` through tests/npm/bundle.mjs (the bundler's API,
+ * source maps on): `{ status, output }`. `options` are the plugin's, plus
+ * `__extra` (bundler config) and `__coreFallback` (Rollup/Rolldown: a plugin
+ * for the core modules weft leaves alone).
+ */
+export function bundle(dir, bundler, entry, outdir, options = {}, target = 'browser') {
+  const r = spawnSync(process.execPath, ['bundle.mjs', bundler, entry, outdir, JSON.stringify(options), target], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

@@ -32,7 +32,7 @@ export function assetEmitter(framework) {
       ctx.emitFile({ type: 'asset', fileName: name, source: core.contents });
       return `new URL(__webpack_public_path__ + ${str(name)}, globalThis.location?.href)`;
     },
-    esbuild(ctx, core) {
+    esbuild(_ctx, core) {
       const name = hashedName(core);
       const { outdir, outfile } = esbuildOptions ?? {};
       const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
@@ -54,7 +54,7 @@ export function assetEmitter(framework) {
       if (esbuild) esbuildOptions = esbuild;
     },
     /** Emits `core` (a `{ path, contents }` file) and returns the JS expression of its URL. */
-    emit(ctx, _name, core) {
+    emit(ctx, core) {
       if (framework === 'vite' && vite.serve) return emitters.viteServe(ctx, core);
       if (framework === 'webpack' || framework === 'rspack') return emitters.webpack(ctx, core);
       if (framework === 'esbuild') return emitters.esbuild(ctx, core);

@@ -9,22 +9,24 @@
 
 /**
  * What the module changes in the glue, each found exactly once (in plain or
- * minified glue) or the build stops with a clear error: the module exports
+ * minified glue; the optional ones at most once) or the build stops with a clear error: the module exports
  * its own names, and always passes its own core-module loader, so the glue's
  * default one (a URL computed from `import.meta.url`, `node:fs/promises` in
  * Node) is dead code that bundlers would still try to resolve.
  */
 const GLUE_EDITS = [
   ['its `instantiate` export', /export\s*\{\s*\$instantiate\s+as\s+instantiate\s*\};?/, ''],
-  ['its default core-module loader', /getCoreModule\s*\?\?=\s*\(?file\)?\s*=>\s*fetchCompile\(new URL\((['"])\.\/\1\s*\+\s*file\s*,\s*import\.meta\.url\)\);/, ''],
-  ["its Node loader's `node:fs/promises` import", /import\((['"])node:fs\/promises\1\)/, "import(/* webpackIgnore: true */ /* @vite-ignore */ ['node:fs', 'promises'].join('/'))"],
+  // The next two are absent when every core module is inlined (no file to load).
+  ['its default core-module loader', /getCoreModule\s*\?\?=\s*\(?file\)?\s*=>\s*fetchCompile\(new URL\((['"])\.\/\1\s*\+\s*file\s*,\s*import\.meta\.url\)\);/, '', 'optional'],
+  ["its Node loader's `node:fs/promises` import", /import\((['"])node:fs\/promises\1\)/, "import(/* webpackIgnore: true */ /* @vite-ignore */ ['node:fs', 'promises'].join('/'))", 'optional'],
 ];
 
 /** The glue with GLUE_EDITS applied. */
 export function editGlue(glue) {
   let out = glue;
-  for (const [what, pattern, replacement] of GLUE_EDITS) {
+  for (const [what, pattern, replacement, optional] of GLUE_EDITS) {
     const found = out.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+    if (found === 0 && optional) continue;
     if (found !== 1) throw new Error(`the glue has ${found} copies of ${what}, expected one (weftjs's plugin and transpiler out of step?)`);
     out = out.replace(pattern, replacement);
   }
@@ -67,7 +69,7 @@ export function componentModule({ glue, keys, exportNames, coreUrls, instantiate
   const hasWasi = sources.some((s) => s.wasi);
   lines.push(`import { compileCore as $weftCompile${hasWasi ? ', wasiImport as $weftWasi' : ''} } from ${str(runtime)};`);
   const modules = [...new Set(sources.filter((s) => s.module !== undefined).map((s) => s.module))];
-  modules.forEach((m, i) => lines.push(`import * as $weftM${i} from ${str(m)};`));
+  for (const [i, m] of modules.entries()) lines.push(`import * as $weftM${i} from ${str(m)};`);
   lines.push(`const $weftCore = { ${coreUrls.map(([file, url]) => `${str(file)}: ${url}`).join(', ')} };`);
   lines.push('const $weftGetCore = (file) => $weftCompile($weftCore[file]);');
   const entries = sources

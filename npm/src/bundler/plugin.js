@@ -59,9 +59,14 @@ function fileError(file, e) {
   return new Error(`${where}${/^\d+:/.test(e.message) ? ':' : ': '}${e.message}`);
 }
 
+/** The options `types()` takes, from the transpile options. */
+function typesOptions({ base64Cutoff, minify, noTypescript, ...rest }, name) {
+  return { ...rest, name };
+}
+
 function transpileFile(file, bytes, transpileOptions) {
   const name = stemOf(file);
-  const out = cached(contentHash(bytes, transpileOptions), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true }));
+  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true }));
   const glue = out.files.find((f) => f.path === `${name}.js`);
   const cores = out.files.filter((f) => f.path.endsWith('.wasm'));
   return { name, out, glue: new TextDecoder().decode(glue.contents), cores };
@@ -76,18 +81,24 @@ function resolveQuery(id, importer) {
   return `${resolve(base, file)}?${params}`;
 }
 
+/** `?component` / `?instantiate` in a webpack resource query. */
+const QUERY = /(^\?|&)(component|instantiate)(=|&|$)/;
+
 /**
- * webpack and rspack: the target (`node*` → the Node runtime), and a
- * component's module is JavaScript even where a rule
- * (`experiments.asyncWebAssembly`) types `.wasm` files as WebAssembly.
+ * webpack and rspack: the target (`node*` → the Node runtime), and a rule for
+ * `?component` on files unplugin's own rule does not take (it sees paths
+ * without their query): they go through unplugin's load loader to `load`.
  */
-function webpackSetup(compiler, setTarget) {
+function webpackSetup(compiler, framework, setTarget, load) {
   const target = [compiler.options.target].flat().join(' ');
   if (/node/.test(target)) setTarget('node');
-  compiler.options.module.rules.push(
-    { resource: (path) => classify(path) !== null, type: 'javascript/auto' },
-    { resourceQuery: /(^\?|&)(component|instantiate)(=|&|$)/, type: 'javascript/auto' },
-  );
+  const loader = fileURLToPath(import.meta.resolve(`unplugin/${framework}/loaders/load`));
+  compiler.options.module.rules.push({
+    resourceQuery: QUERY,
+    resource: (path) => classify(path) === null,
+    type: 'javascript/auto',
+    use: [{ loader, options: { plugin: { name: 'weftjs', load, __virtualModulePrefix: '\0weftjs-unused:' } } }],
+  });
 }
 
 /** Vite: whether this hook call builds for the server (its `ssr` flag, or the environment's consumer). */
@@ -101,13 +112,47 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
   /** The build's target as the bundler says it (the `target` option wins). */
   let detected = 'browser';
   const targetOf = (ssr) => options.target ?? (ssr ? 'node' : detected);
+  const setTarget = (t) => {
+    detected = t;
+  };
+
+  /** A component import → its module (null: not a component, another plugin's). */
+  function load(id, loadOptions) {
+    const what = classify(id, options);
+    if (!what) return null;
+    const { file } = what;
+    this.addWatchFile?.(file);
+    let bytes;
+    let result;
+    const ssr = isSsr(this, loadOptions);
+    // Vite writes no assets for SSR builds: there, every core module is inlined.
+    const inlineAll = meta.framework === 'vite' && ssr;
+    const transpileOptions = inlineAll ? { ...options.transpileOptions, base64Cutoff: Number.MAX_SAFE_INTEGER } : options.transpileOptions;
+    try {
+      bytes = readFileSync(file);
+      result = transpileFile(file, bytes, transpileOptions);
+    } catch (e) {
+      throw fileError(file, e);
+    }
+    const missing = what.instantiate ? [] : unmappedImports(result.out.imports);
+    if (missing.length) {
+      const list = missing.map((m) => `\`${m}\``).join(', ');
+      throw new Error(`${relative(process.cwd(), file)}: no module provides import${missing.length > 1 ? 's' : ''} ${list}: map ${missing.length > 1 ? 'them' : 'it'} with the plugin's \`map\` option (paths relative to the .wasm file) or import the component with \`?instantiate\``);
+    }
+    if (options.dts) writeDeclarations(file, () => types(bytes, typesOptions(options.transpileOptions, basename(file))).files);
+    const coreUrls = result.cores.map((core) => [core.path, assets.emit(this, core)]);
+    const runtime = RUNTIME[targetOf(ssr)];
+    const code = componentModule({ glue: result.glue, keys: result.out.imports, exportNames: result.out.exports, coreUrls, instantiate: what.instantiate, runtime });
+    return { code, map: null, moduleType: 'js' };
+  }
+
   return {
     name: 'weftjs',
     enforce: 'pre',
     resolveId(id, importer, resolveOptions) {
-      if (meta.framework === 'webpack' || meta.framework === 'rspack') return null; // they keep queries and pick `weftjs/bundled` by target
-      // The app's `configure()` must reach the runtime the components import, whatever resolves bare imports.
-      if (id === RUNTIME_ID) return RUNTIME[targetOf(isSsr(this, resolveOptions))];
+      // webpack and rspack keep queries themselves; they and esbuild pick `weftjs/bundled` by target (export conditions).
+      if (meta.framework === 'webpack' || meta.framework === 'rspack') return null;
+      if (meta.framework !== 'esbuild' && id === RUNTIME_ID) return RUNTIME[targetOf(isSsr(this, resolveOptions))];
       return resolveQuery(id, importer);
     },
     loadInclude(id) {
@@ -117,28 +162,7 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
       // Rolldown's input option (Vite runs this hook per environment: it says SSR per call instead).
       if (meta.framework === 'rolldown' && input?.platform === 'node') detected = 'node';
     },
-    load(id, loadOptions) {
-      const what = classify(id, options);
-      if (!what) return null;
-      const { file } = what;
-      this.addWatchFile?.(file);
-      let bytes;
-      let result;
-      try {
-        bytes = readFileSync(file);
-        result = transpileFile(file, bytes, options.transpileOptions);
-      } catch (e) {
-        throw fileError(file, e);
-      }
-      const missing = what.instantiate ? [] : unmappedImports(result.out.imports);
-      if (missing.length) {
-        throw new Error(`${relative(process.cwd(), file)}: no module provides import${missing.length > 1 ? 's' : ''} ${missing.map((m) => `\`${m}\``).join(', ')}: map ${missing.length > 1 ? 'them' : 'it'} with the plugin's \`map\` option (paths relative to the .wasm file) or import the component with \`?instantiate\``);
-      }
-      if (options.dts) writeDeclarations(file, () => types(bytes, { ...options.transpileOptions, base64Cutoff: undefined, minify: undefined, name: basename(file) }).files);
-      const coreUrls = result.cores.map((core) => [core.path, assets.emit(this, result.name, core)]);
-      const code = componentModule({ glue: result.glue, keys: result.out.imports, exportNames: result.out.exports, coreUrls, instantiate: what.instantiate, runtime: RUNTIME[targetOf(isSsr(this, loadOptions))] });
-      return { code, map: null, moduleType: 'js' };
-    },
+    load,
     vite: {
       configResolved(config) {
         assets.configure({ serve: config.command === 'serve', base: config.base });
@@ -155,10 +179,10 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
       },
     },
     webpack(compiler) {
-      webpackSetup(compiler, (t) => { detected = t; });
+      webpackSetup(compiler, 'webpack', setTarget, load);
     },
     rspack(compiler) {
-      webpackSetup(compiler, (t) => { detected = t; });
+      webpackSetup(compiler, 'rspack', setTarget, load);
     },
   };
 });
