@@ -2,9 +2,11 @@
 // WASI comes from weftjs/wasi's browser host; core modules are fetched from
 // the emitted asset URL and compiled while they download (compileStreaming).
 import { createWasi } from '../../../wasi/browser.js';
-import { sharedWasiHost } from './shared.js';
+import * as shared from './shared.js';
 
-export const { configure, wasiImports, wasiImport } = sharedWasiHost(createWasi);
+export { configure } from './shared.js';
+export const wasiImports = () => shared.wasiImports(createWasi);
+export const wasiImport = (key) => shared.wasiImport(createWasi, key);
 
 export async function compileCore(url) {
   const response = fetch(url);

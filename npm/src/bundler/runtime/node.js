@@ -4,9 +4,11 @@
 // when the URL is remote.
 import { readFile } from 'node:fs/promises';
 import { createWasi } from '../../../wasi/index.js';
-import { sharedWasiHost } from './shared.js';
+import * as shared from './shared.js';
 
-export const { configure, wasiImports, wasiImport } = sharedWasiHost(createWasi);
+export { configure } from './shared.js';
+export const wasiImports = () => shared.wasiImports(createWasi);
+export const wasiImport = (key) => shared.wasiImport(createWasi, key);
 
 export async function compileCore(url) {
   const href = new URL(url, 'file:///');
