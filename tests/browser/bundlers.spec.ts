@@ -9,7 +9,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect } from './fixtures';
 import { serve } from './server.mjs';
-// @ts-ignore: plain JS helper
 import { BUNDLERS, buildExample, createSite, removeSite } from '../npm/bundler-site.mjs';
 
 const EXPECTED = ['greet: hello, bundlers', 'counter: 42', 'host log: counter is 41 | counter is 42 | greeting bundlers'].join('\n');
@@ -50,12 +49,12 @@ test.describe('bundler plugins: the example app', () => {
 
 /** Starts `vite` (the dev server) in the site's vite example; resolves to its URL. */
 function viteDev(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['../node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'], { cwd: join(dir, 'vite') });
+  const child = spawn(process.execPath, ['../node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'], { cwd: join(dir, 'vite'), env: { ...process.env, NO_COLOR: '1' } });
   return new Promise((ok, fail) => {
     let text = '';
     const onData = (d: Buffer) => {
       text += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(text.replace(/\x1b\[[0-9;]*m/g, ''));
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
       if (m) ok({ url: m[1], child });
     };
     child.stdout.on('data', onData);
