@@ -5,11 +5,11 @@
 // async export). Then the Vite dev server: the component served on request,
 // and an edit of the .wasm reaches the page.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect } from './fixtures';
 import { serve } from './server.mjs';
-import { BUNDLERS, buildExample, createSite, removeSite } from '../npm/bundler-site.mjs';
+import { BUNDLERS, REPO, bundle, buildExample, createSite, removeSite, subdir } from '../npm/bundler-site.mjs';
 
 const EXPECTED = ['greet: hello, bundlers', 'counter: 42', 'host log: counter is 41 | counter is 42 | greeting bundlers'].join('\n');
 /** Where each example's built page is, under the site. */
@@ -46,6 +46,31 @@ test.describe('bundler plugins: the example app', () => {
     });
   }
 });
+
+// WASI in a browser build: weftjs/wasi's browser host, granted through configure(). Vite reaches
+// weftjs/bundled through the plugin's resolveId, esbuild through the package's export conditions.
+for (const bundler of ['vite', 'esbuild']) {
+  test(`${bundler}: a WASI command in the page, configure()d`, async ({ page, bundled }) => {
+    const app = subdir(bundled.dir, `wasi-${bundler}`);
+    cpSync(join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'), join(app, 'command.wasm'));
+    writeFileSync(join(app, 'setup.js'), `import { configure } from 'weftjs/bundled';
+export const out = [];
+const text = new TextDecoder();
+configure({ args: ['page', 'x'], env: { WEFT_X: '1' }, stdout: (bytes) => out.push(text.decode(bytes)) });
+`);
+    writeFileSync(join(app, 'main.js'), `import { out } from './setup.js';
+import { run } from './command.wasm';
+run.run();
+document.querySelector('#output').textContent = out.join('');
+`);
+    const r = bundle(bundled.dir, bundler, join(app, 'main.js'), join(app, 'dist'));
+    expect(r.output).toBe('');
+    const main = readdirSync(join(app, 'dist'), { recursive: true }).map(String).find((f) => /main[^/]*\.js$/.test(f));
+    writeFileSync(join(app, 'index.html'), `<!doctype html><link rel="icon" href="data:,"><pre id="output"></pre><script type="module" src="./dist/${main}"></script>`);
+    await page.goto(`${bundled.url}wasi-${bundler}/index.html`);
+    await expect(page.locator('#output')).toContainText('argc=2\narg[0]=page\narg[1]=x\nenvc=1\nenv WEFT_X=1\n', { timeout: 30_000 });
+  });
+}
 
 /** Starts `vite` (the dev server) in the site's vite example; resolves to its URL. */
 function viteDev(dir: string): Promise<{ url: string; child: ChildProcess }> {

@@ -26,7 +26,7 @@ const builds = {
   async vite() {
     const { build } = await import('vite');
     await build({
-      configFile: false, logLevel: 'silent', root: resolve(entry, '..'),
+      configFile: false, logLevel: 'silent', root: resolve(entry, '..'), base: './',
       plugins: [weft(options)],
       build: { outDir: outdir, emptyOutDir: true, sourcemap: true, ...(node ? { ssr: entry } : { rollupOptions: { input: entry } }) },
       ...extra,

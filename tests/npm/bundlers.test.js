@@ -115,6 +115,15 @@ for (const bundler of BUNDLERS) {
   });
 }
 
+test('an import no map entry provides fails the build, naming it', () => {
+  const app = subdir(dir, 'unmapped');
+  cpSync(fixture('bundler-app.wasm'), join(app, 'app.wasm'));
+  writeFileSync(join(app, 'main.js'), "import { api } from './app.wasm';\nconsole.log(api);\n");
+  const r = bundle(dir, 'rollup', join(app, 'main.js'), join(app, 'dist'));
+  assert.notEqual(r.status, 0);
+  assert.match(r.output, /app\.wasm: no module provides import `example:app\/host`: map it with the plugin's `map` option/);
+});
+
 test('plugin options are checked when the plugin is created', () => {
   const script = `
     import weft from 'weftjs/rollup';
