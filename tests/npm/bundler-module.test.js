@@ -1,11 +1,13 @@
 // Unit tests of the bundler plugin's pieces that need no bundler: which
 // imports are components (npm/src/bundler/component.js) and the module a
-// component becomes (npm/src/bundler/module.js), run in Node on a glue stub.
+// component becomes (npm/src/bundler/module.js), run in Node on a glue stub,
+// and the transpile cache (npm/src/bundler/cache.js).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { cached, contentHash } from '../../npm/src/bundler/cache.js';
 import { classify, isComponentHeader } from '../../npm/src/bundler/component.js';
 import { componentModule, importSources, unmappedImports } from '../../npm/src/bundler/module.js';
 
@@ -98,4 +100,16 @@ test('instantiate mode: instantiate(imports) over the defaults', async () => {
 test('a glue of another shape is an error, not a broken module', () => {
   assert.throws(() => componentModule({ glue: 'export const x = 1;', keys: [], exportNames: [], coreUrls: [] }), /the glue has 0 copies of its `instantiate` export, expected one/);
   assert.throws(() => componentModule({ glue: GLUE + GLUE, keys: [], exportNames: [], coreUrls: [] }), /has 2 copies/);
+});
+
+test('transpile results are cached by content and options', () => {
+  let calls = 0;
+  const compute = () => ++calls;
+  const a = contentHash(COMPONENT, { name: 'a' });
+  assert.equal(cached(a, compute), 1);
+  assert.equal(cached(contentHash(Buffer.from(COMPONENT), { name: 'a' }), compute), 1, 'same bytes, same options: a hit');
+  assert.equal(cached(contentHash(CORE, { name: 'a' }), compute), 2, 'edited bytes: computed again');
+  assert.equal(cached(contentHash(COMPONENT, { name: 'b' }), compute), 3, 'other options: computed again');
+  for (let i = 0; i < 100; i++) cached(contentHash(COMPONENT, { i }), compute);
+  assert.equal(cached(a, compute), 104, 'old entries leave a full cache');
 });

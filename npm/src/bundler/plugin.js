@@ -18,7 +18,7 @@ import { writeDeclarations } from './types.js';
 /** Options of the plugin itself; every other option is a transpile option. */
 const OWN = ['instantiate', 'dts', 'target'];
 const TARGETS = ['browser', 'node'];
-/** The runtime a component's module imports, per target (also `weftjs/bundled`). */
+/** What the app imports `configure()` from; RUNTIME is the file per target that the components import. */
 const RUNTIME_ID = 'weftjs/bundled';
 const RUNTIME = {
   browser: fileURLToPath(new URL('./runtime/browser.js', import.meta.url)),
