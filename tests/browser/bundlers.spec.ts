@@ -2,8 +2,9 @@
 // esbuild} built from the packed weftjs tarball (tests/npm/bundler-site.mjs:
 // installed offline into a temp project, bundlers linked in), served, and
 // the page's output checked (an import the app provides, a resource, an
-// async export). Then the Vite dev server: the component served on request,
-// and an edit of the .wasm reaches the page.
+// async export); a WASI command in the page, granted args and env through
+// configure(). Then the Vite dev server: the component served on request, and
+// an edit of the .wasm reaches the page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
