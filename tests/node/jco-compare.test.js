@@ -92,6 +92,7 @@ const KNOWN_DTS = {
   'async-strings': [['interfaces/test-async-strings-api.d.ts', ASYNC]],
   'async-unit-consumer': [['interfaces/test-unit-counter-counter.d.ts', ASYNC], ['interfaces/test-units-ticks.d.ts', ASYNC]],
   'async-unit-producer': [['interfaces/test-units-ticks.d.ts', ASYNC]],
+  'bundler-app': [['interfaces/example-app-api.d.ts', ASYNC]],
 };
 
 // WASI 0.3 programs (the wasip3 crate; most also import WASI 0.2 through

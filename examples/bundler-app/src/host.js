@@ -1,0 +1,6 @@
+// `example:app/host`, provided by the app: the component's log lines.
+export const lines = [];
+
+export function log(msg) {
+  lines.push(msg);
+}
