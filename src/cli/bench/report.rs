@@ -58,6 +58,8 @@ fn engine_row(r: &Value) -> Value {
             "jcoWeft": ratio(ns("jco"), ns("weft")),
         },
         "errors": r.get("errors").cloned().unwrap_or(json!({})),
+        "skip": r.get("skip").cloned().unwrap_or(Value::Null),
+        "note": r.get("note").cloned().unwrap_or(Value::Null),
     })
 }
 
@@ -120,6 +122,13 @@ pub fn table(results: &Value) -> String {
             notes.push(format!("no native column for {name}: {s}"));
         }
         for (engine, e) in f["engines"].as_object().into_iter().flatten() {
+            if let Some(s) = e["skip"].as_str() {
+                notes.push(format!("skipped {name} ({engine}): {s}"));
+                continue;
+            }
+            if let Some(s) = e["note"].as_str() {
+                notes.push(format!("{name} ({engine}): {s}"));
+            }
             let ns = |c: &str| e[c]["ns"].as_f64();
             let cpu = |c: &str| e[c]["cpuNs"].as_f64();
             let bytes = |c: &str| e[c]["bytes"].as_f64().map_or("—".into(), |b| format!("{b:.0}"));
