@@ -293,7 +293,9 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             let host = types_files(&input, world.as_deref(), &opts)?;
             write_files(&out_dir, &weft::wit::guest_dts(host)?)
         }
-        Command::Wast(_) | Command::Run(_) | Command::Serve(_) | Command::Bench(_) => unreachable!("handled in main"),
+        Command::Wast(_) | Command::Run(_) | Command::Serve(_) | Command::Bench(_) => {
+            unreachable!("handled in main")
+        }
         Command::Wit { input } => {
             let bytes = read_component(&input)?;
             print!(

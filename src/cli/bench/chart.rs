@@ -12,7 +12,10 @@ const COLORS: [&str; 3] = ["#3572b0", "#e08a1e", "#4c9a2a"];
 
 /// XML text escaped.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The bars: (function, engine, ratio).
@@ -21,7 +24,11 @@ fn bars(results: &Value) -> Vec<(String, String, f64)> {
     for f in results["functions"].as_array().into_iter().flatten() {
         for (engine, e) in f["engines"].as_object().into_iter().flatten() {
             if let Some(r) = e["ratio"]["weftNative"].as_f64().filter(|r| *r > 0.0) {
-                out.push((f["name"].as_str().unwrap_or("?").to_string(), engine.clone(), r));
+                out.push((
+                    f["name"].as_str().unwrap_or("?").to_string(),
+                    engine.clone(),
+                    r,
+                ));
             }
         }
     }
@@ -55,9 +62,7 @@ pub fn svg(results: &Value) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
     );
     s += &format!("<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n");
-    s += &format!(
-        "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">weft glue / native call, per call (log scale; 1x = native floor)</text>\n"
-    );
+    s += "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">weft glue / native call, per call (log scale; 1x = native floor)</text>\n";
     for (k, e) in engines.iter().enumerate() {
         let lx = 10.0 + 110.0 * k as f64;
         s += &format!(
@@ -72,10 +77,22 @@ pub fn svg(results: &Value) -> String {
     while p <= hi {
         let r = 2f64.powf(p);
         let gx = x(r);
-        let dash = if (r - 2.0).abs() < 1e-9 { " stroke-dasharray=\"4 3\"" } else { "" };
-        let stroke = if (r - 1.0).abs() < 1e-9 { "#000" } else { "#ccc" };
+        let dash = if (r - 2.0).abs() < 1e-9 {
+            " stroke-dasharray=\"4 3\""
+        } else {
+            ""
+        };
+        let stroke = if (r - 1.0).abs() < 1e-9 {
+            "#000"
+        } else {
+            "#ccc"
+        };
         s += &format!("<line x1=\"{gx:.1}\" y1=\"{top}\" x2=\"{gx:.1}\" y2=\"{bottom}\" stroke=\"{stroke}\"{dash}/>\n");
-        s += &format!("<text x=\"{gx:.1}\" y=\"{}\" text-anchor=\"middle\">{}x</text>\n", bottom + 16.0, r);
+        s += &format!(
+            "<text x=\"{gx:.1}\" y=\"{}\" text-anchor=\"middle\">{}x</text>\n",
+            bottom + 16.0,
+            r
+        );
         p += 1.0;
     }
     for (i, name) in names.iter().enumerate() {
@@ -87,10 +104,16 @@ pub fn svg(results: &Value) -> String {
             esc(name)
         );
         for (k, e) in engines.iter().enumerate() {
-            let Some(b) = bars.iter().find(|b| b.0 == *name && b.1 == *e) else { continue };
+            let Some(b) = bars.iter().find(|b| b.0 == *name && b.1 == *e) else {
+                continue;
+            };
             let y = gy + BAR * k as f64;
             let (x0, x1) = (x(1.0), x(b.2));
-            let (bx, bw) = if x1 >= x0 { (x0, x1 - x0) } else { (x1, x0 - x1) };
+            let (bx, bw) = if x1 >= x0 {
+                (x0, x1 - x0)
+            } else {
+                (x1, x0 - x1)
+            };
             s += &format!(
                 "<rect x=\"{bx:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"><title>{} {}: {:.2}x</title></rect>\n",
                 bw.max(1.0),

@@ -60,7 +60,10 @@ pub struct BenchArgs {
     node: Option<PathBuf>,
 }
 
-pub fn main(args: BenchArgs, read: fn(&Path) -> Result<Vec<u8>, weft::Error>) -> Result<i32, weft::Error> {
+pub fn main(
+    args: BenchArgs,
+    read: fn(&Path) -> Result<Vec<u8>, weft::Error>,
+) -> Result<i32, weft::Error> {
     let bytes = read(&args.component)?;
     let at = |e: weft::Error| weft::Error {
         message: format!("{}: {}", args.component.display(), e.message),
@@ -73,7 +76,8 @@ pub fn main(args: BenchArgs, read: fn(&Path) -> Result<Vec<u8>, weft::Error>) ->
     select(&mut spec, &args.functions)?;
     let args_module = match &args.args_module {
         Some(p) => Some(
-            std::fs::canonicalize(p).map_err(|e| weft::Error::io(format!("--args {}: {e}", p.display())))?,
+            std::fs::canonicalize(p)
+                .map_err(|e| weft::Error::io(format!("--args {}: {e}", p.display())))?,
         ),
         None => None,
     };
@@ -96,14 +100,27 @@ pub fn main(args: BenchArgs, read: fn(&Path) -> Result<Vec<u8>, weft::Error>) ->
         true => jco_transpile(&dir, &bytes, name)?,
         false => (None, None),
     };
-    dir.write("bench_driver.mjs", include_str!("../bench_driver.mjs").as_bytes())?;
-    dir.write("bench_node.mjs", include_str!("../bench_node.mjs").as_bytes())?;
-    dir.write("bench_browser.mjs", include_str!("../bench_browser.mjs").as_bytes())?;
-    dir.write("server.mjs", include_str!("../../../tests/browser/server.mjs").as_bytes())?;
+    dir.write(
+        "bench_driver.mjs",
+        include_str!("../bench_driver.mjs").as_bytes(),
+    )?;
+    dir.write(
+        "bench_node.mjs",
+        include_str!("../bench_node.mjs").as_bytes(),
+    )?;
+    dir.write(
+        "bench_browser.mjs",
+        include_str!("../bench_browser.mjs").as_bytes(),
+    )?;
+    dir.write(
+        "server.mjs",
+        include_str!("../../../tests/browser/server.mjs").as_bytes(),
+    )?;
     let args_copy = match &args_module {
         Some(p) if args.browser => {
             let copy = dir.path.join("args.mjs");
-            std::fs::copy(p, &copy).map_err(|e| weft::Error::io(format!("--args {}: {e}", p.display())))?;
+            std::fs::copy(p, &copy)
+                .map_err(|e| weft::Error::io(format!("--args {}: {e}", p.display())))?;
             Some(copy)
         }
         _ => None,
@@ -127,7 +144,12 @@ pub fn main(args: BenchArgs, read: fn(&Path) -> Result<Vec<u8>, weft::Error>) ->
     let results = report::merge(&args.component, &spec, &engines);
     print!("{}", report::table(&results));
     if let Some(path) = &args.json {
-        write(path, serde_json::to_string_pretty(&results).unwrap_or_default().as_bytes())?;
+        write(
+            path,
+            serde_json::to_string_pretty(&results)
+                .unwrap_or_default()
+                .as_bytes(),
+        )?;
     }
     if let Some(path) = &args.chart {
         write(path, chart::svg(&results).as_bytes())?;
@@ -172,7 +194,11 @@ fn select(spec: &mut Value, wanted: &[String]) -> Result<(), weft::Error> {
 
 /// jco's plain ESM glue in `jco/`, or why there is none (a jco failure is a
 /// column error, not fatal); jco missing altogether is an error.
-fn jco_transpile(dir: &TempDir, bytes: &[u8], name: &str) -> Result<(Option<PathBuf>, Option<String>), weft::Error> {
+fn jco_transpile(
+    dir: &TempDir,
+    bytes: &[u8],
+    name: &str,
+) -> Result<(Option<PathBuf>, Option<String>), weft::Error> {
     let bin = std::env::var_os("JCO_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("node_modules/.bin/jco"));
@@ -189,17 +215,32 @@ fn jco_transpile(dir: &TempDir, bytes: &[u8], name: &str) -> Result<(Option<Path
         .arg(dir.path.join("component.wasm"))
         .arg("-o")
         .arg(&out)
-        .args(["--name", name, "--base64-cutoff", "0", "--quiet", "--no-typescript"]);
+        .args([
+            "--name",
+            name,
+            "--base64-cutoff",
+            "0",
+            "--quiet",
+            "--no-typescript",
+        ]);
     let done = proc::run(cmd, Duration::from_secs(300))
         .map_err(|e| weft::Error::io(format!("running {}: {e}", bin.display())))?;
     if !done.success() {
-        return Ok((None, Some(done.failure("jco transpile", Duration::from_secs(300)))));
+        return Ok((
+            None,
+            Some(done.failure("jco transpile", Duration::from_secs(300))),
+        ));
     }
     Ok((Some(out), None))
 }
 
 /// Runs one engine's entry script and parses its JSON line.
-fn run_engine(node: &Path, dir: &Path, script: &str, expose_gc: bool) -> Result<Value, weft::Error> {
+fn run_engine(
+    node: &Path,
+    dir: &Path,
+    script: &str,
+    expose_gc: bool,
+) -> Result<Value, weft::Error> {
     let mut cmd = Command::new(node);
     if expose_gc {
         cmd.arg("--expose-gc");
@@ -208,7 +249,11 @@ fn run_engine(node: &Path, dir: &Path, script: &str, expose_gc: bool) -> Result<
     let limit = Duration::from_secs(3600);
     let done = proc::run(cmd, limit)
         .map_err(|e| weft::Error::io(format!("running {}: {e}", node.display())))?;
-    let what = if expose_gc { "the Node bench" } else { "the Chromium bench" };
+    let what = if expose_gc {
+        "the Node bench"
+    } else {
+        "the Chromium bench"
+    };
     if !done.success() {
         return Err(weft::Error::io(done.failure(what, limit)));
     }
@@ -221,7 +266,10 @@ fn run_engine(node: &Path, dir: &Path, script: &str, expose_gc: bool) -> Result<
 
 /// Fails early (before minutes of measuring) when an output file cannot be written.
 fn check_writable(path: &Path) -> Result<(), weft::Error> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !parent.is_dir() {
         return Err(weft::Error::io(format!(
             "{}: directory {} does not exist",
@@ -230,13 +278,17 @@ fn check_writable(path: &Path) -> Result<(), weft::Error> {
         )));
     }
     if path.is_dir() {
-        return Err(weft::Error::io(format!("{}: is a directory", path.display())));
+        return Err(weft::Error::io(format!(
+            "{}: is a directory",
+            path.display()
+        )));
     }
     Ok(())
 }
 
 fn write(path: &Path, contents: &[u8]) -> Result<(), weft::Error> {
-    std::fs::write(path, contents).map_err(|e| weft::Error::io(format!("writing {}: {e}", path.display())))
+    std::fs::write(path, contents)
+        .map_err(|e| weft::Error::io(format!("writing {}: {e}", path.display())))
 }
 
 /// A temporary directory removed on drop.
@@ -251,14 +303,16 @@ impl TempDir {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let path = std::env::temp_dir().join(format!("weft-bench-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).map_err(|e| weft::Error::io(format!("{}: {e}", path.display())))?;
+        std::fs::create_dir_all(&path)
+            .map_err(|e| weft::Error::io(format!("{}: {e}", path.display())))?;
         Ok(TempDir { path })
     }
 
     fn write(&self, rel: &str, contents: &[u8]) -> Result<(), weft::Error> {
         let p = self.path.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| weft::Error::io(format!("{}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| weft::Error::io(format!("{}: {e}", parent.display())))?;
         }
         std::fs::write(&p, contents).map_err(|e| weft::Error::io(format!("{}: {e}", p.display())))
     }

@@ -30,7 +30,10 @@ pub fn merge(component: &Path, spec: &Value, engines: &[Value]) -> Value {
         let mut per = Map::new();
         for e in engines {
             let r = &e["results"][i];
-            per.insert(e["engine"].as_str().unwrap_or("?").to_string(), engine_row(r));
+            per.insert(
+                e["engine"].as_str().unwrap_or("?").to_string(),
+                engine_row(r),
+            );
         }
         out["engines"] = Value::Object(per);
         functions.push(out);
@@ -67,8 +70,15 @@ fn engine_row(r: &Value) -> Value {
 pub fn failures(results: &Value) -> usize {
     let mut n = 0;
     for f in results["functions"].as_array().into_iter().flatten() {
-        for e in f["engines"].as_object().into_iter().flat_map(|m| m.values()) {
-            n += ["weft", "native"].iter().filter(|c| e["errors"].get(**c).is_some()).count();
+        for e in f["engines"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            n += ["weft", "native"]
+                .iter()
+                .filter(|c| e["errors"].get(**c).is_some())
+                .count();
         }
     }
     n
@@ -131,7 +141,11 @@ pub fn table(results: &Value) -> String {
             }
             let ns = |c: &str| e[c]["ns"].as_f64();
             let cpu = |c: &str| e[c]["cpuNs"].as_f64();
-            let bytes = |c: &str| e[c]["bytes"].as_f64().map_or("—".into(), |b| format!("{b:.0}"));
+            let bytes = |c: &str| {
+                e[c]["bytes"]
+                    .as_f64()
+                    .map_or("—".into(), |b| format!("{b:.0}"))
+            };
             let noise = COLUMNS
                 .iter()
                 .filter_map(|c| e[*c]["noise"].as_f64())
@@ -151,7 +165,10 @@ pub fn table(results: &Value) -> String {
                 noise.map_or("—".into(), |n| format!("±{:.0}%", n * 100.0)),
             ]);
             for (col, msg) in e["errors"].as_object().into_iter().flatten() {
-                notes.push(format!("{engine} {col} {name}: {}", msg.as_str().unwrap_or("?")));
+                notes.push(format!(
+                    "{engine} {col} {name}: {}",
+                    msg.as_str().unwrap_or("?")
+                ));
             }
         }
     }
@@ -165,7 +182,11 @@ pub fn table(results: &Value) -> String {
             .enumerate()
             .map(|(c, s)| {
                 let pad = " ".repeat(widths[c] - s.chars().count());
-                if c < 2 { format!("{s}{pad}") } else { format!("{pad}{s}") }
+                if c < 2 {
+                    format!("{s}{pad}")
+                } else {
+                    format!("{pad}{s}")
+                }
             })
             .collect();
         out.push_str(cells.join("  ").trim_end());

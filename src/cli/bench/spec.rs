@@ -27,7 +27,14 @@ pub fn spec(plan: &Plan, name: &str) -> Value {
             ExportItem::Instance(items) => {
                 for (n, it) in items {
                     if let ExportItem::Func(callee, ty) = it {
-                        funcs.push(func(plan, &[export.as_str()], &format!("{export}#{n}"), n, callee, ty));
+                        funcs.push(func(
+                            plan,
+                            &[export.as_str()],
+                            &format!("{export}#{n}"),
+                            n,
+                            callee,
+                            ty,
+                        ));
                     }
                 }
             }
@@ -61,9 +68,16 @@ fn resource_news(plan: &Plan) -> Vec<Value> {
     let mut out = Vec::new();
     for (i, inst) in plan.instances.iter().enumerate() {
         for (module, arg) in &inst.args {
-            let CoreInstanceArg::Bag(items) = arg else { continue };
+            let CoreInstanceArg::Bag(items) = arg else {
+                continue;
+            };
             for (field, def) in items {
-                if let CoreDef::Resource { op: ResourceOp::New, rt, .. } = def {
+                if let CoreDef::Resource {
+                    op: ResourceOp::New,
+                    rt,
+                    ..
+                } = def
+                {
                     out.push(json!({ "instance": i, "module": module, "field": field, "rt": rt }));
                 }
             }
@@ -77,7 +91,9 @@ fn resource_news(plan: &Plan) -> Vec<Value> {
 fn imports(plan: &Plan) -> Vec<Value> {
     let mut out = Vec::new();
     for lowered in &plan.lowered {
-        let Callee::Host { import, path } = &lowered.callee else { continue };
+        let Callee::Host { import, path } = &lowered.callee else {
+            continue;
+        };
         let imp = &plan.imports[*import];
         let func = match (&imp.kind, path.as_slice()) {
             (HostImportKind::Func(_), []) => None,
@@ -107,7 +123,14 @@ fn resource_member(name: &str) -> Option<(&'static str, &str, Option<&str>)> {
     None
 }
 
-fn func(plan: &Plan, at: &[&str], label: &str, name: &str, callee: &Callee, ty: &FuncType) -> Value {
+fn func(
+    plan: &Plan,
+    at: &[&str],
+    label: &str,
+    name: &str,
+    callee: &Callee,
+    ty: &FuncType,
+) -> Value {
     let mut path: Vec<String> = at.iter().map(|s| s.to_string()).collect();
     let (kind, member) = match resource_member(name) {
         Some((kind, r, m)) => {
@@ -169,10 +192,15 @@ fn skip_reason(kind: &str, ty: &FuncType) -> Option<String> {
     let streams = |t: &ValType| matches!(t, ValType::Future(_) | ValType::Stream(_));
     let all = ty.params.iter().map(|(_, t)| t).chain(ty.result.iter());
     if all.clone().any(|t| t.any(&streams)) {
-        return Some("takes or returns a stream or future (bench/async.mjs measures stream throughput)".into());
+        return Some(
+            "takes or returns a stream or future (bench/async.mjs measures stream throughput)"
+                .into(),
+        );
     }
     if kind == "constructor" {
-        return Some("constructor: run once to make the instance its methods are measured on".into());
+        return Some(
+            "constructor: run once to make the instance its methods are measured on".into(),
+        );
     }
     let handles = |t: &ValType| matches!(t, ValType::Own(_) | ValType::Borrow(_));
     let rest = if kind == "method" { 1 } else { 0 };
@@ -201,11 +229,17 @@ fn native_reason(kind: &str, ty: &FuncType, core: &CoreDef, opts: &CanonOpts) ->
     if params.chain(ty.result.iter()).any(|t| t.any(&hard)) {
         return Some("error-context, map or fixed-length list: not generated".into());
     }
-    if ty.result.as_ref().is_some_and(|t| t.any(&|t| matches!(t, ValType::Own(_) | ValType::Borrow(_)))) {
+    if ty
+        .result
+        .as_ref()
+        .is_some_and(|t| t.any(&|t| matches!(t, ValType::Own(_) | ValType::Borrow(_))))
+    {
         return Some("returns a resource handle".into());
     }
     let strings = ty.params.iter().map(|(_, t)| t).chain(ty.result.iter());
-    if opts.string_encoding != StringEncoding::Utf8 && strings.clone().any(|t| t.any(&|t| *t == ValType::String)) {
+    if opts.string_encoding != StringEncoding::Utf8
+        && strings.clone().any(|t| t.any(&|t| *t == ValType::String))
+    {
         return Some("strings in utf16 or latin1+utf16: only utf8 is generated".into());
     }
     None
@@ -304,7 +338,10 @@ fn variant_json(t: &ValType) -> Value {
         .zip(&cases)
         .map(|(n, c)| json!({ "tag": n, "t": c.map(ty_json) }))
         .collect();
-    let joined: Vec<&str> = abi::variant_payload_flat(&cases).into_iter().map(core_ty).collect();
+    let joined: Vec<&str> = abi::variant_payload_flat(&cases)
+        .into_iter()
+        .map(core_ty)
+        .collect();
     json!({
         "k": kind,
         "cases": cs,
