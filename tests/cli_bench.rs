@@ -274,6 +274,32 @@ fn async_exports_and_streams() {
     assert!(stdout.contains("skipped test:async-bench/bench@0.1.0#generate"));
 }
 
+/// Every value type of the values fixture: the generated native call returns
+/// exactly what weft's glue returns (a mismatch fails the run), so this checks
+/// the generated lowering and lifting, not speed.
+#[test]
+fn native_floor_matches_the_glue_for_every_value_type() {
+    let fixture = repo("fixtures/build/values.wasm");
+    assert!(fixture.exists(), "run `bash fixtures/build.sh` first");
+    let s = Scratch::new("values");
+    let json = s.path("out.json");
+    let (code, _, stderr) = s.bench(&args(&[
+        fixture.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let v = s.json();
+    let with_native = functions(&v)
+        .into_iter()
+        .filter(|f| f["engines"]["node"]["native"]["ns"].as_f64().is_some())
+        .count();
+    assert!(
+        with_native >= 100,
+        "{with_native} functions with a native column"
+    );
+}
+
 #[test]
 fn args_module_gives_arguments() {
     let fixture = repo("fixtures/build/values.wasm");
