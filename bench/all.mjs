@@ -26,10 +26,11 @@ if (!WEFT) {
   process.exit(1);
 }
 
-// name, component, what the rows show.
+// name, component, what the rows show, extra arguments.
 const COMPONENTS = [
   ['sync', 'bench/components/bench.wat', 'scalars, strings, lists and records crossing JS ↔ wasm'],
-  ['compose', 'bench/components/compose.wat', 'cross-component calls: JS → component A → component B (fused adapters)'],
+  ['compose', 'bench/components/compose.wat', 'cross-component calls: JS → component A → component B (fused adapters), 16 B string, 4 records'],
+  ['compose-large', 'bench/components/compose.wat', 'the same with a ~1 KiB UTF-8 string and 16 records', ['--args', 'bench/args/compose-large.mjs']],
   ['resource', 'bench/components/resource.wat', 'a method call on an exported resource'],
   ['async', 'fixtures/build/async-bench.wasm', 'async exports (awaited calls) next to a sync export of the same guest'],
 ];
@@ -45,9 +46,9 @@ function run(cmd, args) {
 
 mkdirSync(OUT, { recursive: true });
 const sections = [];
-for (const [name, component, what] of COMPONENTS) {
+for (const [name, component, what, extra = []] of COMPONENTS) {
   const json = join(OUT, `${name}.json`), chart = join(OUT, `${name}.svg`);
-  run(WEFT, ['bench', component, '--browser', '--jco', '--json', json, '--chart', chart, ...TIMING]);
+  run(WEFT, ['bench', component, ...extra, '--browser', '--jco', '--json', json, '--chart', chart, ...TIMING]);
   sections.push(section(name, component, what, JSON.parse(readFileSync(json, 'utf8'))));
 }
 

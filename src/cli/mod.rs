@@ -6,6 +6,7 @@ mod bench;
 mod jco_flags;
 mod run;
 mod stub;
+mod temp;
 mod wast;
 
 use std::path::{Path, PathBuf};

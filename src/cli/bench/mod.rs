@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::temp::TempDir;
 use super::wast::driver::node_binary;
 use super::wast::proc;
 
@@ -84,7 +85,7 @@ pub fn main(
     for out in [&args.json, &args.chart].into_iter().flatten() {
         check_writable(out)?;
     }
-    let dir = TempDir::new()?;
+    let dir = TempDir::new("weft-bench")?;
     let weft_dir = dir.path.join("weft");
     let opts = weft::TranspileOptions {
         name: name.into(),
@@ -289,37 +290,4 @@ fn check_writable(path: &Path) -> Result<(), weft::Error> {
 fn write(path: &Path, contents: &[u8]) -> Result<(), weft::Error> {
     std::fs::write(path, contents)
         .map_err(|e| weft::Error::io(format!("writing {}: {e}", path.display())))
-}
-
-/// A temporary directory removed on drop.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> Result<TempDir, weft::Error> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("weft-bench-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path)
-            .map_err(|e| weft::Error::io(format!("{}: {e}", path.display())))?;
-        Ok(TempDir { path })
-    }
-
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<(), weft::Error> {
-        let p = self.path.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| weft::Error::io(format!("{}: {e}", parent.display())))?;
-        }
-        std::fs::write(&p, contents).map_err(|e| weft::Error::io(format!("{}: {e}", p.display())))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
 }
