@@ -718,7 +718,8 @@ export function leaveSync(t) {
   const inst = t.task.inst;
   // with JSPI, a resumed stack may have made its thread current meanwhile
   if (inst.store.cur === t) inst.store.cur = t.prev;
-  t.task.threads.length = 0;
+  const threads = t.task.threads;
+  if (threads.length !== 0) threads.length = 0; // (setting length is a slow path even when unchanged)
   if (t.lazyIndex) {
     inst.threads.remove(t.index);
     t.index = 0;

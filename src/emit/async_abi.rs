@@ -386,6 +386,7 @@ fn copy_builtin(
             let mut intr = std::mem::take(&mut names.intrinsics);
             // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let g_mem = g.mem.clone();
             let at = format!("{} element", type_name(&plan.async_types[ty]));
             if read && *e == ValType::U8 {
                 // Bytes: one copy (values come from a guest's memory or a Uint8Array).
@@ -409,6 +410,18 @@ fn copy_builtin(
             } else {
                 (format!("bl{idx}"), "null".to_string())
             };
+            // Bytes a guest writes can also be handed over in place (see `GuestBuffer.view`).
+            let view = match (read, e, &g_mem) {
+                (false, ValType::U8, Some(m)) => {
+                    writeln!(
+                        out,
+                        "function bv{idx}(ptr, n) {{ memView({m}); return {m}.u8.subarray(ptr, ptr + n); }}"
+                    )
+                    .unwrap();
+                    format!(", bv{idx}")
+                }
+                _ => String::new(),
+            };
             let sig = if read { "ptr, vs" } else { "ptr, n" };
             writeln!(
                 out,
@@ -417,7 +430,7 @@ fn copy_builtin(
             )
             .unwrap();
             writeln!(out, "function bc{idx}(ptr, n) {{\n{check}}}").unwrap();
-            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx})")
+            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx}{view})")
         }
     };
     writeln!(
