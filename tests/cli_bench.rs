@@ -404,4 +404,21 @@ fn bad_input_is_one_error_line() {
         stderr.starts_with("error: --jco: jco not found") && stderr.lines().count() == 1,
         "{stderr}"
     );
+    // Installed without node_modules: --browser has no Playwright (checked before Node runs).
+    let component = repo(bench);
+    let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .current_dir(s.path("tmp"))
+        .env("TMPDIR", s.path("tmp"))
+        .env_remove("WEFT_PLAYWRIGHT")
+        .args(["bench", component.to_str().unwrap(), "--browser"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.starts_with("error: ")
+            && stderr.contains("needs Playwright")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
 }

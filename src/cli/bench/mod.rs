@@ -138,10 +138,13 @@ pub fn main(
     });
     dir.write("config.json", config.to_string().as_bytes())?;
     let node = node_binary(args.node.as_deref());
+    // Chromium first: a missing Playwright or browser fails before minutes of Node timing.
+    let browser = match args.browser {
+        true => Some(run_engine(&node, &dir.path, "bench_browser.mjs", false)?),
+        false => None,
+    };
     let mut engines = vec![run_engine(&node, &dir.path, "bench_node.mjs", true)?];
-    if args.browser {
-        engines.push(run_engine(&node, &dir.path, "bench_browser.mjs", false)?);
-    }
+    engines.extend(browser);
     let results = report::merge(&args.component, &spec, &engines);
     print!("{}", report::table(&results));
     if let Some(path) = &args.json {
