@@ -170,13 +170,20 @@ export class Store {
 
 /** One component instance's async state (definitions.py: ComponentInstance). */
 export class AsyncInstance {
-  constructor(store, parent = null) {
+  /** `flags`: property descriptors for `mayEnter`/`mayLeave` (the glue's own
+   * flags as accessors), added here: redefining them afterwards would turn the
+   * object into a slow dictionary-mode one. */
+  constructor(store, parent = null, flags = null) {
     this.store = store;
     this.parent = parent;
     this.handles = new HandleTable();
     this.threads = new HandleTable();
-    this.mayEnter = true;
-    this.mayLeave = true;
+    if (flags === null) {
+      this.mayEnter = true;
+      this.mayLeave = true;
+    } else {
+      Object.defineProperties(this, flags);
+    }
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;

@@ -26,10 +26,9 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
     out.push_str("function poison() { poisoned = true; }\n");
     for (c, parent) in plan.component_instances.iter().enumerate() {
         let parent = parent.map(|p| format!("ai{p}")).unwrap_or("null".into());
-        writeln!(out, "const ai{c} = new AsyncInstance(store, {parent});").unwrap();
         writeln!(
             out,
-            "Object.defineProperties(ai{c}, {{ mayEnter: {{ get: () => me{c}, set: (v) => {{ me{c} = v; }} }}, mayLeave: {{ get: () => ml{c}, set: (v) => {{ ml{c} = v; }} }} }});"
+            "const ai{c} = new AsyncInstance(store, {parent}, {{ mayEnter: {{ get: () => me{c}, set: (v) => {{ me{c} = v; }} }}, mayLeave: {{ get: () => ml{c}, set: (v) => {{ ml{c} = v; }} }} }});"
         )
         .unwrap();
     }

@@ -22,6 +22,18 @@ use super::temp::TempDir;
 use super::wast::driver::node_binary;
 use super::wast::proc;
 
+/// The JS the run needs next to the transpiled glue: the driver, its Node and
+/// Chromium entries, and the static file server the browser entry uses.
+const DRIVER_FILES: [(&str, &str); 4] = [
+    ("bench_driver.mjs", include_str!("../bench_driver.mjs")),
+    ("bench_node.mjs", include_str!("../bench_node.mjs")),
+    ("bench_browser.mjs", include_str!("../bench_browser.mjs")),
+    (
+        "server.mjs",
+        include_str!("../../../tests/browser/server.mjs"),
+    ),
+];
+
 /// Measure weft's glue against a direct (native-floor) call of each exported function.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -72,8 +84,7 @@ pub fn main(
     };
     let ir = weft::parse::parse(&bytes).map_err(at)?;
     let plan = weft::flatten::flatten(&ir).map_err(at)?;
-    let name = "component";
-    let mut spec = spec::spec(&plan, name);
+    let mut spec = spec::spec(&plan, NAME);
     select(&mut spec, &args.functions)?;
     let args_module = match &args.args_module {
         Some(p) => Some(
@@ -85,58 +96,9 @@ pub fn main(
     for out in [&args.json, &args.chart].into_iter().flatten() {
         check_writable(out)?;
     }
+    let out = weft::transpile(&bytes, &transpile_options()).map_err(at)?;
     let dir = TempDir::new("weft-bench")?;
-    let weft_dir = dir.path.join("weft");
-    let opts = weft::TranspileOptions {
-        name: name.into(),
-        instantiation: weft::Instantiation::Async,
-        typescript: false,
-        ..weft::TranspileOptions::default()
-    };
-    let out = weft::transpile(&bytes, &opts).map_err(at)?;
-    for f in &out.files {
-        dir.write(&format!("weft/{}", f.path), &f.contents)?;
-    }
-    let (jco_dir, jco_error) = match args.jco {
-        true => jco_transpile(&dir, &bytes, name)?,
-        false => (None, None),
-    };
-    dir.write(
-        "bench_driver.mjs",
-        include_str!("../bench_driver.mjs").as_bytes(),
-    )?;
-    dir.write(
-        "bench_node.mjs",
-        include_str!("../bench_node.mjs").as_bytes(),
-    )?;
-    dir.write(
-        "bench_browser.mjs",
-        include_str!("../bench_browser.mjs").as_bytes(),
-    )?;
-    dir.write(
-        "server.mjs",
-        include_str!("../../../tests/browser/server.mjs").as_bytes(),
-    )?;
-    let args_copy = match &args_module {
-        Some(p) if args.browser => {
-            let copy = dir.path.join("args.mjs");
-            std::fs::copy(p, &copy)
-                .map_err(|e| weft::Error::io(format!("--args {}: {e}", p.display())))?;
-            Some(copy)
-        }
-        _ => None,
-    };
-    let config = json!({
-        "name": name,
-        "spec": spec,
-        "weftDir": weft_dir,
-        "jcoDir": jco_dir,
-        "jcoError": jco_error,
-        "argsModule": args_module,
-        "argsCopy": args_copy,
-        "cfg": { "rounds": args.rounds.max(1), "batchMs": args.batch_ms.max(1), "warmupMs": args.warmup_ms },
-    });
-    dir.write("config.json", config.to_string().as_bytes())?;
+    prepare(&dir, &args, &bytes, &out, &spec, args_module.as_deref())?;
     let node = node_binary(args.node.as_deref());
     // Chromium first: a missing Playwright or browser fails before minutes of Node timing.
     let browser = match args.browser {
@@ -146,19 +108,78 @@ pub fn main(
     let mut engines = vec![run_engine(&node, &dir.path, "bench_node.mjs", true)?];
     engines.extend(browser);
     let results = report::merge(&args.component, &spec, &engines);
-    print!("{}", report::table(&results));
+    output(&args, &results)
+}
+
+/// The base name of the transpiled glue in the run's directory.
+const NAME: &str = "component";
+
+/// weft's glue as the driver loads it: `instantiate(getCoreModule, imports,
+/// instantiateCore)`, so the driver reaches every core instance.
+fn transpile_options() -> weft::TranspileOptions {
+    weft::TranspileOptions {
+        name: NAME.into(),
+        instantiation: weft::Instantiation::Async,
+        typescript: false,
+        ..weft::TranspileOptions::default()
+    }
+}
+
+/// Writes the run's directory: weft's glue (`weft/`), jco's (`jco/`, with
+/// `--jco`), the driver files and `config.json`.
+fn prepare(
+    dir: &TempDir,
+    args: &BenchArgs,
+    bytes: &[u8],
+    out: &weft::Transpiled,
+    spec: &Value,
+    args_module: Option<&Path>,
+) -> Result<(), weft::Error> {
+    for f in &out.files {
+        dir.write(&format!("weft/{}", f.path), &f.contents)?;
+    }
+    let (jco_dir, jco_error) = match args.jco {
+        true => jco_transpile(dir, bytes, NAME)?,
+        false => (None, None),
+    };
+    for (file, src) in DRIVER_FILES {
+        dir.write(file, src.as_bytes())?;
+    }
+    // The page imports the --args module by URL: a copy inside the served directory.
+    let args_copy = match args_module {
+        Some(p) if args.browser => {
+            let copy = dir.path.join("args.mjs");
+            std::fs::copy(p, &copy)
+                .map_err(|e| weft::Error::io(format!("--args {}: {e}", p.display())))?;
+            Some(copy)
+        }
+        _ => None,
+    };
+    let config = json!({
+        "name": NAME,
+        "spec": spec,
+        "weftDir": dir.path.join("weft"),
+        "jcoDir": jco_dir,
+        "jcoError": jco_error,
+        "argsModule": args_module,
+        "argsCopy": args_copy,
+        "cfg": { "rounds": args.rounds.max(1), "batchMs": args.batch_ms.max(1), "warmupMs": args.warmup_ms },
+    });
+    dir.write("config.json", config.to_string().as_bytes())
+}
+
+/// Prints the table, writes `--json` and `--chart`; exit status 1 when a weft
+/// or native measurement failed.
+fn output(args: &BenchArgs, results: &Value) -> Result<i32, weft::Error> {
+    print!("{}", report::table(results));
     if let Some(path) = &args.json {
-        write(
-            path,
-            serde_json::to_string_pretty(&results)
-                .unwrap_or_default()
-                .as_bytes(),
-        )?;
+        let text = serde_json::to_string_pretty(results).unwrap_or_default();
+        write(path, text.as_bytes())?;
     }
     if let Some(path) = &args.chart {
-        write(path, chart::svg(&results).as_bytes())?;
+        write(path, chart::svg(results).as_bytes())?;
     }
-    let failed = report::failures(&results);
+    let failed = report::failures(results);
     if failed > 0 {
         eprintln!("error: {failed} measurement(s) failed (see the table)");
         return Ok(1);
