@@ -327,7 +327,9 @@ export class Task {
     t.index = this.inst.threads.add(t);
   }
   unregisterThread(t) {
-    this.threads.splice(this.threads.indexOf(t), 1);
+    const i = this.threads.indexOf(t);
+    if (i === this.threads.length - 1) this.threads.pop(); // the usual case; splice allocates
+    else this.threads.splice(i, 1);
     if (this.threads.length === 0 && this.state !== TASK_RESOLVED) {
       trap(`${this.name}: the task exited without calling task.return or task.cancel`);
     }
