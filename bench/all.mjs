@@ -5,6 +5,7 @@
 // stream<u8> throughput rows (Node 24 with JSPI, which jco's async glue needs).
 //
 //   node bench/all.mjs [--quick]
+//   node bench/all.mjs --doc-only   (rewrites the page from the last run's JSON)
 //
 // weft: $WEFT_BIN, else target/release/weft, else target/debug/weft (the
 // binary only transpiles; the measured code is the same either way).
@@ -17,6 +18,7 @@ import { fmtNs, fmtRatio, table } from './stats.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
+const DOC_ONLY = process.argv.includes('--doc-only');
 const DOCS = join(ROOT, 'docs');
 const OUT = join(DOCS, 'bench');
 const WEFT = process.env.WEFT_BIN
@@ -46,14 +48,17 @@ function run(cmd, args) {
 
 mkdirSync(OUT, { recursive: true });
 const sections = [];
+const results = {};
 for (const [name, component, what, extra = []] of COMPONENTS) {
   const json = join(OUT, `${name}.json`), chart = join(OUT, `${name}.svg`);
-  run(WEFT, ['bench', component, ...extra, '--browser', '--jco', '--json', json, '--chart', chart, ...TIMING]);
-  sections.push(section(name, component, what, JSON.parse(readFileSync(json, 'utf8'))));
+  if (!DOC_ONLY) run(WEFT, ['bench', component, ...extra, '--browser', '--jco', '--json', json, '--chart', chart, ...TIMING]);
+  results[name] = JSON.parse(readFileSync(json, 'utf8'));
+  sections.push(section(name, component, what, results[name]));
 }
 
 const node24 = join(ROOT, 'node_modules/node/bin/node');
-run(node24, ['--experimental-wasm-jspi', 'bench/async.mjs', ...(QUICK ? ['--quick'] : [])]);
+if (!DOC_ONLY) run(node24, ['--experimental-wasm-jspi', 'bench/async.mjs', ...(QUICK ? ['--quick'] : [])]);
+const asyncResults = JSON.parse(readFileSync(join(ROOT, 'bench/out/async-results.json'), 'utf8'));
 const asyncTables = readFileSync(join(ROOT, 'bench/out/async-results.md'), 'utf8').replace(/^# .*\n/, '');
 
 const load = loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -74,6 +79,8 @@ implementation must do; below 1x happens where weft's glue does less work than t
 floor (for example a cached view or a cheaper string path). jco's glue is measured too (the
 \`jco\` column); the charts leave it out because it is often two or three orders of magnitude
 slower.
+
+${targets()}
 
 What each column is, how it is timed (interleaved rounds, median, noise as half the
 interquartile range), and what is skipped: [bench/README.md](../bench/README.md#weft-bench).
@@ -113,6 +120,48 @@ function section(name, component, what, results) {
 
 ${table(['function', 'engine', 'weft', 'native', 'weft/native', 'jco', 'jco/weft', 'weft CPU', 'native CPU', 'B/call weft', 'B/call native'], rows)}
 ${skipped.map((s) => `\n- ${s}`).join('')}
+`;
+}
+
+/** The issue's targets, read from this run: Node CPU time, Node wall, Chromium wall. */
+function targets() {
+  const fn = (comp, name) => results[comp].functions.find((f) => f.name.endsWith(`#${name}`));
+  const cols = (f, a, b) => {
+    const e = (engine) => f?.engines?.[engine];
+    const r = (x, y) => (x != null && y != null ? x / y : null);
+    return [r(e('node')?.[a]?.cpuNs, e('node')?.[b]?.cpuNs), r(e('node')?.[a]?.ns, e('node')?.[b]?.ns), r(e('chromium')?.[a]?.ns, e('chromium')?.[b]?.ns)];
+  };
+  const vsNative = (comp, name) => cols(fn(comp, name), 'weft', 'native');
+  // async vs sync: weft's awaited `nop()` over weft's `nopSync()` (same signature: () -> u32)
+  const nop = fn('async', 'nop'), nopSync = fn('async', 'nop-sync');
+  const asyncRatio = ['cpuNs', 'ns', 'ns'].map((k, i) => {
+    const engine = i === 2 ? 'chromium' : 'node';
+    const a = nop?.engines?.[engine]?.weft?.[k], b = nopSync?.engines?.[engine]?.weft?.[k];
+    return a != null && b != null ? a / b : null;
+  });
+  const rows = [
+    ['cross-component relay, 16 B string: weft / native', '≤ 1.2x', ...vsNative('compose', 'relay')],
+    ['cross-component relay, ~1 KiB UTF-8 string', '≤ 1.2x', ...vsNative('compose-large', 'relay')],
+    ['cross-component relay, list of 16 records', '≤ 1.2x', ...vsNative('compose-large', 'relay-points')],
+    ['resource method `counter.get()`', '≤ 1.3x', ...vsNative('resource', '[method]counter.get')],
+    ['async export `await nop()` / sync export `nopSync()`', '≤ 3x', ...asyncRatio],
+  ].map(([what, target, ...xs]) => [what, target, ...xs.map(ratio)]);
+  const gbs = (r) => (r?.weft?.mbps == null ? '—' : `${(r.weft.cpuMbps / 1e3).toFixed(2)} GB/s CPU, ${(r.weft.mbps / 1e3).toFixed(2)} GB/s wall`);
+  const streams = [
+    ['`stream<u8>` guest → JS', '≥ 1 GB/s', gbs(asyncResults.stream)],
+    ['`stream<u8>` JS → guest', '≥ 1 GB/s', gbs(asyncResults.streamFromJs)],
+    ['`stream<u8>` guest → guest', '≥ 2 GB/s', gbs(asyncResults.streamGuest)],
+  ];
+  return `## Targets (this run)
+
+Ratios of medians; on this shared machine Node's CPU time is the steadiest column (Chromium
+has no CPU clock). The cross-component rows compare weft's glue with the native floor of the
+outer boundary; the hop between the two inner components runs weft's fused adapter in both
+columns (see bench/README.md; \`bench/run.mjs\` compares it with a hand-written memory copy).
+
+${table(['target', 'goal', 'Node CPU', 'Node wall', 'Chromium wall'], rows)}
+
+${table(['throughput (Node 24, \`bench/async.mjs\`)', 'goal', 'weft'], streams)}
 `;
 }
 
