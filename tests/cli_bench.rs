@@ -333,6 +333,29 @@ fn args_module_gives_arguments() {
     let (code, _, stderr) = run(&s, &["--args", module.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert_measured(functions(&s.json())[0], "node", true);
+    // The module's `imports` replace the generated host functions.
+    let fixture = repo("fixtures/build/async-bench.wasm");
+    std::fs::write(
+        &module,
+        "export default {};\nexport const imports = { 'test:async-bench/host': { tick() { throw new Error('from the args module'); } } };\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = s.bench(&args(&[
+        fixture.to_str().unwrap(),
+        "--function",
+        "call-host",
+        "--args",
+        module.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let f = functions(&s.json())[0].clone();
+    let skip = f["engines"]["node"]["skip"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(skip.contains("from the args module"), "{f}");
 }
 
 #[test]

@@ -54,6 +54,7 @@ async function inPage(config) {
   if (config.argsUrl) {
     const mod = await import(config.argsUrl);
     env.user = mod.default ?? mod;
+    env.userImports = mod.imports ?? env.user.imports ?? null;
   }
   if (!env.gc || !performance.memory) env.gc = null;
   return { engine: 'chromium', version: navigator.userAgent.match(/Chrom(?:e|ium)\/([\d.]+)/)?.[1] ?? '?', results: await runBench(config.spec, env) };

@@ -593,12 +593,13 @@ async function allocated(c, env) {
 /**
  * Runs the bench: `env` = { cfg, now() ns, cpu() ns | NaN, gc | null,
  * heapUsed(), compile(file) -> Module, loadWeft() -> glue module,
- * loadJco() -> jco's ESM namespace | null, user: args module | null, log(s) }.
+ * loadJco() -> jco's ESM namespace | null, user: the args module's factories |
+ * null, userImports: its host imports | null, log(s) }.
  */
 export async function runBench(spec, env) {
   const hooks = coreHooks(spec, env.compile);
   const glue = await env.loadWeft();
-  const imports = stubImports(spec, env.user?.imports);
+  const imports = stubImports(spec, env.userImports);
   const root = await glue.instantiate(hooks.getCoreModule, imports, hooks.instantiateCore);
   let jco = null, jcoError = env.jcoError ?? null;
   if (env.loadJco) {

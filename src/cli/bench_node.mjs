@@ -30,6 +30,7 @@ try {
   if (config.argsModule) {
     const mod = await import(url(config.argsModule));
     env.user = mod.default ?? mod;
+    env.userImports = mod.imports ?? env.user.imports ?? null;
   }
   const results = await runBench(config.spec, env);
   process.stdout.write(`${JSON.stringify({ engine: 'node', version: process.version, results })}\n`);
