@@ -445,3 +445,34 @@ fn bad_input_is_one_error_line() {
         "{stderr}"
     );
 }
+
+/// WASI programs: an import whose result cannot be generated (a resource
+/// handle) skips the functions calling it; host classes the glue needs at
+/// instantiation are an error naming `--args`.
+#[test]
+fn components_with_host_imports() {
+    let s = Scratch::new("imports");
+    let json = s.path("out.json");
+    let hello = repo("fixtures/build/wasi-hello.wasm");
+    let (code, _, stderr) = s.bench(&args(&[
+        hello.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let f = functions(&s.json())[0].clone();
+    let skip = f["engines"]["node"]["skip"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        skip.contains("no generated result for the import wasi:cli/stdout#get-stdout"),
+        "{f}"
+    );
+    let server = repo("fixtures/build/wasi-http-server.wasm");
+    assert_error(
+        &s,
+        &[server.to_str().unwrap()],
+        "instantiating the component with generated host imports failed",
+    );
+}

@@ -425,10 +425,17 @@ export function stubImports(spec, user) {
   const out = {};
   const camel = (s) => s.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
   for (const imp of spec.imports) {
-    const t = imp.result;
     // A host function returning result<T, E> returns T (an error would be thrown).
-    const result = !t ? undefined : t.k === 'result' ? (t.cases[0].t ? generate(t.cases[0].t) : undefined) : generate(t);
-    const f = () => result;
+    const t = imp.result?.k === 'result' ? imp.result.cases[0].t : imp.result;
+    let f;
+    try {
+      const result = t ? generate(t) : undefined;
+      f = () => result;
+    } catch (e) {
+      // (a resource handle, a stream): a function calling it is skipped with this message
+      const what = `${imp.import}${imp.func == null ? '' : `#${imp.func}`}`;
+      f = () => { throw new Error(`no generated result for the import ${what} (${e.message}): give host imports with --args`); };
+    }
     if (imp.func == null) { out[imp.import] = f; continue; }
     out[imp.import] ??= {};
     out[imp.import][imp.func] = f;
@@ -600,7 +607,13 @@ export async function runBench(spec, env) {
   const hooks = coreHooks(spec, env.compile);
   const glue = await env.loadWeft();
   const imports = stubImports(spec, env.userImports);
-  const root = await glue.instantiate(hooks.getCoreModule, imports, hooks.instantiateCore);
+  let root;
+  try {
+    root = await glue.instantiate(hooks.getCoreModule, imports, hooks.instantiateCore);
+  } catch (e) {
+    const whose = env.userImports ? 'the --args module\'s' : 'generated';
+    throw new Error(`instantiating the component with ${whose} host imports failed: ${firstLine(e)}${env.userImports ? '' : ' (give host imports with --args: export const imports = { ... })'}`);
+  }
   let jco = null, jcoError = env.jcoError ?? null;
   if (env.loadJco) {
     try { jco = await env.loadJco(); } catch (e) { jcoError = `jco's glue failed to load: ${firstLine(e)}`; }
