@@ -16,6 +16,7 @@
 //   stream<u8>        `generate(64 MiB, 64 KiB)` read to the end with `for await`; MB/s
 //                     (10^6 bytes/s). Capped at a few seconds per run (then the reader
 //                     cancels): jco reads one element at a time.
+//   JS → guest        `consume()` reading a JS generator of 64 KiB Uint8Arrays (64 MiB).
 //   guest → guest     the same stream passed to a second instance's `consume`.
 // Tables are printed as markdown and written to bench/out/async-results.md.
 import { spawnSync } from 'node:child_process';
@@ -132,6 +133,12 @@ async function toJs(api) {
   }
   return { bytes, capped: false };
 }
+const CHUNK_BYTES = new Uint8Array(STREAM_CHUNK).fill(0xa5);
+function* jsChunks() { for (let i = 0; i < STREAM_TOTAL / STREAM_CHUNK; i++) yield CHUNK_BYTES; }
+async function fromJs(api) {
+  const bytes = Number(await api.consume(jsChunks(), STREAM_CHUNK));
+  return { bytes, capped: false };
+}
 async function toGuest(api, other) {
   const bytes = Number(await other.consume(await api.generate(BigInt(STREAM_TOTAL), STREAM_CHUNK), STREAM_CHUNK));
   return { bytes, capped: false };
@@ -221,6 +228,7 @@ async function main() {
   const tp = await throughput(impls, apis, toJs);
   // An implementation that cannot finish 64 MiB to JS within the cap is not run guest → guest.
   const tpg = await throughput(impls, apis, toGuest, (impl) => tp[impl]?.capped);
+  const tpj = await throughput(impls, apis, fromJs, (impl) => tp[impl]?.capped);
   say(`## stream<u8> throughput (generate(${STREAM_TOTAL / 2 ** 20} MiB, ${STREAM_CHUNK / 2 ** 10} KiB chunks): JS reads with for await, or another instance's consume() reads ${STREAM_CHUNK / 2 ** 10} KiB at a time; MB/s wall clock (CPU time), median of ${CFG.streamRuns})`);
   say();
   const tcell = (res, impl) => {
@@ -232,11 +240,12 @@ async function main() {
   };
   say(table(['case', 'weft', 'jco', 'weft/jco'], [
     ['stream<u8> guest → JS', tcell(tp, 'weft'), tcell(tp, 'jco'), fmtRatio(tp.weft?.mbps / tp.jco?.mbps)],
+    ['stream<u8> JS → guest (a generator of 64 KiB Uint8Arrays)', tcell(tpj, 'weft'), tcell(tpj, 'jco'), fmtRatio(tpj.weft?.mbps / tpj.jco?.mbps)],
     ['stream<u8> guest → guest (two instances)', tcell(tpg, 'weft'), tcell(tpg, 'jco'), fmtRatio(tpg.weft?.mbps / tpg.jco?.mbps)],
   ]));
   say();
 
-  writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp, streamGuest: tpg }, null, 2));
+  writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp, streamFromJs: tpj, streamGuest: tpg }, null, 2));
   writeFileSync(join(OUT, 'async-results.md'), lines.join('\n') + '\n');
   process.stderr.write(`wrote ${relative(REPO, join(OUT, 'async-results.md'))} and async-results.json\n`);
 }

@@ -19,9 +19,11 @@ import { BLOCKED, MAX_BUFFER_LENGTH, COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLE
 
 /** A buffer over guest memory. `elemSize` 0 for element-less streams;
  * `load(ptr, n)`/`store(ptr, values)` are the glue's monomorphic element
- * loops; `check(ptr, length)` traps on misalignment / out of bounds. */
+ * loops; `check(ptr, length)` traps on misalignment / out of bounds;
+ * `view(ptr, n)` (bytes a guest writes, optional) the bytes in place, for a
+ * copy straight into another guest's memory. */
 export class GuestBuffer {
-  constructor(elemSize, ptr, length, load, store, check) {
+  constructor(elemSize, ptr, length, load, store, check, view = null) {
     if (length > MAX_BUFFER_LENGTH) trap(`stream/future buffer length ${length} is too large`);
     if (elemSize > 0 && length > 0 && check !== null) check(ptr, length);
     this.elemSize = elemSize;
@@ -30,6 +32,7 @@ export class GuestBuffer {
     this.progress = 0;
     this.load = load;
     this.store = store;
+    this.view = view;
   }
   remain() {
     return this.length - this.progress;
@@ -55,6 +58,19 @@ export class GuestBuffer {
     }
     this.progress += vs.length;
   }
+  /** `read(n)` as a view of guest memory: only for a destination that copies it at once. */
+  readView(n) {
+    const vs = this.view(this.ptr, n);
+    this.ptr += n;
+    this.progress += n;
+    return vs;
+  }
+}
+
+/** Moves `n` values from `src` to `dst`: guest bytes into another guest's memory in one copy
+ * (no intermediate array), anything else through `read`. */
+function transfer(src, dst, n) {
+  dst.write(src.view != null && dst instanceof GuestBuffer ? src.readView(n) : src.read(n));
 }
 
 /** A buffer over a JS array: readable (`values` to hand out) or writable
@@ -132,7 +148,7 @@ export class SharedStream {
       if (this.pendingBuffer.remain() > 0) {
         if (dst.remain() > 0) {
           const n = Math.min(dst.remain(), this.pendingBuffer.remain());
-          dst.write(this.pendingBuffer.read(n));
+          transfer(this.pendingBuffer, dst, n);
           this.pendingOnCopy(() => this.resetPending());
         }
         onCopyDone(COPY_COMPLETED);
@@ -152,7 +168,7 @@ export class SharedStream {
       if (this.pendingBuffer.remain() > 0) {
         if (src.remain() > 0) {
           const n = Math.min(src.remain(), this.pendingBuffer.remain());
-          this.pendingBuffer.write(src.read(n));
+          transfer(src, this.pendingBuffer, n);
           this.pendingOnCopy(() => this.resetPending());
         }
         onCopyDone(COPY_COMPLETED);

@@ -192,6 +192,15 @@ export function streamFromJs(store, t, source, where = 'stream') {
   const available = () => (t.bytes ? queued : queue.length);
   const take = (n) => {
     if (!t.bytes) return queue.splice(0, n);
+    const first = queue[0];
+    if (first.length >= n) {
+      // One chunk covers the read (the usual case): hand it over uncopied;
+      // the reader's buffer copies it into guest memory anyway.
+      if (first.length === n) queue.shift();
+      else queue[0] = first.subarray(n);
+      queued -= n;
+      return first.length === n ? first : first.subarray(0, n);
+    }
     const out = new Uint8Array(n);
     let k = 0;
     while (k < n) {

@@ -170,13 +170,20 @@ export class Store {
 
 /** One component instance's async state (definitions.py: ComponentInstance). */
 export class AsyncInstance {
-  constructor(store, parent = null) {
+  /** `flags`: property descriptors for `mayEnter`/`mayLeave` (the glue's own
+   * flags as accessors), added here: redefining them afterwards would turn the
+   * object into a slow dictionary-mode one. */
+  constructor(store, parent = null, flags = null) {
     this.store = store;
     this.parent = parent;
     this.handles = new HandleTable();
     this.threads = new HandleTable();
-    this.mayEnter = true;
-    this.mayLeave = true;
+    if (flags === null) {
+      this.mayEnter = true;
+      this.mayLeave = true;
+    } else {
+      Object.defineProperties(this, flags);
+    }
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
@@ -320,7 +327,9 @@ export class Task {
     t.index = this.inst.threads.add(t);
   }
   unregisterThread(t) {
-    this.threads.splice(this.threads.indexOf(t), 1);
+    const i = this.threads.indexOf(t);
+    if (i === this.threads.length - 1) this.threads.pop(); // the usual case; splice allocates
+    else this.threads.splice(i, 1);
     if (this.threads.length === 0 && this.state !== TASK_RESOLVED) {
       trap(`${this.name}: the task exited without calling task.return or task.cancel`);
     }
@@ -718,7 +727,8 @@ export function leaveSync(t) {
   const inst = t.task.inst;
   // with JSPI, a resumed stack may have made its thread current meanwhile
   if (inst.store.cur === t) inst.store.cur = t.prev;
-  t.task.threads.length = 0;
+  const threads = t.task.threads;
+  if (threads.length !== 0) threads.length = 0; // (setting length is a slow path even when unchanged)
   if (t.lazyIndex) {
     inst.threads.remove(t.index);
     t.index = 0;

@@ -2,9 +2,11 @@
 //! and writes files. All real work happens in the library.
 
 mod asmjs;
+mod bench;
 mod jco_flags;
 mod run;
 mod stub;
+mod temp;
 mod wast;
 
 use std::path::{Path, PathBuf};
@@ -184,6 +186,8 @@ enum Command {
     Wast(wast::WastArgs),
     /// Run a wasi:cli/command component in Node with the WASI 0.2 host.
     Run(run::RunArgs),
+    /// Measure weft's glue against a native-floor call of each exported function.
+    Bench(bench::BenchArgs),
     /// Serve a wasi:http/proxy component over HTTP from Node.
     Serve(run::ServeArgs),
 }
@@ -193,6 +197,7 @@ pub fn main() -> i32 {
     let cli = match cli.command {
         Command::Wast(args) => return wast::main(args),
         Command::Run(args) => return exit_code(run::main(args, read_component)),
+        Command::Bench(args) => return exit_code(bench::main(args, read_component)),
         Command::Serve(args) => return exit_code(run::serve(args, read_component)),
         command => Cli { command },
     };
@@ -289,7 +294,9 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             let host = types_files(&input, world.as_deref(), &opts)?;
             write_files(&out_dir, &weft::wit::guest_dts(host)?)
         }
-        Command::Wast(_) | Command::Run(_) | Command::Serve(_) => unreachable!("handled in main"),
+        Command::Wast(_) | Command::Run(_) | Command::Serve(_) | Command::Bench(_) => {
+            unreachable!("handled in main")
+        }
         Command::Wit { input } => {
             let bytes = read_component(&input)?;
             print!(

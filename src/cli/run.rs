@@ -9,6 +9,8 @@ use std::process::Command;
 
 use weft::{Instantiation, TranspileOptions};
 
+use super::temp::TempDir;
+
 /// Arguments of `weft run`.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -129,7 +131,7 @@ fn launch(
         message: format!("{}: {}", component.display(), e.message),
         ..e
     })?;
-    let dir = TempDir::new()?;
+    let dir = TempDir::new("weft-run")?;
     for f in &out.files {
         dir.write(&f.path, &f.contents)?;
     }
@@ -200,38 +202,5 @@ impl Grants {
         config.insert("preopens".into(), preopens.into());
         config.insert("network".into(), self.allow_network.into());
         Ok(config)
-    }
-}
-
-/// A temporary directory removed on drop.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> Result<TempDir, weft::Error> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("weft-run-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(path.join("wasi"))
-            .map_err(|e| weft::Error::io(format!("{}: {e}", path.display())))?;
-        Ok(TempDir { path })
-    }
-
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<(), weft::Error> {
-        let p = self.path.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| weft::Error::io(format!("{}: {e}", parent.display())))?;
-        }
-        std::fs::write(&p, contents).map_err(|e| weft::Error::io(format!("{}: {e}", p.display())))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }

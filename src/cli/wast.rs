@@ -7,11 +7,11 @@
 //! the same driver in headless Chromium). Files run in parallel (`--jobs`),
 //! one Node process per job at a time. See docs/conformance.md.
 
-mod driver;
+pub(super) mod driver;
 mod engine;
 mod lists;
 mod plan;
-mod proc;
+pub(super) mod proc;
 mod values;
 
 use std::path::{Path, PathBuf};

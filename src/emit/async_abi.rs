@@ -26,10 +26,9 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
     out.push_str("function poison() { poisoned = true; }\n");
     for (c, parent) in plan.component_instances.iter().enumerate() {
         let parent = parent.map(|p| format!("ai{p}")).unwrap_or("null".into());
-        writeln!(out, "const ai{c} = new AsyncInstance(store, {parent});").unwrap();
         writeln!(
             out,
-            "Object.defineProperties(ai{c}, {{ mayEnter: {{ get: () => me{c}, set: (v) => {{ me{c} = v; }} }}, mayLeave: {{ get: () => ml{c}, set: (v) => {{ ml{c} = v; }} }} }});"
+            "const ai{c} = new AsyncInstance(store, {parent}, {{ mayEnter: {{ get: () => me{c}, set: (v) => {{ me{c} = v; }} }}, mayLeave: {{ get: () => ml{c}, set: (v) => {{ ml{c} = v; }} }} }});"
         )
         .unwrap();
     }
@@ -386,6 +385,7 @@ fn copy_builtin(
             let mut intr = std::mem::take(&mut names.intrinsics);
             // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let g_mem = g.mem.clone();
             let at = format!("{} element", type_name(&plan.async_types[ty]));
             if read && *e == ValType::U8 {
                 // Bytes: one copy (values come from a guest's memory or a Uint8Array).
@@ -409,6 +409,18 @@ fn copy_builtin(
             } else {
                 (format!("bl{idx}"), "null".to_string())
             };
+            // Bytes a guest writes can also be handed over in place (see `GuestBuffer.view`).
+            let view = match (read, e, &g_mem) {
+                (false, ValType::U8, Some(m)) => {
+                    writeln!(
+                        out,
+                        "function bv{idx}(ptr, n) {{ memView({m}); return {m}.u8.subarray(ptr, ptr + n); }}"
+                    )
+                    .unwrap();
+                    format!(", bv{idx}")
+                }
+                _ => String::new(),
+            };
             let sig = if read { "ptr, vs" } else { "ptr, n" };
             writeln!(
                 out,
@@ -417,7 +429,7 @@ fn copy_builtin(
             )
             .unwrap();
             writeln!(out, "function bc{idx}(ptr, n) {{\n{check}}}").unwrap();
-            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx})")
+            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx}{view})")
         }
     };
     writeln!(

@@ -89,6 +89,11 @@ impl Gen {
         ]);
         self.trap_if();
     }
+    /// Traps unless `ptr` is aligned and `size` bytes from it fit in memory `mem`.
+    fn check_place(&mut self, mem: u32, ptr: u32, align: u32, size: u32) {
+        self.check_align(ptr, align);
+        self.check_range(mem, ptr, |g| g.op(I::I64Const(size.into())));
+    }
     /// `realloc(0, 0, align, size)` into a new local (size already on the stack
     /// is not used: `size` pushes it).
     fn realloc(&mut self, f: u32, align: u32, size: impl FnOnce(&mut Gen)) -> u32 {
@@ -162,27 +167,16 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     };
     let params_alloc = sig.params_spilled || ty.params.iter().any(|(_, t)| allocates(t));
     let result_alloc = ty.result.as_ref().is_some_and(allocates);
-    let realloc_sig = || Some((i32x(4), i32x(1)));
-    let callee_realloc = if params_alloc {
-        Some(func_import(
-            &mut imports,
-            "realloc_callee",
-            spec.callee.realloc.clone(),
-            realloc_sig(),
-        )?)
-    } else {
-        None
-    };
-    let caller_realloc = if result_alloc {
-        Some(func_import(
-            &mut imports,
-            "realloc_caller",
-            spec.caller.realloc.clone(),
-            realloc_sig(),
-        )?)
-    } else {
-        None
-    };
+    // A realloc is imported only where values are allocated; a missing one fails the adapter.
+    let [callee_realloc, caller_realloc] = [
+        (params_alloc, "realloc_callee", &spec.callee.realloc),
+        (result_alloc, "realloc_caller", &spec.caller.realloc),
+    ]
+    .map(|(wanted, name, imp)| match wanted {
+        true => func_import(&mut imports, name, imp.clone(), Some((i32x(4), i32x(1)))).map(Some),
+        false => Some(None),
+    });
+    let (callee_realloc, caller_realloc) = (callee_realloc?, caller_realloc?);
     let post = func_import(
         &mut imports,
         "post_return",
@@ -192,16 +186,12 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     let n_funcs = next_func;
     let needs_memory = spec.caller.memory.is_some() && spec.callee.memory.is_some();
     if needs_memory {
-        imports.push((
-            "mem_caller",
-            Import::Memory(spec.caller.memory.clone()?),
-            None,
-        ));
-        imports.push((
-            "mem_callee",
-            Import::Memory(spec.callee.memory.clone()?),
-            None,
-        ));
+        for (name, m) in [
+            ("mem_caller", &spec.caller.memory),
+            ("mem_callee", &spec.callee.memory),
+        ] {
+            imports.push((name, Import::Memory(m.clone()?), None));
+        }
     }
     // Defined functions: the adapter, then a utf8 validator per memory.
     let adapter = n_funcs;
@@ -241,8 +231,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     let args: Vec<u32> = if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
         let (align, size) = (abi::alignment(&tuple), abi::size(&tuple));
-        g.check_align(0, align);
-        g.check_range(CALLER_MEM, 0, |g| g.op(I::I64Const(size.into())));
+        g.check_place(CALLER_MEM, 0, align, size);
         let dst = g.realloc(down.realloc?, align, |g| g.op(I::I32Const(size as i32)));
         g.check_align(dst, align);
         mem(&mut g, &tuple, (0, 0), (dst, 0), down)?;
@@ -278,10 +267,8 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         if sig.results_spilled {
             let (align, size) = (abi::alignment(rt), abi::size(rt));
             let (rp, retp) = (core_results[0], g.nparams - 1);
-            g.check_align(rp, align);
-            g.check_range(CALLEE_MEM, rp, |g| g.op(I::I64Const(size.into())));
-            g.check_align(retp, align);
-            g.check_range(CALLER_MEM, retp, |g| g.op(I::I64Const(size.into())));
+            g.check_place(CALLEE_MEM, rp, align, size);
+            g.check_place(CALLER_MEM, retp, align, size);
             mem(&mut g, rt, (rp, 0), (retp, 0), up)?;
         } else {
             let mut src = core_results.iter().copied();
@@ -309,16 +296,16 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
 
     let mut funcs = vec![((params, results), f)];
     if needs_memory {
-        funcs.push(((i32x(2), vec![]), utf8::validator(CALLER_MEM)));
-        funcs.push(((i32x(2), vec![]), utf8::validator(CALLEE_MEM)));
-        funcs.push((
-            (i32x(2), vec![]),
-            utf8::simd_validator(CALLER_MEM, adapter + 1),
-        ));
-        funcs.push((
-            (i32x(2), vec![]),
-            utf8::simd_validator(CALLEE_MEM, adapter + 2),
-        ));
+        // adapter + 1, + 2: the scalar validators the SIMD ones (+ 3, + 4) finish with.
+        let mems = [CALLER_MEM, CALLEE_MEM];
+        funcs.extend(mems.map(|m| ((i32x(2), vec![]), utf8::validator(m))));
+        let simd = |(k, m): (usize, u32)| {
+            (
+                (i32x(2), vec![]),
+                utf8::simd_validator(m, adapter + 1 + k as u32),
+            )
+        };
+        funcs.extend(mems.into_iter().enumerate().map(simd));
     }
     let sigs: Vec<ImportSig> = imports.iter().map(|(n, _, s)| (*n, s.clone())).collect();
     let bytes = assemble(&sigs, funcs);
@@ -475,28 +462,40 @@ fn flat_variant(
     Some(())
 }
 
+/// A case's flat type and the joined slot type it travels in, with the
+/// instructions converting to the slot and back (the spec's `join` cases).
+type Coercion = (CoreTy, CoreTy, &'static [I<'static>], &'static [I<'static>]);
+const COERCIONS: [Coercion; 4] = {
+    use CoreTy::*;
+    [
+        (I32, I64, &[I::I64ExtendI32U], &[I::I32WrapI64]),
+        (F32, I32, &[I::I32ReinterpretF32], &[I::F32ReinterpretI32]),
+        (
+            F32,
+            I64,
+            &[I::I32ReinterpretF32, I::I64ExtendI32U],
+            &[I::I32WrapI64, I::F32ReinterpretI32],
+        ),
+        (F64, I64, &[I::I64ReinterpretF64], &[I::F64ReinterpretI64]),
+    ]
+};
+
+/// The instructions between a case's flat type and its joined slot (none when equal).
+fn coercion(case: CoreTy, joined: CoreTy, to_joined: bool) -> &'static [I<'static>] {
+    COERCIONS
+        .iter()
+        .find(|c| (c.0, c.1) == (case, joined))
+        .map_or(&[], |c| if to_joined { c.2 } else { c.3 })
+}
+
 /// Converts a joined slot value on the stack to the case's flat type.
 fn coerce_from_joined(g: &mut Gen, joined: CoreTy, want: CoreTy) {
-    use CoreTy::*;
-    match (joined, want) {
-        (I64, I32) => g.op(I::I32WrapI64),
-        (I32, F32) => g.op(I::F32ReinterpretI32),
-        (I64, F32) => g.ops([I::I32WrapI64, I::F32ReinterpretI32]),
-        (I64, F64) => g.op(I::F64ReinterpretI64),
-        _ => {}
-    }
+    g.code.extend_from_slice(coercion(want, joined, false));
 }
 
 /// Converts a case's flat value on the stack to the joined slot type.
 fn coerce_to_joined(g: &mut Gen, have: CoreTy, joined: CoreTy) {
-    use CoreTy::*;
-    match (have, joined) {
-        (I32, I64) => g.op(I::I64ExtendI32U),
-        (F32, I32) => g.op(I::I32ReinterpretF32),
-        (F32, I64) => g.ops([I::I32ReinterpretF32, I::I64ExtendI32U]),
-        (F64, I64) => g.op(I::I64ReinterpretF64),
-        _ => {}
-    }
+    g.code.extend_from_slice(coercion(have, joined, true));
 }
 
 /// Traps unless local `x` is a Unicode scalar value.
