@@ -5,7 +5,6 @@
 // reference (the handle stays), lowering adds a new handle. The glue decodes
 // the guest string (`error-context.new`) and encodes `debugMessage` back
 // (`error-context.debug-message`) with its usual string helpers.
-import { trap } from '../intrinsics/trap.js';
 import { getAs, checkMayLeave } from './table.js';
 
 export class ErrorContext {

@@ -405,7 +405,6 @@ function unpackCallbackResult(packed) {
  */
 export function startCallbackTask(task, callCore, callCallback, getWaitableSet) {
   const inst = task.inst;
-  const store = inst.store;
   const thread = new Thread(task);
   task.implicitThread = thread;
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
@@ -978,7 +977,7 @@ export function threadPromote(store, cancellable, i, yielding) {
   const thread = blockingThreadOp(store, what);
   const other = threadAt(thread.task.inst, i, what);
   if (thread.task.deliverPendingCancel(cancellable)) return CANCELLED;
-  if (other.readyFn !== null && other.readyFn()) {
+  if (other.readyFn?.()) {
     const w = store.waiting;
     w.splice(w.indexOf(other), 1);
     w.unshift(other);

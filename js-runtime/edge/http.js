@@ -229,6 +229,7 @@ function schemeName(s) {
 /** The request's smallest timeout in ms, if any. */
 function timeoutOf(options) {
   const ns = [options?.connect, options?.firstByte, options?.betweenBytes].filter((d) => d !== undefined);
+  // biome-ignore lint/complexity/useMathMinMax: BigInt durations (Math.min throws on them)
   return ns.length ? Number(ns.reduce((a, b) => (a < b ? a : b)) / 1_000_000n) : undefined;
 }
 

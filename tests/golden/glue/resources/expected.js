@@ -75,7 +75,7 @@ function utf8Encode(s, m, realloc) {
   let ptr = realloc(0, 0, 1, n) >>> 0;
   memView(m);
   if (ptr + n > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-  let u8 = m.u8;
+  const u8 = m.u8;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) {
