@@ -1,4 +1,3 @@
-// @deps trap codes table scheduler waitable
 // Streams and futures (definitions.py: Buffer*, SharedStreamImpl,
 // SharedFutureImpl, CopyEnd and its four subclasses, stream_copy, future_copy,
 // cancel_copy, drop, lift_async_value/lower_stream/lower_future).

@@ -1,4 +1,3 @@
-// @deps trap table
 // Error contexts (definitions.py: ErrorContext, canon_error_context_{new,
 // debug-message,drop}, lift/lower_error_context). An error context is an
 // immutable JS object shared by reference between tables: lifting copies the

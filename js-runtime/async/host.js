@@ -1,4 +1,3 @@
-// @deps codes copy
 // The JS face of streams and futures: a stream the guest hands out becomes a
 // `ReadableStream` (also async-iterable, even where the engine's isn't); a
 // future becomes a Promise. Going in, JS may pass a ReadableStream, any

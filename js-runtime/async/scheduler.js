@@ -1,4 +1,3 @@
-// @deps trap resources codes
 // Instances, threads, tasks and the event loop (definitions.py: ComponentInstance,
 // Thread, Task, Store.tick/invoke/lift, canon_lift — callback form in
 // startCallbackTask, own-stack forms in startStackTask — and the blocking rules).

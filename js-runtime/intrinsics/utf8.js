@@ -1,4 +1,3 @@
-// @deps trap memory
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 // UTF-8 strings in linear memory. Decoding is fatal: invalid UTF-8 traps.
