@@ -2,7 +2,8 @@
 //!
 //! Every `.js` file of `js-runtime/intrinsics/` and `js-runtime/async/` is a
 //! helper (except `*.test.js` and `testkit.js`), named by its file stem. Its
-//! dependencies are the helpers its `import` lines name, and the table lists
+//! dependencies are the helpers its `import` lines name (and its `export *
+//! from` lines: `async/scheduler.js` gathers its modules so), and the table lists
 //! dependencies first (the glue inlines helpers in this order, so a helper's
 //! top-level code may use what it imports). `src/emit/intrinsics.rs` includes
 //! the generated `$OUT_DIR/helpers.rs`.
@@ -110,12 +111,15 @@ fn place(
     order.push(name.to_string());
 }
 
-/// The helper names a file's `import` lines name, in order. The glue drops
-/// lines starting with `import `, so each import must fit on one line.
+/// The helper names a file's `import` and `export * from` lines name, in
+/// order. The glue drops those lines, so each must fit on one line.
 fn imports(path: &Path, source: &str) -> Vec<(String, PathBuf)> {
     let mut deps = Vec::new();
     for (i, line) in source.lines().enumerate() {
-        let Some(rest) = line.strip_prefix("import ") else {
+        let Some(rest) = line
+            .strip_prefix("import ")
+            .or_else(|| line.strip_prefix("export *"))
+        else {
             continue;
         };
         let spec = rest

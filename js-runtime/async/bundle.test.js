@@ -17,7 +17,8 @@ for (const [base, names] of [[intr, readdirSync(intr)], [dir, readdirSync(dir)]]
   }
 }
 const asyncNames = readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && f !== 'testkit.js').map((f) => f.slice(0, -3));
-const IMPORT = /^import .* from '\.{1,2}\/(?:intrinsics\/)?([A-Za-z0-9]+)\.js';$/gm;
+const IMPORT = /^(?:import .*|export \*) from '\.{1,2}\/(?:intrinsics\/)?([A-Za-z0-9]+)\.js';$/gm;
+const isImport = (l) => l.startsWith('import ') || l.startsWith('export * from ');
 const deps = (src) => [...src.matchAll(IMPORT)].map(([, from]) => from);
 
 /** intrinsics.rs `render`, with dependencies first. */
@@ -31,13 +32,13 @@ function render(roots) {
   };
   roots.forEach(visit);
   return order.map((n) => files.get(n).split('\n')
-    .filter((l) => !l.startsWith('import '))
+    .filter((l) => !isImport(l))
     .map((l) => (l.startsWith('export ') ? l.slice(7) : l)).join('\n')).join('\n');
 }
 
 test('every import is single-line and names a helper file', () => {
   for (const [n, src] of files) {
-    const imports = src.split('\n').filter((l) => l.startsWith('import '));
+    const imports = src.split('\n').filter(isImport);
     assert.equal(deps(src).length, imports.length, `${n}.js: every import is one line from a helper`);
     for (const from of deps(src)) assert.ok(files.has(from), `${n}.js imports ${from}.js, not a helper`);
     assert.ok(!/^export \{/m.test(src), `${n}.js re-exports (breaks inlining)`);

@@ -41,7 +41,8 @@ impl Intrinsics {
     }
 
     /// The JS source of every used helper, in dependency order, with the ESM
-    /// `import`/`export` syntax that makes the files testable stripped.
+    /// `import`/`export` syntax that makes the files testable stripped (and
+    /// `export * from` lines, whose modules are inlined before).
     /// Comment-only lines are left out (the helpers' documentation lives in
     /// their source files), which keeps the glue small before any minifying.
     pub fn render(&self) -> String {
@@ -58,7 +59,7 @@ impl Intrinsics {
                     in_block = !t.contains("*/");
                     continue;
                 }
-                if line.starts_with("import ") || t.starts_with("//") || t.is_empty() {
+                if is_import(line) || t.starts_with("//") || t.is_empty() {
                     continue;
                 }
                 out.push_str(line.strip_prefix("export ").unwrap_or(line));
@@ -67,6 +68,11 @@ impl Intrinsics {
         }
         out
     }
+}
+
+/// Lines that name another helper (the glue holds it already).
+fn is_import(line: &str) -> bool {
+    line.starts_with("import ") || line.starts_with("export * from ")
 }
 
 #[cfg(test)]
@@ -81,7 +87,7 @@ mod tests {
             let imported: Vec<&str> = h
                 .source
                 .lines()
-                .filter(|l| l.starts_with("import "))
+                .filter(|l| is_import(l))
                 .map(|l| {
                     let file = l.rsplit('/').next().unwrap();
                     file.trim_end_matches("';").trim_end_matches(".js")
@@ -137,6 +143,26 @@ mod tests {
         assert!(!js
             .lines()
             .any(|l| l.starts_with("import ") || l.starts_with("export ")));
+    }
+
+    /// The scheduler is one helper name for its modules (`export * from`).
+    #[test]
+    fn the_scheduler_brings_its_modules() {
+        let mut i = Intrinsics::default();
+        i.use_("scheduler");
+        let js = i.render();
+        for decl in [
+            "class Store",
+            "class Task",
+            "function liftCallback",
+            "function blockOn",
+            "function startFromHost",
+            "function threadYield",
+            "function threadPromote",
+        ] {
+            assert!(js.contains(decl), "{decl}");
+        }
+        assert!(!js.contains("from './"));
         assert!(!js.contains("latin1"));
     }
 }
