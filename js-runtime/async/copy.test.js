@@ -26,6 +26,18 @@ function streamPair(inst, t = U8) {
   return split(streamNew(inst, t));
 }
 
+/** Two instances, each with a memory, and a u8 stream made in A whose
+ * readable end moved into B (lifted from A, lowered into B): `w` in A, `rb` in B. */
+function crossStream() {
+  const { store, insts: [A, B] } = world(2);
+  const a = mem();
+  const b = mem();
+  enter(A);
+  const [r, w] = streamPair(A);
+  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  return { store, A, B, a, b, w, rb };
+}
+
 const read = (store, t, async, i, b) => streamCopy(store, ReadableStreamEnd, t, async, i, b);
 const write = (store, t, async, i, b) => streamCopy(store, WritableStreamEnd, t, async, i, b);
 
@@ -65,12 +77,7 @@ test('SharedStreamImpl: a read blocks until a write; the writer completes eagerl
 });
 
 test('SharedStreamImpl.write: a write blocks until a read, which takes min(remain) and completes eagerly', () => {
-  const { store, insts: [A, B] } = world(2);
-  const a = mem();
-  const b = mem();
-  enter(A);
-  const [r, w] = streamPair(A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, A, B, a, b, w, rb } = crossStream();
   a.m.push(7, 8, 9);
   assert.equal(write(store, U8, true, w, a.buf(0, 3)), C.BLOCKED);
   enter(B);
@@ -88,12 +95,7 @@ test('SharedStreamImpl.write: a write blocks until a read, which takes min(remai
 });
 
 test('SharedStreamImpl: zero-length reads and writes rendezvous without copying (zero-length.wast)', () => {
-  const { store, insts: [A, B] } = world(2);
-  const a = mem();
-  const b = mem();
-  enter(A);
-  const [r, w] = streamPair(A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, A, B, a, b, w, rb } = crossStream();
   assert.equal(write(store, U8, true, w, a.buf(0, 0)), C.BLOCKED, 'zero-length write waits for a reader');
   enter(B);
   // a non-zero read meets a zero-length pending write: the writer is notified COMPLETED, the reader waits
@@ -112,11 +114,7 @@ test('SharedStreamImpl: zero-length reads and writes rendezvous without copying 
 });
 
 test('SharedStreamImpl.drop: dropping the writer ends a pending read with DROPPED; the reader is then DONE', () => {
-  const { store, insts: [A, B] } = world(2);
-  const b = mem();
-  enter(A);
-  const [r, w] = streamPair(A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, A, B, b, w, rb } = crossStream();
   enter(B);
   assert.equal(read(store, U8, true, rb, b.buf(0, 4)), C.BLOCKED);
   assert.throws(() => dropEnd(B, ReadableStreamEnd, U8, rb), isTrap(/cannot drop busy stream/));
@@ -132,11 +130,7 @@ test('SharedStreamImpl.drop: dropping the writer ends a pending read with DROPPE
 });
 
 test('SharedStreamImpl.read/write: after the other end dropped, copies complete eagerly with DROPPED', () => {
-  const { store, insts: [A, B] } = world(2);
-  const a = mem();
-  enter(A);
-  const [r, w] = streamPair(A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, B, a, w, rb } = crossStream();
   dropEnd(B, ReadableStreamEnd, U8, rb);
   assert.equal(write(store, U8, true, w, a.buf(0, 1)), C.COPY_DROPPED);
   assert.throws(() => write(store, U8, true, w, a.buf(0, 1)), isTrap(/cannot write to stream after being notified that the readable end dropped/));
