@@ -111,27 +111,27 @@ fn place(
     order.push(name.to_string());
 }
 
-/// The helper names a file's `import` and `export * from` lines name, in
-/// order. The glue drops those lines, so each must fit on one line.
+/// The helper names a file's `import` and `export * from` statements name,
+/// in order (the glue drops these statements: a helper holds the ones it names).
 fn imports(path: &Path, source: &str) -> Vec<(String, PathBuf)> {
     let mut deps = Vec::new();
-    for (i, line) in source.lines().enumerate() {
-        let Some(rest) = line
-            .strip_prefix("import ")
-            .or_else(|| line.strip_prefix("export *"))
-        else {
+    let mut lines = source.lines().enumerate();
+    while let Some((i, line)) = lines.next() {
+        if !line.starts_with("import ") && !line.starts_with("export * from ") {
             continue;
-        };
-        let spec = rest
-            .rsplit_once(" from ")
-            .and_then(|(_, s)| s.strip_suffix(';'))
-            .and_then(|s| s.strip_prefix('\'')?.strip_suffix('\''));
+        }
+        let mut stmt = line.trim_end().to_string();
+        while !stmt.ends_with(';') {
+            let Some((_, more)) = lines.next() else { break };
+            stmt.push(' ');
+            stmt.push_str(more.trim());
+        }
+        let spec = stmt
+            .strip_suffix(';')
+            .and_then(|s| s.rsplit_once(" from "))
+            .and_then(|(_, s)| s.strip_prefix('\'')?.strip_suffix('\''));
         let Some(spec) = spec else {
-            fail(
-                path,
-                i + 1,
-                "an import must be one line: `import { a } from './file.js';`",
-            )
+            fail(path, i + 1, "an import must end `from './file.js';`")
         };
         let name = Path::new(spec)
             .file_stem()

@@ -48,29 +48,42 @@ impl Intrinsics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for h in self.used.iter().map(|&i| &HELPERS[i]) {
-            let mut in_block = false;
-            for line in h.source.lines() {
-                let t = line.trim_start();
-                if in_block {
-                    in_block = !t.contains("*/");
-                    continue;
-                }
-                if t.starts_with("/*") {
-                    in_block = !t.contains("*/");
-                    continue;
-                }
-                if is_import(line) || t.starts_with("//") || t.is_empty() {
-                    continue;
-                }
-                out.push_str(line.strip_prefix("export ").unwrap_or(line));
-                out.push('\n');
-            }
+            push_stripped(&mut out, h.source);
         }
         out
     }
 }
 
-/// Lines that name another helper (the glue holds it already).
+/// Appends `source` without its comments, blank lines and import statements,
+/// and with `export ` prefixes removed.
+fn push_stripped(out: &mut String, source: &str) {
+    let mut in_block = false;
+    let mut in_import = false;
+    for line in source.lines() {
+        let t = line.trim_start();
+        if in_block {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if in_import || is_import(line) {
+            // an import statement may span lines; it ends with `;`
+            in_import = !line.trim_end().ends_with(';');
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with("//") || t.is_empty() {
+            continue;
+        }
+        out.push_str(line.strip_prefix("export ").unwrap_or(line));
+        out.push('\n');
+    }
+}
+
+/// The first line of a statement that names another helper (the glue holds
+/// it already).
 fn is_import(line: &str) -> bool {
     line.starts_with("import ") || line.starts_with("export * from ")
 }
@@ -87,7 +100,7 @@ mod tests {
             let imported: Vec<&str> = h
                 .source
                 .lines()
-                .filter(|l| is_import(l))
+                .filter(|l| l.contains(" from '") && l.trim_end().ends_with(".js';"))
                 .map(|l| {
                     let file = l.rsplit('/').next().unwrap();
                     file.trim_end_matches("';").trim_end_matches(".js")
@@ -143,6 +156,14 @@ mod tests {
         assert!(!js
             .lines()
             .any(|l| l.starts_with("import ") || l.starts_with("export ")));
+    }
+
+    #[test]
+    fn import_statements_over_several_lines_are_dropped() {
+        let mut out = String::new();
+        let src = "import {\n  a,\n  b,\n} from './x.js';\nexport * from './y.js';\n// c\nexport function f() {\n  return a;\n}\n";
+        push_stripped(&mut out, src);
+        assert_eq!(out, "function f() {\n  return a;\n}\n");
     }
 
     /// The scheduler is one helper name for its modules (`export * from`).
