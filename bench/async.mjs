@@ -246,7 +246,7 @@ async function main() {
   say();
 
   writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp, streamFromJs: tpj, streamGuest: tpg }, null, 2));
-  writeFileSync(join(OUT, 'async-results.md'), lines.join('\n') + '\n');
+  writeFileSync(join(OUT, 'async-results.md'), `${lines.join('\n')}\n`);
   process.stderr.write(`wrote ${relative(REPO, join(OUT, 'async-results.md'))} and async-results.json\n`);
 }
 

@@ -41,7 +41,10 @@ const utf8k = utf8Unit.repeat(Math.ceil(1024 / new TextEncoder().encode(utf8Unit
 const bytes = (n) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) & 255);
 const sum = (a) => a.reduce((s, b) => s + b, 0);
 const COUNTER_VALUE = new WeakMap(); // resource inputs -> the value their get() returns
-const counterValue = (c, v) => (COUNTER_VALUE.set(c, v), c);
+const counterValue = (c, v) => {
+  COUNTER_VALUE.set(c, v);
+  return c;
+};
 
 // name: row label; fn: export path in the glue's module namespace ('api.x' = `export * as api`);
 // kind: 'scalar' | 'memory' (selects the weft/direct target); inputs: array (length a power
@@ -355,7 +358,7 @@ async function main() {
   }
 
   writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, transpile: tt, sizes, rss: rssRows }, null, 2));
-  writeFileSync(join(OUT, 'results.md'), lines.join('\n') + '\n');
+  writeFileSync(join(OUT, 'results.md'), `${lines.join('\n')}\n`);
   process.stderr.write(`wrote ${relative(ROOT, join(OUT, 'results.md'))} and results.json\n`);
 }
 

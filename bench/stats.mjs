@@ -17,7 +17,7 @@ export const fmtRatio = (x) => (x == null || !Number.isFinite(x) ? '—' : x >= 
 
 /** A markdown table: the first column left-aligned, the others right-aligned. */
 export function table(head, rows) {
-  const out = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) out.push(`| ${r.join(' | ')} |`);
   return out.join('\n');
 }

@@ -1,5 +1,5 @@
 //! The wasm-bindgen surface of the npm package `weftjs` (feature `npm`,
-//! built by `npm/build.sh`). It only converts: `npm/src/api.js` validates the
+//! built by `npm/build.sh`). It only converts: `npm/src/core.js` validates the
 //! user's options into the plain object [`JsOptions`] reads, calls these
 //! functions and turns [`Output`] and [`Failure`] into plain JS values.
 //! Every result comes from the same library functions the native CLI calls,
@@ -13,7 +13,7 @@ use crate::{AsyncMode, Error, Instantiation, OutputFile, TranspileOptions, Trans
 
 #[wasm_bindgen]
 extern "C" {
-    /// Options as `npm/src/api.js` normalises them: every field present.
+    /// Options as `npm/src/core.js` (`normalize`) gives them: every field present.
     pub type JsOptions;
     #[wasm_bindgen(method, getter)]
     fn name(this: &JsOptions) -> String;

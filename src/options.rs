@@ -1,4 +1,5 @@
-//! Options that control transpilation; the CLI and the npm API both fill this struct.
+//! Options that control transpilation; the CLI and the npm package `weftjs` (through
+//! `src/npm_api.rs`, feature `npm`) both fill this struct.
 
 /// How the glue instantiates the component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

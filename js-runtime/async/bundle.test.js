@@ -1,6 +1,7 @@
 // The async runtime files must survive the way src/emit/intrinsics.rs inlines
-// helpers: `// @deps` lists dependencies, single-line `import`s are dropped,
-// `export ` prefixes stripped, and all top-level names share one scope.
+// helpers (build.rs derives each helper's dependencies from its imports):
+// import statements (one line or several) are dropped, `export ` prefixes
+// stripped, and all top-level names share one scope.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -16,7 +17,10 @@ for (const [base, names] of [[intr, readdirSync(intr)], [dir, readdirSync(dir)]]
   }
 }
 const asyncNames = readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && f !== 'testkit.js').map((f) => f.slice(0, -3));
-const deps = (src) => (src.split('\n').find((l) => l.startsWith('// @deps')) ?? '// @deps').slice(9).split(/\s+/).filter(Boolean);
+// An import statement ([^;] spans lines) of a helper file, and any import statement.
+const IMPORT = /^(?:import [^;]*|export \*) from '\.{1,2}\/(?:intrinsics\/)?([A-Za-z0-9]+)\.js';$/gm;
+const ANY_IMPORT = /^(?:import |export \* from )[^;]*;$/gm;
+const deps = (src) => [...src.matchAll(IMPORT)].map(([, from]) => from);
 
 /** intrinsics.rs `render`, with dependencies first. */
 function render(roots) {
@@ -28,19 +32,15 @@ function render(roots) {
     order.push(n);
   };
   roots.forEach(visit);
-  return order.map((n) => files.get(n).split('\n')
-    .filter((l) => !l.startsWith('import ') && !l.startsWith('// @deps'))
+  return order.map((n) => files.get(n).replace(ANY_IMPORT, '').split('\n')
     .map((l) => (l.startsWith('export ') ? l.slice(7) : l)).join('\n')).join('\n');
 }
 
-test('every import is single-line and names a file listed in // @deps', () => {
-  for (const n of asyncNames) {
-    const src = files.get(n);
-    assert.ok(src.startsWith('// @deps'), `${n}.js starts with // @deps`);
-    assert.ok(!/^import \{[^}]*$/m.test(src), `${n}.js has a multi-line import`);
-    for (const [, from] of src.matchAll(/^import .* from '\.{1,2}\/(?:intrinsics\/)?([A-Za-z]+)\.js';$/gm)) {
-      assert.ok(deps(src).includes(from), `${n}.js imports ${from} without listing it in @deps`);
-    }
+test('every import names a helper file', () => {
+  for (const [n, src] of files) {
+    const imports = [...src.matchAll(ANY_IMPORT)];
+    assert.equal(deps(src).length, imports.length, `${n}.js: every import is from a helper`);
+    for (const from of deps(src)) assert.ok(files.has(from), `${n}.js imports ${from}.js, not a helper`);
     assert.ok(!/^export \{/m.test(src), `${n}.js re-exports (breaks inlining)`);
   }
 });

@@ -1,4 +1,3 @@
-// @deps
 // Async ABI constants (definitions.py: EventCode, CallbackCode, CopyResult,
 // CopyState, Subtask.State, Task.State, Cancelled, BLOCKED) and the packing
 // helpers for the i32 values core wasm sees. Pure data, no state.

@@ -1,4 +1,3 @@
-// @deps trap codes table scheduler waitable
 // Streams and futures (definitions.py: Buffer*, SharedStreamImpl,
 // SharedFutureImpl, CopyEnd and its four subclasses, stream_copy, future_copy,
 // cancel_copy, drop, lift_async_value/lower_stream/lower_future).
@@ -106,23 +105,13 @@ function sameInstanceTrap(t, a, b) {
   if (a === b && a !== null && !t.numeric) trap('cannot read from and write to intra-component future or stream of non-numeric type');
 }
 
-export class SharedStream {
+/** What a stream's and a future's rendezvous share: at most one pending copy
+ * (`resetPending`/`setPending` are the subclass's), its cancel and the drop. */
+class Rendezvous {
   constructor(t) {
     this.t = t;
     this.dropped = false;
     this.resetPending();
-  }
-  resetPending() {
-    this.pendingInst = null;
-    this.pendingBuffer = null;
-    this.pendingOnCopy = null;
-    this.pendingOnCopyDone = null;
-  }
-  setPending(inst, buffer, onCopy, onCopyDone) {
-    this.pendingInst = inst;
-    this.pendingBuffer = buffer;
-    this.pendingOnCopy = onCopy;
-    this.pendingOnCopyDone = onCopyDone;
   }
   resetAndNotifyPending(result) {
     const done = this.pendingOnCopyDone;
@@ -137,6 +126,21 @@ export class SharedStream {
       this.dropped = true;
       if (this.pendingBuffer !== null) this.resetAndNotifyPending(COPY_DROPPED);
     }
+  }
+}
+
+export class SharedStream extends Rendezvous {
+  resetPending() {
+    this.pendingInst = null;
+    this.pendingBuffer = null;
+    this.pendingOnCopy = null;
+    this.pendingOnCopyDone = null;
+  }
+  setPending(inst, buffer, onCopy, onCopyDone) {
+    this.pendingInst = inst;
+    this.pendingBuffer = buffer;
+    this.pendingOnCopy = onCopy;
+    this.pendingOnCopyDone = onCopyDone;
   }
   read(inst, dst, onCopy, onCopyDone) {
     if (this.dropped) {
@@ -182,12 +186,7 @@ export class SharedStream {
   }
 }
 
-export class SharedFuture {
-  constructor(t) {
-    this.t = t;
-    this.dropped = false;
-    this.resetPending();
-  }
+export class SharedFuture extends Rendezvous {
   resetPending() {
     this.pendingInst = null;
     this.pendingBuffer = null;
@@ -197,20 +196,6 @@ export class SharedFuture {
     this.pendingInst = inst;
     this.pendingBuffer = buffer;
     this.pendingOnCopyDone = onCopyDone;
-  }
-  resetAndNotifyPending(result) {
-    const done = this.pendingOnCopyDone;
-    this.resetPending();
-    done(result);
-  }
-  cancel() {
-    this.resetAndNotifyPending(COPY_CANCELLED);
-  }
-  drop() {
-    if (!this.dropped) {
-      this.dropped = true;
-      if (this.pendingBuffer !== null) this.resetAndNotifyPending(COPY_DROPPED);
-    }
   }
   read(inst, dst, onCopyDone) {
     if (this.pendingBuffer === null) {

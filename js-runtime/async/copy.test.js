@@ -22,8 +22,20 @@ function split(packed) {
   return [Number(packed & 0xffffffffn), Number(packed >> 32n)];
 }
 
-function streamPair(store, inst, t = U8) {
+function streamPair(inst, t = U8) {
   return split(streamNew(inst, t));
+}
+
+/** Two instances, each with a memory, and a u8 stream made in A whose
+ * readable end moved into B (lifted from A, lowered into B): `w` in A, `rb` in B. */
+function crossStream() {
+  const { store, insts: [A, B] } = world(2);
+  const a = mem();
+  const b = mem();
+  enter(A);
+  const [r, w] = streamPair(A);
+  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  return { store, A, B, a, b, w, rb };
 }
 
 const read = (store, t, async, i, b) => streamCopy(store, ReadableStreamEnd, t, async, i, b);
@@ -32,7 +44,7 @@ const write = (store, t, async, i, b) => streamCopy(store, WritableStreamEnd, t,
 test('canon_stream_new: two ends in the shared table, packed as i64', () => {
   const { inst } = world();
   enter(inst);
-  const [r, w] = streamPair(null, inst);
+  const [r, w] = streamPair(inst);
   assert.deepEqual([r, w], [1, 2]);
   assert.ok(inst.handles.get(r) instanceof ReadableStreamEnd);
   assert.ok(inst.handles.get(w) instanceof WritableStreamEnd);
@@ -44,7 +56,7 @@ test('SharedStreamImpl: a read blocks until a write; the writer completes eagerl
   const a = mem();
   const b = mem();
   enter(A);
-  const [r, w] = streamPair(store, A);
+  const [r, w] = streamPair(A);
   // move the readable end into B (lift from A, lower into B)
   const shared = liftEnd(A, ReadableStreamEnd, U8, r);
   const rb = lowerEnd(B, ReadableStreamEnd, shared);
@@ -65,12 +77,7 @@ test('SharedStreamImpl: a read blocks until a write; the writer completes eagerl
 });
 
 test('SharedStreamImpl.write: a write blocks until a read, which takes min(remain) and completes eagerly', () => {
-  const { store, insts: [A, B] } = world(2);
-  const a = mem();
-  const b = mem();
-  enter(A);
-  const [r, w] = streamPair(store, A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, A, B, a, b, w, rb } = crossStream();
   a.m.push(7, 8, 9);
   assert.equal(write(store, U8, true, w, a.buf(0, 3)), C.BLOCKED);
   enter(B);
@@ -88,12 +95,7 @@ test('SharedStreamImpl.write: a write blocks until a read, which takes min(remai
 });
 
 test('SharedStreamImpl: zero-length reads and writes rendezvous without copying (zero-length.wast)', () => {
-  const { store, insts: [A, B] } = world(2);
-  const a = mem();
-  const b = mem();
-  enter(A);
-  const [r, w] = streamPair(store, A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, A, B, a, b, w, rb } = crossStream();
   assert.equal(write(store, U8, true, w, a.buf(0, 0)), C.BLOCKED, 'zero-length write waits for a reader');
   enter(B);
   // a non-zero read meets a zero-length pending write: the writer is notified COMPLETED, the reader waits
@@ -112,11 +114,7 @@ test('SharedStreamImpl: zero-length reads and writes rendezvous without copying 
 });
 
 test('SharedStreamImpl.drop: dropping the writer ends a pending read with DROPPED; the reader is then DONE', () => {
-  const { store, insts: [A, B] } = world(2);
-  const b = mem();
-  enter(A);
-  const [r, w] = streamPair(store, A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, A, B, b, w, rb } = crossStream();
   enter(B);
   assert.equal(read(store, U8, true, rb, b.buf(0, 4)), C.BLOCKED);
   assert.throws(() => dropEnd(B, ReadableStreamEnd, U8, rb), isTrap(/cannot drop busy stream/));
@@ -132,11 +130,7 @@ test('SharedStreamImpl.drop: dropping the writer ends a pending read with DROPPE
 });
 
 test('SharedStreamImpl.read/write: after the other end dropped, copies complete eagerly with DROPPED', () => {
-  const { store, insts: [A, B] } = world(2);
-  const a = mem();
-  enter(A);
-  const [r, w] = streamPair(store, A);
-  const rb = lowerEnd(B, ReadableStreamEnd, liftEnd(A, ReadableStreamEnd, U8, r));
+  const { store, B, a, w, rb } = crossStream();
   dropEnd(B, ReadableStreamEnd, U8, rb);
   assert.equal(write(store, U8, true, w, a.buf(0, 1)), C.COPY_DROPPED);
   assert.throws(() => write(store, U8, true, w, a.buf(0, 1)), isTrap(/cannot write to stream after being notified that the readable end dropped/));
@@ -146,7 +140,7 @@ test('cancel_copy: cancel-read of a blocked read returns CANCELLED; cancel with 
   const { store, inst } = world();
   const b = mem();
   enter(inst);
-  const [r] = streamPair(store, inst);
+  const [r] = streamPair(inst);
   assert.throws(() => cancelCopy(store, ReadableStreamEnd, U8, true, r), isTrap(/no copy in progress/));
   assert.equal(read(store, U8, true, r, b.buf(0, 4)), C.BLOCKED);
   assert.equal(cancelCopy(store, ReadableStreamEnd, U8, true, r), C.COPY_CANCELLED);
@@ -157,7 +151,7 @@ test('stream_copy/cancel_copy: sync use while in a waitable set traps; a sync re
   const { store, inst } = world();
   const b = mem();
   enter(inst, { isAsync: false, opts: { async: false } });
-  const [r] = streamPair(store, inst);
+  const [r] = streamPair(inst);
   const si = waitableSetNew(inst);
   waitableJoin(inst, r, si);
   assert.throws(() => read(store, U8, false, r, b.buf(0, 1)), isTrap(/while added to a waitable set/));
@@ -169,7 +163,7 @@ test('stream_copy: wrong end kind or element type traps', () => {
   const { store, inst } = world();
   const b = mem();
   enter(inst);
-  const [r, w] = streamPair(store, inst);
+  const [r, w] = streamPair(inst);
   assert.throws(() => read(store, U8, true, w, b.buf(0, 1)), isTrap(/not a readable stream end/));
   assert.throws(() => read(store, STR, true, r, b.buf(0, 1)), isTrap(/another element type/));
 });
@@ -178,11 +172,11 @@ test('SharedStreamImpl: same-instance copies of non-numeric elements trap; numer
   const { store, inst } = world();
   const m = mem();
   enter(inst);
-  const [r, w] = streamPair(store, inst, STR);
+  const [r, w] = streamPair(inst, STR);
   assert.equal(read(store, STR, true, r, m.buf(0, 1)), C.BLOCKED);
   m.m[10] = 'x';
   assert.throws(() => write(store, STR, true, w, m.buf(10, 1)), isTrap(/intra-component/));
-  const [r2, w2] = streamPair(store, inst, U8);
+  const [r2, w2] = streamPair(inst, U8);
   assert.equal(read(store, U8, true, r2, m.buf(0, 1)), C.BLOCKED);
   m.m[10] = 5;
   assert.equal(write(store, U8, true, w2, m.buf(10, 1)), C.COPY_COMPLETED | (1 << 4));
@@ -193,7 +187,7 @@ test('lift_async_value: a readable end in a waitable set, mid-copy, or a writabl
   const { store, inst } = world();
   const b = mem();
   enter(inst);
-  const [r, w] = streamPair(store, inst);
+  const [r, w] = streamPair(inst);
   const si = waitableSetNew(inst);
   waitableJoin(inst, r, si);
   assert.throws(() => liftEnd(inst, ReadableStreamEnd, U8, r), isTrap(/cannot lift stream while it's in a waitable set/));

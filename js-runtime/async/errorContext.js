@@ -1,11 +1,9 @@
-// @deps trap table
 // Error contexts (definitions.py: ErrorContext, canon_error_context_{new,
 // debug-message,drop}, lift/lower_error_context). An error context is an
 // immutable JS object shared by reference between tables: lifting copies the
 // reference (the handle stays), lowering adds a new handle. The glue decodes
 // the guest string (`error-context.new`) and encodes `debugMessage` back
 // (`error-context.debug-message`) with its usual string helpers.
-import { trap } from '../intrinsics/trap.js';
 import { getAs, checkMayLeave } from './table.js';
 
 export class ErrorContext {

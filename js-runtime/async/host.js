@@ -1,4 +1,3 @@
-// @deps codes copy
 // The JS face of streams and futures: a stream the guest hands out becomes a
 // `ReadableStream` (also async-iterable, even where the engine's isn't); a
 // future becomes a Promise. Going in, JS may pass a ReadableStream, any
@@ -68,7 +67,7 @@ export function streamToJs(store, shared) {
   rs = new ReadableStream({
     pull(controller) {
       return new Promise((resolve) => {
-        const want = controller.desiredSize > 0 ? controller.desiredSize : 0;
+        const want = Math.max(controller.desiredSize, 0);
         const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
         const done = (result) => {
           for (const v of buf.values) controller.enqueue(v);
@@ -160,7 +159,7 @@ export function streamFromJs(store, t, source, where = 'stream') {
     t,
     dropped: false,
     pending: null, // { dst, onCopyDone }
-    read(inst, dst, onCopy, onCopyDone) {
+    read(_inst, dst, _onCopy, onCopyDone) {
       if (available() > 0 || ended) {
         deliver(dst, onCopyDone);
         return;
@@ -226,7 +225,7 @@ export function streamFromJs(store, t, source, where = 'stream') {
   const fetch = () => {
     if (fetching) return;
     // synchronous iterables fill the queue without waiting
-    let r = it.next();
+    const r = it.next();
     if (r === null || typeof r.then !== 'function') {
       if (r.done) ended = true;
       else push(r.value);

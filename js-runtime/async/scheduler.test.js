@@ -46,7 +46,7 @@ test('canon_lift callback: YIELD resumes with EVENT_NONE from the pump, not sync
   let n = 0;
   const { log } = cbTask(inst, {
     core: () => C.CALLBACK_YIELD,
-    cb: (t, code) => { n++; if (n < 3) return C.CALLBACK_YIELD; t.return_([]); return C.CALLBACK_EXIT; },
+    cb: (t) => { n++; if (n < 3) return C.CALLBACK_YIELD; t.return_([]); return C.CALLBACK_EXIT; },
   });
   assert.deepEqual(log, [['core', 'arg']]);
   assert.equal(inst.exclusive, null, 'exclusive released while yielded');
@@ -429,7 +429,7 @@ test('canon_thread_{yield,suspend}_then_promote: a ready thread runs next; other
     t.park(() => true, false, () => order.push(name));
     return t;
   };
-  const c = spawn('c');
+  spawn('c');
   const b = spawn('b');
   store.cur = main;
   const p = threadPromote(store, false, b.index, true);

@@ -1,4 +1,3 @@
-// @deps trap codes table scheduler waitable ComponentError
 // Subtasks: the caller's view of an async-lowered call (definitions.py:
 // Subtask, canon_lower, canon_subtask_cancel, canon_subtask_drop), plus the
 // adapter that makes a host JS function (sync or returning a Promise) look

@@ -123,7 +123,7 @@ test('component-to-component: an async lower of a callback-lifted callee in anot
   const bws = waitableSetNew(B);
   let calls = 0;
   const callee = liftCallback(B, true, { async: true, callback: true }, 'g', null,
-    ([x]) => { calls++; return C.CALLBACK_YIELD; },
+    () => { calls++; return C.CALLBACK_YIELD; },
     () => { store.cur.task.return_([calls * 100]); return C.CALLBACK_EXIT; },
     (i) => getAs(B.handles, i, WaitableSet, 'wait'));
   enter(A);

@@ -1,4 +1,3 @@
-// @deps trap
 // The one per-component-instance table (definitions.py: ComponentInstance.handles)
 // shared by resource handles, waitables (subtasks, stream/future ends),
 // waitable sets and error contexts. It is intrinsics/resources.js's

@@ -1,4 +1,3 @@
-// @deps scheduler
 // JSPI without needless suspensions, in both directions.
 //
 // Entering core wasm through JSPI without losing synchronous results.

@@ -1,4 +1,3 @@
-// @deps trap codes table scheduler
 // Waitables and waitable sets (definitions.py: Waitable, WaitableSet,
 // canon_waitable_set_{new,wait,poll,drop}, canon_waitable_join, unpack_event).
 // A Waitable holds at most one pending event as a thunk that computes the

@@ -2,7 +2,7 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Waitable, WaitableSet, waitableSetNew, waitableSetWait, waitableSetPoll, waitableSetDrop, waitableJoin } from './waitable.js';
+import { Waitable, waitableSetNew, waitableSetWait, waitableSetPoll, waitableSetDrop, waitableJoin } from './waitable.js';
 import { getAs } from './table.js';
 import { resourceNew, resourceType } from '../intrinsics/resources.js';
 import * as C from './codes.js';

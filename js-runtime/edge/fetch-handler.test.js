@@ -96,7 +96,7 @@ test('bodies stream both ways: the response starts before the request body ends'
 test('a slow reader holds the guest back (backpressure), nothing piles up', async () => {
   let writes = 0;
   let suspended = 0;
-  const { loader } = component(async (T, req, out) => {
+  const { loader } = component(async (T, _req, out) => {
     const { stream, body } = respond(T, out);
     for (let i = 0; i < 64; i++) {
       const p = stream.blockingWriteAndFlush(new Uint8Array(1024));
@@ -116,7 +116,7 @@ test('a slow reader holds the guest back (backpressure), nothing piles up', asyn
 });
 
 test('trailers are handed to the entry (trailersOf)', async () => {
-  const { loader } = component(async (T, req, out) => {
+  const { loader } = component(async (T, _req, out) => {
     const { stream, body } = respond(T, out);
     await stream.blockingWriteAndFlush(enc('body'));
     stream[Symbol.dispose]();
@@ -172,10 +172,10 @@ test('pooled instances are reused, per-request ones are not; maxInstances queues
   const two = [pooled(new Request('http://x/wait')), pooled(new Request('http://x/wait'))];
   await new Promise((res) => setTimeout(res, 10));
   assert.equal(made.length, 2, 'concurrent requests get their own instances');
-  gate.splice(0).forEach((f) => f());
+  for (const f of gate.splice(0)) f();
   await Promise.all(two);
 
-  const single = component(async (T, req, out) => {
+  const single = component(async (T, _req, out) => {
     await new Promise((res) => gate.push(res));
     const { stream, body } = respond(T, out);
     stream[Symbol.dispose]();
@@ -191,7 +191,7 @@ test('pooled instances are reused, per-request ones are not; maxInstances queues
   assert.deepEqual((await Promise.all(queued)).map((r) => r.status), [200, 200]);
   assert.equal(single.made.length, 1);
 
-  const perRequest = component(async (T, req, out) => {
+  const perRequest = component(async (T, _req, out) => {
     respond(T, out, 204, []).body.finished = true;
   });
   const isolated = toFetchHandler(perRequest.loader, { instances: 'per-request' });
@@ -275,7 +275,7 @@ test('outgoing failures are error codes: denied without network, fetch errors, t
   assert.deepEqual(await outcome(createEdgeWasi({ network: false })), { tag: 'err', val: { tag: 'HTTP-request-denied' } });
   const failing = createEdgeWasi({ fetch: async () => { throw new TypeError('fetch failed'); } });
   assert.deepEqual(await outcome(failing), { tag: 'err', val: { tag: 'internal-error', val: 'fetch failed' } });
-  const slow = createEdgeWasi({ fetch: (url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))) });
+  const slow = createEdgeWasi({ fetch: (_url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))) });
   const opts = new slow['wasi:http/types'].RequestOptions();
   opts.setConnectTimeout(5_000_000n);
   const keepAlive = setTimeout(() => {}, 1000); // Node's AbortSignal.timeout does not hold the event loop

@@ -13,7 +13,7 @@
 //   body streams like the request body above. The outgoing request's own body
 //   is collected before sending (http.js OutgoingBody).
 // Fields, request options and the outparam are the WASI host's (../wasi/http.js).
-import { Fields, FutureIncomingResponse, OutgoingBody, OutgoingRequest, OutgoingResponse as BufferedOutgoingResponse, RequestOptions, ResponseOutparam } from '../wasi/http.js';
+import { Fields, FutureIncomingResponse, FutureTrailers, OutgoingBody, OutgoingRequest, OutgoingResponse as BufferedOutgoingResponse, RequestOptions, ResponseOutparam } from '../wasi/http.js';
 import { InputStream, IoError, OutputStream, Pollable, bytesSource } from '../wasi/io.js';
 import { asyncStdinSource } from '../wasi/stdio-async.js';
 
@@ -63,22 +63,8 @@ export class IncomingBody {
   }
   static finish(body) {
     body.source.close?.();
-    return new FutureTrailers();
-  }
-}
-
-/** wasi:http/types `future-trailers`: Fetch bodies carry no trailers, so it is ready with none. */
-export class FutureTrailers {
-  constructor() {
-    this.taken = false;
-  }
-  subscribe() {
-    return new Pollable();
-  }
-  get() {
-    if (this.taken) return { tag: 'err', val: undefined };
-    this.taken = true;
-    return { tag: 'ok', val: { tag: 'ok', val: undefined } };
+    // Fetch bodies carry no trailers: ready with none.
+    return new FutureTrailers(undefined);
   }
 }
 
@@ -229,6 +215,7 @@ function schemeName(s) {
 /** The request's smallest timeout in ms, if any. */
 function timeoutOf(options) {
   const ns = [options?.connect, options?.firstByte, options?.betweenBytes].filter((d) => d !== undefined);
+  // biome-ignore lint/complexity/useMathMinMax: BigInt durations (Math.min throws on them)
   return ns.length ? Number(ns.reduce((a, b) => (a < b ? a : b)) / 1_000_000n) : undefined;
 }
 

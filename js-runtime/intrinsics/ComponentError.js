@@ -13,7 +13,7 @@ function safeString(v) {
 // `result`: its `.payload` if it has one; a plain Error is a real failure and
 // propagates; any other thrown value is the err value itself.
 export function errPayload(e) {
-  if (e && typeof e === 'object' && Object.prototype.hasOwnProperty.call(e, 'payload')) return e.payload;
+  if (e && typeof e === 'object' && Object.hasOwn(e, 'payload')) return e.payload;
   if (e instanceof Error) throw e;
   return e;
 }

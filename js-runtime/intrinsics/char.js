@@ -1,4 +1,3 @@
-// @deps trap badValue
 import { trap } from './trap.js';
 import { badValue } from './badValue.js';
 // `char`: a Unicode scalar value; JS sees a one-code-point string.

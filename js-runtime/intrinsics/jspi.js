@@ -1,4 +1,3 @@
-// @deps
 // JSPI for synchronous imports and exports (`--async-mode jspi`, jco's flag):
 // an import listed in --async-imports may return a Promise, the wasm stack
 // suspends until it settles; an export listed in --async-exports returns a

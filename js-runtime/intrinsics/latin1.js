@@ -1,4 +1,3 @@
-// @deps trap memory utf16
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 import { utf16Decode } from './utf16.js';

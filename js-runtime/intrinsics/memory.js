@@ -1,4 +1,3 @@
-// @deps trap
 import { trap } from './trap.js';
 // Cached views of one linear memory. Views are rebuilt only after the buffer
 // changed (a grow detaches the old buffer, whose views then report length 0).

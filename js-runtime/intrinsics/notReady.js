@@ -7,5 +7,7 @@ export function notReady(name) {
   };
   // `then` stays undefined so that awaiting the placeholder does not throw.
   const get = (_, prop) => (typeof prop === 'string' && prop !== 'then' ? fail() : undefined);
+  // A function target: the `construct` trap needs a constructible one (an arrow is not).
+  // biome-ignore lint/complexity/useArrowFunction: `new` on the placeholder must reach `fail`
   return new Proxy(function () {}, { apply: fail, construct: fail, get });
 }

@@ -1,4 +1,3 @@
-// @deps trap badValue
 import { trap } from './trap.js';
 import { badValue } from './badValue.js';
 // Resources: per-component-instance handle tables (the spec's `Table`, with

@@ -1,4 +1,3 @@
-// @deps badValue
 import { badValue } from './badValue.js';
 // Slow path for s64/u64 values: accepts BigInts in range and safe-integer numbers.
 export function toInt64(value, signed, where) {

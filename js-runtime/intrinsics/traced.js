@@ -26,7 +26,10 @@ export function traced(iface, fn, params, f) {
     }
     if (r !== null && typeof r?.then === 'function') {
       return r.then(
-        (v) => (log('return result=', v), v),
+        (v) => {
+          log('return result=', v);
+          return v;
+        },
         (e) => {
           log('reject error=', e?.payload ?? e?.message ?? e);
           throw e;

@@ -1,4 +1,3 @@
-// @deps trap memory
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 // Strings passed between two components keep their source encoding, so the

@@ -1,4 +1,3 @@
-// @deps trap memory
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 // UTF-16 (little-endian) strings in linear memory; unpaired surrogates trap on lift.

@@ -1,4 +1,3 @@
-// @deps trap memory
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 // UTF-8 strings in linear memory. Decoding is fatal: invalid UTF-8 traps.
@@ -39,7 +38,7 @@ export function utf8Encode(s, m, realloc) {
   let ptr = realloc(0, 0, 1, n) >>> 0;
   memView(m);
   if (ptr + n > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-  let u8 = m.u8;
+  const u8 = m.u8;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) {

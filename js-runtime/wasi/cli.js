@@ -73,36 +73,45 @@ export function cliImports(opts) {
 }
 
 /**
- * Runs a `wasi:cli/command`'s `run` export (the instance returned by the
- * glue) and returns its exit status: 0, 1 when `run` returns `err`, or the
- * status passed to wasi:cli/exit. Other exceptions (traps) propagate.
+ * The exit status of a command whose `run` threw `e`: the status passed to
+ * wasi:cli/exit, or 1 when `run` returned `err`; anything else (a trap) is rethrown.
  */
-/** `runCommand` for glue whose `run` returns a Promise (`--async-mode jspi`): resolves to the exit code. */
-export async function runCommandAsync(instance) {
+export function exitStatusOf(e) {
+  if (e instanceof WasiExit) return e.code;
+  if (e && e.name === 'ComponentError') return 1;
+  throw e;
+}
+
+/** The instance's `wasi:cli/run` (the glue exports it as `run` and under its versioned name). */
+function runExport(instance, who) {
   const key = Object.keys(instance).find((k) => k.startsWith('wasi:cli/run'));
   const run = instance.run ?? (key && instance[key]);
-  if (!run || typeof run.run !== 'function') throw new TypeError('runCommandAsync: the instance exports no wasi:cli/run');
+  if (!run || typeof run.run !== 'function') throw new TypeError(`${who}: the instance exports no wasi:cli/run`);
+  return run;
+}
+
+/** `runCommand` for glue whose `run` returns a Promise (`--async-mode jspi`): resolves to the exit code. */
+export async function runCommandAsync(instance) {
+  const run = runExport(instance, 'runCommandAsync');
   try {
     await run.run();
     return 0;
   } catch (e) {
-    if (e instanceof WasiExit) return e.code;
-    if (e && e.name === 'ComponentError') return 1;
-    throw e;
+    return exitStatusOf(e);
   }
 }
 
+/**
+ * Runs a `wasi:cli/command`'s `run` export (the instance returned by the
+ * glue) and returns its exit status: 0, 1 when `run` returns `err`, or the
+ * status passed to wasi:cli/exit. Other exceptions (traps) propagate.
+ */
 export function runCommand(instance) {
-  // The glue exports the interface as `run` and under its versioned name.
-  const key = Object.keys(instance).find((k) => k.startsWith('wasi:cli/run'));
-  const run = instance.run ?? (key && instance[key]);
-  if (!run || typeof run.run !== 'function') throw new TypeError('runCommand: the instance exports no wasi:cli/run');
+  const run = runExport(instance, 'runCommand');
   try {
     run.run();
     return 0;
   } catch (e) {
-    if (e instanceof WasiExit) return e.code;
-    if (e && e.name === 'ComponentError') return 1;
-    throw e;
+    return exitStatusOf(e);
   }
 }

@@ -25,7 +25,7 @@ import { MemDirectory, MemFile } from './filesystem-memory.js';
  */
 export async function opfsDirectory(handle, options = {}) {
   handle ??= await globalThis.navigator?.storage?.getDirectory?.();
-  if (!handle || handle.kind !== 'directory' || typeof handle.entries !== 'function') {
+  if (handle?.kind !== 'directory' || typeof handle.entries !== 'function') {
     throw new TypeError('opfsDirectory: expected a FileSystemDirectoryHandle (or none, for the OPFS root)');
   }
   const tree = new OpfsDirectory(handle, options);

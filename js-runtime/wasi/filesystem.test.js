@@ -198,7 +198,7 @@ for (const [backend, setup] of [['node', nodeSetup], ['memory', memorySetup]]) {
     assert.notDeepEqual(a.metadataHash(), dir.metadataHash());
   });
 
-  suite('filesystem-error-code is undefined for non-filesystem errors', (dir, env, w) => {
+  suite('filesystem-error-code is undefined for non-filesystem errors', (_dir, _env, w) => {
     assert.equal(w['wasi:filesystem/types'].filesystemErrorCode({}), undefined);
   });
 }

@@ -24,7 +24,7 @@ export function xhrTransport(Xhr = globalThis.XMLHttpRequest) {
     const xhr = new Xhr();
     try {
       xhr.open(method, url, false);
-    } catch (e) {
+    } catch {
       throw { tag: 'HTTP-request-URI-invalid' };
     }
     if (inWindow) xhr.overrideMimeType('text/plain; charset=x-user-defined');

@@ -297,6 +297,7 @@ export function httpImports(send) {
     if (request.authorityValue === undefined) throw { tag: 'HTTP-request-URI-invalid' };
     const url = `${scheme}://${request.authorityValue}${request.path ?? '/'}`;
     const ns = [options?.connect, options?.firstByte, options?.betweenBytes].filter((d) => d !== undefined);
+    // biome-ignore lint/complexity/useMathMinMax: BigInt durations (Math.min throws on them)
     const timeoutMs = ns.length ? Number(ns.reduce((a, b) => (a < b ? a : b)) / 1_000_000n) : undefined;
     const future = new FutureIncomingResponse(() => {
       try {

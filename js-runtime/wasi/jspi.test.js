@@ -23,7 +23,11 @@ function typedInput() {
     if (queue.length > 0) return queue.shift();
     return new Promise((r) => { waiting = r; });
   };
-  const give = (v) => (waiting ? (waiting(v), (waiting = null)) : queue.push(v));
+  const give = (v) => {
+    if (!waiting) return queue.push(v);
+    waiting(v);
+    waiting = null;
+  };
   return { fn, feed: (text) => give(text), end: () => give(null) };
 }
 
@@ -68,7 +72,7 @@ function syncCase(name, sync) {
     f.write(enc('data'), 0n);
     return sync(f);
   };
-  return [call, (v, h) => assert.equal(h.opfs.text(name), 'data')];
+  return [call, (_v, h) => assert.equal(h.opfs.text(name), 'data')];
 }
 
 /**
@@ -81,13 +85,13 @@ const WAITS = {
   'wasi:io/poll#[method]pollable.block': [(w) => w['wasi:clocks/monotonic-clock'].subscribeDuration(10_000_000n).block(), (v) => assert.equal(v, undefined)],
   'wasi:io/streams#[method]input-stream.blocking-read': [(w) => w['wasi:cli/stdin'].getStdin().blockingRead(10n), (v) => assert.equal(dec(v), 'typed')],
   'wasi:io/streams#[method]input-stream.blocking-skip': [(w) => w['wasi:cli/stdin'].getStdin().blockingSkip(10n), (v) => assert.equal(v, 5n)],
-  'wasi:io/streams#[method]output-stream.blocking-write-and-flush': [(w) => w['wasi:cli/stdout'].getStdout().blockingWriteAndFlush(enc('x')), (v, h) => assert.deepEqual(h.written, [120])],
+  'wasi:io/streams#[method]output-stream.blocking-write-and-flush': [(w) => w['wasi:cli/stdout'].getStdout().blockingWriteAndFlush(enc('x')), (_v, h) => assert.deepEqual(h.written, [120])],
   'wasi:io/streams#[method]output-stream.blocking-flush': [(w) => {
     const out = w['wasi:cli/stdout'].getStdout();
     out.write(enc('y'));
     return out.blockingFlush();
-  }, (v, h) => assert.deepEqual(h.written, [121])],
-  'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush': [(w) => w['wasi:cli/stdout'].getStdout().blockingWriteZeroesAndFlush(3n), (v, h) => assert.deepEqual(h.written, [0, 0, 0])],
+  }, (_v, h) => assert.deepEqual(h.written, [121])],
+  'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush': [(w) => w['wasi:cli/stdout'].getStdout().blockingWriteZeroesAndFlush(3n), (_v, h) => assert.deepEqual(h.written, [0, 0, 0])],
   'wasi:io/streams#[method]output-stream.blocking-splice': [(w) => w['wasi:cli/stdout'].getStdout().blockingSplice(w['wasi:cli/stdin'].getStdin(), 10n), (v, h) => {
     assert.equal(v, 5n);
     return h.wasi['wasi:cli/stdout'].getStdout().blockingFlush(); // the write itself finishes later

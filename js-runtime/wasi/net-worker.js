@@ -135,7 +135,9 @@ const ops = {
       clearTimeout(timer);
     }
     const out = [];
-    res.headers.forEach((v, k) => out.push([k, new Uint8Array(Buffer.from(v, 'latin1'))]));
+    res.headers.forEach((v, k) => {
+      out.push([k, new Uint8Array(Buffer.from(v, 'latin1'))]);
+    });
     const reader = res.body?.getReader();
     const e = { sock: { pause() {}, resume() {}, destroy: () => reader?.cancel().catch(() => {}) }, chunks: [], size: 0, eof: !reader, error: null, waiters: new Set() };
     sockets.set(id, e);

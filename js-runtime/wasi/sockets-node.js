@@ -67,7 +67,7 @@ export class TcpSocket {
   #checkAddress(a) {
     if (a?.tag !== this.family) throw 'invalid-argument';
   }
-  startBind(network, localAddress) {
+  startBind(_network, localAddress) {
     if (this.state !== 'unbound') throw 'invalid-state';
     this.#checkAddress(localAddress);
     this.local = localAddress;
@@ -77,7 +77,7 @@ export class TcpSocket {
     if (this.state !== 'bind-started') throw 'not-in-progress';
     this.state = 'bound';
   }
-  startConnect(network, remoteAddress) {
+  startConnect(_network, remoteAddress) {
     if (this.state !== 'unbound' && this.state !== 'bound') throw 'invalid-state';
     this.#checkAddress(remoteAddress);
     if (remoteAddress.val.port === 0 || isUnspecified(remoteAddress)) throw 'invalid-argument';
@@ -239,7 +239,7 @@ export class UdpSocket {
     this.recvBuf = 65536n;
     this.sendBuf = 65536n;
   }
-  startBind(network, localAddress) {
+  startBind(_network, localAddress) {
     if (this.state !== 'unbound') throw 'invalid-state';
     if (localAddress?.tag !== this.family) throw 'invalid-argument';
     const b = bridge();
@@ -370,7 +370,7 @@ export class ResolveAddressStream {
   }
 }
 
-function resolveAddresses(network, name) {
+function resolveAddresses(_network, name) {
   if (typeof name !== 'string' || name === '' || /[\s/]/.test(name)) throw 'invalid-argument';
   const literal = name.replace(/^\[(.*)\]$/, '$1');
   if (/^\d+\.\d+\.\d+\.\d+$/.test(literal)) return new ResolveAddressStream([ipAddress(literal, 'ipv4')]);

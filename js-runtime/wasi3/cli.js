@@ -51,7 +51,8 @@ export function sourceChunks(src, outcome) {
           if (c !== null && c.length === 0) {
             const p = src.whenReady?.();
             // an asynchronous source: wait for it; else the read may block the thread
-            c = p ? (await p, src.read(CHUNK, false)) : src.read(CHUNK, true);
+            if (p) await p;
+            c = src.read(CHUNK, !p);
           }
           if (c === null) return;
           if (c.length > 0) yield c;

@@ -1,7 +1,7 @@
 // Running a WASI 0.3 command: `wasi:cli/run@0.3.x`'s `run` is an async
 // export (a Promise), where 0.2's returns synchronously. `weft run` tells the
 // two apart by the version in the export's name.
-import { WasiExit } from '../wasi/cli.js';
+import { exitStatusOf } from '../wasi/cli.js';
 
 /** The versioned `wasi:cli/run@...` export key of a glue instance, if any. */
 const runKey = (instance) => Object.keys(instance).find((k) => k.startsWith('wasi:cli/run@'));
@@ -24,8 +24,6 @@ export async function runCommand3(instance) {
     await run.run();
     return 0;
   } catch (e) {
-    if (e instanceof WasiExit) return e.code;
-    if (e && e.name === 'ComponentError') return 1;
-    throw e;
+    return exitStatusOf(e);
   }
 }

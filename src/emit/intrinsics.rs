@@ -1,127 +1,128 @@
 //! Runtime helpers the glue may need. Each lives as a real, tested JS file in
-//! `js-runtime/intrinsics/` and is pulled in (once, with its dependencies) only
-//! when the generated code uses it.
+//! `js-runtime/intrinsics/` or `js-runtime/async/` and is pulled in (once, with
+//! the helpers it imports) only when the generated code uses it.
 
 use std::collections::BTreeSet;
 
-/// A helper file: its name (the file stem) and source.
+/// A helper file: its name (the file stem), source, and the helpers its
+/// `import` lines name (as indices into `HELPERS`, all before its own).
 struct Helper {
     name: &'static str,
     source: &'static str,
+    deps: &'static [usize],
 }
 
-macro_rules! helpers {
-    ($($dir:literal / $name:literal),* $(,)?) => {
-        &[$(Helper { name: $name, source: include_str!(concat!("../../js-runtime/", $dir, "/", $name, ".js")) }),*]
-    };
-}
-
-/// In dependency order: a helper only depends on helpers listed before it.
-const HELPERS: &[Helper] = helpers![
-    "intrinsics" / "trap",
-    "intrinsics" / "badValue",
-    "intrinsics" / "toInt64",
-    "intrinsics" / "ComponentError",
-    "intrinsics" / "memory",
-    "intrinsics" / "utf8",
-    "intrinsics" / "utf16",
-    "intrinsics" / "latin1",
-    "intrinsics" / "transcode",
-    "intrinsics" / "char",
-    "intrinsics" / "bitcast",
-    "intrinsics" / "resources",
-    "intrinsics" / "fetchCompile",
-    "intrinsics" / "compileSync",
-    "intrinsics" / "traced",
-    "intrinsics" / "base64",
-    "intrinsics" / "jspi",
-    "intrinsics" / "notReady",
-    "intrinsics" / "fused",
-    // The async ABI runtime (js-runtime/async/), only for components that use it.
-    "async" / "codes",
-    "async" / "table",
-    "async" / "scheduler",
-    "async" / "trampoline",
-    "async" / "waitable",
-    "async" / "subtask",
-    "async" / "copy",
-    "async" / "errorContext",
-    "async" / "host",
-];
+// `HELPERS`: every helper, dependencies first (build.rs derives it from the
+// files in js-runtime/intrinsics/ and js-runtime/async/ and their imports).
+include!(concat!(env!("OUT_DIR"), "/helpers.rs"));
 
 /// The set of helpers a piece of glue uses.
 #[derive(Default, Debug, Clone)]
 pub struct Intrinsics {
-    used: BTreeSet<&'static str>,
+    used: BTreeSet<usize>,
 }
 
 impl Intrinsics {
     /// Marks helper file `name` (e.g. `"utf8"`) as used.
     pub fn use_(&mut self, name: &'static str) {
-        let helper = HELPERS
+        let i = HELPERS
             .iter()
-            .find(|h| h.name == name)
+            .position(|h| h.name == name)
             .unwrap_or_else(|| panic!("unknown intrinsic {name}"));
-        if self.used.insert(helper.name) {
-            for dep in deps(helper.source) {
-                let dep = HELPERS
-                    .iter()
-                    .find(|h| h.name == dep)
-                    .expect("unknown intrinsic dependency");
-                self.use_(dep.name);
+        self.use_index(i);
+    }
+
+    fn use_index(&mut self, i: usize) {
+        if self.used.insert(i) {
+            for &dep in HELPERS[i].deps {
+                self.use_index(dep);
             }
         }
     }
 
     /// The JS source of every used helper, in dependency order, with the ESM
-    /// `import`/`export` syntax that makes the files testable stripped.
+    /// `import`/`export` syntax that makes the files testable stripped (and
+    /// `export * from` lines, whose modules are inlined before).
     /// Comment-only lines are left out (the helpers' documentation lives in
     /// their source files), which keeps the glue small before any minifying.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for h in HELPERS.iter().filter(|h| self.used.contains(h.name)) {
-            let mut in_block = false;
-            for line in h.source.lines() {
-                let t = line.trim_start();
-                if in_block {
-                    in_block = !t.contains("*/");
-                    continue;
-                }
-                if t.starts_with("/*") {
-                    in_block = !t.contains("*/");
-                    continue;
-                }
-                if line.starts_with("import ") || t.starts_with("//") || t.is_empty() {
-                    continue;
-                }
-                out.push_str(line.strip_prefix("export ").unwrap_or(line));
-                out.push('\n');
-            }
+        for h in self.used.iter().map(|&i| &HELPERS[i]) {
+            push_stripped(&mut out, h.source);
         }
         out
     }
 }
 
-fn deps(source: &str) -> impl Iterator<Item = &str> {
-    source
-        .lines()
-        .find_map(|l| l.strip_prefix("// @deps "))
-        .into_iter()
-        .flat_map(|l| l.split_whitespace())
+/// Appends `source` without its comments, blank lines and import statements,
+/// and with `export ` prefixes removed.
+fn push_stripped(out: &mut String, source: &str) {
+    let mut in_block = false;
+    let mut in_import = false;
+    for line in source.lines() {
+        let t = line.trim_start();
+        if in_block {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if in_import || is_import(line) {
+            // an import statement may span lines; it ends with `;`
+            in_import = !line.trim_end().ends_with(';');
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with("//") || t.is_empty() {
+            continue;
+        }
+        out.push_str(line.strip_prefix("export ").unwrap_or(line));
+        out.push('\n');
+    }
+}
+
+/// The first line of a statement that names another helper (the glue holds
+/// it already).
+fn is_import(line: &str) -> bool {
+    line.starts_with("import ") || line.starts_with("export * from ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Each helper's dependencies are the files its import lines name, and
+    /// come before it (the glue inlines helpers in table order).
     #[test]
-    fn helpers_are_listed_after_their_dependencies() {
+    fn dependencies_are_the_imports_and_come_first() {
         for (i, h) in HELPERS.iter().enumerate() {
-            for d in deps(h.source) {
-                let j = HELPERS.iter().position(|x| x.name == d).expect(d);
-                assert!(j < i, "{} must come after {}", h.name, d);
-            }
+            let imported: Vec<&str> = h
+                .source
+                .lines()
+                .filter(|l| l.contains(" from '") && l.trim_end().ends_with(".js';"))
+                .map(|l| {
+                    let file = l.rsplit('/').next().unwrap();
+                    file.trim_end_matches("';").trim_end_matches(".js")
+                })
+                .collect();
+            let deps: Vec<&str> = h.deps.iter().map(|&d| HELPERS[d].name).collect();
+            assert_eq!(deps, imported, "{}.js", h.name);
+            assert!(
+                h.deps.iter().all(|&d| d < i),
+                "{} comes after its imports",
+                h.name
+            );
         }
+        for name in ["trap", "utf8", "scheduler", "host"] {
+            assert!(
+                HELPERS.iter().any(|h| h.name == name),
+                "{name}.js is a helper"
+            );
+        }
+        assert!(!HELPERS
+            .iter()
+            .any(|h| h.name == "testkit" || h.name.ends_with(".test")));
     }
 
     /// All helpers share the glue's top-level scope: their names must not clash.
@@ -155,6 +156,34 @@ mod tests {
         assert!(!js
             .lines()
             .any(|l| l.starts_with("import ") || l.starts_with("export ")));
+    }
+
+    #[test]
+    fn import_statements_over_several_lines_are_dropped() {
+        let mut out = String::new();
+        let src = "import {\n  a,\n  b,\n} from './x.js';\nexport * from './y.js';\n// c\nexport function f() {\n  return a;\n}\n";
+        push_stripped(&mut out, src);
+        assert_eq!(out, "function f() {\n  return a;\n}\n");
+    }
+
+    /// The scheduler is one helper name for its modules (`export * from`).
+    #[test]
+    fn the_scheduler_brings_its_modules() {
+        let mut i = Intrinsics::default();
+        i.use_("scheduler");
+        let js = i.render();
+        for decl in [
+            "class Store",
+            "class Task",
+            "function liftCallback",
+            "function blockOn",
+            "function startFromHost",
+            "function threadYield",
+            "function threadPromote",
+        ] {
+            assert!(js.contains(decl), "{decl}");
+        }
+        assert!(!js.contains("from './"));
         assert!(!js.contains("latin1"));
     }
 }

@@ -24,7 +24,7 @@ const SOURCES: Record<string, string> = {
 
 const LOAD_JS = `// page/load.js for the npm site: the checks' load() runs loadComponent.
 import { loadComponent } from '/node_modules/weftjs/src/browser.js';
-export { isTrap, describe } from './load-fetch.js';
+export { isTrap, describeError } from './load-fetch.js';
 export async function load(key, name, imports = {}) {
   const bytes = new Uint8Array(await (await fetch('/components/' + key)).arrayBuffer());
   return loadComponent(bytes, imports);

@@ -25,7 +25,7 @@ function echoServer(): Promise<Server> {
       res.setHeader('x-method', req.method ?? '');
       res.setHeader('x-url', req.url ?? '');
       res.setHeader('x-test-seen', String(req.headers['x-test'] ?? ''));
-      res.end('echo: ' + body);
+      res.end(`echo: ${body}`);
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

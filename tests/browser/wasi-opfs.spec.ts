@@ -59,7 +59,7 @@ test('wasi-files against an OPFS preopen: same output as Node, files persist acr
     };
     const ro = createWasi({ preopens: { '/data': { opfs: data, readonly: true } } });
     const [[roDir]] = ro['wasi:filesystem/preopens'].getDirectories();
-    refused['readonly'] = refusal(() => roDir.openAt({}, 'out/hello.txt', {}, { write: true }));
+    refused.readonly = refusal(() => roDir.openAt({}, 'out/hello.txt', {}, { write: true }));
     refused['readonly-create'] = refusal(() => roDir.createDirectoryAt('more'));
     return { code, out: stdout.text(), refused };
   }, INPUT);

@@ -96,9 +96,9 @@ function toJs(t, j, loose = false) {
       for (const n of t[1]) if (!loose || j.includes(n)) o[camel(n)] = j.includes(n);
       return o;
     }
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: an option of an option is lowered as a variant
     case 'option':
       if (!isOption(t[1])) return j.tag === 'none' ? (loose ? null : undefined) : toJs(t[1], j.val);
-    // fallthrough
     case 'variant': case 'result': {
       const pt = casesOf(t).find(([n]) => n === j.tag)[1];
       return pt === null ? { tag: j.tag } : { tag: j.tag, val: toJs(pt, j.val) };
@@ -112,7 +112,7 @@ class Bad extends Error {}
 const bad = (what, v) => {
   let s;
   try { s = typeof v === 'bigint' ? `${v}n` : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x)); } catch { s = String(v); }
-  throw new Bad(`expected ${what}, got ${typeof v} ${s}${v && v.constructor ? ` (${v.constructor.name})` : ''}`);
+  throw new Bad(`expected ${what}, got ${typeof v} ${s}${v?.constructor ? ` (${v.constructor.name})` : ''}`);
 };
 
 // JS value -> canonical JSON; throws Bad on a value outside the conventions
@@ -168,12 +168,12 @@ function fromJs(t, v) {
       }
       return out.sort();
     }
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: an option of an option is lifted as a variant
     case 'option':
       if (!isOption(t[1])) {
         if (v === undefined) return { tag: 'none' };
         return { tag: 'some', val: fromJs(t[1], v) };
       }
-    // fallthrough
     case 'variant': case 'result': {
       if (typeof v !== 'object' || v === null) bad('{tag, val}', v);
       const c = casesOf(t).find(([n]) => n === v.tag);
@@ -267,7 +267,7 @@ function callOne(inst, t, call) {
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) r = { trap: String(e.message) };
       else if (e instanceof Bad) r = { error: `bad JS value: ${e.message}` };
-      else r = { error: `${e && e.name}: ${e && e.message}` };
+      else r = { error: `${e?.name}: ${e?.message}` };
     }
     return r;
 }

@@ -73,7 +73,9 @@ function same(actual, expected, msg) {
   } else if (Array.isArray(expected)) {
     assert.ok(Array.isArray(actual), msg ?? `expected an array, got ${actual}`);
     assert.equal(actual.length, expected.length, msg);
-    expected.forEach((e, i) => same(actual[i], e, msg ?? `index ${i}`));
+    expected.forEach((e, i) => {
+      same(actual[i], e, msg ?? `index ${i}`);
+    });
   } else if (expected !== null && typeof expected === 'object') {
     assert.equal(typeof actual, 'object', msg);
     assert.notEqual(actual, null, msg);
@@ -687,7 +689,7 @@ describe('instantiation modes', () => {
     const r = await instantiateSync('values', { 'test:values/host': host });
     assert.ok(!(r instanceof Promise));
     assert.equal(r.exports.roundtripU64(2n ** 64n - 1n), 2n ** 64n - 1n);
-    assert.equal(withHost('echoString', (s) => s + '!', () => r.callHostString('sync')), 'sync!');
+    assert.equal(withHost('echoString', (s) => `${s}!`, () => r.callHostString('sync')), 'sync!');
   });
   test('plain ESM with --map to a host module', async (t) => {
     const hostModule = join(REPO, 'tests/node/support/values-host.js');

@@ -236,24 +236,34 @@ test('wasi-tcp: std TcpListener + TcpStream over loopback inside one guest', asy
   assert.equal(r.stdout, 'listening: true\naccepted from loopback: true\nserver got: "hello over tcp"\nclient got: "HELLO OVER TCP"\n');
 });
 
+/**
+ * Runs `setup` (module code that makes a server `srv`) in a child process, as
+ * the guest blocks this thread, listening on a loopback port; resolves to the
+ * port. The server ends with the test (or after 30 s).
+ */
+async function childServer(t, setup) {
+  const server = spawn(process.execPath, ['--input-type=module', '-e', `${setup}
+    srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
+    setTimeout(() => process.exit(0), 30000).unref();
+    process.stdin.on('end', () => process.exit(0));
+    process.stdin.resume();`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  t.after(() => server.kill());
+  return new Promise((resolve, reject) => {
+    server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    server.once('exit', () => reject(new Error('test server exited')));
+  });
+}
+
 test('wasi-tcp: client resolves localhost and talks to a loopback server in another process', async (t) => {
   // The server runs in a child process: this thread blocks while the guest runs.
-  const server = spawn(process.execPath, ['--input-type=module', '-e', `
+  const port = await childServer(t, `
     import net from 'node:net';
     const srv = net.createServer({ allowHalfOpen: true }, (c) => {
       let got = '';
       c.on('data', (d) => (got += d));
       c.on('end', () => c.end('pong: ' + got));
     });
-    srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
-    setTimeout(() => process.exit(0), 30000).unref();
-    process.stdin.on('end', () => process.exit(0));
-    process.stdin.resume();`], { stdio: ['pipe', 'pipe', 'inherit'] });
-  t.after(() => server.kill());
-  const port = await new Promise((resolve, reject) => {
-    server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-    server.once('exit', () => reject(new Error('test server exited')));
-  });
+  `);
   const r = await runGuest('wasi-tcp', { args: ['client', `localhost:${port}`], network: true });
   assert.equal(r.stdout, 'resolved: true\npeer is loopback: true\nreply: "pong: ping\\n"\n');
   const refused = await runGuest('wasi-tcp', { args: ['client', '127.0.0.1:1'], network: true });
@@ -263,7 +273,7 @@ test('wasi-tcp: client resolves localhost and talks to a loopback server in anot
 // One resource reached through several type indices (`type headers = fields`,
 // or `use types.{outgoing-request}` in another interface) is one run-time type.
 test('wasi-http: GET and POST to a loopback server through wasi:http/outgoing-handler', async (t) => {
-  const server = spawn(process.execPath, ['--input-type=module', '-e', `
+  const port = await childServer(t, `
     import http from 'node:http';
     const srv = http.createServer((req, res) => {
       let b = '';
@@ -275,15 +285,7 @@ test('wasi-http: GET and POST to a loopback server through wasi:http/outgoing-ha
         res.end('echo: ' + b);
       });
     });
-    srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
-    setTimeout(() => process.exit(0), 30000).unref();
-    process.stdin.on('end', () => process.exit(0));
-    process.stdin.resume();`], { stdio: ['pipe', 'pipe', 'inherit'] });
-  t.after(() => server.kill());
-  const port = await new Promise((resolve, reject) => {
-    server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-    server.once('exit', () => reject(new Error('test server exited')));
-  });
+  `);
   const head = 'forbidden header refused: true\nrequest headers immutable: true\n';
   const post = await runGuest('wasi-http', { args: [`127.0.0.1:${port}`], network: true });
   assert.equal(post.stdout, `${head}status: 200\nheader x-method: POST\nheader x-test-seen: yes\nheader x-url: /echo?x=1\nbody: echo: request body\n`);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO, instantiate, transpile } from './harness.js';
-import { createWasi, collectSink, isCommand3, memoryDirectory, memorySymlink, runCommand, runCommand3 } from '../../js-runtime/wasi/index.js';
+import { createWasi, collectSink, isCommand3, memoryDirectory, memorySymlink, runCommand3 } from '../../js-runtime/wasi/index.js';
 import { createWasi as createBrowserWasi } from '../../js-runtime/wasi/browser.js';
 
 /** Runs 0.3 fixture `name`; returns { code, stdout, stderr }. */

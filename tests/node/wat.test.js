@@ -61,13 +61,11 @@ describe('string-encoding=utf16', () => {
     assert.equal(utf16At(0, 0), '');
   });
   test('misaligned or out-of-bounds strings trap', async () => {
-    const { utf16At } = await utf16();
     await trapsFresh(utf16, (x) => x.utf16At(65, 1), isTrap);
     await trapsFresh(utf16, (x) => x.utf16At(0x7ffffffe, 2), isTrap);
     await trapsFresh(utf16, (x) => x.utf16At(0xffffff00, 2), isTrap);
   });
   test('a lone surrogate from the guest traps', JCO_DECODE, async () => {
-    const { utf16At } = await utf16();
     await trapsFresh(utf16, (x) => x.utf16At(160, 2), isTrap);
   });
   test('lone surrogates from JS become U+FFFD', JCO_LONE_UTF16, async () => {
@@ -103,7 +101,6 @@ describe('string-encoding=latin1+utf16', JCO_LATIN1, () => {
     assert.equal(compactAt(128, 2 ** 31 + 2), '中文');
   });
   test('misaligned or out-of-bounds strings trap (alignment 2, even for latin1)', async () => {
-    const { compactAt } = await compact();
     await trapsFresh(compact, (x) => x.compactAt(97, 1), isTrap);
     await trapsFresh(compact, (x) => x.compactAt(129, 2 ** 31 + 1), isTrap);
     await trapsFresh(compact, (x) => x.compactAt(65534, 2 ** 31 + 2), isTrap);
@@ -283,7 +280,6 @@ describe('lifting guest values (Canonical ABI rules)', () => {
     await trapsFresh(lift, (x) => x.stringAt(0xffffff00, 4), isTrap);
   });
   test('invalid UTF-8 traps', JCO_DECODE, async () => {
-    const { utf8Of } = await lift();
     for (const bytes of [[0xff], [0xed, 0xa0, 0x80], [0xc0, 0x80], [0xe4, 0xb8], [0x61, 0x80]]) {
       await trapsFresh(lift, (x) => x.utf8Of(new Uint8Array(bytes)), isTrap, bytes.join(','));
     }
@@ -300,7 +296,6 @@ describe('lifting guest values (Canonical ABI rules)', () => {
     await trapsFresh(lift, (x) => x.u32sAt(65, 3), isTrap);
   });
   test('lists out of bounds trap', JCO_BOUNDS, async () => {
-    const { u32sAt } = await lift();
     await trapsFresh(lift, (x) => x.u32sAt(65532, 2), isTrap);
     await trapsFresh(lift, (x) => x.u32sAt(65540, 0), isTrap);
     await trapsFresh(lift, (x) => x.u32sAt(64, 0x10000000), isTrap);
@@ -311,7 +306,6 @@ describe('lifting guest values (Canonical ABI rules)', () => {
     await trapsFresh(lift, (x) => x.tupleAt(65532), isTrap);
   });
   test('return area: misaligned traps', JCO_ALIGN, async () => {
-    const { tupleAt } = await lift();
     await trapsFresh(lift, (x) => x.tupleAt(66), isTrap);
   });
 });

@@ -74,7 +74,7 @@ function matches(e, expected) {
   return expected(e) === true;
 }
 
-function describe(e) {
+function describeError(e) {
   return e instanceof Error ? `${e.constructor.name}: ${e.message}` : show(e);
 }
 
@@ -83,7 +83,7 @@ export function throws(fn, expected, msg) {
   try {
     fn();
   } catch (e) {
-    if (!matches(e, expected)) fail(msg, `threw the wrong error: ${describe(e)}`);
+    if (!matches(e, expected)) fail(msg, `threw the wrong error: ${describeError(e)}`);
     return;
   }
   fail(msg, 'expected an exception, none was thrown');
@@ -93,7 +93,7 @@ export async function rejects(promise, expected, msg) {
   try {
     await (typeof promise === 'function' ? promise() : promise);
   } catch (e) {
-    if (!matches(e, expected)) fail(msg, `rejected with the wrong error: ${describe(e)}`);
+    if (!matches(e, expected)) fail(msg, `rejected with the wrong error: ${describeError(e)}`);
     return;
   }
   fail(msg, 'expected a rejection, none came');

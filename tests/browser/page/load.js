@@ -20,7 +20,7 @@ export async function loadSync(key, name, files, imports = {}) {
 export const isTrap = (re) => (e) => e instanceof WebAssembly.RuntimeError && (!re || re.test(e.message));
 
 /** An error as text for the test report: Chromium's stack already starts with name and message. */
-export function describe(e) {
+export function describeError(e) {
   if (!(e instanceof Error)) return String(e);
   return e.stack?.includes(e.message) ? e.stack : `${e.name}: ${e.message}\n${e.stack}`;
 }

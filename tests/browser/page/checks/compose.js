@@ -22,7 +22,7 @@ const STRINGS = {
   'leading BOM': '\uFEFFbom',
   'long latin1 (100k)': 'é'.repeat(100_000),
   'long astral (100k code units)': '🎉'.repeat(50_000),
-  'long mixed, wide char last': 'a'.repeat(99_999) + '☃',
+  'long mixed, wide char last': `${'a'.repeat(99_999)}☃`,
 };
 const UTF16_TAG = 0x8000_0000;
 const utf8Len = (s) => new TextEncoder().encode(s).length;

@@ -1,0 +1,249 @@
+// The async world's objects besides the Store (definitions.py: ComponentInstance,
+// Thread, Task): instances with their entering sets and locks, threads as
+// continuations (park / suspend / resume), tasks with their state machine and
+// cancellation, and `runOn` (the current thread during a call into wasm).
+import { trap } from '../intrinsics/trap.js';
+import { HandleTable } from '../intrinsics/resources.js';
+import { CANCELLED, TASK_INITIAL, TASK_STARTED, TASK_PENDING_CANCEL, TASK_CANCEL_DELIVERED, TASK_RESOLVED } from './codes.js';
+
+/** One component instance's async state (definitions.py: ComponentInstance). */
+export class AsyncInstance {
+  /** `flags`: property descriptors for `mayEnter`/`mayLeave` (the glue's own
+   * flags as accessors), added here: redefining them afterwards would turn the
+   * object into a slow dictionary-mode one. */
+  constructor(store, parent = null, flags = null) {
+    this.store = store;
+    this.parent = parent;
+    this.handles = new HandleTable();
+    this.threads = new HandleTable();
+    if (flags === null) {
+      this.mayEnter = true;
+      this.mayLeave = true;
+    } else {
+      Object.defineProperties(this, flags);
+    }
+    this.backpressure = 0;
+    this.numWaitingToEnter = 0;
+    this.exclusive = null;
+    this.syncPool = null; // enterSync's free pseudo-threads
+    this.ancestry = undefined; // selfAndAncestors(), computed once
+    this.entering = null; // caller -> entering set
+  }
+  selfAndAncestors() {
+    if (this.ancestry === undefined) {
+      const s = [];
+      for (let i = this; i !== null; i = i.parent) s.push(i);
+      this.ancestry = s;
+    }
+    return this.ancestry;
+  }
+  /** The entering set from `caller` (cached: the instance tree never changes). */
+  enteringSet(caller) {
+    const cache = this.entering ?? (this.entering = new Map());
+    let set = cache.get(caller);
+    if (set === undefined) {
+      const mine = this.selfAndAncestors();
+      if (caller === null) {
+        set = mine;
+      } else {
+        const theirs = caller.selfAndAncestors();
+        set = mine.filter((i) => !theirs.includes(i));
+        // Calls between an instance and its ancestor trap (async/trap-on-reenter.wast).
+        if (caller !== this && (theirs.includes(this) || mine.includes(caller))) set.nested = true;
+      }
+      cache.set(caller, set);
+    }
+    return set;
+  }
+  mayEnterFrom(caller) {
+    const set = this.enteringSet(caller);
+    if (set.nested === true) return false;
+    for (let k = 0; k < set.length; k++) if (!set[k].mayEnter) return false;
+    return true;
+  }
+  enterFrom(caller) {
+    const set = this.enteringSet(caller);
+    for (let k = 0; k < set.length; k++) set[k].mayEnter = false;
+  }
+  leaveTo(caller) {
+    const set = this.enteringSet(caller);
+    for (let k = 0; k < set.length; k++) set[k].mayEnter = true;
+  }
+}
+
+/** A thread of a task (definitions.py: Thread): running, suspended (cont, no
+ * readyFn) or waiting (cont and readyFn, listed in store.waiting). */
+export class Thread {
+  constructor(task) {
+    this.task = task;
+    this.cont = null;
+    this.readyFn = null;
+    this.cancellable = false;
+    this.index = 0;
+    this.storage = [0, 0];
+    this.prev = null; // enterSync: the thread to restore on leaveSync
+    this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
+    this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
+  }
+  get suspended() {
+    return this.cont !== null && this.readyFn === null;
+  }
+  get waiting() {
+    return this.readyFn !== null;
+  }
+  /** Parks until `readyFn()` (or cancellation, if `cancellable`); `cont(cancelled)` resumes. */
+  park(readyFn, cancellable, cont) {
+    this.readyFn = readyFn;
+    this.cancellable = cancellable;
+    this.cont = cont;
+    const store = this.task.inst.store;
+    store.waiting.push(this);
+    if (this.yieldEpoch === store.epoch) store.wakeLater();
+    else store.wake();
+  }
+  /** Parks after a yield: ready at once, but it runs again in the next pump pass. */
+  parkYield(readyFn, cancellable, cont) {
+    this.yieldEpoch = this.task.inst.store.epoch;
+    this.park(readyFn, cancellable, cont);
+  }
+  /** Parks with no ready function (thread.suspend); only an explicit resume wakes it. */
+  suspend(cancellable, cont) {
+    this.cancellable = cancellable;
+    this.cont = cont;
+  }
+  /** Thread.resume: runs the continuation now, on the caller's JS stack. */
+  resume(cancelled) {
+    if (this.readyFn !== null) {
+      const w = this.task.inst.store.waiting;
+      w.splice(w.indexOf(this), 1);
+      this.readyFn = null;
+    }
+    const k = this.cont;
+    this.cont = null;
+    this.onStack = false;
+    const store = this.task.inst.store;
+    const prev = store.cur;
+    store.cur = this;
+    try {
+      k(cancelled);
+    } finally {
+      if (store.cur === this) store.cur = prev;
+    }
+  }
+}
+
+/**
+ * A call into a lifted function (definitions.py: Task). `isAsync`: the function
+ * type is `async`; `opts`: `{ async, callback }` of the lift. `onStart()` returns
+ * the arguments, `onResolve(result | null)` takes the result (null: cancelled).
+ * `returnSig` is `[result type + encoding id, lift memory]` for task.return's check.
+ */
+export class Task {
+  constructor(inst, isAsync, opts, onStart, onResolve, name = 'task', returnSig = null) {
+    this.inst = inst;
+    this.isAsync = isAsync;
+    this.opts = opts;
+    this.onStart = onStart;
+    this.onResolve = onResolve;
+    this.name = name;
+    this.returnSig = returnSig;
+    this.state = TASK_INITIAL;
+    this.numBorrows = 0;
+    this.scope = null; // the glue's borrow scope of this task's borrow params
+    this.implicitThread = null;
+    this.threads = [];
+  }
+  needsExclusive() {
+    return !this.opts.async || !!this.opts.callback;
+  }
+  hasBackpressure() {
+    const inst = this.inst;
+    return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
+  }
+  registerThread(t) {
+    this.threads.push(t);
+    t.index = this.inst.threads.add(t);
+  }
+  unregisterThread(t) {
+    const i = this.threads.indexOf(t);
+    if (i === this.threads.length - 1) this.threads.pop(); // the usual case; splice allocates
+    else this.threads.splice(i, 1);
+    if (this.threads.length === 0 && this.state !== TASK_RESOLVED) {
+      trap(`${this.name}: the task exited without calling task.return or task.cancel`);
+    }
+    this.inst.threads.remove(t.index);
+  }
+  /** Task.enter_implicit_thread minus the wait: claims the exclusive lock and registers. */
+  entered(thread) {
+    if (this.isAsync && this.needsExclusive()) this.inst.exclusive = thread;
+    this.registerThread(thread);
+  }
+  exitImplicitThread() {
+    const inst = this.inst;
+    this.unregisterThread(this.implicitThread);
+    if (this.isAsync && this.needsExclusive()) {
+      inst.exclusive = null;
+      inst.store.wake();
+    }
+  }
+  start() {
+    this.state = TASK_STARTED;
+    return this.onStart();
+  }
+  return_(result) {
+    if (this.state === TASK_RESOLVED) trap(`${this.name}: task.return called after the task already resolved`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
+    this.onResolve(result);
+    this.state = TASK_RESOLVED;
+  }
+  cancel() {
+    if (this.state !== TASK_CANCEL_DELIVERED) trap(`${this.name}: task.cancel called without a delivered cancellation`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
+    this.onResolve(null);
+    this.state = TASK_RESOLVED;
+  }
+  deliverPendingCancel(cancellable) {
+    if (cancellable && this.state === TASK_PENDING_CANCEL) {
+      this.state = TASK_CANCEL_DELIVERED;
+      return true;
+    }
+    return false;
+  }
+  /** Task.request_cancellation: the caller's subtask.cancel (or an AbortSignal) asks. */
+  requestCancellation(caller) {
+    const inst = this.inst;
+    if (this.state === TASK_INITIAL) {
+      this.state = TASK_CANCEL_DELIVERED;
+      this.implicitThread.resume(CANCELLED);
+      return;
+    }
+    if (this.state !== TASK_STARTED) return; // already pending/delivered/resolved
+    let candidates = this.threads.filter((t) => t.cont !== null && t.cancellable);
+    if (this.needsExclusive() && inst.exclusive !== null && inst.exclusive !== this.implicitThread) {
+      candidates = candidates.filter((t) => t !== this.implicitThread);
+    }
+    if (candidates.length > 0 && inst.mayEnterFrom(caller)) {
+      this.state = TASK_CANCEL_DELIVERED;
+      inst.enterFrom(caller);
+      try {
+        candidates[0].resume(CANCELLED);
+      } finally {
+        inst.leaveTo(caller);
+      }
+    } else {
+      this.state = TASK_PENDING_CANCEL;
+    }
+  }
+}
+
+/** Runs `f` with `thread` as the current thread (every entry into wasm sets it). */
+export function runOn(thread, f) {
+  const store = thread.task.inst.store;
+  const prev = store.cur;
+  store.cur = thread;
+  try {
+    return f();
+  } finally {
+    if (store.cur === thread) store.cur = prev;
+  }
+}
