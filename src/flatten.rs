@@ -54,7 +54,10 @@ enum ItemDef<'a> {
 
 enum InstanceDef<'a> {
     /// A (part of a) host import instance.
-    Host { import: usize, path: Vec<String> },
+    Host {
+        import: ImportIdx,
+        path: Vec<String>,
+    },
     /// A component instance's exports or an instance made from exports.
     Items(Vec<(String, ItemDef<'a>)>),
 }
@@ -93,16 +96,16 @@ struct Spaces<'a> {
 struct Flattener {
     plan: Plan,
     /// Module source -> plan module index.
-    module_map: HashMap<ModuleSrc, usize>,
+    module_map: HashMap<ModuleSrc, ModuleIdx>,
     /// Host resources by (root import, export path).
-    host_resources: HashMap<(usize, Vec<String>), usize>,
+    host_resources: HashMap<(ImportIdx, Vec<String>), usize>,
 }
 
 /// What one component body needs while its items are processed.
 struct Ctx<'a, 'b> {
     scope: &'b Rc<Scope<'a>>,
     types: TypesRef<'a>,
-    instance: usize,
+    instance: ComponentInstanceIdx,
 }
 
 impl Flattener {
@@ -111,14 +114,13 @@ impl Flattener {
         &mut self,
         def: &ComponentDef<'a>,
         mut args: HashMap<String, ItemDef<'a>>,
-        parent: Option<usize>,
+        parent: Option<ComponentInstanceIdx>,
     ) -> Result<Vec<(String, ItemDef<'a>)>> {
         let scope = Rc::new(Scope {
             spaces: RefCell::new(Spaces::default()),
             parent: def.parent.clone(),
         });
-        let instance = self.plan.component_instances.len();
-        self.plan.component_instances.push(parent);
+        let instance = self.plan.component_instances.push(parent);
         let cx = Ctx {
             scope: &scope,
             types: def.body.types.as_ref(),
@@ -228,7 +230,7 @@ impl Flattener {
                 let mut sp = scope.spaces.borrow_mut();
                 let item = component_item(&sp, export.kind, export.index);
                 if let ItemDef::Type(Some(rt)) = item {
-                    let r = &mut self.plan.resources[rt];
+                    let r = &mut self.plan.resources[ResourceIdx::new(rt)];
                     if r.name.is_empty() {
                         r.name = export.name.name.to_string();
                     }
@@ -241,15 +243,20 @@ impl Flattener {
         Ok(())
     }
 
-    fn core_instance(&mut self, scope: &Rc<Scope<'_>>, inst: &Instance<'_>, component: usize) {
+    fn core_instance(
+        &mut self,
+        scope: &Rc<Scope<'_>>,
+        inst: &Instance<'_>,
+        component: ComponentInstanceIdx,
+    ) {
         let mut sp = scope.spaces.borrow_mut();
         let arg = match inst {
             Instance::Instantiate { module_index, args } => {
                 let module = sp.modules[*module_index as usize];
-                let plan_module = *self.module_map.entry(module).or_insert_with(|| {
-                    self.plan.modules.push(module);
-                    self.plan.modules.len() - 1
-                });
+                let plan_module = *self
+                    .module_map
+                    .entry(module)
+                    .or_insert_with(|| self.plan.modules.push(module));
                 let args = args
                     .iter()
                     .map(|a| {
@@ -260,12 +267,11 @@ impl Flattener {
                         )
                     })
                     .collect();
-                self.plan.instances.push(CoreInstantiation {
+                CoreInstanceArg::Instance(self.plan.instances.push(CoreInstantiation {
                     module: plan_module,
                     args,
                     component_instance: component,
-                });
-                CoreInstanceArg::Instance(self.plan.instances.len() - 1)
+                }))
             }
             Instance::FromExports(exports) => CoreInstanceArg::Bag(
                 exports
@@ -283,7 +289,7 @@ impl Flattener {
         name: &str,
         ty: ComponentTypeRef,
     ) -> Result<ItemDef<'a>> {
-        let import = self.plan.imports.len();
+        let import = self.plan.imports.next_key();
         let kind = match ty {
             ComponentTypeRef::Func(_) => {
                 let sp = cx.scope.spaces.borrow();
@@ -345,18 +351,17 @@ impl Flattener {
     /// The run-time resource for a host resource type (one per import path).
     /// The host import (kind `Class`) that groups the functions of root-level
     /// imported resource `resource`, as jco does; `func` joins it.
-    fn root_class_import(&mut self, resource: &str, func: &str, ty: FuncType) -> usize {
+    fn root_class_import(&mut self, resource: &str, func: &str, ty: FuncType) -> ImportIdx {
         let found = self
             .plan
             .imports
             .iter()
             .position(|i| i.name == resource && matches!(i.kind, HostImportKind::Class(_)));
-        let import = found.unwrap_or_else(|| {
+        let import = found.map(ImportIdx::new).unwrap_or_else(|| {
             self.plan.imports.push(HostImport {
                 name: resource.to_string(),
                 kind: HostImportKind::Class(Vec::new()),
-            });
-            self.plan.imports.len() - 1
+            })
         });
         if let HostImportKind::Class(funcs) = &mut self.plan.imports[import].kind {
             funcs.push((func.to_string(), ty));
@@ -364,7 +369,7 @@ impl Flattener {
         import
     }
 
-    fn host_resource(&mut self, import: usize, path: Vec<String>, name: &str) -> usize {
+    fn host_resource(&mut self, import: ImportIdx, path: Vec<String>, name: &str) -> usize {
         if let Some(rt) = self.host_resources.get(&(import, path.clone())) {
             return *rt;
         }
@@ -561,13 +566,13 @@ impl Flattener {
                 self.plan.intern_async_types(&ty);
                 let opts = canon_opts(&sp, options)?;
                 let core = sp.core_funcs[*core_func_index as usize].clone();
-                self.plan.lifted.push(Lifted {
+                let lifted = self.plan.lifted.push(Lifted {
                     core,
                     ty,
                     opts,
                     component_instance: instance,
                 });
-                sp.funcs.push(Callee::Lifted(self.plan.lifted.len() - 1));
+                sp.funcs.push(Callee::Lifted(lifted));
             }
             CanonicalFunction::Lower {
                 func_index,
@@ -582,20 +587,19 @@ impl Flattener {
                 self.plan.intern_async_types(&ty);
                 let opts = canon_opts(&sp, options)?;
                 let callee = sp.funcs[*func_index as usize].clone();
-                self.plan.lowered.push(Lowered {
+                let lowered = self.plan.lowered.push(Lowered {
                     callee,
                     ty,
                     opts,
                     component_instance: instance,
                 });
-                sp.core_funcs
-                    .push(CoreDef::Lowered(self.plan.lowered.len() - 1));
+                sp.core_funcs.push(CoreDef::Lowered(lowered));
             }
             CanonicalFunction::ResourceNew { resource: r } => {
                 let rt = resource(&sp, *r)?;
                 sp.core_funcs.push(CoreDef::Resource {
                     op: ResourceOp::New,
-                    rt,
+                    rt: ResourceIdx::new(rt),
                     instance,
                 });
             }
@@ -603,7 +607,7 @@ impl Flattener {
                 let rt = resource(&sp, *r)?;
                 sp.core_funcs.push(CoreDef::Resource {
                     op: ResourceOp::Drop,
-                    rt,
+                    rt: ResourceIdx::new(rt),
                     instance,
                 });
             }
@@ -611,15 +615,14 @@ impl Flattener {
                 let rt = resource(&sp, *r)?;
                 sp.core_funcs.push(CoreDef::Resource {
                     op: ResourceOp::Rep,
-                    rt,
+                    rt: ResourceIdx::new(rt),
                     instance,
                 });
             }
             other => {
                 let op = self.async_op(cx, &sp, other)?;
-                self.plan.builtins.push(Builtin { op, instance });
-                sp.core_funcs
-                    .push(CoreDef::Builtin(self.plan.builtins.len() - 1));
+                let builtin = self.plan.builtins.push(Builtin { op, instance });
+                sp.core_funcs.push(CoreDef::Builtin(builtin));
             }
         }
         Ok(())
@@ -637,7 +640,7 @@ impl Flattener {
             types: cx.types,
             resources: &sp.resource_map,
         };
-        let mut ty = |idx: u32| -> Result<usize> {
+        let mut ty = |idx: u32| -> Result<AsyncTypeIdx> {
             let t = match cx.types.component_any_type_at(idx) {
                 ComponentAnyTypeId::Defined(id) => conv.val(ComponentValType::Type(id)),
                 _ => return Err(Error::invalid("not a stream or future type", None)),
@@ -896,7 +899,7 @@ fn export_item(plan: &Plan, item: ItemDef<'_>) -> Option<ExportItem> {
             let ty = callee_type(plan, &callee);
             Some(ExportItem::Func(callee, ty))
         }
-        ItemDef::Type(Some(rt)) => Some(ExportItem::Resource(rt)),
+        ItemDef::Type(Some(rt)) => Some(ExportItem::Resource(ResourceIdx::new(rt))),
         ItemDef::Instance(inst) => match &*inst {
             InstanceDef::Items(items) => Some(ExportItem::Instance(
                 items

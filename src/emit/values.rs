@@ -22,9 +22,10 @@ pub struct HandleCx {
 }
 
 /// Builds the body of one generated function.
-pub struct ValueGen<'a> {
+pub struct ValueGen {
     pub code: String,
-    pub intr: &'a mut Intrinsics,
+    /// The runtime helpers this function uses (merged into the glue's by `FnBuilder::finish`).
+    pub intr: Intrinsics,
     /// JS name of the memory state object (`memoryState()`), if the options have one.
     pub mem: Option<String>,
     /// JS name of the realloc function, if any.
@@ -49,16 +50,14 @@ pub struct ValueGen<'a> {
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
     view_valid: bool,
+    /// Whether the function reads `dv` at all (else it declares none).
+    pub(super) uses_dv: bool,
 }
 
-impl<'a> ValueGen<'a> {
-    pub fn new(
-        intr: &'a mut Intrinsics,
-        mem: Option<String>,
-        realloc: Option<String>,
-        encoding: StringEncoding,
-    ) -> Self {
+impl ValueGen {
+    pub fn new(mem: Option<String>, realloc: Option<String>, encoding: StringEncoding) -> Self {
         // The glue declares the memory's state with `memoryState()`.
+        let mut intr = Intrinsics::default();
         if mem.is_some() {
             intr.use_("memory");
         }
@@ -76,6 +75,7 @@ impl<'a> ValueGen<'a> {
             indent: 1,
             tmp: 0,
             view_valid: false,
+            uses_dv: false,
         }
     }
 
@@ -122,6 +122,7 @@ impl<'a> ValueGen<'a> {
             let m = self.mem();
             self.line(format!("dv = memView({m});"));
             self.view_valid = true;
+            self.uses_dv = true;
         }
         "dv".to_string()
     }
