@@ -513,3 +513,139 @@ impl Plan {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(i: usize) -> ComponentInstanceIdx {
+        ComponentInstanceIdx::new(i)
+    }
+
+    fn func(is_async: bool, params: Vec<ValType>) -> FuncType {
+        FuncType {
+            params: params
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (format!("p{i}"), t))
+                .collect(),
+            result: None,
+            is_async,
+        }
+    }
+
+    fn opts() -> CanonOpts {
+        CanonOpts {
+            string_encoding: StringEncoding::Utf8,
+            memory: None,
+            realloc: None,
+            post_return: None,
+            is_async: false,
+            callback: None,
+        }
+    }
+
+    /// Root 0 with children 1 and 3; 2 is a child of 1.
+    fn tree() -> Plan {
+        let mut p = Plan::default();
+        for parent in [None, Some(c(0)), Some(c(1)), Some(c(0))] {
+            p.component_instances.push(parent);
+        }
+        p
+    }
+
+    #[test]
+    fn entering_sets_leave_out_what_the_caller_is_already_in() {
+        let p = tree();
+        assert_eq!(p.entering_set(c(2), None), [c(2), c(1), c(0)]);
+        assert_eq!(p.entering_set(c(2), Some(c(3))), [c(2), c(1)]);
+        assert_eq!(p.entering_set(c(1), Some(c(1))), []);
+        assert!(p.nested_call_traps(c(2), c(1)) && p.nested_call_traps(c(0), c(2)));
+        assert!(!p.nested_call_traps(c(2), c(3)) && !p.nested_call_traps(c(2), c(2)));
+    }
+
+    /// Instance 1 lifts an async-typed function out of core instance 0;
+    /// instance 2 lowers it synchronously into core instance 1.
+    fn sync_call_of_async_callee() -> Plan {
+        let mut p = tree();
+        let core = CoreDef::Export {
+            instance: CoreInstanceIdx::new(0),
+            name: "f".into(),
+        };
+        let lifted = p.lifted.push(Lifted {
+            core,
+            ty: func(true, vec![]),
+            opts: opts(),
+            component_instance: c(1),
+        });
+        let lowered = p.lowered.push(Lowered {
+            callee: Callee::Lifted(lifted),
+            ty: func(true, vec![]),
+            opts: opts(),
+            component_instance: c(2),
+        });
+        let module = p.modules.push(ModuleSrc::Static(0));
+        for (inst, args) in [
+            (c(1), vec![]),
+            (
+                c(2),
+                vec![(
+                    "env".to_string(),
+                    CoreInstanceArg::Bag(vec![("g".into(), CoreDef::Lowered(lowered))]),
+                )],
+            ),
+            // Imports core instance 1's exports, which may re-export the lower.
+            (
+                c(2),
+                vec![(
+                    "dep".to_string(),
+                    CoreInstanceArg::Instance(CoreInstanceIdx::new(1)),
+                )],
+            ),
+        ] {
+            p.instances.push(CoreInstantiation {
+                module,
+                args,
+                component_instance: inst,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn a_sync_lower_of_an_async_callee_blocks_its_importers() {
+        let p = sync_call_of_async_callee();
+        assert!(p.uses_async());
+        assert!(p.lowers_to_subtask(LoweredIdx::new(0)));
+        let j = p.jspi();
+        assert!(j.blocking.contains(&CoreDef::Lowered(LoweredIdx::new(0))));
+        let mut importers: Vec<usize> = j.instances.iter().map(|i| i.index()).collect();
+        importers.sort();
+        assert_eq!(importers, [1, 2]);
+        // No thread switching: sync entries never suspend.
+        assert!(j.sync_instances.is_empty());
+    }
+
+    #[test]
+    fn sync_plans_use_no_async_abi_and_nothing_blocks() {
+        let mut p = sync_call_of_async_callee();
+        p.lifted[LiftedIdx::new(0)].ty.is_async = false;
+        p.lowered[LoweredIdx::new(0)].ty.is_async = false;
+        assert!(!p.uses_async());
+        assert!(p.jspi().blocking.is_empty());
+        // A stream anywhere in a signature needs the async ABI.
+        p.lowered[LoweredIdx::new(0)].ty = func(false, vec![ValType::Stream(None)]);
+        assert!(p.uses_async());
+    }
+
+    #[test]
+    fn async_types_are_interned_once() {
+        let mut p = Plan::default();
+        let s = ValType::Stream(Some(Box::new(ValType::U8)));
+        let ty = func(false, vec![s.clone(), ValType::List(Box::new(s.clone()))]);
+        p.intern_async_types(&ty);
+        assert_eq!(p.async_types.len(), 1);
+        assert_eq!(p.async_type(s).index(), 0);
+        assert_eq!(p.async_type(ValType::Future(None)).index(), 1);
+    }
+}
