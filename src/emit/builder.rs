@@ -30,12 +30,10 @@ impl FnBuilder {
         let realloc = (opts.and_then(|o| o.realloc.as_ref())).map(|r| names.realloc(cx, inst, r));
         let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
         let mut g = ValueGen::new(mem, realloc, enc);
-        g.resource_impls = (cx.plan.resources.iter())
-            .map(|r| r.impl_instance.map(|c| c.index()))
-            .collect();
+        g.resource_impls = cx.plan.resources.iter().map(|r| r.impl_instance).collect();
         g.async_types = cx.plan.async_types.to_vec();
         g.handles = HandleCx {
-            inst: inst.index(),
+            inst,
             scope: None,
             lent: None,
         };

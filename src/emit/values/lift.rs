@@ -6,6 +6,7 @@ use super::{encoding_id, is_option, js_str, ValueGen};
 use crate::abi::{self, CoreTy};
 use crate::names::lower_camel;
 use crate::plan::StringEncoding;
+use crate::plan::{AsyncTypeIdx, Idx, ResourceIdx};
 use crate::types::ValType;
 
 impl ValueGen {
@@ -97,36 +98,40 @@ impl ValueGen {
     /// Takes an owned handle out of (or borrows one from) this instance's table.
     pub(super) fn lift_handle(&mut self, ty: &ValType, i: &str) -> String {
         self.intr.use_("resources");
-        let tbl = format!("tbl{}", self.handles.inst);
+        let tbl = self.handles.inst.table();
         match ty {
-            ValType::Own(rt) => self.bind(&format!("liftOwn({tbl}, rt{rt}, {i})")),
+            ValType::Own(rt) => {
+                let rt = ResourceIdx::new(*rt).resource_type();
+                self.bind(&format!("liftOwn({tbl}, {rt}, {i})"))
+            }
             ValType::Borrow(rt) => {
+                let rt = ResourceIdx::new(*rt).resource_type();
                 let lent = self
                     .handles
                     .lent
                     .clone()
                     .expect("borrow params have a lent list");
-                self.bind(&format!("liftBorrow({tbl}, rt{rt}, {i}, {lent})"))
+                self.bind(&format!("liftBorrow({tbl}, {rt}, {i}, {lent})"))
             }
             _ => unreachable!(),
         }
     }
 
-    /// The `st{k}` descriptor of a stream/future type.
+    /// The descriptor of a stream/future type.
     pub(super) fn async_type(&self, ty: &ValType) -> String {
         let k = self
             .async_types
             .iter()
             .position(|t| t == ty)
             .expect("stream/future types are interned while flattening");
-        format!("st{k}")
+        AsyncTypeIdx::new(k).descriptor()
     }
 
     /// Lifts a stream/future end or an error context out of this instance's
     /// table: between components the shared object itself; for the host a
     /// `ReadableStream` / Promise (error contexts are the shared object either way).
     pub(super) fn lift_async_value(&mut self, ty: &ValType, i: &str) -> String {
-        let ai = format!("ai{}", self.handles.inst);
+        let ai = self.handles.inst.async_instance();
         if matches!(ty, ValType::ErrorContext) {
             self.intr.use_("errorContext");
             return self.bind(&format!("liftErrorContext({ai}, {i})"));
@@ -148,7 +153,7 @@ impl ValueGen {
 
     /// The expression lowering `v` (a stream/future/error context) to a new handle.
     pub(super) fn lower_async_value(&mut self, ty: &ValType, v: &str, at: &str) -> String {
-        let ai = format!("ai{}", self.handles.inst);
+        let ai = self.handles.inst.async_instance();
         if matches!(ty, ValType::ErrorContext) {
             self.intr.use_("errorContext");
             return format!("lowerErrorContext({ai}, {v})");

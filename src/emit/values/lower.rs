@@ -8,6 +8,7 @@ use super::{encoding_id, is_option, js_str, typed_array, zero, ValueGen};
 use crate::abi::{self, CoreTy};
 use crate::names::lower_camel;
 use crate::plan::StringEncoding;
+use crate::plan::{Idx, ResourceIdx};
 use crate::types::ValType;
 
 impl ValueGen {
@@ -101,9 +102,10 @@ impl ValueGen {
             ValType::Own(rt) => {
                 self.intr.use_("resources");
                 let h = self.tmp("h");
-                let tbl = format!("tbl{}", self.handles.inst);
+                let tbl = self.handles.inst.table();
+                let rt = ResourceIdx::new(*rt).resource_type();
                 self.line(format!(
-                    "const {h} = lowerOwn({tbl}, rt{rt}, {v}, {});",
+                    "const {h} = lowerOwn({tbl}, {rt}, {v}, {});",
                     js_str(at)
                 ));
                 out.push(h);
@@ -111,20 +113,22 @@ impl ValueGen {
             ValType::Borrow(rt) => {
                 self.intr.use_("resources");
                 let h = self.tmp("h");
-                if self.resource_impls.get(*rt).copied().flatten() == Some(self.handles.inst) {
+                let own_impl = self.resource_impls.get(*rt).copied().flatten();
+                let rt = ResourceIdx::new(*rt).resource_type();
+                if own_impl == Some(self.handles.inst) {
                     self.line(format!(
-                        "const {h} = {v}?.[RESOURCE]?.rt === rt{rt} && !{v}[RESOURCE].dead ? {v}[RESOURCE].rep : borrowRep(rt{rt}, {v}, {});",
+                        "const {h} = {v}?.[RESOURCE]?.rt === {rt} && !{v}[RESOURCE].dead ? {v}[RESOURCE].rep : borrowRep({rt}, {v}, {});",
                         js_str(at)
                     ));
                 } else {
-                    let tbl = format!("tbl{}", self.handles.inst);
+                    let tbl = self.handles.inst.table();
                     let scope = self
                         .handles
                         .scope
                         .clone()
                         .expect("borrow params have a scope");
                     self.line(format!(
-                        "const {h} = lowerBorrow({tbl}, rt{rt}, {v}, {scope}, {});",
+                        "const {h} = lowerBorrow({tbl}, {rt}, {v}, {scope}, {});",
                         js_str(at)
                     ));
                 }

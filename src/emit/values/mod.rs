@@ -11,14 +11,14 @@ mod store;
 
 use super::intrinsics::Intrinsics;
 use crate::abi::CoreTy;
-use crate::plan::StringEncoding;
+use crate::plan::{ComponentInstanceIdx, StringEncoding};
 use crate::types::ValType;
 
 /// Handle context of one generated function.
 #[derive(Default, Clone)]
 pub struct HandleCx {
     /// The component instance whose handle table is used.
-    pub inst: usize,
+    pub inst: ComponentInstanceIdx,
     /// The callee's borrow scope variable (lifted functions with borrow params).
     pub scope: Option<String>,
     /// The caller's lent-handles list variable (lowered functions with borrow params).
@@ -39,8 +39,8 @@ pub struct ValueGen {
     /// the names of the call's borrow scope / lent-handle list, if any.
     pub handles: HandleCx,
     /// Each run-time resource type's implementing instance (None: host).
-    pub resource_impls: Vec<Option<usize>>,
-    /// The plan's interned `stream<T>`/`future<T>` types (`st{i}` descriptors in the glue).
+    pub resource_impls: Vec<Option<ComponentInstanceIdx>>,
+    /// The plan's interned `stream<T>`/`future<T>` types (their descriptors in the glue).
     pub async_types: Vec<ValType>,
     /// Generating an adapter between two components: strings travel as
     /// `taggedString`s (keeping their source encoding, so the destination's
