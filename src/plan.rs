@@ -175,15 +175,16 @@ pub struct CoreInstantiation {
     pub component_instance: ComponentInstanceIdx,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum StringEncoding {
+    #[default]
     Utf8,
     Utf16,
     Latin1Utf16,
 }
 
-/// Canonical options of a lift or lower.
-#[derive(Debug, Clone)]
+/// Canonical options of a lift or lower (default: utf8, nothing else).
+#[derive(Debug, Clone, Default)]
 pub struct CanonOpts {
     pub string_encoding: StringEncoding,
     pub memory: Option<CoreDef>,
@@ -534,17 +535,6 @@ mod tests {
         }
     }
 
-    fn opts() -> CanonOpts {
-        CanonOpts {
-            string_encoding: StringEncoding::Utf8,
-            memory: None,
-            realloc: None,
-            post_return: None,
-            is_async: false,
-            callback: None,
-        }
-    }
-
     /// Root 0 with children 1 and 3; 2 is a child of 1.
     fn tree() -> Plan {
         let mut p = Plan::default();
@@ -575,13 +565,13 @@ mod tests {
         let lifted = p.lifted.push(Lifted {
             core,
             ty: func(true, vec![]),
-            opts: opts(),
+            opts: CanonOpts::default(),
             component_instance: c(1),
         });
         let lowered = p.lowered.push(Lowered {
             callee: Callee::Lifted(lifted),
             ty: func(true, vec![]),
-            opts: opts(),
+            opts: CanonOpts::default(),
             component_instance: c(2),
         });
         let module = p.modules.push(ModuleSrc::Static(0));

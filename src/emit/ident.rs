@@ -24,51 +24,88 @@ pub enum LiftForm {
     Task,
 }
 
-impl ComponentInstanceIdx {
-    /// The instance's async state (`AsyncInstance`, only with the async ABI).
-    pub fn async_instance(self) -> String {
-        format!("ai{}", self.index())
-    }
-    /// Its `may_enter` flag.
-    pub fn may_enter(self) -> String {
-        format!("me{}", self.index())
-    }
-    /// Its `may_leave` flag.
-    pub fn may_leave(self) -> String {
-        format!("ml{}", self.index())
-    }
-    /// Its handle table.
-    pub fn table(self) -> String {
-        format!("tbl{}", self.index())
-    }
+/// `impl Idx { fn name(self) -> String }` returning `<prefix><index>`, per row.
+macro_rules! js_names {
+    ($($ty:ty { $($(#[$doc:meta])* $method:ident => $prefix:literal;)* })*) => {$(
+        impl $ty {$(
+            $(#[$doc])*
+            pub fn $method(self) -> String {
+                format!(concat!($prefix, "{}"), self.index())
+            }
+        )*}
+    )*};
 }
 
-impl CoreInstanceIdx {
-    /// The instance's exports object.
-    pub fn exports(self) -> String {
-        format!("ex{}", self.index())
+js_names! {
+    ComponentInstanceIdx {
+        /// The instance's async state (`AsyncInstance`, only with the async ABI).
+        async_instance => "ai";
+        /// Its `may_enter` flag.
+        may_enter => "me";
+        /// Its `may_leave` flag.
+        may_leave => "ml";
+        /// Its handle table.
+        table => "tbl";
     }
-}
-
-impl ModuleIdx {
-    /// The compiled `WebAssembly.Module`.
-    pub fn module(self) -> String {
-        format!("module{}", self.index())
+    CoreInstanceIdx {
+        /// The instance's exports object.
+        exports => "ex";
     }
-}
-
-impl ImportIdx {
-    /// The root import as read from the import object.
-    pub fn import(self) -> String {
-        format!("imp{}", self.index())
+    ModuleIdx {
+        /// The compiled `WebAssembly.Module`.
+        module => "module";
+    }
+    ImportIdx {
+        /// The root import as read from the import object.
+        import => "imp";
+    }
+    ResourceIdx {
+        /// The run-time resource type (its `.cls` is a guest resource's class).
+        resource_type => "rt";
+    }
+    AsyncTypeIdx {
+        /// The `stream<T>`/`future<T>` type descriptor.
+        descriptor => "st";
+    }
+    BuiltinIdx {
+        /// The core function of the async built-in.
+        func => "bi";
+        /// A copy built-in's element loop storing into the guest buffer (reads).
+        store_elems => "bs";
+        /// A copy built-in's element loop loading from the guest buffer (writes).
+        load_elems => "bl";
+        /// A copy built-in's range check of the guest buffer.
+        check_elems => "bc";
+    }
+    LiftedIdx {
+        /// The host-facing function wrapped by `--tracing`.
+        traced => "traced";
+    }
+    LoweredIdx {
+        /// The core function `canon lower` makes (a JS function).
+        func => "lower";
+        /// The host callee wrapper converting streams/futures.
+        host_wrapper => "hw";
+        /// The host callee of a subtask.
+        host_callee => "hc";
+        /// The sync callee of a subtask.
+        sync_callee => "sc";
+        /// The fused adapter's export.
+        fused => "fa";
+        /// The fused adapter's compiled module.
+        fused_module => "fmod";
+        /// The fused adapter's import object.
+        fused_imports => "fi";
+        /// The fused adapter's imported entry check.
+        fused_enter => "fe";
+        /// The fused adapter's imported exit.
+        fused_leave => "fl";
+        /// The fused adapter's imported post-return.
+        fused_post_return => "fp";
     }
 }
 
 impl ResourceIdx {
-    /// The run-time resource type (its `.cls` is a guest resource's class).
-    pub fn resource_type(self) -> String {
-        format!("rt{}", self.index())
-    }
     /// The core function of `canon resource.new/drop/rep` in `instance`.
     pub fn builtin(self, op: ResourceOp, instance: ComponentInstanceIdx) -> String {
         let op = match op {
@@ -77,31 +114,6 @@ impl ResourceIdx {
             ResourceOp::Rep => "Rep",
         };
         format!("res{op}{}_{}", self.index(), instance.index())
-    }
-}
-
-impl AsyncTypeIdx {
-    /// The `stream<T>`/`future<T>` type descriptor.
-    pub fn descriptor(self) -> String {
-        format!("st{}", self.index())
-    }
-}
-
-impl BuiltinIdx {
-    /// The core function of the async built-in.
-    pub fn func(self) -> String {
-        format!("bi{}", self.index())
-    }
-    /// A copy built-in's element loops: storing into the guest buffer
-    /// (reads), loading from it (writes), and its range check.
-    pub fn store_elems(self) -> String {
-        format!("bs{}", self.index())
-    }
-    pub fn load_elems(self) -> String {
-        format!("bl{}", self.index())
-    }
-    pub fn check_elems(self) -> String {
-        format!("bc{}", self.index())
     }
 }
 
@@ -116,10 +128,6 @@ impl LiftedIdx {
             LiftForm::Task => format!("fi{i}"),
         }
     }
-    /// The host-facing function wrapped by `--tracing`.
-    pub fn traced(self) -> String {
-        format!("traced{}", self.index())
-    }
     /// The core-calling body of a task-shaped lift (`liftN_core`).
     pub fn task_body(self) -> String {
         format!("lift{}_core", self.index())
@@ -129,43 +137,4 @@ impl LiftedIdx {
 /// The inner function of a sync lift that runs as a task of its instance.
 pub fn inner(name: &str) -> String {
     format!("{name}_in")
-}
-
-impl LoweredIdx {
-    /// The core function `canon lower` makes (a JS function).
-    pub fn func(self) -> String {
-        format!("lower{}", self.index())
-    }
-    /// The host callee wrapper converting streams/futures (`hwN`), the host
-    /// callee of a subtask (`hcN`) and the sync callee of one (`scN`).
-    pub fn host_wrapper(self) -> String {
-        format!("hw{}", self.index())
-    }
-    pub fn host_callee(self) -> String {
-        format!("hc{}", self.index())
-    }
-    pub fn sync_callee(self) -> String {
-        format!("sc{}", self.index())
-    }
-    /// The fused adapter's export (`faN`), its compiled module (`fmodN`),
-    /// its import object (`fiN`) and its imported helpers: entry (`feN`),
-    /// exit (`flN`) and post-return (`fpN`).
-    pub fn fused(self) -> String {
-        format!("fa{}", self.index())
-    }
-    pub fn fused_module(self) -> String {
-        format!("fmod{}", self.index())
-    }
-    pub fn fused_imports(self) -> String {
-        format!("fi{}", self.index())
-    }
-    pub fn fused_enter(self) -> String {
-        format!("fe{}", self.index())
-    }
-    pub fn fused_leave(self) -> String {
-        format!("fl{}", self.index())
-    }
-    pub fn fused_post_return(self) -> String {
-        format!("fp{}", self.index())
-    }
 }

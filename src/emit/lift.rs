@@ -170,41 +170,24 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     }
     let flat = lower_args(&mut g, l, &params, fname);
     let call = format!("{aw}{core}({})", flat.join(", "));
-    let leave_flag = cx.leave_flags.contains(&inst);
-    match &ty.result {
-        None => {
-            g.line(format!("{call};"));
-            if needs_scope {
-                g.line("endBorrows(scope);");
-            }
-            if let Some(p) = &post {
-                g.line(post_return(p, "", inst, leave_flag));
-            }
+    let v = call_and_lift(&mut g, l, &call, needs_scope);
+    let v = match v {
+        Some(v) if lower_res => {
+            let r = g.tmp("r");
+            g.line(format!("const {r} = {v};"));
+            g.line(format!("if (lowerRes !== undefined) lowerRes({r});"));
+            Some(r)
         }
-        Some(rt) => {
-            g.line(format!("const ret = {call};"));
-            let v = lift_result(&mut g, l, rt);
-            if needs_scope {
-                g.line("endBorrows(scope);");
-            }
-            let v = if lower_res {
-                let r = g.tmp("r");
-                g.line(format!("const {r} = {v};"));
-                g.line(format!("if (lowerRes !== undefined) lowerRes({r});"));
-                r
-            } else {
-                v
-            };
-            if let Some(p) = &post {
-                g.line(post_return(p, "ret", inst, leave_flag));
-            }
-            if host_facing && matches!(rt, ValType::Result(..)) {
-                let err = err_value(&mut g.intr, cx.opts, &format!("{v}.val"));
-                g.line(format!("if ({v}.tag === 'err') throw {err};"));
-                g.line(format!("{ret_kw} {v}.val;"));
-            } else {
-                g.line(format!("{ret_kw} {v};"));
-            }
+        v => v,
+    };
+    post_return(cx, &mut g, l, post.as_deref());
+    if let Some(v) = v {
+        if host_facing && matches!(ty.result, Some(ValType::Result(..))) {
+            let err = err_value(&mut g.intr, cx.opts, &format!("{v}.val"));
+            g.line(format!("if ({v}.tag === 'err') throw {err};"));
+            g.line(format!("{ret_kw} {v}.val;"));
+        } else {
+            g.line(format!("{ret_kw} {v};"));
         }
     }
     if host_facing {
@@ -296,10 +279,8 @@ fn host_exit(
 fn task_lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) -> String {
     let l = &cx.plan.lifted[idx];
     let ty = &l.ty;
-    let inst = l.component_instance;
     names.intrinsics.use_("scheduler");
     let (core, suspends) = names.core_entry(cx, &l.core, core_sig(l));
-    let leave_flag = cx.leave_flags.contains(&inst);
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
     let callback =
         (l.opts.callback.as_ref()).map(|c| names.core_entry(cx, c, ("iii".into(), "i".into())).0);
@@ -348,29 +329,9 @@ fn task_lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) -> S
         g.line(format!("return {call};"));
     } else {
         // An async type lifted without `async`: results come from the core call.
-        match &ty.result {
-            None => {
-                g.line(format!("{call};"));
-                if needs_scope {
-                    g.line("endBorrows(scope);");
-                }
-                g.line("task.return_([]);");
-                if let Some(p) = &post {
-                    g.line(post_return(p, "", inst, leave_flag));
-                }
-            }
-            Some(rt) => {
-                g.line(format!("const ret = {call};"));
-                let v = lift_result(&mut g, l, rt);
-                if needs_scope {
-                    g.line("endBorrows(scope);");
-                }
-                g.line(format!("task.return_([{v}]);"));
-                if let Some(p) = &post {
-                    g.line(post_return(p, "ret", inst, leave_flag));
-                }
-            }
-        }
+        let v = call_and_lift(&mut g, l, &call, needs_scope);
+        g.line(format!("task.return_([{}]);", v.unwrap_or_default()));
+        post_return(cx, &mut g, l, post.as_deref());
     }
     let func = if sync_await {
         "async function"
@@ -461,13 +422,36 @@ fn host_task_entry(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) 
     )
 }
 
-/// A post-return call; `may_leave` is false while it runs when observable.
-fn post_return(f: &str, arg: &str, inst: ComponentInstanceIdx, leave_flag: bool) -> String {
-    if leave_flag {
+/// Calls the core function, lifts its result (a JS expression; `None`
+/// without one) and ends the call's borrow scope.
+fn call_and_lift(g: &mut FnBuilder, l: &Lifted, call: &str, needs_scope: bool) -> Option<String> {
+    let v = match &l.ty.result {
+        None => {
+            g.line(format!("{call};"));
+            None
+        }
+        Some(rt) => {
+            g.line(format!("const ret = {call};"));
+            Some(lift_result(g, l, rt))
+        }
+    };
+    if needs_scope {
+        g.line("endBorrows(scope);");
+    }
+    v
+}
+
+/// The post-return call `f` of `l`, if any (taking the core result `ret`
+/// when there is one); `may_leave` is false while it runs when observable.
+fn post_return(cx: &EmitCx, g: &mut FnBuilder, l: &Lifted, f: Option<&str>) {
+    let Some(f) = f else { return };
+    let arg = if l.ty.result.is_some() { "ret" } else { "" };
+    let inst = l.component_instance;
+    if cx.leave_flags.contains(&inst) {
         let ml = inst.may_leave();
-        format!("{ml} = false; {f}({arg}); {ml} = true;")
+        g.line(format!("{ml} = false; {f}({arg}); {ml} = true;"));
     } else {
-        format!("{f}({arg});")
+        g.line(format!("{f}({arg});"));
     }
 }
 

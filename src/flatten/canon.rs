@@ -277,14 +277,7 @@ pub(super) fn builtin_name(c: &CanonicalFunction) -> String {
 }
 
 pub(super) fn canon_opts(sp: &Spaces<'_>, options: &[CanonicalOption]) -> Result<CanonOpts> {
-    let mut o = CanonOpts {
-        string_encoding: StringEncoding::Utf8,
-        memory: None,
-        realloc: None,
-        post_return: None,
-        is_async: false,
-        callback: None,
-    };
+    let mut o = CanonOpts::default();
     for opt in options {
         match opt {
             CanonicalOption::UTF8 => o.string_encoding = StringEncoding::Utf8,
