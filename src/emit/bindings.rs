@@ -187,67 +187,7 @@ impl Names {
         } else {
             public.clone()
         };
-        let mut base = import.import();
-        let (last, parents) = match path.split_last() {
-            Some((l, p)) => (Some(l.as_str()), p),
-            None => (None, &[][..]),
-        };
-        for p in parents {
-            write!(base, "[{}]", js_str(&lower_camel(p))).unwrap();
-        }
-        let what = std::iter::once(format!("import `{import_name}`"))
-            .chain(path.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("#");
-        let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
-        let args = args.join(", ");
-        let is_class = cx.class_imports.contains(&import);
-        let class = |r: &str| {
-            if is_class {
-                base.clone()
-            } else {
-                format!("{base}[{}]", js_str(&crate::names::upper_camel(r)))
-            }
-        };
-        let check = |expr: &str, kind: &str| {
-            format!(
-                "if (typeof {expr} !== 'function') throw new TypeError({});",
-                js_str(&format!("{what}: expected the host to provide a {kind}"))
-            )
-        };
-        let code = match last.map(resource_func) {
-            Some(Some(ResourceFunc::Constructor(r))) => {
-                let c = class(r);
-                format!(
-                    "{}\n  function {name}({args}) {{ return new {c}({args}); }}",
-                    check(&c, "class")
-                )
-            }
-            Some(Some(ResourceFunc::Method(_, m))) => {
-                let rest = args.split_once(", ").map(|x| x.1).unwrap_or("");
-                format!(
-                    "function {name}({args}) {{ return a0[{}]({rest}); }}",
-                    js_str(&lower_camel(m))
-                )
-            }
-            Some(Some(ResourceFunc::Static(r, m))) => {
-                let f = format!("{}[{}]", class(r), js_str(&lower_camel(m)));
-                format!(
-                    "{}\n  function {name}({args}) {{ return {f}({args}); }}",
-                    check(&f, "function")
-                )
-            }
-            _ => {
-                let mut expr = base.clone();
-                if let Some(l) = last {
-                    write!(expr, "[{}]", js_str(&lower_camel(l))).unwrap();
-                }
-                format!(
-                    "const {name} = {expr};\n  {}",
-                    check(name.as_str(), "function")
-                )
-            }
-        };
+        let code = host_lookup(cx, import, path, nparams, &name);
         self.host_resolve.push(code);
         if cx.opts.tracing {
             self.intrinsics.use_("traced");
@@ -320,6 +260,76 @@ impl Names {
             out.push(format!("let {};", cfs.join(", ")));
         }
         out
+    }
+}
+
+/// The statements defining `name` as host function `path` of `import`,
+/// checked at instantiation: the function itself, or for a resource's
+/// `[constructor]`/`[method]`/`[static]` a call of the host's class.
+fn host_lookup(
+    cx: &EmitCx,
+    import: ImportIdx,
+    path: &[String],
+    nparams: usize,
+    name: &str,
+) -> String {
+    let mut base = import.import();
+    let (last, parents) = match path.split_last() {
+        Some((l, p)) => (Some(l.as_str()), p),
+        None => (None, &[][..]),
+    };
+    for p in parents {
+        write!(base, "[{}]", js_str(&lower_camel(p))).unwrap();
+    }
+    let what = std::iter::once(format!("import `{}`", cx.plan.imports[import].name))
+        .chain(path.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("#");
+    let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
+    let args = args.join(", ");
+    let is_class = cx.class_imports.contains(&import);
+    let class = |r: &str| {
+        if is_class {
+            base.clone()
+        } else {
+            format!("{base}[{}]", js_str(&crate::names::upper_camel(r)))
+        }
+    };
+    let check = |expr: &str, kind: &str| {
+        format!(
+            "if (typeof {expr} !== 'function') throw new TypeError({});",
+            js_str(&format!("{what}: expected the host to provide a {kind}"))
+        )
+    };
+    match last.map(resource_func) {
+        Some(Some(ResourceFunc::Constructor(r))) => {
+            let c = class(r);
+            format!(
+                "{}\n  function {name}({args}) {{ return new {c}({args}); }}",
+                check(&c, "class")
+            )
+        }
+        Some(Some(ResourceFunc::Method(_, m))) => {
+            let rest = args.split_once(", ").map(|x| x.1).unwrap_or("");
+            format!(
+                "function {name}({args}) {{ return a0[{}]({rest}); }}",
+                js_str(&lower_camel(m))
+            )
+        }
+        Some(Some(ResourceFunc::Static(r, m))) => {
+            let f = format!("{}[{}]", class(r), js_str(&lower_camel(m)));
+            format!(
+                "{}\n  function {name}({args}) {{ return {f}({args}); }}",
+                check(&f, "function")
+            )
+        }
+        _ => {
+            let mut expr = base.clone();
+            if let Some(l) = last {
+                write!(expr, "[{}]", js_str(&lower_camel(l))).unwrap();
+            }
+            format!("const {name} = {expr};\n  {}", check(name, "function"))
+        }
     }
 }
 

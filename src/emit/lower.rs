@@ -69,59 +69,19 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     let mut args = args;
     if in_callee {
         let rt = ty.result.as_ref().expect("spilled results exist");
-        let rp = ks.last().unwrap().clone();
-        let mark = g.code.len();
-        g.indent();
-        store_result(&mut g, rt, "ret", &rp, &format!("result of {what}"));
-        g.dedent();
-        let code = g.code.split_off(mark);
-        args.push(format!(
-            "(ret) => {{
-{code}  }}"
-        ));
+        args.push(result_closure(&mut g, rt, ks.last().unwrap(), &what));
     }
-    let mut call = format!("{aw}{callee}({})", args.join(", "));
-    // Entering the callee's instance and lending handles last exactly as long as the call.
-    let mut finally = String::new();
-    let guard = EntryGuard::from_component(&entering);
-    if !guard.is_empty() {
-        g.line(guard.check());
-        g.line(guard.clear());
-        finally.push_str(&guard.restore());
-    }
-    if lends {
-        finally.push_str(" endLends(lent);");
-    }
+    let call = format!("{aw}{callee}({})", args.join(", "));
     let host_result =
         matches!(l.callee, Callee::Host { .. }) && matches!(ty.result, Some(ValType::Result(..)));
-    if host_result {
-        // A host import returning `result`: a throw is the err case.
-        g.intr.use_("ComponentError");
-        let r = g.tmp("c");
-        g.line(format!("let {r};"));
-        g.line(format!("try {{ {r} = {{ tag: 'ok', val: {call} }}; }}"));
-        g.line(format!(
-            "catch (e) {{ {r} = {{ tag: 'err', val: errPayload(e) }}; }}"
-        ));
-        if !finally.is_empty() {
-            g.line(format!("finally {{ {} }}", finally.trim()));
-        }
-        call = r;
-    } else if !finally.is_empty() {
-        let r = g.tmp("c");
-        g.line(format!("let {r};"));
-        g.line(format!(
-            "try {{ {r} = {call}; }} finally {{ {} }}",
-            finally.trim()
-        ));
-        call = r;
-    }
+    let guard = EntryGuard::from_component(&entering);
+    let (call, done) = guarded_call(&mut g, &guard, lends, host_result, call);
     let at = format!("result of {what}");
     match &ty.result {
         None => g.line(format!("{call};")),
         // Stored by the callee's adapter; a call wrapped in `try` is done.
         Some(_) if in_callee => {
-            if finally.is_empty() && !host_result {
+            if !done {
                 g.line(format!("{call};"));
             }
         }
@@ -143,6 +103,61 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
         "function"
     };
     g.finish(names, &format!("{func} {}({})", idx.func(), ks.join(", ")))
+}
+
+/// `(ret) => { … }`: the callee's adapter stores the result at `rp` itself.
+fn result_closure(g: &mut FnBuilder, rt: &ValType, rp: &str, what: &str) -> String {
+    let mark = g.code.len();
+    g.indent();
+    store_result(g, rt, "ret", rp, &format!("result of {what}"));
+    g.dedent();
+    let code = g.code.split_off(mark);
+    format!("(ret) => {{\n{code}  }}")
+}
+
+/// Emits `call` so that the callee's instances are entered and the lent
+/// handles lent exactly as long as it runs (`try`/`finally`); for a host
+/// import returning `result`, a throw is the err case. Returns the call's
+/// value, and whether it already ran (wrapped in a `try`).
+fn guarded_call(
+    g: &mut FnBuilder,
+    guard: &EntryGuard,
+    lends: bool,
+    host_result: bool,
+    call: String,
+) -> (String, bool) {
+    let mut finally = String::new();
+    if !guard.is_empty() {
+        g.line(guard.check());
+        g.line(guard.clear());
+        finally.push_str(&guard.restore());
+    }
+    if lends {
+        finally.push_str(" endLends(lent);");
+    }
+    if host_result {
+        g.intr.use_("ComponentError");
+        let r = g.tmp("c");
+        g.line(format!("let {r};"));
+        g.line(format!("try {{ {r} = {{ tag: 'ok', val: {call} }}; }}"));
+        g.line(format!(
+            "catch (e) {{ {r} = {{ tag: 'err', val: errPayload(e) }}; }}"
+        ));
+        if !finally.is_empty() {
+            g.line(format!("finally {{ {} }}", finally.trim()));
+        }
+        (r, true)
+    } else if !finally.is_empty() {
+        let r = g.tmp("c");
+        g.line(format!("let {r};"));
+        g.line(format!(
+            "try {{ {r} = {call}; }} finally {{ {} }}",
+            finally.trim()
+        ));
+        (r, true)
+    } else {
+        (call, false)
+    }
 }
 
 /// Stores `v` of type `rt` at the result pointer `rp` (checked first).
