@@ -52,6 +52,13 @@ impl Intrinsics {
         }
         out
     }
+
+    /// Marks every helper `other` uses as used here too.
+    pub fn merge(&mut self, other: &Intrinsics) {
+        for &i in &other.used {
+            self.use_index(i);
+        }
+    }
 }
 
 /// Appends `source` without its comments, blank lines and import statements,

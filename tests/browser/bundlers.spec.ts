@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect } from './fixtures';
-import { serve } from './server.mjs';
+import { serve } from '../../src/cli/server.mjs';
 import { BUNDLERS, REPO, bundle, buildExample, createSite, removeSite, subdir } from '../npm/bundler-site.mjs';
 
 const EXPECTED = ['greet: hello, bundlers', 'counter: 42', 'host log: counter is 41 | counter is 42 | greeting bundlers'].join('\n');

@@ -28,10 +28,7 @@ const DRIVER_FILES: [(&str, &str); 4] = [
     ("bench_driver.mjs", include_str!("../bench_driver.mjs")),
     ("bench_node.mjs", include_str!("../bench_node.mjs")),
     ("bench_browser.mjs", include_str!("../bench_browser.mjs")),
-    (
-        "server.mjs",
-        include_str!("../../../tests/browser/server.mjs"),
-    ),
+    ("server.mjs", include_str!("../server.mjs")),
 ];
 
 /// Measure weft's glue against a direct (native-floor) call of each exported function.

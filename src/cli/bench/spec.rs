@@ -78,7 +78,7 @@ fn resource_news(plan: &Plan) -> Vec<Value> {
                     ..
                 } = def
                 {
-                    out.push(json!({ "instance": i, "module": module, "field": field, "rt": rt }));
+                    out.push(json!({ "instance": i, "module": module, "field": field, "rt": rt.index() }));
                 }
             }
         }
@@ -247,7 +247,7 @@ fn native_reason(kind: &str, ty: &FuncType, core: &CoreDef, opts: &CanonOpts) ->
 
 fn def(d: &CoreDef) -> Option<Value> {
     match d {
-        CoreDef::Export { instance, name } => Some(json!({ "instance": instance, "name": name })),
+        CoreDef::Export { instance, name } => Some(json!({ "instance": instance.index(), "name": name })),
         _ => None,
     }
 }

@@ -1,0 +1,142 @@
+//! The glue's JS name for every plan index: each generated-name prefix
+//! (`ai`, `lift…_raw`, `bi`, …) is spelled here and nowhere else, so the code
+//! that declares a name and the code that uses it cannot drift apart.
+//! Names allocated in order of use (`mem0`, `cf0`, `host0`, …) are spelled by
+//! `bindings::Names`, which hands them out.
+
+use crate::plan::{
+    AsyncTypeIdx, BuiltinIdx, ComponentInstanceIdx, CoreInstanceIdx, ImportIdx, LiftedIdx,
+    LoweredIdx, ModuleIdx, ResourceIdx, ResourceOp,
+};
+
+/// The forms a lifted function takes in the glue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiftForm {
+    /// Host-facing (`liftN`): a top-level `result` returns its ok value and
+    /// throws on err; the entry checks run here.
+    Host,
+    /// Called by another component's sync lower (`liftN_raw`): adapter values
+    /// (tagged strings, map entries), raw `result`s, the caller checks `may_enter`.
+    Adapter,
+    /// Like `Adapter` but with plain JS values, used inside async calls (`liftN_v`).
+    Values,
+    /// A task-shaped lift (async type or `async` option) as a FuncInst (`fiN`).
+    Task,
+}
+
+/// `impl Idx { fn name(self) -> String }` returning `<prefix><index>`, per row.
+macro_rules! js_names {
+    ($($ty:ty { $($(#[$doc:meta])* $method:ident => $prefix:literal;)* })*) => {$(
+        impl $ty {$(
+            $(#[$doc])*
+            pub fn $method(self) -> String {
+                format!(concat!($prefix, "{}"), self.index())
+            }
+        )*}
+    )*};
+}
+
+js_names! {
+    ComponentInstanceIdx {
+        /// The instance's async state (`AsyncInstance`, only with the async ABI).
+        async_instance => "ai";
+        /// Its `may_enter` flag.
+        may_enter => "me";
+        /// Its `may_leave` flag.
+        may_leave => "ml";
+        /// Its handle table.
+        table => "tbl";
+    }
+    CoreInstanceIdx {
+        /// The instance's exports object.
+        exports => "ex";
+    }
+    ModuleIdx {
+        /// The compiled `WebAssembly.Module`.
+        module => "module";
+    }
+    ImportIdx {
+        /// The root import as read from the import object.
+        import => "imp";
+    }
+    ResourceIdx {
+        /// The run-time resource type (its `.cls` is a guest resource's class).
+        resource_type => "rt";
+    }
+    AsyncTypeIdx {
+        /// The `stream<T>`/`future<T>` type descriptor.
+        descriptor => "st";
+    }
+    BuiltinIdx {
+        /// The core function of the async built-in.
+        func => "bi";
+        /// A copy built-in's element loop storing into the guest buffer (reads).
+        store_elems => "bs";
+        /// A copy built-in's element loop loading from the guest buffer (writes).
+        load_elems => "bl";
+        /// A copy built-in's range check of the guest buffer.
+        check_elems => "bc";
+        /// A copy built-in's view of the bytes a guest writes (handed over in place).
+        view_elems => "bv";
+    }
+    LiftedIdx {
+        /// The host-facing function wrapped by `--tracing`.
+        traced => "traced";
+    }
+    LoweredIdx {
+        /// The core function `canon lower` makes (a JS function).
+        func => "lower";
+        /// The host callee wrapper converting streams/futures.
+        host_wrapper => "hw";
+        /// The host callee of a subtask.
+        host_callee => "hc";
+        /// The sync callee of a subtask.
+        sync_callee => "sc";
+        /// The fused adapter's export.
+        fused => "fa";
+        /// The fused adapter's compiled module.
+        fused_module => "fmod";
+        /// The fused adapter's import object.
+        fused_imports => "fi";
+        /// The fused adapter's imported entry check.
+        fused_enter => "fe";
+        /// The fused adapter's imported exit.
+        fused_leave => "fl";
+        /// The fused adapter's imported post-return.
+        fused_post_return => "fp";
+    }
+}
+
+impl ResourceIdx {
+    /// The core function of `canon resource.new/drop/rep` in `instance`.
+    pub fn builtin(self, op: ResourceOp, instance: ComponentInstanceIdx) -> String {
+        let op = match op {
+            ResourceOp::New => "New",
+            ResourceOp::Drop => "Drop",
+            ResourceOp::Rep => "Rep",
+        };
+        format!("res{op}{}_{}", self.index(), instance.index())
+    }
+}
+
+impl LiftedIdx {
+    /// The function for lifted function `self` in `form`.
+    pub fn form(self, form: LiftForm) -> String {
+        let i = self.index();
+        match form {
+            LiftForm::Host => format!("lift{i}"),
+            LiftForm::Adapter => format!("lift{i}_raw"),
+            LiftForm::Values => format!("lift{i}_v"),
+            LiftForm::Task => format!("fi{i}"),
+        }
+    }
+    /// The core-calling body of a task-shaped lift (`liftN_core`).
+    pub fn task_body(self) -> String {
+        format!("lift{}_core", self.index())
+    }
+}
+
+/// The inner function of a sync lift that runs as a task of its instance.
+pub fn inner(name: &str) -> String {
+    format!("{name}_in")
+}
