@@ -55,7 +55,9 @@ pub enum TypeDef {
 }
 
 /// The features weft validates with: the defaults plus the component-model
-/// extensions the reference host (wasmtime) runs the reference tests with.
+/// extensions the reference host (wasmtime) runs the reference tests with,
+/// and `cm64` (64-bit memories in canonical options; `memory64` itself is a
+/// default core feature).
 /// Not `all()`: some proposals relax the name rules the defaults enforce.
 pub fn features() -> WasmFeatures {
     WasmFeatures::default()
@@ -66,6 +68,7 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::CM_FIXED_LENGTH_LISTS
         | WasmFeatures::CM_MAP
         | WasmFeatures::CM_ERROR_CONTEXT
+        | WasmFeatures::CM64
 }
 
 pub fn parse(bytes: &[u8]) -> Result<ComponentIr<'_>> {

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use crate::addr::AddrWidth;
 use crate::types::{FuncType, ValType};
 
 /// A core item (function, memory, table, global) some core instance exports,
@@ -261,6 +262,9 @@ pub struct Plan {
     pub builtins: Vec<Builtin>,
     /// Structurally distinct `stream<T>`/`future<T>` types the built-ins name.
     pub async_types: Vec<ValType>,
+    /// The core memories that are `memory64` (canonical options naming one
+    /// use i64 pointers and lengths).
+    pub memory64: HashSet<CoreDef>,
 }
 
 /// Where a wasm stack may have to suspend (JSPI), decided statically.
@@ -291,6 +295,16 @@ impl JspiPlan {
 }
 
 impl Plan {
+    /// The address width of canonical options naming `memory` (none: 32-bit).
+    pub fn addr(&self, memory: Option<&CoreDef>) -> AddrWidth {
+        AddrWidth::of_memory64(memory.is_some_and(|m| self.memory64.contains(m)))
+    }
+
+    /// Whether any canonical option names a 64-bit memory.
+    pub fn uses_memory64(&self) -> bool {
+        !self.memory64.is_empty()
+    }
+
     /// A host function's full name: the root import's, then `#`-joined export
     /// names (`wasi:io/poll@0.2.0#poll`), for messages and `--async-imports`.
     pub fn host_func_name(&self, import: usize, path: &[String]) -> String {

@@ -2,6 +2,7 @@
 //! into core wasm: lower args, call, lift the result, post-return) and lowered
 //! functions (core wasm calls out: lift args, call the JS callee, lower the result).
 
+use super::addr;
 use super::names::LiftForm;
 use super::values::{js_str, HandleCx, ValueGen};
 use super::Names;
@@ -58,8 +59,14 @@ fn lift_gen<'a>(
 ) -> ValueGen<'a> {
     let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
     let inst = l.component_instance;
-    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
+    let w = plan.addr(l.opts.memory.as_ref());
+    let realloc = l
+        .opts
+        .realloc
+        .as_ref()
+        .map(|r| addr::realloc(names, inst, r, w));
     let mut g = ValueGen::new(intr, mem, realloc, l.opts.string_encoding);
+    g.addr = w;
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
     g.async_types = plan.async_types.clone();
     g
@@ -76,8 +83,8 @@ fn needs_borrow_scope(plan: &Plan, l: &Lifted) -> bool {
 
 /// The core signature of `l`'s core function as type codes (`i` i32, `I`
 /// i64, `f` f32, `d` f64): params and results (`canon lift`'s flattening).
-fn core_sig(l: &Lifted) -> (String, String) {
-    let sig = abi::flat_sig(&l.ty);
+fn core_sig(plan: &Plan, l: &Lifted) -> (String, String) {
+    let sig = plan.addr(l.opts.memory.as_ref()).flat_sig(&l.ty);
     let code = |t: &abi::CoreTy| match t {
         abi::CoreTy::I32 => 'i',
         abi::CoreTy::I64 => 'I',
@@ -102,17 +109,18 @@ fn core_sig(l: &Lifted) -> (String, String) {
 /// returns the flat core arguments.
 fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) -> Vec<String> {
     let ty = &l.ty;
-    let sig = abi::flat_sig(ty);
+    let w = g.addr;
+    let sig = w.flat_sig(ty);
     let mut flat = Vec::new();
     if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        let offsets = w.field_offsets(ty.params.iter().map(|(_, t)| t));
         g.line(format!(
             "const sp = alloc({}, {}, {}, {}, 'params');",
             g.mem.as_deref().unwrap_or("null"),
             g.realloc.clone().unwrap_or_default(),
-            abi::alignment(&tuple),
-            abi::size(&tuple)
+            w.alignment(&tuple),
+            w.size(&tuple)
         ));
         g.intr.use_("memory");
         g.invalidate_view();
@@ -124,7 +132,7 @@ fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) 
                 &format!("{fname}: param {name}"),
             );
         }
-        flat.push("sp".to_string());
+        flat.push(addr::to_core(w, "sp"));
     } else {
         for ((name, t), p) in ty.params.iter().zip(params) {
             g.lower_flat(t, p, &format!("{fname}: param {name}"), &mut flat);
@@ -136,14 +144,11 @@ fn lower_args(g: &mut ValueGen<'_>, l: &Lifted, params: &[String], fname: &str) 
 /// Lifts the core result `ret` of `l` (spilled: a pointer); returns the JS value.
 fn lift_result(g: &mut ValueGen<'_>, l: &Lifted, rt: &ValType) -> String {
     g.invalidate_view();
-    if abi::flat_sig(&l.ty).results_spilled {
-        g.check_range(
-            "ret",
-            &abi::size(rt).to_string(),
-            abi::alignment(rt),
-            "result",
-        );
-        g.load(rt, "ret")
+    let w = g.addr;
+    if w.flat_sig(&l.ty).results_spilled {
+        let ret = g.ptr_from_core("ret");
+        g.check_range(&ret, &w.size(rt).to_string(), w.alignment(rt), "result");
+        g.load(rt, &ret)
     } else {
         g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
     }
@@ -159,8 +164,14 @@ fn lower_gen<'a>(
 ) -> (ValueGen<'a>, bool) {
     let inst = l.component_instance;
     let mem = l.opts.memory.as_ref().map(|m| names.memory(m));
-    let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
+    let w = plan.addr(l.opts.memory.as_ref());
+    let realloc = l
+        .opts
+        .realloc
+        .as_ref()
+        .map(|r| addr::realloc(names, inst, r, w));
     let mut g = ValueGen::new(intr, mem, realloc, l.opts.string_encoding);
+    g.addr = w;
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
     g.async_types = plan.async_types.clone();
     let lends =
@@ -180,17 +191,19 @@ fn lower_gen<'a>(
 fn lift_args(g: &mut ValueGen<'_>, ty: &FuncType, spilled: bool, ks: &[String]) -> Vec<String> {
     if spilled {
         let tuple = abi::params_tuple(ty);
+        let w = g.addr;
+        let k0 = g.ptr_from_core("k0");
         g.check_range(
-            "k0",
-            &abi::size(&tuple).to_string(),
-            abi::alignment(&tuple),
+            &k0,
+            &w.size(&tuple).to_string(),
+            w.alignment(&tuple),
             "params",
         );
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        let offsets = w.field_offsets(ty.params.iter().map(|(_, t)| t));
         ty.params
             .iter()
             .zip(offsets)
-            .map(|((_, t), off)| g.load(t, &format!("k0 + {off}")))
+            .map(|((_, t), off)| g.load(t, &format!("{k0} + {off}")))
             .collect()
     } else {
         let mut it = ks.iter().cloned();
@@ -216,7 +229,7 @@ fn lifted(plan: &Plan, names: &mut Names, idx: usize, form: Form, fname: &str) -
         (names.jco_entry(&l.core, &format!("export `{fname}`")), true)
     } else if names.jspi.sync_entry(&l.core) {
         // only thread switching can suspend a sync call's stack
-        names.core_entry(&l.core, core_sig(l))
+        names.core_entry(&l.core, core_sig(plan, l))
     } else {
         (names.core_func(&l.core), false)
     };
@@ -370,7 +383,7 @@ fn task_lifted(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> Strin
     let ty = &l.ty;
     let inst = l.component_instance;
     names.intrinsics.use_("scheduler");
-    let (core, suspends) = names.core_entry(&l.core, core_sig(l));
+    let (core, suspends) = names.core_entry(&l.core, core_sig(plan, l));
     let leave_flag = names.leave_flags.contains(&inst);
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
     let callback = l
@@ -540,7 +553,7 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
         return subtask_lowered(plan, names, idx);
     }
     let ty = &l.ty;
-    let sig = abi::flat_sig(ty);
+    let sig = plan.addr(l.opts.memory.as_ref()).flat_sig(ty);
     let inst = l.component_instance;
     let entering = match &l.callee {
         Callee::Lifted(i) => plan.entering_set(plan.lifted[*i].component_instance, Some(inst)),
@@ -590,14 +603,14 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let mut args = args;
     if in_callee {
         let rt = ty.result.as_ref().expect("spilled results exist");
-        let rp = ks.last().unwrap().clone();
         let mark = g.code.len();
         g.indent();
         g.invalidate_view();
+        let rp = g.ptr_from_core(ks.last().unwrap());
         g.check_range(
             &rp,
-            &abi::size(rt).to_string(),
-            abi::alignment(rt),
+            &g.addr.size(rt).to_string(),
+            g.addr.alignment(rt),
             "result pointer",
         );
         g.store(rt, "ret", &rp, &format!("result of {what}"));
@@ -660,11 +673,11 @@ pub fn lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
             g.line(format!("const ret = {call};"));
             g.invalidate_view();
             if sig.results_spilled {
-                let rp = ks.last().unwrap().clone();
+                let rp = g.ptr_from_core(ks.last().unwrap());
                 g.check_range(
                     &rp,
-                    &abi::size(rt).to_string(),
-                    abi::alignment(rt),
+                    &g.addr.size(rt).to_string(),
+                    g.addr.alignment(rt),
                     "result pointer",
                 );
                 g.store(rt, "ret", &rp, &at);
@@ -762,9 +775,10 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let (mut g, lends) = lower_gen(plan, names, &mut intr, l);
     g.shared_ends = true;
     // Parameters: flat (at most 16, or 4 for `async`), else one pointer.
+    let w = g.addr;
     let mut flat = Vec::new();
     for (_, t) in &ty.params {
-        abi::flatten(t, &mut flat);
+        w.flatten(t, &mut flat);
     }
     let max_params = if is_async {
         MAX_FLAT_ASYNC_PARAMS
@@ -773,7 +787,7 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     };
     let params_spilled = flat.len() > max_params;
     let nflat = if params_spilled { 1 } else { flat.len() };
-    let result_flat = ty.result.as_ref().map(abi::flat_of).unwrap_or_default();
+    let result_flat = ty.result.as_ref().map(|t| w.flat_of(t)).unwrap_or_default();
     // Results: `async` lowers always store them at an out-pointer; sync ones
     // return at most one flat value.
     let retp = ty.result.is_some() && (is_async || result_flat.len() > abi::MAX_FLAT_RESULTS);
@@ -802,13 +816,14 @@ fn subtask_lowered(plan: &Plan, names: &mut Names, idx: usize) -> String {
     let at = format!("result of {what}");
     if let Some(rt) = &ty.result {
         if retp {
+            let retp = g.ptr_from_core("retp");
             g.check_range(
-                "retp",
-                &abi::size(rt).to_string(),
-                abi::alignment(rt),
+                &retp,
+                &w.size(rt).to_string(),
+                w.alignment(rt),
                 "result pointer",
             );
-            g.store(rt, "r[0]", "retp", &at);
+            g.store(rt, "r[0]", &retp, &at);
         } else {
             let mut out = Vec::new();
             g.lower_flat(rt, "r[0]", &at, &mut out);

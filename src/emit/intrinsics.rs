@@ -23,6 +23,7 @@ const HELPERS: &[Helper] = helpers![
     "intrinsics" / "toInt64",
     "intrinsics" / "ComponentError",
     "intrinsics" / "memory",
+    "intrinsics" / "addr64",
     "intrinsics" / "utf8",
     "intrinsics" / "utf16",
     "intrinsics" / "latin1",

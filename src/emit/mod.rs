@@ -3,6 +3,7 @@
 //! The instance body is generated once and wrapped in one of three shells:
 //! plain ESM with top-level await, `instantiate()` async, or `instantiate()` sync.
 
+mod addr;
 mod async_abi;
 mod funcs;
 mod fused;
@@ -353,6 +354,9 @@ pub fn emit(
             "  function {w}(a, b, c, d) {{ ml{inst} = false; const p = {f}(a, b, c, d); ml{inst} = true; return p; }}"
         )
         .unwrap();
+    }
+    for line in addr::realloc_wrappers(&mut names.intrinsics, &names.realloc64).lines() {
+        writeln!(body, "  {line}").unwrap();
     }
     // Declared in allocation order, so the output is the same on every run.
     let mut mem_names: Vec<&String> = names.memories.values().collect();

@@ -35,6 +35,8 @@ pub struct Names {
     pub leave_flags: std::collections::BTreeSet<usize>,
     /// Realloc wrappers that clear `may_leave` while they run: (instance, core func) -> name.
     pub(super) realloc_wrappers: Vec<(usize, String, String)>,
+    /// 64-bit realloc wrappers: (inner JS name, wrapper name); see `addr::realloc`.
+    pub(super) realloc64: Vec<(String, String)>,
     /// `canon resource.*` built-ins used as core functions.
     pub(super) resource_builtins: Vec<CoreDef>,
     /// Members of exported resource classes (constructor, methods, statics).

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
+use super::addr;
 use super::intrinsics::Intrinsics;
-use crate::abi::{self, CoreTy};
+use crate::abi::{self, AddrWidth, CoreTy};
 use crate::names::lower_camel;
 use crate::plan::StringEncoding;
 use crate::types::ValType;
@@ -45,6 +46,8 @@ pub struct ValueGen<'a> {
     /// and inside async calls whose other side may be a component); the host
     /// boundary converts them (`async_abi::to_host` / `from_host`).
     pub shared_ends: bool,
+    /// Pointer and length width of `mem` (64-bit: i64 values are BigInt).
+    pub addr: AddrWidth,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -73,6 +76,7 @@ impl<'a> ValueGen<'a> {
             async_types: Vec::new(),
             adapter: false,
             shared_ends: false,
+            addr: AddrWidth::W32,
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -173,20 +177,10 @@ impl<'a> ValueGen<'a> {
                 self.line(format!("const {t} = lowerChar({v}, {});", js_str(at)));
                 out.push(t);
             }
-            ValType::String => {
-                let (p, l) = self.lower_string(v, at);
-                out.push(p);
-                out.push(l);
-            }
-            ValType::List(elem) => {
-                let (p, l) = self.lower_list(elem, v, at);
-                out.push(p);
-                out.push(l);
-            }
-            ValType::Map(k, val) => {
-                let (p, l) = self.lower_map(k, val, v, at);
-                out.push(p);
-                out.push(l);
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
+                let (p, l) = self.lower_pair(ty, v, at);
+                out.push(addr::to_core(self.addr, &p));
+                out.push(addr::len_to_core(self.addr, self.intr, self.tagged(ty), &l));
             }
             ValType::FixedList(elem, n) => {
                 self.check_fixed_list(v, *n, at);
@@ -388,7 +382,7 @@ impl<'a> ValueGen<'a> {
 
     fn lower_flat_variant(&mut self, ty: &ValType, v: &str, at: &str, out: &mut Vec<String>) {
         let cases = abi::variant_cases(ty).unwrap();
-        let joined = abi::variant_payload_flat(&cases);
+        let joined = self.addr.variant_payload_flat(&cases);
         let d = self.tmp("d");
         let slots: Vec<String> = joined.iter().map(|_| self.tmp("p")).collect();
         let mut decl = format!("let {d} = 0");
@@ -412,7 +406,7 @@ impl<'a> ValueGen<'a> {
                 let mut flat = Vec::new();
                 let case_at = format!("{at}.val");
                 self.lower_flat(t, &pv, &case_at, &mut flat);
-                let have = abi::flat_of(t);
+                let have = self.addr.flat_of(t);
                 for ((val, h), (slot, want)) in
                     flat.iter().zip(&have).zip(slots.iter().zip(&joined))
                 {
@@ -489,6 +483,33 @@ impl<'a> ValueGen<'a> {
         (p, l)
     }
 
+    /// Lowers a string, list or map into memory; returns its (pointer, length)
+    /// as numbers (for latin1+utf16, the length carries the 32-bit tag).
+    fn lower_pair(&mut self, ty: &ValType, v: &str, at: &str) -> (String, String) {
+        match ty {
+            ValType::String => self.lower_string(v, at),
+            ValType::List(e) => self.lower_list(e, v, at),
+            ValType::Map(k, val) => self.lower_map(k, val, v, at),
+            _ => unreachable!("not a pointer pair: {ty:?}"),
+        }
+    }
+
+    /// Whether `ty`'s length is a latin1+utf16 tagged length.
+    fn tagged(&self, ty: &ValType) -> bool {
+        matches!(ty, ValType::String) && self.encoding == StringEncoding::Latin1Utf16
+    }
+
+    /// A (pointer, length) pair of `ty` from core values: bound to numbers
+    /// for 64-bit, unchanged for 32-bit.
+    fn pair_from_core(&mut self, ty: &ValType, p: String, l: String) -> (String, String) {
+        if !self.addr.is_64() {
+            return (p, l);
+        }
+        let pe = addr::from_core(self.addr, self.intr, &p);
+        let le = addr::len_from_core(self.addr, self.intr, self.tagged(ty), &l);
+        (self.bind(&pe), self.bind(&le))
+    }
+
     /// Allocates `size` bytes aligned to `align` via realloc; returns the pointer variable.
     fn alloc(&mut self, align: u32, size: &str, what: &str) -> String {
         self.intr.use_("memory");
@@ -503,8 +524,8 @@ impl<'a> ValueGen<'a> {
     }
 
     fn lower_list(&mut self, elem: &ValType, v: &str, at: &str) -> (String, String) {
-        let size = abi::size(elem);
-        let align = abi::alignment(elem);
+        let size = self.addr.size(elem);
+        let align = self.addr.alignment(elem);
         let n = self.tmp("n");
         let ptr;
         if let Some(ta) = typed_array(elem) {
@@ -572,7 +593,7 @@ impl<'a> ValueGen<'a> {
         ptr: &str,
         at: &str,
     ) {
-        let size = abi::size(elem);
+        let size = self.addr.size(elem);
         let i = self.tmp("i");
         self.line(format!("for (let {i} = 0; {i} < {n}; {i}++) {{"));
         self.indent += 1;
@@ -632,19 +653,18 @@ impl<'a> ValueGen<'a> {
                 self.line(format!("{dv}.{setter}({addr}, {}, true);", flat[0]));
             }
             ValType::String | ValType::List(_) | ValType::Map(..) => {
-                let (p, l) = match ty {
-                    ValType::String => self.lower_string(v, at),
-                    ValType::List(e) => self.lower_list(e, v, at),
-                    ValType::Map(k, val) => self.lower_map(k, val, v, at),
-                    _ => unreachable!(),
-                };
-                let dv = self.dv();
-                self.line(format!("{dv}.setUint32({addr}, {p}, true);"));
-                self.line(format!("{dv}.setUint32({addr} + 4, {l}, true);"));
+                let (p, l) = self.lower_pair(ty, v, at);
+                let (w, dv) = (self.addr, self.dv());
+                let (p, l) = (
+                    addr::to_core(w, &p),
+                    addr::len_to_core(w, self.intr, self.tagged(ty), &l),
+                );
+                self.line(addr::store_word(w, &dv, addr, 0, &p));
+                self.line(addr::store_word(w, &dv, addr, w.ptr_size(), &l));
             }
             ValType::FixedList(elem, n) => {
                 self.check_fixed_list(v, *n, at);
-                let size = abi::size(elem);
+                let size = self.addr.size(elem);
                 for i in 0..*n {
                     let e = self.tmp("e");
                     self.line(format!("const {e} = {v}[{i}];"));
@@ -658,7 +678,7 @@ impl<'a> ValueGen<'a> {
             }
             ValType::Record(fields) => {
                 self.check_object(v, "record", at);
-                let offsets = abi::field_offsets(fields.iter().map(|(_, t)| t));
+                let offsets = self.addr.field_offsets(fields.iter().map(|(_, t)| t));
                 for ((name, t), off) in fields.iter().zip(offsets) {
                     let f = self.tmp("f");
                     self.line(format!("const {f} = {v}.{};", lower_camel(name)));
@@ -672,7 +692,7 @@ impl<'a> ValueGen<'a> {
             }
             ValType::Tuple(ts) => {
                 self.check_fixed_list(v, ts.len() as u32, at);
-                let offsets = abi::field_offsets(ts.iter());
+                let offsets = self.addr.field_offsets(ts.iter());
                 for (i, (t, off)) in ts.iter().zip(offsets).enumerate() {
                     let e = self.tmp("e");
                     self.line(format!("const {e} = {v}[{i}];"));
@@ -711,7 +731,7 @@ impl<'a> ValueGen<'a> {
 
     fn store_variant(&mut self, ty: &ValType, v: &str, addr: &str, at: &str) {
         let cases = abi::variant_cases(ty).unwrap();
-        let payload_off = abi::payload_offset(&cases);
+        let payload_off = self.addr.payload_offset(&cases);
         let needs_object = !matches!(ty, ValType::Option(inner) if !is_option(inner));
         if needs_object {
             self.check_object(v, &Self::variant_desc(ty), at);
@@ -761,17 +781,10 @@ impl<'a> ValueGen<'a> {
                 self.intr.use_("char");
                 format!("liftChar({})", vals.next().unwrap())
             }
-            ValType::String => {
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
                 let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
-                self.lift_string(&p, &l)
-            }
-            ValType::List(elem) => {
-                let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
-                self.lift_list(elem, &p, &l)
-            }
-            ValType::Map(k, val) => {
-                let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
-                self.lift_map(k, val, &p, &l)
+                let (p, l) = self.pair_from_core(ty, p, l);
+                self.lift_pair(ty, &p, &l)
             }
             ValType::FixedList(elem, n) => {
                 let items: Vec<String> = (0..*n).map(|_| self.lift_flat(elem, vals)).collect();
@@ -811,12 +824,12 @@ impl<'a> ValueGen<'a> {
             }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();
-                let joined = abi::variant_payload_flat(&cases);
+                let joined = self.addr.variant_payload_flat(&cases);
                 let d = vals.next().unwrap();
                 let slots: Vec<String> = joined.iter().map(|_| vals.next().unwrap()).collect();
                 self.lift_variant_with(ty, &d, |g, i| {
                     let t = cases[i]?;
-                    let have = abi::flat_of(t);
+                    let have = g.addr.flat_of(t);
                     let coerced: Vec<String> = have
                         .iter()
                         .zip(slots.iter().zip(&joined))
@@ -1019,6 +1032,26 @@ impl<'a> ValueGen<'a> {
         r
     }
 
+    /// A pointer from the core side as a number: `expr` itself for 32-bit,
+    /// a bound, checked `addr64(expr)` for 64-bit.
+    pub(super) fn ptr_from_core(&mut self, expr: &str) -> String {
+        if !self.addr.is_64() {
+            return expr.to_string();
+        }
+        let e = addr::from_core(self.addr, self.intr, expr);
+        self.bind(&e)
+    }
+
+    /// Lifts a string, list or map from its (pointer, length) numbers.
+    fn lift_pair(&mut self, ty: &ValType, p: &str, l: &str) -> String {
+        match ty {
+            ValType::String => self.lift_string(p, l),
+            ValType::List(e) => self.lift_list(e, p, l),
+            ValType::Map(k, val) => self.lift_map(k, val, p, l),
+            _ => unreachable!("not a pointer pair: {ty:?}"),
+        }
+    }
+
     pub(super) fn lift_string(&mut self, p: &str, l: &str) -> String {
         let m = self.mem();
         let t = self.tmp("s");
@@ -1062,8 +1095,8 @@ impl<'a> ValueGen<'a> {
     }
 
     pub(super) fn lift_list(&mut self, elem: &ValType, p: &str, l: &str) -> String {
-        let size = abi::size(elem);
-        let align = abi::alignment(elem);
+        let size = self.addr.size(elem);
+        let align = self.addr.alignment(elem);
         let (ptr, len) = (self.tmp("lp"), self.tmp("ll"));
         self.line(format!("const {ptr} = {p} >>> 0, {len} = {l} >>> 0;"));
         self.check_range(&ptr, &format!("{len} * {size}"), align, "list");
@@ -1120,27 +1153,26 @@ impl<'a> ValueGen<'a> {
                 self.bind(&format!("liftChar({g})"))
             }
             ValType::String | ValType::List(_) | ValType::Map(..) => {
-                let p = getter(self, "getUint32", true);
-                let dv = self.dv();
-                let l = format!("{dv}.getUint32({addr} + 4, true)");
+                let (w, dv) = (self.addr, self.dv());
+                let p = addr::load_word(w, &dv, addr, 0);
+                let l = addr::load_word(w, &dv, addr, w.ptr_size());
                 let (pv, lv) = (self.tmp("p"), self.tmp("l"));
+                let (p, l) = (
+                    addr::from_core(w, self.intr, &p),
+                    addr::len_from_core(w, self.intr, self.tagged(ty), &l),
+                );
                 self.line(format!("const {pv} = {p}, {lv} = {l};"));
-                match ty {
-                    ValType::String => self.lift_string(&pv, &lv),
-                    ValType::List(e) => self.lift_list(e, &pv, &lv),
-                    ValType::Map(k, val) => self.lift_map(k, val, &pv, &lv),
-                    _ => unreachable!(),
-                }
+                self.lift_pair(ty, &pv, &lv)
             }
             ValType::FixedList(elem, n) => {
-                let size = abi::size(elem);
+                let size = self.addr.size(elem);
                 let items: Vec<String> = (0..*n)
                     .map(|i| self.load(elem, &format!("{addr} + {}", i * size)))
                     .collect();
                 self.bind(&format!("[{}]", items.join(", ")))
             }
             ValType::Record(fields) => {
-                let offsets = abi::field_offsets(fields.iter().map(|(_, t)| t));
+                let offsets = self.addr.field_offsets(fields.iter().map(|(_, t)| t));
                 let items: Vec<String> = fields
                     .iter()
                     .zip(offsets)
@@ -1152,7 +1184,7 @@ impl<'a> ValueGen<'a> {
                 self.bind(&format!("{{ {} }}", items.join(", ")))
             }
             ValType::Tuple(ts) => {
-                let offsets = abi::field_offsets(ts.iter());
+                let offsets = self.addr.field_offsets(ts.iter());
                 let items: Vec<String> = ts
                     .iter()
                     .zip(offsets)
@@ -1190,7 +1222,7 @@ impl<'a> ValueGen<'a> {
             }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();
-                let off = abi::payload_offset(&cases);
+                let off = self.addr.payload_offset(&cases);
                 let d = self.load_discriminant(cases.len(), addr);
                 let payload_addr = format!("{addr} + {off}");
                 self.lift_variant_with(ty, &d, |g, i| cases[i].map(|t| g.load(t, &payload_addr)))
