@@ -678,8 +678,14 @@ impl Flattener {
                 }
             }
             C::TaskCancel => AsyncOp::TaskCancel,
-            C::ContextGet { slot, .. } => AsyncOp::ContextGet(*slot),
-            C::ContextSet { slot, .. } => AsyncOp::ContextSet(*slot),
+            C::ContextGet { slot, ty } => AsyncOp::ContextGet {
+                slot: *slot,
+                wide: *ty == wasmparser::ValType::I64,
+            },
+            C::ContextSet { slot, ty } => AsyncOp::ContextSet {
+                slot: *slot,
+                wide: *ty == wasmparser::ValType::I64,
+            },
             C::BackpressureInc => AsyncOp::BackpressureInc,
             C::BackpressureDec => AsyncOp::BackpressureDec,
             C::ThreadYield => AsyncOp::ThreadYield,

@@ -49,8 +49,9 @@ pub enum AsyncOp {
         opts: CanonOpts,
     },
     TaskCancel,
-    ContextGet(u32),
-    ContextSet(u32),
+    /// `wide`: an i64 slot (cm64).
+    ContextGet { slot: u32, wide: bool },
+    ContextSet { slot: u32, wide: bool },
     BackpressureInc,
     BackpressureDec,
     ThreadYield,

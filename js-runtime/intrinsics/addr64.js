@@ -25,3 +25,11 @@ export function untag64(v) {
 export function tag64(l) {
   return l >= 0x80000000 ? BigInt(l - 0x80000000) | TAG64 : BigInt(l);
 }
+// Throws one clear error on an engine without memory64 (Node.js < 24).
+// A module with one 64-bit memory: (module (memory i64 0)).
+const MEMORY64_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 4, 0]);
+export function needsMemory64() {
+  if (!WebAssembly.validate(MEMORY64_PROBE)) {
+    throw new Error('this component uses a 64-bit memory (memory64), which this JavaScript engine does not support (Node.js 24 and current Chromium, Firefox and Safari do)');
+  }
+}

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::intrinsics::Intrinsics;
 use super::names::Names;
 use crate::abi::AddrWidth;
-use crate::plan::CoreDef;
+use crate::plan::{CoreDef, Plan};
 
 /// A pointer (or a non-string length) from the core side, as the value the
 /// 32-bit code would have: unchanged for 32-bit, a checked number for 64-bit.
@@ -116,4 +116,15 @@ pub fn realloc_wrappers(intr: &mut Intrinsics, wrappers: &[(String, String)]) ->
         .unwrap();
     }
     s
+}
+
+/// The first line of an instance body whose component uses a 64-bit memory:
+/// one clear error on an engine without memory64 (instead of the engine's
+/// compile error about memory limit flags). Empty otherwise.
+pub fn engine_check(plan: &Plan, intr: &mut Intrinsics) -> String {
+    if !plan.uses_memory64() {
+        return String::new();
+    }
+    intr.use_("addr64");
+    "  needsMemory64();\n".to_string()
 }

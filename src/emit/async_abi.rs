@@ -6,9 +6,10 @@
 
 use std::fmt::Write;
 
+use super::addr;
 use super::names::Names;
 use super::values::{js_str, HandleCx, ValueGen};
-use crate::abi;
+use crate::abi::{self, AddrWidth};
 use crate::plan::{AsyncOp, CanonOpts, CopyKind, Plan, StringEncoding};
 use crate::types::ValType;
 
@@ -117,11 +118,13 @@ fn value_gen<'a>(
     let mem = opts
         .and_then(|o| o.memory.as_ref())
         .map(|m| names.memory(m));
+    let w = plan.addr(opts.and_then(|o| o.memory.as_ref()));
     let realloc = opts
         .and_then(|o| o.realloc.as_ref())
-        .map(|r| names.realloc(inst, r));
+        .map(|r| addr::realloc(names, inst, r, w));
     let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
     let mut g = ValueGen::new(intr, mem, realloc, enc);
+    g.addr = w;
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
     g.async_types = plan.async_types.clone();
     g.handles = HandleCx {
@@ -155,16 +158,13 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             let value = match result {
                 None => None,
                 Some(t) => {
-                    let flat = abi::flat_of(t);
+                    let w = g.addr;
+                    let flat = w.flat_of(t);
                     if flat.len() > abi::MAX_FLAT_PARAMS {
                         params.push("ptr".to_string());
-                        g.check_range(
-                            "ptr",
-                            &abi::size(t).to_string(),
-                            abi::alignment(t),
-                            "task.return",
-                        );
-                        Some(g.load(t, "ptr"))
+                        let ptr = g.ptr_from_core("ptr");
+                        g.check_range(&ptr, &w.size(t).to_string(), w.alignment(t), "task.return");
+                        Some(g.load(t, &ptr))
                     } else {
                         params = (0..flat.len()).map(|i| format!("k{i}")).collect();
                         Some(g.lift_flat(t, &mut params.clone().into_iter()))
@@ -185,11 +185,16 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             use_(names, "scheduler");
             one("", "taskCancel(store);".into())
         }
-        AsyncOp::ContextGet(i) => {
+        AsyncOp::ContextGet { slot: i, wide: false } => {
             use_(names, "scheduler");
             one("", format!("return contextGet(store, {i});"))
         }
-        AsyncOp::ContextSet(i) => {
+        // An i64 slot (cm64): slots start as the number 0.
+        AsyncOp::ContextGet { slot: i, wide: true } => {
+            use_(names, "scheduler");
+            one("", format!("return BigInt(contextGet(store, {i}));"))
+        }
+        AsyncOp::ContextSet { slot: i, .. } => {
             use_(names, "scheduler");
             one("v", format!("contextSet(store, {i}, v);"))
         }
@@ -213,8 +218,13 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             use_(names, "waitable");
             use_(names, "memory");
             let m = names.memory(mem);
+            // 64-bit: the event is still two u32s, at an i64 pointer.
+            let conv = match plan.addr(Some(mem)) {
+                AddrWidth::W32 => String::new(),
+                w => format!("ptr = {}; ", addr::from_core(w, &mut names.intrinsics, "ptr")),
+            };
             let store_ev = format!(
-                "checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
+                "{conv}checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
             );
             if matches!(b.op, AsyncOp::WaitableSetWait(_)) {
                 one(
@@ -320,7 +330,8 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             let mut intr = std::mem::take(&mut names.intrinsics);
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
             g.line(format!("checkMayLeave({ai});"));
-            let s = g.lift_string("ptr", "len");
+            let (p, l) = g.pair_from_core(&ValType::String, "ptr".into(), "len".into());
+            let s = g.lift_string(&p, &l);
             g.line(format!("return errorContextNew({ai}, {s});"));
             let body = std::mem::take(&mut g.code);
             drop(g);
@@ -332,7 +343,8 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             let mut intr = std::mem::take(&mut names.intrinsics);
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
             g.line(format!("const s = errorContextDebugMessage({ai}, i);"));
-            g.store(&ValType::String, "s", "ptr", "error-context.debug-message");
+            let ptr = g.ptr_from_core("ptr");
+            g.store(&ValType::String, "s", &ptr, "error-context.debug-message");
             let body = std::mem::take(&mut g.code);
             drop(g);
             names.intrinsics = intr;
@@ -373,6 +385,7 @@ fn copy_builtin(
     };
     let cls = end_class(kind, read);
     let is_async = opts.is_async;
+    let w = plan.addr(opts.memory.as_ref());
     let (params, f, n) = match kind {
         CopyKind::Stream => ("i, ptr, n", "streamCopy", "n"),
         CopyKind::Future => ("i, ptr", "futureCopy", "1"),
@@ -381,8 +394,8 @@ fn copy_builtin(
     let buffer = match &elem {
         None => format!("new GuestBuffer(0, ptr, {n}, null, null, null)"),
         Some(e) => {
-            let size = abi::size(e);
-            let align = abi::alignment(e);
+            let size = w.size(e);
+            let align = w.alignment(e);
             let mut intr = std::mem::take(&mut names.intrinsics);
             // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
             let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
@@ -420,11 +433,26 @@ fn copy_builtin(
             format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx})")
         }
     };
-    writeln!(
-        out,
-        "function bi{idx}({params}) {{ return {f}(store, {cls}, st{ty}, {is_async}, i, () => {buffer}); }}"
-    )
-    .unwrap();
+    let call = format!("{f}(store, {cls}, st{ty}, {is_async}, i, () => {buffer})");
+    let body = match (w, kind) {
+        (AddrWidth::W32, _) => format!("return {call};"),
+        // 64-bit: `ptr` and `n` become numbers; a stream's result is an i64.
+        (AddrWidth::W64, _) => {
+            let mut b = String::new();
+            for v in params.split(", ").skip(1) {
+                let conv = addr::from_core(w, &mut names.intrinsics, v);
+                write!(b, "{v} = {conv}; ").unwrap();
+            }
+            if kind == CopyKind::Stream {
+                names.intrinsics.use_("scheduler");
+                write!(b, "return afterBlock({call}, (r) => BigInt(r >>> 0));").unwrap();
+            } else {
+                write!(b, "return {call};").unwrap();
+            }
+            b
+        }
+    };
+    writeln!(out, "function bi{idx}({params}) {{ {body} }}").unwrap();
     out
 }
 
@@ -544,13 +572,17 @@ pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String)
     };
     let (p, r) = match def {
         CoreDef::Builtin(i) => match &plan.builtins[*i].op {
+            AsyncOp::WaitableSetWait(m) if plan.addr(Some(m)).is_64() => ("iI", "i"),
             AsyncOp::WaitableSetWait(_) => ("ii", "i"),
             AsyncOp::ThreadYield | AsyncOp::ThreadSuspend => ("", "i"),
-            AsyncOp::Copy {
-                kind: CopyKind::Stream,
-                ..
-            } => ("iii", "i"),
-            AsyncOp::Copy { .. } => ("ii", "i"),
+            AsyncOp::Copy { kind, opts, .. } => {
+                match (kind, plan.addr(opts.memory.as_ref())) {
+                    (CopyKind::Stream, AddrWidth::W32) => ("iii", "i"),
+                    (CopyKind::Stream, AddrWidth::W64) => ("iII", "I"),
+                    (CopyKind::Future, AddrWidth::W32) => ("ii", "i"),
+                    (CopyKind::Future, AddrWidth::W64) => ("iI", "i"),
+                }
+            }
             AsyncOp::Cancel { .. }
             | AsyncOp::SubtaskCancel { .. }
             | AsyncOp::ThreadSwitch { .. }
@@ -560,10 +592,12 @@ pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String)
         CoreDef::Lowered(i) => {
             // A synchronous lower: flat params (or one pointer), the result
             // flat (or through a trailing out-pointer).
-            let sig = abi::flat_sig(&plan.lowered[*i].ty);
+            let l = &plan.lowered[*i];
+            let w = plan.addr(l.opts.memory.as_ref());
+            let sig = w.flat_sig(&l.ty);
             let mut params: String = sig.params.iter().map(code).collect();
             let results = if sig.results_spilled {
-                params.push('i');
+                params.push(code(&w.core()));
                 String::new()
             } else {
                 sig.results.iter().map(code).collect()

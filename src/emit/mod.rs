@@ -331,6 +331,7 @@ pub fn emit(
     // The instance body.
     let aw = if is_async { "await " } else { "" };
     let mut body = String::new();
+    body.push_str(&addr::engine_check(plan, &mut names.intrinsics));
     let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
     if loads_files && opts.instantiation != Instantiation::Esm {
         body.push_str(&default_core_loader(is_async, &mut names.intrinsics));
