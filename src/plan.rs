@@ -50,8 +50,14 @@ pub enum AsyncOp {
     },
     TaskCancel,
     /// `wide`: an i64 slot (cm64).
-    ContextGet { slot: u32, wide: bool },
-    ContextSet { slot: u32, wide: bool },
+    ContextGet {
+        slot: u32,
+        wide: bool,
+    },
+    ContextSet {
+        slot: u32,
+        wide: bool,
+    },
     BackpressureInc,
     BackpressureDec,
     ThreadYield,

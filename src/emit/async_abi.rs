@@ -185,12 +185,18 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             use_(names, "scheduler");
             one("", "taskCancel(store);".into())
         }
-        AsyncOp::ContextGet { slot: i, wide: false } => {
+        AsyncOp::ContextGet {
+            slot: i,
+            wide: false,
+        } => {
             use_(names, "scheduler");
             one("", format!("return contextGet(store, {i});"))
         }
         // An i64 slot (cm64): slots start as the number 0.
-        AsyncOp::ContextGet { slot: i, wide: true } => {
+        AsyncOp::ContextGet {
+            slot: i,
+            wide: true,
+        } => {
             use_(names, "scheduler");
             one("", format!("return BigInt(contextGet(store, {i}));"))
         }
@@ -221,7 +227,10 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             // 64-bit: the event is still two u32s, at an i64 pointer.
             let conv = match plan.addr(Some(mem)) {
                 AddrWidth::W32 => String::new(),
-                w => format!("ptr = {}; ", addr::from_core(w, &mut names.intrinsics, "ptr")),
+                w => format!(
+                    "ptr = {}; ",
+                    addr::from_core(w, &mut names.intrinsics, "ptr")
+                ),
             };
             let store_ev = format!(
                 "{conv}checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
@@ -575,14 +584,12 @@ pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String)
             AsyncOp::WaitableSetWait(m) if plan.addr(Some(m)).is_64() => ("iI", "i"),
             AsyncOp::WaitableSetWait(_) => ("ii", "i"),
             AsyncOp::ThreadYield | AsyncOp::ThreadSuspend => ("", "i"),
-            AsyncOp::Copy { kind, opts, .. } => {
-                match (kind, plan.addr(opts.memory.as_ref())) {
-                    (CopyKind::Stream, AddrWidth::W32) => ("iii", "i"),
-                    (CopyKind::Stream, AddrWidth::W64) => ("iII", "I"),
-                    (CopyKind::Future, AddrWidth::W32) => ("ii", "i"),
-                    (CopyKind::Future, AddrWidth::W64) => ("iI", "i"),
-                }
-            }
+            AsyncOp::Copy { kind, opts, .. } => match (kind, plan.addr(opts.memory.as_ref())) {
+                (CopyKind::Stream, AddrWidth::W32) => ("iii", "i"),
+                (CopyKind::Stream, AddrWidth::W64) => ("iII", "I"),
+                (CopyKind::Future, AddrWidth::W32) => ("ii", "i"),
+                (CopyKind::Future, AddrWidth::W64) => ("iI", "i"),
+            },
             AsyncOp::Cancel { .. }
             | AsyncOp::SubtaskCancel { .. }
             | AsyncOp::ThreadSwitch { .. }

@@ -501,7 +501,12 @@ impl<'a> ValueGen<'a> {
 
     /// A (pointer, length) pair of `ty` from core values: bound to numbers
     /// for 64-bit, unchanged for 32-bit.
-    pub(super) fn pair_from_core(&mut self, ty: &ValType, p: String, l: String) -> (String, String) {
+    pub(super) fn pair_from_core(
+        &mut self,
+        ty: &ValType,
+        p: String,
+        l: String,
+    ) -> (String, String) {
         if !self.addr.is_64() {
             return (p, l);
         }
