@@ -762,8 +762,12 @@ impl Flattener {
             }
             C::ErrorContextDrop => AsyncOp::ErrorContextDrop,
             C::ThreadIndex => AsyncOp::ThreadIndex,
-            C::ThreadNewIndirect { table_index, .. } => AsyncOp::ThreadNewIndirect {
+            C::ThreadNewIndirect {
+                table_index,
+                func_ty_index,
+            } => AsyncOp::ThreadNewIndirect {
                 table: sp.core_tables[*table_index as usize].clone(),
+                wide: start_takes_i64(cx.types, *func_ty_index),
             },
             C::ThreadResumeLater => AsyncOp::ThreadResumeLater,
             C::ThreadSuspend => AsyncOp::ThreadSuspend,
@@ -826,6 +830,16 @@ fn builtin_name(c: &CanonicalFunction) -> String {
         }
     }
     out
+}
+
+/// Whether the start function type of `thread.new-indirect` takes an i64 (cm64).
+fn start_takes_i64(types: TypesRef<'_>, func_ty_index: u32) -> bool {
+    match types.core_type_at_in_component(func_ty_index) {
+        wasmparser::component_types::ComponentCoreTypeId::Sub(id) => {
+            types[id].unwrap_func().params() == [wasmparser::ValType::I64]
+        }
+        _ => false,
+    }
 }
 
 fn canon_opts(sp: &Spaces<'_>, options: &[CanonicalOption]) -> Result<CanonOpts> {

@@ -93,9 +93,11 @@ pub enum AsyncOp {
         readable: bool,
     },
     ThreadIndex,
-    /// `thread.new-indirect` over core table `table` (start functions take an i32).
+    /// `thread.new-indirect` over core table `table`; start functions take an
+    /// i32, or an i64 (`wide`, cm64).
     ThreadNewIndirect {
         table: CoreDef,
+        wide: bool,
     },
     ThreadResumeLater,
     ThreadSuspend,

@@ -301,14 +301,15 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             use_(names, "scheduler");
             one("", "return threadIndex(store);".into())
         }
-        AsyncOp::ThreadNewIndirect { table } => {
+        AsyncOp::ThreadNewIndirect { table, wide } => {
             use_(names, "scheduler");
             use_(names, "trampoline");
             let t = names.core_func(table);
+            let sig = if *wide { 'I' } else { 'i' };
             one(
                 "fi, c",
                 format!(
-                    "return threadNewIndirect(store, {t}, fi, c, (f) => promisingEntry(store, f, 'i', ''));"
+                    "return threadNewIndirect(store, {t}, fi, c, (f) => promisingEntry(store, f, '{sig}', ''));"
                 ),
             )
         }

@@ -136,6 +136,18 @@ describe('memory64: calls between components', { skip }, () => {
   });
 });
 
+describe('cm64 without memory64', { skip: isJco && 'jco does not support cm64' }, () => {
+  test('a resource with an i64 rep: resource.new, resource.rep, destructor', async () => {
+    const e = await instantiate('resource-rep64');
+    const big = e.make(1n << 40n);
+    const small = e.make(5n);
+    assert.equal(e.get(small), 5n);
+    assert.equal(e.dropped(), 0n);
+    big[Symbol.dispose]();
+    assert.equal(e.dropped(), 1n << 40n, 'the destructor got the i64 rep');
+  });
+});
+
 describe('memory64: engines without it', { skip: isJco && 'weft only' }, () => {
   test('the glue throws one clear error', { skip: HAS_MEMORY64 && 'this engine has memory64' }, async () => {
     await assert.rejects(load(), NOT_SUPPORTED);
