@@ -146,6 +146,11 @@ describe('cm64 without memory64', { skip: isJco && 'jco does not support cm64' }
     big[Symbol.dispose]();
     assert.equal(e.dropped(), 1n << 40n, 'the destructor got the i64 rep');
   });
+  const noJspi = typeof WebAssembly.Suspending !== 'function' && 'threads need JSPI (Node 24 --experimental-wasm-jspi)';
+  test('thread.new-indirect with an i64 closure', { skip: noJspi }, async () => {
+    const e = await instantiate('thread-i64');
+    assert.equal(await e.run((1n << 40n) + 3n), (1n << 40n) + 3n);
+  });
 });
 
 describe('memory64: engines without it', { skip: isJco && 'weft only' }, () => {
