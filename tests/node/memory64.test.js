@@ -133,6 +133,10 @@ describe('memory64: calls between components', { skip }, () => {
     assert.equal(e.relay32('héllo 😀'), 'héllo 😀');
     assert.equal(e.relay64('wörld'), 'wörld');
     assert.equal(e.sum32([1, 2, 4_000_000_000]), 4_000_000_003n);
+    for (const str of ['', 'abc', 'héllo', 'ÿé', '中文 😀', 'x'.repeat(5000), 'é'.repeat(3000)]) {
+      assert.equal(e.relayL1(str), str, `utf8 -> latin1+utf16 (64-bit): ${str.slice(0, 10)}`);
+      assert.equal(e.relay64L1(str), str, `latin1+utf16 (64-bit) -> utf8 (64-bit): ${str.slice(0, 10)}`);
+    }
   });
 });
 

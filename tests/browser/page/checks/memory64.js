@@ -61,4 +61,8 @@ export async function betweenComponents() {
   assert.equal(e.relay32('héllo 😀'), 'héllo 😀');
   assert.equal(e.relay64('wörld'), 'wörld');
   assert.equal(e.sum32([1, 2]), 3n);
+  for (const str of ['héllo', '中文 😀']) {
+    assert.equal(e.relayL1(str), str);
+    assert.equal(e.relay64L1(str), str);
+  }
 }
