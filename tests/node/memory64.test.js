@@ -1,5 +1,6 @@
 // 64-bit memories (memory64 core modules with the component model's cm64):
 // every pointer and length is an i64 (fixtures/components/memory64*.wat,
+// fixtures/components/resource-rep64.wat, thread-i64.wat,
 // fixtures/compose/memory64-pair.wat). Node 24 has memory64 on by default;
 // on an engine without it (Node 20) the behaviour tests skip and the glue
 // and `weft run` must fail with one clear error instead.
@@ -89,11 +90,18 @@ describe('memory64: sync lifts and lowers', { skip }, () => {
 });
 
 describe('memory64: the async ABI', { skip }, () => {
-  const loadAsync = () => instantiate('memory64-async');
+  const loadAsync = () => instantiate('memory64-async', { upper: (s) => s.toUpperCase() });
   test('task.return of a string; i64 context slots', async () => {
     const e = await loadAsync();
     assert.equal(await e.greet('héllo'), 'héllo');
     assert.equal(await e.greet(''), '', 'a new task sees its slot zeroed');
+  });
+  test('async and sync lowers of an async import: i64 params and result pointer', async () => {
+    const e = await loadAsync();
+    for (const sync of [false, true]) {
+      assert.equal(await e.shout('héllo', sync), 'HÉLLO');
+      assert.equal(await e.shout('', sync), '');
+    }
   });
   test('stream.read into an i64 buffer, events polled at an i64 pointer', async () => {
     const e = await loadAsync();

@@ -37,8 +37,10 @@ export async function pointerTraps() {
 }
 
 export async function asyncStreams() {
-  const e = await load('memory64-async', 'memory64-async');
+  const e = await load('memory64-async', 'memory64-async', { upper: (s) => s.toUpperCase() });
   assert.equal(await e.greet('héllo'), 'héllo');
+  assert.equal(await e.shout('héllo', false), 'HÉLLO');
+  assert.equal(await e.shout('héllo', true), 'HÉLLO');
   const bytes = new Uint8Array(5000).map((_, i) => i * 7);
   let expect = 0n;
   for (const b of bytes) expect += BigInt(b);
