@@ -4,6 +4,7 @@
 //! layout). Shared by every emitter; no JS knowledge here.
 
 pub use crate::addr::AddrWidth;
+use crate::plan::{AsyncOp, CopyKind};
 use crate::types::{FuncType, ValType};
 
 pub const MAX_FLAT_PARAMS: usize = 16;
@@ -320,6 +321,120 @@ impl AddrWidth {
 /// Params as a tuple type (for spilling to memory).
 pub fn params_tuple(f: &FuncType) -> ValType {
     ValType::Tuple(f.params.iter().map(|(_, t)| t.clone()).collect())
+}
+
+/// Most flat params an `async` lower passes directly (else one pointer).
+pub const MAX_FLAT_ASYNC_PARAMS: usize = 4;
+
+impl CoreTy {
+    /// The type's one-letter code in the glue's signatures (`i` i32, `I`
+    /// i64, `f` f32, `d` f64), as the JSPI trampolines read them.
+    pub fn code(self) -> char {
+        match self {
+            CoreTy::I32 => 'i',
+            CoreTy::I64 => 'I',
+            CoreTy::F32 => 'f',
+            CoreTy::F64 => 'd',
+        }
+    }
+}
+
+/// The codes of `tys`, in order.
+pub fn type_codes(tys: &[CoreTy]) -> String {
+    tys.iter().map(|t| t.code()).collect()
+}
+
+/// The core signature of a `canon lift`ed function as type codes (params,
+/// results): results flat when sync; an `async` lift returns the packed
+/// code with a `callback`, nothing without (stackful).
+pub fn lift_sig(w: AddrWidth, f: &FuncType, is_async: bool, callback: bool) -> (String, String) {
+    let sig = w.flat_sig(f);
+    let results = match (is_async, callback) {
+        (false, _) => type_codes(&sig.results),
+        (true, true) => "i".into(),
+        (true, false) => String::new(),
+    };
+    (type_codes(&sig.params), results)
+}
+
+/// A synchronous `canon lower`'s core signature as type codes: flat params
+/// (or one pointer), the result flat or through a trailing out-pointer.
+pub fn sync_lower_sig(w: AddrWidth, f: &FuncType) -> (String, String) {
+    let sig = w.flat_sig(f);
+    let mut params = type_codes(&sig.params);
+    if sig.results_spilled {
+        params.push(w.core().code());
+        (params, String::new())
+    } else {
+        (params, type_codes(&sig.results))
+    }
+}
+
+/// The core params of a lower that makes a subtask (definitions.py:
+/// `canon_lower`): flat up to 16 values (4 for an `async` lower), else one
+/// pointer; the result goes to a trailing out-pointer when the lower is
+/// `async` or it does not fit in one flat value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubtaskSig {
+    /// Core params before the result pointer.
+    pub params: usize,
+    pub params_spilled: bool,
+    pub result_ptr: bool,
+}
+
+pub fn subtask_sig(w: AddrWidth, f: &FuncType, is_async: bool) -> SubtaskSig {
+    let mut flat = Vec::new();
+    for (_, t) in &f.params {
+        w.flatten(t, &mut flat);
+    }
+    let max = if is_async {
+        MAX_FLAT_ASYNC_PARAMS
+    } else {
+        MAX_FLAT_PARAMS
+    };
+    let params_spilled = flat.len() > max;
+    let result_flat = f.result.as_ref().map(|t| w.flat_of(t)).unwrap_or_default();
+    SubtaskSig {
+        params: if params_spilled { 1 } else { flat.len() },
+        params_spilled,
+        result_ptr: f.result.is_some() && (is_async || result_flat.len() > MAX_FLAT_RESULTS),
+    }
+}
+
+/// The core signature (type codes) of an async built-in that may block;
+/// `w`: the width of the memory its options (or immediate) name.
+pub fn builtin_sig(w: AddrWidth, op: &AsyncOp) -> (String, String) {
+    let (p, r) = match (op, w) {
+        (AsyncOp::WaitableSetWait(_), AddrWidth::W32) => ("ii", "i"),
+        (AsyncOp::WaitableSetWait(_), AddrWidth::W64) => ("iI", "i"),
+        (AsyncOp::ThreadYield | AsyncOp::ThreadSuspend, _) => ("", "i"),
+        (
+            AsyncOp::Copy {
+                kind: CopyKind::Stream,
+                ..
+            },
+            AddrWidth::W32,
+        ) => ("iii", "i"),
+        // 64-bit: an i64 pointer and count, an i64 result.
+        (
+            AsyncOp::Copy {
+                kind: CopyKind::Stream,
+                ..
+            },
+            AddrWidth::W64,
+        ) => ("iII", "I"),
+        (AsyncOp::Copy { .. }, AddrWidth::W32) => ("ii", "i"),
+        (AsyncOp::Copy { .. }, AddrWidth::W64) => ("iI", "i"),
+        (
+            AsyncOp::Cancel { .. }
+            | AsyncOp::SubtaskCancel { .. }
+            | AsyncOp::ThreadSwitch { .. }
+            | AsyncOp::ThreadPromote { .. },
+            _,
+        ) => ("i", "i"),
+        (other, _) => unreachable!("{other:?} does not block"),
+    };
+    (p.to_string(), r.to_string())
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@ pub mod addr;
 pub mod component_text;
 pub mod edge;
 pub mod error;
+pub mod export_surface;
 pub mod flatten;
 pub mod fuse;
+pub mod index;
 pub mod names;
 #[cfg(feature = "npm")]
 pub mod npm_api;

@@ -8,10 +8,11 @@
 
 use std::fmt::Write;
 
+use super::bindings::Names;
+use super::cx::EmitCx;
 use super::intrinsics::Intrinsics;
-use super::names::Names;
 use crate::abi::AddrWidth;
-use crate::plan::{CoreDef, Plan};
+use crate::plan::{ComponentInstanceIdx, CoreDef, Plan};
 
 /// A pointer (or a non-string length) from the core side, as the value the
 /// 32-bit code would have: unchanged for 32-bit, a checked number for 64-bit.
@@ -84,8 +85,14 @@ fn offset(addr: &str, off: u32) -> String {
 
 /// The JS name of realloc `def` as the string and list code calls it (with
 /// numbers): for 64-bit, a wrapper around the core function.
-pub fn realloc(names: &mut Names, inst: usize, def: &CoreDef, w: AddrWidth) -> String {
-    let r = names.realloc(inst, def);
+pub fn realloc(
+    cx: &EmitCx,
+    names: &mut Names,
+    inst: ComponentInstanceIdx,
+    def: &CoreDef,
+    w: AddrWidth,
+) -> String {
+    let r = names.realloc(cx, inst, def);
     match w {
         AddrWidth::W32 => r,
         AddrWidth::W64 => realloc64(&mut names.realloc64, &r),
