@@ -125,11 +125,12 @@ pub fn realloc_wrappers(intr: &mut Intrinsics, wrappers: &[(String, String)]) ->
     s
 }
 
-/// The first line of an instance body whose component uses a 64-bit memory:
+/// The first line of an instance body whose component has a 64-bit memory
+/// (named by canonical options, or `memory64` anywhere in a core module):
 /// one clear error on an engine without memory64 (instead of the engine's
 /// compile error about memory limit flags). Empty otherwise.
-pub fn engine_check(plan: &Plan, intr: &mut Intrinsics) -> String {
-    if !plan.uses_memory64() {
+pub fn engine_check(plan: &Plan, memory64: bool, intr: &mut Intrinsics) -> String {
+    if !plan.uses_memory64() && !memory64 {
         return String::new();
     }
     intr.use_("addr64");

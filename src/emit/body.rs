@@ -50,7 +50,11 @@ pub fn assemble(
     let (resolve_imports, import_list) = imports(cx, names);
     let (module_srcs, files) = module_sources(cx, names, bytes, ir);
     let mut body = String::new();
-    body.push_str(&addr::engine_check(cx.plan, &mut names.intrinsics));
+    body.push_str(&addr::engine_check(
+        cx.plan,
+        ir.memory64,
+        &mut names.intrinsics,
+    ));
     let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
     if loads_files && cx.opts.instantiation != Instantiation::Esm {
         body.push_str(&default_core_loader(
