@@ -1,7 +1,9 @@
 //! The Canonical ABI as pure functions of a value type: size, alignment,
-//! flattening to core types, discriminant widths and spill limits
-//! (memory32 only). Shared by every emitter; no JS knowledge here.
+//! flattening to core types, discriminant widths and spill limits, under
+//! either address width ([`AddrWidth`]: the free functions are the 32-bit
+//! layout). Shared by every emitter; no JS knowledge here.
 
+pub use crate::addr::AddrWidth;
 use crate::plan::{AsyncOp, CopyKind};
 use crate::types::{FuncType, ValType};
 
@@ -56,162 +58,211 @@ pub fn align_to(offset: u32, align: u32) -> u32 {
     offset.div_ceil(align) * align
 }
 
+/// The 32-bit layout (`memory32`, or no memory); see [`AddrWidth`] for 64-bit.
 pub fn alignment(t: &ValType) -> u32 {
-    match t {
-        ValType::Bool | ValType::S8 | ValType::U8 => 1,
-        ValType::S16 | ValType::U16 => 2,
-        ValType::S32 | ValType::U32 | ValType::F32 | ValType::Char => 4,
-        ValType::S64 | ValType::U64 | ValType::F64 => 8,
-        ValType::String | ValType::List(_) | ValType::Map(..) => 4,
-        ValType::ErrorContext
-        | ValType::Own(_)
-        | ValType::Borrow(_)
-        | ValType::Future(_)
-        | ValType::Stream(_) => 4,
-        ValType::FixedList(t, _) => alignment(t),
-        ValType::Record(fields) => fields.iter().map(|(_, t)| alignment(t)).max().unwrap_or(1),
-        ValType::Tuple(ts) => ts.iter().map(alignment).max().unwrap_or(1),
-        ValType::Flags(names) => match flags_size(names.len()) {
-            0 | 1 => 1,
-            2 => 2,
-            _ => 4,
-        },
-        _ => {
-            let cases = variant_cases(t).unwrap();
-            let disc = discriminant_size(cases.len());
-            cases
-                .iter()
-                .flatten()
-                .map(|t| alignment(t))
-                .fold(disc, u32::max)
-        }
-    }
+    AddrWidth::W32.alignment(t)
 }
 
 pub fn size(t: &ValType) -> u32 {
-    match t {
-        ValType::Bool | ValType::S8 | ValType::U8 => 1,
-        ValType::S16 | ValType::U16 => 2,
-        ValType::S32 | ValType::U32 | ValType::F32 | ValType::Char => 4,
-        ValType::S64 | ValType::U64 | ValType::F64 => 8,
-        ValType::String | ValType::List(_) | ValType::Map(..) => 8,
-        ValType::ErrorContext
-        | ValType::Own(_)
-        | ValType::Borrow(_)
-        | ValType::Future(_)
-        | ValType::Stream(_) => 4,
-        ValType::FixedList(t, n) => size(t) * n,
-        ValType::Record(fields) => fields_size(fields.iter().map(|(_, t)| t)),
-        ValType::Tuple(ts) => fields_size(ts.iter()),
-        ValType::Flags(names) => flags_size(names.len()),
-        _ => {
-            let cases = variant_cases(t).unwrap();
-            let mut s = discriminant_size(cases.len());
-            s = align_to(s, max_case_alignment(&cases));
-            let cs = cases.iter().flatten().map(|t| size(t)).max().unwrap_or(0);
-            align_to(s + cs, alignment(t))
-        }
-    }
+    AddrWidth::W32.size(t)
 }
 
 pub fn max_case_alignment(cases: &[Option<&ValType>]) -> u32 {
-    cases
-        .iter()
-        .flatten()
-        .map(|t| alignment(t))
-        .max()
-        .unwrap_or(1)
+    AddrWidth::W32.max_case_alignment(cases)
 }
 
-/// Byte offset of each field of a record/tuple with these field types.
 pub fn field_offsets<'a>(fields: impl Iterator<Item = &'a ValType>) -> Vec<u32> {
-    let mut s = 0;
-    fields
-        .map(|t| {
-            s = align_to(s, alignment(t));
-            let off = s;
-            s += size(t);
-            off
-        })
-        .collect()
+    AddrWidth::W32.field_offsets(fields)
 }
 
-/// Offset of the payload of a variant with these cases.
 pub fn payload_offset(cases: &[Option<&ValType>]) -> u32 {
-    align_to(discriminant_size(cases.len()), max_case_alignment(cases))
+    AddrWidth::W32.payload_offset(cases)
 }
 
-fn fields_size<'a>(fields: impl Iterator<Item = &'a ValType> + Clone) -> u32 {
-    let mut s = 0;
-    let mut align = 1;
-    for t in fields {
-        s = align_to(s, alignment(t));
-        s += size(t);
-        align = align.max(alignment(t));
-    }
-    align_to(s, align)
-}
-
-/// The flat core types of a value.
 pub fn flatten(t: &ValType, out: &mut Vec<CoreTy>) {
-    match t {
-        ValType::Bool
-        | ValType::S8
-        | ValType::U8
-        | ValType::S16
-        | ValType::U16
-        | ValType::S32
-        | ValType::U32
-        | ValType::Char => out.push(CoreTy::I32),
-        ValType::S64 | ValType::U64 => out.push(CoreTy::I64),
-        ValType::F32 => out.push(CoreTy::F32),
-        ValType::F64 => out.push(CoreTy::F64),
-        ValType::String | ValType::List(_) | ValType::Map(..) => {
-            out.extend([CoreTy::I32, CoreTy::I32])
-        }
-        ValType::ErrorContext
-        | ValType::Own(_)
-        | ValType::Borrow(_)
-        | ValType::Future(_)
-        | ValType::Stream(_) => out.push(CoreTy::I32),
-        ValType::FixedList(t, n) => {
-            for _ in 0..*n {
-                flatten(t, out);
-            }
-        }
-        ValType::Record(fields) => fields.iter().for_each(|(_, t)| flatten(t, out)),
-        ValType::Tuple(ts) => ts.iter().for_each(|t| flatten(t, out)),
-        ValType::Flags(names) => {
-            out.extend(std::iter::repeat_n(CoreTy::I32, names.len().div_ceil(32)))
-        }
-        _ => {
-            let cases = variant_cases(t).unwrap();
-            out.push(CoreTy::I32);
-            out.extend(variant_payload_flat(&cases));
-        }
-    }
+    AddrWidth::W32.flatten(t, out)
 }
 
-/// The joined flat payload types of a variant's cases.
 pub fn variant_payload_flat(cases: &[Option<&ValType>]) -> Vec<CoreTy> {
-    let mut joined: Vec<CoreTy> = Vec::new();
-    for case in cases.iter().flatten() {
-        let flat = flat_of(case);
-        for (i, ft) in flat.into_iter().enumerate() {
-            if i < joined.len() {
-                joined[i] = join(joined[i], ft);
-            } else {
-                joined.push(ft);
-            }
-        }
-    }
-    joined
+    AddrWidth::W32.variant_payload_flat(cases)
 }
 
 pub fn flat_of(t: &ValType) -> Vec<CoreTy> {
-    let mut v = Vec::new();
-    flatten(t, &mut v);
-    v
+    AddrWidth::W32.flat_of(t)
+}
+
+/// The Canonical ABI's layout and flattening under one address width
+/// (the spec's functions taking `ptr_type`).
+impl AddrWidth {
+    pub fn alignment(self, t: &ValType) -> u32 {
+        match t {
+            ValType::Bool | ValType::S8 | ValType::U8 => 1,
+            ValType::S16 | ValType::U16 => 2,
+            ValType::S32 | ValType::U32 | ValType::F32 | ValType::Char => 4,
+            ValType::S64 | ValType::U64 | ValType::F64 => 8,
+            ValType::String | ValType::List(_) | ValType::Map(..) => self.ptr_size(),
+            ValType::ErrorContext
+            | ValType::Own(_)
+            | ValType::Borrow(_)
+            | ValType::Future(_)
+            | ValType::Stream(_) => 4,
+            ValType::FixedList(t, _) => self.alignment(t),
+            ValType::Record(fields) => fields
+                .iter()
+                .map(|(_, t)| self.alignment(t))
+                .max()
+                .unwrap_or(1),
+            ValType::Tuple(ts) => ts.iter().map(|t| self.alignment(t)).max().unwrap_or(1),
+            ValType::Flags(names) => match flags_size(names.len()) {
+                0 | 1 => 1,
+                2 => 2,
+                _ => 4,
+            },
+            _ => {
+                let cases = variant_cases(t).unwrap();
+                let disc = discriminant_size(cases.len());
+                cases
+                    .iter()
+                    .flatten()
+                    .map(|t| self.alignment(t))
+                    .fold(disc, u32::max)
+            }
+        }
+    }
+
+    pub fn size(self, t: &ValType) -> u32 {
+        match t {
+            ValType::Bool | ValType::S8 | ValType::U8 => 1,
+            ValType::S16 | ValType::U16 => 2,
+            ValType::S32 | ValType::U32 | ValType::F32 | ValType::Char => 4,
+            ValType::S64 | ValType::U64 | ValType::F64 => 8,
+            ValType::String | ValType::List(_) | ValType::Map(..) => 2 * self.ptr_size(),
+            ValType::ErrorContext
+            | ValType::Own(_)
+            | ValType::Borrow(_)
+            | ValType::Future(_)
+            | ValType::Stream(_) => 4,
+            ValType::FixedList(t, n) => self.size(t) * n,
+            ValType::Record(fields) => self.fields_size(fields.iter().map(|(_, t)| t)),
+            ValType::Tuple(ts) => self.fields_size(ts.iter()),
+            ValType::Flags(names) => flags_size(names.len()),
+            _ => {
+                let cases = variant_cases(t).unwrap();
+                let mut s = discriminant_size(cases.len());
+                s = align_to(s, self.max_case_alignment(&cases));
+                let cs = cases
+                    .iter()
+                    .flatten()
+                    .map(|t| self.size(t))
+                    .max()
+                    .unwrap_or(0);
+                align_to(s + cs, self.alignment(t))
+            }
+        }
+    }
+
+    pub fn max_case_alignment(self, cases: &[Option<&ValType>]) -> u32 {
+        cases
+            .iter()
+            .flatten()
+            .map(|t| self.alignment(t))
+            .max()
+            .unwrap_or(1)
+    }
+
+    /// Byte offset of each field of a record/tuple with these field types.
+    pub fn field_offsets<'a>(self, fields: impl Iterator<Item = &'a ValType>) -> Vec<u32> {
+        let mut s = 0;
+        fields
+            .map(|t| {
+                s = align_to(s, self.alignment(t));
+                let off = s;
+                s += self.size(t);
+                off
+            })
+            .collect()
+    }
+
+    /// Offset of the payload of a variant with these cases.
+    pub fn payload_offset(self, cases: &[Option<&ValType>]) -> u32 {
+        align_to(
+            discriminant_size(cases.len()),
+            self.max_case_alignment(cases),
+        )
+    }
+
+    fn fields_size<'a>(self, fields: impl Iterator<Item = &'a ValType> + Clone) -> u32 {
+        let mut s = 0;
+        let mut align = 1;
+        for t in fields {
+            s = align_to(s, self.alignment(t));
+            s += self.size(t);
+            align = align.max(self.alignment(t));
+        }
+        align_to(s, align)
+    }
+
+    /// The flat core types of a value.
+    pub fn flatten(self, t: &ValType, out: &mut Vec<CoreTy>) {
+        match t {
+            ValType::Bool
+            | ValType::S8
+            | ValType::U8
+            | ValType::S16
+            | ValType::U16
+            | ValType::S32
+            | ValType::U32
+            | ValType::Char => out.push(CoreTy::I32),
+            ValType::S64 | ValType::U64 => out.push(CoreTy::I64),
+            ValType::F32 => out.push(CoreTy::F32),
+            ValType::F64 => out.push(CoreTy::F64),
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
+                out.extend([self.core(), self.core()])
+            }
+            ValType::ErrorContext
+            | ValType::Own(_)
+            | ValType::Borrow(_)
+            | ValType::Future(_)
+            | ValType::Stream(_) => out.push(CoreTy::I32),
+            ValType::FixedList(t, n) => {
+                for _ in 0..*n {
+                    self.flatten(t, out);
+                }
+            }
+            ValType::Record(fields) => fields.iter().for_each(|(_, t)| self.flatten(t, out)),
+            ValType::Tuple(ts) => ts.iter().for_each(|t| self.flatten(t, out)),
+            ValType::Flags(names) => {
+                out.extend(std::iter::repeat_n(CoreTy::I32, names.len().div_ceil(32)))
+            }
+            _ => {
+                let cases = variant_cases(t).unwrap();
+                out.push(CoreTy::I32);
+                out.extend(self.variant_payload_flat(&cases));
+            }
+        }
+    }
+
+    /// The joined flat payload types of a variant's cases.
+    pub fn variant_payload_flat(self, cases: &[Option<&ValType>]) -> Vec<CoreTy> {
+        let mut joined: Vec<CoreTy> = Vec::new();
+        for case in cases.iter().flatten() {
+            let flat = self.flat_of(case);
+            for (i, ft) in flat.into_iter().enumerate() {
+                if i < joined.len() {
+                    joined[i] = join(joined[i], ft);
+                } else {
+                    joined.push(ft);
+                }
+            }
+        }
+        joined
+    }
+
+    pub fn flat_of(self, t: &ValType) -> Vec<CoreTy> {
+        let mut v = Vec::new();
+        self.flatten(t, &mut v);
+        v
+    }
 }
 
 pub fn join(a: CoreTy, b: CoreTy) -> CoreTy {
@@ -236,27 +287,34 @@ pub struct FlatSig {
 }
 
 pub fn flat_sig(f: &FuncType) -> FlatSig {
-    let mut params = Vec::new();
-    for (_, t) in &f.params {
-        flatten(t, &mut params);
-    }
-    let params_spilled = params.len() > MAX_FLAT_PARAMS;
-    if params_spilled {
-        params = vec![CoreTy::I32];
-    }
-    let mut results = Vec::new();
-    if let Some(t) = &f.result {
-        flatten(t, &mut results);
-    }
-    let results_spilled = results.len() > MAX_FLAT_RESULTS;
-    if results_spilled {
-        results = vec![CoreTy::I32];
-    }
-    FlatSig {
-        params,
-        params_spilled,
-        results,
-        results_spilled,
+    AddrWidth::W32.flat_sig(f)
+}
+
+impl AddrWidth {
+    /// [`flat_sig`] with pointers (spilled params and results) of this width.
+    pub fn flat_sig(self, f: &FuncType) -> FlatSig {
+        let mut params = Vec::new();
+        for (_, t) in &f.params {
+            self.flatten(t, &mut params);
+        }
+        let params_spilled = params.len() > MAX_FLAT_PARAMS;
+        if params_spilled {
+            params = vec![self.core()];
+        }
+        let mut results = Vec::new();
+        if let Some(t) = &f.result {
+            self.flatten(t, &mut results);
+        }
+        let results_spilled = results.len() > MAX_FLAT_RESULTS;
+        if results_spilled {
+            results = vec![self.core()];
+        }
+        FlatSig {
+            params,
+            params_spilled,
+            results,
+            results_spilled,
+        }
     }
 }
 
@@ -289,8 +347,8 @@ pub fn type_codes(tys: &[CoreTy]) -> String {
 /// The core signature of a `canon lift`ed function as type codes (params,
 /// results): results flat when sync; an `async` lift returns the packed
 /// code with a `callback`, nothing without (stackful).
-pub fn lift_sig(f: &FuncType, is_async: bool, callback: bool) -> (String, String) {
-    let sig = flat_sig(f);
+pub fn lift_sig(w: AddrWidth, f: &FuncType, is_async: bool, callback: bool) -> (String, String) {
+    let sig = w.flat_sig(f);
     let results = match (is_async, callback) {
         (false, _) => type_codes(&sig.results),
         (true, true) => "i".into(),
@@ -301,11 +359,11 @@ pub fn lift_sig(f: &FuncType, is_async: bool, callback: bool) -> (String, String
 
 /// A synchronous `canon lower`'s core signature as type codes: flat params
 /// (or one pointer), the result flat or through a trailing out-pointer.
-pub fn sync_lower_sig(f: &FuncType) -> (String, String) {
-    let sig = flat_sig(f);
+pub fn sync_lower_sig(w: AddrWidth, f: &FuncType) -> (String, String) {
+    let sig = w.flat_sig(f);
     let mut params = type_codes(&sig.params);
     if sig.results_spilled {
-        params.push('i');
+        params.push(w.core().code());
         (params, String::new())
     } else {
         (params, type_codes(&sig.results))
@@ -324,10 +382,10 @@ pub struct SubtaskSig {
     pub result_ptr: bool,
 }
 
-pub fn subtask_sig(f: &FuncType, is_async: bool) -> SubtaskSig {
+pub fn subtask_sig(w: AddrWidth, f: &FuncType, is_async: bool) -> SubtaskSig {
     let mut flat = Vec::new();
     for (_, t) in &f.params {
-        flatten(t, &mut flat);
+        w.flatten(t, &mut flat);
     }
     let max = if is_async {
         MAX_FLAT_ASYNC_PARAMS
@@ -335,7 +393,7 @@ pub fn subtask_sig(f: &FuncType, is_async: bool) -> SubtaskSig {
         MAX_FLAT_PARAMS
     };
     let params_spilled = flat.len() > max;
-    let result_flat = f.result.as_ref().map(flat_of).unwrap_or_default();
+    let result_flat = f.result.as_ref().map(|t| w.flat_of(t)).unwrap_or_default();
     SubtaskSig {
         params: if params_spilled { 1 } else { flat.len() },
         params_spilled,
@@ -343,21 +401,38 @@ pub fn subtask_sig(f: &FuncType, is_async: bool) -> SubtaskSig {
     }
 }
 
-/// The core signature (type codes) of an async built-in that may block.
-pub fn builtin_sig(op: &AsyncOp) -> (String, String) {
-    let (p, r) = match op {
-        AsyncOp::WaitableSetWait(_) => ("ii", "i"),
-        AsyncOp::ThreadYield | AsyncOp::ThreadSuspend => ("", "i"),
-        AsyncOp::Copy {
-            kind: CopyKind::Stream,
-            ..
-        } => ("iii", "i"),
-        AsyncOp::Copy { .. } => ("ii", "i"),
-        AsyncOp::Cancel { .. }
-        | AsyncOp::SubtaskCancel { .. }
-        | AsyncOp::ThreadSwitch { .. }
-        | AsyncOp::ThreadPromote { .. } => ("i", "i"),
-        other => unreachable!("{other:?} does not block"),
+/// The core signature (type codes) of an async built-in that may block;
+/// `w`: the width of the memory its options (or immediate) name.
+pub fn builtin_sig(w: AddrWidth, op: &AsyncOp) -> (String, String) {
+    let (p, r) = match (op, w) {
+        (AsyncOp::WaitableSetWait(_), AddrWidth::W32) => ("ii", "i"),
+        (AsyncOp::WaitableSetWait(_), AddrWidth::W64) => ("iI", "i"),
+        (AsyncOp::ThreadYield | AsyncOp::ThreadSuspend, _) => ("", "i"),
+        (
+            AsyncOp::Copy {
+                kind: CopyKind::Stream,
+                ..
+            },
+            AddrWidth::W32,
+        ) => ("iii", "i"),
+        // 64-bit: an i64 pointer and count, an i64 result.
+        (
+            AsyncOp::Copy {
+                kind: CopyKind::Stream,
+                ..
+            },
+            AddrWidth::W64,
+        ) => ("iII", "I"),
+        (AsyncOp::Copy { .. }, AddrWidth::W32) => ("ii", "i"),
+        (AsyncOp::Copy { .. }, AddrWidth::W64) => ("iI", "i"),
+        (
+            AsyncOp::Cancel { .. }
+            | AsyncOp::SubtaskCancel { .. }
+            | AsyncOp::ThreadSwitch { .. }
+            | AsyncOp::ThreadPromote { .. },
+            _,
+        ) => ("i", "i"),
+        (other, _) => unreachable!("{other:?} does not block"),
     };
     (p.to_string(), r.to_string())
 }
@@ -416,6 +491,42 @@ mod tests {
         ]);
         assert_eq!(flat_of(&v), vec![CoreTy::I32, CoreTy::I64, CoreTy::I32]);
         assert_eq!(size(&v), 16);
+    }
+
+    #[test]
+    fn memory64_doubles_pointer_fields() {
+        let w = AddrWidth::W64;
+        assert_eq!(
+            (w.size(&ValType::String), w.alignment(&ValType::String)),
+            (16, 8)
+        );
+        let r = rec(&[
+            ValType::U8,
+            ValType::List(Box::new(ValType::U8)),
+            ValType::U16,
+        ]);
+        assert_eq!((w.size(&r), w.alignment(&r)), (32, 8));
+        assert_eq!(
+            w.field_offsets([ValType::U8, ValType::String].iter()),
+            vec![0, 8]
+        );
+        assert_eq!(w.flat_of(&ValType::String), vec![CoreTy::I64, CoreTy::I64]);
+        let v = ValType::Variant(vec![
+            ("a".into(), Some(ValType::F32)),
+            ("c".into(), Some(ValType::String)),
+        ]);
+        assert_eq!(w.flat_of(&v), vec![CoreTy::I32, CoreTy::I64, CoreTy::I64]);
+        assert_eq!((w.size(&v), size(&v)), (24, 12));
+        let many = FuncType {
+            params: (0..17).map(|i| (format!("p{i}"), ValType::U32)).collect(),
+            result: Some(ValType::String),
+            is_async: false,
+        };
+        let sig = w.flat_sig(&many);
+        assert_eq!(
+            (sig.params, sig.results),
+            (vec![CoreTy::I64], vec![CoreTy::I64])
+        );
     }
 
     #[test]

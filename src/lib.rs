@@ -7,6 +7,7 @@
 //! `.d.ts`, core module files).
 
 pub mod abi;
+pub mod addr;
 #[cfg(feature = "text")]
 pub mod component_text;
 pub mod edge;

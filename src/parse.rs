@@ -18,6 +18,8 @@ pub struct ComponentIr<'a> {
     pub root: ComponentBody<'a>,
     /// Byte ranges of core modules in the input, in order of appearance.
     pub modules: Vec<Range<usize>>,
+    /// Whether a core module has a 64-bit memory (defined or imported).
+    pub memory64: bool,
 }
 
 /// One component's definitions in section order, with its validated types.
@@ -55,7 +57,9 @@ pub enum TypeDef {
 }
 
 /// The features weft validates with: the defaults plus the component-model
-/// extensions the reference host (wasmtime) runs the reference tests with.
+/// extensions the reference host (wasmtime) runs the reference tests with,
+/// and `cm64` (64-bit memories in canonical options; `memory64` itself is a
+/// default core feature).
 /// Not `all()`: some proposals relax the name rules the defaults enforce.
 pub fn features() -> WasmFeatures {
     WasmFeatures::default()
@@ -66,6 +70,7 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::CM_FIXED_LENGTH_LISTS
         | WasmFeatures::CM_MAP
         | WasmFeatures::CM_ERROR_CONTEXT
+        | WasmFeatures::CM64
 }
 
 pub fn parse(bytes: &[u8]) -> Result<ComponentIr<'_>> {
@@ -73,6 +78,7 @@ pub fn parse(bytes: &[u8]) -> Result<ComponentIr<'_>> {
     let mut stack: Vec<Vec<(usize, Item<'_>)>> = Vec::new();
     let mut modules = Vec::new();
     let mut in_module = false;
+    let mut memory64 = false;
     let mut root = None;
     let mut seen_header = false;
 
@@ -102,6 +108,10 @@ pub fn parse(bytes: &[u8]) -> Result<ComponentIr<'_>> {
         if in_module {
             if let Payload::End(_) = payload {
                 in_module = false;
+            }
+            if let ValidPayload::End(types) = &valid {
+                let t = types.as_ref();
+                memory64 |= (0..t.memory_count()).any(|i| t.memory_at(i).memory64);
             }
             continue;
         }
@@ -159,7 +169,11 @@ pub fn parse(bytes: &[u8]) -> Result<ComponentIr<'_>> {
         }
     }
     let root = root.ok_or_else(|| Error::invalid("unexpected end of input", Some(bytes.len())))?;
-    Ok(ComponentIr { root, modules })
+    Ok(ComponentIr {
+        root,
+        modules,
+        memory64,
+    })
 }
 
 fn push_all<'a, T: wasmparser::FromReader<'a>>(

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use crate::addr::AddrWidth;
 pub use crate::index::{
     AsyncTypeIdx, BuiltinIdx, ComponentInstanceIdx, CoreInstanceIdx, Idx, ImportIdx, IndexVec,
     LiftedIdx, LoweredIdx, ModuleIdx, ResourceIdx,
@@ -55,8 +56,15 @@ pub enum AsyncOp {
         opts: CanonOpts,
     },
     TaskCancel,
-    ContextGet(u32),
-    ContextSet(u32),
+    /// `wide`: an i64 slot (cm64).
+    ContextGet {
+        slot: u32,
+        wide: bool,
+    },
+    ContextSet {
+        slot: u32,
+        wide: bool,
+    },
     BackpressureInc,
     BackpressureDec,
     ThreadYield,
@@ -92,9 +100,11 @@ pub enum AsyncOp {
         readable: bool,
     },
     ThreadIndex,
-    /// `thread.new-indirect` over core table `table` (start functions take an i32).
+    /// `thread.new-indirect` over core table `table`; start functions take an
+    /// i32, or an i64 (`wide`, cm64).
     ThreadNewIndirect {
         table: CoreDef,
+        wide: bool,
     },
     ThreadResumeLater,
     ThreadSuspend,
@@ -272,6 +282,9 @@ pub struct Plan {
     pub builtins: IndexVec<BuiltinIdx, Builtin>,
     /// Structurally distinct `stream<T>`/`future<T>` types the built-ins name.
     pub async_types: IndexVec<AsyncTypeIdx, ValType>,
+    /// The core memories that are `memory64` (canonical options naming one
+    /// use i64 pointers and lengths).
+    pub memory64: HashSet<CoreDef>,
 }
 
 /// Where a wasm stack may have to suspend (JSPI), decided statically.
@@ -302,6 +315,29 @@ impl JspiPlan {
 }
 
 impl Plan {
+    /// The address width of canonical options naming `memory` (none: 32-bit).
+    pub fn addr(&self, memory: Option<&CoreDef>) -> AddrWidth {
+        AddrWidth::of_memory64(memory.is_some_and(|m| self.memory64.contains(m)))
+    }
+
+    /// The address width of the memory async built-in `op` names (in its
+    /// options or its immediate).
+    pub fn builtin_addr(&self, op: &AsyncOp) -> AddrWidth {
+        match op {
+            AsyncOp::WaitableSetWait(m) | AsyncOp::WaitableSetPoll(m) => self.addr(Some(m)),
+            AsyncOp::TaskReturn { opts, .. }
+            | AsyncOp::Copy { opts, .. }
+            | AsyncOp::ErrorContextNew(opts)
+            | AsyncOp::ErrorContextDebugMessage(opts) => self.addr(opts.memory.as_ref()),
+            _ => AddrWidth::W32,
+        }
+    }
+
+    /// Whether any canonical option names a 64-bit memory.
+    pub fn uses_memory64(&self) -> bool {
+        !self.memory64.is_empty()
+    }
+
     /// A host function's full name: the root import's, then `#`-joined export
     /// names (`wasi:io/poll@0.2.0#poll`), for messages and `--async-imports`.
     pub fn host_func_name(&self, import: ImportIdx, path: &[String]) -> String {

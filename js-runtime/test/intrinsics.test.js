@@ -13,6 +13,7 @@ import { f32ToI32, i32ToF32, f64ToI64, i64ToF64 } from '../intrinsics/bitcast.js
 import { base64Bytes } from '../intrinsics/base64.js';
 import { ComponentError, errPayload } from '../intrinsics/ComponentError.js';
 import { fusedAdapters } from '../intrinsics/fused.js';
+import { addr64, untag64, tag64, needsMemory64 } from '../intrinsics/addr64.js';
 
 // A memory with a bump realloc that records its calls, like a guest's cabi_realloc.
 function guest(pages = 1) {
@@ -164,4 +165,28 @@ test('fusedAdapters: true exactly when the engine has multi-memory and exception
   const twoMemories = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 5, 2, 0, 0, 0, 0]);
   const multiMemory = WebAssembly.validate(twoMemories);
   assert.equal(fusedAdapters, multiMemory);
+});
+
+test('addr64: i64 pointers and lengths become numbers below 2^32, else trap', () => {
+  assert.equal(addr64(0n), 0);
+  assert.equal(addr64(0xffffffffn), 0xffffffff);
+  for (const v of [1n << 32n, -1n, -(1n << 63n), (1n << 53n) + 1n]) {
+    assert.throws(() => addr64(v), (e) => e instanceof WebAssembly.RuntimeError && /above 2\^32 - 1/.test(e.message), String(v));
+  }
+});
+
+test('untag64/tag64: the latin1+utf16 tag moves between bit 63 and bit 31', () => {
+  assert.equal(untag64(5n), 5);
+  assert.equal(untag64((1n << 63n) | 7n), (0x80000000 | 7) >>> 0);
+  assert.equal(untag64(-(1n << 63n) + 7n), (0x80000000 | 7) >>> 0, 'a signed i64 from wasm');
+  assert.throws(() => untag64((1n << 63n) | (1n << 31n)), WebAssembly.RuntimeError);
+  assert.equal(tag64(5), 5n);
+  assert.equal(tag64((0x80000000 | 7) >>> 0), (1n << 63n) | 7n);
+  for (const l of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff]) assert.equal(untag64(tag64(l)), l);
+});
+
+test('needsMemory64 throws one clear error exactly when the engine lacks memory64', () => {
+  const has = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 4, 0]));
+  if (has) needsMemory64();
+  else assert.throws(() => needsMemory64(), /does not support/);
 });

@@ -6,11 +6,12 @@
 
 use std::fmt::Write;
 
+use super::addr;
 use super::bindings::Names;
 use super::builder::FnBuilder;
 use super::cx::EmitCx;
 use super::values::js_str;
-use crate::abi;
+use crate::abi::{self, AddrWidth};
 use crate::plan::{AsyncOp, AsyncTypeIdx, BuiltinIdx, CanonOpts, CopyKind, Idx, Plan};
 use crate::types::ValType;
 
@@ -137,16 +138,13 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             let value = match result {
                 None => None,
                 Some(t) => {
-                    let flat = abi::flat_of(t);
+                    let w = g.addr;
+                    let flat = w.flat_of(t);
                     if flat.len() > abi::MAX_FLAT_PARAMS {
                         params.push("ptr".to_string());
-                        g.check_range(
-                            "ptr",
-                            &abi::size(t).to_string(),
-                            abi::alignment(t),
-                            "task.return",
-                        );
-                        Some(g.load(t, "ptr"))
+                        let ptr = g.ptr_from_core("ptr");
+                        g.check_range(&ptr, &w.size(t).to_string(), w.alignment(t), "task.return");
+                        Some(g.load(t, &ptr))
                     } else {
                         params = (0..flat.len()).map(|i| format!("k{i}")).collect();
                         Some(g.lift_flat(t, &mut params.clone().into_iter()))
@@ -163,11 +161,22 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             use_(names, "scheduler");
             one("", "taskCancel(store);".into())
         }
-        AsyncOp::ContextGet(i) => {
+        AsyncOp::ContextGet {
+            slot: i,
+            wide: false,
+        } => {
             use_(names, "scheduler");
             one("", format!("return contextGet(store, {i});"))
         }
-        AsyncOp::ContextSet(i) => {
+        // An i64 slot (cm64): slots start as the number 0.
+        AsyncOp::ContextGet {
+            slot: i,
+            wide: true,
+        } => {
+            use_(names, "scheduler");
+            one("", format!("return BigInt(contextGet(store, {i}));"))
+        }
+        AsyncOp::ContextSet { slot: i, .. } => {
             use_(names, "scheduler");
             one("v", format!("contextSet(store, {i}, v);"))
         }
@@ -191,8 +200,16 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             use_(names, "waitable");
             use_(names, "memory");
             let m = names.memory(mem);
+            // 64-bit: the event is still two u32s, at an i64 pointer.
+            let conv = match plan.addr(Some(mem)) {
+                AddrWidth::W32 => String::new(),
+                w => format!(
+                    "ptr = {}; ",
+                    addr::from_core(w, &mut names.intrinsics, "ptr")
+                ),
+            };
             let store_ev = format!(
-                "checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
+                "{conv}checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
             );
             if matches!(b.op, AsyncOp::WaitableSetWait(_)) {
                 one(
@@ -266,14 +283,15 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             use_(names, "scheduler");
             one("", "return threadIndex(store);".into())
         }
-        AsyncOp::ThreadNewIndirect { table } => {
+        AsyncOp::ThreadNewIndirect { table, wide } => {
             use_(names, "scheduler");
             use_(names, "trampoline");
             let t = names.core_func(table);
+            let sig = if *wide { 'I' } else { 'i' };
             one(
                 "fi, c",
                 format!(
-                    "return threadNewIndirect(store, {t}, fi, c, (f) => promisingEntry(store, f, 'i', ''));"
+                    "return threadNewIndirect(store, {t}, fi, c, (f) => promisingEntry(store, f, '{sig}', ''));"
                 ),
             )
         }
@@ -303,7 +321,8 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             use_(names, "errorContext");
             let mut g = FnBuilder::new(cx, names, c, Some(opts));
             g.line(format!("checkMayLeave({ai});"));
-            let s = g.lift_string("ptr", "len");
+            let (p, l) = g.pair_from_core(&ValType::String, "ptr".into(), "len".into());
+            let s = g.lift_string(&p, &l);
             g.line(format!("return errorContextNew({ai}, {s});"));
             g.finish(names, &format!("function {name}(ptr, len)"))
         }
@@ -311,7 +330,8 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             use_(names, "errorContext");
             let mut g = FnBuilder::new(cx, names, c, Some(opts));
             g.line(format!("const s = errorContextDebugMessage({ai}, i);"));
-            g.store(&ValType::String, "s", "ptr", "error-context.debug-message");
+            let ptr = g.ptr_from_core("ptr");
+            g.store(&ValType::String, "s", &ptr, "error-context.debug-message");
             g.finish(names, &format!("function {name}(i, ptr)"))
         }
         AsyncOp::ErrorContextDrop => {
@@ -350,6 +370,7 @@ fn copy_builtin(
     };
     let cls = end_class(kind, read);
     let is_async = opts.is_async;
+    let w = plan.addr(opts.memory.as_ref());
     let (params, f, n) = match kind {
         CopyKind::Stream => ("i, ptr, n", "streamCopy", "n"),
         CopyKind::Future => ("i, ptr", "futureCopy", "1"),
@@ -358,8 +379,8 @@ fn copy_builtin(
     let buffer = match &elem {
         None => format!("new GuestBuffer(0, ptr, {n}, null, null, null)"),
         Some(e) => {
-            let size = abi::size(e);
-            let align = abi::alignment(e);
+            let size = w.size(e);
+            let align = w.alignment(e);
             // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
             let mut g = FnBuilder::new(cx, names, c, Some(opts));
             let g_mem = g.mem.clone();
@@ -406,13 +427,29 @@ fn copy_builtin(
             format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, {bc}{view})")
         }
     };
-    writeln!(
-        out,
-        "function {}({params}) {{ return {f}(store, {cls}, {}, {is_async}, i, () => {buffer}); }}",
-        idx.func(),
+    let call = format!(
+        "{f}(store, {cls}, {}, {is_async}, i, () => {buffer})",
         ty.descriptor()
-    )
-    .unwrap();
+    );
+    let body = match w {
+        AddrWidth::W32 => format!("return {call};"),
+        // 64-bit: `ptr` and `n` become numbers; a stream's result is an i64.
+        AddrWidth::W64 => {
+            let mut b = String::new();
+            for v in params.split(", ").skip(1) {
+                let conv = addr::from_core(w, &mut names.intrinsics, v);
+                write!(b, "{v} = {conv}; ").unwrap();
+            }
+            if kind == CopyKind::Stream {
+                names.intrinsics.use_("scheduler");
+                write!(b, "return afterBlock({call}, (r) => BigInt(r >>> 0));").unwrap();
+            } else {
+                write!(b, "return {call};").unwrap();
+            }
+            b
+        }
+    };
+    writeln!(out, "function {}({params}) {{ {body} }}", idx.func()).unwrap();
     out
 }
 

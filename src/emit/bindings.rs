@@ -42,6 +42,8 @@ pub struct Names {
     pub enter_flags: BTreeSet<ComponentInstanceIdx>,
     /// Realloc wrappers that clear `may_leave` while they run: (instance, core func) -> name.
     pub(super) realloc_wrappers: Vec<(ComponentInstanceIdx, String, String)>,
+    /// 64-bit realloc wrappers: (inner JS name, wrapper name); see `addr::realloc`.
+    pub(super) realloc64: Vec<(String, String)>,
     /// Interned `task.return` signatures (see `async_abi::return_sig`).
     pub(super) return_sigs: Vec<String>,
     /// Core exports entered through `promising` (JSPI): def -> `cpN`.

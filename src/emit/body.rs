@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use super::addr;
 use super::async_abi;
 use super::bindings::Names;
 use super::cx::EmitCx;
@@ -49,6 +50,11 @@ pub fn assemble(
     let (resolve_imports, import_list) = imports(cx, names);
     let (module_srcs, files) = module_sources(cx, names, bytes, ir);
     let mut body = String::new();
+    body.push_str(&addr::engine_check(
+        cx.plan,
+        ir.memory64,
+        &mut names.intrinsics,
+    ));
     let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
     if loads_files && cx.opts.instantiation != Instantiation::Esm {
         body.push_str(&default_core_loader(
@@ -73,6 +79,9 @@ pub fn assemble(
             "  function {w}(a, b, c, d) {{ {ml} = false; const p = {f}(a, b, c, d); {ml} = true; return p; }}"
         )
         .unwrap();
+    }
+    for line in addr::realloc_wrappers(&mut names.intrinsics, &names.realloc64).lines() {
+        writeln!(body, "  {line}").unwrap();
     }
     for d in names.declarations() {
         writeln!(body, "  {d}").unwrap();
@@ -243,8 +252,14 @@ pub fn core_def_expr(cx: &EmitCx, names: &mut Names, d: &CoreDef) -> String {
 /// may block, for its JSPI import shim.
 fn blocking_sig(plan: &Plan, def: &CoreDef) -> (String, String) {
     match def {
-        CoreDef::Builtin(i) => crate::abi::builtin_sig(&plan.builtins[*i].op),
-        CoreDef::Lowered(i) => crate::abi::sync_lower_sig(&plan.lowered[*i].ty),
+        CoreDef::Builtin(i) => {
+            let op = &plan.builtins[*i].op;
+            crate::abi::builtin_sig(plan.builtin_addr(op), op)
+        }
+        CoreDef::Lowered(i) => {
+            let l = &plan.lowered[*i];
+            crate::abi::sync_lower_sig(plan.addr(l.opts.memory.as_ref()), &l.ty)
+        }
         CoreDef::Export { .. } | CoreDef::Resource { .. } => unreachable!("not a blocking import"),
     }
 }

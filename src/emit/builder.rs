@@ -1,10 +1,11 @@
 //! [`FnBuilder`]: one generated function. It owns its [`ValueGen`] (set up in
-//! one place from the canonical options: memory, realloc, encoding, handle
-//! table) and finishes into the function's source, declaring `dv` only when
+//! one place from the canonical options: memory (and its address width),
+//! realloc, encoding, handle table) and finishes into the function's source, declaring `dv` only when
 //! the body reads memory, and handing the helpers it used to the glue.
 
 use std::ops::{Deref, DerefMut};
 
+use super::addr;
 use super::bindings::Names;
 use super::cx::EmitCx;
 use super::values::{HandleCx, ValueGen};
@@ -27,9 +28,12 @@ impl FnBuilder {
         let mem = opts
             .and_then(|o| o.memory.as_ref())
             .map(|m| names.memory(m));
-        let realloc = (opts.and_then(|o| o.realloc.as_ref())).map(|r| names.realloc(cx, inst, r));
+        let w = cx.plan.addr(opts.and_then(|o| o.memory.as_ref()));
+        let realloc =
+            (opts.and_then(|o| o.realloc.as_ref())).map(|r| addr::realloc(cx, names, inst, r, w));
         let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
         let mut g = ValueGen::new(mem, realloc, enc);
+        g.addr = w;
         g.resource_impls = cx.plan.resources.iter().map(|r| r.impl_instance).collect();
         g.async_types = cx.plan.async_types.to_vec();
         g.handles = HandleCx {

@@ -3,6 +3,7 @@
 //! (with the entry checks, `result` <-> throw), adapters for other
 //! components' lowers, and the FuncInsts of task-shaped (async) lifts.
 
+use super::addr;
 use super::bindings::Names;
 use super::builder::FnBuilder;
 use super::cx::EmitCx;
@@ -62,25 +63,27 @@ fn needs_borrow_scope(plan: &Plan, l: &Lifted) -> bool {
 }
 
 /// The core signature of `l`'s core function as type codes.
-fn core_sig(l: &Lifted) -> (String, String) {
-    abi::lift_sig(&l.ty, l.opts.is_async, l.opts.callback.is_some())
+fn core_sig(plan: &Plan, l: &Lifted) -> (String, String) {
+    let w = plan.addr(l.opts.memory.as_ref());
+    abi::lift_sig(w, &l.ty, l.opts.is_async, l.opts.callback.is_some())
 }
 
 /// Lowers `params` (JS values) as the arguments of `l`'s core function;
 /// returns the flat core arguments.
 fn lower_args(g: &mut ValueGen, l: &Lifted, params: &[String], fname: &str) -> Vec<String> {
     let ty = &l.ty;
-    let sig = abi::flat_sig(ty);
+    let w = g.addr;
+    let sig = w.flat_sig(ty);
     let mut flat = Vec::new();
     if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        let offsets = w.field_offsets(ty.params.iter().map(|(_, t)| t));
         g.line(format!(
             "const sp = alloc({}, {}, {}, {}, 'params');",
             g.mem.as_deref().unwrap_or("null"),
             g.realloc.clone().unwrap_or_default(),
-            abi::alignment(&tuple),
-            abi::size(&tuple)
+            w.alignment(&tuple),
+            w.size(&tuple)
         ));
         g.intr.use_("memory");
         g.invalidate_view();
@@ -92,7 +95,7 @@ fn lower_args(g: &mut ValueGen, l: &Lifted, params: &[String], fname: &str) -> V
                 &format!("{fname}: param {name}"),
             );
         }
-        flat.push("sp".to_string());
+        flat.push(addr::to_core(w, "sp"));
     } else {
         for ((name, t), p) in ty.params.iter().zip(params) {
             g.lower_flat(t, p, &format!("{fname}: param {name}"), &mut flat);
@@ -104,14 +107,11 @@ fn lower_args(g: &mut ValueGen, l: &Lifted, params: &[String], fname: &str) -> V
 /// Lifts the core result `ret` of `l` (spilled: a pointer); returns the JS value.
 fn lift_result(g: &mut ValueGen, l: &Lifted, rt: &ValType) -> String {
     g.invalidate_view();
-    if abi::flat_sig(&l.ty).results_spilled {
-        g.check_range(
-            "ret",
-            &abi::size(rt).to_string(),
-            abi::alignment(rt),
-            "result",
-        );
-        g.load(rt, "ret")
+    let w = g.addr;
+    if w.flat_sig(&l.ty).results_spilled {
+        let ret = g.ptr_from_core("ret");
+        g.check_range(&ret, &w.size(rt).to_string(), w.alignment(rt), "result");
+        g.load(rt, &ret)
     } else {
         g.lift_flat(rt, &mut std::iter::once("ret".to_string()))
     }
@@ -135,7 +135,7 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
         )
     } else if cx.jspi.sync_entry(&l.core) {
         // only thread switching can suspend a sync call's stack
-        names.core_entry(cx, &l.core, core_sig(l))
+        names.core_entry(cx, &l.core, core_sig(cx.plan, l))
     } else {
         (names.core_func(&l.core), false)
     };
@@ -280,7 +280,7 @@ fn task_lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) -> S
     let l = &cx.plan.lifted[idx];
     let ty = &l.ty;
     names.intrinsics.use_("scheduler");
-    let (core, suspends) = names.core_entry(cx, &l.core, core_sig(l));
+    let (core, suspends) = names.core_entry(cx, &l.core, core_sig(cx.plan, l));
     let post = l.opts.post_return.as_ref().map(|p| names.core_func(p));
     let callback =
         (l.opts.callback.as_ref()).map(|c| names.core_entry(cx, c, ("iii".into(), "i".into())).0);

@@ -25,7 +25,7 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
         return subtask_lowered(cx, names, idx);
     }
     let ty = &l.ty;
-    let sig = abi::flat_sig(ty);
+    let sig = plan.addr(l.opts.memory.as_ref()).flat_sig(ty);
     let inst = l.component_instance;
     let entering = match &l.callee {
         Callee::Lifted(i) => plan.entering_set(plan.lifted[*i].component_instance, Some(inst)),
@@ -160,16 +160,18 @@ fn guarded_call(
     }
 }
 
-/// Stores `v` of type `rt` at the result pointer `rp` (checked first).
+/// Stores `v` of type `rt` at the result pointer `rp` (a core value; checked first).
 fn store_result(g: &mut ValueGen, rt: &ValType, v: &str, rp: &str, at: &str) {
     g.invalidate_view();
+    let w = g.addr;
+    let rp = g.ptr_from_core(rp);
     g.check_range(
-        rp,
-        &abi::size(rt).to_string(),
-        abi::alignment(rt),
+        &rp,
+        &w.size(rt).to_string(),
+        w.alignment(rt),
         "result pointer",
     );
-    g.store(rt, v, rp, at);
+    g.store(rt, v, &rp, at);
 }
 
 /// Source of `function lowerN(...)` for a lowered call that makes a subtask
@@ -185,7 +187,7 @@ fn subtask_lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     let (prelude, callee, what) = subtask_callee(cx, names, idx);
     let (mut g, lends) = lower_builder(cx, names, l);
     g.shared_ends = true;
-    let sig = abi::subtask_sig(ty, is_async);
+    let sig = abi::subtask_sig(g.addr, ty, is_async);
     let retp = sig.result_ptr;
     let mut ks: Vec<String> = (0..sig.params).map(|i| format!("k{i}")).collect();
     if retp {
@@ -217,13 +219,15 @@ fn subtask_lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     let at = format!("result of {what}");
     if let Some(rt) = &ty.result {
         if retp {
+            let w = g.addr;
+            let retp = g.ptr_from_core("retp");
             g.check_range(
-                "retp",
-                &abi::size(rt).to_string(),
-                abi::alignment(rt),
+                &retp,
+                &w.size(rt).to_string(),
+                w.alignment(rt),
                 "result pointer",
             );
-            g.store(rt, "r[0]", "retp", &at);
+            g.store(rt, "r[0]", &retp, &at);
         } else {
             let mut out = Vec::new();
             g.lower_flat(rt, "r[0]", &at, &mut out);
@@ -344,17 +348,19 @@ fn lower_builder(cx: &EmitCx, names: &mut Names, l: &Lowered) -> (FnBuilder, boo
 fn lift_args(g: &mut ValueGen, ty: &FuncType, spilled: bool, ks: &[String]) -> Vec<String> {
     if spilled {
         let tuple = abi::params_tuple(ty);
+        let w = g.addr;
+        let k0 = g.ptr_from_core("k0");
         g.check_range(
-            "k0",
-            &abi::size(&tuple).to_string(),
-            abi::alignment(&tuple),
+            &k0,
+            &w.size(&tuple).to_string(),
+            w.alignment(&tuple),
             "params",
         );
-        let offsets = abi::field_offsets(ty.params.iter().map(|(_, t)| t));
+        let offsets = w.field_offsets(ty.params.iter().map(|(_, t)| t));
         ty.params
             .iter()
             .zip(offsets)
-            .map(|((_, t), off)| g.load(t, &format!("k0 + {off}")))
+            .map(|((_, t), off)| g.load(t, &format!("{k0} + {off}")))
             .collect()
     } else {
         let mut it = ks.iter().cloned();

@@ -10,6 +10,7 @@
 //! `instantiate()` sync. Everything reads one [`EmitCx`]; names are handed out
 //! by [`Names`].
 
+mod addr;
 mod async_abi;
 mod bindings;
 mod body;

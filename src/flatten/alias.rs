@@ -36,6 +36,11 @@ impl Flattener {
                             Error::invalid(format!("core instance has no export `{name}`"), None)
                         })?,
                 };
+                if *kind == wasmparser::ExternalKind::Memory
+                    && cx.types.memory_at(sp.core_memories.len() as u32).memory64
+                {
+                    self.plan.memory64.insert(def.clone());
+                }
                 core_space(&mut sp, *kind).push(def);
             }
             ComponentAlias::InstanceExport {

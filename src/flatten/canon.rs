@@ -150,8 +150,14 @@ impl Flattener {
                 }
             }
             C::TaskCancel => AsyncOp::TaskCancel,
-            C::ContextGet { slot, .. } => AsyncOp::ContextGet(*slot),
-            C::ContextSet { slot, .. } => AsyncOp::ContextSet(*slot),
+            C::ContextGet { slot, ty } => AsyncOp::ContextGet {
+                slot: *slot,
+                wide: *ty == wasmparser::ValType::I64,
+            },
+            C::ContextSet { slot, ty } => AsyncOp::ContextSet {
+                slot: *slot,
+                wide: *ty == wasmparser::ValType::I64,
+            },
             C::BackpressureInc => AsyncOp::BackpressureInc,
             C::BackpressureDec => AsyncOp::BackpressureDec,
             C::ThreadYield => AsyncOp::ThreadYield,
@@ -228,8 +234,12 @@ impl Flattener {
             }
             C::ErrorContextDrop => AsyncOp::ErrorContextDrop,
             C::ThreadIndex => AsyncOp::ThreadIndex,
-            C::ThreadNewIndirect { table_index, .. } => AsyncOp::ThreadNewIndirect {
+            C::ThreadNewIndirect {
+                table_index,
+                func_ty_index,
+            } => AsyncOp::ThreadNewIndirect {
                 table: sp.core_tables[*table_index as usize].clone(),
+                wide: start_takes_i64(cx.types, *func_ty_index),
             },
             C::ThreadResumeLater => AsyncOp::ThreadResumeLater,
             C::ThreadSuspend => AsyncOp::ThreadSuspend,
@@ -274,6 +284,16 @@ pub(super) fn builtin_name(c: &CanonicalFunction) -> String {
         }
     }
     out
+}
+
+/// Whether the start function type of `thread.new-indirect` takes an i64 (cm64).
+fn start_takes_i64(types: wasmparser::types::TypesRef<'_>, func_ty_index: u32) -> bool {
+    match types.core_type_at_in_component(func_ty_index) {
+        wasmparser::component_types::ComponentCoreTypeId::Sub(id) => {
+            types[id].unwrap_func().params() == [wasmparser::ValType::I64]
+        }
+        _ => false,
+    }
 }
 
 pub(super) fn canon_opts(sp: &Spaces<'_>, options: &[CanonicalOption]) -> Result<CanonOpts> {

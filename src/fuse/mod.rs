@@ -21,7 +21,8 @@
 //!
 //! **What falls back to the JS adapter:** handles (`own`/`borrow`, which move through
 //! the JS handle tables), streams, futures, error contexts, maps, strings in other
-//! encodings, async lowers and lifts, JSPI-blocking calls, nested
+//! encodings, 64-bit memories on either side (memory64: the JS adapter converts
+//! between the two address widths), async lowers and lifts, JSPI-blocking calls, nested
 //! (parent/child) calls, and engines without multi-memory or exception handling: the
 //! glue checks once with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and
 //! wires the JS adapter when the engine lacks them.
@@ -94,6 +95,8 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
         || plan.nested_call_traps(callee, caller)
         || lift.ty != lower.ty
         || !matches!(lift.core, CoreDef::Export { .. })
+        || plan.addr(lower.opts.memory.as_ref()).is_64()
+        || plan.addr(lift.opts.memory.as_ref()).is_64()
     {
         return None;
     }

@@ -41,6 +41,10 @@ const OUTPUTS = [
   ['async-basics', join(REPO, 'fixtures/build/async-basics.wasm'), 'async-basics', ASYNC],
   ['async-pipeline', join(REPO, 'fixtures/compose/async-pipeline.wasm'), 'async-pipeline', ASYNC],
   ['async-bench', join(REPO, 'fixtures/build/async-bench.wasm'), 'async-bench', ASYNC],
+  // 64-bit memories (tests/browser/memory64.spec.ts).
+  ...['memory64', 'memory64-async']
+    .map((n) => [n, join(REPO, 'fixtures/components', `${n}.wat`), n, ASYNC]),
+  ['memory64-pair', compose('memory64-pair'), 'pair', ASYNC],
 ];
 
 /** Writes the site into a fresh temporary directory and returns its path. */

@@ -40,13 +40,13 @@ async function load(name, adapters, imports) {
 // Not fused: handles (resources-3, lent-drop, host-errors' own), strings in
 // other encodings (latin1-pair, transcode-chain, repro-utf8-to-utf16) and
 // lowers of host imports (every fixture's root imports), components that use
-// async features (the async-* compositions) and single components (ctx-*, the
-// halves of ctx-slots.wasm).
+// async features (the async-* compositions), single components (ctx-*, the
+// halves of ctx-slots.wasm) and 64-bit memories on either side (memory64-pair).
 const FUSED = {
   'chain10': 18, 'host-errors': 0, 'invalid-strings': 3, 'latin1-pair': 0, 'lent-drop': 0,
   'repro-utf8-to-utf16': 0, 'resources-3': 0, 'transcode-chain': 0,
   'async-borrow-misuse': 0, 'async-sync-wait-joined': 0, 'async-unit-stream': 0, 'async-yield-wait': 0,
-  'ctx-callee': 0, 'ctx-caller': 0,
+  'ctx-callee': 0, 'ctx-caller': 0, 'memory64-pair': 0,
 };
 
 test('the fixtures fuse exactly the covered adapters; --adapters js fuses none', () => {

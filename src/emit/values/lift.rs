@@ -28,17 +28,10 @@ impl ValueGen {
                 self.intr.use_("char");
                 format!("liftChar({})", vals.next().unwrap())
             }
-            ValType::String => {
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
                 let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
-                self.lift_string(&p, &l)
-            }
-            ValType::List(elem) => {
-                let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
-                self.lift_list(elem, &p, &l)
-            }
-            ValType::Map(k, val) => {
-                let (p, l) = (vals.next().unwrap(), vals.next().unwrap());
-                self.lift_map(k, val, &p, &l)
+                let (p, l) = self.pair_from_core(ty, p, l);
+                self.lift_pair(ty, &p, &l)
             }
             ValType::FixedList(elem, n) => {
                 let items: Vec<String> = (0..*n).map(|_| self.lift_flat(elem, vals)).collect();
@@ -78,12 +71,12 @@ impl ValueGen {
             }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();
-                let joined = abi::variant_payload_flat(&cases);
+                let joined = self.addr.variant_payload_flat(&cases);
                 let d = vals.next().unwrap();
                 let slots: Vec<String> = joined.iter().map(|_| vals.next().unwrap()).collect();
                 self.lift_variant_with(ty, &d, |g, i| {
                     let t = cases[i]?;
-                    let have = abi::flat_of(t);
+                    let have = g.addr.flat_of(t);
                     let coerced: Vec<String> = have
                         .iter()
                         .zip(slots.iter().zip(&joined))
@@ -288,6 +281,16 @@ impl ValueGen {
         self.line("}");
         self.view_valid = entry_valid;
         r
+    }
+
+    /// Lifts a string, list or map from its (pointer, length) numbers.
+    pub(super) fn lift_pair(&mut self, ty: &ValType, p: &str, l: &str) -> String {
+        match ty {
+            ValType::String => self.lift_string(p, l),
+            ValType::List(e) => self.lift_list(e, p, l),
+            ValType::Map(k, val) => self.lift_map(k, val, p, l),
+            _ => unreachable!("not a pointer pair: {ty:?}"),
+        }
     }
 
     pub(in crate::emit) fn lift_string(&mut self, p: &str, l: &str) -> String {

@@ -1,6 +1,7 @@
 //! Loading a JS value out of linear memory (range-checked first): lists
 //! (typed arrays where they fit) and every other type by its layout.
 
+use super::super::addr;
 use super::{js_str, typed_array, ValueGen};
 use crate::abi;
 use crate::names::lower_camel;
@@ -19,8 +20,8 @@ impl ValueGen {
     }
 
     pub(in crate::emit) fn lift_list(&mut self, elem: &ValType, p: &str, l: &str) -> String {
-        let size = abi::size(elem);
-        let align = abi::alignment(elem);
+        let size = self.addr.size(elem);
+        let align = self.addr.alignment(elem);
         let (ptr, len) = (self.tmp("lp"), self.tmp("ll"));
         self.line(format!("const {ptr} = {p} >>> 0, {len} = {l} >>> 0;"));
         self.check_range(&ptr, &format!("{len} * {size}"), align, "list");
@@ -77,27 +78,27 @@ impl ValueGen {
                 self.bind(&format!("liftChar({g})"))
             }
             ValType::String | ValType::List(_) | ValType::Map(..) => {
-                let p = getter(self, "getUint32", true);
-                let dv = self.dv();
-                let l = format!("{dv}.getUint32({addr} + 4, true)");
+                let (w, dv) = (self.addr, self.dv());
+                let p = addr::load_word(w, &dv, addr, 0);
+                let l = addr::load_word(w, &dv, addr, w.ptr_size());
                 let (pv, lv) = (self.tmp("p"), self.tmp("l"));
+                let tagged = self.tagged(ty);
+                let (p, l) = (
+                    addr::from_core(w, &mut self.intr, &p),
+                    addr::len_from_core(w, &mut self.intr, tagged, &l),
+                );
                 self.line(format!("const {pv} = {p}, {lv} = {l};"));
-                match ty {
-                    ValType::String => self.lift_string(&pv, &lv),
-                    ValType::List(e) => self.lift_list(e, &pv, &lv),
-                    ValType::Map(k, val) => self.lift_map(k, val, &pv, &lv),
-                    _ => unreachable!(),
-                }
+                self.lift_pair(ty, &pv, &lv)
             }
             ValType::FixedList(elem, n) => {
-                let size = abi::size(elem);
+                let size = self.addr.size(elem);
                 let items: Vec<String> = (0..*n)
                     .map(|i| self.load(elem, &format!("{addr} + {}", i * size)))
                     .collect();
                 self.bind(&format!("[{}]", items.join(", ")))
             }
             ValType::Record(fields) => {
-                let offsets = abi::field_offsets(fields.iter().map(|(_, t)| t));
+                let offsets = self.addr.field_offsets(fields.iter().map(|(_, t)| t));
                 let items: Vec<String> = fields
                     .iter()
                     .zip(offsets)
@@ -109,7 +110,7 @@ impl ValueGen {
                 self.bind(&format!("{{ {} }}", items.join(", ")))
             }
             ValType::Tuple(ts) => {
-                let offsets = abi::field_offsets(ts.iter());
+                let offsets = self.addr.field_offsets(ts.iter());
                 let items: Vec<String> = ts
                     .iter()
                     .zip(offsets)
@@ -147,7 +148,7 @@ impl ValueGen {
             }
             _ => {
                 let cases = abi::variant_cases(ty).unwrap();
-                let off = abi::payload_offset(&cases);
+                let off = self.addr.payload_offset(&cases);
                 let d = self.load_discriminant(cases.len(), addr);
                 let payload_addr = format!("{addr} + {off}");
                 self.lift_variant_with(ty, &d, |g, i| cases[i].map(|t| g.load(t, &payload_addr)))

@@ -2,6 +2,7 @@
 //! `TypeError`/`RangeError`s, integer and float coercion, flags, enums,
 //! variants, strings and lists into memory (through realloc), maps.
 
+use super::super::addr;
 use std::fmt::Write;
 
 use super::{encoding_id, is_option, js_str, typed_array, zero, ValueGen};
@@ -52,20 +53,11 @@ impl ValueGen {
                 self.line(format!("const {t} = lowerChar({v}, {});", js_str(at)));
                 out.push(t);
             }
-            ValType::String => {
-                let (p, l) = self.lower_string(v, at);
-                out.push(p);
-                out.push(l);
-            }
-            ValType::List(elem) => {
-                let (p, l) = self.lower_list(elem, v, at);
-                out.push(p);
-                out.push(l);
-            }
-            ValType::Map(k, val) => {
-                let (p, l) = self.lower_map(k, val, v, at);
-                out.push(p);
-                out.push(l);
+            ValType::String | ValType::List(_) | ValType::Map(..) => {
+                let (p, l) = self.lower_pair(ty, v, at);
+                out.push(addr::to_core(self.addr, &p));
+                let tagged = self.tagged(ty);
+                out.push(addr::len_to_core(self.addr, &mut self.intr, tagged, &l));
             }
             ValType::FixedList(elem, n) => {
                 self.check_fixed_list(v, *n, at);
@@ -276,7 +268,7 @@ impl ValueGen {
         out: &mut Vec<String>,
     ) {
         let cases = abi::variant_cases(ty).unwrap();
-        let joined = abi::variant_payload_flat(&cases);
+        let joined = self.addr.variant_payload_flat(&cases);
         let d = self.tmp("d");
         let slots: Vec<String> = joined.iter().map(|_| self.tmp("p")).collect();
         let mut decl = format!("let {d} = 0");
@@ -300,7 +292,7 @@ impl ValueGen {
                 let mut flat = Vec::new();
                 let case_at = format!("{at}.val");
                 self.lower_flat(t, &pv, &case_at, &mut flat);
-                let have = abi::flat_of(t);
+                let have = self.addr.flat_of(t);
                 for ((val, h), (slot, want)) in
                     flat.iter().zip(&have).zip(slots.iter().zip(&joined))
                 {
@@ -378,6 +370,17 @@ impl ValueGen {
     }
 
     /// Allocates `size` bytes aligned to `align` via realloc; returns the pointer variable.
+    /// Lowers a string, list or map into memory; returns its (pointer, length)
+    /// as numbers (for latin1+utf16, the length carries the 32-bit tag).
+    pub(super) fn lower_pair(&mut self, ty: &ValType, v: &str, at: &str) -> (String, String) {
+        match ty {
+            ValType::String => self.lower_string(v, at),
+            ValType::List(e) => self.lower_list(e, v, at),
+            ValType::Map(k, val) => self.lower_map(k, val, v, at),
+            _ => unreachable!("not a pointer pair: {ty:?}"),
+        }
+    }
+
     pub(super) fn alloc(&mut self, align: u32, size: &str, what: &str) -> String {
         self.intr.use_("memory");
         let (m, r) = (self.mem(), self.realloc());
@@ -391,8 +394,8 @@ impl ValueGen {
     }
 
     pub(super) fn lower_list(&mut self, elem: &ValType, v: &str, at: &str) -> (String, String) {
-        let size = abi::size(elem);
-        let align = abi::alignment(elem);
+        let size = self.addr.size(elem);
+        let align = self.addr.alignment(elem);
         let n = self.tmp("n");
         let ptr;
         if let Some(ta) = typed_array(elem) {
@@ -454,7 +457,7 @@ impl ValueGen {
         ptr: &str,
         at: &str,
     ) {
-        let size = abi::size(elem);
+        let size = self.addr.size(elem);
         let i = self.tmp("i");
         self.line(format!("for (let {i} = 0; {i} < {n}; {i}++) {{"));
         self.indent += 1;

@@ -9,8 +9,9 @@ mod load;
 mod lower;
 mod store;
 
+use super::addr;
 use super::intrinsics::Intrinsics;
-use crate::abi::CoreTy;
+use crate::abi::{AddrWidth, CoreTy};
 use crate::plan::{ComponentInstanceIdx, StringEncoding};
 use crate::types::ValType;
 
@@ -50,6 +51,8 @@ pub struct ValueGen {
     /// and inside async calls whose other side may be a component); the host
     /// boundary converts them (`async_abi::to_host` / `from_host`).
     pub shared_ends: bool,
+    /// Pointer and length width of `mem` (64-bit: i64 values are BigInt).
+    pub addr: AddrWidth,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -76,6 +79,7 @@ impl ValueGen {
             async_types: Vec::new(),
             adapter: false,
             shared_ends: false,
+            addr: AddrWidth::W32,
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -111,6 +115,38 @@ impl ValueGen {
 
     fn mem(&self) -> String {
         self.mem.clone().expect("validated: memory option present")
+    }
+
+    /// Whether `ty`'s length is a latin1+utf16 tagged length.
+    fn tagged(&self, ty: &ValType) -> bool {
+        matches!(ty, ValType::String) && self.encoding == StringEncoding::Latin1Utf16
+    }
+
+    /// A pointer from the core side as a number: `expr` itself for 32-bit,
+    /// a bound, checked `addr64(expr)` for 64-bit.
+    pub(in crate::emit) fn ptr_from_core(&mut self, expr: &str) -> String {
+        if !self.addr.is_64() {
+            return expr.to_string();
+        }
+        let e = addr::from_core(self.addr, &mut self.intr, expr);
+        self.bind(&e)
+    }
+
+    /// A (pointer, length) pair of `ty` from core values: bound to numbers
+    /// for 64-bit, unchanged for 32-bit.
+    pub(in crate::emit) fn pair_from_core(
+        &mut self,
+        ty: &ValType,
+        p: String,
+        l: String,
+    ) -> (String, String) {
+        if !self.addr.is_64() {
+            return (p, l);
+        }
+        let tagged = self.tagged(ty);
+        let pe = addr::from_core(self.addr, &mut self.intr, &p);
+        let le = addr::len_from_core(self.addr, &mut self.intr, tagged, &l);
+        (self.bind(&pe), self.bind(&le))
     }
 
     fn realloc(&self) -> String {

@@ -1,6 +1,7 @@
 //! Storing a JS value into linear memory at an address (validated like a
 //! flat lowering), including variant discriminants and payloads.
 
+use super::super::addr;
 use super::{is_option, ValueGen};
 use crate::abi;
 use crate::names::lower_camel;
@@ -49,19 +50,19 @@ impl ValueGen {
                 self.line(format!("{dv}.{setter}({addr}, {}, true);", flat[0]));
             }
             ValType::String | ValType::List(_) | ValType::Map(..) => {
-                let (p, l) = match ty {
-                    ValType::String => self.lower_string(v, at),
-                    ValType::List(e) => self.lower_list(e, v, at),
-                    ValType::Map(k, val) => self.lower_map(k, val, v, at),
-                    _ => unreachable!(),
-                };
-                let dv = self.dv();
-                self.line(format!("{dv}.setUint32({addr}, {p}, true);"));
-                self.line(format!("{dv}.setUint32({addr} + 4, {l}, true);"));
+                let (p, l) = self.lower_pair(ty, v, at);
+                let (w, dv) = (self.addr, self.dv());
+                let tagged = self.tagged(ty);
+                let (p, l) = (
+                    addr::to_core(w, &p),
+                    addr::len_to_core(w, &mut self.intr, tagged, &l),
+                );
+                self.line(addr::store_word(w, &dv, addr, 0, &p));
+                self.line(addr::store_word(w, &dv, addr, w.ptr_size(), &l));
             }
             ValType::FixedList(elem, n) => {
                 self.check_fixed_list(v, *n, at);
-                let size = abi::size(elem);
+                let size = self.addr.size(elem);
                 for i in 0..*n {
                     let e = self.tmp("e");
                     self.line(format!("const {e} = {v}[{i}];"));
@@ -75,7 +76,7 @@ impl ValueGen {
             }
             ValType::Record(fields) => {
                 self.check_object(v, "record", at);
-                let offsets = abi::field_offsets(fields.iter().map(|(_, t)| t));
+                let offsets = self.addr.field_offsets(fields.iter().map(|(_, t)| t));
                 for ((name, t), off) in fields.iter().zip(offsets) {
                     let f = self.tmp("f");
                     self.line(format!("const {f} = {v}.{};", lower_camel(name)));
@@ -89,7 +90,7 @@ impl ValueGen {
             }
             ValType::Tuple(ts) => {
                 self.check_fixed_list(v, ts.len() as u32, at);
-                let offsets = abi::field_offsets(ts.iter());
+                let offsets = self.addr.field_offsets(ts.iter());
                 for (i, (t, off)) in ts.iter().zip(offsets).enumerate() {
                     let e = self.tmp("e");
                     self.line(format!("const {e} = {v}[{i}];"));
@@ -128,7 +129,7 @@ impl ValueGen {
 
     pub(super) fn store_variant(&mut self, ty: &ValType, v: &str, addr: &str, at: &str) {
         let cases = abi::variant_cases(ty).unwrap();
-        let payload_off = abi::payload_offset(&cases);
+        let payload_off = self.addr.payload_offset(&cases);
         let needs_object = !matches!(ty, ValType::Option(inner) if !is_option(inner));
         if needs_object {
             self.check_object(v, &Self::variant_desc(ty), at);

@@ -14,17 +14,6 @@ function errPayload(e) {
   if (e instanceof Error) throw e;
   return e;
 }
-function badValue(value, expected, where) {
-  let shown;
-  try {
-    shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = typeof value;
-  }
-  const isRange = (typeof value === 'number' || typeof value === 'bigint') && !/^(string|bool|char)/.test(expected);
-  const Ctor = isRange ? RangeError : TypeError;
-  throw new Ctor(`${where}: expected ${expected}, got ${shown}`);
-}
 function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
@@ -35,6 +24,17 @@ function cannotEnter(poisoned) {
 }
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');
+}
+function badValue(value, expected, where) {
+  let shown;
+  try {
+    shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = typeof value;
+  }
+  const isRange = (typeof value === 'number' || typeof value === 'bigint') && !/^(string|bool|char)/.test(expected);
+  const Ctor = isRange ? RangeError : TypeError;
+  throw new Ctor(`${where}: expected ${expected}, got ${shown}`);
 }
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 let nodeFs;
