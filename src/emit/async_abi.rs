@@ -122,6 +122,7 @@ fn value_gen<'a>(
         .map(|r| names.realloc(inst, r));
     let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
     let mut g = ValueGen::new(intr, mem, realloc, enc);
+    g.style = names.options.value_style;
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
     g.async_types = plan.async_types.clone();
     g.handles = HandleCx {

@@ -9,6 +9,9 @@ use crate::abi::{self, CoreTy};
 use crate::names::lower_camel;
 use crate::plan::StringEncoding;
 use crate::types::ValType;
+use crate::value_style::ValueStyle;
+
+mod styled;
 
 /// Handle context of one generated function.
 #[derive(Default, Clone)]
@@ -45,6 +48,8 @@ pub struct ValueGen<'a> {
     /// and inside async calls whose other side may be a component); the host
     /// boundary converts them (`async_abi::to_host` / `from_host`).
     pub shared_ends: bool,
+    /// jco's value style of flags and enums (`values/styled.rs`).
+    pub style: ValueStyle,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -73,6 +78,7 @@ impl<'a> ValueGen<'a> {
             async_types: Vec::new(),
             adapter: false,
             shared_ends: false,
+            style: ValueStyle::default(),
             indent: 1,
             tmp: 0,
             view_valid: false,
@@ -292,6 +298,9 @@ impl<'a> ValueGen<'a> {
     }
 
     fn lower_flags(&mut self, names: &[String], v: &str, at: &str) -> Vec<String> {
+        if self.style.bigint_flags() {
+            return self.lower_bigint_flags(names, v, at);
+        }
         self.check_object(v, "flags object", at);
         let mut words = Vec::new();
         for chunk in names.chunks(32) {
@@ -311,7 +320,8 @@ impl<'a> ValueGen<'a> {
         self.line(format!("let {d};"));
         self.line(format!("switch ({v}) {{"));
         for (i, n) in names.iter().enumerate() {
-            self.line(format!("  case {}: {d} = {i}; break;", js_str(n)));
+            let value = self.style.enum_value(n);
+            self.line(format!("  case {}: {d} = {i}; break;", js_str(&value)));
         }
         let b = self.bad(
             v,
@@ -319,7 +329,7 @@ impl<'a> ValueGen<'a> {
                 "one of {}",
                 names
                     .iter()
-                    .map(|n| format!("'{n}'"))
+                    .map(|n| format!("'{}'", self.style.enum_value(n)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -934,6 +944,9 @@ impl<'a> ValueGen<'a> {
     }
 
     fn lift_flags(&mut self, names: &[String], words: &[String]) -> String {
+        if self.style.bigint_flags() {
+            return self.lift_bigint_flags(names, words);
+        }
         let fields: Vec<String> = names
             .iter()
             .enumerate()
@@ -955,7 +968,8 @@ impl<'a> ValueGen<'a> {
         self.line(format!("let {t};"));
         self.line(format!("switch ({d}) {{"));
         for (i, n) in names.iter().enumerate() {
-            self.line(format!("  case {i}: {t} = {}; break;", js_str(n)));
+            let value = self.style.enum_value(n);
+            self.line(format!("  case {i}: {t} = {}; break;", js_str(&value)));
         }
         self.line(format!(
             "  default: trap(`invalid enum discriminant ${{{d}}}`);"
