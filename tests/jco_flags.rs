@@ -27,14 +27,11 @@ const INPUT: &str = concat!(
 );
 
 #[test]
-fn unimplemented_flags_and_missing_tools_fail_cleanly() {
+fn misused_flags_and_missing_tools_fail_cleanly() {
     let dir = tmp("fail");
     let out_dir = dir.join("out");
     for (flags, expect) in [
-        (&["--flags-as-bigint"][..], "--flags-as-bigint"),
-        (&["--use-namespace-objects"], "--use-namespace-objects"),
-        (&["--enum-values-screaming-snake-case"], "screaming"),
-        (&["--js", "-I"], "--js needs plain ESM glue"),
+        (&["--js", "-I"][..], "--js needs plain ESM glue"),
         (&["--js", "-m"], "--js needs plain ESM glue"),
         (&["--js"], "passes an i64"),
         (&["--stub"], "input.wat"),

@@ -8,6 +8,7 @@ mod funcs;
 mod fused;
 mod intrinsics;
 mod names;
+mod namespaces;
 mod resources;
 mod shell;
 mod values;
@@ -116,6 +117,8 @@ pub fn emit(
     let mut camel_taken = std::collections::HashSet::new();
     let mut inst_count = 0;
     let mut classes = String::new();
+    let ns = namespaces::Namespaces::of(bytes, opts.value_style)?;
+    classes.push_str(&ns.decls(opts.value_style));
     let root_resources = exported_resources(&plan.exports);
     for (name, item) in &plan.exports {
         match item {
@@ -176,6 +179,9 @@ pub fn emit(
                         ExportItem::Instance(_) => {}
                     }
                 }
+                for (key, obj) in ns.members(name) {
+                    members.push(format!("{}: {obj}", js_str(&key)));
+                }
                 for (rt, ms) in class_members {
                     names.class_members.entry(rt).or_default().extend(ms);
                 }
@@ -195,6 +201,13 @@ pub fn emit(
                     esm_exports.push((js_str(name), js_str(name)));
                 }
             }
+        }
+    }
+    // The world's own namespace objects (its `.d.ts` declares them at the root).
+    for (key, obj) in ns.members("") {
+        if camel_taken.insert(key.clone()) {
+            export_obj.push(format!("{}: {obj}", js_str(&key)));
+            esm_exports.push((key.clone(), js_str(&key)));
         }
     }
 
