@@ -33,7 +33,6 @@ fn misused_flags_and_missing_tools_fail_cleanly() {
     for (flags, expect) in [
         (&["--js", "-I"][..], "--js needs plain ESM glue"),
         (&["--js", "-m"], "--js needs plain ESM glue"),
-        (&["--js"], "passes an i64"),
         (&["--stub"], "input.wat"),
         (
             &["-O", "--wasm-opt-bin", "/nonexistent/wasm-opt"],

@@ -2,6 +2,7 @@
 //! and writes files. All real work happens in the library.
 
 mod asmjs;
+mod asmjs_i64;
 mod jco_flags;
 mod run;
 mod stub;
