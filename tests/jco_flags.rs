@@ -1,6 +1,7 @@
-//! jco's flags on weft's command line (src/cli/jco_flags.rs): the ones weft
-//! does not implement yet and a missing wasm-opt fail with one error line and
-//! no output; `--feature`/`--all-features` pick WIT's unstable items.
+//! jco's flags on weft's command line (src/cli/jco_flags.rs): misused ones
+//! and a missing wasm-opt fail with one error line and no output;
+//! `--feature`/`--all-features` pick WIT's unstable items; `types
+//! --tla-compat` declares `$init`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -51,6 +52,21 @@ fn misused_flags_and_missing_tools_fail_cleanly() {
         );
         assert!(!out_dir.exists(), "{flags:?}: no partial output");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn types_tla_compat_declares_init_as_transpile_does() {
+    let dir = tmp("tla");
+    let (types, glue) = (dir.join("types"), dir.join("glue"));
+    let input = INPUT.replace("scalars", "strings-lists");
+    let out = weft(&["types", &input, "--tla-compat"], &types);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = weft(&["transpile", &input, "-q", "--tla-compat"], &glue);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dts = std::fs::read_to_string(types.join("input.d.ts")).unwrap();
+    assert!(dts.contains("export const $init: Promise<void>;"), "{dts}");
+    assert_eq!(dts, std::fs::read_to_string(glue.join("input.d.ts")).unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -117,7 +117,7 @@ pub fn emit(
     let mut camel_taken = std::collections::HashSet::new();
     let mut inst_count = 0;
     let mut classes = String::new();
-    let ns = namespaces::Namespaces::of(bytes, opts.value_style)?;
+    let ns = namespaces::Namespaces::of(bytes, opts.value_style);
     classes.push_str(&ns.decls(opts.value_style));
     let root_resources = exported_resources(&plan.exports);
     for (name, item) in &plan.exports {

@@ -7,7 +7,6 @@
 use crate::names::quote;
 use crate::value_style::{namespace_key, NamespaceKind, ValueStyle};
 use crate::wit::{ExportNamespaces, NamespaceObject};
-use crate::Result;
 
 /// The namespace objects of one glue module.
 pub struct Namespaces {
@@ -16,9 +15,11 @@ pub struct Namespaces {
 
 impl Namespaces {
     /// The objects `component` needs under `style` (none: nothing decoded).
-    pub fn of(component: &[u8], style: ValueStyle) -> Result<Self> {
-        let found = crate::wit::export_namespaces(component, style)?;
-        Ok(Namespaces { found })
+    /// A component without a WIT view (its `.d.ts` is the loose fallback)
+    /// has none: there are no type names to give them.
+    pub fn of(component: &[u8], style: ValueStyle) -> Self {
+        let found = crate::wit::export_namespaces(component, style).unwrap_or_default();
+        Namespaces { found }
     }
 
     /// `const nsI = Object.freeze({ ... });` for every object.

@@ -192,3 +192,16 @@ for (const [flags, calls] of VALUE_STYLES) {
     }
   });
 }
+
+// Every flag jco 1.35's `transpile`, `types` and `guest-types` list (long
+// and short forms) is one weft's same command lists.
+const flagsOf = (bin, cmd) =>
+  new Set(execFileSync(bin, [cmd, '--help'], { encoding: 'utf8' }).match(/(?<=^|[\s,])-(-[a-z0-9-]+|[a-zA-Z])\b/gm));
+for (const cmd of ['transpile', 'types', 'guest-types']) {
+  test(`weft ${cmd} accepts every flag jco ${cmd} lists`, () => {
+    const weft = flagsOf(WEFT, cmd);
+    const jco = [...flagsOf(JCO, cmd)];
+    assert.ok(jco.length > 5, `jco ${cmd} --help lists its flags`);
+    assert.deepEqual(jco.filter((f) => !weft.has(f)), []);
+  });
+}
