@@ -50,6 +50,18 @@ impl ValueStyle {
         self.bigint_flags()
     }
 
+    /// The style of values of interface `name` (`ns:pkg/iface@version`):
+    /// WASI's keep the default, which the WASI hosts (weft's bundled one,
+    /// jco's preview2-shim) speak; jco 1.35 restyles them too, and its own
+    /// shim then fails on them (`'NO_ENTRY'` expected, `'no-entry'` given).
+    pub fn for_interface(self, name: &str) -> ValueStyle {
+        if name.starts_with("wasi:") {
+            ValueStyle::default()
+        } else {
+            self
+        }
+    }
+
     /// The JS string value of enum case `case` (kebab-case WIT name).
     pub fn enum_value(&self, case: &str) -> String {
         if self.screaming_enums {

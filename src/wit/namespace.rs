@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use wit_parser::{Resolve, Type, TypeDefKind, TypeId, WorldItem};
+use wit_parser::{Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldItem};
 
 use super::decl::DeclFile;
 use super::dts::FileNames;
@@ -103,14 +103,28 @@ pub(crate) fn namespace_of(
             TypeDefKind::Variant(_) => NamespaceKind::Variant,
             _ => return None,
         };
+        let style = style.for_interface(&owner_name(resolve, id));
         return style.has_namespace(kind).then_some((kind, id));
     }
 }
 
+/// `ns:pkg/iface@version` of the interface owning type `id` (else empty).
+fn owner_name(resolve: &Resolve, id: TypeId) -> String {
+    match resolve.types[id].owner {
+        TypeOwner::Interface(i) => resolve.id_of(i).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 impl DeclFile<'_> {
-    /// The value style the file is written in.
+    /// The value style the file is written in (WASI's interfaces keep the
+    /// default: [`ValueStyle::for_interface`]).
     pub(super) fn style(&self) -> ValueStyle {
-        self.jspi.as_ref().map(|o| o.value_style).unwrap_or_default()
+        let style = self.jspi.as_ref().map(|o| o.value_style).unwrap_or_default();
+        match self.scope {
+            TypeOwner::Interface(i) => style.for_interface(&self.resolve.id_of(i).unwrap_or_default()),
+            _ => style,
+        }
     }
 
     /// `export const Name: { ... };` for the type declared here as `name`

@@ -6,12 +6,13 @@
 // WEFT_IMPL=jco node --test tests/node/jco-value-style.test.js
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { REPO, jcoSkip, tmp, transpile } from './harness.js';
+import { REPO, instantiate, jcoSkip, tmp, transpile } from './harness.js';
+import { collectSink, createWasi, runCommand } from '../../js-runtime/wasi/index.js';
 
 // The host of `test:values/host`: every function echoes its argument and
 // records it (globalThis.hostSeen), as a user's host module would.
@@ -136,4 +137,26 @@ test('the .d.ts of all three flags type-checks with tsc --strict', () => {
   const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,esnext.disposable,dom', '--pretty', 'false'];
   const run = spawnSync(process.execPath, [tsc, ...flags, join(dir, 'usage.ts')], { cwd: dir, encoding: 'utf8' });
   assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+});
+
+// WASI's own flags and enums (descriptor flags, error codes) keep their
+// style, so the WASI host (weft's, or jco's preview2-shim) still serves
+// them; jco 1.35 restyles them too and its shim then fails.
+test('a WASI program runs on the WASI host under all three flags; WASI\'s .d.ts keeps its types', jcoSkip('jco restyles WASI\'s types'), async () => {
+  const ALL = ['--use-namespace-objects', '--flags-as-bigint', '--enum-values-screaming-snake-case'];
+  const run = async (args) => {
+    const data = tmp('value-style-wasi');
+    writeFileSync(join(data, 'input.txt'), 'input data here\n');
+    mkdirSync(join(data, 'x'));
+    const stdout = collectSink();
+    const wasi = createWasi({ stdout, stderr: null, preopens: { '/data': data }, args: ['wasi-files'] });
+    const code = runCommand(await instantiate('wasi-files', wasi, { args, typescript: true }));
+    rmSync(data, { recursive: true, force: true });
+    return { code, stdout: stdout.text() };
+  };
+  const plain = await run([]);
+  assert.equal(plain.code, 0);
+  assert.deepEqual(await run(ALL), plain);
+  const types = (args) => readFileSync(join(dirname(transpile('wasi-files', { instantiation: 'async', typescript: true, args })), 'interfaces/wasi-filesystem-types.d.ts'), 'utf8');
+  assert.equal(types(ALL), types([]));
 });
