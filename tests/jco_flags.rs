@@ -61,12 +61,23 @@ fn types_tla_compat_declares_init_as_transpile_does() {
     let (types, glue) = (dir.join("types"), dir.join("glue"));
     let input = INPUT.replace("scalars", "strings-lists");
     let out = weft(&["types", &input, "--tla-compat"], &types);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = weft(&["transpile", &input, "-q", "--tla-compat"], &glue);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dts = std::fs::read_to_string(types.join("input.d.ts")).unwrap();
     assert!(dts.contains("export const $init: Promise<void>;"), "{dts}");
-    assert_eq!(dts, std::fs::read_to_string(glue.join("input.d.ts")).unwrap());
+    assert_eq!(
+        dts,
+        std::fs::read_to_string(glue.join("input.d.ts")).unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

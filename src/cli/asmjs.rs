@@ -102,7 +102,9 @@ fn rename_exports(wasm: &[u8]) -> Result<Renamed, weft::Error> {
                     let imp = imp?;
                     if let TypeRef::Func(t) = imp.ty {
                         if let Some(sig) = Sig::of(&types[t as usize], imp.name)? {
-                            legal.imports.push((imp.module.into(), imp.name.into(), sig));
+                            legal
+                                .imports
+                                .push((imp.module.into(), imp.name.into(), sig));
                         }
                         func_types.push(t);
                     }

@@ -55,7 +55,9 @@ impl Legalized {
         if self.imports.is_empty() && self.exports.is_empty() {
             return String::new();
         }
-        RUNTIME.replace("export const ", "const ").replace("export function ", "function ")
+        RUNTIME
+            .replace("export const ", "const ")
+            .replace("export function ", "function ")
     }
 
     /// Statements that wrap `imports` before wasm2js's module reads them.
@@ -63,7 +65,8 @@ impl Legalized {
         if self.imports.is_empty() && self.exports.is_empty() {
             return String::new();
         }
-        let mut out = String::from("  imports = { ...imports, env: { ...imports.env, ...tempRet0Env } };\n");
+        let mut out =
+            String::from("  imports = { ...imports, env: { ...imports.env, ...tempRet0Env } };\n");
         for (module, name, sig) in &self.imports {
             let (m, n) = (json(module), json(name));
             writeln!(
@@ -79,7 +82,10 @@ impl Legalized {
     /// The expression for export `e{index}` of `ex`.
     pub fn export(&self, index: usize) -> String {
         match self.exports.iter().find(|(i, _)| *i == index) {
-            Some((_, sig)) => format!("legalExport(ex.e{index}, '{}', '{}')", sig.params, sig.result),
+            Some((_, sig)) => format!(
+                "legalExport(ex.e{index}, '{}', '{}')",
+                sig.params, sig.result
+            ),
             None => format!("ex.e{index}"),
         }
     }

@@ -163,8 +163,9 @@ fn lower_gen<'a>(
     let realloc = l.opts.realloc.as_ref().map(|r| names.realloc(inst, r));
     let mut g = ValueGen::new(intr, mem, realloc, l.opts.string_encoding);
     g.style = match &l.callee {
-        Callee::Host { import, .. } => (names.options.value_style)
-            .for_interface(&plan.imports[*import].name),
+        Callee::Host { import, .. } => {
+            (names.options.value_style).for_interface(&plan.imports[*import].name)
+        }
         _ => names.options.value_style,
     };
     g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();

@@ -25,7 +25,12 @@ impl Namespaces {
     /// `const nsI = Object.freeze({ ... });` for every object.
     pub fn decls(&self, style: ValueStyle) -> String {
         (self.found.objects.iter().enumerate())
-            .map(|(i, o)| format!("const ns{i} = Object.freeze({{ {} }});\n", entries(o, style)))
+            .map(|(i, o)| {
+                format!(
+                    "const ns{i} = Object.freeze({{ {} }});\n",
+                    entries(o, style)
+                )
+            })
             .collect()
     }
 
@@ -46,7 +51,9 @@ fn entries(o: &NamespaceObject, style: ValueStyle) -> String {
         let value = match o.kind {
             NamespaceKind::Flags => format!("{}n", 1u64 << i),
             NamespaceKind::Enum => style.enum_literal(case),
-            NamespaceKind::Variant if *payload => format!("(val) => ({{ tag: {}, val }})", quote(case)),
+            NamespaceKind::Variant if *payload => {
+                format!("(val) => ({{ tag: {}, val }})", quote(case))
+            }
             NamespaceKind::Variant => format!("() => ({{ tag: {} }})", quote(case)),
         };
         format!("{}: {value}", namespace_key(case))

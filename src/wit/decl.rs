@@ -275,7 +275,11 @@ impl<'a> DeclFile<'a> {
                 }
                 jsdoc(&mut out, "", Some(&text), &[]);
                 let style = self.style();
-                let cases: Vec<String> = e.cases.iter().map(|c| style.enum_literal(&c.name)).collect();
+                let cases: Vec<String> = e
+                    .cases
+                    .iter()
+                    .map(|c| style.enum_literal(&c.name))
+                    .collect();
                 let cases = if cases.is_empty() {
                     "never".to_string()
                 } else {

@@ -54,13 +54,19 @@ pub fn export_namespaces(component: &[u8], style: ValueStyle) -> Result<ExportNa
                 out.objects.len() - 1
             });
             let key = crate::names::type_name(&name);
-            out.members.entry(export.clone()).or_default().push((key, i));
+            out.members
+                .entry(export.clone())
+                .or_default()
+                .push((key, i));
         }
     };
     for (key, item) in &world.exports {
         if let WorldItem::Interface { id, .. } = item {
             let types = resolve.interfaces[*id].types.iter();
-            add(resolve.name_world_key(key), types.map(|(n, t)| (n.clone(), *t)).collect());
+            add(
+                resolve.name_world_key(key),
+                types.map(|(n, t)| (n.clone(), *t)).collect(),
+            );
         }
     }
     let world_types = world.imports.iter().chain(&world.exports);
@@ -120,9 +126,15 @@ impl DeclFile<'_> {
     /// The value style the file is written in (WASI's interfaces keep the
     /// default: [`ValueStyle::for_interface`]).
     pub(super) fn style(&self) -> ValueStyle {
-        let style = self.jspi.as_ref().map(|o| o.value_style).unwrap_or_default();
+        let style = self
+            .jspi
+            .as_ref()
+            .map(|o| o.value_style)
+            .unwrap_or_default();
         match self.scope {
-            TypeOwner::Interface(i) => style.for_interface(&self.resolve.id_of(i).unwrap_or_default()),
+            TypeOwner::Interface(i) => {
+                style.for_interface(&self.resolve.id_of(i).unwrap_or_default())
+            }
             _ => style,
         }
     }

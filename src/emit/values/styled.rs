@@ -8,7 +8,12 @@ use super::ValueGen;
 impl ValueGen<'_> {
     /// Checks that `v` is a bigint with no bit beyond the last flag and
     /// splits it into its core words.
-    pub(super) fn lower_bigint_flags(&mut self, names: &[String], v: &str, at: &str) -> Vec<String> {
+    pub(super) fn lower_bigint_flags(
+        &mut self,
+        names: &[String],
+        v: &str,
+        at: &str,
+    ) -> Vec<String> {
         let n = names.len();
         let b = self.bad(v, &format!("flags as a bigint below 2n ** {n}n"), at);
         self.line(format!(
