@@ -147,7 +147,7 @@ async function warm(installDir, inputs) {
 
 async function chromium(installDir) {
   const { chromium } = await import(pathToFileURL(join(NM, 'playwright/index.mjs')).href);
-  const { serve } = await import(pathToFileURL(join(ROOT, 'tests/browser/server.mjs')).href);
+  const { serve } = await import(pathToFileURL(join(ROOT, 'src/cli/server.mjs')).href);
   const { CHROMIUM, CHROMIUM_ARGS } = { CHROMIUM: process.env.WEFT_CHROMIUM ?? '/usr/bin/chromium', CHROMIUM_ARGS: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking'] };
   writeFileSync(join(installDir, 'component.wasm'), readFileSync(PAGE_COMPONENT));
   writeFileSync(join(installDir, 'blank.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">');

@@ -2,6 +2,7 @@
 //! flattening to core types, discriminant widths and spill limits
 //! (memory32 only). Shared by every emitter; no JS knowledge here.
 
+use crate::plan::{AsyncOp, CopyKind};
 use crate::types::{FuncType, ValType};
 
 pub const MAX_FLAT_PARAMS: usize = 16;
@@ -262,6 +263,103 @@ pub fn flat_sig(f: &FuncType) -> FlatSig {
 /// Params as a tuple type (for spilling to memory).
 pub fn params_tuple(f: &FuncType) -> ValType {
     ValType::Tuple(f.params.iter().map(|(_, t)| t.clone()).collect())
+}
+
+/// Most flat params an `async` lower passes directly (else one pointer).
+pub const MAX_FLAT_ASYNC_PARAMS: usize = 4;
+
+impl CoreTy {
+    /// The type's one-letter code in the glue's signatures (`i` i32, `I`
+    /// i64, `f` f32, `d` f64), as the JSPI trampolines read them.
+    pub fn code(self) -> char {
+        match self {
+            CoreTy::I32 => 'i',
+            CoreTy::I64 => 'I',
+            CoreTy::F32 => 'f',
+            CoreTy::F64 => 'd',
+        }
+    }
+}
+
+/// The codes of `tys`, in order.
+pub fn type_codes(tys: &[CoreTy]) -> String {
+    tys.iter().map(|t| t.code()).collect()
+}
+
+/// The core signature of a `canon lift`ed function as type codes (params,
+/// results): results flat when sync; an `async` lift returns the packed
+/// code with a `callback`, nothing without (stackful).
+pub fn lift_sig(f: &FuncType, is_async: bool, callback: bool) -> (String, String) {
+    let sig = flat_sig(f);
+    let results = match (is_async, callback) {
+        (false, _) => type_codes(&sig.results),
+        (true, true) => "i".into(),
+        (true, false) => String::new(),
+    };
+    (type_codes(&sig.params), results)
+}
+
+/// A synchronous `canon lower`'s core signature as type codes: flat params
+/// (or one pointer), the result flat or through a trailing out-pointer.
+pub fn sync_lower_sig(f: &FuncType) -> (String, String) {
+    let sig = flat_sig(f);
+    let mut params = type_codes(&sig.params);
+    if sig.results_spilled {
+        params.push('i');
+        (params, String::new())
+    } else {
+        (params, type_codes(&sig.results))
+    }
+}
+
+/// The core params of a lower that makes a subtask (definitions.py:
+/// `canon_lower`): flat up to 16 values (4 for an `async` lower), else one
+/// pointer; the result goes to a trailing out-pointer when the lower is
+/// `async` or it does not fit in one flat value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubtaskSig {
+    /// Core params before the result pointer.
+    pub params: usize,
+    pub params_spilled: bool,
+    pub result_ptr: bool,
+}
+
+pub fn subtask_sig(f: &FuncType, is_async: bool) -> SubtaskSig {
+    let mut flat = Vec::new();
+    for (_, t) in &f.params {
+        flatten(t, &mut flat);
+    }
+    let max = if is_async {
+        MAX_FLAT_ASYNC_PARAMS
+    } else {
+        MAX_FLAT_PARAMS
+    };
+    let params_spilled = flat.len() > max;
+    let result_flat = f.result.as_ref().map(flat_of).unwrap_or_default();
+    SubtaskSig {
+        params: if params_spilled { 1 } else { flat.len() },
+        params_spilled,
+        result_ptr: f.result.is_some() && (is_async || result_flat.len() > MAX_FLAT_RESULTS),
+    }
+}
+
+/// The core signature (type codes) of an async built-in that may block.
+pub fn builtin_sig(op: &AsyncOp) -> (String, String) {
+    let (p, r) = match op {
+        AsyncOp::WaitableSetWait(_) => ("ii", "i"),
+        AsyncOp::ThreadYield | AsyncOp::ThreadSuspend => ("", "i"),
+        AsyncOp::Copy {
+            kind: CopyKind::Stream,
+            ..
+        } => ("iii", "i"),
+        AsyncOp::Copy { .. } => ("ii", "i"),
+        AsyncOp::Cancel { .. }
+        | AsyncOp::SubtaskCancel { .. }
+        | AsyncOp::ThreadSwitch { .. }
+        | AsyncOp::ThreadPromote { .. } => ("i", "i"),
+        other => unreachable!("{other:?} does not block"),
+    };
+    (p.to_string(), r.to_string())
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ pub mod abi;
 pub mod component_text;
 pub mod edge;
 pub mod error;
+pub mod export_surface;
 pub mod flatten;
 pub mod fuse;
+pub mod index;
 pub mod names;
 #[cfg(feature = "npm")]
 pub mod npm_api;

@@ -5,6 +5,10 @@
 
 use std::collections::HashSet;
 
+pub use crate::index::{
+    AsyncTypeIdx, BuiltinIdx, ComponentInstanceIdx, CoreInstanceIdx, Idx, ImportIdx, IndexVec,
+    LiftedIdx, LoweredIdx, ModuleIdx, ResourceIdx,
+};
 use crate::types::{FuncType, ValType};
 
 /// A core item (function, memory, table, global) some core instance exports,
@@ -12,24 +16,27 @@ use crate::types::{FuncType, ValType};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CoreDef {
     /// Export `name` of core instance `instance` (a global instance index).
-    Export { instance: usize, name: String },
+    Export {
+        instance: CoreInstanceIdx,
+        name: String,
+    },
     /// The core function made by `canon lower` number `n` (see [`Plan::lowered`]).
-    Lowered(usize),
+    Lowered(LoweredIdx),
     /// `canon resource.new/drop/rep` of resource type `rt` in component instance `instance`.
     Resource {
         op: ResourceOp,
-        rt: usize,
-        instance: usize,
+        rt: ResourceIdx,
+        instance: ComponentInstanceIdx,
     },
     /// An async built-in (`task.return`, `stream.read`, ...): index into [`Plan::builtins`].
-    Builtin(usize),
+    Builtin(BuiltinIdx),
 }
 
 /// A canonical built-in of the async ABI, defined in component instance `instance`.
 #[derive(Debug, Clone)]
 pub struct Builtin {
     pub op: AsyncOp,
-    pub instance: usize,
+    pub instance: ComponentInstanceIdx,
 }
 
 /// Stream or future (their built-ins mirror each other).
@@ -64,24 +71,24 @@ pub enum AsyncOp {
     SubtaskDrop,
     New {
         kind: CopyKind,
-        ty: usize,
+        ty: AsyncTypeIdx,
     },
     /// `stream.read`/`stream.write`/`future.read`/`future.write`.
     Copy {
         kind: CopyKind,
-        ty: usize,
+        ty: AsyncTypeIdx,
         read: bool,
         opts: CanonOpts,
     },
     Cancel {
         kind: CopyKind,
-        ty: usize,
+        ty: AsyncTypeIdx,
         read: bool,
         is_async: bool,
     },
     Drop {
         kind: CopyKind,
-        ty: usize,
+        ty: AsyncTypeIdx,
         readable: bool,
     },
     ThreadIndex,
@@ -132,10 +139,10 @@ pub enum ResourceOp {
 #[derive(Debug, Clone)]
 pub struct ResourceType {
     /// The component instance that defined it; `None` for a host resource.
-    pub impl_instance: Option<usize>,
+    pub impl_instance: Option<ComponentInstanceIdx>,
     pub dtor: Option<CoreDef>,
     /// For host resources: the root import and export name it came from.
-    pub host: Option<(usize, String)>,
+    pub host: Option<(ImportIdx, String)>,
     /// The resource's name (for JS class names and messages).
     pub name: String,
 }
@@ -146,14 +153,14 @@ pub enum ModuleSrc {
     /// Embedded in the component (index into `ComponentIr::modules`).
     Static(usize),
     /// A `WebAssembly.Module` the host passes as root import `n`.
-    Host(usize),
+    Host(ImportIdx),
 }
 
 /// What a core instance gets as one of its import modules.
 #[derive(Debug, Clone)]
 pub enum CoreInstanceArg {
     /// All exports of an instantiated core instance.
-    Instance(usize),
+    Instance(CoreInstanceIdx),
     /// A bag of individual items (a core instance made "from exports").
     Bag(Vec<(String, CoreDef)>),
 }
@@ -162,10 +169,10 @@ pub enum CoreInstanceArg {
 #[derive(Debug, Clone)]
 pub struct CoreInstantiation {
     /// Index into [`Plan::modules`].
-    pub module: usize,
+    pub module: ModuleIdx,
     pub args: Vec<(String, CoreInstanceArg)>,
     /// The component instance doing the instantiation (its start function runs there).
-    pub component_instance: usize,
+    pub component_instance: ComponentInstanceIdx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,9 +197,12 @@ pub struct CanonOpts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Callee {
     /// A host import: root import `import`, then nested export names.
-    Host { import: usize, path: Vec<String> },
+    Host {
+        import: ImportIdx,
+        path: Vec<String>,
+    },
     /// A function lifted from core wasm (index into [`Plan::lifted`]).
-    Lifted(usize),
+    Lifted(LiftedIdx),
 }
 
 /// `canon lift`: a core function exposed with a component type.
@@ -203,7 +213,7 @@ pub struct Lifted {
     pub opts: CanonOpts,
     /// The static component instance this function belongs to (for traps and
     /// reentrance rules).
-    pub component_instance: usize,
+    pub component_instance: ComponentInstanceIdx,
 }
 
 /// `canon lower`: a component function turned into a core import.
@@ -212,7 +222,7 @@ pub struct Lowered {
     pub callee: Callee,
     pub ty: FuncType,
     pub opts: CanonOpts,
-    pub component_instance: usize,
+    pub component_instance: ComponentInstanceIdx,
 }
 
 /// A root import of the component.
@@ -240,27 +250,27 @@ pub enum HostImportKind {
 pub enum ExportItem {
     Func(Callee, FuncType),
     /// An exported resource type (a JS class).
-    Resource(usize),
+    Resource(ResourceIdx),
     Instance(Vec<(String, ExportItem)>),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// Component instances in creation order, each with its parent (None: the root).
-    pub component_instances: Vec<Option<usize>>,
+    pub component_instances: IndexVec<ComponentInstanceIdx, Option<ComponentInstanceIdx>>,
     /// The core modules instantiated, one per plan module.
-    pub modules: Vec<ModuleSrc>,
+    pub modules: IndexVec<ModuleIdx, ModuleSrc>,
     /// Core instantiations in the order they run.
-    pub instances: Vec<CoreInstantiation>,
-    pub lifted: Vec<Lifted>,
-    pub lowered: Vec<Lowered>,
-    pub imports: Vec<HostImport>,
+    pub instances: IndexVec<CoreInstanceIdx, CoreInstantiation>,
+    pub lifted: IndexVec<LiftedIdx, Lifted>,
+    pub lowered: IndexVec<LoweredIdx, Lowered>,
+    pub imports: IndexVec<ImportIdx, HostImport>,
     pub exports: Vec<(String, ExportItem)>,
-    pub resources: Vec<ResourceType>,
+    pub resources: IndexVec<ResourceIdx, ResourceType>,
     /// Async built-ins used as core functions.
-    pub builtins: Vec<Builtin>,
+    pub builtins: IndexVec<BuiltinIdx, Builtin>,
     /// Structurally distinct `stream<T>`/`future<T>` types the built-ins name.
-    pub async_types: Vec<ValType>,
+    pub async_types: IndexVec<AsyncTypeIdx, ValType>,
 }
 
 /// Where a wasm stack may have to suspend (JSPI), decided statically.
@@ -270,10 +280,10 @@ pub struct JspiPlan {
     pub blocking: HashSet<CoreDef>,
     /// Core instances that import one of them (directly or re-exported):
     /// async-typed entries into them go through `WebAssembly.promising`.
-    pub instances: HashSet<usize>,
+    pub instances: HashSet<CoreInstanceIdx>,
     /// Core instances whose sync-typed entries may suspend too (they import
     /// thread switching, or call a sync-typed function of such an instance).
-    pub sync_instances: HashSet<usize>,
+    pub sync_instances: HashSet<CoreInstanceIdx>,
     /// Sync lowers into such an instance (they await the callee).
     pub blocking_adapters: HashSet<CoreDef>,
 }
@@ -293,7 +303,7 @@ impl JspiPlan {
 impl Plan {
     /// A host function's full name: the root import's, then `#`-joined export
     /// names (`wasi:io/poll@0.2.0#poll`), for messages and `--async-imports`.
-    pub fn host_func_name(&self, import: usize, path: &[String]) -> String {
+    pub fn host_func_name(&self, import: ImportIdx, path: &[String]) -> String {
         let mut name = self.imports[import].name.clone();
         for p in path {
             name.push('#');
@@ -303,7 +313,7 @@ impl Plan {
     }
 
     /// Whether a lowered call makes a subtask (an `async` lower, or a callee of async type).
-    pub fn lowers_to_subtask(&self, i: usize) -> bool {
+    pub fn lowers_to_subtask(&self, i: LoweredIdx) -> bool {
         let l = &self.lowered[i];
         l.opts.is_async
             || match &l.callee {
@@ -317,12 +327,12 @@ impl Plan {
     /// async callees, and (to a fixpoint) sync lowers into a `promising` instance.
     pub fn jspi(&self) -> JspiPlan {
         let mut j = JspiPlan::default();
-        for (i, b) in self.builtins.iter().enumerate() {
+        for (i, b) in self.builtins.iter_enumerated() {
             if b.op.may_block() {
                 j.blocking.insert(CoreDef::Builtin(i));
             }
         }
-        for (i, l) in self.lowered.iter().enumerate() {
+        for (i, l) in self.lowered.iter_enumerated() {
             if self.lowers_to_subtask(i) && !l.opts.is_async {
                 j.blocking.insert(CoreDef::Lowered(i));
             }
@@ -335,8 +345,7 @@ impl Plan {
         // `promising` only in instances that import a switching built-in.
         let switching: HashSet<CoreDef> = self
             .builtins
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, b)| {
                 matches!(
                     b.op,
@@ -352,7 +361,7 @@ impl Plan {
             j.sync_instances =
                 self.importers_of(&switching.union(&j.blocking_adapters).cloned().collect());
             let before = j.blocking_adapters.len();
-            for (i, l) in self.lowered.iter().enumerate() {
+            for (i, l) in self.lowered.iter_enumerated() {
                 if let Callee::Lifted(k) = &l.callee {
                     let core = &self.lifted[*k].core;
                     if !self.lowers_to_subtask(i) && j.sync_entry(core) {
@@ -370,11 +379,11 @@ impl Plan {
 
     /// The core instances that import one of `defs`, directly or through
     /// another core instance's exports (which may re-export them).
-    fn importers_of(&self, defs: &HashSet<CoreDef>) -> HashSet<usize> {
-        let mut found: HashSet<usize> = HashSet::new();
+    fn importers_of(&self, defs: &HashSet<CoreDef>) -> HashSet<CoreInstanceIdx> {
+        let mut found: HashSet<CoreInstanceIdx> = HashSet::new();
         loop {
             let before = found.len();
-            for (i, inst) in self.instances.iter().enumerate() {
+            for (i, inst) in self.instances.iter_enumerated() {
                 let imports = inst.args.iter().any(|(_, a)| match a {
                     CoreInstanceArg::Instance(k) => found.contains(k),
                     CoreInstanceArg::Bag(items) => items.iter().any(|(_, d)| {
@@ -457,18 +466,15 @@ impl Plan {
     }
 
     /// Interns a `stream<T>`/`future<T>` type; returns its index.
-    pub fn async_type(&mut self, t: ValType) -> usize {
+    pub fn async_type(&mut self, t: ValType) -> AsyncTypeIdx {
         match self.async_types.iter().position(|x| *x == t) {
-            Some(i) => i,
-            None => {
-                self.async_types.push(t);
-                self.async_types.len() - 1
-            }
+            Some(i) => AsyncTypeIdx::new(i),
+            None => self.async_types.push(t),
         }
     }
 
     /// An instance and its ancestors, innermost first.
-    pub fn self_and_ancestors(&self, mut inst: usize) -> Vec<usize> {
+    pub fn self_and_ancestors(&self, mut inst: ComponentInstanceIdx) -> Vec<ComponentInstanceIdx> {
         let mut out = vec![inst];
         while let Some(p) = self.component_instances[inst] {
             out.push(p);
@@ -481,7 +487,11 @@ impl Plan {
     /// other's ancestor (parent to child or child to parent) must trap: the
     /// reference tests (`async/trap-on-reenter.wast`) require it "for now",
     /// although the spec's `entering_set` would allow it.
-    pub fn nested_call_traps(&self, callee: usize, caller: usize) -> bool {
+    pub fn nested_call_traps(
+        &self,
+        callee: ComponentInstanceIdx,
+        caller: ComponentInstanceIdx,
+    ) -> bool {
         callee != caller
             && (self.self_and_ancestors(caller).contains(&callee)
                 || self.self_and_ancestors(callee).contains(&caller))
@@ -489,7 +499,11 @@ impl Plan {
 
     /// The instances whose `may_enter` flag a call from `caller` (None: the
     /// host) into `callee` must check and clear (the spec's `entering_set`).
-    pub fn entering_set(&self, callee: usize, caller: Option<usize>) -> Vec<usize> {
+    pub fn entering_set(
+        &self,
+        callee: ComponentInstanceIdx,
+        caller: Option<ComponentInstanceIdx>,
+    ) -> Vec<ComponentInstanceIdx> {
         let exclude = caller
             .map(|c| self.self_and_ancestors(c))
             .unwrap_or_default();
@@ -497,5 +511,141 @@ impl Plan {
             .into_iter()
             .filter(|i| !exclude.contains(i))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(i: usize) -> ComponentInstanceIdx {
+        ComponentInstanceIdx::new(i)
+    }
+
+    fn func(is_async: bool, params: Vec<ValType>) -> FuncType {
+        FuncType {
+            params: params
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (format!("p{i}"), t))
+                .collect(),
+            result: None,
+            is_async,
+        }
+    }
+
+    fn opts() -> CanonOpts {
+        CanonOpts {
+            string_encoding: StringEncoding::Utf8,
+            memory: None,
+            realloc: None,
+            post_return: None,
+            is_async: false,
+            callback: None,
+        }
+    }
+
+    /// Root 0 with children 1 and 3; 2 is a child of 1.
+    fn tree() -> Plan {
+        let mut p = Plan::default();
+        for parent in [None, Some(c(0)), Some(c(1)), Some(c(0))] {
+            p.component_instances.push(parent);
+        }
+        p
+    }
+
+    #[test]
+    fn entering_sets_leave_out_what_the_caller_is_already_in() {
+        let p = tree();
+        assert_eq!(p.entering_set(c(2), None), [c(2), c(1), c(0)]);
+        assert_eq!(p.entering_set(c(2), Some(c(3))), [c(2), c(1)]);
+        assert_eq!(p.entering_set(c(1), Some(c(1))), []);
+        assert!(p.nested_call_traps(c(2), c(1)) && p.nested_call_traps(c(0), c(2)));
+        assert!(!p.nested_call_traps(c(2), c(3)) && !p.nested_call_traps(c(2), c(2)));
+    }
+
+    /// Instance 1 lifts an async-typed function out of core instance 0;
+    /// instance 2 lowers it synchronously into core instance 1.
+    fn sync_call_of_async_callee() -> Plan {
+        let mut p = tree();
+        let core = CoreDef::Export {
+            instance: CoreInstanceIdx::new(0),
+            name: "f".into(),
+        };
+        let lifted = p.lifted.push(Lifted {
+            core,
+            ty: func(true, vec![]),
+            opts: opts(),
+            component_instance: c(1),
+        });
+        let lowered = p.lowered.push(Lowered {
+            callee: Callee::Lifted(lifted),
+            ty: func(true, vec![]),
+            opts: opts(),
+            component_instance: c(2),
+        });
+        let module = p.modules.push(ModuleSrc::Static(0));
+        for (inst, args) in [
+            (c(1), vec![]),
+            (
+                c(2),
+                vec![(
+                    "env".to_string(),
+                    CoreInstanceArg::Bag(vec![("g".into(), CoreDef::Lowered(lowered))]),
+                )],
+            ),
+            // Imports core instance 1's exports, which may re-export the lower.
+            (
+                c(2),
+                vec![(
+                    "dep".to_string(),
+                    CoreInstanceArg::Instance(CoreInstanceIdx::new(1)),
+                )],
+            ),
+        ] {
+            p.instances.push(CoreInstantiation {
+                module,
+                args,
+                component_instance: inst,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn a_sync_lower_of_an_async_callee_blocks_its_importers() {
+        let p = sync_call_of_async_callee();
+        assert!(p.uses_async());
+        assert!(p.lowers_to_subtask(LoweredIdx::new(0)));
+        let j = p.jspi();
+        assert!(j.blocking.contains(&CoreDef::Lowered(LoweredIdx::new(0))));
+        let mut importers: Vec<usize> = j.instances.iter().map(|i| i.index()).collect();
+        importers.sort();
+        assert_eq!(importers, [1, 2]);
+        // No thread switching: sync entries never suspend.
+        assert!(j.sync_instances.is_empty());
+    }
+
+    #[test]
+    fn sync_plans_use_no_async_abi_and_nothing_blocks() {
+        let mut p = sync_call_of_async_callee();
+        p.lifted[LiftedIdx::new(0)].ty.is_async = false;
+        p.lowered[LoweredIdx::new(0)].ty.is_async = false;
+        assert!(!p.uses_async());
+        assert!(p.jspi().blocking.is_empty());
+        // A stream anywhere in a signature needs the async ABI.
+        p.lowered[LoweredIdx::new(0)].ty = func(false, vec![ValType::Stream(None)]);
+        assert!(p.uses_async());
+    }
+
+    #[test]
+    fn async_types_are_interned_once() {
+        let mut p = Plan::default();
+        let s = ValType::Stream(Some(Box::new(ValType::U8)));
+        let ty = func(false, vec![s.clone(), ValType::List(Box::new(s.clone()))]);
+        p.intern_async_types(&ty);
+        assert_eq!(p.async_types.len(), 1);
+        assert_eq!(p.async_type(s).index(), 0);
+        assert_eq!(p.async_type(ValType::Future(None)).index(), 1);
     }
 }

@@ -1,7 +1,7 @@
 //! `weft wast`: runs Component Model .wast conformance tests through a
 //! transpiler (weft, or jco for comparison) and Node, one line per file.
 //!
-//! Per file: parse with the `wast` crate, plan (transpile every component,
+//! Per file: parse with the `wast` crate, prepare (transpile every component,
 //! decide `assert_invalid`/`assert_malformed` here), then run the Node driver
 //! on the remaining steps (with `--browser`: the browser driver, which runs
 //! the same driver in headless Chromium). Files run in parallel (`--jobs`),
@@ -10,7 +10,7 @@
 mod driver;
 mod engine;
 mod lists;
-mod plan;
+mod prepare;
 mod proc;
 mod values;
 
@@ -23,7 +23,7 @@ use clap::{Args, ValueEnum};
 
 use engine::Engine;
 use lists::{Expectations, Skips, Status};
-use plan::{Directive, Outcome};
+use prepare::{Directive, Outcome};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum EngineArg {
@@ -172,22 +172,22 @@ fn run_file(run: &Run, n: usize, file: &TestFile) -> FileReport {
     if let Err(e) = std::fs::create_dir_all(&workdir) {
         return fail(format!("creating {}: {e}", workdir.display()));
     }
-    let mut plan = plan::plan(wast, &text, &run.engine, &workdir, run.limit);
+    let mut prepared = prepare::prepare(wast, &text, &run.engine, &workdir, run.limit);
     let mut crash = None;
-    if plan.steps > 0 {
+    if prepared.steps > 0 {
         let script = workdir.join("script.json");
-        if let Err(e) = std::fs::write(&script, plan.script.to_string()) {
+        if let Err(e) = std::fs::write(&script, prepared.script.to_string()) {
             return fail(format!("writing {}: {e}", script.display()));
         }
         let result = driver::run(&run.node, &run.driver, &script, run.limit, run.driver_name);
-        for (id, d) in plan.directives.iter_mut().enumerate() {
+        for (id, d) in prepared.directives.iter_mut().enumerate() {
             if d.outcome.is_none() {
                 d.outcome = result.results.get(&id).cloned();
             }
         }
         crash = result.crash;
     }
-    report(&plan.directives, crash, run.verbose)
+    report(&prepared.directives, crash, run.verbose)
 }
 
 fn parse_error(e: &wast::Error, text: &str) -> String {

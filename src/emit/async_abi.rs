@@ -6,34 +6,38 @@
 
 use std::fmt::Write;
 
-use super::names::Names;
-use super::values::{js_str, HandleCx, ValueGen};
+use super::bindings::Names;
+use super::builder::FnBuilder;
+use super::cx::EmitCx;
+use super::values::js_str;
 use crate::abi;
-use crate::plan::{AsyncOp, CanonOpts, CopyKind, Plan, StringEncoding};
+use crate::plan::{AsyncOp, AsyncTypeIdx, BuiltinIdx, CanonOpts, CopyKind, Idx, Plan};
 use crate::types::ValType;
 
 /// `store`, `ai{c}` per component instance (its `mayEnter`/`mayLeave` are the
 /// glue's `me{c}`/`ml{c}` flags, so sync and async code share one truth) and
 /// the `st{k}` stream/future type descriptors.
-pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
+pub fn instance_decls(cx: &EmitCx, names: &mut Names) -> String {
+    let plan = cx.plan;
     names.intrinsics.use_("scheduler");
     let mut out = String::from("const store = new Store();\n");
-    if !names.jspi.instances.is_empty() {
+    if !cx.jspi.instances.is_empty() {
         // Blocking waits suspend the wasm stack where the engine has JSPI.
         out.push_str("store.jspi = HAS_JSPI;\n");
     }
     // A trap that rejects an async export's Promise poisons the component too.
     out.push_str("function poison() { poisoned = true; }\n");
-    for (c, parent) in plan.component_instances.iter().enumerate() {
-        let parent = parent.map(|p| format!("ai{p}")).unwrap_or("null".into());
-        writeln!(out, "const ai{c} = new AsyncInstance(store, {parent});").unwrap();
+    for (c, parent) in plan.component_instances.iter_enumerated() {
+        let parent = parent.map(|p| p.async_instance()).unwrap_or("null".into());
+        let (ai, me, ml) = (c.async_instance(), c.may_enter(), c.may_leave());
+        writeln!(out, "const {ai} = new AsyncInstance(store, {parent});").unwrap();
         writeln!(
             out,
-            "Object.defineProperties(ai{c}, {{ mayEnter: {{ get: () => me{c}, set: (v) => {{ me{c} = v; }} }}, mayLeave: {{ get: () => ml{c}, set: (v) => {{ ml{c} = v; }} }} }});"
+            "Object.defineProperties({ai}, {{ mayEnter: {{ get: () => {me}, set: (v) => {{ {me} = v; }} }}, mayLeave: {{ get: () => {ml}, set: (v) => {{ {ml} = v; }} }} }});"
         )
         .unwrap();
     }
-    for (k, t) in plan.async_types.iter().enumerate() {
+    for (k, t) in plan.async_types.iter_enumerated() {
         let (name, numeric) = match t {
             ValType::Stream(e) | ValType::Future(e) => (
                 type_name(t),
@@ -62,7 +66,9 @@ pub fn instance_decls(plan: &Plan, names: &mut Names) -> String {
         names.intrinsics.use_("copy");
         writeln!(
             out,
-            "const st{k} = typeDesc({k}, {}, {numeric}, {bytes});",
+            "const {} = typeDesc({}, {}, {numeric}, {bytes});",
+            k.descriptor(),
+            k.index(),
             js_str(&name)
         )
         .unwrap();
@@ -107,38 +113,13 @@ pub fn return_mem(names: &mut Names, opts: &CanonOpts) -> String {
         .map_or_else(|| "null".to_string(), |m| names.memory(m))
 }
 
-fn value_gen<'a>(
-    plan: &Plan,
-    intr: &'a mut super::intrinsics::Intrinsics,
-    names: &mut Names,
-    inst: usize,
-    opts: Option<&CanonOpts>,
-) -> ValueGen<'a> {
-    let mem = opts
-        .and_then(|o| o.memory.as_ref())
-        .map(|m| names.memory(m));
-    let realloc = opts
-        .and_then(|o| o.realloc.as_ref())
-        .map(|r| names.realloc(inst, r));
-    let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
-    let mut g = ValueGen::new(intr, mem, realloc, enc);
-    g.style = names.options.value_style;
-    g.resource_impls = plan.resources.iter().map(|r| r.impl_instance).collect();
-    g.async_types = plan.async_types.clone();
-    g.handles = HandleCx {
-        inst,
-        scope: None,
-        lent: None,
-    };
-    g
-}
-
 /// Source of `function bi{idx}(...)`, the core function of async built-in `idx`.
-pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
+pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
+    let plan = cx.plan;
     let b = &plan.builtins[idx];
     let c = b.instance;
-    let ai = format!("ai{c}");
-    let name = format!("bi{idx}");
+    let ai = c.async_instance();
+    let name = idx.func();
     let use_ = |names: &mut Names, h: &'static str| names.intrinsics.use_(h);
     let one = |params: &str, body: String| format!("function {name}({params}) {{ {body} }}\n");
     match &b.op {
@@ -146,8 +127,7 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             use_(names, "scheduler");
             let sig = return_sig(names, result, opts);
             let mem = return_mem(names, opts);
-            let mut intr = std::mem::take(&mut names.intrinsics);
-            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let mut g = FnBuilder::new(cx, names, c, Some(opts));
             g.shared_ends = true;
             g.line(format!(
                 "const task = taskReturnCheck(store, {sig}, {mem});"
@@ -176,11 +156,7 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 Some(v) => g.line(format!("task.return_([{v}]);")),
                 None => g.line("task.return_([]);"),
             }
-            let body = std::mem::take(&mut g.code);
-            let dv = if g.mem.is_some() { "  let dv;\n" } else { "" };
-            drop(g);
-            names.intrinsics = intr;
-            format!("function {name}({}) {{\n{dv}{body}}}\n", params.join(", "))
+            g.finish(names, &format!("function {name}({})", params.join(", ")))
         }
         AsyncOp::TaskCancel => {
             use_(names, "scheduler");
@@ -253,14 +229,14 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
                 CopyKind::Stream => "streamNew",
                 CopyKind::Future => "futureNew",
             };
-            one("", format!("return {f}({ai}, st{ty});"))
+            one("", format!("return {f}({ai}, {});", ty.descriptor()))
         }
         AsyncOp::Copy {
             kind,
             ty,
             read,
             opts,
-        } => copy_builtin(plan, names, idx, *kind, *ty, *read, opts),
+        } => copy_builtin(cx, names, idx, *kind, *ty, *read, opts),
         AsyncOp::Cancel {
             kind,
             ty,
@@ -271,13 +247,19 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
             let cls = end_class(*kind, *read);
             one(
                 "i",
-                format!("return cancelCopy(store, {cls}, st{ty}, {is_async}, i);"),
+                format!(
+                    "return cancelCopy(store, {cls}, {}, {is_async}, i);",
+                    ty.descriptor()
+                ),
             )
         }
         AsyncOp::Drop { kind, ty, readable } => {
             use_(names, "copy");
             let cls = end_class(*kind, *readable);
-            one("i", format!("dropEnd({ai}, {cls}, st{ty}, i);"))
+            one(
+                "i",
+                format!("dropEnd({ai}, {cls}, {}, i);", ty.descriptor()),
+            )
         }
         AsyncOp::ThreadIndex => {
             use_(names, "scheduler");
@@ -318,26 +300,18 @@ pub fn builtin(plan: &Plan, names: &mut Names, idx: usize) -> String {
         }
         AsyncOp::ErrorContextNew(opts) => {
             use_(names, "errorContext");
-            let mut intr = std::mem::take(&mut names.intrinsics);
-            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let mut g = FnBuilder::new(cx, names, c, Some(opts));
             g.line(format!("checkMayLeave({ai});"));
             let s = g.lift_string("ptr", "len");
             g.line(format!("return errorContextNew({ai}, {s});"));
-            let body = std::mem::take(&mut g.code);
-            drop(g);
-            names.intrinsics = intr;
-            format!("function {name}(ptr, len) {{\n  let dv;\n{body}}}\n")
+            g.finish(names, &format!("function {name}(ptr, len)"))
         }
         AsyncOp::ErrorContextDebugMessage(opts) => {
             use_(names, "errorContext");
-            let mut intr = std::mem::take(&mut names.intrinsics);
-            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let mut g = FnBuilder::new(cx, names, c, Some(opts));
             g.line(format!("const s = errorContextDebugMessage({ai}, i);"));
             g.store(&ValType::String, "s", "ptr", "error-context.debug-message");
-            let body = std::mem::take(&mut g.code);
-            drop(g);
-            names.intrinsics = intr;
-            format!("function {name}(i, ptr) {{\n  let dv;\n{body}}}\n")
+            g.finish(names, &format!("function {name}(i, ptr)"))
         }
         AsyncOp::ErrorContextDrop => {
             use_(names, "errorContext");
@@ -358,14 +332,15 @@ fn end_class(kind: CopyKind, readable: bool) -> &'static str {
 /// `stream.read/write`, `future.read/write`: the built-in plus its guest
 /// buffer's monomorphic element loops over this built-in's memory.
 fn copy_builtin(
-    plan: &Plan,
+    cx: &EmitCx,
     names: &mut Names,
-    idx: usize,
+    idx: BuiltinIdx,
     kind: CopyKind,
-    ty: usize,
+    ty: AsyncTypeIdx,
     read: bool,
     opts: &CanonOpts,
 ) -> String {
+    let plan = cx.plan;
     names.intrinsics.use_("copy");
     let c = plan.builtins[idx].instance;
     let elem = match &plan.async_types[ty] {
@@ -384,9 +359,8 @@ fn copy_builtin(
         Some(e) => {
             let size = abi::size(e);
             let align = abi::alignment(e);
-            let mut intr = std::mem::take(&mut names.intrinsics);
             // Reading: the guest's buffer receives values (store); writing: it supplies them (load).
-            let mut g = value_gen(plan, &mut intr, names, c, Some(opts));
+            let mut g = FnBuilder::new(cx, names, c, Some(opts));
             let at = format!("{} element", type_name(&plan.async_types[ty]));
             if read && *e == ValType::U8 {
                 // Bytes: one copy (values come from a guest's memory or a Uint8Array).
@@ -399,31 +373,29 @@ fn copy_builtin(
                 let r = g.lift_list(e, "ptr", "n");
                 g.line(format!("return {r};"));
             }
-            let body = std::mem::take(&mut g.code);
-            let mut cg = value_gen(plan, &mut intr, names, c, Some(opts));
-            cg.check_range("ptr", &format!("n * {size}"), align, &at);
-            let check = std::mem::take(&mut cg.code);
-            drop(cg);
-            names.intrinsics = intr;
             let (load, store) = if read {
-                ("null".to_string(), format!("bs{idx}"))
+                ("null".to_string(), idx.store_elems())
             } else {
-                (format!("bl{idx}"), "null".to_string())
+                (idx.load_elems(), "null".to_string())
             };
             let sig = if read { "ptr, vs" } else { "ptr, n" };
-            writeln!(
-                out,
-                "function {}({sig}) {{\n  let dv;\n{body}}}",
-                if read { &store } else { &load }
-            )
-            .unwrap();
-            writeln!(out, "function bc{idx}(ptr, n) {{\n{check}}}").unwrap();
-            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, bc{idx})")
+            let elems = g.finish(
+                names,
+                &format!("function {}({sig})", if read { &store } else { &load }),
+            );
+            out.push_str(&elems);
+            let mut cg = FnBuilder::new(cx, names, c, Some(opts));
+            cg.check_range("ptr", &format!("n * {size}"), align, &at);
+            let bc = idx.check_elems();
+            out.push_str(&cg.finish(names, &format!("function {bc}(ptr, n)")));
+            format!("new GuestBuffer({size}, ptr, {n}, {load}, {store}, {bc})")
         }
     };
     writeln!(
         out,
-        "function bi{idx}({params}) {{ return {f}(store, {cls}, st{ty}, {is_async}, i, () => {buffer}); }}"
+        "function {}({params}) {{ return {f}(store, {cls}, {}, {is_async}, i, () => {buffer}); }}",
+        idx.func(),
+        ty.descriptor()
     )
     .unwrap();
     out
@@ -472,13 +444,14 @@ fn convert(
                 .iter()
                 .position(|x| x == t)
                 .expect("interned");
+            let st = AsyncTypeIdx::new(k).descriptor();
             match (t, to_host) {
                 (ValType::Stream(_), true) => format!("streamToJs(store, {v})"),
                 (ValType::Stream(_), false) => {
-                    format!("streamFromJs(store, st{k}, {v}, {})", js_str(at))
+                    format!("streamFromJs(store, {st}, {v}, {})", js_str(at))
                 }
                 (_, true) => format!("futureToJs(store, {v})"),
-                (_, false) => format!("futureFromJs(store, st{k}, {v})"),
+                (_, false) => format!("futureFromJs(store, {st}, {v})"),
             }
         }
         ValType::Option(e) => {
@@ -531,47 +504,4 @@ fn convert(
         // Maps of streams are left as they are (rare; values pass unchanged).
         _ => return None,
     })
-}
-
-/// The core signature (type codes `i`/`I`/`f`/`d`: params, results) of a
-/// core function that may block, for its JSPI import shim.
-pub fn blocking_sig(plan: &Plan, def: &crate::plan::CoreDef) -> (String, String) {
-    use crate::plan::CoreDef;
-    let code = |t: &abi::CoreTy| match t {
-        abi::CoreTy::I32 => 'i',
-        abi::CoreTy::I64 => 'I',
-        abi::CoreTy::F32 => 'f',
-        abi::CoreTy::F64 => 'd',
-    };
-    let (p, r) = match def {
-        CoreDef::Builtin(i) => match &plan.builtins[*i].op {
-            AsyncOp::WaitableSetWait(_) => ("ii", "i"),
-            AsyncOp::ThreadYield | AsyncOp::ThreadSuspend => ("", "i"),
-            AsyncOp::Copy {
-                kind: CopyKind::Stream,
-                ..
-            } => ("iii", "i"),
-            AsyncOp::Copy { .. } => ("ii", "i"),
-            AsyncOp::Cancel { .. }
-            | AsyncOp::SubtaskCancel { .. }
-            | AsyncOp::ThreadSwitch { .. }
-            | AsyncOp::ThreadPromote { .. } => ("i", "i"),
-            other => unreachable!("{other:?} does not block"),
-        },
-        CoreDef::Lowered(i) => {
-            // A synchronous lower: flat params (or one pointer), the result
-            // flat (or through a trailing out-pointer).
-            let sig = abi::flat_sig(&plan.lowered[*i].ty);
-            let mut params: String = sig.params.iter().map(code).collect();
-            let results = if sig.results_spilled {
-                params.push('i');
-                String::new()
-            } else {
-                sig.results.iter().map(code).collect()
-            };
-            return (params, results);
-        }
-        CoreDef::Export { .. } | CoreDef::Resource { .. } => unreachable!("not a blocking import"),
-    };
-    (p.to_string(), r.to_string())
 }

@@ -5,33 +5,22 @@
 //! stays generated: on an engine without multi-memory (`fusedAdapters` false)
 //! the import is `lowerN` as before.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::names::Names;
+use super::bindings::Names;
+use super::body::core_def_expr;
+use super::cx::EmitCx;
+use super::entry::EntryGuard;
 use super::shell::base64;
 use super::values::js_str;
-use crate::fuse::{self, Adapter, Import};
-use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, Plan};
-
-/// The lowers that get a fused adapter (statically covered ones, unless the
-/// options ask for JS adapters); marks them in `names.fused`.
-pub fn decide(plan: &Plan, names: &mut Names) -> BTreeMap<usize, Adapter> {
-    if !names.options.fused_adapters {
-        return BTreeMap::new();
-    }
-    let found: BTreeMap<usize, Adapter> = (0..plan.lowered.len())
-        .filter(|i| !names.jspi.blocking.contains(&CoreDef::Lowered(*i)))
-        .filter_map(|i| fuse::adapter(plan, i).map(|a| (i, a)))
-        .collect();
-    names.fused.extend(found.keys().copied());
-    found
-}
+use crate::fuse::{Adapter, Import};
+use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, LoweredIdx};
 
 /// The JS helpers adapter `idx` imports (`feN`/`flN`: the entry checks and
 /// their undoing; `fpN`: post-return with `may_leave` cleared) and its
 /// compiled module `fmodN` (only where the engine runs fused adapters).
-pub fn helpers(plan: &Plan, names: &mut Names, idx: usize, a: &Adapter, is_async: bool) -> String {
+pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> String {
+    let plan = cx.plan;
     let l = &plan.lowered[idx];
     let Callee::Lifted(li) = l.callee else {
         unreachable!("fused adapters call lifted functions")
@@ -43,37 +32,26 @@ pub fn helpers(plan: &Plan, names: &mut Names, idx: usize, a: &Adapter, is_async
     names.intrinsics.use_("fused");
     names.intrinsics.use_("base64");
     let mut js = String::new();
-    let mut enter = format!("if (!ml{caller}) cannotLeave();");
-    if !entering.is_empty() {
-        let check: Vec<String> = entering.iter().map(|i| format!("!me{i}")).collect();
-        write!(
-            enter,
-            " if ({}) cannotEnter(poisoned); {}",
-            check.join(" || "),
-            Names::flags_assign("me", &entering, false)
-        )
-        .unwrap();
+    let guard = EntryGuard::from_component(&entering);
+    let mut enter = format!("if (!{}) cannotLeave();", caller.may_leave());
+    let mut leave = String::new();
+    if !guard.is_empty() {
+        write!(enter, " {} {}", guard.check(), guard.clear()).unwrap();
+        leave = guard.restore();
     }
-    writeln!(js, "function fe{idx}() {{ {enter} }}").unwrap();
-    writeln!(
-        js,
-        "function fl{idx}() {{ {} }}",
-        if entering.is_empty() {
-            String::new()
-        } else {
-            Names::flags_assign("me", &entering, true)
-        }
-    )
-    .unwrap();
+    writeln!(js, "function {}() {{ {enter} }}", idx.fused_enter()).unwrap();
+    writeln!(js, "function {}() {{ {leave} }}", idx.fused_leave()).unwrap();
     for (_, imp) in &a.imports {
         if let Import::PostReturn { inst, def, nargs } = imp {
-            if names.leave_flags.contains(inst) {
+            if cx.leave_flags.contains(inst) {
                 let f = names.core_func(def);
                 let args: Vec<String> = (0..*nargs).map(|i| format!("a{i}")).collect();
                 let args = args.join(", ");
+                let ml = inst.may_leave();
                 writeln!(
                     js,
-                    "function fp{idx}({args}) {{ ml{inst} = false; {f}({args}); ml{inst} = true; }}"
+                    "function {}({args}) {{ {ml} = false; {f}({args}); {ml} = true; }}",
+                    idx.fused_post_return()
                 )
                 .unwrap();
             }
@@ -83,32 +61,34 @@ pub fn helpers(plan: &Plan, names: &mut Names, idx: usize, a: &Adapter, is_async
     let imports: Vec<String> = a
         .imports
         .iter()
-        .map(|(n, imp)| format!("{}: {}", js_str(n), import_expr(plan, names, idx, imp)))
+        .map(|(n, imp)| format!("{}: {}", js_str(n), import_expr(cx, names, idx, imp)))
         .collect();
     writeln!(
         js,
-        "function fi{idx}() {{ return {{ '': {{ {} }} }}; }}",
+        "function {}() {{ return {{ '': {{ {} }} }}; }}",
+        idx.fused_imports(),
         imports.join(", ")
     )
     .unwrap();
     let bytes = format!("base64Bytes('{}')", base64(&a.bytes));
-    let compile = if is_async {
+    let compile = if cx.async_instantiation {
         format!("WebAssembly.compile({bytes})")
     } else {
         format!("new WebAssembly.Module({bytes})")
     };
-    writeln!(js, "const fmod{idx} = fusedAdapters ? {compile} : null;").unwrap();
+    writeln!(
+        js,
+        "const {} = fusedAdapters ? {compile} : null;",
+        idx.fused_module()
+    )
+    .unwrap();
     js
 }
 
 /// Statements instantiating the adapters core instance `inst` imports that
 /// are not instantiated yet (`faN`: the adapter, or `lowerN` without fused support).
-pub fn before_instance(
-    names: &mut Names,
-    adapters: &BTreeMap<usize, Adapter>,
-    inst: &CoreInstantiation,
-    aw: &str,
-) -> String {
+pub fn before_instance(cx: &EmitCx, names: &mut Names, inst: &CoreInstantiation) -> String {
+    let aw = cx.aw();
     let mut out = String::new();
     for (_, arg) in &inst.args {
         let CoreInstanceArg::Bag(items) = arg else {
@@ -116,12 +96,16 @@ pub fn before_instance(
         };
         for (_, d) in items {
             let CoreDef::Lowered(idx) = d else { continue };
-            if !adapters.contains_key(idx) || !names.fused_wired.insert(*idx) {
+            if !cx.fused.contains_key(idx) || !names.fused_wired.insert(*idx) {
                 continue;
             }
             writeln!(
                 out,
-                "  const fa{idx} = fusedAdapters ? ({aw}instantiateCore({aw}fmod{idx}, fi{idx}())).exports.adapter : lower{idx};"
+                "  const {} = fusedAdapters ? ({aw}instantiateCore({aw}{}, {}())).exports.adapter : {};",
+                idx.fused(),
+                idx.fused_module(),
+                idx.fused_imports(),
+                idx.func()
             )
             .unwrap();
         }
@@ -130,18 +114,18 @@ pub fn before_instance(
 }
 
 /// The JS expression passed as one import of adapter `idx`.
-fn import_expr(plan: &Plan, names: &mut Names, idx: usize, imp: &Import) -> String {
+fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) -> String {
     match imp {
-        Import::Enter => format!("fe{idx}"),
-        Import::Leave => format!("fl{idx}"),
+        Import::Enter => idx.fused_enter(),
+        Import::Leave => idx.fused_leave(),
         Import::Memory(CoreDef::Export { instance, name }) => {
-            format!("ex{instance}[{}]", js_str(name))
+            format!("{}[{}]", instance.exports(), js_str(name))
         }
-        Import::Memory(d) | Import::Callee(d) => super::core_def_expr(plan, names, d),
-        Import::Realloc { inst, def } => names.realloc(*inst, def),
+        Import::Memory(d) | Import::Callee(d) => core_def_expr(cx, names, d),
+        Import::Realloc { inst, def } => names.realloc(cx, *inst, def),
         Import::PostReturn { inst, def, .. } => {
-            if names.leave_flags.contains(inst) {
-                format!("fp{idx}")
+            if cx.leave_flags.contains(inst) {
+                idx.fused_post_return()
             } else {
                 names.core_func(def)
             }

@@ -100,6 +100,13 @@ impl Intrinsics {
         }
         out
     }
+
+    /// Marks every helper `other` uses as used here too.
+    pub fn merge(&mut self, other: &Intrinsics) {
+        for name in &other.used {
+            self.use_(name);
+        }
+    }
 }
 
 fn deps(source: &str) -> impl Iterator<Item = &str> {

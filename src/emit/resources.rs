@@ -1,107 +1,94 @@
 //! Resources in the glue: the `canon resource.*` built-ins, run-time resource
 //! types, per-instance handle tables, and the JS classes of guest resources.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::names::Names;
+use super::bindings::Names;
+use super::cx::EmitCx;
+use super::entry::EntryGuard;
 use super::values::js_str;
-use crate::names::lower_camel;
-use crate::plan::{CoreDef, Plan, ResourceOp};
-
-pub fn method_key(m: &str) -> String {
-    let id = lower_camel(m);
-    if id == "constructor" {
-        js_str(&id)
-    } else {
-        id
-    }
-}
+use crate::plan::{CoreDef, ResourceIdx, ResourceOp};
 
 /// `resNew/Rep/Drop{rt}_{instance}`: the core function for a `canon resource.*`.
-pub fn resource_builtin(plan: &Plan, names: &mut Names, d: &CoreDef) -> String {
+pub fn resource_builtin(cx: &EmitCx, names: &mut Names, d: &CoreDef) -> String {
     let CoreDef::Resource { op, rt, instance } = d else {
         unreachable!()
     };
     names.intrinsics.use_("resources");
     names.intrinsics.use_("trap");
     let name = names.core_func(d);
-    let leave = format!("if (!ml{instance}) cannotLeave();");
+    let leave = format!("if (!{}) cannotLeave();", instance.may_leave());
+    let (tbl, rtn) = (instance.table(), rt.resource_type());
     match op {
-        ResourceOp::New => format!(
-            "function {name}(rep) {{ {leave} return resourceNew(tbl{instance}, rt{rt}, rep); }}\n"
-        ),
+        ResourceOp::New => {
+            format!("function {name}(rep) {{ {leave} return resourceNew({tbl}, {rtn}, rep); }}\n")
+        }
         ResourceOp::Rep => {
-            format!("function {name}(i) {{ return resourceRep(tbl{instance}, rt{rt}, i); }}\n")
+            format!("function {name}(i) {{ return resourceRep({tbl}, {rtn}, i); }}\n")
         }
         ResourceOp::Drop => {
-            let r = &plan.resources[*rt];
+            let r = &cx.plan.resources[*rt];
             let dtor = match (r.impl_instance, &r.dtor) {
-                (None, _) => format!("hostRelease(rt{rt}, h.rep, true);"),
+                (None, _) => format!("hostRelease({rtn}, h.rep, true);"),
                 (Some(_), None) => String::new(),
                 (Some(imp), Some(dtor)) => {
                     let f = names.core_func(dtor);
-                    let entering = plan.entering_set(imp, Some(*instance));
+                    let entering = cx.plan.entering_set(imp, Some(*instance));
                     names.enter_flags.extend(entering.iter().copied());
-                    if names.uses_async {
+                    let guard = EntryGuard::from_component(&entering);
+                    if cx.uses_async {
                         // The destructor runs as a synchronous task of its instance.
                         names.intrinsics.use_("scheduler");
-                        let call = format!(
-                            "{{ const t = enterSync(ai{imp}); try {{ {f}(h.rep); }} finally {{ leaveSync(t); }} }}"
-                        );
-                        enter_call(&entering, &call)
+                        let ai = imp.async_instance();
+                        guard.around(&format!(
+                            "{{ const t = enterSync({ai}); try {{ {f}(h.rep); }} finally {{ leaveSync(t); }} }}"
+                        ))
                     } else {
-                        enter_call(&entering, &format!("{f}(h.rep)"))
+                        guard.around(&format!("{f}(h.rep)"))
                     }
                 }
             };
             format!(
-                "function {name}(i) {{\n  {leave}\n  const h = resourceDropHandle(tbl{instance}, rt{rt}, i);\n  if (h.own) {{ {dtor} }}\n}}\n"
+                "function {name}(i) {{\n  {leave}\n  const h = resourceDropHandle({tbl}, {rtn}, i);\n  if (h.own) {{ {dtor} }}\n}}\n"
             )
         }
     }
 }
 
-/// A call wrapped in the may_enter checks of `entering`.
-pub fn enter_call(entering: &[usize], call: &str) -> String {
-    if entering.is_empty() {
-        return format!("{call};");
-    }
-    let check: Vec<String> = entering.iter().map(|i| format!("!me{i}")).collect();
-    format!(
-        "if ({}) cannotEnter(poisoned); {} try {{ {call}; }} finally {{ {} }}",
-        check.join(" || "),
-        Names::flags_assign("me", entering, false),
-        Names::flags_assign("me", entering, true)
-    )
-}
-
 /// Run-time resource types, one handle table per component instance, and a
 /// class per guest resource (with the exported constructor/methods/statics).
-pub fn resource_decls(plan: &Plan, names: &mut Names) -> String {
+pub fn resource_decls(
+    cx: &EmitCx,
+    names: &mut Names,
+    mut class_members: HashMap<ResourceIdx, Vec<String>>,
+) -> String {
     names.intrinsics.use_("resources");
     let mut out = String::new();
-    for c in 0..plan.component_instances.len() {
-        if names.uses_async {
+    for c in cx.plan.component_instances.keys() {
+        let tbl = c.table();
+        if cx.uses_async {
             // One table per instance for handles, waitables and error contexts.
-            writeln!(out, "const tbl{c} = ai{c}.handles;").unwrap();
+            writeln!(out, "const {tbl} = {}.handles;", c.async_instance()).unwrap();
         } else {
-            writeln!(out, "const tbl{c} = new HandleTable();").unwrap();
+            writeln!(out, "const {tbl} = new HandleTable();").unwrap();
         }
     }
-    for (i, r) in plan.resources.iter().enumerate() {
+    for (i, r) in cx.plan.resources.iter_enumerated() {
         let name = if r.name.is_empty() {
-            format!("resource{i}")
+            format!("resource{}", i.index())
         } else {
             r.name.clone()
         };
         let imp = r
             .impl_instance
-            .map(|i| i.to_string())
+            .map(|i| i.index().to_string())
             .unwrap_or_else(|| "HOST".into());
-        writeln!(out, "const rt{i} = resourceType({}, {imp});", js_str(&name)).unwrap();
+        let rt = i.resource_type();
+        writeln!(out, "const {rt} = resourceType({}, {imp});", js_str(&name)).unwrap();
         if let Some(imp) = r.impl_instance {
             let class = crate::names::upper_camel(&name);
-            let members = names.class_members.remove(&i).unwrap_or_default();
+            let members = class_members.remove(&i).unwrap_or_default();
             let has_ctor = members.iter().any(|m| m.starts_with("constructor("));
             let mut body = members.join(" ");
             if !has_ctor {
@@ -112,21 +99,14 @@ pub fn resource_decls(plan: &Plan, names: &mut Names) -> String {
                 )
                 .unwrap();
             }
-            writeln!(out, "rt{i}.cls = class {class} {{ {body} [Symbol.dispose]() {{ disposeGuest(this); }} }};").unwrap();
+            writeln!(out, "{rt}.cls = class {class} {{ {body} [Symbol.dispose]() {{ disposeGuest(this); }} }};").unwrap();
             if let Some(d) = &r.dtor {
                 let f = names.core_func(d);
-                let entering = plan.entering_set(imp, None);
+                let entering = cx.plan.entering_set(imp, None);
                 names.enter_flags.extend(entering.iter().copied());
                 names.intrinsics.use_("trap");
-                let check: Vec<String> = entering.iter().map(|i| format!(" || !me{i}")).collect();
-                writeln!(
-                    out,
-                    "rt{i}.dtor = (rep) => {{ if (poisoned{}) cannotEnter(poisoned); {} try {{ {f}(rep); }} catch (e) {{ if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; }} finally {{ {} }} }};",
-                    check.concat(),
-                    Names::flags_assign("me", &entering, false),
-                    Names::flags_assign("me", &entering, true)
-                )
-                .unwrap();
+                let call = EntryGuard::from_host(&entering).around(&format!("{f}(rep)"));
+                writeln!(out, "{rt}.dtor = (rep) => {{ {call} }};").unwrap();
             }
         }
     }

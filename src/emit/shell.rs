@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::imports::GlueImport;
 use super::intrinsics::Intrinsics;
 use super::values::js_str;
 use crate::{Instantiation, TranspileOptions};
@@ -12,7 +13,7 @@ use crate::{Instantiation, TranspileOptions};
 pub fn shell(
     opts: &TranspileOptions,
     intr: &Intrinsics,
-    imports: &[(usize, String, crate::names::Specifier, bool)],
+    imports: &[GlueImport],
     body: &str,
     esm_exports: &[(String, String)],
     is_async: bool,
@@ -24,13 +25,14 @@ pub fn shell(
         if opts.tla_compat && !esm_exports.is_empty() {
             intr.use_("notReady");
         }
-        for (i, _, spec, is_func) in imports {
-            let what = match (&spec.member, is_func) {
-                (Some(m), _) => format!("{{ {} as imp{i} }}", js_str_or_ident(m)),
-                (None, true) => format!("imp{i}"),
-                (None, false) => format!("* as imp{i}"),
+        for imp in imports {
+            let v = imp.import.import();
+            let what = match (&imp.spec.member, imp.default) {
+                (Some(m), _) => format!("{{ {} as {v} }}", js_str_or_ident(m)),
+                (None, true) => v,
+                (None, false) => format!("* as {v}"),
             };
-            writeln!(js, "import {what} from {};", js_str(&spec.module)).unwrap();
+            writeln!(js, "import {what} from {};", js_str(&imp.spec.module)).unwrap();
         }
     }
     js.push_str(&intr.render());
@@ -56,7 +58,7 @@ pub fn shell(
         Instantiation::Esm => {
             let import_obj: Vec<String> = imports
                 .iter()
-                .map(|(i, k, _, _)| format!("{}: imp{i}", js_str(k)))
+                .map(|imp| format!("{}: {}", js_str(&imp.key), imp.import.import()))
                 .collect();
             let get = "(file) => fetchCompile(new URL('./' + file, import.meta.url))";
             let locals: Vec<String> = (0..esm_exports.len()).map(|i| format!("e{i}")).collect();

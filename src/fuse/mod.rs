@@ -43,7 +43,7 @@ use wasm_encoder::{
 };
 
 use crate::abi::{self, CoreTy};
-use crate::plan::{Callee, CoreDef, Plan, StringEncoding};
+use crate::plan::{Callee, ComponentInstanceIdx, CoreDef, LoweredIdx, Plan, StringEncoding};
 use crate::types::ValType;
 
 /// One fused adapter: the core module's bytes and what to pass as each of its imports
@@ -62,10 +62,13 @@ pub enum Import {
     /// The callee's core function.
     Callee(CoreDef),
     /// A realloc of component instance `inst` (the glue wraps it when `may_leave` matters).
-    Realloc { inst: usize, def: CoreDef },
+    Realloc {
+        inst: ComponentInstanceIdx,
+        def: CoreDef,
+    },
     /// The callee's post-return, taking `nargs` core values (wrapped like realloc).
     PostReturn {
-        inst: usize,
+        inst: ComponentInstanceIdx,
         def: CoreDef,
         nargs: usize,
     },
@@ -77,7 +80,7 @@ pub enum Import {
 
 /// The fused adapter for `canon lower` number `idx`, or `None` when it must stay a JS
 /// adapter (see the module documentation for what is covered).
-pub fn adapter(plan: &Plan, idx: usize) -> Option<Adapter> {
+pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
     let lower = &plan.lowered[idx];
     let Callee::Lifted(li) = lower.callee else {
         return None;

@@ -3,19 +3,20 @@
 
 use super::body::{build, Side, Spec};
 use super::*;
+use crate::plan::{CoreInstanceIdx, Idx};
 use crate::types::FuncType;
 
 fn def(name: &str) -> CoreDef {
     CoreDef::Export {
-        instance: 0,
+        instance: CoreInstanceIdx::new(0),
         name: name.into(),
     }
 }
 
 fn spec(params: Vec<ValType>, result: Option<ValType>) -> Spec {
-    let side = |inst| Side {
+    let side = |inst: usize| Side {
         realloc: Some(Import::Realloc {
-            inst,
+            inst: ComponentInstanceIdx::new(inst),
             def: def("realloc"),
         }),
         memory: Some(def("memory")),
@@ -33,7 +34,7 @@ fn spec(params: Vec<ValType>, result: Option<ValType>) -> Spec {
         caller: side(0),
         callee: side(1),
         post_return: Some(Import::PostReturn {
-            inst: 1,
+            inst: ComponentInstanceIdx::new(1),
             def: def("post"),
             nargs: 1,
         }),

@@ -10,6 +10,7 @@ use wit_parser::{InterfaceId, Resolve, TypeDefKind, TypeOwner, WorldId, WorldIte
 
 use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
 use super::DtsOptions;
+use crate::export_surface::{ExportKind, ExportSurface};
 use crate::names;
 use crate::{Instantiation, OutputFile, Result};
 
@@ -148,7 +149,7 @@ pub(crate) fn world_files(
     }
     for (key, item) in world.exports.iter() {
         let key_name = resolve.name_world_key(key);
-        root.export(key, &key_name, item)
+        root.export(&key_name, item)
             .map_err(|e| e.in_path(format!("world export {key_name}")))?;
     }
 
@@ -177,6 +178,30 @@ pub(crate) fn world_files(
     Ok(out)
 }
 
+/// The world's exports as JS sees them: the same decision the glue makes
+/// (functions own their short names; an interface or resource gets its short
+/// name only if no function and no earlier export has it).
+fn export_surface(resolve: &Resolve, world_id: WorldId) -> ExportSurface {
+    let exports: Vec<(String, ExportKind)> = resolve.worlds[world_id]
+        .exports
+        .iter()
+        .filter_map(|(key, item)| {
+            let kind = match item {
+                WorldItem::Function(_) => ExportKind::Func,
+                WorldItem::Interface { .. } => ExportKind::Interface(Vec::new()),
+                WorldItem::Type { id, .. }
+                    if matches!(resolve.types[*id].kind, TypeDefKind::Resource) =>
+                {
+                    ExportKind::Resource
+                }
+                WorldItem::Type { .. } => return None,
+            };
+            Some((resolve.name_world_key(key), kind))
+        })
+        .collect();
+    ExportSurface::new(&exports)
+}
+
 /// The root `<name>.d.ts` being assembled from the world's imports and exports.
 struct RootFile<'a> {
     resolve: &'a Resolve,
@@ -198,8 +223,8 @@ struct RootFile<'a> {
     imports: Vec<ImportEntry>,
     /// Members of the world's export object type (instantiation mode).
     members: String,
-    /// Short export names already given out (`iface` for `ns:pkg/iface`).
-    short_names: HashSet<String>,
+    /// Which export gets which short name (shared with the glue).
+    surface: ExportSurface,
 }
 
 impl<'a> RootFile<'a> {
@@ -227,17 +252,7 @@ impl<'a> RootFile<'a> {
         let locals = Locals {
             taken: decls.locals().clone(),
         };
-        // Functions own their short export names; an interface gets its short
-        // name only if no earlier export has it (the glue exports the others
-        // under their full names only).
-        let short_names = world
-            .exports
-            .iter()
-            .filter_map(|(key, item)| match (key, item) {
-                (WorldKey::Name(n), WorldItem::Function(_)) => Some(names::lower_camel(n)),
-                _ => None,
-            })
-            .collect();
+        let surface = export_surface(resolve, world_id);
         RootFile {
             resolve,
             world: world_id,
@@ -252,7 +267,7 @@ impl<'a> RootFile<'a> {
             local_of: HashMap::new(),
             imports: Vec::new(),
             members: String::new(),
-            short_names,
+            surface,
         }
     }
 
@@ -328,18 +343,11 @@ impl<'a> RootFile<'a> {
         Ok(())
     }
 
-    fn export(&mut self, key: &WorldKey, key_name: &str, item: &WorldItem) -> Result<()> {
+    fn export(&mut self, key_name: &str, item: &WorldItem) -> Result<()> {
         match item {
             WorldItem::Interface { id, .. } => {
-                let short = match key {
-                    WorldKey::Name(n) => n.as_str(),
-                    WorldKey::Interface(_) => self.resolve.interfaces[*id]
-                        .name
-                        .as_deref()
-                        .unwrap_or(key_name),
-                };
-                let camel = names::lower_camel(short);
-                let has_short = self.short_names.insert(camel.clone());
+                let camel = names::interface_export_name(key_name);
+                let has_short = self.surface.short_name(key_name).is_some();
                 if self.instantiate {
                     let local = self.namespace(*id, key_name);
                     let key = names::property_key(key_name);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
 import { test } from './fixtures';
-import { serve } from './server.mjs';
+import { serve } from '../../src/cli/server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

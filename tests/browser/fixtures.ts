@@ -1,6 +1,6 @@
 // Shared Playwright fixtures for the browser tests:
 //  - `site` (per worker): the fixtures transpiled by build.mjs, served over
-//    loopback by server.mjs; `site.url` is its base URL.
+//    loopback by src/cli/server.mjs; `site.url` is its base URL.
 //  - page errors and console errors fail the test (auto fixture, checked at the end).
 //  - `openPage(path)`: opens a page of the site and waits for its harness to
 //    report (window.weftResult), failing with the in-page error, if any.
@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 import { build } from './build.mjs';
-import { serve } from './server.mjs';
+import { serve } from '../../src/cli/server.mjs';
 
 type Site = { url: string; dir: string };
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect } from './fixtures';
 import { REPO } from './build.mjs';
-import { serve } from './server.mjs';
+import { serve } from '../../src/cli/server.mjs';
 
 /** Where each `load(key)` of the checks takes its component from (repo-relative). */
 const SOURCES: Record<string, string> = {

@@ -1,4 +1,4 @@
-//! Runs the driver on one plan's script and reads back one JSON result line per
+//! Runs the driver on one prepared file's script and reads back one JSON result line per
 //! step: `wast_driver.mjs` in Node, or with `--browser` `wast_browser.mjs`,
 //! a Node script that runs the same driver in headless Chromium.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::plan::Outcome;
+use super::prepare::Outcome;
 use super::proc;
 
 /// The driver's source, written next to the scripts at the start of a run.
@@ -19,10 +19,7 @@ pub const SOURCE: &str = include_str!("../wast_driver.mjs");
 /// file server it serves the run's directory with.
 pub const BROWSER_FILES: [(&str, &str); 2] = [
     ("wast_browser.mjs", include_str!("../wast_browser.mjs")),
-    (
-        "server.mjs",
-        include_str!("../../../tests/browser/server.mjs"),
-    ),
+    ("server.mjs", include_str!("../server.mjs")),
 ];
 
 /// Step results by directive id, plus why the driver stopped early, if it did.

@@ -22,24 +22,7 @@ use wast::component::WastVal;
 use wast::core::{NanPattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
 use wast::{WastArg, WastRet};
-
-/// The JS property name jco uses for a kebab-case name: lowerCamelCase.
-pub fn camel_case(kebab: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in kebab.split('-').enumerate() {
-        let lower = word.to_lowercase();
-        if i == 0 {
-            out.push_str(&lower);
-        } else {
-            let mut chars = lower.chars();
-            if let Some(first) = chars.next() {
-                out.extend(first.to_uppercase());
-                out.push_str(chars.as_str());
-            }
-        }
-    }
-    out
-}
+use weft::names::lower_camel;
 
 /// A float given to the encoder: exact value, or "any NaN" for NaN patterns.
 #[derive(Clone, Copy)]
@@ -207,7 +190,7 @@ impl<'t> Encoder<'t> {
                     let Some((_, v)) = fields.iter().find(|(n, _)| *n == name.as_str()) else {
                         return Err(format!("record value lacks field `{}`", name.as_str()));
                     };
-                    out.push(json!([camel_case(name.as_str()), self.value(v, fty)?]));
+                    out.push(json!([lower_camel(name.as_str()), self.value(v, fty)?]));
                 }
                 if let Some((n, _)) = fields
                     .iter()
@@ -258,7 +241,7 @@ impl<'t> Encoder<'t> {
                 }
                 let out: Vec<Value> = names
                     .iter()
-                    .map(|n| json!([camel_case(n.as_str()), ["b", set.contains(&n.as_str())]]))
+                    .map(|n| json!([lower_camel(n.as_str()), ["b", set.contains(&n.as_str())]]))
                     .collect();
                 Ok(json!(["o", out]))
             }
@@ -358,14 +341,6 @@ impl<'t> Encoder<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn camel_case_matches_jco() {
-        assert_eq!(camel_case("i-to-b"), "iToB");
-        assert_eq!(camel_case("run"), "run");
-        assert_eq!(camel_case("HTTP-client"), "httpClient");
-        assert_eq!(camel_case("a1-b2"), "a1B2");
-    }
 
     /// The validated types of the first component in a runner fixture.
     fn fixture_types(fixture: &str) -> Types {

@@ -5,7 +5,7 @@
 
 use super::ValueGen;
 
-impl ValueGen<'_> {
+impl ValueGen {
     /// Checks that `v` is a bigint with no bit beyond the last flag and
     /// splits it into its core words.
     pub(super) fn lower_bigint_flags(

@@ -147,7 +147,6 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lower0(k0, k1) {
-    let dv;
     if (!ml0) cannotLeave();
     const s1 = utf8Decode(mem0, k0, k1);
     host0(s1);

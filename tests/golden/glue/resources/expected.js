@@ -422,7 +422,6 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lower0(k0, k1) {
-    let dv;
     if (!ml0) cannotLeave();
     const s1 = utf8Decode(mem0, k0, k1);
     const ret = host0(s1);

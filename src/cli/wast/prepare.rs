@@ -1,4 +1,4 @@
-//! Turns the directives of one parsed .wast file into a plan: outcomes decided
+//! Prepares the directives of one parsed .wast file: outcomes decided
 //! on the Rust side (encoding, `assert_invalid`, `assert_malformed`, ...) plus
 //! the JSON script of steps the Node driver executes (instantiate, invoke).
 //!
@@ -53,11 +53,13 @@ pub struct Directive {
     pub line: usize,
     pub col: usize,
     pub kind: &'static str,
-    /// Decided while planning; `None` means the driver decides it.
+    /// Decided while preparing; `None` means the driver decides it.
     pub outcome: Option<Outcome>,
 }
 
-pub struct Plan {
+/// One file, prepared: every directive (some already decided) and the
+/// driver's script for the rest.
+pub struct Prepared {
     pub directives: Vec<Directive>,
     /// `{ components: {c0: {js, dir} | {error}}, steps: [...] }` for the driver.
     pub script: Value,
@@ -126,7 +128,13 @@ fn validate(bytes: &[u8]) -> Result<Types, String> {
 }
 
 /// Plans `wast` (already parsed from `text`), transpiling its components.
-pub fn plan(wast: Wast<'_>, text: &str, engine: &Engine, workdir: &Path, limit: Duration) -> Plan {
+pub fn prepare(
+    wast: Wast<'_>,
+    text: &str,
+    engine: &Engine,
+    workdir: &Path,
+    limit: Duration,
+) -> Prepared {
     let mut p = Planner {
         engine,
         workdir,
@@ -154,7 +162,7 @@ pub fn plan(wast: Wast<'_>, text: &str, engine: &Engine, workdir: &Path, limit: 
     }
     let steps = p.steps.len();
     let script = json!({ "components": p.script_components, "steps": p.steps });
-    Plan {
+    Prepared {
         directives,
         script,
         steps,

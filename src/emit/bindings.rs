@@ -1,66 +1,59 @@
-//! JS names for everything an instance body refers to (core instances'
-//! exports, memories, host functions, flags), allocated on first use, plus
-//! the bookkeeping of which helpers and declarations the body needs.
+//! [`Names`]: the JS names an instance body declares (memories, core
+//! exports, host functions, realloc wrappers, entry flags), each allocated on
+//! first use, with what its declaration needs (helpers, an assignment right
+//! after a core instance exists, a host function lookup). Names of plan
+//! indices are spelled in `ident`; analysis results live in `EmitCx`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
+use super::cx::EmitCx;
+use super::ident::LiftForm;
 use super::intrinsics::Intrinsics;
+use super::pending::Pending;
 use super::values::js_str;
+use crate::export_surface::{resource_func, ResourceFunc};
 use crate::names::lower_camel;
-use crate::plan::{CoreDef, ResourceOp};
+use crate::plan::{
+    ComponentInstanceIdx, CoreDef, CoreInstanceIdx, ImportIdx, LiftedIdx, LoweredIdx,
+};
 
-/// JS names for everything the instance body refers to, allocated on first use.
+/// JS names for everything the instance body refers to, allocated on first
+/// use, and what their declarations need (helpers, assignments after a core
+/// instance exists, host function lookups).
 #[derive(Default)]
 pub struct Names {
+    /// The runtime helpers the glue uses.
     pub intrinsics: Intrinsics,
-    pub(super) memories: HashMap<CoreDef, String>,
-    pub(super) core_funcs: HashMap<CoreDef, String>,
-    pub(super) host_funcs: HashMap<(usize, Vec<String>), String>,
-    /// Lifted functions needed in a non-host-facing form.
-    pub(super) raw_lifted: Vec<(usize, LiftForm)>,
+    /// Functions named but not generated yet.
+    pub pending: Pending,
+    memories: HashMap<CoreDef, String>,
+    core_funcs: HashMap<CoreDef, String>,
+    host_funcs: HashMap<(ImportIdx, Vec<String>), String>,
     /// The export name of a lifted function (for traps and stack traces).
-    pub(super) lifted_names: HashMap<usize, String>,
+    pub(super) lifted_names: HashMap<LiftedIdx, String>,
     /// Assignments to run right after core instance N is instantiated.
-    pub(super) after_instance: HashMap<usize, Vec<String>>,
+    pub(super) after_instance: HashMap<CoreInstanceIdx, Vec<String>>,
     /// Statements resolving host functions at instantiation.
     pub(super) host_resolve: Vec<String>,
-    /// Root imports that are a resource's class itself (`HostImportKind::Class`).
-    pub(super) class_imports: HashSet<usize>,
     /// Root imports the glue reads.
-    pub(super) used_imports: std::collections::BTreeSet<usize>,
+    pub(super) used_imports: BTreeSet<ImportIdx>,
     /// Component instances whose `may_enter` flag the glue tracks.
-    pub enter_flags: std::collections::BTreeSet<usize>,
-    /// Component instances whose `may_leave` flag the glue tracks (those with lowered imports).
-    pub leave_flags: std::collections::BTreeSet<usize>,
+    pub enter_flags: BTreeSet<ComponentInstanceIdx>,
     /// Realloc wrappers that clear `may_leave` while they run: (instance, core func) -> name.
-    pub(super) realloc_wrappers: Vec<(usize, String, String)>,
-    /// `canon resource.*` built-ins used as core functions.
-    pub(super) resource_builtins: Vec<CoreDef>,
-    /// Members of exported resource classes (constructor, methods, statics).
-    pub(super) class_members: HashMap<usize, Vec<String>>,
-    /// Async built-ins used as core functions (`bi{i}`).
-    pub(super) builtins: Vec<usize>,
+    pub(super) realloc_wrappers: Vec<(ComponentInstanceIdx, String, String)>,
     /// Interned `task.return` signatures (see `async_abi::return_sig`).
     pub(super) return_sigs: Vec<String>,
-    /// The component uses the async ABI (`Plan::uses_async`).
-    pub uses_async: bool,
-    /// Which core imports may block and which entries may suspend (JSPI).
-    pub jspi: crate::plan::JspiPlan,
     /// Core exports entered through `promising` (JSPI): def -> `cpN`.
-    pub(super) promising_funcs: HashMap<CoreDef, String>,
-    /// The transpile options (for `--async-mode jspi`'s lists).
-    pub options: crate::TranspileOptions,
-    /// Lowered host imports listed in `--async-imports` (JSPI mode).
-    pub jco_imports: HashMap<usize, String>,
-    /// Core exports entered for `--async-exports` functions: def -> `cjN`.
-    pub(super) jco_entries: HashMap<CoreDef, String>,
-    /// Lowers with a fused adapter (`faN`, see `fused.rs`), and those already instantiated.
-    pub(super) fused: std::collections::BTreeSet<usize>,
-    pub(super) fused_wired: std::collections::BTreeSet<usize>,
+    promising_funcs: HashMap<CoreDef, String>,
+    /// Core exports entered for `--async-exports` functions (`--async-mode jspi`): def -> `cjN`.
+    promise_exports: HashMap<CoreDef, String>,
+    /// Fused adapters already instantiated.
+    pub(super) fused_wired: BTreeSet<LoweredIdx>,
 }
 
 impl Names {
+    /// The `memoryState()` object of core memory `def` (`memN`).
     pub fn memory(&mut self, def: &CoreDef) -> String {
         if let Some(n) = self.memories.get(def) {
             return n.clone();
@@ -72,37 +65,26 @@ impl Names {
             name: export,
         } = def
         {
-            self.after_instance
-                .entry(*instance)
-                .or_default()
-                .push(format!("{name}.mem = ex{instance}[{}];", js_str(export)));
+            self.after(
+                *instance,
+                format!("{name}.mem = {}[{}];", instance.exports(), js_str(export)),
+            );
         }
         self.memories.insert(def.clone(), name.clone());
         name
     }
 
+    /// The JS function for core function `def`; built-ins are queued for generation.
     pub fn core_func(&mut self, def: &CoreDef) -> String {
         match def {
-            CoreDef::Lowered(i) => format!("lower{i}"),
+            CoreDef::Lowered(i) => i.func(),
             CoreDef::Builtin(i) => {
-                if !self.builtins.contains(i) {
-                    self.builtins.push(*i);
-                }
-                format!("bi{i}")
+                self.pending.builtin(*i);
+                i.func()
             }
             CoreDef::Resource { op, rt, instance } => {
-                let name = format!(
-                    "res{}{rt}_{instance}",
-                    match op {
-                        ResourceOp::New => "New",
-                        ResourceOp::Drop => "Drop",
-                        ResourceOp::Rep => "Rep",
-                    }
-                );
-                if !self.resource_builtins.contains(def) {
-                    self.resource_builtins.push(def.clone());
-                }
-                name
+                self.pending.resource(def);
+                rt.builtin(*op, *instance)
             }
             CoreDef::Export {
                 instance,
@@ -112,21 +94,34 @@ impl Names {
                     return n.clone();
                 }
                 let name = format!("cf{}", self.core_funcs.len());
-                self.after_instance
-                    .entry(*instance)
-                    .or_default()
-                    .push(format!("{name} = ex{instance}[{}];", js_str(export)));
+                self.after(
+                    *instance,
+                    format!("{name} = {}[{}];", instance.exports(), js_str(export)),
+                );
                 self.core_funcs.insert(def.clone(), name.clone());
                 name
             }
         }
     }
 
+    /// A statement to run right after core instance `instance` is instantiated.
+    fn after(&mut self, instance: CoreInstanceIdx, statement: String) {
+        self.after_instance
+            .entry(instance)
+            .or_default()
+            .push(statement);
+    }
+
     /// The JS expression to call core function `def` from the glue, and
     /// whether it may suspend (then it returns a Promise when JSPI is on).
-    pub fn core_entry(&mut self, def: &CoreDef, sig: (String, String)) -> (String, bool) {
+    pub fn core_entry(
+        &mut self,
+        cx: &EmitCx,
+        def: &CoreDef,
+        sig: (String, String),
+    ) -> (String, bool) {
         let f = self.core_func(def);
-        if !self.jspi.entry(def) && !self.jspi.sync_entry(def) {
+        if !cx.jspi.entry(def) && !cx.jspi.sync_entry(def) {
             return (f, false);
         }
         if let Some(n) = self.promising_funcs.get(def) {
@@ -137,34 +132,35 @@ impl Names {
         };
         self.intrinsics.use_("trampoline");
         let name = format!("cp{}", self.promising_funcs.len());
-        self.after_instance
-            .entry(*instance)
-            .or_default()
-            .push(format!(
+        self.after(
+            *instance,
+            format!(
                 "{name} = promisingEntry(store, {f}, '{}', '{}');",
                 sig.0, sig.1
-            ));
+            ),
+        );
         self.promising_funcs.insert(def.clone(), name.clone());
         (name, true)
     }
 
     /// Core function `def` entered through `WebAssembly.promising` for an
-    /// export listed in `--async-exports` (JSPI mode): `cjN`, a Promise-returning function.
-    pub fn jco_entry(&mut self, def: &CoreDef, what: &str) -> String {
+    /// export listed in `--async-exports` (`--async-mode jspi`): `cjN`, a
+    /// Promise-returning function.
+    pub fn promise_export(&mut self, def: &CoreDef, what: &str) -> String {
         let f = self.core_func(def);
-        if let Some(n) = self.jco_entries.get(def) {
+        if let Some(n) = self.promise_exports.get(def) {
             return n.clone();
         }
         let CoreDef::Export { instance, .. } = def else {
             return f;
         };
         self.intrinsics.use_("jspi");
-        let name = format!("cj{}", self.jco_entries.len());
-        self.after_instance
-            .entry(*instance)
-            .or_default()
-            .push(format!("{name} = jspiExport({f}, {});", js_str(what)));
-        self.jco_entries.insert(def.clone(), name.clone());
+        let name = format!("cj{}", self.promise_exports.len());
+        self.after(
+            *instance,
+            format!("{name} = jspiExport({f}, {});", js_str(what)),
+        );
+        self.promise_exports.insert(def.clone(), name.clone());
         name
     }
 
@@ -173,8 +169,8 @@ impl Names {
     /// `[static]r.s`) call the host's class `R` the way jco's bindings do.
     pub fn host_func(
         &mut self,
-        import: usize,
-        import_name: &str,
+        cx: &EmitCx,
+        import: ImportIdx,
         path: &[String],
         nparams: usize,
     ) -> String {
@@ -182,15 +178,16 @@ impl Names {
         if let Some(n) = self.host_funcs.get(&key) {
             return n.clone();
         }
+        let import_name = &cx.plan.imports[import].name;
         self.used_imports.insert(import);
         let public = format!("host{}", self.host_funcs.len());
         // --tracing: the function below is wrapped in `traced(...)`.
-        let name = if self.options.tracing {
+        let name = if cx.opts.tracing {
             format!("{public}_f")
         } else {
             public.clone()
         };
-        let mut base = format!("imp{import}");
+        let mut base = import.import();
         let (last, parents) = match path.split_last() {
             Some((l, p)) => (Some(l.as_str()), p),
             None => (None, &[][..]),
@@ -204,7 +201,7 @@ impl Names {
             .join("#");
         let args: Vec<String> = (0..nparams).map(|i| format!("a{i}")).collect();
         let args = args.join(", ");
-        let is_class = self.class_imports.contains(&import);
+        let is_class = cx.class_imports.contains(&import);
         let class = |r: &str| {
             if is_class {
                 base.clone()
@@ -252,7 +249,7 @@ impl Names {
             }
         };
         self.host_resolve.push(code);
-        if self.options.tracing {
+        if cx.opts.tracing {
             self.intrinsics.use_("traced");
             let (iface, func) = match path.split_last() {
                 Some((f, parents)) => {
@@ -276,9 +273,9 @@ impl Names {
 
     /// The realloc to call for instance `inst`: wrapped so that `may_leave` is
     /// false while it runs, when the instance has lowered imports that could observe it.
-    pub fn realloc(&mut self, inst: usize, def: &CoreDef) -> String {
+    pub fn realloc(&mut self, cx: &EmitCx, inst: ComponentInstanceIdx, def: &CoreDef) -> String {
         let f = self.core_func(def);
-        if !self.leave_flags.contains(&inst) {
+        if !cx.leave_flags.contains(&inst) {
             return f;
         }
         if let Some((_, _, w)) = self
@@ -293,59 +290,42 @@ impl Names {
         w
     }
 
-    /// `me0 = me3 = false` style assignment for a set of flags.
-    pub fn flags_assign(prefix: &str, set: &[usize], value: bool) -> String {
-        let mut s = String::new();
-        for i in set {
-            write!(s, "{prefix}{i} = ").unwrap();
+    /// The name of lifted function `idx` in `form`, queued for generation
+    /// (the host-facing form is generated with the exports).
+    pub fn lifted_form(&mut self, idx: LiftedIdx, form: LiftForm) -> String {
+        if form != LiftForm::Host {
+            self.pending.lift(idx, form);
         }
-        write!(s, "{value};").unwrap();
-        s
+        idx.form(form)
     }
 
-    /// The name of lifted function `idx` in `form`, generated once.
-    pub fn lifted_form(&mut self, idx: usize, form: LiftForm) -> String {
-        if !self.raw_lifted.contains(&(idx, form)) {
-            self.raw_lifted.push((idx, form));
+    /// The declarations of the allocated memories and core functions, in
+    /// allocation order (the same output on every run).
+    pub fn declarations(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut mems: Vec<&String> = self.memories.values().collect();
+        mems.sort_by_key(|n| name_index(n));
+        for m in &mems {
+            out.push(format!("const {m} = memoryState();"));
         }
-        match form {
-            LiftForm::Adapter => format!("lift{idx}_raw"),
-            LiftForm::Values => format!("lift{idx}_v"),
-            LiftForm::Task => format!("fi{idx}"),
+        if !self.core_funcs.is_empty() {
+            let sorted = |m: &HashMap<CoreDef, String>| {
+                let mut v: Vec<String> = m.values().cloned().collect();
+                v.sort_by_key(|n| name_index(n));
+                v
+            };
+            let mut cfs = sorted(&self.core_funcs);
+            cfs.extend(sorted(&self.promising_funcs));
+            cfs.extend(sorted(&self.promise_exports));
+            out.push(format!("let {};", cfs.join(", ")));
         }
+        out
     }
 }
 
-/// The forms a lifted function takes besides the host-facing one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LiftForm {
-    /// Called by another component's sync lower: adapter values (tagged
-    /// strings, map entries), raw `result`s, the caller checks `may_enter`.
-    Adapter,
-    /// Like `Adapter` but with plain JS values (used inside async calls).
-    Values,
-    /// A task-shaped lift (async type or `async` option) as a FuncInst `fi{i}`.
-    Task,
-}
-
-/// What a resource-shaped function name means.
-pub enum ResourceFunc<'a> {
-    Constructor(&'a str),
-    Method(&'a str, &'a str),
-    Static(&'a str, &'a str),
-}
-
-pub fn resource_func(name: &str) -> Option<ResourceFunc<'_>> {
-    if let Some(r) = name.strip_prefix("[constructor]") {
-        return Some(ResourceFunc::Constructor(r));
-    }
-    if let Some(rest) = name.strip_prefix("[method]") {
-        let (r, m) = rest.split_once('.')?;
-        return Some(ResourceFunc::Method(r, m));
-    }
-    if let Some(rest) = name.strip_prefix("[static]") {
-        let (r, m) = rest.split_once('.')?;
-        return Some(ResourceFunc::Static(r, m));
-    }
-    None
+/// The number a generated name ends with (`mem3` -> 3), for stable ordering.
+fn name_index(name: &str) -> usize {
+    name.trim_start_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .unwrap_or(0)
 }

@@ -2,7 +2,7 @@
 // serves one directory on 127.0.0.1 (random port) with the MIME types browsers
 // need for ES modules and streaming wasm compilation. No caching, no listings.
 //
-//   node tests/browser/server.mjs <dir> [port]   prints "http://127.0.0.1:<port>/"
+//   node src/cli/server.mjs <dir> [port]   prints "http://127.0.0.1:<port>/"
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';

@@ -1,0 +1,271 @@
+//! The instance body and the files around it: core module sources (files or
+//! base64), the declarations the generated functions need (imports, flags,
+//! async state, realloc wrappers, memories, core functions), the functions,
+//! the core instantiations in order, and the returned exports; then the
+//! shell, `--minify`, and the core module files.
+
+use std::fmt::Write;
+
+use super::async_abi;
+use super::bindings::Names;
+use super::cx::EmitCx;
+use super::fused;
+use super::imports::imports;
+use super::intrinsics::Intrinsics;
+use super::shell::{base64, shell};
+use super::values::js_str;
+use crate::parse::ComponentIr;
+use crate::plan::{CoreDef, CoreInstanceArg, ModuleSrc, Plan};
+use crate::{Instantiation, OutputFile, Result};
+
+/// The generated functions and the exports object's properties.
+pub struct Glue {
+    pub fns: String,
+    pub properties: Vec<String>,
+}
+
+/// What is written besides the glue.
+pub struct Files {
+    /// Core module files (those not inlined as base64).
+    pub files: Vec<OutputFile>,
+    /// Import specifiers the glue imports from.
+    pub imports: Vec<String>,
+}
+
+/// The glue's source and the other files.
+pub fn assemble(
+    cx: &EmitCx,
+    names: &mut Names,
+    bytes: &[u8],
+    ir: &ComponentIr<'_>,
+    glue: Glue,
+    esm_exports: &[(String, String)],
+) -> Result<(String, Files)> {
+    let async_decls = if cx.uses_async {
+        async_abi::instance_decls(cx, names)
+    } else {
+        String::new()
+    };
+    let (resolve_imports, import_list) = imports(cx, names);
+    let (module_srcs, files) = module_sources(cx, names, bytes, ir);
+    let mut body = String::new();
+    let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
+    if loads_files && cx.opts.instantiation != Instantiation::Esm {
+        body.push_str(&default_core_loader(
+            cx.async_instantiation,
+            &mut names.intrinsics,
+        ));
+    }
+    body.push_str(&resolve_imports);
+    for r in &names.host_resolve {
+        writeln!(body, "  {r}").unwrap();
+    }
+    if let Some(flags) = flag_decls(cx, names) {
+        writeln!(body, "  {flags}").unwrap();
+    }
+    for line in async_decls.lines() {
+        writeln!(body, "  {line}").unwrap();
+    }
+    for (inst, f, w) in &names.realloc_wrappers {
+        let ml = inst.may_leave();
+        writeln!(
+            body,
+            "  function {w}(a, b, c, d) {{ {ml} = false; const p = {f}(a, b, c, d); {ml} = true; return p; }}"
+        )
+        .unwrap();
+    }
+    for d in names.declarations() {
+        writeln!(body, "  {d}").unwrap();
+    }
+    for (m, src) in cx.plan.modules.keys().zip(&module_srcs) {
+        writeln!(body, "  const {} = {src};", m.module()).unwrap();
+    }
+    for line in glue.fns.lines() {
+        writeln!(body, "  {line}").unwrap();
+    }
+    body.push_str(&instantiations(cx, names));
+    writeln!(body, "  return {{ {} }};", glue.properties.join(", ")).unwrap();
+
+    let js = shell(
+        cx.opts,
+        &names.intrinsics,
+        &import_list,
+        &body,
+        esm_exports,
+        cx.async_instantiation,
+    );
+    let js = if cx.opts.minify {
+        crate::minify::minify(&js)?
+    } else {
+        js
+    };
+    let imports = import_list.into_iter().map(|i| i.key).collect();
+    Ok((js, Files { files, imports }))
+}
+
+/// `let poisoned = false, me0 = true, ml0 = true;` for the flags in use.
+fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
+    if names.enter_flags.is_empty() && cx.leave_flags.is_empty() {
+        return None;
+    }
+    let mut decl: Vec<String> = vec!["poisoned = false".into()];
+    decl.extend(
+        names
+            .enter_flags
+            .iter()
+            .map(|c| format!("{} = true", c.may_enter())),
+    );
+    decl.extend(
+        cx.leave_flags
+            .iter()
+            .map(|c| format!("{} = true", c.may_leave())),
+    );
+    Some(format!("let {};", decl.join(", ")))
+}
+
+/// Each plan module's source expression (a file, inline base64, or the
+/// host's module), and the files to write.
+fn module_sources(
+    cx: &EmitCx,
+    names: &mut Names,
+    bytes: &[u8],
+    ir: &ComponentIr<'_>,
+) -> (Vec<String>, Vec<OutputFile>) {
+    let mut srcs = Vec::new();
+    let mut files = Vec::new();
+    for m in cx.plan.modules.iter() {
+        let m = match *m {
+            ModuleSrc::Static(m) => m,
+            ModuleSrc::Host(import) => {
+                srcs.push(import.import());
+                continue;
+            }
+        };
+        let wasm = &bytes[ir.modules[m].clone()];
+        let file = core_file_name(&cx.opts.name, m);
+        if wasm.len() < cx.opts.base64_cutoff {
+            names.intrinsics.use_("base64");
+            let b64 = base64(wasm);
+            srcs.push(if cx.async_instantiation {
+                format!("WebAssembly.compile(base64Bytes('{b64}'))")
+            } else {
+                format!("new WebAssembly.Module(base64Bytes('{b64}'))")
+            });
+        } else {
+            srcs.push(format!("getCoreModule({})", js_str(&file)));
+            files.push(OutputFile {
+                path: file,
+                contents: wasm.to_vec(),
+            });
+        }
+    }
+    (srcs, files)
+}
+
+/// The core instantiations in order, each followed by what must run as soon
+/// as its exports exist.
+fn instantiations(cx: &EmitCx, names: &mut Names) -> String {
+    let aw = cx.aw();
+    let mut body = String::new();
+    for (i, inst) in cx.plan.instances.iter_enumerated() {
+        body.push_str(&fused::before_instance(cx, names, inst));
+        let mut args = Vec::new();
+        for (name, arg) in &inst.args {
+            let v = match arg {
+                CoreInstanceArg::Instance(j) => j.exports(),
+                CoreInstanceArg::Bag(items) => {
+                    let fields: Vec<String> = items
+                        .iter()
+                        .map(|(n, d)| format!("{}: {}", js_str(n), core_def_expr(cx, names, d)))
+                        .collect();
+                    format!("{{ {} }}", fields.join(", "))
+                }
+            };
+            args.push(format!("{}: {v}", js_str(name)));
+        }
+        let instantiate = format!(
+            "({aw}instantiateCore({aw}{}, {{ {} }})).exports",
+            inst.module.module(),
+            args.join(", ")
+        );
+        let ex = i.exports();
+        if cx.uses_async {
+            // A start function runs as a synchronous task of its instance.
+            let ai = inst.component_instance.async_instance();
+            let f = if cx.async_instantiation { "async " } else { "" };
+            writeln!(
+                body,
+                "  const {ex} = {aw}runStart({ai}, {f}() => {instantiate});"
+            )
+            .unwrap();
+        } else {
+            writeln!(body, "  const {ex} = {instantiate};").unwrap();
+        }
+        if let Some(assigns) = names.after_instance.get(&i) {
+            for a in assigns {
+                writeln!(body, "  {a}").unwrap();
+            }
+        }
+    }
+    body
+}
+
+/// The JS expression a core instance imports for `d`: the fused adapter,
+/// the core function, or a JSPI shim around it where it may block.
+pub fn core_def_expr(cx: &EmitCx, names: &mut Names, d: &CoreDef) -> String {
+    if let CoreDef::Lowered(i) = d {
+        if cx.fused.contains_key(i) {
+            return i.fused();
+        }
+    }
+    let f = match d {
+        CoreDef::Lowered(i) => i.func(),
+        CoreDef::Resource { .. } | CoreDef::Builtin(_) => names.core_func(d),
+        CoreDef::Export { instance, name } => format!("{}[{}]", instance.exports(), js_str(name)),
+    };
+    if cx.jspi.blocking.contains(d) {
+        // May have to wait: with JSPI, a shim that suspends only when it must.
+        names.intrinsics.use_("trampoline");
+        let (p, r) = blocking_sig(cx.plan, d);
+        format!("suspendingImport(store, {f}, '{p}', '{r}')")
+    } else if let Some(what) = match d {
+        CoreDef::Lowered(i) => cx.promise_imports.get(i),
+        _ => None,
+    } {
+        names.intrinsics.use_("jspi");
+        format!("jspiImport({f}, {})", js_str(&format!("import `{what}`")))
+    } else {
+        f
+    }
+}
+
+/// The core signature (type codes: params, results) of a core function that
+/// may block, for its JSPI import shim.
+fn blocking_sig(plan: &Plan, def: &CoreDef) -> (String, String) {
+    match def {
+        CoreDef::Builtin(i) => crate::abi::builtin_sig(&plan.builtins[*i].op),
+        CoreDef::Lowered(i) => crate::abi::sync_lower_sig(&plan.lowered[*i].ty),
+        CoreDef::Export { .. } | CoreDef::Resource { .. } => unreachable!("not a blocking import"),
+    }
+}
+
+/// jco's core module file names: `<name>.core.wasm`, `<name>.core2.wasm`,
+/// `<name>.core3.wasm`, … (numbered by where the module appears in the input).
+fn core_file_name(name: &str, index: usize) -> String {
+    match index {
+        0 => format!("{name}.core.wasm"),
+        i => format!("{name}.core{}.wasm", i + 1),
+    }
+}
+
+/// As jco: `instantiate()` without `getCoreModule` loads the core modules
+/// next to the glue (fetch in browsers, fs in Node; sync: Node only).
+fn default_core_loader(is_async: bool, intr: &mut Intrinsics) -> String {
+    let compile = if is_async {
+        "fetchCompile"
+    } else {
+        "compileSync"
+    };
+    intr.use_(compile);
+    format!("  getCoreModule ??= (file) => {compile}(new URL('./' + file, import.meta.url));\n")
+}

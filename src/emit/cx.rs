@@ -1,0 +1,100 @@
+//! [`EmitCx`]: everything the glue generators read and never change — the
+//! plan, the options, and what was decided about the plan before any code is
+//! generated (JSPI, async, which flags exist, which adapters are fused).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::fuse::Adapter;
+use crate::plan::{
+    Callee, ComponentInstanceIdx, CoreDef, CoreInstanceArg, HostImportKind, ImportIdx, JspiPlan,
+    LoweredIdx, Plan,
+};
+use crate::{Instantiation, TranspileOptions};
+
+/// The read-only context of one glue generation.
+pub struct EmitCx<'a> {
+    pub plan: &'a Plan,
+    pub opts: &'a TranspileOptions,
+    /// Which core imports may block and which entries may suspend (the async
+    /// ABI's blocking waits through JSPI, see [`Plan::jspi`]).
+    pub jspi: JspiPlan,
+    /// The component uses the async ABI ([`Plan::uses_async`]).
+    pub uses_async: bool,
+    /// `instantiate()` is async (else sync, or plain ESM with top-level await).
+    pub async_instantiation: bool,
+    /// Component instances whose `may_leave` flag the glue tracks.
+    pub leave_flags: BTreeSet<ComponentInstanceIdx>,
+    /// Root imports that are a resource's class itself (`HostImportKind::Class`).
+    pub class_imports: HashSet<ImportIdx>,
+    /// `--async-mode jspi` (jco's flag): lowered host imports listed in
+    /// `--async-imports`, which may return Promises, by their full name.
+    pub promise_imports: HashMap<LoweredIdx, String>,
+    /// Lowers with a fused adapter (`src/fuse/`), decided statically.
+    pub fused: BTreeMap<LoweredIdx, Adapter>,
+}
+
+impl<'a> EmitCx<'a> {
+    pub fn new(plan: &'a Plan, opts: &'a TranspileOptions) -> Self {
+        let uses_async = plan.uses_async();
+        let mut leave_flags: BTreeSet<_> =
+            plan.lowered.iter().map(|l| l.component_instance).collect();
+        if uses_async {
+            // The async runtime reads every instance's flags (`ai{c}.mayLeave`).
+            leave_flags.extend(plan.component_instances.keys());
+        }
+        for inst in &plan.instances {
+            for (_, arg) in &inst.args {
+                if let CoreInstanceArg::Bag(items) = arg {
+                    for (_, d) in items {
+                        if let CoreDef::Resource { instance, .. } = d {
+                            leave_flags.insert(*instance);
+                        }
+                    }
+                }
+            }
+        }
+        let class_imports = (plan.imports.iter_enumerated())
+            .filter(|(_, i)| matches!(i.kind, HostImportKind::Class(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let mut promise_imports = HashMap::new();
+        for (i, l) in plan.lowered.iter_enumerated() {
+            if let Callee::Host { import, path } = &l.callee {
+                let name = plan.host_func_name(*import, path);
+                if !plan.lowers_to_subtask(i) && opts.is_async_import(&name) {
+                    promise_imports.insert(i, name);
+                }
+            }
+        }
+        let jspi = plan.jspi();
+        let fused = if opts.fused_adapters {
+            plan.lowered
+                .keys()
+                .filter(|i| !jspi.blocking.contains(&CoreDef::Lowered(*i)))
+                .filter_map(|i| crate::fuse::adapter(plan, i).map(|a| (i, a)))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        EmitCx {
+            plan,
+            opts,
+            jspi,
+            uses_async,
+            async_instantiation: opts.instantiation != Instantiation::Sync,
+            leave_flags,
+            class_imports,
+            promise_imports,
+            fused,
+        }
+    }
+
+    /// `await ` where instantiation is async.
+    pub fn aw(&self) -> &'static str {
+        if self.async_instantiation {
+            "await "
+        } else {
+            ""
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! Lowering a JS value to flat core values: validation with clear
+//! `TypeError`/`RangeError`s, integer and float coercion, flags, enums,
+//! variants, strings and lists into memory (through realloc), maps.
+
+use std::fmt::Write;
+
+use super::{encoding_id, is_option, js_str, typed_array, zero, ValueGen};
+use crate::abi::{self, CoreTy};
+use crate::names::lower_camel;
+use crate::plan::StringEncoding;
+use crate::types::ValType;
+
+impl ValueGen {
+    /// Validates JS value `v` and pushes its flat core values (JS expressions
+    /// that are safe to evaluate once, in order) onto `out`.
+    pub fn lower_flat(&mut self, ty: &ValType, v: &str, at: &str, out: &mut Vec<String>) {
+        match ty {
+            ValType::Bool => {
+                let b = self.bad(v, "bool", at);
+                self.line(format!("if (typeof {v} !== 'boolean') {b};"));
+                out.push(format!("({v} ? 1 : 0)"));
+            }
+            ValType::S8
+            | ValType::U8
+            | ValType::S16
+            | ValType::U16
+            | ValType::S32
+            | ValType::U32 => {
+                self.check_int(ty, v, at);
+                out.push(v.to_string());
+            }
+            ValType::S64 | ValType::U64 => {
+                let t = self.tmp("i");
+                let signed = matches!(ty, ValType::S64);
+                self.intr.use_("toInt64");
+                let check = if signed { "asIntN" } else { "asUintN" };
+                self.line(format!(
+                    "const {t} = typeof {v} === 'bigint' && BigInt.{check}(64, {v}) === {v} ? {v} : toInt64({v}, {signed}, {});",
+                    js_str(at)
+                ));
+                out.push(t);
+            }
+            ValType::F32 | ValType::F64 => {
+                let b = self.bad(v, "number", at);
+                self.line(format!("if (typeof {v} !== 'number') {b};"));
+                out.push(v.to_string());
+            }
+            ValType::Char => {
+                self.intr.use_("char");
+                let t = self.tmp("c");
+                self.line(format!("const {t} = lowerChar({v}, {});", js_str(at)));
+                out.push(t);
+            }
+            ValType::String => {
+                let (p, l) = self.lower_string(v, at);
+                out.push(p);
+                out.push(l);
+            }
+            ValType::List(elem) => {
+                let (p, l) = self.lower_list(elem, v, at);
+                out.push(p);
+                out.push(l);
+            }
+            ValType::Map(k, val) => {
+                let (p, l) = self.lower_map(k, val, v, at);
+                out.push(p);
+                out.push(l);
+            }
+            ValType::FixedList(elem, n) => {
+                self.check_fixed_list(v, *n, at);
+                for i in 0..*n {
+                    let e = self.tmp("e");
+                    self.line(format!("const {e} = {v}[{i}];"));
+                    self.lower_flat(elem, &e, &format!("{at}[{i}]"), out);
+                }
+            }
+            ValType::Record(fields) => {
+                self.check_object(v, "record", at);
+                for (name, t) in fields {
+                    let f = self.tmp("f");
+                    self.line(format!("const {f} = {v}.{};", lower_camel(name)));
+                    self.lower_flat(t, &f, &format!("{at}.{}", lower_camel(name)), out);
+                }
+            }
+            ValType::Tuple(ts) => {
+                self.check_fixed_list(v, ts.len() as u32, at);
+                for (i, t) in ts.iter().enumerate() {
+                    let e = self.tmp("e");
+                    self.line(format!("const {e} = {v}[{i}];"));
+                    self.lower_flat(t, &e, &format!("{at}[{i}]"), out);
+                }
+            }
+            ValType::Flags(names) => {
+                let words = self.lower_flags(names, v, at);
+                out.extend(words);
+            }
+            ValType::Enum(names) => {
+                let d = self.lower_enum(names, v, at);
+                out.push(d);
+            }
+            ValType::Own(rt) => {
+                self.intr.use_("resources");
+                let h = self.tmp("h");
+                let tbl = format!("tbl{}", self.handles.inst);
+                self.line(format!(
+                    "const {h} = lowerOwn({tbl}, rt{rt}, {v}, {});",
+                    js_str(at)
+                ));
+                out.push(h);
+            }
+            ValType::Borrow(rt) => {
+                self.intr.use_("resources");
+                let h = self.tmp("h");
+                if self.resource_impls.get(*rt).copied().flatten() == Some(self.handles.inst) {
+                    self.line(format!(
+                        "const {h} = {v}?.[RESOURCE]?.rt === rt{rt} && !{v}[RESOURCE].dead ? {v}[RESOURCE].rep : borrowRep(rt{rt}, {v}, {});",
+                        js_str(at)
+                    ));
+                } else {
+                    let tbl = format!("tbl{}", self.handles.inst);
+                    let scope = self
+                        .handles
+                        .scope
+                        .clone()
+                        .expect("borrow params have a scope");
+                    self.line(format!(
+                        "const {h} = lowerBorrow({tbl}, rt{rt}, {v}, {scope}, {});",
+                        js_str(at)
+                    ));
+                }
+                out.push(h);
+            }
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext => {
+                let h = self.tmp("h");
+                let expr = self.lower_async_value(ty, v, at);
+                self.line(format!("const {h} = {expr};"));
+                out.push(h);
+            }
+            _ => self.lower_flat_variant(ty, v, at, out),
+        }
+    }
+
+    pub(super) fn check_int(&mut self, ty: &ValType, v: &str, at: &str) {
+        let (norm, desc) = match ty {
+            ValType::S8 => (format!("({v} << 24 >> 24)"), "s8 (integer in -128..127)"),
+            ValType::U8 => (format!("({v} & 0xff)"), "u8 (integer in 0..255)"),
+            ValType::S16 => (
+                format!("({v} << 16 >> 16)"),
+                "s16 (integer in -32768..32767)",
+            ),
+            ValType::U16 => (format!("({v} & 0xffff)"), "u16 (integer in 0..65535)"),
+            ValType::S32 => (format!("({v} | 0)"), "s32 (integer in -2^31..2^31-1)"),
+            _ => (format!("({v} >>> 0)"), "u32 (integer in 0..2^32-1)"),
+        };
+        let b = self.bad(v, desc, at);
+        // `norm !== v` is true for every non-number, fraction and out-of-range value.
+        self.line(format!("if ({norm} !== {v}) {b};"));
+    }
+
+    pub(super) fn check_object(&mut self, v: &str, what: &str, at: &str) {
+        let b = self.bad(v, what, at);
+        self.line(format!("if ({v} === null || typeof {v} !== 'object') {b};"));
+    }
+
+    pub(super) fn check_fixed_list(&mut self, v: &str, n: u32, at: &str) {
+        let b = self.bad(v, &format!("an array of length {n}"), at);
+        self.line(format!(
+            "if (!Array.isArray({v}) || {v}.length !== {n}) {b};"
+        ));
+    }
+
+    pub(super) fn lower_flags(&mut self, names: &[String], v: &str, at: &str) -> Vec<String> {
+        if self.style.bigint_flags() {
+            return self.lower_bigint_flags(names, v, at);
+        }
+        self.check_object(v, "flags object", at);
+        let mut words = Vec::new();
+        for chunk in names.chunks(32) {
+            let t = self.tmp("fl");
+            let mut expr = String::from("0");
+            for (i, n) in chunk.iter().enumerate() {
+                write!(expr, " | ({v}.{} ? {} : 0)", lower_camel(n), 1u64 << i).unwrap();
+            }
+            self.line(format!("const {t} = {expr};"));
+            words.push(t);
+        }
+        words
+    }
+
+    pub(super) fn lower_enum(&mut self, names: &[String], v: &str, at: &str) -> String {
+        let d = self.tmp("d");
+        self.line(format!("let {d};"));
+        self.line(format!("switch ({v}) {{"));
+        for (i, n) in names.iter().enumerate() {
+            let value = self.style.enum_value(n);
+            self.line(format!("  case {}: {d} = {i}; break;", js_str(&value)));
+        }
+        let b = self.bad(
+            v,
+            &format!(
+                "one of {}",
+                names
+                    .iter()
+                    .map(|n| format!("'{}'", self.style.enum_value(n)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            at,
+        );
+        self.line(format!("  default: {b};"));
+        self.line("}");
+        d
+    }
+
+    /// Per case, in case order: the JS test that `v` is that case, and the
+    /// expression of its payload (if the case has one).
+    pub(super) fn variant_shape(&self, ty: &ValType, v: &str) -> Vec<(String, Option<String>)> {
+        match ty {
+            ValType::Option(inner) => {
+                if is_option(inner) {
+                    vec![
+                        (format!("{v}.tag === 'none'"), None),
+                        (format!("{v}.tag === 'some'"), Some(format!("{v}.val"))),
+                    ]
+                } else {
+                    vec![
+                        (format!("{v} === undefined || {v} === null"), None),
+                        ("true".into(), Some(v.to_string())),
+                    ]
+                }
+            }
+            ValType::Result(ok, err) => vec![
+                (
+                    format!("{v}.tag === 'ok'"),
+                    ok.as_ref().map(|_| format!("{v}.val")),
+                ),
+                (
+                    format!("{v}.tag === 'err'"),
+                    err.as_ref().map(|_| format!("{v}.val")),
+                ),
+            ],
+            ValType::Variant(cases) => cases
+                .iter()
+                .map(|(n, t)| {
+                    (
+                        format!("{v}.tag === {}", js_str(n)),
+                        t.as_ref().map(|_| format!("{v}.val")),
+                    )
+                })
+                .collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    pub(super) fn variant_desc(ty: &ValType) -> String {
+        match ty {
+            ValType::Option(_) => "option ({tag: 'none'} or {tag: 'some', val})".into(),
+            ValType::Result(..) => "result ({tag: 'ok', val} or {tag: 'err', val})".into(),
+            ValType::Variant(cases) => format!(
+                "variant with tag {}",
+                cases
+                    .iter()
+                    .map(|(n, _)| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
+            _ => String::new(),
+        }
+    }
+
+    pub(super) fn lower_flat_variant(
+        &mut self,
+        ty: &ValType,
+        v: &str,
+        at: &str,
+        out: &mut Vec<String>,
+    ) {
+        let cases = abi::variant_cases(ty).unwrap();
+        let joined = abi::variant_payload_flat(&cases);
+        let d = self.tmp("d");
+        let slots: Vec<String> = joined.iter().map(|_| self.tmp("p")).collect();
+        let mut decl = format!("let {d} = 0");
+        for (s, t) in slots.iter().zip(&joined) {
+            write!(decl, ", {s} = {}", zero(*t)).unwrap();
+        }
+        self.line(format!("{decl};"));
+        let needs_object = !matches!(ty, ValType::Option(inner) if !is_option(inner));
+        if needs_object {
+            self.check_object(v, &Self::variant_desc(ty), at);
+        }
+        let shape = self.variant_shape(ty, v);
+        for (i, ((test, payload), case_ty)) in shape.iter().zip(&cases).enumerate() {
+            let kw = if i == 0 { "if" } else { "} else if" };
+            self.line(format!("{kw} ({test}) {{"));
+            self.indent += 1;
+            self.line(format!("{d} = {i};"));
+            if let (Some(p), Some(t)) = (payload, case_ty) {
+                let pv = self.tmp("v");
+                self.line(format!("const {pv} = {p};"));
+                let mut flat = Vec::new();
+                let case_at = format!("{at}.val");
+                self.lower_flat(t, &pv, &case_at, &mut flat);
+                let have = abi::flat_of(t);
+                for ((val, h), (slot, want)) in
+                    flat.iter().zip(&have).zip(slots.iter().zip(&joined))
+                {
+                    let coerced = self.coerce_to_slot(val, *h, *want);
+                    self.line(format!("{slot} = {coerced};"));
+                }
+            }
+            self.indent -= 1;
+        }
+        let b = self.bad(v, &Self::variant_desc(ty), at);
+        self.line(format!("}} else {{ {b}; }}"));
+        out.push(d);
+        out.extend(slots);
+    }
+
+    pub(super) fn coerce_to_slot(&mut self, val: &str, have: CoreTy, want: CoreTy) -> String {
+        use CoreTy::*;
+        match (have, want) {
+            (a, b) if a == b => val.to_string(),
+            (F32, I32) => {
+                self.intr.use_("bitcast");
+                format!("f32ToI32({val})")
+            }
+            (I32, I64) => format!("BigInt({val} >>> 0)"),
+            (F32, I64) => {
+                self.intr.use_("bitcast");
+                format!("BigInt(f32ToI32({val}) >>> 0)")
+            }
+            (F64, I64) => {
+                self.intr.use_("bitcast");
+                format!("f64ToI64({val})")
+            }
+            _ => unreachable!("invalid flat join {have:?} -> {want:?}"),
+        }
+    }
+
+    pub(in crate::emit) fn lower_string(&mut self, v: &str, at: &str) -> (String, String) {
+        if self.adapter {
+            self.intr.use_("transcode");
+            let (m, r) = (self.mem(), self.realloc());
+            let (p, l) = (self.tmp("sp"), self.tmp("sl"));
+            let dst = encoding_id(self.encoding);
+            self.line(format!(
+                "const {p} = storeString({v}, {m}, {r}, {dst}), {l} = transcodedLen;"
+            ));
+            self.invalidate_view();
+            return (p, l);
+        }
+        let b = self.bad(v, "string", at);
+        self.line(format!("if (typeof {v} !== 'string') {b};"));
+        let (m, r) = (self.mem(), self.realloc());
+        let (p, l) = (self.tmp("sp"), self.tmp("sl"));
+        match self.encoding {
+            StringEncoding::Utf8 => {
+                self.intr.use_("utf8");
+                self.line(format!(
+                    "const {p} = utf8Encode({v}, {m}, {r}), {l} = utf8EncodedLen;"
+                ));
+            }
+            StringEncoding::Utf16 => {
+                self.intr.use_("utf16");
+                self.line(format!(
+                    "const {p} = utf16Encode({v}, {m}, {r}), {l} = {v}.length;"
+                ));
+            }
+            StringEncoding::Latin1Utf16 => {
+                self.intr.use_("latin1");
+                self.line(format!(
+                    "const {p} = latin1Encode({v}, {m}, {r}), {l} = latin1EncodedLen;"
+                ));
+            }
+        }
+        self.invalidate_view();
+        (p, l)
+    }
+
+    /// Allocates `size` bytes aligned to `align` via realloc; returns the pointer variable.
+    pub(super) fn alloc(&mut self, align: u32, size: &str, what: &str) -> String {
+        self.intr.use_("memory");
+        let (m, r) = (self.mem(), self.realloc());
+        let p = self.tmp("a");
+        self.line(format!(
+            "const {p} = alloc({m}, {r}, {align}, {size}, {});",
+            js_str(what)
+        ));
+        self.invalidate_view();
+        p
+    }
+
+    pub(super) fn lower_list(&mut self, elem: &ValType, v: &str, at: &str) -> (String, String) {
+        let size = abi::size(elem);
+        let align = abi::alignment(elem);
+        let n = self.tmp("n");
+        let ptr;
+        if let Some(ta) = typed_array(elem) {
+            let b = self.bad(v, &format!("{ta} or array of numbers"), at);
+            self.line(format!(
+                "if (!({v} instanceof {ta}) && !Array.isArray({v})) {b};"
+            ));
+            self.line(format!("const {n} = {v}.length;"));
+            ptr = self.alloc(align, &format!("{n} * {size}"), at);
+            let m = self.mem();
+            self.line(format!("if ({v} instanceof {ta}) {{"));
+            if ta == "Uint8Array" {
+                // One memcpy, no intermediate view.
+                self.line(format!("  {m}.u8.set({v}, {ptr});"));
+            } else {
+                self.line(format!(
+                    "  {m}.u8.set(new Uint8Array({v}.buffer, {v}.byteOffset, {n} * {size}), {ptr});"
+                ));
+            }
+            self.line("} else {");
+            self.indent += 1;
+            self.view_valid = false;
+            self.lower_list_loop(elem, v, &n, &ptr, at);
+            self.indent -= 1;
+            self.line("}");
+        } else {
+            let b = self.bad(v, "array", at);
+            self.line(format!("if (!Array.isArray({v})) {b};"));
+            self.line(format!("const {n} = {v}.length;"));
+            ptr = self.alloc(align, &format!("{n} * {size}"), at);
+            self.lower_list_loop(elem, v, &n, &ptr, at);
+        }
+        self.view_valid = false;
+        (ptr, n)
+    }
+
+    /// `map<K, V>` is `list<tuple<K, V>>` in memory; JS passes a `Map` or an
+    /// array of `[key, value]` entries.
+    pub(super) fn lower_map(
+        &mut self,
+        k: &ValType,
+        val: &ValType,
+        v: &str,
+        at: &str,
+    ) -> (String, String) {
+        let entries = self.tmp("m");
+        self.line(format!(
+            "const {entries} = {v} instanceof Map ? Array.from({v}) : {v};"
+        ));
+        let tuple = ValType::Tuple(vec![k.clone(), val.clone()]);
+        self.lower_list(&tuple, &entries, at)
+    }
+
+    pub(in crate::emit) fn lower_list_loop(
+        &mut self,
+        elem: &ValType,
+        v: &str,
+        n: &str,
+        ptr: &str,
+        at: &str,
+    ) {
+        let size = abi::size(elem);
+        let i = self.tmp("i");
+        self.line(format!("for (let {i} = 0; {i} < {n}; {i}++) {{"));
+        self.indent += 1;
+        self.view_valid = false;
+        let e = self.tmp("e");
+        self.line(format!("const {e} = {v}[{i}];"));
+        self.store(
+            elem,
+            &e,
+            &format!("{ptr} + {i} * {size}"),
+            &format!("{at}[]"),
+        );
+        self.indent -= 1;
+        self.line("}");
+        self.view_valid = false;
+    }
+}

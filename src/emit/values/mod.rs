@@ -1,0 +1,184 @@
+//! Specialised JS for moving one value across the boundary: lowering a JS
+//! value to flat core values or into linear memory, and lifting it back. The
+//! generated code is monomorphic per type: no generic walker runs at call time.
+//! The generator and its helpers live here; lowering (`lower`), storing
+//! (`store`), lifting (`lift`) and loading (`load`) in the submodules.
+
+mod lift;
+mod load;
+mod lower;
+mod store;
+mod styled;
+
+use super::intrinsics::Intrinsics;
+use crate::abi::CoreTy;
+use crate::plan::StringEncoding;
+use crate::types::ValType;
+use crate::value_style::ValueStyle;
+
+/// Handle context of one generated function.
+#[derive(Default, Clone)]
+pub struct HandleCx {
+    /// The component instance whose handle table is used.
+    pub inst: usize,
+    /// The callee's borrow scope variable (lifted functions with borrow params).
+    pub scope: Option<String>,
+    /// The caller's lent-handles list variable (lowered functions with borrow params).
+    pub lent: Option<String>,
+}
+
+/// Builds the body of one generated function.
+pub struct ValueGen {
+    pub code: String,
+    /// The runtime helpers this function uses (merged into the glue's by `FnBuilder::finish`).
+    pub intr: Intrinsics,
+    /// JS name of the memory state object (`memoryState()`), if the options have one.
+    pub mem: Option<String>,
+    /// JS name of the realloc function, if any.
+    pub realloc: Option<String>,
+    pub encoding: StringEncoding,
+    /// Which instance's handle table resources go into or come out of, and
+    /// the names of the call's borrow scope / lent-handle list, if any.
+    pub handles: HandleCx,
+    /// Each run-time resource type's implementing instance (None: host).
+    pub resource_impls: Vec<Option<usize>>,
+    /// The plan's interned `stream<T>`/`future<T>` types (`st{i}` descriptors in the glue).
+    pub async_types: Vec<ValType>,
+    /// Generating an adapter between two components: strings travel as
+    /// `taggedString`s (keeping their source encoding, so the destination's
+    /// realloc sees the spec's calls) and maps as entry arrays (keeping duplicates).
+    pub adapter: bool,
+    /// Streams and futures travel as their shared state (between components,
+    /// and inside async calls whose other side may be a component); the host
+    /// boundary converts them (`async_abi::to_host` / `from_host`).
+    pub shared_ends: bool,
+    /// jco's value style of flags and enums (`styled.rs`).
+    pub style: ValueStyle,
+    indent: usize,
+    tmp: usize,
+    /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
+    view_valid: bool,
+    /// Whether the function reads `dv` at all (else it declares none).
+    pub(super) uses_dv: bool,
+}
+
+impl ValueGen {
+    pub fn new(mem: Option<String>, realloc: Option<String>, encoding: StringEncoding) -> Self {
+        // The glue declares the memory's state with `memoryState()`.
+        let mut intr = Intrinsics::default();
+        if mem.is_some() {
+            intr.use_("memory");
+        }
+        ValueGen {
+            code: String::new(),
+            intr,
+            mem,
+            realloc,
+            encoding,
+            handles: HandleCx::default(),
+            resource_impls: Vec::new(),
+            async_types: Vec::new(),
+            adapter: false,
+            shared_ends: false,
+            style: ValueStyle::default(),
+            indent: 1,
+            tmp: 0,
+            view_valid: false,
+            uses_dv: false,
+        }
+    }
+
+    pub fn line(&mut self, s: impl AsRef<str>) {
+        for _ in 0..self.indent {
+            self.code.push_str("  ");
+        }
+        self.code.push_str(s.as_ref());
+        self.code.push('\n');
+    }
+
+    pub fn tmp(&mut self, prefix: &str) -> String {
+        self.tmp += 1;
+        format!("{prefix}{}", self.tmp)
+    }
+
+    pub fn indent(&mut self) {
+        self.indent += 1;
+    }
+
+    pub fn dedent(&mut self) {
+        self.indent -= 1;
+    }
+
+    /// Marks the memory view stale (call after any call into wasm).
+    pub fn invalidate_view(&mut self) {
+        self.view_valid = false;
+    }
+
+    fn mem(&self) -> String {
+        self.mem.clone().expect("validated: memory option present")
+    }
+
+    fn realloc(&self) -> String {
+        self.realloc
+            .clone()
+            .expect("validated: realloc option present")
+    }
+
+    /// Returns the DataView expression, refreshing it first if stale.
+    fn dv(&mut self) -> String {
+        if !self.view_valid {
+            self.intr.use_("memory");
+            let m = self.mem();
+            self.line(format!("dv = memView({m});"));
+            self.view_valid = true;
+            self.uses_dv = true;
+        }
+        "dv".to_string()
+    }
+
+    fn bad(&mut self, v: &str, expected: &str, at: &str) -> String {
+        self.intr.use_("badValue");
+        format!("badValue({v}, {}, {})", js_str(expected), js_str(at))
+    }
+}
+
+/// The Canonical ABI string encoding as the runtime's `transcode.js` numbers it.
+fn encoding_id(e: StringEncoding) -> u8 {
+    match e {
+        StringEncoding::Utf8 => 0,
+        StringEncoding::Utf16 => 1,
+        StringEncoding::Latin1Utf16 => 2,
+    }
+}
+
+/// True when `t` is an `option`, which makes an enclosing option use the tagged form.
+pub fn is_option(t: &ValType) -> bool {
+    matches!(t, ValType::Option(_))
+}
+
+/// The typed array JS uses for a list of this element type, if any.
+pub fn typed_array(elem: &ValType) -> Option<&'static str> {
+    Some(match elem {
+        ValType::U8 => "Uint8Array",
+        ValType::S8 => "Int8Array",
+        ValType::U16 => "Uint16Array",
+        ValType::S16 => "Int16Array",
+        ValType::U32 => "Uint32Array",
+        ValType::S32 => "Int32Array",
+        ValType::U64 => "BigUint64Array",
+        ValType::S64 => "BigInt64Array",
+        ValType::F32 => "Float32Array",
+        ValType::F64 => "Float64Array",
+        _ => return None,
+    })
+}
+
+fn zero(t: CoreTy) -> &'static str {
+    match t {
+        CoreTy::I64 => "0n",
+        _ => "0",
+    }
+}
+
+/// A JS string literal (one quoting rule for glue and types).
+pub use crate::names::quote as js_str;
