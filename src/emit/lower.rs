@@ -317,7 +317,10 @@ fn host_wrapper(
 fn lower_builder(cx: &EmitCx, names: &mut Names, l: &Lowered) -> (FnBuilder, bool) {
     let mut g = FnBuilder::new(cx, names, l.component_instance, Some(&l.opts));
     if let Callee::Host { import, .. } = &l.callee {
-        g.style = cx.opts.value_style.for_interface(&cx.plan.imports[*import].name);
+        g.style = cx
+            .opts
+            .value_style
+            .for_interface(&cx.plan.imports[*import].name);
     }
     let lends =
         l.ty.params
