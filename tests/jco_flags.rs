@@ -264,3 +264,40 @@ fn stub_transpiles_a_wit_world_whose_exports_trap() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn types_from_wit_take_the_value_style_flags() {
+    let dir = tmp("style");
+    let wit = dir.join("t.wit");
+    std::fs::write(
+        &wit,
+        "package t:x;\ninterface i {\n  enum e { a1-b, x-y-z }\n  flags f { read, set-uid }\n  \
+         variant v { a(u8), b }\n  g: func(x: e, y: f) -> v;\n}\nworld w { export i; }\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let wit = wit.to_str().unwrap();
+    let args = [
+        "types",
+        wit,
+        "--use-namespace-objects",
+        "--enum-values-screaming-snake-case",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dts = std::fs::read_to_string(out_dir.join("interfaces/t-x-i.d.ts")).unwrap();
+    for want in [
+        "export type E = 'A1_B' | 'X_Y_Z';",
+        "export const E: {\n  readonly A1B: 'A1_B',\n  readonly XYZ: 'X_Y_Z',\n};",
+        "export type F = bigint;",
+        "export const F: {\n  readonly Read: bigint,\n  readonly SetUid: bigint,\n};",
+        "  readonly A: (val: number) => Extract<V, { tag: 'a' }>,\n  readonly B: () => Extract<V, { tag: 'b' }>,",
+    ] {
+        assert!(dts.contains(want), "{want}\nnot in\n{dts}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
