@@ -23,6 +23,7 @@ pub mod options;
 pub mod parse;
 pub mod plan;
 pub mod types;
+pub mod value_style;
 pub mod wasi_host;
 pub mod wit;
 
@@ -33,6 +34,7 @@ pub mod option_checks;
 pub use edge::EdgeTarget;
 pub use error::{Error, Result};
 pub use options::{AsyncMode, Instantiation, TranspileOptions};
+pub use value_style::ValueStyle;
 
 /// One file written by the transpiler, relative to the output directory.
 #[derive(Debug, Clone)]

@@ -36,6 +36,9 @@ extern "C" {
     fn async_imports(this: &JsOptions) -> Vec<String>;
     #[wasm_bindgen(method, getter, js_name = asyncExports)]
     fn async_exports(this: &JsOptions) -> Vec<String>;
+    /// `[flagsAsBigint, useNamespaceObjects, enumValuesScreamingSnakeCase]`.
+    #[wasm_bindgen(method, getter, js_name = valueStyle)]
+    fn value_style(this: &JsOptions) -> Vec<u8>;
 }
 
 /// A failed call: the one-line message, the byte offset when known, and the
@@ -139,9 +142,20 @@ fn options(js: &JsOptions) -> Result<TranspileOptions, Error> {
         },
         async_imports: js.async_imports(),
         async_exports: js.async_exports(),
+        value_style: value_style(&js.value_style()),
         // jco's value-style and output flags are CLI-only for now
         ..TranspileOptions::default()
     })
+}
+
+/// jco's value-style options from `JsOptions::value_style`'s three booleans.
+fn value_style(on: &[u8]) -> crate::ValueStyle {
+    let on = |i: usize| on.get(i).is_some_and(|b| *b != 0);
+    crate::ValueStyle {
+        flags_as_bigint: on(0),
+        namespace_objects: on(1),
+        screaming_enums: on(2),
+    }
 }
 
 /// A component binary, or component text assembled into one.

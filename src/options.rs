@@ -76,6 +76,10 @@ pub struct TranspileOptions {
     /// `.d.ts`: a variant is a union of inline `{ tag, val }` object types
     /// instead of one named interface per case (jco's `--variants-inline-cases`).
     pub variants_inline_cases: bool,
+    /// jco's value style of flags and enums, and namespace objects
+    /// (`--flags-as-bigint`, `--use-namespace-objects`,
+    /// `--enum-values-screaming-snake-case`).
+    pub value_style: crate::value_style::ValueStyle,
     /// Calls between components through fused core wasm adapters where covered
     /// (`src/fuse`), else (and on engines without multi-memory) JS adapters.
     pub fused_adapters: bool,
@@ -142,6 +146,7 @@ impl Default for TranspileOptions {
             features: Vec::new(),
             all_features: false,
             variants_inline_cases: false,
+            value_style: Default::default(),
             fused_adapters: true,
         }
     }

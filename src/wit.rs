@@ -17,8 +17,10 @@
 mod decl;
 mod dts;
 mod guest;
+mod namespace;
 mod ts;
 
+pub use namespace::{export_namespaces, ExportNamespaces, NamespaceObject};
 pub use wit_parser::{Resolve, WorldId};
 
 use wit_component::{DecodedWasm, WitPrinter};

@@ -1,6 +1,7 @@
-//! jco's flags on weft's command line (src/cli/jco_flags.rs): the ones weft
-//! does not implement yet and a missing wasm-opt fail with one error line and
-//! no output; `--feature`/`--all-features` pick WIT's unstable items.
+//! jco's flags on weft's command line (src/cli/jco_flags.rs): misused ones
+//! and a missing wasm-opt fail with one error line and no output;
+//! `--feature`/`--all-features` pick WIT's unstable items; `types
+//! --tla-compat` declares `$init`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -27,16 +28,12 @@ const INPUT: &str = concat!(
 );
 
 #[test]
-fn unimplemented_flags_and_missing_tools_fail_cleanly() {
+fn misused_flags_and_missing_tools_fail_cleanly() {
     let dir = tmp("fail");
     let out_dir = dir.join("out");
     for (flags, expect) in [
-        (&["--flags-as-bigint"][..], "--flags-as-bigint"),
-        (&["--use-namespace-objects"], "--use-namespace-objects"),
-        (&["--enum-values-screaming-snake-case"], "screaming"),
-        (&["--js", "-I"], "--js needs plain ESM glue"),
+        (&["--js", "-I"][..], "--js needs plain ESM glue"),
         (&["--js", "-m"], "--js needs plain ESM glue"),
-        (&["--js"], "passes an i64"),
         (&["--stub"], "input.wat"),
         (
             &["-O", "--wasm-opt-bin", "/nonexistent/wasm-opt"],
@@ -55,6 +52,32 @@ fn unimplemented_flags_and_missing_tools_fail_cleanly() {
         );
         assert!(!out_dir.exists(), "{flags:?}: no partial output");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn types_tla_compat_declares_init_as_transpile_does() {
+    let dir = tmp("tla");
+    let (types, glue) = (dir.join("types"), dir.join("glue"));
+    let input = INPUT.replace("scalars", "strings-lists");
+    let out = weft(&["types", &input, "--tla-compat"], &types);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = weft(&["transpile", &input, "-q", "--tla-compat"], &glue);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dts = std::fs::read_to_string(types.join("input.d.ts")).unwrap();
+    assert!(dts.contains("export const $init: Promise<void>;"), "{dts}");
+    assert_eq!(
+        dts,
+        std::fs::read_to_string(glue.join("input.d.ts")).unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -239,5 +262,42 @@ fn stub_transpiles_a_wit_world_whose_exports_trap() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn types_from_wit_take_the_value_style_flags() {
+    let dir = tmp("style");
+    let wit = dir.join("t.wit");
+    std::fs::write(
+        &wit,
+        "package t:x;\ninterface i {\n  enum e { a1-b, x-y-z }\n  flags f { read, set-uid }\n  \
+         variant v { a(u8), b }\n  g: func(x: e, y: f) -> v;\n}\nworld w { export i; }\n",
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let wit = wit.to_str().unwrap();
+    let args = [
+        "types",
+        wit,
+        "--use-namespace-objects",
+        "--enum-values-screaming-snake-case",
+    ];
+    let out = weft(&args, &out_dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dts = std::fs::read_to_string(out_dir.join("interfaces/t-x-i.d.ts")).unwrap();
+    for want in [
+        "export type E = 'A1_B' | 'X_Y_Z';",
+        "export const E: {\n  readonly A1B: 'A1_B',\n  readonly XYZ: 'X_Y_Z',\n};",
+        "export type F = bigint;",
+        "export const F: {\n  readonly Read: bigint,\n  readonly SetUid: bigint,\n};",
+        "  readonly A: (val: number) => Extract<V, { tag: 'a' }>,\n  readonly B: () => Extract<V, { tag: 'b' }>,",
+    ] {
+        assert!(dts.contains(want), "{want}\nnot in\n{dts}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

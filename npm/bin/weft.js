@@ -33,6 +33,8 @@ transpile/types options:
   --async-mode <sync|jspi>    jspi: listed imports may return Promises, listed exports return Promises
   --async-imports <NAMES>     With jspi: imports that may return Promises (comma-separated or repeated)
   --async-exports <NAMES>     With jspi: exports that return Promises
+  --flags-as-bigint, --use-namespace-objects, --enum-values-screaming-snake-case
+                              jco's value styles (see the native weft transpile --help)
 transpile only:
   --no-typescript             Do not write TypeScript declarations
   --base64-cutoff <N>         Inline core modules smaller than N bytes as base64 [default: 0]
@@ -58,6 +60,9 @@ const COMMON = {
   'async-mode': { type: 'string' },
   'async-imports': { type: 'string', multiple: true },
   'async-exports': { type: 'string', multiple: true },
+  'flags-as-bigint': { type: 'boolean' },
+  'use-namespace-objects': { type: 'boolean' },
+  'enum-values-screaming-snake-case': { type: 'boolean' },
 };
 const GRANTS = {
   dir: { type: 'string', multiple: true },
@@ -147,6 +152,9 @@ function commonOptions(input, values) {
     ...(values['async-mode'] !== undefined && { asyncMode: choice(values['async-mode'], 'async-mode', ['sync', 'jspi']) }),
     asyncImports: list(values['async-imports']),
     asyncExports: list(values['async-exports']),
+    flagsAsBigint: !!values['flags-as-bigint'],
+    useNamespaceObjects: !!values['use-namespace-objects'],
+    enumValuesScreamingSnakeCase: !!values['enum-values-screaming-snake-case'],
   };
 }
 

@@ -17,9 +17,12 @@ export class WeftError extends Error {
 
 const INSTANTIATIONS = ['esm', 'async', 'sync'];
 const ASYNC_MODES = ['sync', 'jspi'];
+// jco's value-style options, in the order `npm_api::value_style` reads them.
+const VALUE_STYLE = ['flagsAsBigint', 'useNamespaceObjects', 'enumValuesScreamingSnakeCase'];
 const KNOWN = new Set([
   'name', 'instantiation', 'map', 'noTypescript', 'base64Cutoff', 'tlaCompat',
   'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world',
+  ...VALUE_STYLE,
 ]);
 
 function fail(message) {
@@ -78,6 +81,7 @@ export function normalize(options = {}) {
     asyncMode: oneOf(options.asyncMode, 'asyncMode', ASYNC_MODES),
     asyncImports: stringList(options.asyncImports, 'asyncImports'),
     asyncExports: stringList(options.asyncExports, 'asyncExports'),
+    valueStyle: Uint8Array.from(VALUE_STYLE, (k) => flag(options[k], k)),
   };
 }
 

@@ -36,6 +36,12 @@ export interface TranspileOptions {
   asyncImports?: string | string[];
   /** With `asyncMode: 'jspi'`: exports that return Promises. */
   asyncExports?: string | string[];
+  /** jco's `--flags-as-bigint`: a flags value is one `bigint` (bit i: flag i). */
+  flagsAsBigint?: boolean;
+  /** jco's `--use-namespace-objects`: frozen objects of each flags/enum/variant type's values (implies `flagsAsBigint`). */
+  useNamespaceObjects?: boolean;
+  /** jco's `--enum-values-screaming-snake-case`: enum values as `'DARK_BLUE'`. */
+  enumValuesScreamingSnakeCase?: boolean;
 }
 
 export interface TypesOptions extends Omit<TranspileOptions, 'noTypescript' | 'base64Cutoff' | 'minify'> {

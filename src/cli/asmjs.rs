@@ -4,10 +4,10 @@
 //! export instantiates it (`(imports) => exports`, under the wasm export
 //! names); the plain-ESM glue loads those instead of compiling wasm.
 //!
-//! wasm2js splits i64 values at a function boundary into two i32s, which the
-//! glue does not expect: a module that passes i64 across its imports or
-//! exports is an error (as are `-I`, whose caller supplies the modules, and
-//! `--minify`, whose glue this does not rewrite). As with jco, a module that
+//! wasm2js splits i64 values at a function boundary into two i32s: the
+//! module's wrapper joins and splits them again (`asmjs_i64`), so the glue
+//! is the same as for wasm. `-I` (whose caller supplies the modules) and
+//! `--minify` (whose glue this does not rewrite) are errors. As with jco, a module that
 //! imports another's memory keeps views of it made at instantiation: memory
 //! the exporter grows later is not visible to it.
 
@@ -15,8 +15,9 @@ use std::path::Path;
 use std::process::Command;
 
 use wasm_encoder::{ExportKind, ExportSection};
-use wasmparser::{ExternalKind, Parser, Payload, TypeRef, ValType};
+use wasmparser::{ExternalKind, Parser, Payload, TypeRef};
 
+use super::asmjs_i64::{Legalized, Sig};
 use super::jco_flags::{find_tool, io_err, tempdir};
 
 /// The glue's module loader and instantiator, and what `--js` puts instead.
@@ -53,10 +54,10 @@ pub fn to_js(
         .iter_mut()
         .filter(|f| f.path.ends_with(".wasm"))
         .try_for_each(|f| {
-            let (renamed, names) = rename_exports(&f.contents, &f.path)?;
+            let (renamed, names, legal) = rename_exports(&f.contents)?;
             let js = run_wasm2js(&bin, &dir, &renamed, &f.path)?;
             f.path = format!("{}.js", f.path.trim_end_matches(".wasm"));
-            f.contents = module_text(&js, &names, &f.path)?.into_bytes();
+            f.contents = module_text(&js, &names, &legal, &f.path)?.into_bytes();
             Ok::<(), weft::Error>(())
         });
     let _ = std::fs::remove_dir_all(&dir);
@@ -79,38 +80,31 @@ pub fn to_js(
 }
 
 /// The module with its exports renamed `e0`, `e1`, … (names wasm2js keeps as
-/// they are) and the original names in that order. A function import or
-/// export with an i64 is an error naming it.
-fn rename_exports(wasm: &[u8], file: &str) -> Result<(Vec<u8>, Vec<String>), weft::Error> {
+/// they are), the original names in that order, and the imported and
+/// exported functions that pass an i64.
+type Renamed = (Vec<u8>, Vec<String>, Legalized);
+fn rename_exports(wasm: &[u8]) -> Result<Renamed, weft::Error> {
     let mut types = Vec::new();
     let mut func_types = Vec::new();
     let mut names = Vec::new();
+    let mut legal = Legalized::default();
     let mut section = ExportSection::new();
     let mut range = None;
-    let i64_err = |what: &str| {
-        weft::Error::unsupported(format!(
-            "--js: {file}: `{what}` passes an i64, which wasm2js splits in two"
-        ))
-    };
     for payload in Parser::new(0).parse_all(wasm) {
         match payload? {
             Payload::TypeSection(r) => {
                 for ty in r.into_iter_err_on_gc_types() {
-                    let ty = ty?;
-                    types.push(
-                        ty.params()
-                            .iter()
-                            .chain(ty.results())
-                            .any(|t| *t == ValType::I64),
-                    );
+                    types.push(ty?);
                 }
             }
             Payload::ImportSection(r) => {
                 for imp in r.into_imports() {
                     let imp = imp?;
                     if let TypeRef::Func(t) = imp.ty {
-                        if types[t as usize] {
-                            return Err(i64_err(imp.name));
+                        if let Some(sig) = Sig::of(&types[t as usize], imp.name)? {
+                            legal
+                                .imports
+                                .push((imp.module.into(), imp.name.into(), sig));
                         }
                         func_types.push(t);
                     }
@@ -128,8 +122,9 @@ fn rename_exports(wasm: &[u8], file: &str) -> Result<(Vec<u8>, Vec<String>), wef
                     let exp = exp?;
                     let kind = match exp.kind {
                         ExternalKind::Func | ExternalKind::FuncExact => {
-                            if types[func_types[exp.index as usize] as usize] {
-                                return Err(i64_err(exp.name));
+                            let ty = &types[func_types[exp.index as usize] as usize];
+                            if let Some(sig) = Sig::of(ty, exp.name)? {
+                                legal.exports.push((names.len(), sig));
                             }
                             ExportKind::Func
                         }
@@ -146,7 +141,7 @@ fn rename_exports(wasm: &[u8], file: &str) -> Result<(Vec<u8>, Vec<String>), wef
         }
     }
     let Some(range) = range else {
-        return Ok((wasm.to_vec(), names));
+        return Ok((wasm.to_vec(), names, legal));
     };
     // The new section: id 7, its size, its contents (wasm_encoder writes all
     // three after a module header).
@@ -157,7 +152,7 @@ fn rename_exports(wasm: &[u8], file: &str) -> Result<(Vec<u8>, Vec<String>), wef
     let mut out = wasm[..header_len].to_vec();
     out.extend_from_slice(&encoded[8..]);
     out.extend_from_slice(&wasm[range.end..]);
-    Ok((out, names))
+    Ok((out, names, legal))
 }
 
 /// Where the section whose contents start at `start` begins (its id byte):
@@ -192,7 +187,12 @@ fn run_wasm2js(bin: &Path, dir: &Path, wasm: &[u8], file: &str) -> Result<String
 
 /// wasm2js's ES module (which imports its imports and instantiates itself)
 /// as one whose default export instantiates it with the given imports.
-fn module_text(js: &str, names: &[String], file: &str) -> Result<String, weft::Error> {
+fn module_text(
+    js: &str,
+    names: &[String],
+    legal: &Legalized,
+    file: &str,
+) -> Result<String, weft::Error> {
     let end = js
         .find("\nvar retasmFunc = ")
         .ok_or_else(|| weft::Error::io(format!("--js: unexpected wasm2js output for {file}")))?;
@@ -207,12 +207,14 @@ fn module_text(js: &str, names: &[String], file: &str) -> Result<String, weft::E
     let exports: Vec<String> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| format!("{}: ex.e{i}", serde_json::to_string(n).unwrap()))
+        .map(|(i, n)| format!("{}: {}", serde_json::to_string(n).unwrap(), legal.export(i)))
         .collect();
     Ok(format!(
-        "// Generated by weft --js (binaryen's wasm2js). Do not edit.\n{body}\n\
-         export default function instantiate(imports) {{\n  \
+        "// Generated by weft --js (binaryen's wasm2js). Do not edit.\n{body}\n{}\
+         export default function instantiate(imports) {{\n{}  \
          const ex = asmFunc(imports);\n  return {{ {} }};\n}}\n",
+        legal.runtime(),
+        legal.wrap_imports(),
         exports.join(", ")
     ))
 }

@@ -38,16 +38,18 @@ pub struct SharedFlags {
     /// No-op: weft's glue always checks every value's type and range.
     #[arg(long)]
     pub strict: bool,
-    /// jco value style: flags as `bigint` (not supported yet: an error).
+    /// A flags value is one `bigint` (bit i: flag i), with a namespace
+    /// object of the bits (`Perms.Read`) exported beside the type.
     #[arg(long)]
     pub flags_as_bigint: bool,
     /// `.d.ts`: a variant is a union of inline `{ tag, val }` types, not named case interfaces.
     #[arg(long)]
     pub variants_inline_cases: bool,
-    /// jco value style: namespace objects for flags/enums/variants (not supported yet: an error).
+    /// Export a namespace object per flags, enum and variant type
+    /// (`Color.DarkBlue`, `Shape.Circle(1.5)`); implies --flags-as-bigint.
     #[arg(long)]
     pub use_namespace_objects: bool,
-    /// jco value style: SCREAMING_SNAKE_CASE enum values (not supported yet: an error).
+    /// Enum values in SCREAMING_SNAKE_CASE (`'DARK_BLUE'` for `dark-blue`).
     #[arg(long)]
     pub enum_values_screaming_snake_case: bool,
 }
@@ -104,20 +106,16 @@ pub struct TranspileFlags {
 }
 
 impl SharedFlags {
-    /// Fills `opts`; a flag weft does not implement yet is an error naming it.
+    /// Fills `opts`.
     pub fn apply(&self, opts: &mut TranspileOptions) -> Result<(), weft::Error> {
-        let unsupported = [
-            (self.flags_as_bigint, "--flags-as-bigint"),
-            (self.use_namespace_objects, "--use-namespace-objects"),
-            (
-                self.enum_values_screaming_snake_case,
-                "--enum-values-screaming-snake-case",
-            ),
-        ];
-        not_yet(&unsupported)?;
         opts.features = self.features.clone();
         opts.all_features = self.all_features;
         opts.variants_inline_cases = self.variants_inline_cases;
+        opts.value_style = weft::ValueStyle {
+            flags_as_bigint: self.flags_as_bigint,
+            namespace_objects: self.use_namespace_objects,
+            screaming_enums: self.enum_values_screaming_snake_case,
+        };
         Ok(())
     }
 }
@@ -171,15 +169,6 @@ impl TranspileFlags {
             });
         let _ = std::fs::remove_dir_all(&dir);
         result
-    }
-}
-
-fn not_yet(flags: &[(bool, &str)]) -> Result<(), weft::Error> {
-    match flags.iter().find(|(on, _)| *on) {
-        Some((_, flag)) => Err(weft::Error::unsupported(format!(
-            "jco's {flag} is not implemented in weft yet"
-        ))),
-        None => Ok(()),
     }
 }
 

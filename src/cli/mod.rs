@@ -2,6 +2,7 @@
 //! and writes files. All real work happens in the library.
 
 mod asmjs;
+mod asmjs_i64;
 mod bench;
 mod jco_flags;
 mod run;
@@ -150,6 +151,9 @@ enum Command {
         /// No-op (jco accepts it for `types`).
         #[arg(long, value_name = "PATH")]
         wasm_opt_bin: Option<PathBuf>,
+        /// Types for `transpile --tla-compat`'s glue: declare its `$init` promise.
+        #[arg(long)]
+        tla_compat: bool,
     },
     /// Write the `.d.ts` a component author needs to implement a world in JS
     /// (jco's `guest-types`): one `declare module '<WIT id>'` per file.
@@ -266,8 +270,10 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             common,
             quiet: _,
             wasm_opt_bin: _,
+            tla_compat,
         } => {
-            let opts = options(&input, &common)?;
+            let mut opts = options(&input, &common)?;
+            opts.tla_compat = tla_compat;
             write_files(&out_dir, &types_files(&input, world.as_deref(), &opts)?)
         }
         Command::GuestTypes {

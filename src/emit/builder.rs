@@ -34,6 +34,7 @@ impl FnBuilder {
         let enc = opts.map_or(StringEncoding::Utf8, |o| o.string_encoding);
         let mut g = ValueGen::new(mem, realloc, enc);
         g.addr = w;
+        g.style = cx.opts.value_style;
         g.resource_impls = cx.plan.resources.iter().map(|r| r.impl_instance).collect();
         g.async_types = cx.plan.async_types.to_vec();
         g.handles = HandleCx {

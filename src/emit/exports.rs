@@ -10,6 +10,7 @@ use super::bindings::Names;
 use super::cx::EmitCx;
 use super::ident::LiftForm;
 use super::lift;
+use super::namespaces::Namespaces;
 use super::values::js_str;
 use crate::export_surface::{ExportKind, ExportSurface, Member, Shape, SurfaceItem};
 use crate::plan::{Callee, ExportItem, HostImportKind, LiftedIdx, ResourceIdx};
@@ -48,8 +49,14 @@ pub fn surface(cx: &EmitCx) -> ExportSurface {
 }
 
 /// Renders every export of `surface` (the plan's, in its order).
-pub fn exports(cx: &EmitCx, names: &mut Names, surface: &ExportSurface) -> Exports {
+pub fn exports(
+    cx: &EmitCx,
+    names: &mut Names,
+    surface: &ExportSurface,
+    ns: &Namespaces,
+) -> Exports {
     let mut out = Exports::default();
+    out.objects.push_str(&ns.decls(cx.opts.value_style));
     let mut generated: Vec<LiftedIdx> = Vec::new();
     let mut inst_count = 0;
     let root_resources = exported_resources(&cx.plan.exports);
@@ -94,6 +101,9 @@ pub fn exports(cx: &EmitCx, names: &mut Names, surface: &ExportSurface) -> Expor
                         ExportItem::Instance(_) => {}
                     }
                 }
+                for (key, obj) in ns.members(name) {
+                    members.push(format!("{}: {obj}", js_str(&key)));
+                }
                 let inst = format!("inst{inst_count}");
                 inst_count += 1;
                 writeln!(out.objects, "const {inst} = {{ {} }};", members.join(", ")).unwrap();
@@ -109,6 +119,13 @@ pub fn exports(cx: &EmitCx, names: &mut Names, surface: &ExportSurface) -> Expor
                     out.esm.push((js_str(name), js_str(name)));
                 }
             }
+        }
+    }
+    // The world's own namespace objects (its `.d.ts` declares them at the root).
+    for (key, obj) in ns.members("") {
+        if !out.esm.iter().any(|(n, _)| *n == key) {
+            out.properties.push(format!("{}: {obj}", js_str(&key)));
+            out.esm.push((key.clone(), js_str(&key)));
         }
     }
     out

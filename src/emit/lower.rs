@@ -335,6 +335,12 @@ fn host_wrapper(
 /// handle table); also whether borrows are lent to the callee (`lent`).
 fn lower_builder(cx: &EmitCx, names: &mut Names, l: &Lowered) -> (FnBuilder, bool) {
     let mut g = FnBuilder::new(cx, names, l.component_instance, Some(&l.opts));
+    if let Callee::Host { import, .. } = &l.callee {
+        g.style = cx
+            .opts
+            .value_style
+            .for_interface(&cx.plan.imports[*import].name);
+    }
     let lends =
         l.ty.params
             .iter()

@@ -24,6 +24,7 @@ mod imports;
 mod intrinsics;
 mod lift;
 mod lower;
+mod namespaces;
 mod pending;
 mod resources;
 mod shell;
@@ -62,7 +63,8 @@ pub fn emit(
         }
     }
     let surface = exports::surface(&cx);
-    let exports = exports::exports(&cx, &mut names, &surface);
+    let ns = namespaces::Namespaces::of(bytes, opts.value_style);
+    let exports = exports::exports(&cx, &mut names, &surface, &ns);
     let mut fns = exports.fns;
     // Lowered functions (imports into core wasm, and adapters between components).
     for i in plan.lowered.keys() {

@@ -242,6 +242,10 @@ impl<'a> DeclFile<'a> {
                 }
                 out.push_str("}\n");
             }
+            TypeDefKind::Flags(_) if self.style().bigint_flags() => {
+                jsdoc(&mut out, "", docs, &[]);
+                out.push_str(&format!("export type {name} = bigint;\n"));
+            }
             TypeDefKind::Flags(flags) => {
                 jsdoc(&mut out, "", docs, &[]);
                 out.push_str(&format!("export interface {name} {{\n"));
@@ -270,7 +274,12 @@ impl<'a> DeclFile<'a> {
                     }
                 }
                 jsdoc(&mut out, "", Some(&text), &[]);
-                let cases: Vec<String> = e.cases.iter().map(|c| names::quote(&c.name)).collect();
+                let style = self.style();
+                let cases: Vec<String> = e
+                    .cases
+                    .iter()
+                    .map(|c| style.enum_literal(&c.name))
+                    .collect();
                 let cases = if cases.is_empty() {
                     "never".to_string()
                 } else {
@@ -332,6 +341,7 @@ impl<'a> DeclFile<'a> {
                 out.push_str(&format!("export type {name} = {ty};\n"));
             }
         }
+        out.push_str(&self.namespace_decl(&name, id, names)?);
         self.body.push_str(&out);
         Ok(())
     }

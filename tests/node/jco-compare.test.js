@@ -21,8 +21,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 // Same flags for both: core modules as files, types on. weft's bundled WASI
 // host is off (jco maps WASI to @bytecodealliance/preview2-shim instead).
-function both(name, extra = []) {
-  const out = { weft: join(dir, name, 'weft'), jco: join(dir, name, 'jco') };
+function both(name, extra = [], tag = name) {
+  const out = { weft: join(dir, tag, 'weft'), jco: join(dir, tag, 'jco') };
   const args = (o) => ['transpile', join(BUILD, `${name}.wasm`), '-o', o, '--name', name, '-b', '0', '-q', ...extra];
   execFileSync(WEFT, [...args(out.weft), '--no-wasi-shim']);
   execFileSync(JCO, args(out.jco), { stdio: 'ignore' });
@@ -102,6 +102,16 @@ const KNOWN_DTS = {
 // file list holds all of jco's; the texts are not compared.
 const VERSIONED = new Set(['wasi3-cli', 'wasi3-clocks-random', 'wasi3-files', 'wasi3-http-client', 'wasi3-http-server', 'wasi3-sockets']);
 
+// .d.ts files that differ from jco's beyond the documented differences.
+function differingDts(name, out) {
+  return files(out.jco)
+    .filter((f) => f.endsWith('.d.ts'))
+    .filter((f) => {
+      const [w, j] = [out.weft, out.jco].map((o) => normalize(readFileSync(join(o, f), 'utf8')));
+      return f === `${name}.d.ts` ? sortedLines(w) !== sortedLines(j) : w !== j;
+    });
+}
+
 for (const name of FIXTURES) {
   test(`${name}: same files and .d.ts as jco`, () => {
     const out = both(name);
@@ -111,25 +121,36 @@ for (const name of FIXTURES) {
       return;
     }
     assert.deepEqual(files(out.weft), files(out.jco));
-    const differ = files(out.jco)
-      .filter((f) => f.endsWith('.d.ts'))
-      .filter((f) => {
-        const [w, j] = [out.weft, out.jco].map((o) => normalize(readFileSync(join(o, f), 'utf8')));
-        return f === `${name}.d.ts` ? sortedLines(w) !== sortedLines(j) : w !== j;
-      });
+    const differ = differingDts(name, out);
     const known = (KNOWN_DTS[name] ?? []).map(([f]) => f);
     assert.deepEqual(differ, known, `${name}: .d.ts files that differ from jco's beyond the documented differences`);
   });
 }
 
-test('values: every export returns the same value from weft and from jco', { skip: !FIXTURES.includes('values') }, async () => {
-  const out = both('values', ['-I', 'async']);
+async function loadBoth(out) {
   const host = { echoResult: (v) => v, echoString: (s) => s, genBytes: (n) => new Uint8Array(n).fill(1), ping() {}, log() {} };
   const load = async (o) => (await import(pathToFileURL(join(o, 'values.js')).href)).instantiate(
     (f) => WebAssembly.compile(readFileSync(join(o, f))),
     { 'test:values/host': new Proxy(host, { get: (t, k) => t[k] ?? ((v) => v) }) },
   );
-  const [w, j] = [await load(out.weft), await load(out.jco)];
+  return [await load(out.weft), await load(out.jco)];
+}
+
+function sameResults(w, j, calls) {
+  for (const [f, args] of calls) {
+    const run = (ex) => {
+      try {
+        return { ok: ex.exports[f](...args) };
+      } catch (e) {
+        return { err: e.payload ?? e.message };
+      }
+    };
+    assert.deepStrictEqual(run(w), run(j), `exports.${f}`);
+  }
+}
+
+test('values: every export returns the same value from weft and from jco', { skip: !FIXTURES.includes('values') }, async () => {
+  const [w, j] = await loadBoth(both('values', ['-I', 'async']));
   const calls = [
     ['roundtripResultNoOk', [{ tag: 'ok', val: undefined }]],
     ['roundtripOptionResult', [{ tag: 'ok', val: undefined }]],
@@ -145,14 +166,43 @@ test('values: every export returns the same value from weft and from jco', { ski
     ['genStrings', [3]],
   ].filter(([f]) => typeof w.exports[f] === 'function');
   assert.ok(calls.length >= 8, `the values fixture exports ${calls.length} of the functions compared`);
-  for (const [f, args] of calls) {
-    const run = (ex) => {
-      try {
-        return { ok: ex.exports[f](...args) };
-      } catch (e) {
-        return { err: e.payload ?? e.message };
-      }
-    };
-    assert.deepStrictEqual(run(w), run(j), `exports.${f}`);
-  }
+  sameResults(w, j, calls);
 });
+
+// jco's value-style option sets: the same .d.ts (up to the documented
+// differences) and the same values, namespace objects included.
+const BAG = { itemId: 1n, displayName: 'b', tags: ['t'], shape: { tag: 'big', val: 2n }, rawBytes: new Uint8Array([1]) };
+const VALUE_STYLES = [
+  [['--flags-as-bigint'], [['roundtripPerms', [5n]], ['roundtripFlags32', [2n ** 31n]], ['flags32FromBits', [0xffffffff]], ['permsBits', [8n]], ['roundtripBag', [{ ...BAG, color: 'red', perms: 3n }]]]],
+  [['--enum-values-screaming-snake-case'], [['roundtripColor', ['DARK_BLUE']], ['colorIndex', ['GREEN']], ['roundtripBag', [{ ...BAG, color: 'DARK_BLUE', perms: { exec: true } }]]]],
+  [['--use-namespace-objects'], [['roundtripPerms', [6n]], ['roundtripColor', ['green']], ['roundtripShape', [{ tag: 'pair', val: [1, -1n] }]]]],
+  [['--use-namespace-objects', '--enum-values-screaming-snake-case'], [['roundtripColor', ['RED']], ['roundtripPerms', [1n]]]],
+  [['--variants-inline-cases'], [['roundtripShape', [{ tag: 'no-shape' }]]]],
+];
+for (const [flags, calls] of VALUE_STYLES) {
+  test(`values ${flags.join(' ')}: same .d.ts and values as jco`, { skip: !FIXTURES.includes('values') }, async () => {
+    const esm = both('values', flags, `values${flags.join('')}`);
+    assert.deepEqual(files(esm.weft), files(esm.jco));
+    assert.deepEqual(differingDts('values', esm), [], 'the .d.ts files that differ from jco\'s');
+    const [w, j] = await loadBoth(both('values', [...flags, '-I', 'async'], `values${flags.join('')}-i`));
+    sameResults(w, j, calls);
+    // The namespace objects: the same keys, values and case values.
+    const spread = (ns) => Object.fromEntries(Object.entries(ns ?? {}).map(([k, v]) => [k, typeof v === 'function' ? v(k === 'Pair' ? [1, 2n] : 1) : v]));
+    for (const t of ['Color', 'Perms', 'Flags32', 'Shape', 'SmallNum']) {
+      assert.deepStrictEqual(spread(w.exports[t]), spread(j.exports[t]), `exports.${t}`);
+    }
+  });
+}
+
+// Every flag jco 1.35's `transpile`, `types` and `guest-types` list (long
+// and short forms) is one weft's same command lists.
+const flagsOf = (bin, cmd) =>
+  new Set(execFileSync(bin, [cmd, '--help'], { encoding: 'utf8' }).match(/(?<=^|[\s,])-(-[a-z0-9-]+|[a-zA-Z])\b/gm));
+for (const cmd of ['transpile', 'types', 'guest-types']) {
+  test(`weft ${cmd} accepts every flag jco ${cmd} lists`, () => {
+    const weft = flagsOf(WEFT, cmd);
+    const jco = [...flagsOf(JCO, cmd)];
+    assert.ok(jco.length > 5, `jco ${cmd} --help lists its flags`);
+    assert.deepEqual(jco.filter((f) => !weft.has(f)), []);
+  });
+}

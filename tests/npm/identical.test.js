@@ -69,6 +69,9 @@ function apiOptions(input, flags) {
     else if (f === '--async-mode') o.asyncMode = next();
     else if (f === '--async-imports') o.asyncImports = next();
     else if (f === '--name') o.name = next();
+    else if (f === '--flags-as-bigint') o.flagsAsBigint = true;
+    else if (f === '--use-namespace-objects') o.useNamespaceObjects = true;
+    else if (f === '--enum-values-screaming-snake-case') o.enumValuesScreamingSnakeCase = true;
     else throw new Error(`flag ${f} not mapped`);
   }
   return o;
@@ -93,6 +96,7 @@ const COMBOS = [
   ['--tla-compat', '--minify'],
   ['--base64-cutoff', '1000000'],
   ['--async-mode', 'jspi'],
+  ['--flags-as-bigint', '--use-namespace-objects', '--enum-values-screaming-snake-case'],
 ];
 
 const components = [

@@ -198,6 +198,9 @@ impl ValueGen {
     }
 
     pub(super) fn lift_flags(&mut self, names: &[String], words: &[String]) -> String {
+        if self.style.bigint_flags() {
+            return self.lift_bigint_flags(names, words);
+        }
         let fields: Vec<String> = names
             .iter()
             .enumerate()
@@ -219,7 +222,8 @@ impl ValueGen {
         self.line(format!("let {t};"));
         self.line(format!("switch ({d}) {{"));
         for (i, n) in names.iter().enumerate() {
-            self.line(format!("  case {i}: {t} = {}; break;", js_str(n)));
+            let value = self.style.enum_value(n);
+            self.line(format!("  case {i}: {t} = {}; break;", js_str(&value)));
         }
         self.line(format!(
             "  default: trap(`invalid enum discriminant ${{{d}}}`);"

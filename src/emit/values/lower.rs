@@ -166,6 +166,9 @@ impl ValueGen {
     }
 
     pub(super) fn lower_flags(&mut self, names: &[String], v: &str, at: &str) -> Vec<String> {
+        if self.style.bigint_flags() {
+            return self.lower_bigint_flags(names, v, at);
+        }
         self.check_object(v, "flags object", at);
         let mut words = Vec::new();
         for chunk in names.chunks(32) {
@@ -185,7 +188,8 @@ impl ValueGen {
         self.line(format!("let {d};"));
         self.line(format!("switch ({v}) {{"));
         for (i, n) in names.iter().enumerate() {
-            self.line(format!("  case {}: {d} = {i}; break;", js_str(n)));
+            let value = self.style.enum_value(n);
+            self.line(format!("  case {}: {d} = {i}; break;", js_str(&value)));
         }
         let b = self.bad(
             v,
@@ -193,7 +197,7 @@ impl ValueGen {
                 "one of {}",
                 names
                     .iter()
-                    .map(|n| format!("'{n}'"))
+                    .map(|n| format!("'{}'", self.style.enum_value(n)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),

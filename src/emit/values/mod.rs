@@ -8,12 +8,14 @@ mod lift;
 mod load;
 mod lower;
 mod store;
+mod styled;
 
 use super::addr;
 use super::intrinsics::Intrinsics;
 use crate::abi::{AddrWidth, CoreTy};
 use crate::plan::{ComponentInstanceIdx, StringEncoding};
 use crate::types::ValType;
+use crate::value_style::ValueStyle;
 
 /// Handle context of one generated function.
 #[derive(Default, Clone)]
@@ -53,6 +55,8 @@ pub struct ValueGen {
     pub shared_ends: bool,
     /// Pointer and length width of `mem` (64-bit: i64 values are BigInt).
     pub addr: AddrWidth,
+    /// jco's value style of flags and enums (`styled.rs`).
+    pub style: ValueStyle,
     indent: usize,
     tmp: usize,
     /// Whether `dv` holds a current view of `mem` (false after any call into wasm).
@@ -80,6 +84,7 @@ impl ValueGen {
             adapter: false,
             shared_ends: false,
             addr: AddrWidth::W32,
+            style: ValueStyle::default(),
             indent: 1,
             tmp: 0,
             view_valid: false,
