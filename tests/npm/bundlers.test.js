@@ -1,4 +1,4 @@
-// The bundler plugins (weftjs/vite, rollup, rolldown, webpack, esbuild) from
+// The bundler plugins (weftjs/vite, rollup, rolldown, webpack, esbuild, rspack) from
 // the packed tarball, built in Node (tests/npm/bundler-site.mjs, bundle.mjs);
 // the example app in Chromium is tests/browser/bundlers.spec.ts. Per bundler:
 //  - a Node build (SSR / platform node) runs: a WASI command through
@@ -73,11 +73,16 @@ for (const bundler of BUNDLERS) {
     const native = {
       vite: ["import init from './core.wasm?init';", 'init'],
       webpack: ["import * as core from './core.wasm';", 'core'],
+      rspack: ["import * as core from './core.wasm';", 'core'],
       esbuild: ["import core from './core.wasm';", 'core'],
     };
     const [line, name] = native[bundler] ?? ["import core from './core.wasm';", 'core'];
     writeFileSync(join(app, 'main.js'), `${line}\nconsole.log(${name});\n`);
-    const extra = { webpack: { experiments: { outputModule: true, asyncWebAssembly: true } }, esbuild: { loader: { '.wasm': 'file' } } }[bundler];
+    const extra = {
+      webpack: { experiments: { outputModule: true, asyncWebAssembly: true } },
+      rspack: { experiments: { asyncWebAssembly: true } },
+      esbuild: { loader: { '.wasm': 'file' } },
+    }[bundler];
     const out = join(app, 'dist');
     const r = bundle(dir, bundler, join(app, 'main.js'), out, { __extra: extra, __coreFallback: true });
     assert.equal(r.status, 0, r.output);

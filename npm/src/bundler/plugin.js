@@ -101,6 +101,16 @@ function webpackSetup(compiler, framework, setTarget, load) {
   });
 }
 
+/**
+ * Whether every core module is inlined, whatever `base64Cutoff` says: Vite
+ * writes no assets for SSR builds, and rspack's Node target has no automatic
+ * public path (`__webpack_public_path__` is '' there), so an asset's URL
+ * could not be resolved at run time.
+ */
+function inlinesAll(framework, ssr, target) {
+  return (framework === 'vite' && ssr) || (framework === 'rspack' && target === 'node');
+}
+
 /** Vite: whether this hook call builds for the server (its `ssr` flag, or the environment's consumer). */
 function isSsr(ctx, hookOptions) {
   return hookOptions?.ssr === true || ctx?.environment?.config?.consumer === 'server';
@@ -125,8 +135,7 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
     let bytes;
     let result;
     const ssr = isSsr(this, loadOptions);
-    // Vite writes no assets for SSR builds: there, every core module is inlined.
-    const inlineAll = meta.framework === 'vite' && ssr;
+    const inlineAll = inlinesAll(meta.framework, ssr, targetOf(ssr));
     const transpileOptions = inlineAll ? { ...options.transpileOptions, base64Cutoff: Number.MAX_SAFE_INTEGER } : options.transpileOptions;
     try {
       bytes = readFileSync(file);
