@@ -7,10 +7,10 @@
 //    import of a file without the .wasm extension; bundler source maps intact;
 //  - a core module import is left to the bundler (or the next plugin);
 //  - a broken component fails the build with weft's one-line message, naming the file.
-// Then `tsc` types an import with the `.d.ts` the plugin writes.
+// Then `tsc` types an import with the `.d.ts` the plugin writes, or `weft types` does.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { BUNDLERS, REPO, bundle, createSite, removeSite, subdir } from './bundler-site.mjs';
@@ -150,9 +150,8 @@ test('plugin options are checked when the plugin is created', () => {
   ]);
 });
 
-test('tsc types a component import with the .d.ts the plugin wrote (WIT types, not any)', () => {
-  const app = join(dir, 'node-rollup'); // built above: app.wasm.d.ts sits next to app.wasm
-  assert.ok(existsSync(join(app, 'app.wasm.d.ts')), 'the plugin wrote app.wasm.d.ts');
+/** Runs `tsc` in `app` on a use of `./app.wasm` that only type-checks with the component's WIT types. */
+function tscAppUse(app) {
   writeFileSync(join(app, 'use.ts'), `
     import { api } from './app.wasm';
     import { instantiate } from './app.wasm?instantiate';
@@ -173,6 +172,27 @@ test('tsc types a component import with the .d.ts the plugin wrote (WIT types, n
     },
     files: ['use.ts'],
   }));
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+}
+
+test('tsc types a component import with the .d.ts the plugin wrote (WIT types, not any)', () => {
+  const app = join(dir, 'node-rollup'); // built above: app.wasm.d.ts sits next to app.wasm
+  assert.ok(existsSync(join(app, 'app.wasm.d.ts')), 'the plugin wrote app.wasm.d.ts');
+  const r = tscAppUse(app);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('without the plugin: `weft types app.wasm -o <its directory> --name app.wasm` gives tsc the same types', () => {
+  const app = subdir(dir, 'types-cli');
+  cpSync(fixture('bundler-app.wasm'), join(app, 'app.wasm'));
+  writeFileSync(join(app, 'package.json'), '{"type":"module"}');
+  symlinkSync(join(dir, 'node_modules'), join(app, 'node_modules'), 'dir');
+  const before = tscAppUse(app);
+  assert.notEqual(before.status, 0, 'no declarations yet: tsc cannot resolve ./app.wasm');
+  const weftBin = join(dir, 'node_modules/weftjs/bin/weft.js');
+  const cli = spawnSync(process.execPath, [weftBin, 'types', 'app.wasm', '-o', '.', '--name', 'app.wasm'], { cwd: app, encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.ok(existsSync(join(app, 'app.wasm.d.ts')));
+  const r = tscAppUse(app);
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
