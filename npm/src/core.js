@@ -19,7 +19,7 @@ const INSTANTIATIONS = ['esm', 'async', 'sync'];
 const ASYNC_MODES = ['sync', 'jspi'];
 const KNOWN = new Set([
   'name', 'instantiation', 'map', 'noTypescript', 'base64Cutoff', 'tlaCompat',
-  'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world',
+  'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world', 'noCoreLoader',
 ]);
 
 function fail(message) {
@@ -75,6 +75,7 @@ export function normalize(options = {}) {
     base64Cutoff,
     tlaCompat: flag(options.tlaCompat, 'tlaCompat'),
     minify: flag(options.minify, 'minify'),
+    noCoreLoader: flag(options.noCoreLoader, 'noCoreLoader'),
     asyncMode: oneOf(options.asyncMode, 'asyncMode', ASYNC_MODES),
     asyncImports: stringList(options.asyncImports, 'asyncImports'),
     asyncExports: stringList(options.asyncExports, 'asyncExports'),

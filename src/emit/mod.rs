@@ -331,7 +331,7 @@ pub fn emit(
     let aw = if is_async { "await " } else { "" };
     let mut body = String::new();
     let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
-    if loads_files && opts.instantiation != Instantiation::Esm {
+    if loads_files && opts.instantiation != Instantiation::Esm && opts.default_core_loader {
         body.push_str(&default_core_loader(is_async, &mut names.intrinsics));
     }
     body.push_str(&resolve_imports);

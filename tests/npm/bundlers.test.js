@@ -129,6 +129,19 @@ test('an import no map entry provides fails the build, naming it', () => {
   assert.match(r.output, /app\.wasm: no module provides import `example:app\/host`: map it with the plugin's `map` option/);
 });
 
+test('noCoreLoader: the glue the plugin gets has no default core-module loader to chase', async () => {
+  const { transpile } = await import(join(dir, 'node_modules/weftjs/src/node.js'));
+  const bytes = readFileSync(fixture('bundler-app.wasm'));
+  const glue = (options) => new TextDecoder().decode(transpile(bytes, { name: 'app', instantiation: 'async', ...options }).files.find((f) => f.path === 'app.js').contents);
+  const usual = glue({});
+  assert.match(usual, /import\.meta\.url/);
+  assert.match(usual, /node:fs\/promises/);
+  const plugin = glue({ noCoreLoader: true });
+  assert.doesNotMatch(plugin, /import\.meta\.url|node:fs|fetchCompile/);
+  assert.match(plugin, /getCoreModule\(/, 'core modules are still loaded through the getCoreModule the caller passes');
+  assert.throws(() => transpile(bytes, { noCoreLoader: 1 }), /option `noCoreLoader`/);
+});
+
 test('plugin options are checked when the plugin is created', () => {
   const script = `
     import weft from 'weftjs/rollup';

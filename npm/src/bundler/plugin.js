@@ -60,13 +60,13 @@ function fileError(file, e) {
 }
 
 /** The options `types()` takes, from the transpile options. */
-function typesOptions({ base64Cutoff, minify, noTypescript, ...rest }, name) {
+function typesOptions({ base64Cutoff, minify, noTypescript, noCoreLoader, ...rest }, name) {
   return { ...rest, name };
 }
 
 function transpileFile(file, bytes, transpileOptions) {
   const name = stemOf(file);
-  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true }));
+  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true, noCoreLoader: true }));
   const glue = out.files.find((f) => f.path === `${name}.js`);
   const cores = out.files.filter((f) => f.path.endsWith('.wasm'));
   return { name, out, glue: new TextDecoder().decode(glue.contents), cores };
