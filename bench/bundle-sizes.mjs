@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundle sizes of the bundler examples (examples/bundler-app built by
-// examples/{vite,rollup,rolldown,webpack,esbuild} with the weftjs plugins,
+// examples/{vite,rollup,rolldown,webpack,esbuild,rspack} with the weftjs plugins,
 // from the packed tarball: `bash npm/build.sh` first), and of the same app
 // with jco: `jco transpile --minify` output bundled by Rollup (jco 1.35 ships
 // no bundler plugin). JS and wasm, raw and gzip (level 9); source maps and

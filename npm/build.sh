@@ -6,11 +6,16 @@
 # `npm pack` leaves npm/weftjs-<version>.tgz.
 #   bash npm/build.sh            build and pack
 #   WEFT_NPM_NO_OPT=1 ...        skip wasm-opt (faster, larger)
+#   WEFT_NPM_PACK_ONLY=1 ...     reuse npm/wasm/ as built before (JS-only changes):
+#                                copy the JS and pack, no cargo, no wasm-bindgen
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 npm_dir=$root/npm
 
+if [ -n "${WEFT_NPM_PACK_ONLY:-}" ]; then
+  [ -f "$npm_dir/wasm/weft_bg.wasm" ] || { echo "error: WEFT_NPM_PACK_ONLY: npm/wasm/weft_bg.wasm is missing (run bash npm/build.sh once)" >&2; exit 1; }
+else
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly (Cargo.toml pins it).
 want=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
@@ -33,6 +38,7 @@ if [ -z "${WEFT_NPM_NO_OPT:-}" ]; then
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$npm_dir/wasm/weft_bg.wasm" -o "$npm_dir/wasm/weft_bg.wasm"
+fi
 fi
 
 # The WASI host and the run/serve programs, as the native binary embeds them.

@@ -30,6 +30,8 @@ extern "C" {
     fn tla_compat(this: &JsOptions) -> bool;
     #[wasm_bindgen(method, getter)]
     fn minify(this: &JsOptions) -> bool;
+    #[wasm_bindgen(method, getter, js_name = noCoreLoader)]
+    fn no_core_loader(this: &JsOptions) -> bool;
     #[wasm_bindgen(method, getter, js_name = asyncMode)]
     fn async_mode(this: &JsOptions) -> String;
     #[wasm_bindgen(method, getter, js_name = asyncImports)]
@@ -135,6 +137,7 @@ fn options(js: &JsOptions) -> Result<TranspileOptions, Error> {
         base64_cutoff: js.base64_cutoff() as usize,
         tla_compat: js.tla_compat(),
         minify: js.minify(),
+        default_core_loader: !js.no_core_loader(),
         async_mode: match js.async_mode().as_str() {
             "sync" => AsyncMode::Sync,
             "jspi" => AsyncMode::Jspi,

@@ -83,6 +83,12 @@ pub struct TranspileOptions {
     /// Calls between components through fused core wasm adapters where covered
     /// (`src/fuse`), else (and on engines without multi-memory) JS adapters.
     pub fused_adapters: bool,
+    /// `instantiate()` (async/sync instantiation) falls back to loading the
+    /// core modules next to the glue (`import.meta.url`; `node:fs` in Node)
+    /// when no `getCoreModule` is given. Off (npm API `noCoreLoader`), the
+    /// glue has no such loader: bundler plugins, which always pass one, get
+    /// glue without a file lookup for bundlers to chase.
+    pub default_core_loader: bool,
 }
 
 /// `wasi:io/poll@0.2.3#poll` -> `wasi:io/poll#poll` (versions do not matter).
@@ -148,6 +154,7 @@ impl Default for TranspileOptions {
             variants_inline_cases: false,
             value_style: Default::default(),
             fused_adapters: true,
+            default_core_loader: true,
         }
     }
 }

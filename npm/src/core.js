@@ -21,7 +21,7 @@ const ASYNC_MODES = ['sync', 'jspi'];
 const VALUE_STYLE = ['flagsAsBigint', 'useNamespaceObjects', 'enumValuesScreamingSnakeCase'];
 const KNOWN = new Set([
   'name', 'instantiation', 'map', 'noTypescript', 'base64Cutoff', 'tlaCompat',
-  'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world',
+  'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world', 'noCoreLoader',
   ...VALUE_STYLE,
 ]);
 
@@ -78,6 +78,7 @@ export function normalize(options = {}) {
     base64Cutoff,
     tlaCompat: flag(options.tlaCompat, 'tlaCompat'),
     minify: flag(options.minify, 'minify'),
+    noCoreLoader: flag(options.noCoreLoader, 'noCoreLoader'),
     asyncMode: oneOf(options.asyncMode, 'asyncMode', ASYNC_MODES),
     asyncImports: stringList(options.asyncImports, 'asyncImports'),
     asyncExports: stringList(options.asyncExports, 'asyncExports'),

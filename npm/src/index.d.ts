@@ -30,6 +30,12 @@ export interface TranspileOptions {
   tlaCompat?: boolean;
   /** Minify the JS glue. */
   minify?: boolean;
+  /**
+   * With `instantiation`: `instantiate()` has no default `getCoreModule` (loading the core
+   * modules next to the glue), so the caller must pass one. For bundler plugins: the glue
+   * then has no `import.meta.url` file lookup and no `node:fs` import.
+   */
+  noCoreLoader?: boolean;
   /** `'jspi'`: listed imports may return Promises, listed exports return Promises. */
   asyncMode?: 'sync' | 'jspi';
   /** With `asyncMode: 'jspi'`: imports that may return Promises (`iface#func`, comma-separated or an array). */
@@ -44,7 +50,7 @@ export interface TranspileOptions {
   enumValuesScreamingSnakeCase?: boolean;
 }
 
-export interface TypesOptions extends Omit<TranspileOptions, 'noTypescript' | 'base64Cutoff' | 'minify'> {
+export interface TypesOptions extends Omit<TranspileOptions, 'noTypescript' | 'base64Cutoff' | 'minify' | 'noCoreLoader'> {
   /** The world to use when the input is WIT with several worlds. */
   world?: string;
 }

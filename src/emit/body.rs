@@ -56,7 +56,7 @@ pub fn assemble(
         &mut names.intrinsics,
     ));
     let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
-    if loads_files && cx.opts.instantiation != Instantiation::Esm {
+    if loads_files && cx.opts.instantiation != Instantiation::Esm && cx.opts.default_core_loader {
         body.push_str(&default_core_loader(
             cx.async_instantiation,
             &mut names.intrinsics,

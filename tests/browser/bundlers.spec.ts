@@ -1,10 +1,11 @@
 // The bundler plugins in Chromium: examples/{vite,rollup,rolldown,webpack,
-// esbuild} built from the packed weftjs tarball (tests/npm/bundler-site.mjs:
+// esbuild,rspack} built from the packed weftjs tarball (tests/npm/bundler-site.mjs:
 // installed offline into a temp project, bundlers linked in), served, and
 // the page's output checked (an import the app provides, a resource, an
 // async export); a WASI command in the page, granted args and env through
-// configure(). Then the Vite dev server: the component served on request, and
-// an edit of the .wasm reaches the page.
+// configure(). Then the dev servers (Vite's, and webpack-dev-server through
+// examples/webpack/serve.mjs): the component served on request, and an edit
+// of the .wasm reaches the page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,9 +74,9 @@ document.querySelector('#output').textContent = out.join('');
   });
 }
 
-/** Starts `vite` (the dev server) in the site's vite example; resolves to its URL. */
-function viteDev(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['../node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'], { cwd: join(dir, 'vite'), env: { ...process.env, NO_COLOR: '1' } });
+/** Starts a dev server (`node <args>` in the site's `example` directory); resolves to the URL it prints. */
+function devServer(dir: string, example: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd: join(dir, example), env: { ...process.env, NO_COLOR: '1' } });
   return new Promise((ok, fail) => {
     let text = '';
     const onData = (d: Buffer) => {
@@ -85,28 +86,38 @@ function viteDev(dir: string): Promise<{ url: string; child: ChildProcess }> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => fail(new Error(`vite exited ${code}: ${text}`)));
-    setTimeout(() => fail(new Error(`vite did not start: ${text}`)), 60_000).unref();
+    child.on('exit', (code) => fail(new Error(`${example} dev server exited ${code}: ${text}`)));
+    setTimeout(() => fail(new Error(`${example} dev server did not start: ${text}`)), 60_000).unref();
   });
 }
 
-test('vite dev server: serves the component, and an edited .wasm reaches the page', async ({ page, bundled }) => {
-  const { url, child } = await viteDev(bundled.dir);
-  try {
-    const wasmRequests: string[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
-    await page.goto(url);
-    await expect(page.locator('#output')).toHaveText(EXPECTED, { timeout: 60_000 });
-    expect(wasmRequests.some((u) => u.includes('/@weft/'))).toBe(true);
-    // Edit the component: the greeting's text lives in its data segment.
+const DEV_SERVERS: Record<string, { args: string[]; core: RegExp }> = {
+  vite: { args: ['../node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'], core: /\/@weft\/app\.core-[\w-]{8}\.wasm$/ },
+  // examples/webpack/serve.mjs: webpack-dev-server's API, the bundle served from memory under /dist/.
+  webpack: { args: ['serve.mjs', '0'], core: /\/dist\/app\.core-[\w-]{8}\.wasm$/ },
+};
+
+for (const [example, { args, core }] of Object.entries(DEV_SERVERS)) {
+  test(`${example} dev server: serves the component, and an edited .wasm reaches the page`, async ({ page, bundled }) => {
+    const { url, child } = await devServer(bundled.dir, example, args);
     const app = join(bundled.dir, 'bundler-app/src/app.wasm');
-    const bytes = readFileSync(app);
-    const at = bytes.indexOf('hello, ');
-    expect(at).toBeGreaterThan(0);
-    bytes.write('howdy, ', at);
-    writeFileSync(app, bytes);
-    await expect(page.locator('#output')).toContainText('greet: howdy, bundlers', { timeout: 60_000 });
-  } finally {
-    child.kill('SIGTERM');
-  }
-});
+    const original = readFileSync(app);
+    try {
+      const wasmRequests: string[] = [];
+      page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
+      await page.goto(url);
+      await expect(page.locator('#output')).toHaveText(EXPECTED, { timeout: 60_000 });
+      expect(wasmRequests.some((u) => core.test(u)), wasmRequests.join()).toBe(true);
+      // Edit the component: the greeting's text lives in its data segment.
+      const bytes = Buffer.from(original);
+      const at = bytes.indexOf('hello, ');
+      expect(at).toBeGreaterThan(0);
+      bytes.write('howdy, ', at);
+      writeFileSync(app, bytes);
+      await expect(page.locator('#output')).toContainText('greet: howdy, bundlers', { timeout: 60_000 });
+    } finally {
+      child.kill('SIGTERM');
+      writeFileSync(app, original); // the site's other tests build the original app
+    }
+  });
+}

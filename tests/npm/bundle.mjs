@@ -51,6 +51,15 @@ const builds = {
     }, (err, s) => (err ? fail(err) : ok(s))));
     if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
   },
+  async rspack() {
+    const { rspack } = await import('@rspack/core');
+    const stats = await new Promise((ok, fail) => rspack({
+      mode: 'production', entry, target: node ? 'node' : 'web', devtool: 'source-map',
+      output: { path: outdir, filename: 'main.js', module: true },
+      plugins: [weft(options)], ...extra,
+    }, (err, s) => (err ? fail(err) : ok(s))));
+    if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
+  },
   async esbuild() {
     const { build } = await import('esbuild');
     await build({ entryPoints: { main: entry }, bundle: true, format: 'esm', outdir, platform: node ? 'node' : 'browser', sourcemap: true, logLevel: 'silent', plugins: [weft(options)], ...extra });

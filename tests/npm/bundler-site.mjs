@@ -7,13 +7,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const BUNDLERS = ['vite', 'rollup', 'rolldown', 'webpack', 'esbuild'];
-/** What the plugins need besides weftjs: the bundlers and unplugin. */
-const LINKED = ['unplugin', ...BUNDLERS];
+export const BUNDLERS = ['vite', 'rollup', 'rolldown', 'webpack', 'esbuild', 'rspack'];
+/** The npm package of each bundler (the directory name is the bundler's otherwise). */
+const PACKAGE = { rspack: '@rspack/core' };
+/** What the plugins need besides weftjs: the bundlers, unplugin, webpack's dev server. */
+const LINKED = ['unplugin', 'webpack-dev-server', ...BUNDLERS.map((b) => PACKAGE[b] ?? b)];
 /** Each example's build command, run with `node` in its directory. */
 const BUILD = {
   vite: ['../node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
@@ -21,6 +23,7 @@ const BUILD = {
   rolldown: ['../node_modules/rolldown/bin/cli.mjs', '-c'],
   webpack: ['build.mjs'],
   esbuild: ['build.mjs'],
+  rspack: ['build.mjs'],
 };
 
 export function tarball() {
@@ -34,7 +37,10 @@ export function createSite(prefix = 'weft-bundlers-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bundler-site', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball()], { cwd: dir, stdio: 'pipe' });
-  for (const pkg of LINKED) symlinkSync(join(REPO, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');
+  for (const pkg of LINKED) {
+    mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');
+  }
   for (const example of ['bundler-app', ...BUNDLERS]) {
     cpSync(join(REPO, 'examples', example), join(dir, example), { recursive: true, filter: (f) => !/[/\\](node_modules|dist)$/.test(f) });
   }

@@ -1,4 +1,4 @@
-// The bundler plugins (weftjs/vite, rollup, rolldown, webpack, esbuild) from
+// The bundler plugins (weftjs/vite, rollup, rolldown, webpack, esbuild, rspack) from
 // the packed tarball, built in Node (tests/npm/bundler-site.mjs, bundle.mjs);
 // the example app in Chromium is tests/browser/bundlers.spec.ts. Per bundler:
 //  - a Node build (SSR / platform node) runs: a WASI command through
@@ -7,10 +7,10 @@
 //    import of a file without the .wasm extension; bundler source maps intact;
 //  - a core module import is left to the bundler (or the next plugin);
 //  - a broken component fails the build with weft's one-line message, naming the file.
-// Then `tsc` types an import with the `.d.ts` the plugin writes.
+// Then `tsc` types an import with the `.d.ts` the plugin writes, or `weft types` does.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { BUNDLERS, REPO, bundle, createSite, removeSite, subdir } from './bundler-site.mjs';
@@ -73,11 +73,16 @@ for (const bundler of BUNDLERS) {
     const native = {
       vite: ["import init from './core.wasm?init';", 'init'],
       webpack: ["import * as core from './core.wasm';", 'core'],
+      rspack: ["import * as core from './core.wasm';", 'core'],
       esbuild: ["import core from './core.wasm';", 'core'],
     };
     const [line, name] = native[bundler] ?? ["import core from './core.wasm';", 'core'];
     writeFileSync(join(app, 'main.js'), `${line}\nconsole.log(${name});\n`);
-    const extra = { webpack: { experiments: { outputModule: true, asyncWebAssembly: true } }, esbuild: { loader: { '.wasm': 'file' } } }[bundler];
+    const extra = {
+      webpack: { experiments: { outputModule: true, asyncWebAssembly: true } },
+      rspack: { experiments: { asyncWebAssembly: true } },
+      esbuild: { loader: { '.wasm': 'file' } },
+    }[bundler];
     const out = join(app, 'dist');
     const r = bundle(dir, bundler, join(app, 'main.js'), out, { __extra: extra, __coreFallback: true });
     assert.equal(r.status, 0, r.output);
@@ -124,6 +129,19 @@ test('an import no map entry provides fails the build, naming it', () => {
   assert.match(r.output, /app\.wasm: no module provides import `example:app\/host`: map it with the plugin's `map` option/);
 });
 
+test('noCoreLoader: the glue the plugin gets has no default core-module loader to chase', async () => {
+  const { transpile } = await import(join(dir, 'node_modules/weftjs/src/node.js'));
+  const bytes = readFileSync(fixture('bundler-app.wasm'));
+  const glue = (options) => new TextDecoder().decode(transpile(bytes, { name: 'app', instantiation: 'async', ...options }).files.find((f) => f.path === 'app.js').contents);
+  const usual = glue({});
+  assert.match(usual, /import\.meta\.url/);
+  assert.match(usual, /node:fs\/promises/);
+  const plugin = glue({ noCoreLoader: true });
+  assert.doesNotMatch(plugin, /import\.meta\.url|node:fs|fetchCompile/);
+  assert.match(plugin, /getCoreModule\(/, 'core modules are still loaded through the getCoreModule the caller passes');
+  assert.throws(() => transpile(bytes, { noCoreLoader: 1 }), /option `noCoreLoader`/);
+});
+
 test('plugin options are checked when the plugin is created', () => {
   const script = `
     import weft from 'weftjs/rollup';
@@ -145,9 +163,8 @@ test('plugin options are checked when the plugin is created', () => {
   ]);
 });
 
-test('tsc types a component import with the .d.ts the plugin wrote (WIT types, not any)', () => {
-  const app = join(dir, 'node-rollup'); // built above: app.wasm.d.ts sits next to app.wasm
-  assert.ok(existsSync(join(app, 'app.wasm.d.ts')), 'the plugin wrote app.wasm.d.ts');
+/** Runs `tsc` in `app` on a use of `./app.wasm` that only type-checks with the component's WIT types. */
+function tscAppUse(app) {
   writeFileSync(join(app, 'use.ts'), `
     import { api } from './app.wasm';
     import { instantiate } from './app.wasm?instantiate';
@@ -168,6 +185,27 @@ test('tsc types a component import with the .d.ts the plugin wrote (WIT types, n
     },
     files: ['use.ts'],
   }));
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+}
+
+test('tsc types a component import with the .d.ts the plugin wrote (WIT types, not any)', () => {
+  const app = join(dir, 'node-rollup'); // built above: app.wasm.d.ts sits next to app.wasm
+  assert.ok(existsSync(join(app, 'app.wasm.d.ts')), 'the plugin wrote app.wasm.d.ts');
+  const r = tscAppUse(app);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('without the plugin: `weft types app.wasm -o <its directory> --name app.wasm` gives tsc the same types', () => {
+  const app = subdir(dir, 'types-cli');
+  cpSync(fixture('bundler-app.wasm'), join(app, 'app.wasm'));
+  writeFileSync(join(app, 'package.json'), '{"type":"module"}');
+  symlinkSync(join(dir, 'node_modules'), join(app, 'node_modules'), 'dir');
+  const before = tscAppUse(app);
+  assert.notEqual(before.status, 0, 'no declarations yet: tsc cannot resolve ./app.wasm');
+  const weftBin = join(dir, 'node_modules/weftjs/bin/weft.js');
+  const cli = spawnSync(process.execPath, [weftBin, 'types', 'app.wasm', '-o', '.', '--name', 'app.wasm'], { cwd: app, encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.ok(existsSync(join(app, 'app.wasm.d.ts')));
+  const r = tscAppUse(app);
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });

@@ -1,5 +1,5 @@
 // The app every bundler example builds (examples/vite, rollup, rolldown,
-// webpack, esbuild): `app.wasm` is a component (fixtures/guests/bundler-app)
+// webpack, esbuild, rspack): `app.wasm` is a component (fixtures/guests/bundler-app)
 // with an import the app provides, a resource and an async export. The
 // plugin's `map` makes its `example:app/host` import this directory's
 // host.js: the same module instance as the one imported below.

@@ -1,5 +1,7 @@
 // The JS module a component import becomes: the transpiler's glue (built
-// with `instantiation: 'async'`) followed by a few lines that bind it to the
+// with `instantiation: 'async'` and `noCoreLoader`: no default core-module
+// loader, so no `import.meta.url` file lookup or `node:fs` import for
+// bundlers to chase) followed by a few lines that bind it to the
 // bundle: each import key the glue expects is imported as a module (so `map`
 // values resolve relative to the .wasm file, like an import written in it),
 // WASI keys come from weftjs/bundled's shared host, and core modules are
@@ -8,29 +10,17 @@
 // in instantiate mode the module exports `instantiate(imports)` instead.
 
 /**
- * What the module changes in the glue, each found exactly once (in plain or
- * minified glue; the optional ones at most once) or the build stops with a clear error: the module exports
- * its own names, and always passes its own core-module loader, so the glue's
- * default one (a URL computed from `import.meta.url`, `node:fs/promises` in
- * Node) is dead code that bundlers would still try to resolve.
+ * The one text edit of the glue: its `instantiate` export goes (the module
+ * exports its own names). Found exactly once (plain or minified glue) or the
+ * build stops with a clear error.
  */
-const GLUE_EDITS = [
-  ['its `instantiate` export', /export\s*\{\s*\$instantiate\s+as\s+instantiate\s*\};?/, ''],
-  // The next two are absent when every core module is inlined (no file to load).
-  ['its default core-module loader', /getCoreModule\s*\?\?=\s*\(?file\)?\s*=>\s*fetchCompile\(new URL\((['"])\.\/\1\s*\+\s*file\s*,\s*import\.meta\.url\)\);/, '', 'optional'],
-  ["its Node loader's `node:fs/promises` import", /import\((['"])node:fs\/promises\1\)/, "import(/* webpackIgnore: true */ /* @vite-ignore */ ['node:fs', 'promises'].join('/'))", 'optional'],
-];
+const GLUE_EXPORT = /export\s*\{\s*\$instantiate\s+as\s+instantiate\s*\};?/;
 
-/** The glue with GLUE_EDITS applied. */
+/** The glue without its `instantiate` export. */
 export function editGlue(glue) {
-  let out = glue;
-  for (const [what, pattern, replacement, optional] of GLUE_EDITS) {
-    const found = out.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
-    if (found === 0 && optional) continue;
-    if (found !== 1) throw new Error(`the glue has ${found} copies of ${what}, expected one (weftjs's plugin and transpiler out of step?)`);
-    out = out.replace(pattern, replacement);
-  }
-  return out;
+  const found = glue.match(new RegExp(GLUE_EXPORT.source, 'g'))?.length ?? 0;
+  if (found !== 1) throw new Error(`the glue has ${found} copies of its \`instantiate\` export, expected one (weftjs's plugin and transpiler out of step?)`);
+  return glue.replace(GLUE_EXPORT, '');
 }
 
 /** `ns:pkg/iface` (optionally `@version`): a WIT name no `map` entry rewrote. */

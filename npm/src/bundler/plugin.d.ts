@@ -2,7 +2,7 @@
 // weftjs/esbuild and weftjs/rspack (one plugin, built on unplugin).
 import type { TranspileOptions } from '../index.js';
 
-export interface WeftPluginOptions extends Omit<TranspileOptions, 'name' | 'instantiation' | 'tlaCompat'> {
+export interface WeftPluginOptions extends Omit<TranspileOptions, 'name' | 'instantiation' | 'tlaCompat' | 'noCoreLoader'> {
   /**
    * Every component import gives `instantiate(imports)` instead of the
    * instantiated component's exports (as `./x.wasm?instantiate` does per import).

@@ -60,13 +60,13 @@ function fileError(file, e) {
 }
 
 /** The options `types()` takes, from the transpile options. */
-function typesOptions({ base64Cutoff, minify, noTypescript, ...rest }, name) {
+function typesOptions({ base64Cutoff, minify, noTypescript, noCoreLoader, ...rest }, name) {
   return { ...rest, name };
 }
 
 function transpileFile(file, bytes, transpileOptions) {
   const name = stemOf(file);
-  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true }));
+  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true, noCoreLoader: true }));
   const glue = out.files.find((f) => f.path === `${name}.js`);
   const cores = out.files.filter((f) => f.path.endsWith('.wasm'));
   return { name, out, glue: new TextDecoder().decode(glue.contents), cores };
@@ -101,6 +101,16 @@ function webpackSetup(compiler, framework, setTarget, load) {
   });
 }
 
+/**
+ * Whether every core module is inlined, whatever `base64Cutoff` says: Vite
+ * writes no assets for SSR builds, and rspack's Node target has no automatic
+ * public path (`__webpack_public_path__` is '' there), so an asset's URL
+ * could not be resolved at run time.
+ */
+function inlinesAll(framework, ssr, target) {
+  return (framework === 'vite' && ssr) || (framework === 'rspack' && target === 'node');
+}
+
 /** Vite: whether this hook call builds for the server (its `ssr` flag, or the environment's consumer). */
 function isSsr(ctx, hookOptions) {
   return hookOptions?.ssr === true || ctx?.environment?.config?.consumer === 'server';
@@ -125,8 +135,7 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
     let bytes;
     let result;
     const ssr = isSsr(this, loadOptions);
-    // Vite writes no assets for SSR builds: there, every core module is inlined.
-    const inlineAll = meta.framework === 'vite' && ssr;
+    const inlineAll = inlinesAll(meta.framework, ssr, targetOf(ssr));
     const transpileOptions = inlineAll ? { ...options.transpileOptions, base64Cutoff: Number.MAX_SAFE_INTEGER } : options.transpileOptions;
     try {
       bytes = readFileSync(file);
