@@ -247,7 +247,9 @@ fn native_reason(kind: &str, ty: &FuncType, core: &CoreDef, opts: &CanonOpts) ->
 
 fn def(d: &CoreDef) -> Option<Value> {
     match d {
-        CoreDef::Export { instance, name } => Some(json!({ "instance": instance.index(), "name": name })),
+        CoreDef::Export { instance, name } => {
+            Some(json!({ "instance": instance.index(), "name": name }))
+        }
         _ => None,
     }
 }
