@@ -161,7 +161,9 @@ export class Task {
     return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
   }
   registerThread(t) {
-    this.threads.push(t);
+    // the usual first thread: a one-slot array, not push's 16-slot growth
+    if (this.threads.length === 0) this.threads = [t];
+    else this.threads.push(t);
     t.index = this.inst.threads.add(t);
   }
   unregisterThread(t) {
@@ -183,7 +185,10 @@ export class Task {
     this.unregisterThread(this.implicitThread);
     if (this.isAsync && this.needsExclusive()) {
       inst.exclusive = null;
-      inst.store.wake();
+      // Releasing the lock matters only to a parked thread, or to the pump's
+      // deadlock check of a pending host call: no pump pass otherwise.
+      const store = inst.store;
+      if (store.waiting.length > 0 || store.roots.size > 0) store.wake();
     }
   }
   start() {

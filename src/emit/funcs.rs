@@ -521,9 +521,9 @@ fn host_task_entry(plan: &Plan, names: &mut Names, idx: usize, fname: &str) -> S
     all.push("options".into());
     // An `async function` (as jco's are): a throw (a bad argument, a poisoned
     // instance, a trap) rejects. A call done at once returns its value (no
-    // Promise hop); only a running one is awaited.
+    // Promise hop); only a running one is awaited. The converter is made once.
     format!(
-        "async function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {value}, poison);\n  return r instanceof Promise ? await r : r;\n}}\n",
+        "const lift{idx}_result = {value};\nasync function lift{idx}({}) {{\n  if (poisoned) cannotEnter(poisoned);\n  const r = startFromHost(store, {fi}, [{}], options?.signal, lift{idx}_result, poison);\n  return r instanceof Promise ? await r : r;\n}}\n",
         all.join(", "),
         args.join(", "),
     )
