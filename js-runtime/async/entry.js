@@ -127,8 +127,8 @@ export function enterSync(inst, opts = SYNC_OPTS) {
     t = new Thread(task);
     task.implicitThread = t;
   } else {
-    t.storage[0] = 0;
-    t.storage[1] = 0;
+    t.context0 = 0;
+    t.context1 = 0;
   }
   t.task.state = TASK_STARTED;
   t.task.numBorrows = 0;
