@@ -9,7 +9,8 @@
 //
 // Rows:
 //   host → guest      `await nop()` (an async export that returns at once), sequentially
-//   (sync reference)  `nopSync()`, the same guest's synchronous export
+//   (floor)           `await nopSync()`, the same guest's synchronous export and one
+//                     `await`: what an async call cannot go below (target: nop <= 3x this)
 //   guest → host      `await callHost(100)`: the guest awaits the async import `tick`
 //                     100 times, one after the other; time / 100. `tick` returns a plain
 //                     value, or an already-resolved Promise
@@ -75,7 +76,7 @@ async function load(js, flavour) {
 // Per-operation latency: batches of ~batchMs of sequential awaited calls.
 const CASES = [
   { name: 'host → guest: await nop()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nop(); } },
-  { name: '(sync reference) nopSync()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nopSync(); } },
+  { name: '(floor: sync call + one await) await nopSync()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nopSync(); } },
   { name: `guest → host: tick() → value, per call (×${HOST_CALLS})`, flavour: 'value', per: HOST_CALLS,
     run: async (api, n) => { for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS); } },
   { name: `guest → host: tick() → Promise, per call (×${HOST_CALLS})`, flavour: 'promise', per: HOST_CALLS,

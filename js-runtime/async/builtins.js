@@ -26,10 +26,13 @@ export function threadYield(store, cancellable) {
 
 /** canon context.get (`i` is 0 or 1; validated statically). */
 export function contextGet(store, i) {
-  return store.cur.storage[i];
+  const t = store.cur;
+  return i === 0 ? t.context0 : t.context1;
 }
 export function contextSet(store, i, v) {
-  store.cur.storage[i] = v;
+  const t = store.cur;
+  if (i === 0) t.context0 = v;
+  else t.context1 = v;
 }
 
 /** canon backpressure.inc / .dec */

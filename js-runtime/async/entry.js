@@ -7,6 +7,64 @@ import { Thread, Task } from './tasks.js';
 import { TASK_STARTED, TASK_RESOLVED } from './codes.js';
 
 /**
+ * One host-facing call in flight: the outcome until someone awaits it, then
+ * the Promise's resolvers. It is also the call's root in `store.roots` (the
+ * pump's `fail` rejects it) while it runs past its synchronous part.
+ */
+class HostCall {
+  constructor(store, convert, onTrap) {
+    this.store = store;
+    this.convert = convert;
+    this.onTrap = onTrap;
+    this.signal = null;
+    this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
+    this.value = undefined;
+    this.resolve = null;
+    this.rejectFn = null;
+    this.rooted = false; // in store.roots
+  }
+  trapped(e) {
+    if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
+    return e;
+  }
+  settle(ok, v) {
+    if (this.resolve !== null) (ok ? this.resolve : this.rejectFn)(v);
+    else if (this.done === 0) {
+      this.done = ok ? 1 : 2;
+      this.value = v;
+    }
+  }
+  /** The root's side: a trap in the pump, or a deadlock. */
+  reject(e) {
+    this.rooted = false;
+    this.settle(false, this.trapped(e));
+  }
+  /** The task's onResolve: its result (null: cancelled). */
+  finish(r) {
+    if (this.rooted) {
+      this.rooted = false;
+      this.store.roots.delete(this);
+    }
+    if (this.done !== 0) return;
+    if (r === null) {
+      this.settle(false, this.signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
+    } else if (this.convert === null) {
+      this.settle(true, r);
+    } else {
+      // the result in its JS form (and a `result` err thrown), without another Promise hop
+      let v;
+      try {
+        v = this.convert(r);
+      } catch (e) {
+        this.settle(false, e);
+        return;
+      }
+      this.settle(true, v);
+    }
+  }
+}
+
+/**
  * Store.invoke from the host: starts `callee` (a FuncInst) with `args` and
  * returns its result (through `convert`, if given) when the call finished
  * synchronously, else a Promise of it; throws what a synchronous failure
@@ -14,60 +72,37 @@ import { TASK_STARTED, TASK_RESOLVED } from './codes.js';
  * value as is (no Promise hop when the call is done at once) and `await` only
  * a Promise. `signal` (AbortSignal) requests cancellation. The call is a
  * root: a trap in the pump, or a deadlock, rejects it; `onTrap` sees traps.
+ *
+ * A call that finishes in its synchronous part costs one HostCall and the
+ * two callbacks the FuncInst shape needs: it joins `store.roots` only if it
+ * is still running when the callee returns (only the pump's `fail`, which
+ * never runs inside a synchronous call, reads the roots) and wakes the pump
+ * only then.
  */
 export function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  const trapped = (e) => {
-    if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
-    return e;
-  };
-  if (store.failure !== null) throw trapped(store.failure);
-  // settled before the Promise exists: `done` says how, `value` holds the outcome
-  let done = 0; // 0 running, 1 returned, 2 failed
-  let value;
-  let resolve = null;
-  let reject = null;
-  const settle = (ok, v) => {
-    if (resolve !== null) (ok ? resolve : reject)(v);
-    else if (done === 0) {
-      done = ok ? 1 : 2;
-      value = v;
-    }
-  };
-  const root = { reject: (e) => settle(false, trapped(e)) };
-  const onResolve = (r) => {
-    store.roots.delete(root);
-    if (r === null) settle(false, signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
-    else if (convert === null) settle(true, r);
-    else {
-      // the result in its JS form (and a `result` err thrown), without another Promise hop
-      let v;
-      try {
-        v = convert(r);
-      } catch (e) {
-        settle(false, e);
-        return;
-      }
-      settle(true, v);
-    }
-  };
-  store.roots.add(root);
+  const call = new HostCall(store, convert, onTrap);
+  call.signal = signal ?? null;
+  if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(() => args, onResolve, null);
+    onCancel = callee(() => args, (r) => call.finish(r), null);
   } catch (e) {
-    store.roots.delete(root);
-    throw trapped(e);
+    throw call.trapped(e);
   }
-  if (signal != null && store.roots.has(root)) {
+  if (call.done === 1) return call.value;
+  if (call.done === 2) throw call.value;
+  call.rooted = true;
+  store.roots.add(call);
+  if (signal != null) {
     if (signal.aborted) onCancel(null);
-    else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
+    else signal.addEventListener('abort', () => { if (call.rooted) onCancel(null); }, { once: true });
+    if (call.done === 1) return call.value;
+    if (call.done === 2) throw call.value;
   }
-  if (done === 1) return value;
-  if (done === 2) throw value;
   store.wake();
   return new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
+    call.resolve = res;
+    call.rejectFn = rej;
   });
 }
 
@@ -92,8 +127,8 @@ export function enterSync(inst, opts = SYNC_OPTS) {
     t = new Thread(task);
     task.implicitThread = t;
   } else {
-    t.storage[0] = 0;
-    t.storage[1] = 0;
+    t.context0 = 0;
+    t.context1 = 0;
   }
   t.task.state = TASK_STARTED;
   t.task.numBorrows = 0;

@@ -139,12 +139,11 @@ export function subtaskDrop(inst, i) {
 export function hostCallee(store, fn) {
   return (onStart, onResolve) => {
     const args = onStart();
-    let ac = null;
-    const signal = () => (ac ??= new AbortController()).signal;
-    const r = fn(...args, { get signal() { return signal(); } });
+    const opts = new HostCallOptions();
+    const r = callWith(fn, args, opts);
     if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
       onResolve([r]);
-      return () => {};
+      return NOOP;
     }
     let settled = false;
     store.hostPending++;
@@ -175,12 +174,39 @@ export function hostCallee(store, fn) {
       if (!settled) {
         settled = true;
         store.hostPending--;
-        signal();
-        ac.abort();
+        opts.abort();
         onResolve(null);
       }
     };
   };
+}
+
+const NOOP = () => {};
+
+/**
+ * The trailing `{ signal }` of a host call. The AbortController is made only
+ * when the host reads `signal` (or the call is cancelled); a class, not an
+ * object literal with a getter (which V8 builds slowly, on every call).
+ */
+class HostCallOptions {
+  #ac = null;
+  get signal() {
+    return (this.#ac ??= new AbortController()).signal;
+  }
+  abort() {
+    (this.#ac ??= new AbortController()).abort();
+  }
+}
+
+/** `fn(...args, opts)` without a spread call for the usual short lists. */
+function callWith(fn, args, opts) {
+  switch (args.length) {
+    case 0: return fn(opts);
+    case 1: return fn(args[0], opts);
+    case 2: return fn(args[0], args[1], opts);
+    case 3: return fn(args[0], args[1], args[2], opts);
+    default: return fn(...args, opts);
+  }
 }
 
 /**

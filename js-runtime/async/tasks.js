@@ -28,6 +28,7 @@ export class AsyncInstance {
     this.syncPool = null; // enterSync's free pseudo-threads
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
+    this.hostEntering = null; // the entering set from the host (caller null), the usual one
   }
   selfAndAncestors() {
     if (this.ancestry === undefined) {
@@ -39,6 +40,7 @@ export class AsyncInstance {
   }
   /** The entering set from `caller` (cached: the instance tree never changes). */
   enteringSet(caller) {
+    if (caller === null && this.hostEntering !== null) return this.hostEntering;
     const cache = this.entering ?? (this.entering = new Map());
     let set = cache.get(caller);
     if (set === undefined) {
@@ -52,6 +54,7 @@ export class AsyncInstance {
         if (caller !== this && (theirs.includes(this) || mine.includes(caller))) set.nested = true;
       }
       cache.set(caller, set);
+      if (caller === null) this.hostEntering = set;
     }
     return set;
   }
@@ -80,7 +83,10 @@ export class Thread {
     this.readyFn = null;
     this.cancellable = false;
     this.index = 0;
-    this.storage = [0, 0];
+    // context.get/set's two slots: fields, not an array (a `[0, 0]` literal is
+    // copied on its first write: one more allocation per task)
+    this.context0 = 0;
+    this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
@@ -161,7 +167,9 @@ export class Task {
     return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
   }
   registerThread(t) {
-    this.threads.push(t);
+    // the usual first thread: a one-slot array, not push's 16-slot growth
+    if (this.threads.length === 0) this.threads = [t];
+    else this.threads.push(t);
     t.index = this.inst.threads.add(t);
   }
   unregisterThread(t) {
@@ -183,7 +191,10 @@ export class Task {
     this.unregisterThread(this.implicitThread);
     if (this.isAsync && this.needsExclusive()) {
       inst.exclusive = null;
-      inst.store.wake();
+      // Releasing the lock matters only to a parked thread, or to the pump's
+      // deadlock check of a pending host call: no pump pass otherwise.
+      const store = inst.store;
+      if (store.waiting.length > 0 || store.roots.size > 0) store.wake();
     }
   }
   start() {

@@ -82,6 +82,8 @@ js_names! {
     LiftedIdx {
         /// The host-facing function wrapped by `--tracing`.
         traced => "traced";
+        /// An async export's result converter (made once, not per call).
+        async_result => "lift_result";
     }
     LoweredIdx {
         /// The core function `canon lower` makes (a JS function).

@@ -412,9 +412,10 @@ fn host_task_entry(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) 
     all.push("options".into());
     // An `async function` (as jco's are): a throw (a bad argument, a poisoned
     // instance, a trap) rejects. A call done at once returns its value (no
-    // Promise hop); only a running one is awaited.
+    // Promise hop); only a running one is awaited. The converter is made once.
+    let conv = idx.async_result();
     format!(
-        "async function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {value}, poison);\n  return r instanceof Promise ? await r : r;\n}}\n",
+        "const {conv} = {value};\nasync function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {conv}, poison);\n  return r instanceof Promise ? await r : r;\n}}\n",
         idx.form(LiftForm::Host),
         all.join(", "),
         EntryGuard::from_host(&[]).check(),

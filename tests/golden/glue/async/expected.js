@@ -379,10 +379,13 @@ function threadYield(store, cancellable) {
   return new Promise((resolve) => thread.parkYield(() => true, cancellable, resolve));
 }
 function contextGet(store, i) {
-  return store.cur.storage[i];
+  const t = store.cur;
+  return i === 0 ? t.context0 : t.context1;
 }
 function contextSet(store, i, v) {
-  store.cur.storage[i] = v;
+  const t = store.cur;
+  if (i === 0) t.context0 = v;
+  else t.context1 = v;
 }
 function backpressureInc(inst) {
   if (inst.backpressure + 1 >= MAX_BACKPRESSURE) trap('backpressure counter overflow');
@@ -563,6 +566,7 @@ class AsyncInstance {
     this.syncPool = null; // enterSync's free pseudo-threads
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
+    this.hostEntering = null; // the entering set from the host (caller null), the usual one
   }
   selfAndAncestors() {
     if (this.ancestry === undefined) {
@@ -573,6 +577,7 @@ class AsyncInstance {
     return this.ancestry;
   }
   enteringSet(caller) {
+    if (caller === null && this.hostEntering !== null) return this.hostEntering;
     const cache = this.entering ?? (this.entering = new Map());
     let set = cache.get(caller);
     if (set === undefined) {
@@ -585,6 +590,7 @@ class AsyncInstance {
         if (caller !== this && (theirs.includes(this) || mine.includes(caller))) set.nested = true;
       }
       cache.set(caller, set);
+      if (caller === null) this.hostEntering = set;
     }
     return set;
   }
@@ -610,7 +616,8 @@ class Thread {
     this.readyFn = null;
     this.cancellable = false;
     this.index = 0;
-    this.storage = [0, 0];
+    this.context0 = 0;
+    this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
@@ -680,7 +687,8 @@ class Task {
     return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
   }
   registerThread(t) {
-    this.threads.push(t);
+    if (this.threads.length === 0) this.threads = [t];
+    else this.threads.push(t);
     t.index = this.inst.threads.add(t);
   }
   unregisterThread(t) {
@@ -701,7 +709,8 @@ class Task {
     this.unregisterThread(this.implicitThread);
     if (this.isAsync && this.needsExclusive()) {
       inst.exclusive = null;
-      inst.store.wake();
+      const store = inst.store;
+      if (store.waiting.length > 0 || store.roots.size > 0) store.wake();
     }
   }
   start() {
@@ -894,57 +903,79 @@ function liftStack(inst, isAsync, opts, name, returnSig, callCore) {
     return (c) => task.requestCancellation(c);
   };
 }
-function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  const trapped = (e) => {
-    if (onTrap !== null && e instanceof WebAssembly.RuntimeError) onTrap(e);
+class HostCall {
+  constructor(store, convert, onTrap) {
+    this.store = store;
+    this.convert = convert;
+    this.onTrap = onTrap;
+    this.signal = null;
+    this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
+    this.value = undefined;
+    this.resolve = null;
+    this.rejectFn = null;
+    this.rooted = false; // in store.roots
+  }
+  trapped(e) {
+    if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
     return e;
-  };
-  if (store.failure !== null) throw trapped(store.failure);
-  let done = 0; // 0 running, 1 returned, 2 failed
-  let value;
-  let resolve = null;
-  let reject = null;
-  const settle = (ok, v) => {
-    if (resolve !== null) (ok ? resolve : reject)(v);
-    else if (done === 0) {
-      done = ok ? 1 : 2;
-      value = v;
+  }
+  settle(ok, v) {
+    if (this.resolve !== null) (ok ? this.resolve : this.rejectFn)(v);
+    else if (this.done === 0) {
+      this.done = ok ? 1 : 2;
+      this.value = v;
     }
-  };
-  const root = { reject: (e) => settle(false, trapped(e)) };
-  const onResolve = (r) => {
-    store.roots.delete(root);
-    if (r === null) settle(false, signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
-    else if (convert === null) settle(true, r);
-    else {
+  }
+  reject(e) {
+    this.rooted = false;
+    this.settle(false, this.trapped(e));
+  }
+  finish(r) {
+    if (this.rooted) {
+      this.rooted = false;
+      this.store.roots.delete(this);
+    }
+    if (this.done !== 0) return;
+    if (r === null) {
+      this.settle(false, this.signal?.reason ?? new DOMException('the call was cancelled', 'AbortError'));
+    } else if (this.convert === null) {
+      this.settle(true, r);
+    } else {
       let v;
       try {
-        v = convert(r);
+        v = this.convert(r);
       } catch (e) {
-        settle(false, e);
+        this.settle(false, e);
         return;
       }
-      settle(true, v);
+      this.settle(true, v);
     }
-  };
-  store.roots.add(root);
+  }
+}
+function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+  const call = new HostCall(store, convert, onTrap);
+  call.signal = signal ?? null;
+  if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(() => args, onResolve, null);
+    onCancel = callee(() => args, (r) => call.finish(r), null);
   } catch (e) {
-    store.roots.delete(root);
-    throw trapped(e);
+    throw call.trapped(e);
   }
-  if (signal != null && store.roots.has(root)) {
+  if (call.done === 1) return call.value;
+  if (call.done === 2) throw call.value;
+  call.rooted = true;
+  store.roots.add(call);
+  if (signal != null) {
     if (signal.aborted) onCancel(null);
-    else signal.addEventListener('abort', () => { if (store.roots.has(root)) onCancel(null); }, { once: true });
+    else signal.addEventListener('abort', () => { if (call.rooted) onCancel(null); }, { once: true });
+    if (call.done === 1) return call.value;
+    if (call.done === 2) throw call.value;
   }
-  if (done === 1) return value;
-  if (done === 2) throw value;
   store.wake();
   return new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
+    call.resolve = res;
+    call.rejectFn = rej;
   });
 }
 function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
@@ -961,8 +992,8 @@ function enterSync(inst, opts = SYNC_OPTS) {
     t = new Thread(task);
     task.implicitThread = t;
   } else {
-    t.storage[0] = 0;
-    t.storage[1] = 0;
+    t.context0 = 0;
+    t.context1 = 0;
   }
   t.task.state = TASK_STARTED;
   t.task.numBorrows = 0;
@@ -1658,12 +1689,11 @@ function subtaskDrop(inst, i) {
 function hostCallee(store, fn) {
   return (onStart, onResolve) => {
     const args = onStart();
-    let ac = null;
-    const signal = () => (ac ??= new AbortController()).signal;
-    const r = fn(...args, { get signal() { return signal(); } });
+    const opts = new HostCallOptions();
+    const r = callWith(fn, args, opts);
     if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
       onResolve([r]);
-      return () => {};
+      return NOOP;
     }
     let settled = false;
     store.hostPending++;
@@ -1691,12 +1721,30 @@ function hostCallee(store, fn) {
       if (!settled) {
         settled = true;
         store.hostPending--;
-        signal();
-        ac.abort();
+        opts.abort();
         onResolve(null);
       }
     };
   };
+}
+const NOOP = () => {};
+class HostCallOptions {
+  #ac = null;
+  get signal() {
+    return (this.#ac ??= new AbortController()).signal;
+  }
+  abort() {
+    (this.#ac ??= new AbortController()).abort();
+  }
+}
+function callWith(fn, args, opts) {
+  switch (args.length) {
+    case 0: return fn(opts);
+    case 1: return fn(args[0], opts);
+    case 2: return fn(args[0], args[1], opts);
+    case 3: return fn(args[0], args[1], args[2], opts);
+    default: return fn(...args, opts);
+  }
 }
 function syncCallee(inst, f, hasResult) {
   return (onStart, onResolve, caller) => {
@@ -1756,9 +1804,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   let cf0, cf1, cf2;
   const module0 = getCoreModule('async.core.wasm');
   const module1 = getCoreModule('async.core2.wasm');
+  const lift_result0 = (r) => r[0];
   async function lift0(arg0, options) {
     if (poisoned) cannotEnter(poisoned);
-    const r = startFromHost(store, fi0, [arg0], options?.signal, (r) => r[0], poison);
+    const r = startFromHost(store, fi0, [arg0], options?.signal, lift_result0, poison);
     return r instanceof Promise ? await r : r;
   }
   const hc0 = hostCallee(store, host0);
