@@ -7,6 +7,7 @@
 //! `.d.ts`, core module files).
 
 pub mod abi;
+pub mod binaryen;
 #[cfg(feature = "text")]
 pub mod component_text;
 pub mod edge;
@@ -19,6 +20,8 @@ pub mod npm_api;
 pub mod options;
 pub mod parse;
 pub mod plan;
+#[cfg(any(feature = "cli", feature = "npm"))]
+pub mod stub;
 pub mod types;
 pub mod wasi_host;
 pub mod wit;
