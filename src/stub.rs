@@ -10,18 +10,17 @@ use wit_parser::{ManglingAndAbi, Resolve, WorldId};
 
 use crate::{Error, Result};
 
-/// The stub component of `world`; a failure's message is prefixed by `at`
-/// (the WIT's path).
-pub fn stub_component(resolve: &Resolve, world: WorldId, at: &str) -> Result<Vec<u8>> {
+/// The stub component of `world`.
+pub fn stub_component(resolve: &Resolve, world: WorldId) -> Result<Vec<u8>> {
     let mut module = wit_component::dummy_module(resolve, world, ManglingAndAbi::Standard32);
     embed_component_metadata(&mut module, resolve, world, StringEncoding::UTF8, false)
-        .map_err(|e| invalid(at, e))?;
+        .map_err(invalid)?;
     ComponentEncoder::default()
         .module(&module)
         .and_then(|e| e.validate(true).encode())
-        .map_err(|e| invalid(at, e))
+        .map_err(invalid)
 }
 
-fn invalid(at: &str, e: impl std::fmt::Display) -> Error {
-    Error::invalid(format!("{at}: {e:#}"), None)
+fn invalid(e: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("{e:#}"), None)
 }

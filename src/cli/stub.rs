@@ -23,7 +23,10 @@ pub fn stub_component(path: &Path, opts: &TranspileOptions) -> Result<Vec<u8>, w
     };
     let (pkg, _) = resolve.push_path(path).map_err(at)?;
     let world = resolve.select_world(&[pkg], None).map_err(at)?;
-    weft::stub::stub_component(&resolve, world, &path.display().to_string())
+    weft::stub::stub_component(&resolve, world).map_err(|e| weft::Error {
+        message: format!("{}: {}", path.display(), e.message),
+        ..e
+    })
 }
 
 fn invalid(path: &Path, e: impl std::fmt::Display) -> weft::Error {
