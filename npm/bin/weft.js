@@ -7,8 +7,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpath
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, parse as parsePath } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { isTranspilerError } from '../src/core.js';
-import { guestTypes, transpile, types, wit } from '../src/node.js';
+
+// A command runs the wasm build once: compiling its functions with V8's
+// baseline compiler only, validated as they are first called, is 2 to 3x less
+// CPU than also optimising the hot ones (bench/README.md, the npm section).
+// Only weft's own module is compiled in this process (`run` and `serve` start
+// another Node), and the flags must be set before it loads.
+setFlagsFromString('--liftoff-only');
+setFlagsFromString('--wasm-lazy-validation');
+const { guestTypes, transpile, types, wit } = await import('../src/node.js');
 
 const HERE = new URL('..', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('package.json', HERE), 'utf8'));

@@ -117,7 +117,7 @@ for (const [label, node] of Object.entries(NODES)) {
     // binaryen found through $WEFT_WASM_OPT: the optimised module differs from the plain one.
     const opt = join(dir, `binaryen-${label.replace(' ', '')}`);
     const env = { ...bare, WEFT_WASM_OPT: join(root, 'node_modules/.bin/wasm-opt'), PATH: `${dirname(node)}:${process.env.PATH}` };
-    const o = run(node, [bin, 'transpile', fixture('values.wasm'), '-o', opt, '-O', '-q'], { env });
+    const o = run(node, [bin, 'transpile', fixture('values.wasm'), '-o', opt, '-O', '-q', '--', '-O', '-all'], { env });
     assert.equal(o.status, 0, o.stderr);
     const plain = join(dir, `plain-${label.replace(' ', '')}`);
     assert.equal(run(node, [bin, 'transpile', fixture('values.wasm'), '-o', plain, '-q']).status, 0);
