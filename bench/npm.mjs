@@ -4,7 +4,8 @@
 //      directory) vs jco plus every package it depends on;
 //   2. CLI wall and CPU time: `weft transpile` from that install vs `jco transpile`,
 //      on bench/components/*, node start-up included, interleaved runs;
-//   3. warm in-process transpile(): weftjs's API vs jco's `transpile` API;
+//   3. warm in-process transpile(): weftjs's API vs jco's `transpile` API
+//      (each after 60 warm-up calls on the component);
 //   4. Chromium: loadComponent of a ~50 KB component (transpile + instantiate
 //      in the page), after weftjs/browser has loaded (its load time too).
 //   node bench/npm.mjs [--quick]       needs bash npm/build.sh first
@@ -22,6 +23,7 @@ const OUT = join(BENCH, 'out');
 const QUICK = process.argv.includes('--quick');
 const RUNS = QUICK ? 3 : 15;
 const WARM = QUICK ? 10 : 40;
+const WARMUP = QUICK ? 20 : 60;
 const NM = join(ROOT, 'node_modules');
 const PAGE_COMPONENT = join(ROOT, 'fixtures/build/wasi-hello.wasm');
 
@@ -143,8 +145,10 @@ async function warm(installDir, inputs) {
   for (const input of inputs) {
     const bytes = readFileSync(input);
     const name = input.split('/').pop().replace('.wasm', '');
+    // Warm: past V8's tier-up to optimised code (weft's wasm runs its first
+    // calls in the baseline tier; 3 warm-up calls left some rows there).
     const time = async (f) => {
-      for (let i = 0; i < 3; i++) await f();
+      for (let i = 0; i < WARMUP; i++) await f();
       const t = [];
       for (let i = 0; i < WARM; i++) {
         const t0 = performance.now();
@@ -215,7 +219,7 @@ const { dir, tarball } = install();
 try {
   const inputs = components(dir);
   const parts = [
-    `Load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min, 2 cores). Medians of ${RUNS} runs (warm API: ${WARM}).`,
+    `Load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min, 2 cores). Medians of ${RUNS} runs (warm API: ${WARM}, after ${WARMUP} warm-up calls).`,
     '### Installed size', sizes(dir, tarball).md,
     '### `weft transpile` (npm bin) vs `jco transpile`: wall time, node start-up included', wallTime(dir, inputs),
     '### Warm in-process transpile()', await warm(dir, inputs),
