@@ -2,9 +2,10 @@
 // The npm package weftjs against jco (node_modules/@bytecodealliance/jco):
 //   1. installed size: weftjs (the packed tarball installed into an empty
 //      directory) vs jco plus every package it depends on;
-//   2. CLI wall time: `weft transpile` from that install vs `jco transpile`,
+//   2. CLI wall and CPU time: `weft transpile` from that install vs `jco transpile`,
 //      on bench/components/*, node start-up included, interleaved runs;
-//   3. warm in-process transpile(): weftjs's API vs jco's `transpile` API;
+//   3. warm in-process transpile(): weftjs's API vs jco's `transpile` API
+//      (each after 60 warm-up calls on the component);
 //   4. Chromium: loadComponent of a ~50 KB component (transpile + instantiate
 //      in the page), after weftjs/browser has loaded (its load time too).
 //   node bench/npm.mjs [--quick]       needs bash npm/build.sh first
@@ -20,8 +21,9 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
 const OUT = join(BENCH, 'out');
 const QUICK = process.argv.includes('--quick');
-const RUNS = QUICK ? 3 : 10;
+const RUNS = QUICK ? 3 : 15;
 const WARM = QUICK ? 10 : 40;
+const WARMUP = QUICK ? 20 : 60;
 const NM = join(ROOT, 'node_modules');
 const PAGE_COMPONENT = join(ROOT, 'fixtures/build/wasi-hello.wasm');
 
@@ -95,6 +97,20 @@ function components(dir) {
   });
 }
 
+/** `/usr/bin/time` (GNU) when present: a child's CPU time (user + system) next to its wall time. */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** Runs `bin args`; its wall time and, with TIME, CPU time in ms. */
+function timed(bin, args) {
+  const [cmd, argv] = TIME ? [TIME, ['-f', 'cpu %U %S', bin, ...args]] : [bin, args];
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')}: ${r.stderr}`);
+  const m = TIME && /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN };
+}
+
 function wallTime(installDir, inputs) {
   const tools = {
     weft: [join(installDir, 'node_modules/.bin/weft'), []],
@@ -103,22 +119,23 @@ function wallTime(installDir, inputs) {
   const rows = [];
   for (const input of inputs) {
     const name = input.split('/').pop().replace('.wasm', '');
-    const times = { weft: [], jco: [] };
+    const times = { weft: { wall: [], cpu: [] }, jco: { wall: [], cpu: [] } };
     for (let i = 0; i < RUNS; i++) {
       for (const tool of i % 2 ? ['jco', 'weft'] : ['weft', 'jco']) {
         const [bin, extra] = tools[tool];
         const out = join(installDir, `out-${tool}-${name}`);
-        const t0 = performance.now();
-        const r = spawnSync(bin, ['transpile', input, '-o', out, '--name', name, ...extra], { stdio: 'pipe' });
-        times[tool].push(performance.now() - t0);
-        if (r.status !== 0) throw new Error(`${tool} transpile ${input}: ${r.stderr}`);
+        const { wall, cpu } = timed(bin, ['transpile', input, '-o', out, '--name', name, ...extra]);
+        times[tool].wall.push(wall);
+        times[tool].cpu.push(cpu);
         rmSync(out, { recursive: true, force: true });
       }
     }
-    const [w, j] = [median(times.weft), median(times.jco)];
-    rows.push([name, ms(w), ms(j), `${(j / w).toFixed(1)}×`]);
+    const [w, j] = [median(times.weft.wall), median(times.jco.wall)];
+    const [wc, jc] = [median(times.weft.cpu), median(times.jco.cpu)];
+    rows.push([name, ms(w), ms(j), `${(j / w).toFixed(1)}×`, ms(wc), ms(jc), `${(jc / wc).toFixed(1)}×`]);
   }
-  return table(['component', '`weft transpile` (npm)', '`jco transpile`', 'jco/weft'], rows);
+  return table(['component', 'wall: `weft transpile` (npm)', '`jco transpile`', 'jco/weft',
+    'CPU (user+sys): weft', 'jco', 'jco/weft'], rows);
 }
 
 async function warm(installDir, inputs) {
@@ -128,8 +145,10 @@ async function warm(installDir, inputs) {
   for (const input of inputs) {
     const bytes = readFileSync(input);
     const name = input.split('/').pop().replace('.wasm', '');
+    // Warm: past V8's tier-up to optimised code (weft's wasm runs its first
+    // calls in the baseline tier; 3 warm-up calls left some rows there).
     const time = async (f) => {
-      for (let i = 0; i < 3; i++) await f();
+      for (let i = 0; i < WARMUP; i++) await f();
       const t = [];
       for (let i = 0; i < WARM; i++) {
         const t0 = performance.now();
@@ -200,12 +219,13 @@ const { dir, tarball } = install();
 try {
   const inputs = components(dir);
   const parts = [
-    `Load average at start: ${loadavg()[0].toFixed(1)} (2 cores). Medians of ${RUNS} runs (warm API: ${WARM}).`,
+    `Load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min, 2 cores). Medians of ${RUNS} runs (warm API: ${WARM}, after ${WARMUP} warm-up calls).`,
     '### Installed size', sizes(dir, tarball).md,
     '### `weft transpile` (npm bin) vs `jco transpile`: wall time, node start-up included', wallTime(dir, inputs),
     '### Warm in-process transpile()', await warm(dir, inputs),
     '### loadComponent in Chromium', await chromium(dir),
   ];
+  parts.push(`Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
   const md = `${parts.join('\n\n')}\n`;
   console.log(md);
   mkdirSync(OUT, { recursive: true });

@@ -8,6 +8,7 @@
 
 pub mod abi;
 pub mod addr;
+pub mod binaryen;
 #[cfg(feature = "text")]
 pub mod component_text;
 pub mod edge;
@@ -22,6 +23,8 @@ pub mod npm_api;
 pub mod options;
 pub mod parse;
 pub mod plan;
+#[cfg(any(feature = "cli", feature = "npm"))]
+pub mod stub;
 pub mod types;
 pub mod value_style;
 pub mod wasi_host;

@@ -41,10 +41,69 @@ extern "C" {
     /// `[flagsAsBigint, useNamespaceObjects, enumValuesScreamingSnakeCase]`.
     #[wasm_bindgen(method, getter, js_name = valueStyle)]
     fn value_style(this: &JsOptions) -> Vec<u8>;
+    // The native CLI's other transpile flags (src/cli/jco_flags.rs, --target, --adapters).
+    #[wasm_bindgen(method, getter)]
+    fn tracing(this: &JsOptions) -> bool;
+    #[wasm_bindgen(method, getter, js_name = namespacedExports)]
+    fn namespaced_exports(this: &JsOptions) -> bool;
+    #[wasm_bindgen(method, getter, js_name = componentErrorWrapping)]
+    fn component_error_wrapping(this: &JsOptions) -> bool;
+    #[wasm_bindgen(method, getter, js_name = wasiShim)]
+    fn wasi_shim(this: &JsOptions) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn features(this: &JsOptions) -> Vec<String>;
+    #[wasm_bindgen(method, getter, js_name = allFeatures)]
+    fn all_features(this: &JsOptions) -> bool;
+    #[wasm_bindgen(method, getter, js_name = variantsInlineCases)]
+    fn variants_inline_cases(this: &JsOptions) -> bool;
+    /// `''` for none, else `workers`, `deno`, `bun` or `node`.
+    #[wasm_bindgen(method, getter)]
+    fn target(this: &JsOptions) -> String;
+    #[wasm_bindgen(method, getter, js_name = fusedAdapters)]
+    fn fused_adapters(this: &JsOptions) -> bool;
+    /// `-O`: core modules through wasm-opt (run by [`JsTools`]).
+    #[wasm_bindgen(method, getter)]
+    fn optimize(this: &JsOptions) -> bool;
+    /// `--js`: core modules as JS through wasm2js (run by [`JsTools`]).
+    #[wasm_bindgen(method, getter)]
+    fn js(this: &JsOptions) -> bool;
+
+    /// binaryen's tools as `npm/src/binaryen.js` runs them (Node only).
+    pub type JsTools;
+    #[wasm_bindgen(method, js_name = wasmOpt)]
+    fn wasm_opt(this: &JsTools, wasm: &[u8], file: &str) -> ToolOutput;
+    #[wasm_bindgen(method)]
+    fn wasm2js(this: &JsTools, wasm: &[u8], file: &str) -> ToolOutput;
+    /// `{ output: Uint8Array }` or `{ error: string }`.
+    pub type ToolOutput;
+    #[wasm_bindgen(method, getter)]
+    fn output(this: &ToolOutput) -> Option<Vec<u8>>;
+    #[wasm_bindgen(method, getter)]
+    fn error(this: &ToolOutput) -> Option<String>;
+}
+
+impl ToolOutput {
+    fn bytes(&self) -> Result<Vec<u8>, Error> {
+        match self.output() {
+            Some(bytes) => Ok(bytes),
+            None => Err(Error::io(self.error().unwrap_or_default())),
+        }
+    }
+}
+
+impl crate::binaryen::Tools for &JsTools {
+    fn wasm_opt(&mut self, wasm: &[u8], file: &str) -> Result<Vec<u8>, Error> {
+        JsTools::wasm_opt(self, wasm, file).bytes()
+    }
+    fn wasm2js(&mut self, wasm: &[u8], file: &str) -> Result<String, Error> {
+        let js = JsTools::wasm2js(self, wasm, file).bytes()?;
+        String::from_utf8(js)
+            .map_err(|_| Error::io(format!("wasm2js: {file}: output is not UTF-8")))
+    }
 }
 
 /// A failed call: the one-line message, the byte offset when known, and the
-/// kind (`invalid`, `unsupported` or `io`).
+/// kind (`invalid`, `unsupported`, `io`, or `options` for a bad option).
 #[wasm_bindgen]
 pub struct Failure {
     message: String,
@@ -109,6 +168,11 @@ impl Output {
     pub fn warnings(&self) -> Vec<String> {
         self.0.warnings.clone()
     }
+    /// `weft guest-types`: these (host, ESM) `.d.ts` files as the ambient
+    /// modules a component author implementing the world needs.
+    pub fn guest(self) -> Result<Output, Failure> {
+        Ok(files_only(crate::wit::guest_dts(self.0.files)?))
+    }
 }
 
 fn files_only(files: Vec<OutputFile>) -> Output {
@@ -118,7 +182,19 @@ fn files_only(files: Vec<OutputFile>) -> Output {
     })
 }
 
-fn options(js: &JsOptions) -> Result<TranspileOptions, Error> {
+/// The options, checked as the native CLI checks its flags before reading
+/// the input: a failure is of kind `options` (the bin does not name the file).
+fn options(js: &JsOptions) -> Result<TranspileOptions, Failure> {
+    let opts = convert(js)
+        .and_then(|o| crate::option_checks::check_name(&o.name).map(|()| o))
+        .and_then(|o| crate::option_checks::check_async_mode(&o).map(|()| o));
+    opts.map_err(|e| Failure {
+        kind: "options",
+        ..Failure::from(e)
+    })
+}
+
+fn convert(js: &JsOptions) -> Result<TranspileOptions, Error> {
     let pairs = js.map();
     let map = pairs
         .chunks(2)
@@ -146,8 +222,22 @@ fn options(js: &JsOptions) -> Result<TranspileOptions, Error> {
         async_imports: js.async_imports(),
         async_exports: js.async_exports(),
         value_style: value_style(&js.value_style()),
-        // jco's value-style and output flags are CLI-only for now
-        ..TranspileOptions::default()
+        tracing: js.tracing(),
+        namespaced_exports: js.namespaced_exports(),
+        component_error_wrapping: js.component_error_wrapping(),
+        wasi_shim: js.wasi_shim(),
+        features: js.features(),
+        all_features: js.all_features(),
+        variants_inline_cases: js.variants_inline_cases(),
+        target: match js.target().as_str() {
+            "" => None,
+            "workers" => Some(crate::EdgeTarget::Workers),
+            "deno" => Some(crate::EdgeTarget::Deno),
+            "bun" => Some(crate::EdgeTarget::Bun),
+            "node" => Some(crate::EdgeTarget::Node),
+            other => return Err(Error::io(format!("unknown target `{other}`"))),
+        },
+        fused_adapters: js.fused_adapters(),
     })
 }
 
@@ -175,11 +265,41 @@ fn component(input: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Error> {
     crate::component_text::parse(input).map(Into::into)
 }
 
-/// `weft transpile`: glue, core modules and (unless turned off) `.d.ts`.
+/// `weft transpile`: glue, core modules and (unless turned off) `.d.ts`;
+/// `-O` and `--js` run binaryen's tools through `tools`.
 #[wasm_bindgen]
-pub fn transpile(input: &[u8], opts: &JsOptions) -> Result<Output, Failure> {
-    let opts = options(opts)?;
-    Ok(Output(crate::transpile(&component(input)?, &opts)?))
+pub fn transpile(input: &[u8], opts: &JsOptions, tools: &JsTools) -> Result<Output, Failure> {
+    let (optimize, js) = (opts.optimize(), opts.js());
+    let mut opts = options(opts)?;
+    if js {
+        // as the native CLI: every core module a file, for wasm2js
+        opts.base64_cutoff = 0;
+        crate::binaryen::check_js(&opts)?;
+    }
+    let mut out = crate::transpile(&component(input)?, &opts)?;
+    if optimize {
+        crate::binaryen::optimize(&mut out.files, &mut { tools })?;
+    }
+    if js {
+        let glue = format!("{}.js", opts.name);
+        crate::binaryen::to_js(&mut out.files, &glue, &mut { tools })?;
+    }
+    Ok(Output(out))
+}
+
+/// `weft transpile --stub`: the stub component of the WIT sources' only world
+/// (see [`types_of_wit`] for the sources), transpiled.
+#[wasm_bindgen(js_name = transpileStub)]
+pub fn transpile_stub(
+    paths: Vec<String>,
+    texts: Vec<String>,
+    groups: Vec<String>,
+    opts: &JsOptions,
+    tools: &JsTools,
+) -> Result<Output, Failure> {
+    let (resolve, world) = wit_world(&paths, &texts, &groups, None, &options(opts)?)?;
+    let component = crate::stub::stub_component(&resolve, world)?;
+    transpile(&component, opts, tools)
 }
 
 /// `weft types <component>`: only the `.d.ts` files.
@@ -202,21 +322,7 @@ pub fn types_of_wit(
     opts: &JsOptions,
 ) -> Result<Output, Failure> {
     let opts = options(opts)?;
-    let mut resolve = Resolve::default();
-    let main = parse_group(&paths, &texts, &groups, "")?;
-    let mut dep_names: Vec<&String> = groups.iter().filter(|g| !g.is_empty()).collect();
-    dep_names.sort();
-    dep_names.dedup();
-    let deps = dep_names
-        .into_iter()
-        .map(|g| parse_group(&paths, &texts, &groups, g))
-        .collect::<Result<_, _>>()?;
-    let pkg = resolve
-        .push_groups(main, deps)
-        .map_err(|e| wit_error(&e.render(&resolve.source_map)))?;
-    let world = resolve
-        .select_world(&[pkg], world.as_deref())
-        .map_err(|e| Error::invalid(format!("{e:#}"), None))?;
+    let (resolve, world) = wit_world(&paths, &texts, &groups, world.as_deref(), &opts)?;
     let files = crate::wit::world_dts(
         &resolve,
         world,
@@ -224,6 +330,37 @@ pub fn types_of_wit(
         &crate::wit::DtsOptions::from(&opts),
     )?;
     Ok(files_only(files))
+}
+
+/// The WIT sources resolved (with the WIT features `opts` enables) and
+/// `world` selected in the main package.
+fn wit_world(
+    paths: &[String],
+    texts: &[String],
+    groups: &[String],
+    world: Option<&str>,
+    opts: &TranspileOptions,
+) -> Result<(Resolve, crate::wit::WorldId), Error> {
+    let mut resolve = Resolve {
+        features: opts.features.iter().cloned().collect(),
+        all_features: opts.all_features,
+        ..Resolve::default()
+    };
+    let main = parse_group(paths, texts, groups, "")?;
+    let mut dep_names: Vec<&String> = groups.iter().filter(|g| !g.is_empty()).collect();
+    dep_names.sort();
+    dep_names.dedup();
+    let deps = dep_names
+        .into_iter()
+        .map(|g| parse_group(paths, texts, groups, g))
+        .collect::<Result<_, _>>()?;
+    let pkg = resolve
+        .push_groups(main, deps)
+        .map_err(|e| wit_error(&e.render(&resolve.source_map)))?;
+    let world = resolve
+        .select_world(&[pkg], world)
+        .map_err(|e| Error::invalid(format!("{e:#}"), None))?;
+    Ok((resolve, world))
 }
 
 fn parse_group(

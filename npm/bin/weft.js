@@ -1,13 +1,23 @@
 #!/usr/bin/env node
 // The `weft` command of the npm package: the native CLI's `transpile`,
-// `types`, `wit`, `run` and `serve` with the same flags and output, over the
+// `types`, `guest-types`, `wit`, `run` and `serve` with the same flags and output, over the
 // wasm build. `wast` needs the native build (cargo install weft).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, parse as parsePath } from 'node:path';
 import { parseArgs } from 'node:util';
-import { transpile, types, wit } from '../src/node.js';
+import { setFlagsFromString } from 'node:v8';
+import { isTranspilerError } from '../src/core.js';
+
+// A command runs the wasm build once: compiling its functions with V8's
+// baseline compiler only, validated as they are first called, is 2 to 3x less
+// CPU than also optimising the hot ones (bench/README.md, the npm section).
+// Only weft's own module is compiled in this process (`run` and `serve` start
+// another Node), and the flags must be set before it loads.
+setFlagsFromString('--liftoff-only');
+setFlagsFromString('--wasm-lazy-validation');
+const { guestTypes, transpile, types, wit } = await import('../src/node.js');
 
 const HERE = new URL('..', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('package.json', HERE), 'utf8'));
@@ -19,6 +29,7 @@ Usage: weft <command> [options]
 Commands:
   transpile <input> -o <dir>  Transpile a component (.wasm or .wat) into JS glue, core modules and .d.ts
   types <input> -o <dir>      Write only the TypeScript declarations for a component or a WIT file/directory
+  guest-types <input> -o <dir>  Write the .d.ts a component author implementing the world in JS needs
   wit <input>                 Print a component's WIT
   run <component> [-- args]   Run a wasi:cli/command component in Node with the WASI 0.2 host
   serve <component>           Serve a wasi:http/proxy component over HTTP from Node
@@ -28,21 +39,38 @@ Commands:
 transpile/types options:
   -o, --out-dir <dir>         Output directory
   --name <name>               Base name of the output files (default: the input file's stem)
-  --instantiation <async|sync>  Emit instantiate(getCoreModule, imports, instantiateCore?) instead of plain ESM
-  --map <SPEC=MODULE>         Map an import specifier to a module (* wildcard, #member); repeatable
+  -I, --instantiation [async|sync]  Emit instantiate(getCoreModule, imports, instantiateCore?) instead of plain ESM
+  -M, --map <SPEC=MODULE>     Map an import specifier to a module (* wildcard, #member); repeatable
   --async-mode <sync|jspi>    jspi: listed imports may return Promises, listed exports return Promises
   --async-imports <NAMES>     With jspi: imports that may return Promises (comma-separated or repeated)
   --async-exports <NAMES>     With jspi: exports that return Promises
   --flags-as-bigint, --use-namespace-objects, --enum-values-screaming-snake-case
                               jco's value styles (see the native weft transpile --help)
+  --feature <FEATURE>         Enable WIT feature FEATURE (@unstable); repeatable
+  --all-features              Enable every WIT feature
+  --variants-inline-cases     .d.ts: a variant is a union of inline { tag, val } types
+  --adapters <fused|js>       Calls between components: fused core wasm adapters (default) or JS
+  --async-wasi-imports, --async-wasi-exports, --strict   No-ops (jco compatibility)
 transpile only:
   --no-typescript             Do not write TypeScript declarations
-  --base64-cutoff <N>         Inline core modules smaller than N bytes as base64 [default: 0]
+  -b, --base64-cutoff <N>     Inline core modules smaller than N bytes as base64 [default: 0]
   --tla-compat                Avoid top-level await: export $init
-  --minify                    Minify the JS glue
+  -m, --minify                Minify the JS glue
   -q, --quiet                 Print nothing on success
-types only:
-  --world <world>             The world to use when the input is WIT
+  --target <workers|deno|bun|node>  Also write an entry module serving wasi:http/incoming-handler there
+  --tracing                   Log every export and import call (console.error)
+  --no-namespaced-exports     Do not also export interfaces under their full names
+  --no-component-error-wrapping  Throw an export's result error payload itself
+  --no-wasi-shim              Do not write the WASI host next to plain-ESM glue
+  --stub                      INPUT is WIT: transpile its world with a placeholder core module whose exports trap
+  -O, --optimize [-- ARGS]    Run binaryen's wasm-opt on every core module (ARGS replace -O)
+  --wasm-opt-bin <path>       The wasm-opt binary for -O
+  --js                        Core modules as JS (binaryen's wasm2js); plain ESM glue only
+    (-O and --js need the npm package binaryen, or wasm-opt/wasm2js on PATH)
+  --valid-lifting-optimization, --import-bindings [MODE], --no-nodejs-compat,
+  --multi-memory, --bindgen-enable-wasm-exnref   No-ops (jco compatibility)
+types/guest-types only:
+  -n, --world, --world-name <world>  The world to use when the input is WIT
 run/serve options:
   --dir <HOST[::GUEST]>       Grant a host directory; repeatable
   --env <KEY[=VALUE]>         Set an environment variable in the guest; repeatable
@@ -53,17 +81,32 @@ run/serve options:
 
 class UsageError extends Error {}
 
+/** jco's flags `transpile`, `types` and `guest-types` share (src/cli/jco_flags.rs). */
+const SHARED = {
+  feature: { type: 'string', multiple: true },
+  'all-features': { type: 'boolean' },
+  'async-wasi-imports': { type: 'boolean' },
+  'async-wasi-exports': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  'variants-inline-cases': { type: 'boolean' },
+};
 const COMMON = {
   name: { type: 'string' },
-  instantiation: { type: 'string' },
-  map: { type: 'string', multiple: true },
+  instantiation: { type: 'string', short: 'I' },
+  map: { type: 'string', short: 'M', multiple: true },
   'async-mode': { type: 'string' },
   'async-imports': { type: 'string', multiple: true },
   'async-exports': { type: 'string', multiple: true },
   'flags-as-bigint': { type: 'boolean' },
   'use-namespace-objects': { type: 'boolean' },
   'enum-values-screaming-snake-case': { type: 'boolean' },
+  adapters: { type: 'string' },
+  ...SHARED,
 };
+/** Flags whose value may be left out (clap's `num_args = 0..=1`), and what that means. */
+const OPTIONAL_VALUE = { '--instantiation': 'async', '-I': 'async', '--import-bindings': 'js' };
+const OUT_DIR = { 'out-dir': { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' } };
+const WORLD = { world: { type: 'string', short: 'n' }, 'world-name': { type: 'string' } };
 const GRANTS = {
   dir: { type: 'string', multiple: true },
   env: { type: 'string', multiple: true },
@@ -73,14 +116,35 @@ const GRANTS = {
 const COMMANDS = {
   transpile: {
     ...COMMON,
-    'out-dir': { type: 'string', short: 'o' },
+    ...OUT_DIR,
     'no-typescript': { type: 'boolean' },
-    'base64-cutoff': { type: 'string', default: '0' },
+    'base64-cutoff': { type: 'string', short: 'b', default: '0' },
     'tla-compat': { type: 'boolean' },
-    minify: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
+    minify: { type: 'boolean', short: 'm' },
+    target: { type: 'string' },
+    optimize: { type: 'boolean', short: 'O' },
+    'wasm-opt-bin': { type: 'string' },
+    tracing: { type: 'boolean' },
+    'no-namespaced-exports': { type: 'boolean' },
+    'no-component-error-wrapping': { type: 'boolean' },
+    'no-wasi-shim': { type: 'boolean' },
+    'valid-lifting-optimization': { type: 'boolean' },
+    'import-bindings': { type: 'string' },
+    'no-nodejs-compat': { type: 'boolean' },
+    'multi-memory': { type: 'boolean' },
+    'bindgen-enable-wasm-exnref': { type: 'boolean' },
+    stub: { type: 'boolean' },
+    js: { type: 'boolean' },
   },
-  types: { ...COMMON, 'out-dir': { type: 'string', short: 'o' }, world: { type: 'string' } },
+  types: { ...COMMON, ...OUT_DIR, ...WORLD, 'wasm-opt-bin': { type: 'string' } },
+  'guest-types': {
+    ...SHARED,
+    ...OUT_DIR,
+    ...WORLD,
+    name: { type: 'string' },
+    'async-mode': { type: 'string' },
+    'async-exports': { type: 'string', multiple: true },
+  },
   wit: {},
   run: GRANTS,
   serve: { ...GRANTS, addr: { type: 'string', default: '127.0.0.1:8080' } },
@@ -90,10 +154,11 @@ function parse(command, argv) {
   let rest = [];
   const dashes = argv.indexOf('--');
   if (dashes >= 0) {
-    if (command !== 'run') throw new UsageError(`unexpected argument '--' for \`weft ${command}\``);
+    if (command !== 'run' && command !== 'transpile') throw new UsageError(`unexpected argument '--' for \`weft ${command}\``);
     rest = argv.slice(dashes + 1);
     argv = argv.slice(0, dashes);
   }
+  argv = withOptionalValues(command, argv);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: COMMANDS[command], allowPositionals: true, strict: true });
@@ -102,15 +167,27 @@ function parse(command, argv) {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`\`weft ${command}\` takes one input file (see weft --help)`);
-  if ((command === 'transpile' || command === 'types') && values['out-dir'] === undefined) {
+  if (command !== 'wit' && command !== 'run' && command !== 'serve' && values['out-dir'] === undefined) {
     throw new UsageError(`\`weft ${command}\` needs --out-dir <dir>`);
   }
   return { input: positionals[0], values, rest };
 }
 
-/** The native CLI's `with_file`: the input's path leads the message. */
+/** A flag with an optional value followed by no value gets its default (as clap does). */
+function withOptionalValues(command, argv) {
+  const optional = { ...OPTIONAL_VALUE, ...(command === 'guest-types' && { '--async-mode': 'sync' }) };
+  const out = [];
+  argv.forEach((a, i) => {
+    out.push(a);
+    const next = argv[i + 1];
+    if (a in optional && (next === undefined || next.startsWith('-'))) out.push(optional[a]);
+  });
+  return out;
+}
+
+/** The native CLI's `with_file`: the input's path leads an error about the input. */
 function inFile(e, path) {
-  if (e?.name !== 'WeftError') throw e;
+  if (e?.name !== 'WeftError' || !isTranspilerError(e)) throw e;
   const unsupported = 'unsupported: ';
   if (e.kind === 'unsupported' && e.message.startsWith(unsupported)) {
     return new Error(`${unsupported}${path}: ${e.message.slice(unsupported.length)}`);
@@ -155,7 +232,24 @@ function commonOptions(input, values) {
     flagsAsBigint: !!values['flags-as-bigint'],
     useNamespaceObjects: !!values['use-namespace-objects'],
     enumValuesScreamingSnakeCase: !!values['enum-values-screaming-snake-case'],
+    ...(values.adapters !== undefined && { adapters: choice(values.adapters, 'adapters', ['fused', 'js']) }),
+    ...sharedOptions(values),
   };
+}
+
+/** jco's shared flags as API options (`--async-wasi-*` and `--strict` are no-ops). */
+function sharedOptions(values) {
+  return {
+    features: values.feature ?? [],
+    allFeatures: !!values['all-features'],
+    variantsInlineCases: !!values['variants-inline-cases'],
+  };
+}
+
+/** `-n`, `--world` or `--world-name`. */
+function worldOf(values) {
+  const world = values.world ?? values['world-name'];
+  return world === undefined ? {} : { world };
 }
 
 function choice(value, flag, allowed) {
@@ -188,22 +282,33 @@ function shown(dir, path) {
   return dir.endsWith('/') ? dir + path : `${dir}/${path}`;
 }
 
-function cmdTranspile({ input, values }) {
+function cmdTranspile({ input, values, rest }) {
   const base64Cutoff = Number(values['base64-cutoff']);
   if (!/^\d+$/.test(values['base64-cutoff'])) {
     throw new UsageError(`invalid value '${values['base64-cutoff']}' for '--base64-cutoff <BASE64_CUTOFF>': invalid digit found in string`);
   }
+  if (values['import-bindings'] !== undefined) choice(values['import-bindings'], 'import-bindings', ['js', 'hybrid', 'optimized', 'direct-optimized']);
   const options = {
     ...commonOptions(input, values),
     noTypescript: !!values['no-typescript'],
     base64Cutoff,
     tlaCompat: !!values['tla-compat'],
     minify: !!values.minify,
+    ...(values.target !== undefined && { target: choice(values.target, 'target', ['workers', 'deno', 'bun', 'node']) }),
+    tracing: !!values.tracing,
+    noNamespacedExports: !!values['no-namespaced-exports'],
+    noComponentErrorWrapping: !!values['no-component-error-wrapping'],
+    noWasiShim: !!values['no-wasi-shim'],
+    optimize: !!values.optimize,
+    ...(values['wasm-opt-bin'] !== undefined && { wasmOptBin: values['wasm-opt-bin'] }),
+    wasmOptArgs: rest,
+    js: !!values.js,
+    stub: !!values.stub,
   };
-  const bytes = readInput(input);
+  const source = values.stub ? readWit(input) : readInput(input);
   let out;
   try {
-    out = transpile(bytes, options);
+    out = transpile(source, options);
   } catch (e) {
     throw inFile(e, input);
   }
@@ -236,12 +341,35 @@ function readWit(path) {
   return sources;
 }
 
-function cmdTypes({ input, values }) {
-  const options = { ...commonOptions(input, values), ...(values.world !== undefined && { world: values.world }) };
+/** A component's bytes, or WIT sources for a `.wit` file or a directory. */
+function readTypesInput(input) {
   const isWit = extname(input) === '.wit' || (existsSync(input) && statSync(input).isDirectory());
+  return isWit ? readWit(input) : readInput(input);
+}
+
+function cmdTypes({ input, values }) {
+  const options = { ...commonOptions(input, values), ...worldOf(values) };
   let out;
   try {
-    out = types(isWit ? readWit(input) : readInput(input), options);
+    out = types(readTypesInput(input), options);
+  } catch (e) {
+    throw inFile(e, input);
+  }
+  writeFiles(values['out-dir'], out.files);
+  return 0;
+}
+
+function cmdGuestTypes({ input, values }) {
+  const options = {
+    name: values.name ?? (parsePath(input).name || 'component'),
+    ...worldOf(values),
+    ...(values['async-mode'] !== undefined && { asyncMode: choice(values['async-mode'], 'async-mode', ['sync', 'jspi']) }),
+    asyncExports: (values['async-exports'] ?? []).flatMap((s) => s.split(',')),
+    ...sharedOptions(values),
+  };
+  let out;
+  try {
+    out = guestTypes(readTypesInput(input), options);
   } catch (e) {
     throw inFile(e, input);
   }
@@ -339,7 +467,7 @@ function cmdServe({ input, values }) {
   return launch(input, 'serve.mjs', config, values.node, true);
 }
 
-const HANDLERS = { transpile: cmdTranspile, types: cmdTypes, wit: cmdWit, run: cmdRun, serve: cmdServe };
+const HANDLERS = { transpile: cmdTranspile, types: cmdTypes, 'guest-types': cmdGuestTypes, wit: cmdWit, run: cmdRun, serve: cmdServe };
 
 async function main(argv) {
   const [command, ...rest] = argv;
@@ -352,7 +480,7 @@ async function main(argv) {
     return 0;
   }
   if (command === 'wast') {
-    throw new UsageError('`weft wast` is in the native build only (cargo install weft); the npm package has transpile, types, wit, run and serve');
+    throw new UsageError('`weft wast` is in the native build only (cargo install weft); the npm package has transpile, types, guest-types, wit, run and serve');
   }
   if (!(command in HANDLERS)) throw new UsageError(`unrecognized subcommand '${command}' (see weft --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -5,7 +5,7 @@
 // node_modules, with no bundler or import map.
 import { WeftError, transpile } from './web.js';
 
-export { WeftError, transpile, types, wit } from './web.js';
+export { WeftError, guestTypes, transpile, types, wit } from './web.js';
 
 const PASSED_THROUGH = ['map', 'minify', 'asyncMode', 'asyncImports', 'asyncExports'];
 

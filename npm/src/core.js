@@ -19,10 +19,20 @@ const INSTANTIATIONS = ['esm', 'async', 'sync'];
 const ASYNC_MODES = ['sync', 'jspi'];
 // jco's value-style options, in the order `npm_api::value_style` reads them.
 const VALUE_STYLE = ['flagsAsBigint', 'useNamespaceObjects', 'enumValuesScreamingSnakeCase'];
+const TARGETS = ['workers', 'deno', 'bun', 'node'];
+const ADAPTERS = ['fused', 'js'];
+const IMPORT_BINDINGS = ['js', 'hybrid', 'optimized', 'direct-optimized'];
+/** jco's flags that ask for what weft's glue already does: accepted, no effect. */
+const NO_OPS = [
+  'asyncWasiImports', 'asyncWasiExports', 'strict', 'validLiftingOptimization',
+  'noNodejsCompat', 'multiMemory', 'bindgenEnableWasmExnref',
+];
 const KNOWN = new Set([
   'name', 'instantiation', 'map', 'noTypescript', 'base64Cutoff', 'tlaCompat',
   'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world', 'noCoreLoader',
-  ...VALUE_STYLE,
+  'tracing', 'noNamespacedExports', 'noComponentErrorWrapping', 'noWasiShim',
+  'features', 'allFeatures', 'variantsInlineCases', 'target', 'adapters',
+  'optimize', 'wasmOptBin', 'wasmOptArgs', 'js', 'stub', 'importBindings', ...NO_OPS, ...VALUE_STYLE,
 ]);
 
 function fail(message) {
@@ -47,8 +57,8 @@ function mapPairs(map) {
   return entries.flat();
 }
 
-function oneOf(value, field, allowed) {
-  if (value === undefined) return allowed[0];
+function oneOf(value, field, allowed, absent = allowed[0]) {
+  if (value === undefined) return absent;
   if (!allowed.includes(value)) fail(`option \`${field}\`: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   return value;
 }
@@ -70,6 +80,10 @@ export function normalize(options = {}) {
   if (!Number.isSafeInteger(base64Cutoff) || base64Cutoff < 0) {
     fail('option `base64Cutoff`: expected a non-negative integer');
   }
+  for (const key of NO_OPS) flag(options[key], key);
+  oneOf(options.importBindings, 'importBindings', IMPORT_BINDINGS);
+  if (options.wasmOptBin !== undefined && typeof options.wasmOptBin !== 'string') fail('option `wasmOptBin`: expected a string');
+  stringList(options.wasmOptArgs, 'wasmOptArgs');
   return {
     name,
     instantiation: oneOf(options.instantiation, 'instantiation', INSTANTIATIONS),
@@ -83,6 +97,17 @@ export function normalize(options = {}) {
     asyncImports: stringList(options.asyncImports, 'asyncImports'),
     asyncExports: stringList(options.asyncExports, 'asyncExports'),
     valueStyle: Uint8Array.from(VALUE_STYLE, (k) => flag(options[k], k)),
+    tracing: flag(options.tracing, 'tracing'),
+    namespacedExports: !flag(options.noNamespacedExports, 'noNamespacedExports'),
+    componentErrorWrapping: !flag(options.noComponentErrorWrapping, 'noComponentErrorWrapping'),
+    wasiShim: !flag(options.noWasiShim, 'noWasiShim'),
+    features: stringList(options.features, 'features'),
+    allFeatures: flag(options.allFeatures, 'allFeatures'),
+    variantsInlineCases: flag(options.variantsInlineCases, 'variantsInlineCases'),
+    target: oneOf(options.target, 'target', TARGETS, ''),
+    fusedAdapters: oneOf(options.adapters, 'adapters', ADAPTERS) === 'fused',
+    optimize: flag(options.optimize, 'optimize'),
+    js: flag(options.js, 'js'),
   };
 }
 
@@ -94,6 +119,12 @@ function bytesOf(input) {
   return fail('input: expected the component as a Uint8Array, ArrayBuffer or component text');
 }
 
+/** Errors the wasm build raised about the input (the bin names the file in them). */
+const fromWasm = new WeakSet();
+
+/** Whether `e` is a `WeftError` the transpiler raised (not an option check in JS). */
+export const isTranspilerError = (e) => fromWasm.has(e);
+
 /** Runs `call`, turning the wasm side's `Failure` into a `WeftError`. */
 function guard(call) {
   try {
@@ -102,7 +133,9 @@ function guard(call) {
     if (e && typeof e === 'object' && 'message' in e && typeof e.free === 'function') {
       const { message, offset, kind } = e;
       e.free();
-      throw new WeftError(message, offset, kind === 'io' ? 'options' : kind);
+      const error = new WeftError(message, offset, kind === 'io' ? 'options' : kind);
+      if (kind !== 'options') fromWasm.add(error);
+      throw error;
     }
     throw e;
   }
@@ -139,24 +172,53 @@ function witSources(sources) {
   return [paths, texts, groups];
 }
 
-/** The public API, bound to an initialised wasm-bindgen module. */
-export function bind(wasm) {
+/** Whether `input` is WIT sources (a string is component text when it starts with `(` or `;;`). */
+function isWit(input) {
+  if (typeof input === 'string') return !/^(\(|;;)/.test(input.trimStart());
+  return input !== null && typeof input === 'object' && !ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer);
+}
+
+/** The `.d.ts` files (an `Output`) of a component or of WIT sources. */
+function typesOutput(wasm, bytesOrWit, options) {
+  const opts = normalize(options);
+  const { world } = options;
+  if (world !== undefined && typeof world !== 'string') fail('option `world`: expected a string');
+  if (!isWit(bytesOrWit)) return guard(() => wasm.typesOfComponent(bytesOf(bytesOrWit), opts));
+  const [paths, texts, groups] = witSources(bytesOrWit);
+  return guard(() => wasm.typesOfWit(paths, texts, groups, world, opts));
+}
+
+/** What `guestTypes` takes: `weft guest-types`'s flags. */
+const GUEST_OPTIONS = new Set(['name', 'world', 'asyncMode', 'asyncExports', 'features', 'allFeatures', 'variantsInlineCases', ...NO_OPS]);
+
+/**
+ * The public API, bound to an initialised wasm-bindgen module. `tools(options)`
+ * returns binaryen's tools for `optimize`/`js` (`binaryen.js` in Node), or
+ * throws a `WeftError` saying why they are not available.
+ */
+export function bind(wasm, tools) {
   return {
-    transpile(bytes, options) {
+    transpile(input, options) {
       const opts = normalize(options);
       if (options?.world !== undefined) fail('option `world` applies to types() only');
-      return collect(guard(() => wasm.transpile(bytesOf(bytes), opts)), true);
+      const binaryen = opts.optimize || opts.js
+        ? tools({ ...options, wasmOptArgs: stringList(options.wasmOptArgs, 'wasmOptArgs') }) : null;
+      if (options?.stub) {
+        if (!isWit(input)) fail('option `stub`: expected WIT sources (a string or `{ path: text }`), not a component');
+        const [paths, texts, groups] = witSources(input);
+        return collect(guard(() => wasm.transpileStub(paths, texts, groups, opts, binaryen)), true);
+      }
+      return collect(guard(() => wasm.transpile(bytesOf(input), opts, binaryen)), true);
     },
     types(bytesOrWit, options = {}) {
-      const opts = normalize(options);
-      const { world } = options;
-      if (world !== undefined && typeof world !== 'string') fail('option `world`: expected a string');
-      const isWit = typeof bytesOrWit === 'string' ? !/^(\(|;;)/.test(bytesOrWit.trimStart())
-        : bytesOrWit !== null && typeof bytesOrWit === 'object' && !ArrayBuffer.isView(bytesOrWit)
-          && !(bytesOrWit instanceof ArrayBuffer);
-      if (!isWit) return collect(guard(() => wasm.typesOfComponent(bytesOf(bytesOrWit), opts)), false);
-      const [paths, texts, groups] = witSources(bytesOrWit);
-      return collect(guard(() => wasm.typesOfWit(paths, texts, groups, world, opts)), false);
+      return collect(typesOutput(wasm, bytesOrWit, options), false);
+    },
+    guestTypes(bytesOrWit, options = {}) {
+      for (const key of Object.keys(options ?? {})) {
+        if (!GUEST_OPTIONS.has(key)) fail(`unknown option \`${key}\` for guestTypes()`);
+      }
+      const host = typesOutput(wasm, bytesOrWit, options);
+      return collect(guard(() => host.guest()), false);
     },
     wit(bytes) {
       return guard(() => wasm.wit(bytesOf(bytes)));

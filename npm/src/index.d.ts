@@ -48,12 +48,64 @@ export interface TranspileOptions {
   useNamespaceObjects?: boolean;
   /** jco's `--enum-values-screaming-snake-case`: enum values as `'DARK_BLUE'`. */
   enumValuesScreamingSnakeCase?: boolean;
+  /** WIT `@unstable(feature = ...)` features to enable (`--feature`). */
+  features?: string | string[];
+  /** Enable every WIT feature (`--all-features`). */
+  allFeatures?: boolean;
+  /** `.d.ts`: a variant is a union of inline `{ tag, val }` types, not named case interfaces. */
+  variantsInlineCases?: boolean;
+  /** Calls between components: `'fused'` (default) core wasm adapters where covered, or always `'js'`. */
+  adapters?: 'fused' | 'js';
+  /** Also write an entry module serving the component's `wasi:http/incoming-handler` on this platform (implies `instantiation: 'async'`, `asyncMode: 'jspi'`). */
+  target?: 'workers' | 'deno' | 'bun' | 'node';
+  /** Log every export and import call with its arguments and result (`console.error`). */
+  tracing?: boolean;
+  /** Do not also export interfaces under their full names (`'ns:pkg/iface'`). */
+  noNamespacedExports?: boolean;
+  /** Throw an export's `result` error payload itself, not a `ComponentError`. */
+  noComponentErrorWrapping?: boolean;
+  /** Do not write the WASI host next to plain-ESM glue: `wasi:*` imports stay bare specifiers. */
+  noWasiShim?: boolean;
+  /**
+   * The input is WIT sources (as `types()` takes them), not a component: transpile its only
+   * world with a placeholder core module whose exports trap.
+   */
+  stub?: boolean;
+  /**
+   * Run binaryen's `wasm-opt` on every core module (`-O`). Node only; needs the npm package
+   * `binaryen` (an optional peer dependency) or `wasm-opt` on PATH, else a `WeftError`.
+   */
+  optimize?: boolean;
+  /** The `wasm-opt` to run (default: `$WEFT_WASM_OPT`, `node_modules/.bin`, the `binaryen` package, PATH). */
+  wasmOptBin?: string;
+  /** Arguments for `wasm-opt` instead of `-O`. */
+  wasmOptArgs?: string | string[];
+  /** Core modules as JS (binaryen's `wasm2js`) for engines without WebAssembly; plain ESM glue only. Node only, as `optimize`. */
+  js?: boolean;
+  /** No-ops, accepted for jco compatibility (weft's glue already does what they ask). */
+  asyncWasiImports?: boolean;
+  asyncWasiExports?: boolean;
+  strict?: boolean;
+  validLiftingOptimization?: boolean;
+  importBindings?: 'js' | 'hybrid' | 'optimized' | 'direct-optimized';
+  noNodejsCompat?: boolean;
+  multiMemory?: boolean;
+  bindgenEnableWasmExnref?: boolean;
 }
 
-export interface TypesOptions extends Omit<TranspileOptions, 'noTypescript' | 'base64Cutoff' | 'minify' | 'noCoreLoader'> {
+type TranspileOnly = 'noTypescript' | 'base64Cutoff' | 'minify' | 'target' | 'tracing' | 'noNamespacedExports'
+  | 'noComponentErrorWrapping' | 'noWasiShim' | 'stub' | 'optimize' | 'wasmOptBin' | 'wasmOptArgs' | 'js'
+  | 'validLiftingOptimization' | 'importBindings' | 'noNodejsCompat' | 'multiMemory' | 'bindgenEnableWasmExnref'
+  | 'noCoreLoader';
+
+export interface TypesOptions extends Omit<TranspileOptions, TranspileOnly> {
   /** The world to use when the input is WIT with several worlds. */
   world?: string;
 }
+
+/** The options of `weft guest-types`. */
+export interface GuestTypesOptions extends Pick<TypesOptions, 'name' | 'world' | 'asyncMode' | 'asyncExports'
+  | 'features' | 'allFeatures' | 'variantsInlineCases' | 'asyncWasiImports' | 'asyncWasiExports' | 'strict'> {}
 
 export interface OutputFile {
   /** Relative to the output directory, `/`-separated. */
@@ -76,12 +128,20 @@ export type WitSources = string | Record<string, string>;
 
 /** Transpiles a component into JS glue, core modules and `.d.ts` files (as `weft transpile`). */
 export declare function transpile(component: ComponentInput, options?: TranspileOptions): Transpiled;
+/** `stub: true`: the input is WIT sources (as `weft transpile --stub`). */
+export declare function transpile(wit: WitSources, options: TranspileOptions & { stub: true }): Transpiled;
 
 /**
  * Only the `.d.ts` files, for a component or WIT sources (as `weft types`). A string is
  * component text when it starts with `(` or `;;` (after whitespace), WIT otherwise.
  */
 export declare function types(componentOrWit: ComponentInput | WitSources, options?: TypesOptions): { files: OutputFile[] };
+
+/**
+ * The `.d.ts` files a component author implementing the world in JS needs, one
+ * `declare module '<WIT id>'` per file (as `weft guest-types`).
+ */
+export declare function guestTypes(componentOrWit: ComponentInput | WitSources, options?: GuestTypesOptions): { files: OutputFile[] };
 
 /** The component's world as WIT text (as `weft wit`). */
 export declare function wit(component: ComponentInput): string;

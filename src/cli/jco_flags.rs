@@ -5,10 +5,11 @@
 //! maps to a camelCase option of the npm API (`noWasiShim`, `tracing`, ...).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use clap::ValueEnum;
 use weft::TranspileOptions;
+
+use super::binaryen_tools::ProcessTools;
 
 /// jco's `--import-bindings` modes (weft has one binding style: a no-op).
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,45 +131,30 @@ impl TranspileFlags {
         Ok(())
     }
 
-    /// `-O`: every core module through wasm-opt, in place (in memory).
-    pub fn optimize(&self, files: &mut [weft::OutputFile]) -> Result<(), weft::Error> {
-        if !self.optimize {
+    /// Runs `-O` and `--js` on the transpiler's files (`glue` names the glue).
+    pub fn post_process(
+        &self,
+        files: &mut [weft::OutputFile],
+        glue: &str,
+    ) -> Result<(), weft::Error> {
+        if !self.optimize && !self.js {
             return Ok(());
         }
-        let bin = find_tool("wasm-opt", self.wasm_opt_bin.as_deref(), "WEFT_WASM_OPT")?;
-        let args: Vec<String> = if self.wasm_opt_args.is_empty() {
-            vec!["-O".into()]
-        } else {
-            self.wasm_opt_args.clone()
+        let args: Vec<String> = match self.wasm_opt_args.is_empty() {
+            true => vec!["-O".into()],
+            false => self.wasm_opt_args.clone(),
         };
-        let dir = tempdir()?;
-        let result = files
-            .iter_mut()
-            .filter(|f| f.path.ends_with(".wasm"))
-            .try_for_each(|f| {
-                let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
-                std::fs::write(&input, &f.contents).map_err(|e| io_err(&input, e))?;
-                // Binaryen's default features (`-all` would allow encodings
-                // engines do not read yet); `-- --enable-...` adds more.
-                let status = Command::new(&bin)
-                    .args(&args)
-                    .arg(&input)
-                    .arg("-o")
-                    .arg(&output)
-                    .status()
-                    .map_err(|e| io_err(&bin, e))?;
-                if !status.success() {
-                    return Err(weft::Error::io(format!(
-                        "{} failed on {} ({status})",
-                        bin.display(),
-                        f.path
-                    )));
-                }
-                f.contents = std::fs::read(&output).map_err(|e| io_err(&output, e))?;
-                Ok(())
-            });
-        let _ = std::fs::remove_dir_all(&dir);
-        result
+        // Binaryen's default features (`-all` would allow encodings engines
+        // do not read yet); `-- --enable-...` adds more.
+        let mut tools =
+            ProcessTools::find(self.optimize, self.wasm_opt_bin.as_deref(), args, self.js)?;
+        if self.optimize {
+            weft::binaryen::optimize(files, &mut tools)?;
+        }
+        if self.js {
+            weft::binaryen::to_js(files, glue, &mut tools)?;
+        }
+        Ok(())
     }
 }
 

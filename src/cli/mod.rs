@@ -1,9 +1,8 @@
 //! The `weft` command line: parses arguments into `weft::TranspileOptions`
 //! and writes files. All real work happens in the library.
 
-mod asmjs;
-mod asmjs_i64;
 mod bench;
+mod binaryen_tools;
 mod jco_flags;
 mod run;
 mod stub;
@@ -241,13 +240,10 @@ fn run(cli: Cli) -> Result<(), weft::Error> {
             opts.minify = minify;
             opts.target = target.map(TargetArg::target);
             if jco.js {
-                asmjs::check(&opts)?;
+                weft::binaryen::check_js(&opts)?;
             }
             let mut out = weft::transpile(&bytes, &opts).map_err(|e| with_file(e, &input))?;
-            jco.optimize(&mut out.files)?;
-            if jco.js {
-                asmjs::to_js(&mut out.files, &format!("{}.js", opts.name), None)?;
-            }
+            jco.post_process(&mut out.files, &format!("{}.js", opts.name))?;
             write_files(&out_dir, &out.files)?;
             if !quiet {
                 for w in &out.warnings {

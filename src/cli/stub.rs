@@ -1,17 +1,13 @@
-//! `weft transpile --stub <wit>` (jco's `--stub`): transpiles a component
-//! built from WIT alone, its core module a placeholder whose every export
-//! traps (`unreachable`). The glue and `.d.ts` are those of a real component
-//! of the world, so JS can be written and type-checked against it before the
-//! guest exists; calling an export throws a `RuntimeError`.
+//! `weft transpile --stub <wit>`: the stub component (`weft::stub`) of the
+//! only world of a WIT file or directory.
 
 use std::path::Path;
 
 use weft::TranspileOptions;
-use wit_component::{embed_component_metadata, ComponentEncoder, StringEncoding};
-use wit_parser::{ManglingAndAbi, Resolve};
+use wit_parser::Resolve;
 
-/// The component for the world of the WIT file or directory at `path` (its
-/// only world), with the WIT features `opts` enables.
+/// The stub component for the world of the WIT file or directory at `path`
+/// (its only world), with the WIT features `opts` enables.
 pub fn stub_component(path: &Path, opts: &TranspileOptions) -> Result<Vec<u8>, weft::Error> {
     let at = |e| invalid(path, e);
     if !path.exists() {
@@ -27,13 +23,10 @@ pub fn stub_component(path: &Path, opts: &TranspileOptions) -> Result<Vec<u8>, w
     };
     let (pkg, _) = resolve.push_path(path).map_err(at)?;
     let world = resolve.select_world(&[pkg], None).map_err(at)?;
-    let mut module = wit_component::dummy_module(&resolve, world, ManglingAndAbi::Standard32);
-    embed_component_metadata(&mut module, &resolve, world, StringEncoding::UTF8, false)
-        .map_err(at)?;
-    ComponentEncoder::default()
-        .module(&module)
-        .and_then(|e| e.validate(true).encode())
-        .map_err(at)
+    weft::stub::stub_component(&resolve, world).map_err(|e| weft::Error {
+        message: format!("{}: {}", path.display(), e.message),
+        ..e
+    })
 }
 
 fn invalid(path: &Path, e: impl std::fmt::Display) -> weft::Error {

@@ -91,6 +91,26 @@ test.describe('weftjs/browser loadComponent', () => {
     expect(got).toEqual({ name: 'WeftError', offset: expect.any(Number), oneLine: true });
   });
 
+  test('in the page: guestTypes works; optimize and js are one WeftError (Node only)', async ({ page, npmSite }) => {
+    await page.goto(`${npmSite.url}page/blank.html`);
+    const got = await page.evaluate(async () => {
+      const { transpile, guestTypes } = await import('/node_modules/weftjs/src/browser.js' as string);
+      const guest = guestTypes('package a:b;\nworld w { export f: func() -> u32; }\n', { name: 'w' }).files.map((f: any) => f.path);
+      const errors = [];
+      for (const option of ['optimize', 'js']) {
+        try {
+          transpile(new Uint8Array([0, 0x61, 0x73, 0x6d]), { [option]: true });
+          errors.push(null);
+        } catch (e: any) {
+          errors.push({ name: e.name, kind: e.kind, node: /only the Node build/.test(e.message) });
+        }
+      }
+      return { guest, errors };
+    });
+    expect(got.guest).toEqual(['w.d.ts']);
+    expect(got.errors).toEqual([1, 2].map(() => ({ name: 'WeftError', kind: 'options', node: true })));
+  });
+
   test('examples/load-in-page: choose a component, call an export', async ({ page, npmSite }) => {
     await page.goto(`${npmSite.url}example/index.html`);
     await page.setInputFiles('#file', join(REPO, 'tests/golden/glue/scalars/input.wat'));

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const native = join(root, 'target/debug/weft');
 const bin = join(root, 'npm/bin/weft.js');
-const { transpile, types, wit } = await import('../../npm/src/node.js');
+const { transpile, types, guestTypes, wit } = await import('../../npm/src/node.js');
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-npm-identical-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -54,24 +54,37 @@ function nativeTranspile(input, flags) {
   return readTree(dir);
 }
 
+/** Boolean CLI flags and the API option each sets to true. */
+const BOOLEAN_FLAGS = {
+  '--tla-compat': 'tlaCompat', '-m': 'minify', '--minify': 'minify', '--no-typescript': 'noTypescript',
+  '--tracing': 'tracing', '--no-namespaced-exports': 'noNamespacedExports',
+  '--no-component-error-wrapping': 'noComponentErrorWrapping', '--no-wasi-shim': 'noWasiShim',
+  '--all-features': 'allFeatures', '--variants-inline-cases': 'variantsInlineCases', '-O': 'optimize',
+  '--js': 'js', '--strict': 'strict', '--multi-memory': 'multiMemory', '--valid-lifting-optimization': 'validLiftingOptimization',
+};
+
 /** The CLI flags as API options (the bin does this same mapping). */
 function apiOptions(input, flags) {
   const o = { name: input.split('/').pop().replace(/\.[^.]*$/, ''), map: {} };
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i];
     const next = () => flags[++i];
-    if (f === '--instantiation') o.instantiation = next();
-    else if (f === '--map') { const [k, v] = next().split('='); o.map[k] = v; }
-    else if (f === '--tla-compat') o.tlaCompat = true;
-    else if (f === '--minify') o.minify = true;
-    else if (f === '--no-typescript') o.noTypescript = true;
-    else if (f === '--base64-cutoff') o.base64Cutoff = Number(next());
+    if (f in BOOLEAN_FLAGS) o[BOOLEAN_FLAGS[f]] = true;
+    else if (f === '--instantiation') o.instantiation = next();
+    else if (f === '-I') o.instantiation = 'async';
+    else if (f === '--map' || f === '-M') { const [k, v] = next().split('='); o.map[k] = v; }
+    else if (f === '--base64-cutoff' || f === '-b') o.base64Cutoff = Number(next());
     else if (f === '--async-mode') o.asyncMode = next();
     else if (f === '--async-imports') o.asyncImports = next();
     else if (f === '--name') o.name = next();
     else if (f === '--flags-as-bigint') o.flagsAsBigint = true;
     else if (f === '--use-namespace-objects') o.useNamespaceObjects = true;
     else if (f === '--enum-values-screaming-snake-case') o.enumValuesScreamingSnakeCase = true;
+    else if (f === '--feature') o.features = [...(o.features ?? []), next()];
+    else if (f === '--adapters') o.adapters = next();
+    else if (f === '--target') o.target = next();
+    else if (f === '--import-bindings') o.importBindings = next();
+    else if (f === '--') o.wasmOptArgs = flags.splice(i + 1);
     else throw new Error(`flag ${f} not mapped`);
   }
   return o;
@@ -97,7 +110,14 @@ const COMBOS = [
   ['--base64-cutoff', '1000000'],
   ['--async-mode', 'jspi'],
   ['--flags-as-bigint', '--use-namespace-objects', '--enum-values-screaming-snake-case'],
+  ['--tracing', '--no-namespaced-exports', '--import-bindings', 'hybrid', '--strict'],
+  ['--no-wasi-shim', '--no-component-error-wrapping', '--variants-inline-cases', '--all-features'],
+  ['-I', '-M', 'wasi:*=./shim/*.js', '-b', '4000', '-m', '--feature', 'x', '--adapters', 'js'],
 ];
+
+/** Combinations that run binaryen's tools: on the bench components and a few fixtures only (slow). */
+// (`-O` alone runs binaryen's default features, which most core modules exceed: the error path.)
+const BINARYEN_COMBOS = [['-O'], ['-O', '--', '-O', '-all'], ['--js'], ['-O', '--js', '--', '-Os', '-all'], ['--js', '-I']];
 
 const components = [
   ...readdirSync(join(root, 'tests/golden/glue')).map((c) => join(root, 'tests/golden/glue', c, 'input.wat')),
@@ -114,6 +134,39 @@ test('every component and option combination: the API writes the native files', 
       const got = treeOf(transpile(bytes, apiOptions(input, flags)).files);
       assertSameTree(got, want, `${relative(root, input)} ${flags.join(' ')}`);
     }
+  }
+});
+
+/** The native CLI's result for `args`, its error message without the `error: ` and a file prefix. */
+function nativeError(args) {
+  const r = runNative(args);
+  assert.notEqual(r.status, 0, `native weft ${args.join(' ')} succeeded`);
+  return r.stderr.replace(/^error: /, '').trim();
+}
+
+test('-O and --js (binaryen): the API writes the native files, or fails as it does', () => {
+  const some = components.filter((c) => /bench\/components|values\.wasm|wasi-hello\.wasm|golden\/glue\/(resources|strings)/.test(c));
+  assert.ok(some.length >= 4, some.join());
+  let same = 0;
+  for (const input of some) {
+    for (const flags of BINARYEN_COMBOS) {
+      const dir = outDir();
+      const n = runNative(['transpile', input, '-o', dir, '-q', ...flags]);
+      const call = () => transpile(readFileSync(input), apiOptions(input, [...flags]));
+      if (n.status === 0) {
+        assertSameTree(treeOf(call().files), readTree(dir), `${relative(root, input)} ${flags.join(' ')}`);
+        same++;
+      } else assert.throws(call, (e) => e.name === 'WeftError' && n.stderr.includes(e.message), `${input} ${flags.join(' ')}: ${n.stderr}`);
+    }
+  }
+  assert.ok(same >= some.length * 2, `only ${same} runs succeeded`);
+});
+
+test('--target: the API writes the native entry module too', () => {
+  const input = join(root, 'fixtures/build/wasi-http-server.wasm');
+  for (const target of ['workers', 'deno', 'bun', 'node']) {
+    const flags = ['--target', target];
+    assertSameTree(treeOf(transpile(readFileSync(input), apiOptions(input, flags)).files), nativeTranspile(input, flags), `--target ${target}`);
   }
 });
 
@@ -176,6 +229,26 @@ test('every golden .d.ts case: types, wit and transpile match the native CLI', (
     const flags = [...common, ...(tla ? ['--tla-compat'] : [])];
     assertSameTree(treeOf(transpile(readFileSync(wasm), apiOptions(wasm, flags)).files), nativeTranspile(wasm, flags), `${c}: transpile`);
   }
+});
+
+test('every golden .d.ts case: --stub and guest-types match the native CLI', () => {
+  for (const c of readdirSync(join(root, 'tests/golden/dts'))) {
+    const witFile = join(root, 'tests/golden/dts', c, 'input.wit');
+    for (const args of [['transpile', witFile, '--stub'], ['transpile', witFile, '--stub', '-I', 'sync', '--tracing'], ['guest-types', witFile], ['guest-types', witFile, '--name', 'g', '--variants-inline-cases']]) {
+      const [a, b] = [outDir(), outDir()];
+      const n = runNative([...args, '-o', a]);
+      const j = runBin([...args, '-o', b]);
+      assert.equal(j.status, n.status, `${c} ${args.join(' ')}: ${j.stderr}`);
+      assert.equal(j.stdout.replaceAll(b, a), n.stdout, `${c} ${args.join(' ')}: stdout`);
+      if (n.status === 0) assertSameTree(readTree(b), readTree(a), `${c} ${args.join(' ')}`);
+      else assert.match(j.stderr, /^error: [^\n]+\n$/);
+    }
+  }
+  // guest-types of a component, through the API
+  const values = join(root, 'fixtures/build/values.wasm');
+  const dir = outDir();
+  assert.equal(runNative(['guest-types', values, '-o', dir]).status, 0);
+  assertSameTree(treeOf(guestTypes(readFileSync(values), { name: 'values' }).files), readTree(dir), 'guest-types values.wasm');
 });
 
 test('bad input: the same one-line error and exit code as the native CLI', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -102,6 +102,29 @@ for (const [label, node] of Object.entries(NODES)) {
     assert.match(run(node, [bin, '--help']).stdout, /wast.*native build only/s);
   });
 
+  test(`${label}: -O and --js without binaryen are one error line; with it they run`, () => {
+    // No binaryen beside weftjs in this install, none on PATH, none up from the working directory.
+    const bare = { ...process.env, PATH: dirname(node), WEFT_WASM_OPT: '', WEFT_WASM2JS: '' };
+    for (const [flag, tool] of [['-O', 'wasm-opt'], ['--js', 'wasm2js']]) {
+      const out = join(dir, `no-binaryen-${label.replace(' ', '')}`);
+      const r = run(node, [bin, 'transpile', fixture('values.wasm'), '-o', out, flag], { env: bare });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: option \`(optimize|js)\` runs binaryen's \`${tool}\`, which was not found: install the npm package \`binaryen\`[^\n]*\n$`));
+      assert.ok(!existsSync(out), 'nothing written');
+    }
+    const api = run(node, ['-e', "import('weftjs').then(({ transpile }) => { try { transpile(new Uint8Array(8), { optimize: true }); } catch (e) { console.log(e.name, e.kind); } })"], { env: bare });
+    assert.equal(api.stdout.trim(), 'WeftError options', api.stderr);
+    // binaryen found through $WEFT_WASM_OPT: the optimised module differs from the plain one.
+    const opt = join(dir, `binaryen-${label.replace(' ', '')}`);
+    const env = { ...bare, WEFT_WASM_OPT: join(root, 'node_modules/.bin/wasm-opt'), PATH: `${dirname(node)}:${process.env.PATH}` };
+    const o = run(node, [bin, 'transpile', fixture('values.wasm'), '-o', opt, '-O', '-q', '--', '-O', '-all'], { env });
+    assert.equal(o.status, 0, o.stderr);
+    const plain = join(dir, `plain-${label.replace(' ', '')}`);
+    assert.equal(run(node, [bin, 'transpile', fixture('values.wasm'), '-o', plain, '-q']).status, 0);
+    const core = readdirSync(opt).find((f) => f.endsWith('.wasm'));
+    assert.notDeepEqual(readFileSync(join(opt, core)), readFileSync(join(plain, core)));
+  });
+
   test(`${label}: the API and weftjs/wasi from the installed package`, () => {
     const script = `
       import { transpile, types, wit, WeftError } from 'weftjs';
@@ -136,7 +159,7 @@ for (const [label, node] of Object.entries(NODES)) {
 
 test('the .d.ts files type-check a consumer (tsc, strict)', () => {
   writeFileSync(join(dir, 'use.ts'), `
-    import { transpile, types, wit, WeftError, type Transpiled } from 'weftjs';
+    import { transpile, types, guestTypes, wit, WeftError, type Transpiled } from 'weftjs';
     import { loadComponent } from 'weftjs/browser';
     import { createWasi } from 'weftjs/wasi';
     const out: Transpiled = transpile(new Uint8Array(), { instantiation: 'async', map: { 'wasi:*': './w.js#*' }, asyncImports: ['a#b'] });
@@ -147,7 +170,16 @@ test('the .d.ts files type-check a consumer (tsc, strict)', () => {
     const p: Promise<Record<string, any>> = loadComponent(first, createWasi({ args: ['x'] }), { asyncMode: 'jspi' });
     // @ts-expect-error: not an option
     transpile(first, { bogus: true });
-    void [d, w, o, p];
+    transpile({ 'a.wit': 'package a:b; world w {}' }, { stub: true, tracing: true, features: ['x'], adapters: 'js' });
+    // @ts-expect-error: WIT sources need stub: true
+    transpile({ 'a.wit': 'package a:b; world w {}' });
+    transpile(first, { optimize: true, wasmOptArgs: ['-Oz'], js: true, noWasiShim: true, importBindings: 'hybrid' });
+    const g: string[] = guestTypes('package a:b; world w {}', { world: 'w', asyncMode: 'jspi' }).files.map((f) => f.path);
+    // @ts-expect-error: guest-types has no instantiation
+    guestTypes(first, { instantiation: 'async' });
+    // @ts-expect-error: types() has no optimize
+    types(first, { optimize: true });
+    void [d, w, o, p, g];
   `);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] }, files: ['use.ts'] }));
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });

@@ -1,24 +1,35 @@
-//! `weft transpile --js` (jco's `--js`): every core module turned into JS by
-//! binaryen's `wasm2js`, for engines without WebAssembly. Each
+//! What `-O` and `--js` (jco's flags) do with binaryen's tools around the
+//! transpiler's output; the caller runs the tools (the native CLI as
+//! processes, the npm package through Node), so both write the same bytes.
+//!
+//! `-O`: every core module through `wasm-opt`. `--js`: every core module
+//! turned into JS by `wasm2js`, for engines without WebAssembly. Each
 //! `<name>.coreN.wasm` becomes `<name>.coreN.js`, an ES module whose default
 //! export instantiates it (`(imports) => exports`, under the wasm export
 //! names); the plain-ESM glue loads those instead of compiling wasm.
 //!
 //! wasm2js splits i64 values at a function boundary into two i32s: the
-//! module's wrapper joins and splits them again (`asmjs_i64`), so the glue
-//! is the same as for wasm. `-I` (whose caller supplies the modules) and
-//! `--minify` (whose glue this does not rewrite) are errors. As with jco, a module that
+//! module's wrapper joins and splits them again (`i64`), so the glue is the
+//! same as for wasm. `-I` (whose caller supplies the modules) and `--minify`
+//! (whose glue this does not rewrite) are errors. As with jco, a module that
 //! imports another's memory keeps views of it made at instantiation: memory
 //! the exporter grows later is not visible to it.
-
-use std::path::Path;
-use std::process::Command;
 
 use wasm_encoder::{ExportKind, ExportSection};
 use wasmparser::{ExternalKind, Parser, Payload, TypeRef};
 
-use super::asmjs_i64::{Legalized, Sig};
-use super::jco_flags::{find_tool, io_err, tempdir};
+mod i64;
+use i64::{Legalized, Sig};
+
+use crate::{Error, Instantiation, OutputFile, Result, TranspileOptions};
+
+/// Runs binaryen's tools on one core module (`file` names it in messages).
+pub trait Tools {
+    /// `wasm-opt` with the caller's arguments: the optimised module.
+    fn wasm_opt(&mut self, wasm: &[u8], file: &str) -> Result<Vec<u8>>;
+    /// `wasm2js -all`: its ES module text.
+    fn wasm2js(&mut self, wasm: &[u8], file: &str) -> Result<String>;
+}
 
 /// The glue's module loader and instantiator, and what `--js` puts instead.
 const REWRITES: [(&str, &str); 2] = [
@@ -32,44 +43,41 @@ const REWRITES: [(&str, &str); 2] = [
     ),
 ];
 
+/// `-O`: every core module through `wasm-opt`, in place.
+pub fn optimize(files: &mut [OutputFile], tools: &mut dyn Tools) -> Result<()> {
+    for f in files.iter_mut().filter(|f| f.path.ends_with(".wasm")) {
+        f.contents = tools.wasm_opt(&f.contents, &f.path)?;
+    }
+    Ok(())
+}
+
 /// `--js` rewrites plain-ESM glue only: an error before any work otherwise.
-pub fn check(opts: &weft::TranspileOptions) -> Result<(), weft::Error> {
-    if opts.instantiation != weft::Instantiation::Esm || opts.minify {
-        return Err(weft::Error::unsupported(
+pub fn check_js(opts: &TranspileOptions) -> Result<()> {
+    if opts.instantiation != Instantiation::Esm || opts.minify {
+        return Err(Error::unsupported(
             "--js needs plain ESM glue (not with --instantiation or --minify)",
         ));
     }
     Ok(())
 }
 
-/// Replaces every `.wasm` file by its wasm2js module and points the glue at them.
-pub fn to_js(
-    files: &mut [weft::OutputFile],
-    glue_name: &str,
-    wasm2js: Option<&Path>,
-) -> Result<(), weft::Error> {
-    let bin = find_tool("wasm2js", wasm2js, "WEFT_WASM2JS")?;
-    let dir = tempdir()?;
-    let result = files
-        .iter_mut()
-        .filter(|f| f.path.ends_with(".wasm"))
-        .try_for_each(|f| {
-            let (renamed, names, legal) = rename_exports(&f.contents)?;
-            let js = run_wasm2js(&bin, &dir, &renamed, &f.path)?;
-            f.path = format!("{}.js", f.path.trim_end_matches(".wasm"));
-            f.contents = module_text(&js, &names, &legal, &f.path)?.into_bytes();
-            Ok::<(), weft::Error>(())
-        });
-    let _ = std::fs::remove_dir_all(&dir);
-    result?;
+/// `--js`: replaces every `.wasm` file by its wasm2js module and points the
+/// glue (`glue_name`) at them.
+pub fn to_js(files: &mut [OutputFile], glue_name: &str, tools: &mut dyn Tools) -> Result<()> {
+    for f in files.iter_mut().filter(|f| f.path.ends_with(".wasm")) {
+        let (renamed, names, legal) = rename_exports(&f.contents)?;
+        let js = tools.wasm2js(&renamed, &f.path)?;
+        f.path = format!("{}.js", f.path.trim_end_matches(".wasm"));
+        f.contents = module_text(&js, &names, &legal, &f.path)?.into_bytes();
+    }
     let glue = files
         .iter_mut()
         .find(|f| f.path == glue_name)
-        .ok_or_else(|| weft::Error::io(format!("--js: no glue file {glue_name}")))?;
+        .ok_or_else(|| Error::io(format!("--js: no glue file {glue_name}")))?;
     let mut text = String::from_utf8_lossy(&glue.contents).into_owned();
     for (from, to) in REWRITES {
         if text.matches(from).count() != 1 {
-            return Err(weft::Error::io(format!(
+            return Err(Error::io(format!(
                 "--js: {glue_name} does not load its core modules as expected"
             )));
         }
@@ -83,7 +91,7 @@ pub fn to_js(
 /// they are), the original names in that order, and the imported and
 /// exported functions that pass an i64.
 type Renamed = (Vec<u8>, Vec<String>, Legalized);
-fn rename_exports(wasm: &[u8]) -> Result<Renamed, weft::Error> {
+fn rename_exports(wasm: &[u8]) -> Result<Renamed> {
     let mut types = Vec::new();
     let mut func_types = Vec::new();
     let mut names = Vec::new();
@@ -166,36 +174,12 @@ fn section_header_start(wasm: &[u8], start: usize) -> usize {
     i - 1
 }
 
-fn run_wasm2js(bin: &Path, dir: &Path, wasm: &[u8], file: &str) -> Result<String, weft::Error> {
-    let (input, output) = (dir.join("in.wasm"), dir.join("out.js"));
-    std::fs::write(&input, wasm).map_err(|e| io_err(&input, e))?;
-    let status = Command::new(bin)
-        .arg("-all")
-        .arg(&input)
-        .arg("-o")
-        .arg(&output)
-        .status()
-        .map_err(|e| io_err(bin, e))?;
-    if !status.success() {
-        return Err(weft::Error::io(format!(
-            "{} failed on {file} ({status})",
-            bin.display()
-        )));
-    }
-    std::fs::read_to_string(&output).map_err(|e| io_err(&output, e))
-}
-
 /// wasm2js's ES module (which imports its imports and instantiates itself)
 /// as one whose default export instantiates it with the given imports.
-fn module_text(
-    js: &str,
-    names: &[String],
-    legal: &Legalized,
-    file: &str,
-) -> Result<String, weft::Error> {
+fn module_text(js: &str, names: &[String], legal: &Legalized, file: &str) -> Result<String> {
     let end = js
         .find("\nvar retasmFunc = ")
-        .ok_or_else(|| weft::Error::io(format!("--js: unexpected wasm2js output for {file}")))?;
+        .ok_or_else(|| Error::io(format!("--js: unexpected wasm2js output for {file}")))?;
     let body: String = js[..end]
         .lines()
         .filter(|l| !(l.starts_with("import * as ") && l.ends_with(';')))
@@ -207,7 +191,7 @@ fn module_text(
     let exports: Vec<String> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| format!("{}: {}", serde_json::to_string(n).unwrap(), legal.export(i)))
+        .map(|(i, n)| format!("{}: {}", json_string(n), legal.export(i)))
         .collect();
     Ok(format!(
         "// Generated by weft --js (binaryen's wasm2js). Do not edit.\n{body}\n{}\
@@ -217,4 +201,24 @@ fn module_text(
         legal.wrap_imports(),
         exports.join(", ")
     ))
+}
+
+/// A double-quoted JSON string literal (also a JS one), escaped as JSON does.
+fn json_string(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

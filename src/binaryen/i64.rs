@@ -22,7 +22,7 @@ pub struct Sig {
 impl Sig {
     /// The signature of `ty`; `None` if no i64 crosses (nothing to wrap).
     /// More than one result with an i64 is an error (wasm2js cannot lower it).
-    pub fn of(ty: &FuncType, what: &str) -> Result<Option<Sig>, weft::Error> {
+    pub fn of(ty: &FuncType, what: &str) -> Result<Option<Sig>, crate::Error> {
         let code = |t: &ValType| if *t == ValType::I64 { 'I' } else { '.' };
         let sig = Sig {
             params: ty.params().iter().map(code).collect(),
@@ -32,7 +32,7 @@ impl Sig {
             return Ok(None);
         }
         if sig.result.len() > 1 {
-            return Err(weft::Error::unsupported(format!(
+            return Err(crate::Error::unsupported(format!(
                 "--js: `{what}` returns several values with an i64, which wasm2js cannot pass"
             )));
         }
