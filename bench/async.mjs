@@ -27,7 +27,14 @@ import { dirname, join, relative } from 'node:path';
 import { fmtNs, fmtRatio, median, quantile, table } from './stats.mjs';
 import { fileURLToPath } from 'node:url';
 import {
-  JSPI_FLAG, NODE24, REPO, fixturePath, hasJspi, instantiateGlue, transpileFixture, unsupportedAsync,
+  JSPI_FLAG,
+  NODE24,
+  REPO,
+  fixturePath,
+  hasJspi,
+  instantiateGlue,
+  transpileFixture,
+  unsupportedAsync,
 } from '../tests/node/support/async.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -37,16 +44,21 @@ const CFG = QUICK
   ? { batchMs: 5, warmupMs: 100, rounds: 7, streamRuns: 1, streamCapMs: 1500 }
   : { batchMs: 20, warmupMs: 300, rounds: 21, streamRuns: 3, streamCapMs: 4000 };
 const HOST_CALLS = 100;
-const STREAM_TOTAL = 64 * 2 ** 20, STREAM_CHUNK = 64 * 2 ** 10;
+const STREAM_TOTAL = 64 * 2 ** 20,
+  STREAM_CHUNK = 64 * 2 ** 10;
 const WEFT_BIN = process.env.WEFT_BIN || join(REPO, 'target/release/weft');
 
 if (!hasJspi()) {
   if (process.env.WEFT_ASYNC_BENCH_CHILD || !existsSync(NODE24)) {
-    console.error(`bench/async.mjs: needs JSPI (WebAssembly.Suspending): run node_modules/node/bin/node ${JSPI_FLAG} bench/async.mjs`);
+    console.error(
+      `bench/async.mjs: needs JSPI (WebAssembly.Suspending): run node_modules/node/bin/node ${JSPI_FLAG} bench/async.mjs`,
+    );
     process.exit(1);
   }
-  const r = spawnSync(NODE24, [JSPI_FLAG, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-    { stdio: 'inherit', env: { ...process.env, WEFT_ASYNC_BENCH_CHILD: '1' } });
+  const r = spawnSync(NODE24, [JSPI_FLAG, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, WEFT_ASYNC_BENCH_CHILD: '1' },
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -75,12 +87,38 @@ async function load(js, flavour) {
 
 // Per-operation latency: batches of ~batchMs of sequential awaited calls.
 const CASES = [
-  { name: 'host → guest: await nop()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nop(); } },
-  { name: '(floor: sync call + one await) await nopSync()', flavour: 'value', per: 1, run: async (api, n) => { for (let i = 0; i < n; i++) await api.nopSync(); } },
-  { name: `guest → host: tick() → value, per call (×${HOST_CALLS})`, flavour: 'value', per: HOST_CALLS,
-    run: async (api, n) => { for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS); } },
-  { name: `guest → host: tick() → Promise, per call (×${HOST_CALLS})`, flavour: 'promise', per: HOST_CALLS,
-    run: async (api, n) => { for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS); } },
+  {
+    name: 'host → guest: await nop()',
+    flavour: 'value',
+    per: 1,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.nop();
+    },
+  },
+  {
+    name: '(floor: sync call + one await) await nopSync()',
+    flavour: 'value',
+    per: 1,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.nopSync();
+    },
+  },
+  {
+    name: `guest → host: tick() → value, per call (×${HOST_CALLS})`,
+    flavour: 'value',
+    per: HOST_CALLS,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS);
+    },
+  },
+  {
+    name: `guest → host: tick() → Promise, per call (×${HOST_CALLS})`,
+    flavour: 'promise',
+    per: HOST_CALLS,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.callHost(HOST_CALLS);
+    },
+  },
 ];
 
 async function calibrate(c, api) {
@@ -89,7 +127,7 @@ async function calibrate(c, api) {
     const t0 = now();
     await c.run(api, n);
     const ms = Number(now() - t0) / 1e6;
-    if (ms >= CFG.batchMs || n >= 1 << 20) return Math.max(1, Math.round(n * CFG.batchMs / Math.max(ms, 0.01)));
+    if (ms >= CFG.batchMs || n >= 1 << 20) return Math.max(1, Math.round((n * CFG.batchMs) / Math.max(ms, 0.01)));
     n *= ms < CFG.batchMs / 8 ? 8 : 2;
   }
 }
@@ -97,10 +135,12 @@ async function calibrate(c, api) {
 async function latency(impls, apis) {
   const rows = [];
   for (const c of CASES) {
-    const live = impls.filter((i) => apis[i][c.flavour]), sizes = {}, samples = {};
+    const live = impls.filter((i) => apis[i][c.flavour]),
+      sizes = {},
+      samples = {};
     for (const impl of live) {
       const api = apis[impl][c.flavour];
-      for (const end = Date.now() + CFG.warmupMs; Date.now() < end;) await c.run(api, 16);
+      for (const end = Date.now() + CFG.warmupMs; Date.now() < end; ) await c.run(api, 16);
       sizes[impl] = await calibrate(c, api);
       samples[impl] = [];
     }
@@ -124,7 +164,10 @@ async function latency(impls, apis) {
 // by JS with `for await`, or by another instance's consume() (guest → guest: the
 // stream passes from one instance to the other untouched by JS). MB/s on the wall
 // clock and on the process's CPU time (user + system; steadier on a loaded machine).
-const cpuNow = () => { const u = process.cpuUsage(); return u.user + u.system; };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 async function toJs(api) {
   const cap = Date.now() + CFG.streamCapMs;
   let bytes = 0;
@@ -135,7 +178,9 @@ async function toJs(api) {
   return { bytes, capped: false };
 }
 const CHUNK_BYTES = new Uint8Array(STREAM_CHUNK).fill(0xa5);
-function* jsChunks() { for (let i = 0; i < STREAM_TOTAL / STREAM_CHUNK; i++) yield CHUNK_BYTES; }
+function* jsChunks() {
+  for (let i = 0; i < STREAM_TOTAL / STREAM_CHUNK; i++) yield CHUNK_BYTES;
+}
 async function fromJs(api) {
   const bytes = Number(await api.consume(jsChunks(), STREAM_CHUNK));
   return { bytes, capped: false };
@@ -147,15 +192,18 @@ async function toGuest(api, other) {
 async function throughput(impls, apis, how, skip = () => false) {
   const res = {};
   for (const impl of impls) {
-    const api = apis[impl].value, other = apis[impl].promise;
+    const api = apis[impl].value,
+      other = apis[impl].promise;
     if (!api || !other || skip(impl)) continue;
     const runs = [];
     try {
       await how(api, other); // warm-up (JIT), not timed
       for (let r = 0; r < CFG.streamRuns; r++) {
-        const t0 = now(), c0 = cpuNow();
+        const t0 = now(),
+          c0 = cpuNow();
         const { bytes, capped } = await how(api, other);
-        const s = Number(now() - t0) / 1e9, cpu = (cpuNow() - c0) / 1e6;
+        const s = Number(now() - t0) / 1e9,
+          cpu = (cpuNow() - c0) / 1e6;
         if (!capped && bytes !== STREAM_TOTAL) throw new Error(`${impl}: stream ended after ${bytes} bytes`);
         runs.push({ mbps: bytes / s / 1e6, cpuMbps: bytes / cpu / 1e6, bytes, capped });
       }
@@ -163,9 +211,12 @@ async function throughput(impls, apis, how, skip = () => false) {
       res[impl] = { error: String(e.message).split('\n')[0] };
       continue;
     }
-    const mbps = median(runs.map((r) => r.mbps)), cpuMbps = median(runs.map((r) => r.cpuMbps));
+    const mbps = median(runs.map((r) => r.mbps)),
+      cpuMbps = median(runs.map((r) => r.cpuMbps));
     res[impl] = { mbps, cpuMbps, bytes: Math.min(...runs.map((r) => r.bytes)), capped: runs.some((r) => r.capped) };
-    process.stderr.write(`  stream<u8> ${how.name}: ${impl} ${mbps.toFixed(1)} MB/s (CPU time: ${cpuMbps.toFixed(1)} MB/s)\n`);
+    process.stderr.write(
+      `  stream<u8> ${how.name}: ${impl} ${mbps.toFixed(1)} MB/s (CPU time: ${cpuMbps.toFixed(1)} MB/s)\n`,
+    );
   }
   return res;
 }
@@ -184,7 +235,9 @@ async function main() {
   const glue = {};
   glue.jco = transpileFixture('jco', 'async-bench', { out: join(OUT, 'async/jco') });
   if (!existsSync(WEFT_BIN)) {
-    notes.push(`weft binary not built (${relative(REPO, WEFT_BIN)}): \`cargo build --release\` or WEFT_BIN=path (weft columns skipped)`);
+    notes.push(
+      `weft binary not built (${relative(REPO, WEFT_BIN)}): \`cargo build --release\` or WEFT_BIN=path (weft columns skipped)`,
+    );
   } else {
     try {
       glue.weft = transpileFixture('weft', 'async-bench', { bin: WEFT_BIN, out: join(OUT, 'async/weft') });
@@ -208,11 +261,20 @@ async function main() {
   }
 
   const lines = [];
-  const say = (s = '') => { lines.push(s); console.log(s); };
+  const say = (s = '') => {
+    lines.push(s);
+    console.log(s);
+  };
   say(`# weft async benchmarks${QUICK ? ' (--quick)' : ''}`);
   say();
-  say(`${new Date().toISOString()} · node ${process.version} (JSPI) · ${cpus().length}× ${cpus()[0]?.model.trim()} · loadavg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  say(`jco ${JSON.parse(readFileSync(join(REPO, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')).version} · guest: fixtures/guests/async-bench (wit-bindgen async, callback-form lifts) · \`--instantiation async\` · ${CFG.rounds} interleaved rounds of ~${CFG.batchMs} ms batches, median`);
+  say(
+    `${new Date().toISOString()} · node ${process.version} (JSPI) · ${cpus().length}× ${cpus()[0]?.model.trim()} · loadavg ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  say(
+    `jco ${JSON.parse(readFileSync(join(REPO, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')).version} · guest: fixtures/guests/async-bench (wit-bindgen async, callback-form lifts) · \`--instantiation async\` · ${CFG.rounds} interleaved rounds of ~${CFG.batchMs} ms batches, median`,
+  );
   for (const n of notes) say(`> **note:** ${n}`);
   say();
 
@@ -221,8 +283,18 @@ async function main() {
   say('## Async call latency (per call, median)');
   say();
   const cell = (row, impl) => (row.ns[impl] == null ? (glue[impl] ? 'FAIL' : '—') : fmtNs(row.ns[impl]));
-  say(table(['case', 'weft', 'jco', 'jco/weft', 'noise'], calls.map((row) => [row.case, cell(row, 'weft'), cell(row, 'jco'),
-    fmtRatio(row.ns.jco / row.ns.weft), `±${(row.iqr * 50).toFixed(0)}%`])));
+  say(
+    table(
+      ['case', 'weft', 'jco', 'jco/weft', 'noise'],
+      calls.map((row) => [
+        row.case,
+        cell(row, 'weft'),
+        cell(row, 'jco'),
+        fmtRatio(row.ns.jco / row.ns.weft),
+        `±${(row.iqr * 50).toFixed(0)}%`,
+      ]),
+    ),
+  );
   say();
 
   process.stderr.write('stream throughput...\n');
@@ -230,7 +302,9 @@ async function main() {
   // An implementation that cannot finish 64 MiB to JS within the cap is not run guest → guest.
   const tpg = await throughput(impls, apis, toGuest, (impl) => tp[impl]?.capped);
   const tpj = await throughput(impls, apis, fromJs, (impl) => tp[impl]?.capped);
-  say(`## stream<u8> throughput (generate(${STREAM_TOTAL / 2 ** 20} MiB, ${STREAM_CHUNK / 2 ** 10} KiB chunks): JS reads with for await, or another instance's consume() reads ${STREAM_CHUNK / 2 ** 10} KiB at a time; MB/s wall clock (CPU time), median of ${CFG.streamRuns})`);
+  say(
+    `## stream<u8> throughput (generate(${STREAM_TOTAL / 2 ** 20} MiB, ${STREAM_CHUNK / 2 ** 10} KiB chunks): JS reads with for await, or another instance's consume() reads ${STREAM_CHUNK / 2 ** 10} KiB at a time; MB/s wall clock (CPU time), median of ${CFG.streamRuns})`,
+  );
   say();
   const tcell = (res, impl) => {
     const r = res[impl];
@@ -239,16 +313,41 @@ async function main() {
     const f = (x) => x.toFixed(x < 10 ? 2 : 0);
     return `${f(r.mbps)} (${f(r.cpuMbps)})${r.capped ? ` (${(r.bytes / 2 ** 20).toFixed(r.bytes < 2 ** 20 ? 3 : 1)} MiB in ${CFG.streamCapMs / 1000} s)` : ''}`;
   };
-  say(table(['case', 'weft', 'jco', 'weft/jco'], [
-    ['stream<u8> guest → JS', tcell(tp, 'weft'), tcell(tp, 'jco'), fmtRatio(tp.weft?.mbps / tp.jco?.mbps)],
-    ['stream<u8> JS → guest (a generator of 64 KiB Uint8Arrays)', tcell(tpj, 'weft'), tcell(tpj, 'jco'), fmtRatio(tpj.weft?.mbps / tpj.jco?.mbps)],
-    ['stream<u8> guest → guest (two instances)', tcell(tpg, 'weft'), tcell(tpg, 'jco'), fmtRatio(tpg.weft?.mbps / tpg.jco?.mbps)],
-  ]));
+  say(
+    table(
+      ['case', 'weft', 'jco', 'weft/jco'],
+      [
+        ['stream<u8> guest → JS', tcell(tp, 'weft'), tcell(tp, 'jco'), fmtRatio(tp.weft?.mbps / tp.jco?.mbps)],
+        [
+          'stream<u8> JS → guest (a generator of 64 KiB Uint8Arrays)',
+          tcell(tpj, 'weft'),
+          tcell(tpj, 'jco'),
+          fmtRatio(tpj.weft?.mbps / tpj.jco?.mbps),
+        ],
+        [
+          'stream<u8> guest → guest (two instances)',
+          tcell(tpg, 'weft'),
+          tcell(tpg, 'jco'),
+          fmtRatio(tpg.weft?.mbps / tpg.jco?.mbps),
+        ],
+      ],
+    ),
+  );
   say();
 
-  writeFileSync(join(OUT, 'async-results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp, streamFromJs: tpj, streamGuest: tpg }, null, 2));
+  writeFileSync(
+    join(OUT, 'async-results.json'),
+    JSON.stringify(
+      { date: new Date().toISOString(), quick: QUICK, notes, calls, stream: tp, streamFromJs: tpj, streamGuest: tpg },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(OUT, 'async-results.md'), `${lines.join('\n')}\n`);
   process.stderr.write(`wrote ${relative(REPO, join(OUT, 'async-results.md'))} and async-results.json\n`);
 }
 
-main().catch((e) => { console.error(e.stack || e); process.exit(1); });
+main().catch((e) => {
+  console.error(e.stack || e);
+  process.exit(1);
+});

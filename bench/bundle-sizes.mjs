@@ -33,12 +33,31 @@ function jcoBundle(site) {
   cpSync(join(site, 'bundler-app/src'), join(app, 'src'), { recursive: true });
   const main = join(app, 'src/main.js');
   writeFileSync(main, readFileSync(main, 'utf8').replace("from './app.wasm'", "from './jco/app.js'"));
-  execFileSync(join(REPO, 'node_modules/.bin/jco'), ['transpile', join(app, 'src/app.wasm'), '-o', join(app, 'src/jco'), '--name', 'app', '--minify', '--map', 'example:app/host=../host.js'], { stdio: 'pipe' });
+  execFileSync(
+    join(REPO, 'node_modules/.bin/jco'),
+    [
+      'transpile',
+      join(app, 'src/app.wasm'),
+      '-o',
+      join(app, 'src/jco'),
+      '--name',
+      'app',
+      '--minify',
+      '--map',
+      'example:app/host=../host.js',
+    ],
+    { stdio: 'pipe' },
+  );
   const dist = join(app, 'dist');
-  const r = spawnSync(process.execPath, [join(site, 'node_modules/rollup/dist/bin/rollup'), main, '--dir', dist, '--format', 'es', '--silent'], { cwd: app, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(site, 'node_modules/rollup/dist/bin/rollup'), main, '--dir', dist, '--format', 'es', '--silent'],
+    { cwd: app, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`rollup over jco's output failed: ${r.stderr}`);
   mkdirSync(dist, { recursive: true });
-  for (const f of readdirSync(join(app, 'src/jco')).filter((f) => f.endsWith('.wasm'))) cpSync(join(app, 'src/jco', f), join(dist, f));
+  for (const f of readdirSync(join(app, 'src/jco')).filter((f) => f.endsWith('.wasm')))
+    cpSync(join(app, 'src/jco', f), join(dist, f));
   return dist;
 }
 
@@ -54,7 +73,9 @@ try {
   console.log('| build | JS | JS gzip | wasm | wasm gzip | total gzip |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const [name, s] of rows) {
-    console.log(`| ${name} | ${kb(s.js)} | ${kb(s.jsGz)} | ${kb(s.wasm)} | ${kb(s.wasmGz)} | ${kb(s.jsGz + s.wasmGz)} |`);
+    console.log(
+      `| ${name} | ${kb(s.js)} | ${kb(s.jsGz)} | ${kb(s.wasm)} | ${kb(s.wasmGz)} | ${kb(s.jsGz + s.wasmGz)} |`,
+    );
   }
 } finally {
   removeSite(site);

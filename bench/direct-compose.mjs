@@ -9,12 +9,19 @@
 export function allCoreModules(bytes, start = 8, end = bytes.length, out = []) {
   let i = start;
   const leb = () => {
-    let v = 0, shift = 0, b;
-    do { b = bytes[i++]; v |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    let v = 0,
+      shift = 0,
+      b;
+    do {
+      b = bytes[i++];
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
     return v >>> 0;
   };
   while (i < end) {
-    const id = bytes[i++], size = leb();
+    const id = bytes[i++],
+      size = leb();
     if (id === 1) out.push(bytes.subarray(i, i + size));
     else if (id === 4) allCoreModules(bytes, i + 8, i + size, out); // nested component
     i += size;
@@ -24,7 +31,8 @@ export function allCoreModules(bytes, start = 8, end = bytes.length, out = []) {
 
 const ENC = new TextEncoder();
 const DEC = new TextDecoder();
-const ENC_LOOP_MAX = 24, DEC_LOOP_MAX = 12; // as in direct.mjs
+const ENC_LOOP_MAX = 24,
+  DEC_LOOP_MAX = 12; // as in direct.mjs
 
 export async function instantiate(componentBytes) {
   const [innerMod, libcMod, mainMod] = allCoreModules(componentBytes);
@@ -33,11 +41,19 @@ export async function instantiate(componentBytes) {
   const libc = (await WebAssembly.instantiate(await compile(libcMod), {})).exports;
 
   // Cached views of both memories, refreshed when a memory.grow detached the buffer.
-  let iu8 = new Uint8Array(inner.mem.buffer), idv = new DataView(inner.mem.buffer);
-  let ou8 = new Uint8Array(libc.mem.buffer), odv = new DataView(libc.mem.buffer);
+  let iu8 = new Uint8Array(inner.mem.buffer),
+    idv = new DataView(inner.mem.buffer);
+  let ou8 = new Uint8Array(libc.mem.buffer),
+    odv = new DataView(libc.mem.buffer);
   const views = () => {
-    if (iu8.byteLength === 0) { iu8 = new Uint8Array(inner.mem.buffer); idv = new DataView(inner.mem.buffer); }
-    if (ou8.byteLength === 0) { ou8 = new Uint8Array(libc.mem.buffer); odv = new DataView(libc.mem.buffer); }
+    if (iu8.byteLength === 0) {
+      iu8 = new Uint8Array(inner.mem.buffer);
+      idv = new DataView(inner.mem.buffer);
+    }
+    if (ou8.byteLength === 0) {
+      ou8 = new Uint8Array(libc.mem.buffer);
+      odv = new DataView(libc.mem.buffer);
+    }
   };
   const { realloc: iRealloc, echo: iEcho, reset: iReset } = inner;
   const { realloc: oRealloc, reset: oReset } = libc;
@@ -49,7 +65,8 @@ export async function instantiate(componentBytes) {
     iu8.set(ou8.subarray(p, p + len), ip);
     const ret = iEcho(ip, len);
     views();
-    const rp = idv.getUint32(ret, true), rl = idv.getUint32(ret + 4, true);
+    const rp = idv.getUint32(ret, true),
+      rl = idv.getUint32(ret + 4, true);
     const op = oRealloc(0, 0, 1, rl);
     views();
     ou8.set(iu8.subarray(rp, rp + rl), op);
@@ -61,12 +78,14 @@ export async function instantiate(componentBytes) {
   // numbers), copied as bytes both ways.
   const iEchoPoints = inner['echo-points'];
   function echoPoints(p, len, retp) {
-    const bytes = len * 24, ip = iRealloc(0, 0, 8, bytes);
+    const bytes = len * 24,
+      ip = iRealloc(0, 0, 8, bytes);
     views();
     iu8.set(ou8.subarray(p, p + bytes), ip);
     const ret = iEchoPoints(ip, len);
     views();
-    const rp = idv.getUint32(ret, true), rl = idv.getUint32(ret + 4, true);
+    const rp = idv.getUint32(ret, true),
+      rl = idv.getUint32(ret + 4, true);
     const op = oRealloc(0, 0, 8, rl * 24);
     views();
     ou8.set(iu8.subarray(rp, rp + rl * 24), op);
@@ -74,8 +93,10 @@ export async function instantiate(componentBytes) {
     odv.setUint32(retp, op, true);
     odv.setUint32(retp + 4, rl, true);
   }
-  const main = (await WebAssembly.instantiate(await compile(mainMod), { '': { echo, 'echo-points': echoPoints } })).exports;
-  const oRelay = main.relay, oRelayPoints = main['relay-points'];
+  const main = (await WebAssembly.instantiate(await compile(mainMod), { '': { echo, 'echo-points': echoPoints } }))
+    .exports;
+  const oRelay = main.relay,
+    oRelayPoints = main['relay-points'];
 
   let outLen = 0;
   function lowerString(s) {
@@ -85,10 +106,18 @@ export async function instantiate(componentBytes) {
       const ptr = oRealloc(0, 0, 1, n);
       views();
       let i = 0;
-      for (; i < n; i++) { const c = s.charCodeAt(i); if (c >= 0x80) break; ou8[ptr + i] = c; }
-      if (i === n) { outLen = n; return ptr; }
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        ou8[ptr + i] = c;
+      }
+      if (i === n) {
+        outLen = n;
+        return ptr;
+      }
     }
-    const cap = n * 3, ptr = oRealloc(0, 0, 1, cap);
+    const cap = n * 3,
+      ptr = oRealloc(0, 0, 1, cap);
     views();
     outLen = ENC.encodeInto(s, ou8.subarray(ptr, ptr + cap)).written;
     return oRealloc(ptr, cap, 1, outLen);
@@ -109,7 +138,8 @@ export async function instantiate(componentBytes) {
   const api = {
     relayPoints(ps) {
       if (!Array.isArray(ps)) throw new TypeError('expected an array');
-      const n = ps.length, p = oRealloc(0, 0, 8, n * 24);
+      const n = ps.length,
+        p = oRealloc(0, 0, 8, n * 24);
       views();
       for (let i = 0, a = p; i < n; i++, a += 24) {
         const pt = ps[i];
@@ -119,7 +149,8 @@ export async function instantiate(componentBytes) {
       }
       const ret = oRelayPoints(p, n);
       views();
-      const rp = odv.getUint32(ret, true), rl = odv.getUint32(ret + 4, true);
+      const rp = odv.getUint32(ret, true),
+        rl = odv.getUint32(ret + 4, true);
       const out = new Array(rl);
       for (let i = 0, a = rp; i < rl; i++, a += 24) {
         out[i] = { x: odv.getFloat64(a, true), y: odv.getFloat64(a + 8, true), id: odv.getUint32(a + 16, true) };

@@ -8,10 +8,13 @@ export async function instantiate(componentBytes) {
   const [sMod, mMod] = coreModules(componentBytes);
   const s = (await WebAssembly.instantiate(await WebAssembly.compile(sMod), {})).exports;
   const handles = [0]; // handle 0 is never valid
-  const m = (await WebAssembly.instantiate(await WebAssembly.compile(mMod), {
-    '': { mem: s.mem, new: (rep) => handles.push(rep) - 1 },
-  })).exports;
-  const { ctor, get } = m, { dtor } = s;
+  const m = (
+    await WebAssembly.instantiate(await WebAssembly.compile(mMod), {
+      '': { mem: s.mem, new: (rep) => handles.push(rep) - 1 },
+    })
+  ).exports;
+  const { ctor, get } = m,
+    { dtor } = s;
 
   class Counter {
     #rep;

@@ -8,12 +8,19 @@ export function coreModules(bytes) {
   const out = [];
   let i = 8; // magic + version/layer
   const leb = () => {
-    let v = 0, shift = 0, b;
-    do { b = bytes[i++]; v |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    let v = 0,
+      shift = 0,
+      b;
+    do {
+      b = bytes[i++];
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
     return v >>> 0;
   };
   while (i < bytes.length) {
-    const id = bytes[i++], size = leb();
+    const id = bytes[i++],
+      size = leb();
     if (id === 1) out.push(bytes.subarray(i, i + size));
     i += size;
   }
@@ -24,18 +31,28 @@ const SIGN = ['neg', 'zero', 'pos'];
 const ENC = new TextEncoder();
 const DEC = new TextDecoder();
 // Below these lengths a plain JS loop beats TextEncoder/TextDecoder (call overhead).
-const ENC_LOOP_MAX = 24, DEC_LOOP_MAX = 12; // measured crossovers, node 20
+const ENC_LOOP_MAX = 24,
+  DEC_LOOP_MAX = 12; // measured crossovers, node 20
 
 export async function instantiate(componentBytes) {
   const [core] = coreModules(componentBytes);
   const { exports: ex } = await WebAssembly.instantiate(await WebAssembly.compile(core), {});
   const { mem, realloc, reset } = ex;
-  const coreClassify = ex.classify, coreEcho = ex['echo-string'], coreSum = ex['sum-bytes'];
-  const coreMake = ex['make-bytes'], coreTransform = ex.transform;
+  const coreClassify = ex.classify,
+    coreEcho = ex['echo-string'],
+    coreSum = ex['sum-bytes'];
+  const coreMake = ex['make-bytes'],
+    coreTransform = ex.transform;
 
   // Cached views; a grown memory detaches the old buffer (byteLength 0) -> refresh.
-  let u8 = new Uint8Array(mem.buffer), dv = new DataView(mem.buffer);
-  const view = () => { if (u8.byteLength === 0) { u8 = new Uint8Array(mem.buffer); dv = new DataView(mem.buffer); } };
+  let u8 = new Uint8Array(mem.buffer),
+    dv = new DataView(mem.buffer);
+  const view = () => {
+    if (u8.byteLength === 0) {
+      u8 = new Uint8Array(mem.buffer);
+      dv = new DataView(mem.buffer);
+    }
+  };
 
   // Lower a string as utf8. Short strings: exact-size allocation + ASCII loop. Otherwise
   // (or on the first non-ASCII unit) allocate the worst case (3 bytes per UTF-16 unit),
@@ -48,10 +65,18 @@ export async function instantiate(componentBytes) {
       const ptr = realloc(0, 0, 1, n);
       view();
       let i = 0;
-      for (; i < n; i++) { const c = s.charCodeAt(i); if (c >= 0x80) break; u8[ptr + i] = c; }
-      if (i === n) { outLen = n; return ptr; }
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        u8[ptr + i] = c;
+      }
+      if (i === n) {
+        outLen = n;
+        return ptr;
+      }
     }
-    const cap = n * 3, ptr = realloc(0, 0, 1, cap);
+    const cap = n * 3,
+      ptr = realloc(0, 0, 1, cap);
     view();
     outLen = ENC.encodeInto(s, u8.subarray(ptr, ptr + cap)).written;
     return realloc(ptr, cap, 1, outLen);
@@ -86,7 +111,8 @@ export async function instantiate(componentBytes) {
     },
     sumBytes(data) {
       if (!(data instanceof Uint8Array)) throw new TypeError('expected a Uint8Array');
-      const n = data.length, p = realloc(0, 0, 1, n);
+      const n = data.length,
+        p = realloc(0, 0, 1, n);
       view();
       u8.set(data, p);
       return coreSum(p, n) >>> 0;
@@ -94,7 +120,8 @@ export async function instantiate(componentBytes) {
     makeBytes(n) {
       const ret = coreMake(n);
       view();
-      const p = dv.getUint32(ret, true), len = dv.getUint32(ret + 4, true);
+      const p = dv.getUint32(ret, true),
+        len = dv.getUint32(ret + 4, true);
       const r = u8.slice(p, p + len);
       reset(ret);
       return r;

@@ -29,7 +29,8 @@ const WASI3 = process.argv.includes('--wasi3');
 const LIMIT_MS = 60_000;
 
 const repo = new URL('..', import.meta.url).pathname;
-if (!process.env.WEFT_BIN && existsSync(join(repo, 'target/release/weft'))) process.env.WEFT_BIN = join(repo, 'target/release/weft');
+if (!process.env.WEFT_BIN && existsSync(join(repo, 'target/release/weft')))
+  process.env.WEFT_BIN = join(repo, 'target/release/weft');
 const servers = await import('../tests/edge/servers.js');
 const { PLATFORMS, startServer, tempRoot } = servers;
 const FIXTURE = WASI3 ? servers.FIXTURE3 : servers.FIXTURE;
@@ -41,23 +42,53 @@ function treeRss(pid) {
   let kb = 0;
   try {
     kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    for (const t of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) kb += treeRss(Number(t)) * 1024;
-  } catch { /* the process is gone */ }
+    for (const t of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean))
+      kb += treeRss(Number(t)) * 1024;
+  } catch {
+    /* the process is gone */
+  }
   return kb / 1024;
 }
 
 /** `jco serve` on the same component, as another server to compare with. */
 async function startJco(root) {
   const port = await new Promise((res) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
   });
-  const child = spawn(join(repo, 'node_modules/.bin/jco'), ['serve', FIXTURE, '--port', String(port), '--host', '127.0.0.1', '--jco-dir', join(root, 'jco')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    join(repo, 'node_modules/.bin/jco'),
+    ['serve', FIXTURE, '--port', String(port), '--host', '127.0.0.1', '--jco-dir', join(root, 'jco')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
   for (let i = 0; i < 300 && child.exitCode === null; i++) {
-    const ok = await new Promise((res) => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); res(true); }); s.on('error', () => res(false)); });
-    if (ok) return { url: `http://127.0.0.1:${port}`, pid: child.pid, log: () => out, stop: () => new Promise((r) => { child.once('exit', r); child.kill(); }) };
+    const ok = await new Promise((res) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        res(true);
+      });
+      s.on('error', () => res(false));
+    });
+    if (ok)
+      return {
+        url: `http://127.0.0.1:${port}`,
+        pid: child.pid,
+        log: () => out,
+        stop: () =>
+          new Promise((r) => {
+            child.once('exit', r);
+            child.kill();
+          }),
+      };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`jco serve did not start:\n${out}`);
@@ -70,25 +101,35 @@ async function load(url, n, c) {
   let failed = 0;
   let next = 0;
   const start = performance.now();
-  const one = () => new Promise((resolve) => {
-    const t0 = performance.now();
-    http.get(`${url}/hello`, { agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => {
-        if (res.statusCode !== 200 || body !== HELLO) failed++;
-        lat.push(performance.now() - t0);
-        resolve();
-      });
-    }).on('error', () => { failed++; resolve(); });
-  });
-  await Promise.all(Array.from({ length: c }, async () => {
-    while (next < n && performance.now() - start < LIMIT_MS) {
-      next++;
-      await one();
-    }
-  }));
+  const one = () =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      http
+        .get(`${url}/hello`, { agent }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => {
+            if (res.statusCode !== 200 || body !== HELLO) failed++;
+            lat.push(performance.now() - t0);
+            resolve();
+          });
+        })
+        .on('error', () => {
+          failed++;
+          resolve();
+        });
+    });
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n && performance.now() - start < LIMIT_MS) {
+        next++;
+        await one();
+      }
+    }),
+  );
   agent.destroy();
   return { lat, failed, ms: performance.now() - start, done: lat.length };
 }

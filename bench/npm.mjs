@@ -11,7 +11,16 @@
 //   node bench/npm.mjs [--quick]       needs bash npm/build.sh first
 // Prints markdown tables and writes them to bench/out/npm-results.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,7 +75,10 @@ function install() {
   if (!tarball) throw new Error('npm/weftjs-<version>.tgz is missing: run bash npm/build.sh');
   const dir = mkdtempSync(join(tmpdir(), 'weftjs-bench-'));
   writeFileSync(join(dir, 'package.json'), '{"name":"bench","private":true,"type":"module"}');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(ROOT, 'npm', tarball)], { cwd: dir, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(ROOT, 'npm', tarball)], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   return { dir, tarball: statSync(join(ROOT, 'npm', tarball)).size };
 }
 
@@ -77,24 +89,37 @@ function sizes(dir, tarball) {
   const jcoOnly = du(join(NM, '@bytecodealliance/jco')) - du(join(NM, '@bytecodealliance/jco/node_modules'));
   const jcoTranspile = installedSize('@bytecodealliance/jco-transpile');
   return {
-    md: table(['package', 'installed', 'weftjs is'], [
-      ['weftjs (whole install)', mb(weft), '1×'],
-      ['  its wasm (weft_bg.wasm)', mb(wasm), ''],
-      ['  the tarball (npm pack)', mb(tarball), ''],
-      ['@bytecodealliance/jco + dependencies', mb(jco), `1/${(jco / weft).toFixed(0)}`],
-      ['  @bytecodealliance/jco alone (without its nested node_modules)', mb(jcoOnly), `1/${(jcoOnly / weft).toFixed(1)}`],
-      ['  @bytecodealliance/jco-transpile + deps (its transpiler)', mb(jcoTranspile), `1/${(jcoTranspile / weft).toFixed(1)}`],
-    ]),
+    md: table(
+      ['package', 'installed', 'weftjs is'],
+      [
+        ['weftjs (whole install)', mb(weft), '1×'],
+        ['  its wasm (weft_bg.wasm)', mb(wasm), ''],
+        ['  the tarball (npm pack)', mb(tarball), ''],
+        ['@bytecodealliance/jco + dependencies', mb(jco), `1/${(jco / weft).toFixed(0)}`],
+        [
+          '  @bytecodealliance/jco alone (without its nested node_modules)',
+          mb(jcoOnly),
+          `1/${(jcoOnly / weft).toFixed(1)}`,
+        ],
+        [
+          '  @bytecodealliance/jco-transpile + deps (its transpiler)',
+          mb(jcoTranspile),
+          `1/${(jcoTranspile / weft).toFixed(1)}`,
+        ],
+      ],
+    ),
   };
 }
 
 /** The bench components as binaries (wasm-tools parse), in `dir`. */
 function components(dir) {
-  return readdirSync(join(BENCH, 'components')).filter((f) => f.endsWith('.wat')).map((f) => {
-    const wasm = join(dir, f.replace(/\.wat$/, '.wasm'));
-    execFileSync('wasm-tools', ['parse', join(BENCH, 'components', f), '-o', wasm]);
-    return wasm;
-  });
+  return readdirSync(join(BENCH, 'components'))
+    .filter((f) => f.endsWith('.wat'))
+    .map((f) => {
+      const wasm = join(dir, f.replace(/\.wat$/, '.wasm'));
+      execFileSync('wasm-tools', ['parse', join(BENCH, 'components', f), '-o', wasm]);
+      return wasm;
+    });
 }
 
 /** `/usr/bin/time` (GNU) when present: a child's CPU time (user + system) next to its wall time. */
@@ -134,8 +159,18 @@ function wallTime(installDir, inputs) {
     const [wc, jc] = [median(times.weft.cpu), median(times.jco.cpu)];
     rows.push([name, ms(w), ms(j), `${(j / w).toFixed(1)}×`, ms(wc), ms(jc), `${(jc / wc).toFixed(1)}×`]);
   }
-  return table(['component', 'wall: `weft transpile` (npm)', '`jco transpile`', 'jco/weft',
-    'CPU (user+sys): weft', 'jco', 'jco/weft'], rows);
+  return table(
+    [
+      'component',
+      'wall: `weft transpile` (npm)',
+      '`jco transpile`',
+      'jco/weft',
+      'CPU (user+sys): weft',
+      'jco',
+      'jco/weft',
+    ],
+    rows,
+  );
 }
 
 async function warm(installDir, inputs) {
@@ -167,7 +202,10 @@ async function warm(installDir, inputs) {
 async function chromium(installDir) {
   const { chromium } = await import(pathToFileURL(join(NM, 'playwright/index.mjs')).href);
   const { serve } = await import(pathToFileURL(join(ROOT, 'src/cli/server.mjs')).href);
-  const { CHROMIUM, CHROMIUM_ARGS } = { CHROMIUM: process.env.WEFT_CHROMIUM ?? '/usr/bin/chromium', CHROMIUM_ARGS: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking'] };
+  const { CHROMIUM, CHROMIUM_ARGS } = {
+    CHROMIUM: process.env.WEFT_CHROMIUM ?? '/usr/bin/chromium',
+    CHROMIUM_ARGS: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  };
   writeFileSync(join(installDir, 'component.wasm'), readFileSync(PAGE_COMPONENT));
   writeFileSync(join(installDir, 'blank.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">');
   const server = await serve(installDir);
@@ -208,24 +246,37 @@ async function chromium(installDir) {
     await server.close();
   }
   const kb = (statSync(PAGE_COMPONENT).size / 1024).toFixed(0);
-  return table(['Chromium, fresh page each run', 'median'], [
-    ['import weftjs/browser (fetch + compile the wasm build)', ms(median(load))],
-    [`loadComponent(${kb} KB wasi-hello.wasm): transpile + instantiate, first call`, ms(median(first))],
-    ['the same, second call in the page', ms(median(again))],
-  ]);
+  return table(
+    ['Chromium, fresh page each run', 'median'],
+    [
+      ['import weftjs/browser (fetch + compile the wasm build)', ms(median(load))],
+      [`loadComponent(${kb} KB wasi-hello.wasm): transpile + instantiate, first call`, ms(median(first))],
+      ['the same, second call in the page', ms(median(again))],
+    ],
+  );
 }
 
 const { dir, tarball } = install();
 try {
   const inputs = components(dir);
   const parts = [
-    `Load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min, 2 cores). Medians of ${RUNS} runs (warm API: ${WARM}, after ${WARMUP} warm-up calls).`,
-    '### Installed size', sizes(dir, tarball).md,
-    '### `weft transpile` (npm bin) vs `jco transpile`: wall time, node start-up included', wallTime(dir, inputs),
-    '### Warm in-process transpile()', await warm(dir, inputs),
-    '### loadComponent in Chromium', await chromium(dir),
+    `Load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (1/5/15 min, 2 cores). Medians of ${RUNS} runs (warm API: ${WARM}, after ${WARMUP} warm-up calls).`,
+    '### Installed size',
+    sizes(dir, tarball).md,
+    '### `weft transpile` (npm bin) vs `jco transpile`: wall time, node start-up included',
+    wallTime(dir, inputs),
+    '### Warm in-process transpile()',
+    await warm(dir, inputs),
+    '### loadComponent in Chromium',
+    await chromium(dir),
   ];
-  parts.push(`Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  parts.push(
+    `Load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}.`,
+  );
   const md = `${parts.join('\n\n')}\n`;
   console.log(md);
   mkdirSync(OUT, { recursive: true });

@@ -18,7 +18,10 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : '';
 
-const BIN = { weft: process.env.WEFT_BIN || join(ROOT, 'target/release/weft'), jco: join(ROOT, 'node_modules/.bin/jco') };
+const BIN = {
+  weft: process.env.WEFT_BIN || join(ROOT, 'target/release/weft'),
+  jco: join(ROOT, 'node_modules/.bin/jco'),
+};
 // Identical flags for both tools: plain ESM glue, core wasm as separate files.
 const TRANSPILE_FLAGS = ['--base64-cutoff', '0'];
 
@@ -53,37 +56,119 @@ const counterValue = (c, v) => {
 // checked); call: optional JS expression over `f` (resolved fn) and `a` (input), default f(a);
 // rssCalls: calls for the --rss run (default CFG.rssCalls).
 const CASES = [
-  { name: 'classify: s32 -> enum', component: 'bench', fn: 'api.classify', kind: 'scalar',
-    inputs: [-7, 0, 9, 3], expect: (x) => (x < 0 ? 'neg' : x > 0 ? 'pos' : 'zero'), fold: 'r.length' },
-  { name: 'echo-string: 16 B ascii', component: 'bench', fn: 'api.echoString', kind: 'memory',
-    inputs: [ascii16], expect: (s) => s, fold: 'r.length' },
-  { name: 'echo-string: 1 KiB utf8', component: 'bench', fn: 'api.echoString', kind: 'memory',
-    inputs: [utf8k], expect: (s) => s, fold: 'r.length' },
-  { name: 'sum-bytes: list<u8> 64 B in', component: 'bench', fn: 'api.sumBytes', kind: 'memory',
-    inputs: [bytes(64)], expect: sum, fold: 'r' },
-  { name: 'sum-bytes: list<u8> 1 MiB in', component: 'bench', fn: 'api.sumBytes', kind: 'memory',
-    inputs: [bytes(1 << 20)], expect: sum, fold: 'r', rssCalls: 2000 },
-  { name: 'make-bytes: list<u8> 64 KiB out', component: 'bench', fn: 'api.makeBytes', kind: 'memory',
-    inputs: [65536], expect: (n) => new Uint8Array(n).fill(n & 255), fold: 'r.length + r[r.length - 1]',
-    rssCalls: 20000 },
-  { name: 'transform: record {f64, f64, string}', component: 'bench', fn: 'api.transform', kind: 'memory',
-    inputs: [{ x: 1.5, y: -2, label: 'origin' }, { x: -0.25, y: 1e9, label: 'pünkt' }],
-    expect: (p) => ({ x: p.x * 2, y: p.y + 1, label: p.label }), fold: 'r.x + r.y + r.label.length' },
-  { name: 'cross-component relay: 16 B ascii', component: 'compose', fn: 'api.relay', kind: 'memory',
-    inputs: [ascii16], expect: (s) => s, fold: 'r.length' },
-  { name: 'cross-component relay: 1 KiB utf8', component: 'compose', fn: 'api.relay', kind: 'memory',
-    inputs: [utf8k], expect: (s) => s, fold: 'r.length' },
-  { name: 'cross-component relay: list of 16 records', component: 'compose', fn: 'api.relayPoints', kind: 'memory',
+  {
+    name: 'classify: s32 -> enum',
+    component: 'bench',
+    fn: 'api.classify',
+    kind: 'scalar',
+    inputs: [-7, 0, 9, 3],
+    expect: (x) => (x < 0 ? 'neg' : x > 0 ? 'pos' : 'zero'),
+    fold: 'r.length',
+  },
+  {
+    name: 'echo-string: 16 B ascii',
+    component: 'bench',
+    fn: 'api.echoString',
+    kind: 'memory',
+    inputs: [ascii16],
+    expect: (s) => s,
+    fold: 'r.length',
+  },
+  {
+    name: 'echo-string: 1 KiB utf8',
+    component: 'bench',
+    fn: 'api.echoString',
+    kind: 'memory',
+    inputs: [utf8k],
+    expect: (s) => s,
+    fold: 'r.length',
+  },
+  {
+    name: 'sum-bytes: list<u8> 64 B in',
+    component: 'bench',
+    fn: 'api.sumBytes',
+    kind: 'memory',
+    inputs: [bytes(64)],
+    expect: sum,
+    fold: 'r',
+  },
+  {
+    name: 'sum-bytes: list<u8> 1 MiB in',
+    component: 'bench',
+    fn: 'api.sumBytes',
+    kind: 'memory',
+    inputs: [bytes(1 << 20)],
+    expect: sum,
+    fold: 'r',
+    rssCalls: 2000,
+  },
+  {
+    name: 'make-bytes: list<u8> 64 KiB out',
+    component: 'bench',
+    fn: 'api.makeBytes',
+    kind: 'memory',
+    inputs: [65536],
+    expect: (n) => new Uint8Array(n).fill(n & 255),
+    fold: 'r.length + r[r.length - 1]',
+    rssCalls: 20000,
+  },
+  {
+    name: 'transform: record {f64, f64, string}',
+    component: 'bench',
+    fn: 'api.transform',
+    kind: 'memory',
+    inputs: [
+      { x: 1.5, y: -2, label: 'origin' },
+      { x: -0.25, y: 1e9, label: 'pünkt' },
+    ],
+    expect: (p) => ({ x: p.x * 2, y: p.y + 1, label: p.label }),
+    fold: 'r.x + r.y + r.label.length',
+  },
+  {
+    name: 'cross-component relay: 16 B ascii',
+    component: 'compose',
+    fn: 'api.relay',
+    kind: 'memory',
+    inputs: [ascii16],
+    expect: (s) => s,
+    fold: 'r.length',
+  },
+  {
+    name: 'cross-component relay: 1 KiB utf8',
+    component: 'compose',
+    fn: 'api.relay',
+    kind: 'memory',
+    inputs: [utf8k],
+    expect: (s) => s,
+    fold: 'r.length',
+  },
+  {
+    name: 'cross-component relay: list of 16 records',
+    component: 'compose',
+    fn: 'api.relayPoints',
+    kind: 'memory',
     inputs: [Array.from({ length: 16 }, (_, i) => ({ x: i * 1.5, y: -i, id: i * 1000 }))],
-    expect: (ps) => ps.map((p) => ({ ...p })), fold: 'r.length + r[15].x' },
-  { name: 'resource method: counter.get()', component: 'resource', fn: 'api.Counter', kind: 'scalar',
-    inputs: (mod) => [7, 4e9].map((v) => counterValue(new mod.api.Counter(v), v)), expect: (c) => COUNTER_VALUE.get(c),
-    fold: 'r', call: 'a.get()' },
+    expect: (ps) => ps.map((p) => ({ ...p })),
+    fold: 'r.length + r[15].x',
+  },
+  {
+    name: 'resource method: counter.get()',
+    component: 'resource',
+    fn: 'api.Counter',
+    kind: 'scalar',
+    inputs: (mod) => [7, 4e9].map((v) => counterValue(new mod.api.Counter(v), v)),
+    expect: (c) => COUNTER_VALUE.get(c),
+    fold: 'r',
+    call: 'a.get()',
+  },
 ].filter((c) => c.name.includes(ONLY));
 
 const TARGETS = {
-  scalar: { max: 1.3 }, memory: { max: 2.0 }, // weft/direct
-  callJcoOverWeft: { min: 5 }, sizeJcoOverWeft: { min: 5 }, transpileJcoOverWeft: { min: 10 },
+  scalar: { max: 1.3 },
+  memory: { max: 2.0 }, // weft/direct
+  callJcoOverWeft: { min: 5 },
+  sizeJcoOverWeft: { min: 5 },
+  transpileJcoOverWeft: { min: 10 },
 };
 
 // ---------------------------------------------------------------------------------------
@@ -92,12 +177,14 @@ function run(cmd, args) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${relative(ROOT, cmd)} ${args.join(' ')} failed:\n${r.stderr || r.stdout || r.error}`);
+  if (r.status !== 0)
+    throw new Error(`${relative(ROOT, cmd)} ${args.join(' ')} failed:\n${r.stderr || r.stdout || r.error}`);
   return ms;
 }
 
 function buildComponent(name) {
-  const wat = join(BENCH, COMPONENTS[name].wat), wasm = join(OUT, `${name}.wasm`);
+  const wat = join(BENCH, COMPONENTS[name].wat),
+    wasm = join(OUT, `${name}.wasm`);
   if (!existsSync(wasm) || statSync(wasm).mtimeMs < statSync(wat).mtimeMs) run(BIN.jco, ['parse', wat, '-o', wasm]);
   return wasm;
 }
@@ -106,12 +193,24 @@ const glueDir = (tool, name, minify = false) => join(OUT, minify ? `${tool}-min`
 function transpile(tool, name, minify = false) {
   const dir = glueDir(tool, name, minify);
   rmSync(dir, { recursive: true, force: true });
-  return run(BIN[tool], ['transpile', join(OUT, `${name}.wasm`), '-o', dir, '--name', name,
-    ...TRANSPILE_FLAGS, ...(minify ? ['--minify'] : []), ...(tool === 'jco' ? ['--quiet'] : [])]);
+  return run(BIN[tool], [
+    'transpile',
+    join(OUT, `${name}.wasm`),
+    '-o',
+    dir,
+    '--name',
+    name,
+    ...TRANSPILE_FLAGS,
+    ...(minify ? ['--minify'] : []),
+    ...(tool === 'jco' ? ['--quiet'] : []),
+  ]);
 }
 
 function filesUnder(dir, ext) {
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => join(dir, f));
 }
 const bytesOf = (files) => files.reduce((s, f) => s + statSync(f).size, 0);
 const gzipOf = (files) => files.reduce((s, f) => s + gzipSync(readFileSync(f), { level: 9 }).length, 0);
@@ -133,12 +232,16 @@ const resolvePath = (mod, path) => path.split('.').reduce((o, k) => o?.[k], mod)
 function makeLoop(tag, c, f, inputs) {
   const mask = inputs.length - 1;
   if (inputs.length & mask) throw new Error(`${c.name}: inputs.length must be a power of two`);
-  return new Function('f', 'inputs', `// ${tag}
+  return new Function(
+    'f',
+    'inputs',
+    `// ${tag}
     return function loop(n) {
       let acc = 0;
       for (let i = 0; i < n; i++) { const a = inputs[i & ${mask}]; const r = ${c.call ?? 'f(a)'}; acc += ${c.fold}; }
       return acc;
-    };`)(f, inputs);
+    };`,
+  )(f, inputs);
 }
 
 function prepare(c, impl, mod) {
@@ -147,15 +250,22 @@ function prepare(c, impl, mod) {
   const inputs = typeof c.inputs === 'function' ? c.inputs(mod) : c.inputs;
   const once = new Function('f', 'a', `return ${c.call ?? 'f(a)'};`);
   for (const a of inputs) {
-    const got = once(f, a), want = c.expect(a);
+    const got = once(f, a),
+      want = c.expect(a);
     if (!isDeepStrictEqual(got, want)) throw new Error(`wrong result for input ${preview(a)}: got ${preview(got)}`);
   }
   const foldOne = new Function('r', `return ${c.fold};`);
   const folded = inputs.map((a) => foldOne(c.expect(a)));
-  const expectAcc = (n) => { let acc = 0; for (let i = 0; i < n; i++) acc += folded[i & (folded.length - 1)]; return acc; };
+  const expectAcc = (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += folded[i & (folded.length - 1)];
+    return acc;
+  };
   const loop = makeLoop(`${c.name} @ ${impl}`, c, f, inputs);
   const timed = (n) => {
-    const t0 = now(), acc = loop(n), dt = Number(now() - t0);
+    const t0 = now(),
+      acc = loop(n),
+      dt = Number(now() - t0);
     if (acc !== expectAcc(n)) throw new Error(`${impl} / ${c.name}: checksum mismatch (${acc} != ${expectAcc(n)})`);
     return dt;
   };
@@ -163,11 +273,12 @@ function prepare(c, impl, mod) {
   // time (on a loaded machine the background JIT needs time to tier up big glue) and
   // recalibrate, since n was chosen on unoptimized code.
   const calibrate = (n) => {
-    for (let dt = timed(n); dt < CFG.batchMs * 1e6; dt = timed(n)) n = Math.min(n * 4, Math.ceil((n * CFG.batchMs * 1.2e6) / Math.max(dt, 1)));
+    for (let dt = timed(n); dt < CFG.batchMs * 1e6; dt = timed(n))
+      n = Math.min(n * 4, Math.ceil((n * CFG.batchMs * 1.2e6) / Math.max(dt, 1)));
     return n;
   };
   let n = calibrate(1);
-  for (const end = Date.now() + CFG.warmupMs; Date.now() < end;) timed(n);
+  for (const end = Date.now() + CFG.warmupMs; Date.now() < end; ) timed(n);
   n = calibrate(Math.max(1, n >> 3));
   return { n, timed };
 }
@@ -177,13 +288,13 @@ function preview(v) {
   return s && s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-
 async function perCall(impls) {
   const rows = [];
   const mods = {};
   for (const c of CASES) {
     // A failing implementation (load error, wrong answer) loses its cell, not the run.
-    const preps = {}, fail = {};
+    const preps = {},
+      fail = {};
     for (const impl of impls) {
       try {
         mods[impl + c.component] ??= loadImpl(impl, c.component);
@@ -219,7 +330,12 @@ async function rssChild(impl, caseName) {
   const f = c.fn ? resolvePath(mod, c.fn) : undefined;
   const inputs = typeof c.inputs === 'function' ? c.inputs(mod) : c.inputs;
   const loop = makeLoop(`${c.name} @ ${impl} rss`, c, f, inputs);
-  const snap = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return { rss: m.rss, heap: m.heapUsed }; };
+  const snap = () => {
+    globalThis.gc();
+    globalThis.gc();
+    const m = process.memoryUsage();
+    return { rss: m.rss, heap: m.heapUsed };
+  };
   loop(10000);
   const warm = snap();
   loop(c.rssCalls ?? CFG.rssCalls);
@@ -232,8 +348,11 @@ function rss(impls, calls) {
   for (const c of CASES) {
     const failed = calls.find((r) => r.case === c.name).fail;
     for (const impl of impls.filter((i) => !failed[i])) {
-      const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...(QUICK ? ['--quick'] : []),
-        '--rss-child', impl, c.name], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        ['--expose-gc', fileURLToPath(import.meta.url), ...(QUICK ? ['--quick'] : []), '--rss-child', impl, c.name],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       if (r.status !== 0) throw new Error(`rss child ${impl} / ${c.name} failed:\n${r.stderr}`);
       rows.push({ case: c.name, impl, ...JSON.parse(r.stdout) });
     }
@@ -250,7 +369,6 @@ function verdict(x, t) {
   return `${t.max != null ? `≤ ${t.max}` : `≥ ${t.min}`} ${ok ? '✓' : '✗'}`;
 }
 const MiB = (b) => (b / 2 ** 20).toFixed(1);
-
 
 // ---------------------------------------------------------------------------------------
 async function main() {
@@ -269,7 +387,10 @@ async function main() {
   const built = new Set();
   for (const tool of tools) {
     try {
-      for (const name of components) { transpile(tool, name); transpile(tool, name, true); }
+      for (const name of components) {
+        transpile(tool, name);
+        transpile(tool, name, true);
+      }
       built.add(tool);
     } catch (e) {
       if (tool === 'jco') throw e;
@@ -281,11 +402,20 @@ async function main() {
   const impls = ['direct', ...(W ? ['weft'] : []), 'jco'];
 
   const lines = [];
-  const say = (s = '') => { lines.push(s); console.log(s); };
+  const say = (s = '') => {
+    lines.push(s);
+    console.log(s);
+  };
   say(`# weft benchmarks${QUICK ? ' (--quick)' : ''}`);
   say();
-  say(`${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model.trim()} · loadavg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  say(`jco ${JSON.parse(readFileSync(join(ROOT, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')).version} · transpile flags: \`${TRANSPILE_FLAGS.join(' ')}\` (plain ESM) · ${CFG.rounds} interleaved rounds of ~${CFG.batchMs} ms batches, median`);
+  say(
+    `${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model.trim()} · loadavg ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  say(
+    `jco ${JSON.parse(readFileSync(join(ROOT, 'node_modules/@bytecodealliance/jco/package.json'), 'utf8')).version} · transpile flags: \`${TRANSPILE_FLAGS.join(' ')}\` (plain ESM) · ${CFG.rounds} interleaved rounds of ~${CFG.batchMs} ms batches, median`,
+  );
   for (const n of notes) say(`> **note:** ${n}`);
   say();
 
@@ -294,13 +424,30 @@ async function main() {
   say('## Per-call time (ns/call, median)');
   say();
   const cell = (row, impl) => (row.fail[impl] ? 'FAIL' : fmtNs(row.ns[impl]));
-  say(table(['case', 'direct', 'weft', 'jco', 'weft/direct', 'target', 'jco/weft', 'target', 'jco/direct', 'noise'],
-    calls.map((row) => {
-      const { ns } = row, wd = ratio(ns.weft, ns.direct), jw = ratio(ns.jco, ns.weft);
-      return [row.case, cell(row, 'direct'), cell(row, 'weft'), cell(row, 'jco'), fmtRatio(wd), verdict(wd, TARGETS[row.kind]),
-        fmtRatio(jw), verdict(jw, TARGETS.callJcoOverWeft), fmtRatio(ratio(ns.jco, ns.direct)), `±${(row.iqr * 50).toFixed(0)}%`];
-    })));
-  for (const row of calls) for (const [impl, msg] of Object.entries(row.fail)) say(`> **FAIL** ${impl} / ${row.case}: ${msg}`);
+  say(
+    table(
+      ['case', 'direct', 'weft', 'jco', 'weft/direct', 'target', 'jco/weft', 'target', 'jco/direct', 'noise'],
+      calls.map((row) => {
+        const { ns } = row,
+          wd = ratio(ns.weft, ns.direct),
+          jw = ratio(ns.jco, ns.weft);
+        return [
+          row.case,
+          cell(row, 'direct'),
+          cell(row, 'weft'),
+          cell(row, 'jco'),
+          fmtRatio(wd),
+          verdict(wd, TARGETS[row.kind]),
+          fmtRatio(jw),
+          verdict(jw, TARGETS.callJcoOverWeft),
+          fmtRatio(ratio(ns.jco, ns.direct)),
+          `±${(row.iqr * 50).toFixed(0)}%`,
+        ];
+      }),
+    ),
+  );
+  for (const row of calls)
+    for (const [impl, msg] of Object.entries(row.fail)) say(`> **FAIL** ${impl} / ${row.case}: ${msg}`);
   say();
 
   process.stderr.write('transpile timing...\n');
@@ -315,10 +462,21 @@ async function main() {
   }
   say(`## Transpile time (wall ms of the whole CLI command, median of ${CFG.transpileRuns})`);
   say();
-  say(table(['component', 'weft', 'jco', 'jco/weft', 'target'], tt.map((r) => {
-    const x = ratio(r.jco, r.weft);
-    return [r.name, r.weft == null ? '—' : r.weft.toFixed(1), r.jco.toFixed(1), fmtRatio(x), verdict(x, TARGETS.transpileJcoOverWeft)];
-  })));
+  say(
+    table(
+      ['component', 'weft', 'jco', 'jco/weft', 'target'],
+      tt.map((r) => {
+        const x = ratio(r.jco, r.weft);
+        return [
+          r.name,
+          r.weft == null ? '—' : r.weft.toFixed(1),
+          r.jco.toFixed(1),
+          fmtRatio(x),
+          verdict(x, TARGETS.transpileJcoOverWeft),
+        ];
+      }),
+    ),
+  );
   say();
 
   const sizes = [];
@@ -332,17 +490,37 @@ async function main() {
       ['core .wasm', (t) => of(t, false, '.wasm'), bytesOf],
     ];
     for (const [label, files, measure] of rowsFor) {
-      const w = files('weft'), j = files('jco');
+      const w = files('weft'),
+        j = files('jco');
       sizes.push({ name, label, weft: w && measure(w), jco: measure(j) });
     }
-    sizes.push({ name, label: 'input component .wasm', weft: null, jco: statSync(join(OUT, `${name}.wasm`)).size, input: true });
+    sizes.push({
+      name,
+      label: 'input component .wasm',
+      weft: null,
+      jco: statSync(join(OUT, `${name}.wasm`)).size,
+      input: true,
+    });
   }
   say('## Output size (bytes)');
   say();
-  say(table(['component', 'output', 'weft', 'jco', 'jco/weft', 'target'], sizes.map((r) => {
-    const x = ratio(r.jco, r.weft), glue = r.label.startsWith('glue');
-    return [r.name, r.label, r.input ? '' : r.weft ?? '—', r.jco, r.input ? '' : fmtRatio(x), glue ? verdict(x, TARGETS.sizeJcoOverWeft) : ''];
-  })));
+  say(
+    table(
+      ['component', 'output', 'weft', 'jco', 'jco/weft', 'target'],
+      sizes.map((r) => {
+        const x = ratio(r.jco, r.weft),
+          glue = r.label.startsWith('glue');
+        return [
+          r.name,
+          r.label,
+          r.input ? '' : (r.weft ?? '—'),
+          r.jco,
+          r.input ? '' : fmtRatio(x),
+          glue ? verdict(x, TARGETS.sizeJcoOverWeft) : '',
+        ];
+      }),
+    ),
+  );
   say();
 
   let rssRows = null;
@@ -351,15 +529,37 @@ async function main() {
     rssRows = rss(impls, calls);
     say('## Memory: RSS / JS heap after warm-up vs after N calls (each in a fresh node process, after full gc)');
     say();
-    say(table(['case', 'impl', 'calls', 'RSS warm MiB', 'RSS after MiB', 'Δ RSS MiB', 'heap warm MiB', 'heap after MiB'],
-      rssRows.map((r) => [r.case, r.impl, r.calls.toLocaleString('en-US'), MiB(r.warm.rss), MiB(r.after.rss),
-        MiB(r.after.rss - r.warm.rss), MiB(r.warm.heap), MiB(r.after.heap)])));
+    say(
+      table(
+        ['case', 'impl', 'calls', 'RSS warm MiB', 'RSS after MiB', 'Δ RSS MiB', 'heap warm MiB', 'heap after MiB'],
+        rssRows.map((r) => [
+          r.case,
+          r.impl,
+          r.calls.toLocaleString('en-US'),
+          MiB(r.warm.rss),
+          MiB(r.after.rss),
+          MiB(r.after.rss - r.warm.rss),
+          MiB(r.warm.heap),
+          MiB(r.after.heap),
+        ]),
+      ),
+    );
     say();
   }
 
-  writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, notes, calls, transpile: tt, sizes, rss: rssRows }, null, 2));
+  writeFileSync(
+    join(OUT, 'results.json'),
+    JSON.stringify(
+      { date: new Date().toISOString(), quick: QUICK, notes, calls, transpile: tt, sizes, rss: rssRows },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(OUT, 'results.md'), `${lines.join('\n')}\n`);
   process.stderr.write(`wrote ${relative(ROOT, join(OUT, 'results.md'))} and results.json\n`);
 }
 
-main().catch((e) => { console.error(e.stack || e); process.exit(1); });
+main().catch((e) => {
+  console.error(e.stack || e);
+  process.exit(1);
+});

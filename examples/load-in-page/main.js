@@ -25,7 +25,8 @@ function functions(exports, prefix = '') {
 }
 
 /** JSON with bigints and typed arrays shown readably. */
-const show = (v) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : ArrayBuffer.isView(x) ? [...x] : x)) ?? 'undefined';
+const show = (v) =>
+  JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : ArrayBuffer.isView(x) ? [...x] : x)) ?? 'undefined';
 
 function exportRow(path, fn) {
   const row = document.createElement('div');

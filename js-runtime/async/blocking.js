@@ -56,7 +56,11 @@ export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof W
 /** A Promise of `v` that resolves when the pump gives `thread`'s stack a turn. */
 export function resumeInTurn(thread, v) {
   return new Promise((resolve) => {
-    thread.park(() => true, false, () => resolve(v));
+    thread.park(
+      () => true,
+      false,
+      () => resolve(v),
+    );
     thread.onStack = true;
   });
 }

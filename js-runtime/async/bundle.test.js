@@ -10,13 +10,18 @@ import vm from 'node:vm';
 const dir = new URL('./', import.meta.url);
 const intr = new URL('../intrinsics/', import.meta.url);
 const files = new Map();
-for (const [base, names] of [[intr, readdirSync(intr)], [dir, readdirSync(dir)]]) {
+for (const [base, names] of [
+  [intr, readdirSync(intr)],
+  [dir, readdirSync(dir)],
+]) {
   for (const f of names) {
     if (!f.endsWith('.js') || f.endsWith('.test.js') || f === 'testkit.js') continue;
     files.set(f.slice(0, -3), readFileSync(new URL(f, base), 'utf8'));
   }
 }
-const asyncNames = readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && f !== 'testkit.js').map((f) => f.slice(0, -3));
+const asyncNames = readdirSync(dir)
+  .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && f !== 'testkit.js')
+  .map((f) => f.slice(0, -3));
 // An import statement ([^;] spans lines) of a helper file, and any import statement.
 const IMPORT = /^(?:import [^;]*|export \*) from '\.{1,2}\/(?:intrinsics\/)?([A-Za-z0-9]+)\.js';$/gm;
 const ANY_IMPORT = /^(?:import |export \* from )[^;]*;$/gm;
@@ -32,8 +37,16 @@ function render(roots) {
     order.push(n);
   };
   roots.forEach(visit);
-  return order.map((n) => files.get(n).replace(ANY_IMPORT, '').split('\n')
-    .map((l) => (l.startsWith('export ') ? l.slice(7) : l)).join('\n')).join('\n');
+  return order
+    .map((n) =>
+      files
+        .get(n)
+        .replace(ANY_IMPORT, '')
+        .split('\n')
+        .map((l) => (l.startsWith('export ') ? l.slice(7) : l))
+        .join('\n'),
+    )
+    .join('\n');
 }
 
 test('every import names a helper file', () => {
@@ -59,7 +72,13 @@ test('top-level names are unique across intrinsics/ and async/ (intrinsics.rs he
 
 test('all async helpers inlined together form one valid script', () => {
   const js = render(asyncNames);
-  assert.doesNotThrow(() => new vm.Script(`(() => {\n${js}\nreturn { Store, startCallbackTask, streamCopy, streamToJs };\n})()`));
-  const api = new vm.Script(`(() => {\n${js}\nreturn { Store, AsyncInstance };\n})()`).runInNewContext({ WebAssembly, queueMicrotask, setTimeout });
+  assert.doesNotThrow(
+    () => new vm.Script(`(() => {\n${js}\nreturn { Store, startCallbackTask, streamCopy, streamToJs };\n})()`),
+  );
+  const api = new vm.Script(`(() => {\n${js}\nreturn { Store, AsyncInstance };\n})()`).runInNewContext({
+    WebAssembly,
+    queueMicrotask,
+    setTimeout,
+  });
   assert.equal(typeof new api.Store().wake, 'function');
 });

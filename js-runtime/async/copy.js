@@ -12,7 +12,21 @@ import { trap } from '../intrinsics/trap.js';
 import { getAs, checkMayLeave } from './table.js';
 import { afterBlock } from './scheduler.js';
 import { Waitable } from './waitable.js';
-import { BLOCKED, MAX_BUFFER_LENGTH, COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED, COPY_IDLE, COPY_COPYING, COPY_CANCELLING, COPY_DONE, EVENT_STREAM_READ, EVENT_STREAM_WRITE, EVENT_FUTURE_READ, EVENT_FUTURE_WRITE } from './codes.js';
+import {
+  BLOCKED,
+  MAX_BUFFER_LENGTH,
+  COPY_COMPLETED,
+  COPY_DROPPED,
+  COPY_CANCELLED,
+  COPY_IDLE,
+  COPY_COPYING,
+  COPY_CANCELLING,
+  COPY_DONE,
+  EVENT_STREAM_READ,
+  EVENT_STREAM_WRITE,
+  EVENT_FUTURE_READ,
+  EVENT_FUTURE_WRITE,
+} from './codes.js';
 
 // ---- buffers
 
@@ -102,7 +116,8 @@ export class HostBuffer {
 // ---- the shared (rendezvous) state between the two ends
 
 function sameInstanceTrap(t, a, b) {
-  if (a === b && a !== null && !t.numeric) trap('cannot read from and write to intra-component future or stream of non-numeric type');
+  if (a === b && a !== null && !t.numeric)
+    trap('cannot read from and write to intra-component future or stream of non-numeric type');
 }
 
 /** What a stream's and a future's rendezvous share: at most one pending copy
@@ -246,7 +261,6 @@ ReadableFutureEnd.what = 'future';
 export class WritableFutureEnd extends CopyEnd {}
 WritableFutureEnd.kind = 'writable future end';
 WritableFutureEnd.what = 'future';
-
 
 function endOf(inst, i, cls, t, what) {
   const e = getAs(inst.handles, i, cls, what);
@@ -400,7 +414,8 @@ export function dropEnd(inst, cls, t, i) {
   const what = `${cls.what}.drop-${cls === ReadableStreamEnd || cls === ReadableFutureEnd ? 'readable' : 'writable'}`;
   const e = endOf(inst, i, cls, t, what);
   if (e.copying()) trap(`cannot drop busy ${cls.what}`);
-  if (cls === WritableFutureEnd && e.state !== COPY_DONE) trap('cannot drop future write end without first writing a value');
+  if (cls === WritableFutureEnd && e.state !== COPY_DONE)
+    trap('cannot drop future write end without first writing a value');
   inst.handles.remove(i);
   e.shared.drop();
   e.drop();
@@ -411,9 +426,11 @@ export function liftEnd(inst, cls, t, i) {
   const what = `lift ${cls.what}`;
   const e = endOf(inst, i, cls, t, what);
   if (e.state === COPY_DONE) {
-    trap(cls === ReadableStreamEnd
-      ? 'cannot lift stream after being notified that the writable end dropped'
-      : 'cannot lift future after previous read succeeded');
+    trap(
+      cls === ReadableStreamEnd
+        ? 'cannot lift stream after being notified that the writable end dropped'
+        : 'cannot lift future after previous read succeeded',
+    );
   }
   if (e.state !== COPY_IDLE) trap(`cannot lift ${cls.what} while a copy is in progress`);
   if (e.inWaitableSet()) trap(`cannot lift ${cls.what} while it's in a waitable set`);

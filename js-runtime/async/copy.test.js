@@ -2,7 +2,23 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GuestBuffer, HostBuffer, SharedStream, streamNew, futureNew, streamCopy, futureCopy, cancelCopy, dropEnd, liftEnd, lowerEnd, ReadableStreamEnd, WritableStreamEnd, ReadableFutureEnd, WritableFutureEnd } from './copy.js';
+import {
+  GuestBuffer,
+  HostBuffer,
+  SharedStream,
+  streamNew,
+  futureNew,
+  streamCopy,
+  futureCopy,
+  cancelCopy,
+  dropEnd,
+  liftEnd,
+  lowerEnd,
+  ReadableStreamEnd,
+  WritableStreamEnd,
+  ReadableFutureEnd,
+  WritableFutureEnd,
+} from './copy.js';
 import { waitableSetNew, waitableJoin, waitableSetPoll } from './waitable.js';
 import * as C from './codes.js';
 import { world, enter, isTrap } from './testkit.js';
@@ -14,7 +30,10 @@ const STR = { name: 'string', numeric: false };
 function mem() {
   const m = [];
   const load = (ptr, n) => m.slice(ptr, ptr + n);
-  const store = (ptr, vs) => vs.forEach((v, k) => { m[ptr + k] = v; });
+  const store = (ptr, vs) =>
+    vs.forEach((v, k) => {
+      m[ptr + k] = v;
+    });
   return { m, buf: (ptr, n) => () => new GuestBuffer(1, ptr, n, load, store, null) };
 }
 
@@ -29,7 +48,10 @@ function streamPair(inst, t = U8) {
 /** Two instances, each with a memory, and a u8 stream made in A whose
  * readable end moved into B (lifted from A, lowered into B): `w` in A, `rb` in B. */
 function crossStream() {
-  const { store, insts: [A, B] } = world(2);
+  const {
+    store,
+    insts: [A, B],
+  } = world(2);
   const a = mem();
   const b = mem();
   enter(A);
@@ -52,7 +74,10 @@ test('canon_stream_new: two ends in the shared table, packed as i64', () => {
 });
 
 test('SharedStreamImpl: a read blocks until a write; the writer completes eagerly; partial copy progress is reported', () => {
-  const { store, insts: [A, B] } = world(2);
+  const {
+    store,
+    insts: [A, B],
+  } = world(2);
   const a = mem();
   const b = mem();
   enter(A);
@@ -101,7 +126,11 @@ test('SharedStreamImpl: zero-length reads and writes rendezvous without copying 
   // a non-zero read meets a zero-length pending write: the writer is notified COMPLETED, the reader waits
   assert.equal(read(store, U8, true, rb, b.buf(0, 4)), C.BLOCKED);
   enter(A);
-  assert.equal(cancelCopy(store, WritableStreamEnd, U8, true, w), C.COPY_COMPLETED, 'writer got COMPLETED with 0 progress');
+  assert.equal(
+    cancelCopy(store, WritableStreamEnd, U8, true, w),
+    C.COPY_COMPLETED,
+    'writer got COMPLETED with 0 progress',
+  );
   // zero-length write against a pending non-zero read: completes eagerly, copying nothing
   assert.equal(write(store, U8, true, w, a.buf(0, 0)), C.COPY_COMPLETED);
   assert.equal(B.handles.get(rb).hasPendingEvent(), false);
@@ -124,7 +153,10 @@ test('SharedStreamImpl.drop: dropping the writer ends a pending read with DROPPE
   assert.deepEqual(waitableSetPoll(store, si, false), [C.EVENT_STREAM_READ, rb, C.COPY_DROPPED]);
   assert.equal(B.handles.get(rb).state, C.COPY_DONE);
   waitableJoin(B, rb, 0);
-  assert.throws(() => read(store, U8, true, rb, b.buf(0, 4)), isTrap(/cannot read from stream after being notified that the writable end dropped/));
+  assert.throws(
+    () => read(store, U8, true, rb, b.buf(0, 4)),
+    isTrap(/cannot read from stream after being notified that the writable end dropped/),
+  );
   assert.throws(() => liftEnd(B, ReadableStreamEnd, U8, rb), isTrap(/cannot lift stream after being notified/));
   dropEnd(B, ReadableStreamEnd, U8, rb);
 });
@@ -133,7 +165,10 @@ test('SharedStreamImpl.read/write: after the other end dropped, copies complete 
   const { store, B, a, w, rb } = crossStream();
   dropEnd(B, ReadableStreamEnd, U8, rb);
   assert.equal(write(store, U8, true, w, a.buf(0, 1)), C.COPY_DROPPED);
-  assert.throws(() => write(store, U8, true, w, a.buf(0, 1)), isTrap(/cannot write to stream after being notified that the readable end dropped/));
+  assert.throws(
+    () => write(store, U8, true, w, a.buf(0, 1)),
+    isTrap(/cannot write to stream after being notified that the readable end dropped/),
+  );
 });
 
 test('cancel_copy: cancel-read of a blocked read returns CANCELLED; cancel with no copy traps', () => {
@@ -156,7 +191,10 @@ test('stream_copy/cancel_copy: sync use while in a waitable set traps; a sync re
   waitableJoin(inst, r, si);
   assert.throws(() => read(store, U8, false, r, b.buf(0, 1)), isTrap(/while added to a waitable set/));
   waitableJoin(inst, r, 0);
-  assert.throws(() => read(store, U8, false, r, b.buf(0, 1)), isTrap(/cannot block a synchronous task before returning/));
+  assert.throws(
+    () => read(store, U8, false, r, b.buf(0, 1)),
+    isTrap(/cannot block a synchronous task before returning/),
+  );
 });
 
 test('stream_copy: wrong end kind or element type traps', () => {
@@ -190,7 +228,10 @@ test('lift_async_value: a readable end in a waitable set, mid-copy, or a writabl
   const [r, w] = streamPair(inst);
   const si = waitableSetNew(inst);
   waitableJoin(inst, r, si);
-  assert.throws(() => liftEnd(inst, ReadableStreamEnd, U8, r), isTrap(/cannot lift stream while it's in a waitable set/));
+  assert.throws(
+    () => liftEnd(inst, ReadableStreamEnd, U8, r),
+    isTrap(/cannot lift stream while it's in a waitable set/),
+  );
   waitableJoin(inst, r, 0);
   read(store, U8, true, r, b.buf(0, 1));
   assert.throws(() => liftEnd(inst, ReadableStreamEnd, U8, r), isTrap(/copy is in progress/));
@@ -198,7 +239,10 @@ test('lift_async_value: a readable end in a waitable set, mid-copy, or a writabl
 });
 
 test('SharedFutureImpl: write then read; both ends are DONE afterwards (trap-if-done)', () => {
-  const { store, insts: [A, B] } = world(2);
+  const {
+    store,
+    insts: [A, B],
+  } = world(2);
   const a = mem();
   const b = mem();
   enter(A);
@@ -210,24 +254,39 @@ test('SharedFutureImpl: write then read; both ends are DONE afterwards (trap-if-
   enter(B);
   assert.equal(futureCopy(store, ReadableFutureEnd, U8, true, rb, b.buf(0, 1)), C.COPY_COMPLETED);
   assert.equal(b.m[0], 42);
-  assert.throws(() => futureCopy(store, ReadableFutureEnd, U8, true, rb, b.buf(0, 1)), isTrap(/cannot read from future after previous read succeeded/));
-  assert.throws(() => liftEnd(B, ReadableFutureEnd, U8, rb), isTrap(/cannot lift future after previous read succeeded/));
+  assert.throws(
+    () => futureCopy(store, ReadableFutureEnd, U8, true, rb, b.buf(0, 1)),
+    isTrap(/cannot read from future after previous read succeeded/),
+  );
+  assert.throws(
+    () => liftEnd(B, ReadableFutureEnd, U8, rb),
+    isTrap(/cannot lift future after previous read succeeded/),
+  );
   enter(A);
   const si = waitableSetNew(A);
   waitableJoin(A, w, si);
   assert.deepEqual(waitableSetPoll(store, si, false), [C.EVENT_FUTURE_WRITE, w, C.COPY_COMPLETED]);
   waitableJoin(A, w, 0);
-  assert.throws(() => futureCopy(store, WritableFutureEnd, U8, true, w, a.buf(0, 1)), isTrap(/cannot write to future after previous write succeeded/));
+  assert.throws(
+    () => futureCopy(store, WritableFutureEnd, U8, true, w, a.buf(0, 1)),
+    isTrap(/cannot write to future after previous write succeeded/),
+  );
   dropEnd(A, WritableFutureEnd, U8, w);
   dropEnd(B, ReadableFutureEnd, U8, rb);
 });
 
 test('WritableFutureEnd.drop: dropping before writing traps (futures-must-write); after the reader dropped, write is DROPPED', () => {
-  const { store, insts: [A, B] } = world(2);
+  const {
+    store,
+    insts: [A, B],
+  } = world(2);
   const a = mem();
   enter(A);
   const [r, w] = split(futureNew(A, U8));
-  assert.throws(() => dropEnd(A, WritableFutureEnd, U8, w), isTrap(/cannot drop future write end without first writing a value/));
+  assert.throws(
+    () => dropEnd(A, WritableFutureEnd, U8, w),
+    isTrap(/cannot drop future write end without first writing a value/),
+  );
   const rb = lowerEnd(B, ReadableFutureEnd, liftEnd(A, ReadableFutureEnd, U8, r));
   dropEnd(B, ReadableFutureEnd, U8, rb);
   assert.equal(futureCopy(store, WritableFutureEnd, U8, true, w, a.buf(0, 1)), C.COPY_DROPPED);
@@ -251,8 +310,18 @@ test('BufferGuestImpl: length above 2^28-1 traps; HostBuffer reads/writes JS arr
   const src = new HostBuffer([1, 2, 3]);
   const dst = new HostBuffer([], 2);
   const events = [];
-  s.write(null, src, () => events.push('w-copy'), (r) => events.push(['w-done', r]));
-  s.read(null, dst, () => events.push('r-copy'), (r) => events.push(['r-done', r]));
+  s.write(
+    null,
+    src,
+    () => events.push('w-copy'),
+    (r) => events.push(['w-done', r]),
+  );
+  s.read(
+    null,
+    dst,
+    () => events.push('r-copy'),
+    (r) => events.push(['r-done', r]),
+  );
   assert.deepEqual(dst.values, [1, 2]);
   assert.deepEqual(events, ['w-copy', ['r-done', C.COPY_COMPLETED]]);
 });

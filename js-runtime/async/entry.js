@@ -85,7 +85,11 @@ export function startFromHost(store, callee, args, signal, convert = null, onTra
   if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(() => args, (r) => call.finish(r), null);
+    onCancel = callee(
+      () => args,
+      (r) => call.finish(r),
+      null,
+    );
   } catch (e) {
     throw call.trapped(e);
   }
@@ -95,7 +99,14 @@ export function startFromHost(store, callee, args, signal, convert = null, onTra
   store.roots.add(call);
   if (signal != null) {
     if (signal.aborted) onCancel(null);
-    else signal.addEventListener('abort', () => { if (call.rooted) onCancel(null); }, { once: true });
+    else
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (call.rooted) onCancel(null);
+        },
+        { once: true },
+      );
     if (call.done === 1) return call.value;
     if (call.done === 2) throw call.value;
   }

@@ -13,7 +13,6 @@ export class ErrorContext {
 }
 ErrorContext.kind = 'error context';
 
-
 /** canon error-context.new (the glue has decoded `message`). */
 export function errorContextNew(inst, message) {
   checkMayLeave(inst);

@@ -64,30 +64,41 @@ export function streamToJs(store, shared) {
     if (rs[SHARED] !== null) store.hostPending--;
     rs[SHARED] = null;
   };
-  rs = new ReadableStream({
-    pull(controller) {
-      return new Promise((resolve) => {
-        const want = Math.max(controller.desiredSize, 0);
-        const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
-        const done = (result) => {
-          for (const v of buf.values) controller.enqueue(v);
-          if (result === COPY_DROPPED) {
-            release();
-            controller.close();
-          }
-          resolve();
-        };
-        shared.read(null, buf, (reclaim) => { reclaim(); done(COPY_COMPLETED); }, done);
-        // a guest writer waiting on this read may now be ready
+  rs = new ReadableStream(
+    {
+      pull(controller) {
+        return new Promise((resolve) => {
+          const want = Math.max(controller.desiredSize, 0);
+          const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
+          const done = (result) => {
+            for (const v of buf.values) controller.enqueue(v);
+            if (result === COPY_DROPPED) {
+              release();
+              controller.close();
+            }
+            resolve();
+          };
+          shared.read(
+            null,
+            buf,
+            (reclaim) => {
+              reclaim();
+              done(COPY_COMPLETED);
+            },
+            done,
+          );
+          // a guest writer waiting on this read may now be ready
+          store.wake();
+        });
+      },
+      cancel() {
+        release();
+        shared.drop();
         store.wake();
-      });
+      },
     },
-    cancel() {
-      release();
-      shared.drop();
-      store.wake();
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   rs[SHARED] = shared;
   if (!(Symbol.asyncIterator in rs)) rs[Symbol.asyncIterator] = () => iterate(rs);
   rs.next = streamNext;
@@ -145,7 +156,10 @@ export function streamFromJs(store, t, source, where = 'stream') {
     if (Array.isArray(source) || typeof source?.[Symbol.iterator] === 'function') it = source[Symbol.iterator]();
     else if (typeof source?.[Symbol.asyncIterator] === 'function') it = source[Symbol.asyncIterator]();
     else if (typeof source?.getReader === 'function') it = iterate(source);
-    else throw new TypeError(`${where}: expected a ReadableStream, an async iterable, an iterable or an array for a ${t.name}`);
+    else
+      throw new TypeError(
+        `${where}: expected a ReadableStream, an async iterable, an iterable or an array for a ${t.name}`,
+      );
     return it;
   };
   // a bare Uint8Array is one chunk of bytes, not an iterable of numbers
@@ -236,22 +250,25 @@ export function streamFromJs(store, t, source, where = 'stream') {
     }
     fetching = true;
     store.hostPending++;
-    r.then((res) => {
-      fetching = false;
-      store.hostPending--;
-      if (res.done) ended = true;
-      else push(res.value);
-      const p = s.pending;
-      if (p !== null && !s.dropped) {
-        s.pending = null;
-        deliver(p.dst, p.onCopyDone);
-      }
-      store.wake();
-    }, (e) => {
-      fetching = false;
-      store.hostPending--;
-      store.fail(e);
-    });
+    r.then(
+      (res) => {
+        fetching = false;
+        store.hostPending--;
+        if (res.done) ended = true;
+        else push(res.value);
+        const p = s.pending;
+        if (p !== null && !s.dropped) {
+          s.pending = null;
+          deliver(p.dst, p.onCopyDone);
+        }
+        store.wake();
+      },
+      (e) => {
+        fetching = false;
+        store.hostPending--;
+        store.fail(e);
+      },
+    );
   };
   return s;
 }
@@ -277,14 +294,17 @@ export function futureFromJs(store, t, value) {
     write(value);
   } else {
     store.hostPending++;
-    value.then((v) => {
-      store.hostPending--;
-      if (!s.dropped) write(v);
-      store.wake();
-    }, (e) => {
-      store.hostPending--;
-      store.fail(e);
-    });
+    value.then(
+      (v) => {
+        store.hostPending--;
+        if (!s.dropped) write(v);
+        store.wake();
+      },
+      (e) => {
+        store.hostPending--;
+        store.fail(e);
+      },
+    );
   }
   return s;
 }

@@ -2,9 +2,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { streamToJs, streamFromJs, futureToJs, futureFromJs } from './host.js';
-import { GuestBuffer, streamNew, futureNew, streamCopy, futureCopy, liftEnd, lowerEnd, dropEnd, ReadableStreamEnd, WritableStreamEnd, ReadableFutureEnd, WritableFutureEnd } from './copy.js';
+import {
+  GuestBuffer,
+  streamNew,
+  futureNew,
+  streamCopy,
+  futureCopy,
+  liftEnd,
+  lowerEnd,
+  dropEnd,
+  ReadableStreamEnd,
+  WritableStreamEnd,
+  ReadableFutureEnd,
+  WritableFutureEnd,
+} from './copy.js';
 import { waitableSetNew, waitableJoin, waitableSetPoll } from './waitable.js';
-import { ErrorContext, errorContextNew, errorContextDebugMessage, errorContextDrop, liftErrorContext, lowerErrorContext } from './errorContext.js';
+import {
+  ErrorContext,
+  errorContextNew,
+  errorContextDebugMessage,
+  errorContextDrop,
+  liftErrorContext,
+  lowerErrorContext,
+} from './errorContext.js';
 import * as C from './codes.js';
 import { world, enter, settle, isTrap } from './testkit.js';
 
@@ -12,7 +32,18 @@ const U8 = { name: 'u8', numeric: true };
 
 function mem() {
   const m = [];
-  const buf = (ptr, n) => () => new GuestBuffer(1, ptr, n, (p, k) => m.slice(p, p + k), (p, vs) => vs.forEach((v, j) => { m[p + j] = v; }), null);
+  const buf = (ptr, n) => () =>
+    new GuestBuffer(
+      1,
+      ptr,
+      n,
+      (p, k) => m.slice(p, p + k),
+      (p, vs) =>
+        vs.forEach((v, j) => {
+          m[p + j] = v;
+        }),
+      null,
+    );
   return { m, buf };
 }
 const split = (p) => [Number(p & 0xffffffffn), Number(p >> 32n)];
@@ -24,11 +55,13 @@ test('streamToJs: a guest-written stream reads as a ReadableStream and async ite
   const [r, w] = split(streamNew(inst, U8));
   const rs = streamToJs(store, liftEnd(inst, ReadableStreamEnd, U8, r));
   const got = [];
-  const consumer = (async () => { for await (const v of rs) got.push(v); })();
+  const consumer = (async () => {
+    for await (const v of rs) got.push(v);
+  })();
   await settle();
   a.m.push(1, 2, 3);
   enter(inst);
-  for (let done = 0; done < 3;) {
+  for (let done = 0; done < 3; ) {
     await settle();
     enter(inst);
     const res = streamCopy(store, WritableStreamEnd, U8, true, w, a.buf(done, 3 - done));
@@ -44,8 +77,20 @@ test('streamToJs: a guest-written stream reads as a ReadableStream and async ite
 test('streamFromJs: arrays, async iterables and ReadableStreams feed guest reads; the end is DROPPED after the last value', async () => {
   for (const mk of [
     () => [1, 2, 3],
-    async function* () { yield 1; yield 2; yield 3; },
-    () => new ReadableStream({ start(c) { c.enqueue(1); c.enqueue(2); c.enqueue(3); c.close(); } }),
+    async function* () {
+      yield 1;
+      yield 2;
+      yield 3;
+    },
+    () =>
+      new ReadableStream({
+        start(c) {
+          c.enqueue(1);
+          c.enqueue(2);
+          c.enqueue(3);
+          c.close();
+        },
+      }),
   ]) {
     const { store, inst } = world();
     const b = mem();
@@ -83,7 +128,10 @@ test('streamFromJs: a JS stream that came from the guest goes back as the same s
 });
 
 test('futureToJs/futureFromJs: futures are Promises at the boundary', async () => {
-  const { store, insts: [A] } = world();
+  const {
+    store,
+    insts: [A],
+  } = world();
   const a = mem();
   enter(A);
   const [r, w] = split(futureNew(A, U8));
@@ -93,7 +141,17 @@ test('futureToJs/futureFromJs: futures are Promises at the boundary', async () =
   assert.equal(await p, 9);
   // JS promise -> guest future: the read blocks until the promise settles
   let resolve;
-  const ri = lowerEnd(A, ReadableFutureEnd, futureFromJs(store, U8, new Promise((res) => { resolve = res; })));
+  const ri = lowerEnd(
+    A,
+    ReadableFutureEnd,
+    futureFromJs(
+      store,
+      U8,
+      new Promise((res) => {
+        resolve = res;
+      }),
+    ),
+  );
   assert.equal(futureCopy(store, ReadableFutureEnd, U8, true, ri, a.buf(4, 1)), C.BLOCKED);
   resolve(77);
   await settle();
@@ -104,7 +162,9 @@ test('futureToJs/futureFromJs: futures are Promises at the boundary', async () =
 });
 
 test('canon_error_context_{new,debug_message,drop}; lift keeps the handle, lower adds one', () => {
-  const { insts: [A, B] } = world(2);
+  const {
+    insts: [A, B],
+  } = world(2);
   const i = errorContextNew(A, 'boom');
   assert.equal(errorContextDebugMessage(A, i), 'boom');
   const ec = liftErrorContext(A, i);

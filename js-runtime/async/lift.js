@@ -26,11 +26,15 @@ export function startCallbackTask(task, callCore, callCallback, getWaitableSet) 
   task.implicitThread = thread;
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
-    thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
-      inst.numWaitingToEnter--;
-      if (cancelled) task.cancel();
-      else beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
-    });
+    thread.park(
+      () => !task.hasBackpressure(),
+      true,
+      (cancelled) => {
+        inst.numWaitingToEnter--;
+        if (cancelled) task.cancel();
+        else beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
+      },
+    );
   } else {
     beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
   }
@@ -58,10 +62,12 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
   for (;;) {
     if (typeof packed !== 'number') {
       // JSPI mode: the core call suspended (promisingEntry returned a Promise)
-      packed.then((v) => {
-        store.endTurn(thread);
-        runOn(thread, () => stepCallbackTask(task, thread, v, callCallback, getWaitableSet));
-      }).catch((e) => store.fail(e));
+      packed
+        .then((v) => {
+          store.endTurn(thread);
+          runOn(thread, () => stepCallbackTask(task, thread, v, callCallback, getWaitableSet));
+        })
+        .catch((e) => store.fail(e));
       return;
     }
     const code = unpackCallbackResult(packed);
@@ -148,11 +154,15 @@ export function startStackTask(task, callCore) {
   };
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
-    thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
-      inst.numWaitingToEnter--;
-      if (cancelled) task.cancel();
-      else begin();
-    });
+    thread.park(
+      () => !task.hasBackpressure(),
+      true,
+      (cancelled) => {
+        inst.numWaitingToEnter--;
+        if (cancelled) task.cancel();
+        else begin();
+      },
+    );
   } else {
     begin();
   }

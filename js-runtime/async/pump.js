@@ -9,23 +9,24 @@ import { NOT_CANCELLED } from './codes.js';
  * new calls): setImmediate where there is one (Node, Bun), else a
  * MessageChannel (browsers: no 4 ms clamp of nested timers), else setTimeout.
  */
-const macrotask = typeof setImmediate === 'function'
-  ? (f) => setImmediate(f)
-  : typeof MessageChannel === 'function'
-    ? (() => {
-        let ch = null;
-        const q = [];
-        return (f) => {
-          if (ch === null) {
-            ch = new MessageChannel();
-            ch.port1.onmessage = () => q.shift()();
-            ch.port1.unref?.();
-          }
-          q.push(f);
-          ch.port2.postMessage(0);
-        };
-      })()
-    : (f) => setTimeout(f, 0);
+const macrotask =
+  typeof setImmediate === 'function'
+    ? (f) => setImmediate(f)
+    : typeof MessageChannel === 'function'
+      ? (() => {
+          let ch = null;
+          const q = [];
+          return (f) => {
+            if (ch === null) {
+              ch = new MessageChannel();
+              ch.port1.onmessage = () => q.shift()();
+              ch.port1.unref?.();
+            }
+            q.push(f);
+            ch.port2.postMessage(0);
+          };
+        })()
+      : (f) => setTimeout(f, 0);
 
 // Pumps scheduled by `wakeLater` in any store of this glue module: a stream
 // may join two instantiations (two stores), so one store's reader may wait on
@@ -135,7 +136,14 @@ export class Store {
       this.deadlockCheck = true;
       setTimeout(() => {
         this.deadlockCheck = false;
-        if (this.scheduled || this.turn !== null || this.failure !== null || this.hostPending > 0 || this.roots.size === 0) return;
+        if (
+          this.scheduled ||
+          this.turn !== null ||
+          this.failure !== null ||
+          this.hostPending > 0 ||
+          this.roots.size === 0
+        )
+          return;
         if (deferredPumps > 0) return; // a yielding thread (maybe of another store) runs next
         if (this.waiting.some((t) => t.readyFn())) return;
         this.fail(new WebAssembly.RuntimeError('deadlock detected: event loop cannot make further progress'));

@@ -2,7 +2,27 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Task, startCallbackTask, blockOn, contextGet, contextSet, backpressureInc, backpressureDec, taskReturnCheck, taskCancel, liftCallback, callFromHost, startFromHost, enterSync, leaveSync, threadYield, liftStack, resumeInTurn, threadPromote, Thread } from './scheduler.js';
+import {
+  Task,
+  startCallbackTask,
+  blockOn,
+  contextGet,
+  contextSet,
+  backpressureInc,
+  backpressureDec,
+  taskReturnCheck,
+  taskCancel,
+  liftCallback,
+  callFromHost,
+  startFromHost,
+  enterSync,
+  leaveSync,
+  threadYield,
+  liftStack,
+  resumeInTurn,
+  threadPromote,
+  Thread,
+} from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
 import * as C from './codes.js';
@@ -13,17 +33,46 @@ const CB = { async: true, callback: true };
 /** A callback-form task whose core entry and callback are JS scripts. */
 function cbTask(inst, script, { name = 'f', onResolve = () => {}, isAsync = true, opts = CB } = {}) {
   const log = [];
-  const task = new Task(inst, isAsync, opts, () => ['arg'], (r) => { log.push(['resolve', r]); onResolve(r); }, name, 'sig');
+  const task = new Task(
+    inst,
+    isAsync,
+    opts,
+    () => ['arg'],
+    (r) => {
+      log.push(['resolve', r]);
+      onResolve(r);
+    },
+    name,
+    'sig',
+  );
   const ws = (i) => getAs(inst.handles, i, WaitableSet, 'wait');
-  startCallbackTask(task, (args) => { log.push(['core', ...args]); return script.core(task); },
-    (code, p1, p2) => { log.push(['cb', code, p1, p2]); return script.cb(task, code, p1, p2); }, ws);
+  startCallbackTask(
+    task,
+    (args) => {
+      log.push(['core', ...args]);
+      return script.core(task);
+    },
+    (code, p1, p2) => {
+      log.push(['cb', code, p1, p2]);
+      return script.cb(task, code, p1, p2);
+    },
+    ws,
+  );
   return { task, log };
 }
 
 test('canon_lift callback: EXIT after task.return resolves synchronously', () => {
   const { inst } = world();
-  const { log, task } = cbTask(inst, { core: (t) => { t.return_([42]); return C.CALLBACK_EXIT; } });
-  assert.deepEqual(log, [['core', 'arg'], ['resolve', [42]]]);
+  const { log, task } = cbTask(inst, {
+    core: (t) => {
+      t.return_([42]);
+      return C.CALLBACK_EXIT;
+    },
+  });
+  assert.deepEqual(log, [
+    ['core', 'arg'],
+    ['resolve', [42]],
+  ]);
   assert.equal(task.state, C.TASK_RESOLVED);
   assert.equal(inst.exclusive, null, 'exclusive released on exit');
   assert.equal(inst.threads.size, 0, 'implicit thread unregistered');
@@ -46,12 +95,22 @@ test('canon_lift callback: YIELD resumes with EVENT_NONE from the pump, not sync
   let n = 0;
   const { log } = cbTask(inst, {
     core: () => C.CALLBACK_YIELD,
-    cb: (t) => { n++; if (n < 3) return C.CALLBACK_YIELD; t.return_([]); return C.CALLBACK_EXIT; },
+    cb: (t) => {
+      n++;
+      if (n < 3) return C.CALLBACK_YIELD;
+      t.return_([]);
+      return C.CALLBACK_EXIT;
+    },
   });
   assert.deepEqual(log, [['core', 'arg']]);
   assert.equal(inst.exclusive, null, 'exclusive released while yielded');
   for (let i = 0; i < 4; i++) await settle(); // each yield waits a macrotask
-  assert.deepEqual(log.slice(1), [['cb', 0, 0, 0], ['cb', 0, 0, 0], ['cb', 0, 0, 0], ['resolve', []]]);
+  assert.deepEqual(log.slice(1), [
+    ['cb', 0, 0, 0],
+    ['cb', 0, 0, 0],
+    ['cb', 0, 0, 0],
+    ['resolve', []],
+  ]);
 });
 
 test('canon_lift callback: a task that keeps yielding lets the host run in between', async () => {
@@ -68,12 +127,14 @@ test('canon_lift callback: a task that keeps yielding lets the host run in betwe
       return C.CALLBACK_EXIT;
     },
   });
-  setTimeout(() => { flag = true; }, 5);
+  setTimeout(() => {
+    flag = true;
+  }, 5);
   while (log.at(-1)?.[0] !== 'resolve') await settle();
   assert.ok(n < 100_000, `the timer never ran during ${n} yields`);
 });
 
-test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index traps', async () => {
+test("canon_lift callback: WAIT delivers the set's pending event; bad set index traps", async () => {
   const { inst } = world();
   const w = new Waitable();
   const wi = inst.handles.add(w);
@@ -82,7 +143,10 @@ test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index
   w.join(ws);
   const { log } = cbTask(inst, {
     core: () => C.CALLBACK_WAIT | (si << 4),
-    cb: (t) => { t.return_([]); return C.CALLBACK_EXIT; },
+    cb: (t) => {
+      t.return_([]);
+      return C.CALLBACK_EXIT;
+    },
   });
   await settle();
   assert.equal(log.length, 1, 'no event yet: still waiting');
@@ -90,7 +154,10 @@ test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index
   w.setPendingEvent(() => [C.EVENT_SUBTASK, wi, 2]);
   inst.store.wake();
   await settle();
-  assert.deepEqual(log.slice(1), [['cb', C.EVENT_SUBTASK, wi, 2], ['resolve', []]]);
+  assert.deepEqual(log.slice(1), [
+    ['cb', C.EVENT_SUBTASK, wi, 2],
+    ['resolve', []],
+  ]);
   assert.equal(ws.numWaiting, 0);
   const { inst: i2 } = world();
   assert.throws(() => cbTask(i2, { core: () => C.CALLBACK_WAIT | (7 << 4) }), isTrap());
@@ -98,20 +165,45 @@ test('canon_lift callback: WAIT delivers the set\'s pending event; bad set index
 
 test('Task.enter_implicit_thread: a second callback task waits for the exclusive lock', async () => {
   const { inst } = world();
-  const a = cbTask(inst, { core: () => C.CALLBACK_YIELD, cb: (t) => { t.return_(['a']); return C.CALLBACK_EXIT; } });
+  const a = cbTask(inst, {
+    core: () => C.CALLBACK_YIELD,
+    cb: (t) => {
+      t.return_(['a']);
+      return C.CALLBACK_EXIT;
+    },
+  });
   // while `a` yields, exclusive is free, so `b` may start at once
-  const b = cbTask(inst, { core: (t) => { t.return_(['b']); return C.CALLBACK_EXIT; } });
+  const b = cbTask(inst, {
+    core: (t) => {
+      t.return_(['b']);
+      return C.CALLBACK_EXIT;
+    },
+  });
   assert.deepEqual(b.log.at(-1), ['resolve', ['b']]);
   // a task entering while another holds exclusive must wait
   let c;
   const d = cbTask(inst, {
-    core: () => { c = cbTask(inst, { core: (t) => { t.return_(['c']); return C.CALLBACK_EXIT; } }); return C.CALLBACK_YIELD; },
-    cb: (t) => { t.return_(['d']); return C.CALLBACK_EXIT; },
+    core: () => {
+      c = cbTask(inst, {
+        core: (t) => {
+          t.return_(['c']);
+          return C.CALLBACK_EXIT;
+        },
+      });
+      return C.CALLBACK_YIELD;
+    },
+    cb: (t) => {
+      t.return_(['d']);
+      return C.CALLBACK_EXIT;
+    },
   });
   assert.equal(c.log.length, 0, 'c did not start while d held exclusive');
   assert.equal(inst.numWaitingToEnter, 1);
   await settle();
-  assert.deepEqual(c.log, [['core', 'arg'], ['resolve', ['c']]]);
+  assert.deepEqual(c.log, [
+    ['core', 'arg'],
+    ['resolve', ['c']],
+  ]);
   assert.deepEqual(a.log.at(-1), ['resolve', ['a']]);
   assert.deepEqual(d.log.at(-1), ['resolve', ['d']]);
   assert.equal(inst.numWaitingToEnter, 0);
@@ -119,16 +211,36 @@ test('Task.enter_implicit_thread: a second callback task waits for the exclusive
 
 test('Task.needs_exclusive: stackful async lifts do not take the exclusive lock', () => {
   const { inst } = world();
-  const t = new Task(inst, true, { async: true, callback: false }, () => [], () => {});
+  const t = new Task(
+    inst,
+    true,
+    { async: true, callback: false },
+    () => [],
+    () => {},
+  );
   assert.equal(t.needsExclusive(), false);
-  assert.equal(new Task(inst, true, { async: false }, () => [], () => {}).needsExclusive(), true);
+  assert.equal(
+    new Task(
+      inst,
+      true,
+      { async: false },
+      () => [],
+      () => {},
+    ).needsExclusive(),
+    true,
+  );
 });
 
 test('Task.enter_implicit_thread: backpressure holds new async tasks until backpressure.dec', async () => {
   const { inst } = world();
   enter(inst);
   backpressureInc(inst);
-  const a = cbTask(inst, { core: (t) => { t.return_([1]); return C.CALLBACK_EXIT; } });
+  const a = cbTask(inst, {
+    core: (t) => {
+      t.return_([1]);
+      return C.CALLBACK_EXIT;
+    },
+  });
   await settle();
   assert.equal(a.log.length, 0);
   assert.equal(inst.numWaitingToEnter, 1);
@@ -137,7 +249,16 @@ test('Task.enter_implicit_thread: backpressure holds new async tasks until backp
   assert.deepEqual(a.log.at(-1), ['resolve', [1]]);
   // sync-typed tasks ignore backpressure (they never wait to enter)
   backpressureInc(inst);
-  const s = cbTask(inst, { core: (t) => { t.return_([2]); return C.CALLBACK_EXIT; } }, { isAsync: false });
+  const s = cbTask(
+    inst,
+    {
+      core: (t) => {
+        t.return_([2]);
+        return C.CALLBACK_EXIT;
+      },
+    },
+    { isAsync: false },
+  );
   assert.deepEqual(s.log.at(-1), ['resolve', [2]]);
 });
 
@@ -164,10 +285,17 @@ test('Task.request_cancellation while waiting in WAIT: callback gets TASK_CANCEL
   const si = inst.handles.add(new WaitableSet());
   const a = cbTask(inst, {
     core: () => C.CALLBACK_WAIT | (si << 4),
-    cb: (t, code) => { assert.equal(code, C.EVENT_TASK_CANCELLED); t.cancel(); return C.CALLBACK_EXIT; },
+    cb: (t, code) => {
+      assert.equal(code, C.EVENT_TASK_CANCELLED);
+      t.cancel();
+      return C.CALLBACK_EXIT;
+    },
   });
   a.task.requestCancellation(null);
-  assert.deepEqual(a.log.slice(1), [['cb', C.EVENT_TASK_CANCELLED, 0, 0], ['resolve', null]]);
+  assert.deepEqual(a.log.slice(1), [
+    ['cb', C.EVENT_TASK_CANCELLED, 0, 0],
+    ['resolve', null],
+  ]);
 });
 
 test('Task.request_cancellation while the instance is busy: PENDING_CANCEL, delivered at the next cancellable wait', async () => {
@@ -186,7 +314,11 @@ test('Task.request_cancellation while the instance is busy: PENDING_CANCEL, deli
   inst.mayEnter = true;
   await settle();
   // the wait already in progress ends normally; the next cancellable wait delivers at once
-  assert.deepEqual(b.log.slice(1), [['cb', C.EVENT_NONE, 0, 0], ['cb', C.EVENT_TASK_CANCELLED, 0, 0], ['resolve', null]]);
+  assert.deepEqual(b.log.slice(1), [
+    ['cb', C.EVENT_NONE, 0, 0],
+    ['cb', C.EVENT_TASK_CANCELLED, 0, 0],
+    ['resolve', null],
+  ]);
   assert.equal(inst.store.failure, null);
 });
 
@@ -229,10 +361,15 @@ test('canon_context_{get,set}: per-thread storage, zero-initialized', () => {
 test('Thread.wait_until via blockOn: returns at once when ready; sync task traps; no JSPI traps; JSPI returns a Promise', async () => {
   const { inst, store } = world();
   const t = enter(inst);
-  assert.equal(blockOn(t, () => true, false, 'x'), C.NOT_CANCELLED);
+  assert.equal(
+    blockOn(t, () => true, false, 'x'),
+    C.NOT_CANCELLED,
+  );
   const s = enter(inst, { isAsync: false, opts: { async: false } });
-  assert.throws(() => blockOn(s, () => false, false, 'waitable-set.wait'),
-    isTrap(/cannot block a synchronous task before returning/));
+  assert.throws(
+    () => blockOn(s, () => false, false, 'waitable-set.wait'),
+    isTrap(/cannot block a synchronous task before returning/),
+  );
   assert.throws(() => blockOn(t, () => false, false, 'waitable-set.wait'), isTrap(/JSPI/));
   store.jspi = true;
   let ready = false;
@@ -243,7 +380,10 @@ test('Thread.wait_until via blockOn: returns at once when ready; sync task traps
   assert.equal(await p, C.NOT_CANCELLED);
   // a pending cancellation is delivered instead of blocking (deliver_pending_cancel)
   t.task.state = C.TASK_PENDING_CANCEL;
-  assert.equal(blockOn(t, () => false, true, 'x'), C.CANCELLED);
+  assert.equal(
+    blockOn(t, () => false, true, 'x'),
+    C.CANCELLED,
+  );
   assert.equal(t.task.state, C.TASK_CANCEL_DELIVERED);
 });
 
@@ -252,7 +392,12 @@ test('Store.tick: a host-facing call that can never progress fails with deadlock
   const si = inst.handles.add(new WaitableSet());
   let err;
   const a = cbTask(inst, { core: () => C.CALLBACK_WAIT | (si << 4) });
-  store.roots.add({ task: a.task, reject: (e) => { err = e; } });
+  store.roots.add({
+    task: a.task,
+    reject: (e) => {
+      err = e;
+    },
+  });
   await settle();
   await settle();
   assert.ok(err instanceof WebAssembly.RuntimeError);
@@ -262,8 +407,18 @@ test('Store.tick: a host-facing call that can never progress fails with deadlock
 test('Store.pump: a trap in a callback rejects pending host-facing calls', async () => {
   const { inst, store } = world();
   let err;
-  const a = cbTask(inst, { core: () => C.CALLBACK_YIELD, cb: () => { throw new WebAssembly.RuntimeError('unreachable'); } });
-  store.roots.add({ task: a.task, reject: (e) => { err = e; } });
+  const a = cbTask(inst, {
+    core: () => C.CALLBACK_YIELD,
+    cb: () => {
+      throw new WebAssembly.RuntimeError('unreachable');
+    },
+  });
+  store.roots.add({
+    task: a.task,
+    reject: (e) => {
+      err = e;
+    },
+  });
   await settle();
   assert.match(err.message, /unreachable/);
   assert.equal(store.failure, err);
@@ -272,14 +427,26 @@ test('Store.pump: a trap in a callback rejects pending host-facing calls', async
 /** A callback-lifted FuncInst whose core pretends to compute args[0] * 2 after one YIELD. */
 function doubler(inst, { wait = false } = {}) {
   let arg;
-  return liftCallback(inst, true, CB, 'double', ['sig', null],
-    ([x]) => { arg = x; return wait ? C.CALLBACK_WAIT | (inst.handles.add(new WaitableSet()) << 4) : C.CALLBACK_YIELD; },
+  return liftCallback(
+    inst,
+    true,
+    CB,
+    'double',
+    ['sig', null],
+    ([x]) => {
+      arg = x;
+      return wait ? C.CALLBACK_WAIT | (inst.handles.add(new WaitableSet()) << 4) : C.CALLBACK_YIELD;
+    },
     (code) => {
-      if (code === C.EVENT_TASK_CANCELLED) { inst.store.cur.task.cancel(); return C.CALLBACK_EXIT; }
+      if (code === C.EVENT_TASK_CANCELLED) {
+        inst.store.cur.task.cancel();
+        return C.CALLBACK_EXIT;
+      }
       inst.store.cur.task.return_([arg * 2]);
       return C.CALLBACK_EXIT;
     },
-    (i) => getAs(inst.handles, i, WaitableSet, 'wait'));
+    (i) => getAs(inst.handles, i, WaitableSet, 'wait'),
+  );
 }
 
 test('callFromHost: an async export is a Promise of its task.return values', async () => {
@@ -291,15 +458,40 @@ test('callFromHost: an async export is a Promise of its task.return values', asy
 
 test('startFromHost: a call done at once returns its value, a running one a Promise, a sync trap throws', async () => {
   const { inst, store } = world();
-  const now = liftCallback(inst, true, CB, 'now', ['sig', null], ([x]) => { inst.store.cur.task.return_([x + 1]); return C.CALLBACK_EXIT; },
-    () => C.CALLBACK_EXIT, () => null);
+  const now = liftCallback(
+    inst,
+    true,
+    CB,
+    'now',
+    ['sig', null],
+    ([x]) => {
+      inst.store.cur.task.return_([x + 1]);
+      return C.CALLBACK_EXIT;
+    },
+    () => C.CALLBACK_EXIT,
+    () => null,
+  );
   assert.deepEqual(startFromHost(store, now, [1]), [2]);
-  assert.equal(startFromHost(store, now, [1], null, (r) => r[0] * 10), 20);
+  assert.equal(
+    startFromHost(store, now, [1], null, (r) => r[0] * 10),
+    20,
+  );
   const later = startFromHost(store, doubler(inst), [21]);
   assert.ok(later instanceof Promise);
   assert.deepEqual(await later, [42]);
   const traps = [];
-  const bad = liftCallback(inst, true, CB, 'bad', ['sig', null], () => { throw new WebAssembly.RuntimeError('unreachable'); }, () => 0, () => null);
+  const bad = liftCallback(
+    inst,
+    true,
+    CB,
+    'bad',
+    ['sig', null],
+    () => {
+      throw new WebAssembly.RuntimeError('unreachable');
+    },
+    () => 0,
+    () => null,
+  );
   assert.throws(() => startFromHost(store, bad, [], null, null, (e) => traps.push(e)), /unreachable/);
   assert.equal(traps.length, 1, 'onTrap saw the trap');
 });
@@ -351,17 +543,34 @@ test('canon_thread_yield: delivers a pending cancellation; otherwise returns at 
 test('canon_lift (sync lift of an async-typed function): holds exclusive for the whole call, even across a JSPI suspension', async () => {
   const { store, inst } = world();
   let release;
-  const gate = new Promise((r) => { release = r; });
+  const gate = new Promise((r) => {
+    release = r;
+  });
   // the core "suspends" (a promising call) before returning its result
-  const fi = liftStack(inst, true, { async: false }, 'run', null, ([x]) => gate.then(() => {
-    store.cur = fi.thread; // (the glue re-sets cur on resumption)
-    inst.store.cur.task.return_([x + 1]);
-  }));
+  const fi = liftStack(inst, true, { async: false }, 'run', null, ([x]) =>
+    gate.then(() => {
+      store.cur = fi.thread; // (the glue re-sets cur on resumption)
+      inst.store.cur.task.return_([x + 1]);
+    }),
+  );
   fi.thread = null;
-  const p = callFromHost(store, (s, r, c) => { const k = fi(s, r, c); fi.thread = inst.exclusive; return k; }, [1]);
+  const p = callFromHost(
+    store,
+    (s, r, c) => {
+      const k = fi(s, r, c);
+      fi.thread = inst.exclusive;
+      return k;
+    },
+    [1],
+  );
   assert.notEqual(inst.exclusive, null, 'exclusive held while the stack is suspended');
   // a callback task must wait to enter meanwhile
-  const other = cbTask(inst, { core: (t) => { t.return_(['other']); return C.CALLBACK_EXIT; } });
+  const other = cbTask(inst, {
+    core: (t) => {
+      t.return_(['other']);
+      return C.CALLBACK_EXIT;
+    },
+  });
   assert.equal(other.log.length, 0);
   release();
   assert.deepEqual(await p, [2]);
@@ -373,12 +582,25 @@ test('canon_lift (sync lift of an async-typed function): holds exclusive for the
 test('Task.needs_exclusive: a stackful async lift lets callback tasks run concurrently', async () => {
   const { store, inst } = world();
   let release;
-  const gate = new Promise((r) => { release = r; });
+  const gate = new Promise((r) => {
+    release = r;
+  });
   const fi = liftStack(inst, true, { async: true, callback: false }, 'run', null, () => gate);
-  const st = new Task(inst, true, { async: true, callback: false }, () => [], () => {});
+  const st = new Task(
+    inst,
+    true,
+    { async: true, callback: false },
+    () => [],
+    () => {},
+  );
   assert.equal(st.needsExclusive(), false);
   const p = callFromHost(store, (s, r, c) => fi(s, (v) => r(v), c), []);
-  const other = cbTask(inst, { core: (t) => { t.return_(['other']); return C.CALLBACK_EXIT; } });
+  const other = cbTask(inst, {
+    core: (t) => {
+      t.return_(['other']);
+      return C.CALLBACK_EXIT;
+    },
+  });
   assert.deepEqual(other.log.at(-1), ['resolve', ['other']], 'ran while the stackful task is suspended');
   release();
   // the stackful core returned without task.return: that traps (Task.unregister_thread)
@@ -386,7 +608,10 @@ test('Task.needs_exclusive: a stackful async lift lets callback tasks run concur
 });
 
 test('Store.tick with JSPI: one resumed stack runs at a time, as the current thread with its instance entered, until it suspends again', async () => {
-  const { store, insts: [A, B] } = world(2);
+  const {
+    store,
+    insts: [A, B],
+  } = world(2);
   store.jspi = true;
   const ta = enter(A);
   const tb = enter(B);
@@ -426,7 +651,11 @@ test('canon_thread_{yield,suspend}_then_promote: a ready thread runs next; other
   const spawn = (name) => {
     const t = new Thread(task);
     task.registerThread(t);
-    t.park(() => true, false, () => order.push(name));
+    t.park(
+      () => true,
+      false,
+      () => order.push(name),
+    );
     return t;
   };
   spawn('c');

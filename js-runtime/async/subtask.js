@@ -7,7 +7,15 @@ import { errPayload } from '../intrinsics/ComponentError.js';
 import { getAs } from './table.js';
 import { blockOn, afterBlock } from './scheduler.js';
 import { Waitable } from './waitable.js';
-import { EVENT_SUBTASK, BLOCKED, SUBTASK_STARTING, SUBTASK_STARTED, SUBTASK_RETURNED, SUBTASK_CANCELLED_BEFORE_STARTED, SUBTASK_CANCELLED_BEFORE_RETURNED } from './codes.js';
+import {
+  EVENT_SUBTASK,
+  BLOCKED,
+  SUBTASK_STARTING,
+  SUBTASK_STARTED,
+  SUBTASK_RETURNED,
+  SUBTASK_CANCELLED_BEFORE_STARTED,
+  SUBTASK_CANCELLED_BEFORE_RETURNED,
+} from './codes.js';
 
 export class Subtask extends Waitable {
   constructor() {
@@ -58,8 +66,9 @@ export function callSubtask(thread, callee, liftArgs, lowerResult) {
   const onResolve = (result) => {
     if (subtask.onProgress !== null) subtask.onProgress();
     if (result === null) {
-      subtask.resolve(subtask.state === SUBTASK_STARTING
-        ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED);
+      subtask.resolve(
+        subtask.state === SUBTASK_STARTING ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED,
+      );
     } else {
       lowerResult(result);
       subtask.resolve(SUBTASK_RETURNED);
@@ -94,7 +103,10 @@ export function syncLowerWait(thread, subtask, what) {
     return 0;
   };
   if (subtask.resolved()) return done();
-  return afterBlock(blockOn(thread, () => subtask.resolved(), false, what), done);
+  return afterBlock(
+    blockOn(thread, () => subtask.resolved(), false, what),
+    done,
+  );
 }
 
 /** canon subtask.cancel: the final state, BLOCKED, or a Promise (sync, JSPI). */
@@ -201,11 +213,16 @@ class HostCallOptions {
 /** `fn(...args, opts)` without a spread call for the usual short lists. */
 function callWith(fn, args, opts) {
   switch (args.length) {
-    case 0: return fn(opts);
-    case 1: return fn(args[0], opts);
-    case 2: return fn(args[0], args[1], opts);
-    case 3: return fn(args[0], args[1], args[2], opts);
-    default: return fn(...args, opts);
+    case 0:
+      return fn(opts);
+    case 1:
+      return fn(args[0], opts);
+    case 2:
+      return fn(args[0], args[1], opts);
+    case 3:
+      return fn(args[0], args[1], args[2], opts);
+    default:
+      return fn(...args, opts);
   }
 }
 
@@ -228,13 +245,16 @@ export function syncCallee(inst, f, hasResult) {
     }
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
       // JSPI: the callee's core instance is entered through `promising`
-      r.then((v) => {
-        inst.leaveTo(caller);
-        onResolve(hasResult ? [v] : []);
-      }, (e) => {
-        inst.leaveTo(caller);
-        inst.store.fail(e);
-      });
+      r.then(
+        (v) => {
+          inst.leaveTo(caller);
+          onResolve(hasResult ? [v] : []);
+        },
+        (e) => {
+          inst.leaveTo(caller);
+          inst.store.fail(e);
+        },
+      );
       return () => {};
     }
     inst.leaveTo(caller);
@@ -258,9 +278,12 @@ export function resultCallee(fn) {
     }
     if (r === null || typeof r !== 'object' || typeof r.then !== 'function') return { tag: 'ok', val: r };
     const opts = args[args.length - 1];
-    return r.then((val) => ({ tag: 'ok', val }), (e) => {
-      if (opts?.signal?.aborted) throw e;
-      return { tag: 'err', val: errPayload(e) };
-    });
+    return r.then(
+      (val) => ({ tag: 'ok', val }),
+      (e) => {
+        if (opts?.signal?.aborted) throw e;
+        return { tag: 'err', val: errPayload(e) };
+      },
+    );
   };
 }

@@ -4,7 +4,14 @@
 // cancellation, and `runOn` (the current thread during a call into wasm).
 import { trap } from '../intrinsics/trap.js';
 import { HandleTable } from '../intrinsics/resources.js';
-import { CANCELLED, TASK_INITIAL, TASK_STARTED, TASK_PENDING_CANCEL, TASK_CANCEL_DELIVERED, TASK_RESOLVED } from './codes.js';
+import {
+  CANCELLED,
+  TASK_INITIAL,
+  TASK_STARTED,
+  TASK_PENDING_CANCEL,
+  TASK_CANCEL_DELIVERED,
+  TASK_RESOLVED,
+} from './codes.js';
 
 /** One component instance's async state (definitions.py: ComponentInstance). */
 export class AsyncInstance {
@@ -174,7 +181,8 @@ export class Task {
   }
   unregisterThread(t) {
     const i = this.threads.indexOf(t);
-    if (i === this.threads.length - 1) this.threads.pop(); // the usual case; splice allocates
+    if (i === this.threads.length - 1)
+      this.threads.pop(); // the usual case; splice allocates
     else this.threads.splice(i, 1);
     if (this.threads.length === 0 && this.state !== TASK_RESOLVED) {
       trap(`${this.name}: the task exited without calling task.return or task.cancel`);
@@ -203,13 +211,15 @@ export class Task {
   }
   return_(result) {
     if (this.state === TASK_RESOLVED) trap(`${this.name}: task.return called after the task already resolved`);
-    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0))
+      trap(`${this.name}: borrow handles still remain at the end of the call`);
     this.onResolve(result);
     this.state = TASK_RESOLVED;
   }
   cancel() {
     if (this.state !== TASK_CANCEL_DELIVERED) trap(`${this.name}: task.cancel called without a delivered cancellation`);
-    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0))
+      trap(`${this.name}: borrow handles still remain at the end of the call`);
     this.onResolve(null);
     this.state = TASK_RESOLVED;
   }

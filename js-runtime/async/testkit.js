@@ -13,7 +13,14 @@ export function world(n = 1) {
 /** Makes `store.cur` a fresh thread of a task in `inst` (as if core code of
  * that task were running). `isAsync`: the task's function type is async. */
 export function enter(inst, { isAsync = true, opts = { async: true, callback: true } } = {}) {
-  const task = new Task(inst, isAsync, opts, () => [], () => {}, 'test-task');
+  const task = new Task(
+    inst,
+    isAsync,
+    opts,
+    () => [],
+    () => {},
+    'test-task',
+  );
   const t = new Thread(task);
   task.implicitThread = t;
   task.state = 2; // STARTED

@@ -36,7 +36,7 @@ export function threadNewIndirect(store, table, fi, c, entry) {
   const thread = store.cur;
   checkLeave(thread);
   const task = thread.task;
-  if ((fi >>> 0) >= table.length) trap(`thread.new-indirect: table index ${fi >>> 0} is out of bounds`);
+  if (fi >>> 0 >= table.length) trap(`thread.new-indirect: table index ${fi >>> 0} is out of bounds`);
   const f = table.get(fi);
   if (f === null) trap(`thread.new-indirect: table element ${fi >>> 0} is uninitialized`);
   // a sync call's pooled pseudo-thread becomes one of its task's threads
@@ -56,7 +56,7 @@ export function threadNewIndirect(store, table, fi, c, entry) {
 }
 
 function threadAt(inst, i, what) {
-  const t = (i >>> 0) < inst.threads.slots.length ? inst.threads.slots[i >>> 0] : null;
+  const t = i >>> 0 < inst.threads.slots.length ? inst.threads.slots[i >>> 0] : null;
   if (t == null) trap(`${what}: invalid thread index ${i >>> 0}`);
   return t;
 }
@@ -81,7 +81,10 @@ export function threadResumeLater(store, i) {
 function blockingThreadOp(store, what) {
   const thread = store.cur;
   checkLeave(thread);
-  if (!store.jspi) trap(`${what} in ${thread.task.name} must switch stacks, which needs JSPI (WebAssembly.Suspending); this engine lacks it`);
+  if (!store.jspi)
+    trap(
+      `${what} in ${thread.task.name} must switch stacks, which needs JSPI (WebAssembly.Suspending); this engine lacks it`,
+    );
   return thread;
 }
 

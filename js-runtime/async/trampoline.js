@@ -50,14 +50,23 @@ function functype(params, results) {
  */
 function oneFunctionModule(types, imports, exported, type, body) {
   const n = imports.length;
-  return new WebAssembly.Module(new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, vec(imports.map((f, i) => [...name(''), ...name(f), 0x00, ...leb(i)]))),
-    ...section(3, vec([leb(type)])),
-    ...section(7, vec([[...name(exported), 0x00, ...leb(n)]])),
-    ...section(10, vec([[...leb(body.length), ...body]])),
-  ]));
+  return new WebAssembly.Module(
+    new Uint8Array([
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
+      ...section(1, types),
+      ...section(2, vec(imports.map((f, i) => [...name(''), ...name(f), 0x00, ...leb(i)]))),
+      ...section(3, vec([leb(type)])),
+      ...section(7, vec([[...name(exported), 0x00, ...leb(n)]])),
+      ...section(10, vec([[...leb(body.length), ...body]])),
+    ]),
+  );
 }
 
 /** The trampoline module for a core function of signature `params -> results` (at most one result). */
@@ -86,7 +95,12 @@ export function promisingEntry(store, f, params, results) {
   if (!store.jspi) return f;
   const done = new Map();
   const inst = new WebAssembly.Instance(trampolineModule(params, results), {
-    '': { f, r: (id, v) => { done.set(id, v); } },
+    '': {
+      f,
+      r: (id, v) => {
+        done.set(id, v);
+      },
+    },
   });
   const g = WebAssembly.promising(inst.exports.g);
   let next = 0;
@@ -107,16 +121,19 @@ export function promisingEntry(store, f, params, results) {
       done.delete(id);
       return v;
     }
-    return p.then(() => {
-      // the stack suspended at least once: its turn ends with the call
-      store.endTurn(thread);
-      const v = done.get(id);
-      done.delete(id);
-      return v;
-    }, (e) => {
-      store.endTurn(thread);
-      throw e;
-    });
+    return p.then(
+      () => {
+        // the stack suspended at least once: its turn ends with the call
+        store.endTurn(thread);
+        const v = done.get(id);
+        done.delete(id);
+        return v;
+      },
+      (e) => {
+        store.endTurn(thread);
+        throw e;
+      },
+    );
   };
 }
 

@@ -8,17 +8,22 @@ import { world, enter } from './testkit.js';
 
 // (func (export "add") (param i32 i64) (result i64)) calls import "wait" when
 // its first argument is negative; (func (export "nothing") (param f32 f64)).
-const CORE = 'AGFzbQEAAAABEQNgAX8Bf2ACf34BfmACfXwAAgkBAAR3YWl0AAADAwIBAgcRAgNhZGQAAQdub3RoaW5nAAIKGgIVACAAQQBIBEAgABAAGgsgAKwgAXwLAgALAA4EbmFtZQEHAQAEd2FpdA==';
-const core = (wait) => new WebAssembly.Instance(
-  new WebAssembly.Module(Uint8Array.from(atob(CORE), (c) => c.charCodeAt(0))), { '': { wait } }).exports;
+const CORE =
+  'AGFzbQEAAAABEQNgAX8Bf2ACf34BfmACfXwAAgkBAAR3YWl0AAADAwIBAgcRAgNhZGQAAQdub3RoaW5nAAIKGgIVACAAQQBIBEAgABAAGgsgAKwgAXwLAgALAA4EbmFtZQEHAQAEd2FpdA==';
+const core = (wait) =>
+  new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(CORE), (c) => c.charCodeAt(0))), {
+    '': { wait },
+  }).exports;
 
 test('trampolineModule: g(id, ...args) calls f and reports (id, result) before returning', () => {
   const { add, nothing } = core(() => 0);
   const reports = [];
-  const g = new WebAssembly.Instance(trampolineModule('iI', 'I'), { '': { f: add, r: (...a) => reports.push(a) } }).exports.g;
+  const g = new WebAssembly.Instance(trampolineModule('iI', 'I'), { '': { f: add, r: (...a) => reports.push(a) } })
+    .exports.g;
   assert.equal(g(7, 2, 40n), undefined);
   assert.deepEqual(reports, [[7, 42n]]);
-  const g2 = new WebAssembly.Instance(trampolineModule('fd', ''), { '': { f: nothing, r: (...a) => reports.push(a) } }).exports.g;
+  const g2 = new WebAssembly.Instance(trampolineModule('fd', ''), { '': { f: nothing, r: (...a) => reports.push(a) } })
+    .exports.g;
   g2(9, 1.5, 2.5);
   assert.deepEqual(reports.at(-1), [9]);
   assert.equal(trampolineModule('iI', 'I'), trampolineModule('iI', 'I'), 'one module per signature');
@@ -30,11 +35,18 @@ test('promisingEntry without JSPI is the function itself', () => {
   assert.equal(promisingEntry(store, add, 'iI', 'I'), add);
 });
 
-test('promisingEntry with JSPI: the result itself when the call did not suspend, a Promise when it did', { skip: !HAS_JSPI && 'needs JSPI (run with node --experimental-wasm-jspi on Node 24)' }, async () => {
+test('promisingEntry with JSPI: the result itself when the call did not suspend, a Promise when it did', {
+  skip: !HAS_JSPI && 'needs JSPI (run with node --experimental-wasm-jspi on Node 24)',
+}, async () => {
   const store = new Store();
   store.jspi = true;
   let resume;
-  const wait = new WebAssembly.Suspending(() => new Promise((r) => { resume = r; }));
+  const wait = new WebAssembly.Suspending(
+    () =>
+      new Promise((r) => {
+        resume = r;
+      }),
+  );
   const { add } = core(wait);
   const entry = promisingEntry(store, add, 'iI', 'I');
   assert.equal(entry(1, 2n), 3n, 'no suspension: synchronous result');
@@ -45,7 +57,9 @@ test('promisingEntry with JSPI: the result itself when the call did not suspend,
   assert.equal(await p, 9n);
 });
 
-test('suspendingImport with JSPI: returns at once when ready, suspends only for a Promise, and resumes as its thread', { skip: !HAS_JSPI && 'needs JSPI (run with node --experimental-wasm-jspi on Node 24)' }, async () => {
+test('suspendingImport with JSPI: returns at once when ready, suspends only for a Promise, and resumes as its thread', {
+  skip: !HAS_JSPI && 'needs JSPI (run with node --experimental-wasm-jspi on Node 24)',
+}, async () => {
   const { store, inst } = world();
   store.jspi = true;
   const t = enter(inst);
@@ -54,7 +68,11 @@ test('suspendingImport with JSPI: returns at once when ready, suspends only for 
   // the "built-in": ready (a number) for x >= -1, else a Promise
   const builtin = (x) => {
     seen = store.cur;
-    return x >= -1 ? 100 : new Promise((r) => { resume = r; });
+    return x >= -1
+      ? 100
+      : new Promise((r) => {
+          resume = r;
+        });
   };
   const wait = suspendingImport(store, builtin, 'i', 'i');
   const { add } = core(wait);

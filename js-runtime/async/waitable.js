@@ -31,10 +31,13 @@ export class Waitable {
   /** Waitable.wait_for_pending_event: a sync built-in waits on this waitable alone. */
   waitForPendingEvent(thread, what, release = false) {
     this.hasSyncWaiter = true;
-    return afterBlock(blockOn(thread, () => this.hasPendingEvent(), false, what, release), (c) => {
-      this.hasSyncWaiter = false;
-      return c;
-    });
+    return afterBlock(
+      blockOn(thread, () => this.hasPendingEvent(), false, what, release),
+      (c) => {
+        this.hasSyncWaiter = false;
+        return c;
+      },
+    );
   }
   join(wset) {
     if (this.wset !== null) {
@@ -72,7 +75,6 @@ export class WaitableSet {
 }
 WaitableSet.kind = 'waitable set';
 
-
 /** canon waitable-set.new */
 export function waitableSetNew(inst) {
   checkMayLeave(inst);
@@ -87,11 +89,14 @@ export function waitableSetWait(store, si, cancellable) {
   checkMayLeave(inst);
   const wset = getAs(inst.handles, si, WaitableSet, 'waitable-set.wait');
   wset.numWaiting++;
-  return afterBlock(blockOn(thread, () => wset.hasPendingEvent(), cancellable, 'waitable-set.wait'), (c) => {
-    const ev = c ? [EVENT_TASK_CANCELLED, 0, 0] : wset.getPendingEvent();
-    wset.numWaiting--;
-    return ev;
-  });
+  return afterBlock(
+    blockOn(thread, () => wset.hasPendingEvent(), cancellable, 'waitable-set.wait'),
+    (c) => {
+      const ev = c ? [EVENT_TASK_CANCELLED, 0, 0] : wset.getPendingEvent();
+      wset.numWaiting--;
+      return ev;
+    },
+  );
 }
 
 /** canon waitable-set.poll: never blocks. */
@@ -118,7 +123,9 @@ export function waitableSetDrop(inst, si) {
 export function waitableJoin(inst, wi, si) {
   checkMayLeave(inst);
   const w = getAs(inst.handles, wi, Waitable, 'waitable.join');
-  if (w.hasSyncWaiter) trap('waitable.join: waitable cannot be used synchronously while added to a waitable set (it has a synchronous waiter)');
+  if (w.hasSyncWaiter)
+    trap(
+      'waitable.join: waitable cannot be used synchronously while added to a waitable set (it has a synchronous waiter)',
+    );
   w.join(si === 0 ? null : getAs(inst.handles, si, WaitableSet, 'waitable.join'));
 }
-

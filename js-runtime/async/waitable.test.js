@@ -2,7 +2,14 @@
 // Each test names the definitions.py function whose rule it encodes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Waitable, waitableSetNew, waitableSetWait, waitableSetPoll, waitableSetDrop, waitableJoin } from './waitable.js';
+import {
+  Waitable,
+  waitableSetNew,
+  waitableSetWait,
+  waitableSetPoll,
+  waitableSetDrop,
+  waitableJoin,
+} from './waitable.js';
 import { getAs } from './table.js';
 import { resourceNew, resourceType } from '../intrinsics/resources.js';
 import * as C from './codes.js';
@@ -49,7 +56,10 @@ test('canon_waitable_set_poll: NONE when nothing is pending; otherwise delivers 
   waitableJoin(inst, ai, si);
   assert.deepEqual(waitableSetPoll(store, si, false), [C.EVENT_NONE, 0, 0]);
   let delivered = 0;
-  a.setPendingEvent(() => { delivered++; return [C.EVENT_SUBTASK, ai, 2]; });
+  a.setPendingEvent(() => {
+    delivered++;
+    return [C.EVENT_SUBTASK, ai, 2];
+  });
   assert.deepEqual(waitableSetPoll(store, si, false), [C.EVENT_SUBTASK, ai, 2]);
   assert.equal(delivered, 1);
   assert.equal(a.hasPendingEvent(), false);

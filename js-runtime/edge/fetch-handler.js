@@ -44,7 +44,8 @@ export function trailersOf(response) {
 export function incomingHandlerOf(app) {
   const key = Object.keys(app ?? {}).find((k) => k.startsWith('wasi:http/incoming-handler'));
   const handler = app?.incomingHandler ?? (key && app[key]);
-  if (!handler || typeof handler.handle !== 'function') throw new TypeError('toFetchHandler: the instance exports no wasi:http/incoming-handler');
+  if (!handler || typeof handler.handle !== 'function')
+    throw new TypeError('toFetchHandler: the instance exports no wasi:http/incoming-handler');
   return handler;
 }
 
@@ -83,7 +84,8 @@ class InstancePool {
         throw e;
       }
     }
-    if (!this.create && this.live === 0) throw new Error('the component instance trapped earlier and cannot be used again');
+    if (!this.create && this.live === 0)
+      throw new Error('the component instance trapped earlier and cannot be used again');
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
   release(s) {
@@ -121,7 +123,8 @@ const failure = (text) => new Response(text, { status: 500, headers: { 'content-
  */
 export function toFetchHandler(target, options = {}) {
   const mode = options.instances ?? 'pooled';
-  if (mode !== 'pooled' && mode !== 'per-request') throw new TypeError("toFetchHandler: instances must be 'pooled' or 'per-request'");
+  if (mode !== 'pooled' && mode !== 'per-request')
+    throw new TypeError("toFetchHandler: instances must be 'pooled' or 'per-request'");
   const log = options.log ?? ((m) => console.error(m));
   let pool;
   if (typeof target === 'function') {
@@ -179,8 +182,15 @@ function serve(s, request, pool, log) {
       const out = result.val;
       body = out.outgoingBody;
       const nullBody = NULL_BODY.has(out.code) || request.method === 'HEAD';
-      const response = new Response(nullBody || !body ? null : body.sink.readable, { status: out.code, headers: headersFrom(out.fields) });
-      if (body) trailersByResponse.set(response, body.trailers.then((t) => (t ? headersFrom(t) : undefined)));
+      const response = new Response(nullBody || !body ? null : body.sink.readable, {
+        status: out.code,
+        headers: headersFrom(out.fields),
+      });
+      if (body)
+        trailersByResponse.set(
+          response,
+          body.trailers.then((t) => (t ? headersFrom(t) : undefined)),
+        );
       resolve(response);
     });
     let done;
@@ -193,7 +203,8 @@ function serve(s, request, pool, log) {
       () => {
         pool.release(s);
         if (!answered) resolve(failure('handler returned an error: "no response was set"'));
-        else if (body && !body.finished) body.sink.fail(new Error('the handler returned without finishing the response body'));
+        else if (body && !body.finished)
+          body.sink.fail(new Error('the handler returned without finishing the response body'));
       },
       (e) => {
         pool.drop(s);

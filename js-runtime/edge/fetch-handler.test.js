@@ -49,13 +49,21 @@ test('echo: method, path, headers and body in; status, headers and body out', as
   const { loader } = component(async (T, req, out) => {
     const body = await readAll(req.consume().stream());
     const echo = req.headers().get('x-echo').map(dec).join(',');
-    const { stream, body: ob } = respond(T, out, 201, [['x-reply', echo], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
-    await stream.blockingWriteAndFlush(enc(`${req.method().tag} ${req.pathWithQuery()} ${req.authority()} ${dec(body)}`));
+    const { stream, body: ob } = respond(T, out, 201, [
+      ['x-reply', echo],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
+    await stream.blockingWriteAndFlush(
+      enc(`${req.method().tag} ${req.pathWithQuery()} ${req.authority()} ${dec(body)}`),
+    );
     stream[Symbol.dispose]();
     T.OutgoingBody.finish(ob, undefined);
   });
   const fetch = toFetchHandler(loader);
-  const r = await fetch(new Request('http://example.test:8080/a/b?c=1', { method: 'POST', body: 'hello', headers: { 'x-echo': 'e' } }));
+  const r = await fetch(
+    new Request('http://example.test:8080/a/b?c=1', { method: 'POST', body: 'hello', headers: { 'x-echo': 'e' } }),
+  );
   assert.equal(r.status, 201);
   assert.equal(r.headers.get('x-reply'), 'e');
   assert.deepEqual(r.headers.getSetCookie(), ['a=1', 'b=2']);
@@ -81,7 +89,11 @@ test('bodies stream both ways: the response starts before the request body ends'
     T.OutgoingBody.finish(body, undefined);
   });
   let feed;
-  const requestBody = new ReadableStream({ start(c) { feed = c; } });
+  const requestBody = new ReadableStream({
+    start(c) {
+      feed = c;
+    },
+  });
   const fetch = toFetchHandler(loader);
   feed.enqueue(enc('first'));
   const r = await fetch(new Request('http://x/stream', { method: 'POST', body: requestBody, duplex: 'half' }));
@@ -188,7 +200,10 @@ test('pooled instances are reused, per-request ones are not; maxInstances queues
   gate.shift()();
   await new Promise((res) => setTimeout(res, 10));
   gate.shift()();
-  assert.deepEqual((await Promise.all(queued)).map((r) => r.status), [200, 200]);
+  assert.deepEqual(
+    (await Promise.all(queued)).map((r) => r.status),
+    [200, 200],
+  );
   assert.equal(single.made.length, 1);
 
   const perRequest = component(async (T, _req, out) => {
@@ -214,7 +229,10 @@ test('a given instance serves requests in turn; after a trap every request gets 
     },
   };
   const fetch = toFetchHandler(app, { log: () => {} });
-  assert.deepEqual((await Promise.all([fetch(new Request('http://x/')), fetch(new Request('http://x/'))])).map((r) => r.status), [204, 204]);
+  assert.deepEqual(
+    (await Promise.all([fetch(new Request('http://x/')), fetch(new Request('http://x/'))])).map((r) => r.status),
+    [204, 204],
+  );
   assert.equal((await fetch(new Request('http://x/trap'))).status, 500);
   const after = await fetch(new Request('http://x/'));
   assert.equal(after.status, 500);
@@ -228,7 +246,9 @@ test('outgoing requests go through fetch without blocking: the pollable waits fo
   let release;
   const fakeFetch = async (url, init) => {
     seen.push([url, init.method, [...init.headers], init.body && dec(init.body)]);
-    await new Promise((res) => { release = res; });
+    await new Promise((res) => {
+      release = res;
+    });
     return new Response('upstream body', { status: 202, headers: { 'x-up': '1' } });
   };
   const wasi = createEdgeWasi({ fetch: fakeFetch });
@@ -272,29 +292,48 @@ test('outgoing failures are error codes: denied without network, fetch errors, t
     await wasi['wasi:io/poll'].poll([future.subscribe()]);
     return future.get().val;
   };
-  assert.deepEqual(await outcome(createEdgeWasi({ network: false })), { tag: 'err', val: { tag: 'HTTP-request-denied' } });
-  const failing = createEdgeWasi({ fetch: async () => { throw new TypeError('fetch failed'); } });
+  assert.deepEqual(await outcome(createEdgeWasi({ network: false })), {
+    tag: 'err',
+    val: { tag: 'HTTP-request-denied' },
+  });
+  const failing = createEdgeWasi({
+    fetch: async () => {
+      throw new TypeError('fetch failed');
+    },
+  });
   assert.deepEqual(await outcome(failing), { tag: 'err', val: { tag: 'internal-error', val: 'fetch failed' } });
-  const slow = createEdgeWasi({ fetch: (_url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))) });
+  const slow = createEdgeWasi({
+    fetch: (_url, init) =>
+      new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))),
+  });
   const opts = new slow['wasi:http/types'].RequestOptions();
   opts.setConnectTimeout(5_000_000n);
   const keepAlive = setTimeout(() => {}, 1000); // Node's AbortSignal.timeout does not hold the event loop
   assert.deepEqual(await outcome(slow, opts), { tag: 'err', val: { tag: 'connection-timeout' } });
   clearTimeout(keepAlive);
   const T = failing['wasi:http/types'];
-  assert.throws(() => failing['wasi:http/outgoing-handler'].handle(new T.OutgoingRequest(new T.Fields()), undefined), (e) => e.tag === 'HTTP-request-URI-invalid');
+  assert.throws(
+    () => failing['wasi:http/outgoing-handler'].handle(new T.OutgoingRequest(new T.Fields()), undefined),
+    (e) => e.tag === 'HTTP-request-URI-invalid',
+  );
 });
 
 test('what the edge lacks is a WASI error, not an exception: no preopens, no sockets; timers wait on setTimeout', async () => {
   const wasi = createEdgeWasi();
   assert.deepEqual(wasi['wasi:filesystem/preopens'].getDirectories(), []);
-  assert.throws(() => wasi['wasi:sockets/tcp-create-socket'].createTcpSocket({ tag: 'ipv4' }), (e) => e === 'not-supported');
+  assert.throws(
+    () => wasi['wasi:sockets/tcp-create-socket'].createTcpSocket({ tag: 'ipv4' }),
+    (e) => e === 'not-supported',
+  );
   const timer = wasi['wasi:clocks/monotonic-clock'].subscribeDuration(5_000_000n);
   const p = timer.block();
   assert.ok(p instanceof Promise);
   await p;
   assert.equal(timer.ready(), true);
   const withTree = createEdgeWasi({ preopens: { '/data': memoryDirectory({ 'a.txt': 'hi' }) } });
-  assert.deepEqual(withTree['wasi:filesystem/preopens'].getDirectories().map(([, p]) => p), ['/data']);
+  assert.deepEqual(
+    withTree['wasi:filesystem/preopens'].getDirectories().map(([, p]) => p),
+    ['/data'],
+  );
   assert.equal(wasi['wasi:random/random'].getRandomBytes(8n).length, 8);
 });

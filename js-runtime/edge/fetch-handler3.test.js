@@ -24,7 +24,11 @@ function component(handle) {
 
 /** A Response3 with `status`, headers and a body from `chunks` (an async iterable), trailers from `trailers`. */
 function response(status, headers, chunks, trailers = null) {
-  const [res] = Response3.new(Fields3.fromList(headers.map(([k, v]) => [k, enc(v)])), chunks, Promise.resolve({ tag: 'ok', val: trailers }));
+  const [res] = Response3.new(
+    Fields3.fromList(headers.map(([k, v]) => [k, enc(v)])),
+    chunks,
+    Promise.resolve({ tag: 'ok', val: trailers }),
+  );
   res.setStatusCode(status);
   return res;
 }
@@ -41,7 +45,9 @@ test('a 0.3 handler: method, path, headers and a streamed body in; status, heade
     return response(201, [['x-reply', echo]], out(), Fields3.fromList([['x-done', enc('yes')]]));
   });
   const fetch = toFetchHandler(loader);
-  const r = await fetch(new Request('http://example.test:8080/a?b=1', { method: 'POST', body: 'hello', headers: { 'x-echo': 'e' } }));
+  const r = await fetch(
+    new Request('http://example.test:8080/a?b=1', { method: 'POST', body: 'hello', headers: { 'x-echo': 'e' } }),
+  );
   assert.equal(r.status, 201);
   assert.equal(r.headers.get('x-reply'), 'e');
   assert.equal(await r.text(), 'post /a?b=1 example.test:8080 hello');
@@ -85,7 +91,9 @@ test('pooled: one instance serves concurrent requests; per-request: one instance
   const pooled = component(handle);
   const f = toFetchHandler(pooled.loader);
   const first = await (await f(new Request('http://x.test/'))).text();
-  const texts = await Promise.all(Array.from({ length: 8 }, async () => (await f(new Request('http://x.test/'))).text()));
+  const texts = await Promise.all(
+    Array.from({ length: 8 }, async () => (await f(new Request('http://x.test/'))).text()),
+  );
   assert.deepEqual([first, ...texts], Array(9).fill('i0'));
   assert.equal(pooled.made.length, 1);
   assert.equal(most, 8);
@@ -99,7 +107,10 @@ test('pooled: one instance serves concurrent requests; per-request: one instance
   const h = toFetchHandler(one.loader, { instances: 'per-request', maxInstances: 1 });
   const a = await h(new Request('http://x.test/'));
   let second = false;
-  const b = h(new Request('http://x.test/')).then((r) => { second = true; return r; });
+  const b = h(new Request('http://x.test/')).then((r) => {
+    second = true;
+    return r;
+  });
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(second, false);
   assert.equal(await a.text(), 'i0');
@@ -110,13 +121,17 @@ test('an error-code result is a 500 naming it and keeps the instance; a trap is 
   const logs = [];
   const { loader, made } = component(async (req) => {
     const path = req.getPathWithQuery();
-    if (path === '/fail') throw Object.assign(new Error('err'), { name: 'ComponentError', payload: { tag: 'internal-error', val: 'no' } });
+    if (path === '/fail')
+      throw Object.assign(new Error('err'), { name: 'ComponentError', payload: { tag: 'internal-error', val: 'no' } });
     if (path === '/trap') throw new WebAssembly.RuntimeError('unreachable');
     return response(200, [], [enc('ok')]);
   });
   const f = toFetchHandler(loader, { log: (m) => logs.push(m) });
   const fail = await f(new Request('http://x.test/fail'));
-  assert.deepEqual([fail.status, await fail.text()], [500, 'handler returned an error: {"tag":"internal-error","val":"no"}']);
+  assert.deepEqual(
+    [fail.status, await fail.text()],
+    [500, 'handler returned an error: {"tag":"internal-error","val":"no"}'],
+  );
   assert.equal(made.length, 1);
   assert.deepEqual(logs, []);
   const trap = await f(new Request('http://x.test/trap'));
@@ -128,14 +143,27 @@ test('an error-code result is a 500 naming it and keeps the instance; a trap is 
 });
 
 test('a given 0.3 instance: concurrent requests; after a trap every request gets a 500', async () => {
-  const inst = { 'wasi:http/handler@0.3.0': { handle: async (req) => {
-    if (req.getPathWithQuery() === '/trap') throw new WebAssembly.RuntimeError('unreachable');
-    return response(204, [], [enc('dropped: 204 has no body')]);
-  } } };
+  const inst = {
+    'wasi:http/handler@0.3.0': {
+      handle: async (req) => {
+        if (req.getPathWithQuery() === '/trap') throw new WebAssembly.RuntimeError('unreachable');
+        return response(204, [], [enc('dropped: 204 has no body')]);
+      },
+    },
+  };
   const f = toFetchHandler(inst, { log: () => {} });
   const rs = await Promise.all([f(new Request('http://x.test/')), f(new Request('http://x.test/'))]);
-  assert.deepEqual(rs.map((r) => [r.status, r.body]), [[204, null], [204, null]]);
+  assert.deepEqual(
+    rs.map((r) => [r.status, r.body]),
+    [
+      [204, null],
+      [204, null],
+    ],
+  );
   assert.equal((await f(new Request('http://x.test/trap'))).status, 500);
   const after = await f(new Request('http://x.test/'));
-  assert.deepEqual([after.status, await after.text()], [500, 'handler failed: the component instance trapped earlier and cannot be used again']);
+  assert.deepEqual(
+    [after.status, await after.text()],
+    [500, 'handler failed: the component instance trapped earlier and cannot be used again'],
+  );
 });

@@ -13,7 +13,16 @@
 //   body streams like the request body above. The outgoing request's own body
 //   is collected before sending (http.js OutgoingBody).
 // Fields, request options and the outparam are the WASI host's (../wasi/http.js).
-import { Fields, FutureIncomingResponse, FutureTrailers, OutgoingBody, OutgoingRequest, OutgoingResponse as BufferedOutgoingResponse, RequestOptions, ResponseOutparam } from '../wasi/http.js';
+import {
+  Fields,
+  FutureIncomingResponse,
+  FutureTrailers,
+  OutgoingBody,
+  OutgoingRequest,
+  OutgoingResponse as BufferedOutgoingResponse,
+  RequestOptions,
+  ResponseOutparam,
+} from '../wasi/http.js';
 import { InputStream, IoError, OutputStream, Pollable, bytesSource } from '../wasi/io.js';
 import { asyncStdinSource } from '../wasi/stdio-async.js';
 
@@ -74,17 +83,32 @@ export class IncomingRequest {
     const url = new URL(request.url);
     this.m = methodValue(request.method);
     this.p = url.pathname + url.search;
-    this.s = url.protocol === 'https:' ? { tag: 'HTTPS' } : url.protocol === 'http:' ? { tag: 'HTTP' } : { tag: 'other', val: url.protocol.slice(0, -1) };
+    this.s =
+      url.protocol === 'https:'
+        ? { tag: 'HTTPS' }
+        : url.protocol === 'http:'
+          ? { tag: 'HTTP' }
+          : { tag: 'other', val: url.protocol.slice(0, -1) };
     this.a = url.host;
     this.h = frozen(fieldsFrom(request.headers));
     this.b = request.body;
     this.consumed = false;
   }
-  method() { return this.m; }
-  pathWithQuery() { return this.p; }
-  scheme() { return this.s; }
-  authority() { return this.a; }
-  headers() { return this.h; }
+  method() {
+    return this.m;
+  }
+  pathWithQuery() {
+    return this.p;
+  }
+  scheme() {
+    return this.s;
+  }
+  authority() {
+    return this.a;
+  }
+  headers() {
+    return this.h;
+  }
   consume() {
     if (this.consumed) throw undefined;
     this.consumed = true;
@@ -101,25 +125,33 @@ export function streamSink({ highWaterMark = 4 } = {}) {
   let controller;
   let wake = null;
   let cancelled = null;
-  const readable = new ReadableStream({
-    start(c) { controller = c; },
-    pull() {
-      wake?.();
-      wake = null;
+  const readable = new ReadableStream(
+    {
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        wake?.();
+        wake = null;
+      },
+      cancel(reason) {
+        cancelled = reason ?? 'cancelled';
+        wake?.();
+        wake = null;
+      },
     },
-    cancel(reason) {
-      cancelled = reason ?? 'cancelled';
-      wake?.();
-      wake = null;
-    },
-  }, new CountQueuingStrategy({ highWaterMark }));
+    new CountQueuingStrategy({ highWaterMark }),
+  );
   return {
     readable,
     write(bytes) {
-      if (cancelled !== null) throw new IoError(`the response body was cancelled by its reader: ${cancelled?.message ?? cancelled}`);
+      if (cancelled !== null)
+        throw new IoError(`the response body was cancelled by its reader: ${cancelled?.message ?? cancelled}`);
       controller.enqueue(bytes.slice());
       if (controller.desiredSize > 0) return undefined;
-      return new Promise((resolve) => { wake = resolve; });
+      return new Promise((resolve) => {
+        wake = resolve;
+      });
     },
     end() {
       if (cancelled === null) controller.close();
@@ -140,7 +172,9 @@ export class StreamingOutgoingBody extends OutgoingBody {
   constructor(owner, sink) {
     super(owner);
     this.sink = sink;
-    this.trailers = new Promise((resolve) => { this.resolveTrailers = resolve; });
+    this.trailers = new Promise((resolve) => {
+      this.resolveTrailers = resolve;
+    });
   }
   write() {
     if (!this.sink) return super.write();
@@ -177,8 +211,12 @@ export class IncomingResponse {
     this.b = response.body;
     this.consumed = false;
   }
-  status() { return this.statusCode; }
-  headers() { return this.fields; }
+  status() {
+    return this.statusCode;
+  }
+  headers() {
+    return this.fields;
+  }
   consume() {
     if (this.consumed) throw undefined;
     this.consumed = true;
@@ -194,7 +232,9 @@ export class IncomingResponse {
 export class AsyncFutureIncomingResponse extends FutureIncomingResponse {
   send() {
     if (this.promise !== undefined) return;
-    this.promise = this.start().then((r) => { this.result = r; });
+    this.promise = this.start().then((r) => {
+      this.result = r;
+    });
   }
   subscribe() {
     return new Pollable(() => this.result !== undefined, { jspi: true, whenReady: () => this.promise ?? null });
@@ -230,11 +270,13 @@ export function outgoingHandle(fetchImpl) {
     const timeoutMs = timeoutOf(options);
     const future = new AsyncFutureIncomingResponse(async () => {
       if (!fetchImpl) return { tag: 'err', val: { tag: 'HTTP-request-denied' } };
-      const method = request.methodValue.tag === 'other' ? request.methodValue.val : request.methodValue.tag.toUpperCase();
+      const method =
+        request.methodValue.tag === 'other' ? request.methodValue.val : request.methodValue.tag.toUpperCase();
       const init = { method, headers: headersFrom(request.fields), redirect: 'manual' };
       const body = request.outgoingBody?.bytes();
       if (body && body.length > 0) init.body = body;
-      if (timeoutMs !== undefined && typeof AbortSignal.timeout === 'function') init.signal = AbortSignal.timeout(timeoutMs);
+      if (timeoutMs !== undefined && typeof AbortSignal.timeout === 'function')
+        init.signal = AbortSignal.timeout(timeoutMs);
       try {
         return { tag: 'ok', val: new IncomingResponse(await fetchImpl(url, init)) };
       } catch (e) {
@@ -251,9 +293,17 @@ export function outgoingHandle(fetchImpl) {
 export function edgeHttpImports(fetchImpl) {
   return {
     'wasi:http/types': {
-      Fields, OutgoingRequest, RequestOptions, OutgoingBody: StreamingOutgoingBody,
-      FutureIncomingResponse: AsyncFutureIncomingResponse, IncomingResponse, IncomingBody,
-      FutureTrailers, IncomingRequest, OutgoingResponse, ResponseOutparam,
+      Fields,
+      OutgoingRequest,
+      RequestOptions,
+      OutgoingBody: StreamingOutgoingBody,
+      FutureIncomingResponse: AsyncFutureIncomingResponse,
+      IncomingResponse,
+      IncomingBody,
+      FutureTrailers,
+      IncomingRequest,
+      OutgoingResponse,
+      ResponseOutparam,
       httpErrorCode: () => undefined,
     },
     'wasi:http/outgoing-handler': { handle: outgoingHandle(fetchImpl) },

@@ -7,7 +7,11 @@ export class ComponentError extends Error {
   }
 }
 function safeString(v) {
-  try { return typeof v === 'object' ? JSON.stringify(v, (_, x) => typeof x === 'bigint' ? `${x}` : x) : String(v); } catch { return typeof v; }
+  try {
+    return typeof v === 'object' ? JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}` : x)) : String(v);
+  } catch {
+    return typeof v;
+  }
 }
 // The err value for an exception thrown by a host import whose result type is
 // `result`: its `.payload` if it has one; a plain Error is a real failure and

@@ -29,6 +29,8 @@ export function tag64(l) {
 const MEMORY64_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 4, 0]);
 export function needsMemory64() {
   if (!WebAssembly.validate(MEMORY64_PROBE)) {
-    throw new Error('this component uses a 64-bit memory (memory64), which this JavaScript engine does not support (Node.js 24 and Chromium 133 or later do)');
+    throw new Error(
+      'this component uses a 64-bit memory (memory64), which this JavaScript engine does not support (Node.js 24 and Chromium 133 or later do)',
+    );
   }
 }

@@ -34,7 +34,10 @@ export function latin1Encode(s0, m, realloc) {
       ptr = realloc(ptr, n, 2, worst) >>> 0;
       check(m, ptr, worst);
       const u8 = m.u8;
-      for (let j = i - 1; j >= 0; j--) { u8[ptr + 2 * j] = u8[ptr + j]; u8[ptr + 2 * j + 1] = 0; }
+      for (let j = i - 1; j >= 0; j--) {
+        u8[ptr + 2 * j] = u8[ptr + j];
+        u8[ptr + 2 * j + 1] = 0;
+      }
       const dv = m.dv;
       for (let j = i; j < n; j++) dv.setUint16(ptr + 2 * j, s.charCodeAt(j), true);
       latin1EncodedLen = (n | UTF16_TAG) >>> 0;

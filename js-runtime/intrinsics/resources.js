@@ -26,7 +26,7 @@ export class HandleTable {
     return i;
   }
   get(i) {
-    const h = (i >>> 0) < this.slots.length ? this.slots[i >>> 0] : null;
+    const h = i >>> 0 < this.slots.length ? this.slots[i >>> 0] : null;
     if (h == null) trap(`invalid handle index ${i >>> 0}`);
     return h;
   }
@@ -49,7 +49,10 @@ export function resourceType(name, impl) {
 
 function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
-  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`);
+  if (h.rt !== rt)
+    trap(
+      `${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`,
+    );
   return h;
 }
 
@@ -110,7 +113,8 @@ function guestState(rt, v, where) {
 // ---- host resources seen from the guest
 
 function hostRep(rt, obj) {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) badValue(obj, `a ${rt.name} object`, rt.name);
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function'))
+    badValue(obj, `a ${rt.name} object`, rt.name);
   rt.hostReps ??= new Map();
   rt.hostObjs ??= new Map();
   let rep = rt.hostReps.get(obj);
@@ -149,7 +153,8 @@ export function lowerOwn(tbl, rt, v, where) {
   } else {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
-    if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
+    if (s.lends !== 0)
+      throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
     released(s);
     rep = s.rep;
   }

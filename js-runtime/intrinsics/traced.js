@@ -5,7 +5,10 @@ function traceValue(v) {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'function') return `[function ${v.name}]`;
   try {
-    return JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Array.from(x) : x)) ?? String(v);
+    return (
+      JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Array.from(x) : x)) ??
+      String(v)
+    );
   } catch {
     return String(v);
   }

@@ -43,7 +43,10 @@ export function storeString(t, m, realloc, dst) {
   let simple = t.enc;
   let units = t.units;
   if (simple === 2) {
-    if (units & TRANSCODE_TAG) { simple = 1; units = (units ^ TRANSCODE_TAG) >>> 0; } else simple = 3; // 3 = latin1
+    if (units & TRANSCODE_TAG) {
+      simple = 1;
+      units = (units ^ TRANSCODE_TAG) >>> 0;
+    } else simple = 3; // 3 = latin1
   }
   if (dst === 0) {
     if (simple === 0) return storeCopy(m, realloc, s, units, 1, 1, 0);
@@ -118,7 +121,10 @@ function storeToLatin1OrUtf16(m, realloc, s, units) {
       const worst = 2 * units;
       ptr = storeAlloc(m, realloc, ptr, units, 2, worst);
       const u8 = m.u8;
-      for (let j = n - 1; j >= 0; j--) { u8[ptr + 2 * j] = u8[ptr + j]; u8[ptr + 2 * j + 1] = 0; }
+      for (let j = n - 1; j >= 0; j--) {
+        u8[ptr + 2 * j] = u8[ptr + j];
+        u8[ptr + 2 * j + 1] = 0;
+      }
       const dv = m.dv;
       for (let j = i; j < s.length; j++) dv.setUint16(ptr + 2 * j, s.charCodeAt(j), true);
       const len = 2 * s.length;

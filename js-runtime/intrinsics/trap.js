@@ -4,9 +4,11 @@ export function trap(message) {
 }
 // The entry checks of a call into a component instance failed.
 export function cannotEnter(poisoned) {
-  trap(poisoned
-    ? 'cannot enter component instance: it is poisoned by an earlier trap'
-    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+  trap(
+    poisoned
+      ? 'cannot enter component instance: it is poisoned by an earlier trap'
+      : 'cannot enter component instance: it is already on the call stack (reentrance)',
+  );
 }
 // A lowered import was called while the instance may not leave (in realloc or post-return).
 export function cannotLeave() {

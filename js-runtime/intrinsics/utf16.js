@@ -4,7 +4,8 @@ import { memView } from './memory.js';
 const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 export function utf16Decode(m, ptr, codeUnits) {
   memView(m);
-  ptr >>>= 0; codeUnits >>>= 0;
+  ptr >>>= 0;
+  codeUnits >>>= 0;
   const bytes = codeUnits * 2;
   if (bytes > 0x7fffffff) trap('string: too long');
   if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);

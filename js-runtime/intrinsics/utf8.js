@@ -6,7 +6,8 @@ const utf8Encoder = new TextEncoder();
 export let utf8EncodedLen = 0;
 export function utf8Decode(m, ptr, len) {
   memView(m);
-  ptr >>>= 0; len >>>= 0;
+  ptr >>>= 0;
+  len >>>= 0;
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {

@@ -42,7 +42,6 @@ export function probeImports(imports) {
   });
   return {
     imports: top,
-    missing: () =>
-      [...missing].flatMap(([key, members]) => (members ? [...members].map((m) => `${key}#${m}`) : [key])),
+    missing: () => [...missing].flatMap(([key, members]) => (members ? [...members].map((m) => `${key}#${m}`) : [key])),
   };
 }

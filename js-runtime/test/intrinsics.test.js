@@ -55,7 +55,14 @@ test('utf8 follows the spec realloc protocol', () => {
   const q = utf8Encode('aé🎉', m, realloc);
   const len = utf8.utf8EncodedLen;
   assert.equal(len, 1 + 2 + 4);
-  assert.deepEqual(calls.map((c) => c.slice(1)), [[0, 1, 4], [4, 1, 12], [12, 1, 7]]);
+  assert.deepEqual(
+    calls.map((c) => c.slice(1)),
+    [
+      [0, 1, 4],
+      [4, 1, 12],
+      [12, 1, 7],
+    ],
+  );
   assert.equal(utf8Decode(m, q, len), 'aé🎉');
   const r = utf8Encode('\uD800', m, realloc);
   assert.equal(utf8Decode(m, r, utf8.utf8EncodedLen), '\uFFFD');
@@ -90,7 +97,10 @@ test('char validation', () => {
 });
 
 test('value errors name the place and pick TypeError or RangeError', () => {
-  assert.throws(() => badValue(256, 'u8 (integer in 0..255)', 'f: param x'), { name: 'RangeError', message: 'f: param x: expected u8 (integer in 0..255), got 256' });
+  assert.throws(() => badValue(256, 'u8 (integer in 0..255)', 'f: param x'), {
+    name: 'RangeError',
+    message: 'f: param x: expected u8 (integer in 0..255), got 256',
+  });
   assert.throws(() => badValue('1', 'u8', 'f'), TypeError);
   assert.throws(() => badValue(1, 'string', 'f'), TypeError);
   assert.equal(toInt64(5, true, 'f'), 5n);
@@ -130,7 +140,11 @@ test('traced: logs the call, the result, a throw and a settled Promise', async (
   console.error = (l) => lines.push(l);
   try {
     assert.equal(traced('a:b/c', 'f', ['x', 'y'], (x, y) => x + y)(1n, 2n), 3n);
-    assert.throws(() => traced('w', 'g', [], () => { throw Object.assign(new Error('no'), { payload: 'why' }); })());
+    assert.throws(() =>
+      traced('w', 'g', [], () => {
+        throw Object.assign(new Error('no'), { payload: 'why' });
+      })(),
+    );
     assert.equal(await traced('w', 'h', ['s'], async (s) => s.length)('abc'), 3);
   } finally {
     console.error = orig;
@@ -171,7 +185,11 @@ test('addr64: i64 pointers and lengths become numbers below 2^32, else trap', ()
   assert.equal(addr64(0n), 0);
   assert.equal(addr64(0xffffffffn), 0xffffffff);
   for (const v of [1n << 32n, -1n, -(1n << 63n), (1n << 53n) + 1n]) {
-    assert.throws(() => addr64(v), (e) => e instanceof WebAssembly.RuntimeError && /above 2\^32 - 1/.test(e.message), String(v));
+    assert.throws(
+      () => addr64(v),
+      (e) => e instanceof WebAssembly.RuntimeError && /above 2\^32 - 1/.test(e.message),
+      String(v),
+    );
   }
 });
 

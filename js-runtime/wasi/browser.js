@@ -33,23 +33,32 @@ function source(v, jspi) {
   if (typeof v === 'function') return functionSource(v, { eager: jspi }); // JSPI: poll asks for data ahead
   if (typeof v === 'object' && typeof v.read === 'function') return v;
   if (isAsyncStdin(v)) {
-    if (!jspi) throw new TypeError('createWasi: a ReadableStream or async iterable stdin needs jspi: true (and glue from `weft transpile --async-mode jspi`)');
+    if (!jspi)
+      throw new TypeError(
+        'createWasi: a ReadableStream or async iterable stdin needs jspi: true (and glue from `weft transpile --async-mode jspi`)',
+      );
     return asyncStdinSource(v);
   }
-  throw new TypeError('createWasi: stdin must be a string, Uint8Array, a function, a ReadableStream, an async iterable or a source');
+  throw new TypeError(
+    'createWasi: stdin must be a string, Uint8Array, a function, a ReadableStream, an async iterable or a source',
+  );
 }
 
 function preopen(guest, v, jspi) {
   if (v instanceof MemDirectory) return memoryPreopen(v, { jspi });
   if (v && typeof v === 'object' && 'opfs' in v) {
     if (!(v.opfs instanceof OpfsDirectory)) {
-      throw new TypeError(`createWasi: preopen ${guest}: { opfs } takes a loaded tree, \`await opfsDirectory(handle)\` (OPFS is asynchronous, WASI calls are not)`);
+      throw new TypeError(
+        `createWasi: preopen ${guest}: { opfs } takes a loaded tree, \`await opfsDirectory(handle)\` (OPFS is asynchronous, WASI calls are not)`,
+      );
     }
     return memoryPreopen(v.opfs, { readonly: v.readonly, jspi });
   }
   if (v && typeof v === 'object' && v.memory) return memoryPreopen(v.memory, { readonly: v.readonly, jspi });
   if (v && typeof v === 'object') return memoryPreopen(v, { jspi });
-  throw new TypeError(`createWasi: preopen ${guest} must be an in-memory tree (memoryDirectory or a spec object) or { opfs: await opfsDirectory(handle) }`);
+  throw new TypeError(
+    `createWasi: preopen ${guest} must be an in-memory tree (memoryDirectory or a spec object) or { opfs: await opfsDirectory(handle) }`,
+  );
 }
 
 /**
@@ -66,7 +75,8 @@ function preopen(guest, v, jspi) {
  */
 export function createWasi(options = {}) {
   const jspi = options.jspi === true;
-  if (options.jspi !== undefined && typeof options.jspi !== 'boolean') throw new TypeError('createWasi: jspi must be true or false');
+  if (options.jspi !== undefined && typeof options.jspi !== 'boolean')
+    throw new TypeError('createWasi: jspi must be true or false');
   const preopens = preopenEntries(options.preopens).map(([guest, v]) => [preopen(guest, v, jspi), guest]);
   return buildImports({
     args: options.args,

@@ -22,12 +22,17 @@ test('browser.js and everything it imports avoid node: modules', () => {
     assert.doesNotMatch(src, /\bimport\(|require\(|process\.(env|argv|cwd)/, `${file} reaches for the host`);
   };
   visit('wasi/browser.js');
-  assert.ok(seen.has('wasi/filesystem-memory.js') && !seen.has('wasi/filesystem-node.js') && !seen.has('wasi/index.js'));
+  assert.ok(
+    seen.has('wasi/filesystem-memory.js') && !seen.has('wasi/filesystem-node.js') && !seen.has('wasi/index.js'),
+  );
   assert.ok(seen.has('wasi3/imports.js'));
 });
 
 test('both entries provide the same interfaces', () => {
-  assert.deepEqual(Object.keys(createWasi()).sort(), Object.keys(createNodeWasi({ stdout: null, stderr: null })).sort());
+  assert.deepEqual(
+    Object.keys(createWasi()).sort(),
+    Object.keys(createNodeWasi({ stdout: null, stderr: null })).sort(),
+  );
 });
 
 test('browser: stdout goes to the console line by line by default; sinks and functions work', (t) => {
@@ -39,7 +44,9 @@ test('browser: stdout goes to the console line by line by default; sinks and fun
   out.blockingWriteAndFlush(new TextEncoder().encode('o\n'));
   assert.deepEqual(logged, ['one', 'two']);
   const sink = collectSink();
-  createWasi({ stderr: sink })['wasi:cli/stderr'].getStderr().write(new Uint8Array([104, 105]));
+  createWasi({ stderr: sink })
+    ['wasi:cli/stderr'].getStderr()
+    .write(new Uint8Array([104, 105]));
   assert.equal(sink.text(), 'hi');
 });
 

@@ -28,7 +28,8 @@ export function envPairs(env) {
   if (env == null) return [];
   const pairs = Array.isArray(env) ? env.map((p) => [p[0], p[1]]) : Object.entries(env);
   for (const [k, v] of pairs) {
-    if (typeof k !== 'string' || typeof v !== 'string') throw new TypeError('createWasi: env keys and values must be strings');
+    if (typeof k !== 'string' || typeof v !== 'string')
+      throw new TypeError('createWasi: env keys and values must be strings');
   }
   return pairs;
 }

@@ -28,7 +28,7 @@ function timezone(option) {
     const ms = Number(BigInt(when.seconds) * 1000n) + Math.floor(when.nanoseconds / 1e6);
     return -new Date(ms).getTimezoneOffset() * 60 || 0;
   };
-  const name = local ? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local' : 'UTC';
+  const name = local ? (Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local') : 'UTC';
   return {
     utcOffset: offset,
     display(when) {

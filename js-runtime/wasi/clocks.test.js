@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clocksImports } from './clocks.js';
 
-const { 'wasi:clocks/monotonic-clock': mono, 'wasi:clocks/wall-clock': wall, 'wasi:clocks/timezone': tz } = clocksImports();
+const {
+  'wasi:clocks/monotonic-clock': mono,
+  'wasi:clocks/wall-clock': wall,
+  'wasi:clocks/timezone': tz,
+} = clocksImports();
 
 test('monotonic-clock: u64 nanoseconds, never going back', () => {
   const a = mono.now();
@@ -37,7 +41,11 @@ test('wall-clock: close to Date.now()', () => {
 
 test('timezone: UTC unless the local zone is granted', () => {
   assert.equal(tz.utcOffset({ seconds: 0n, nanoseconds: 0 }), 0);
-  assert.deepEqual(tz.display({ seconds: 0n, nanoseconds: 0 }), { utcOffset: 0, name: 'UTC', inDaylightSavingTime: false });
+  assert.deepEqual(tz.display({ seconds: 0n, nanoseconds: 0 }), {
+    utcOffset: 0,
+    name: 'UTC',
+    inDaylightSavingTime: false,
+  });
   const local = clocksImports({ timezone: 'local' })['wasi:clocks/timezone'];
   assert.equal(typeof local.display({ seconds: 0n, nanoseconds: 0 }).name, 'string');
 });

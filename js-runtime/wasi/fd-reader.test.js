@@ -31,23 +31,29 @@ function child(body, input = '') {
 }
 
 test('fdReader: reads a pipe; the process ends once no read is pending', async () => {
-  const r = await child(`
+  const r = await child(
+    `
     const reader = fdReader(0);
     const a = await reader.readAsync(3);
     const b = reader.takeBuffered(100) ?? await reader.readAsync(100);
     console.log(new TextDecoder().decode(a) + '|' + new TextDecoder().decode(b));
-  `, 'abcdef');
+  `,
+    'abcdef',
+  );
   assert.deepEqual(r, { code: 0, out: 'abc|def\n' });
 });
 
 test('fdReader: a synchronous read gets the bytes read ahead first, in order', async () => {
-  const r = await child(`
+  const r = await child(
+    `
     const reader = fdReader(0);
     const first = await reader.readAsync(2);
     await new Promise((ok) => setTimeout(ok, 100)); // the handle reads the rest ahead
     const ahead = reader.takeBuffered(100);
     console.log(new TextDecoder().decode(first), ahead && new TextDecoder().decode(ahead));
-  `, 'xyz123');
+  `,
+    'xyz123',
+  );
   assert.deepEqual(r, { code: 0, out: 'xy z123\n' });
 });
 

@@ -51,8 +51,11 @@ export function resolvePath(path, follow, readlink) {
 
 /** Normalized descriptor-flags / open-flags / path-flags objects. */
 export const descFlags = (f = {}) => ({
-  read: !!f.read, write: !!f.write, fileIntegritySync: !!f.fileIntegritySync,
-  dataIntegritySync: !!f.dataIntegritySync, requestedWriteSync: !!f.requestedWriteSync,
+  read: !!f.read,
+  write: !!f.write,
+  fileIntegritySync: !!f.fileIntegritySync,
+  dataIntegritySync: !!f.dataIntegritySync,
+  requestedWriteSync: !!f.requestedWriteSync,
   mutateDirectory: !!f.mutateDirectory,
 });
 
@@ -75,10 +78,14 @@ export function datetime(ns) {
 /** new-timestamp variant -> ns BigInt, or undefined for no-change. */
 export function newTimestamp(t, nowNs) {
   switch (t?.tag) {
-    case 'no-change': return undefined;
-    case 'now': return nowNs;
-    case 'timestamp': return BigInt(t.val.seconds) * 1_000_000_000n + BigInt(t.val.nanoseconds);
-    default: throw 'invalid';
+    case 'no-change':
+      return undefined;
+    case 'now':
+      return nowNs;
+    case 'timestamp':
+      return BigInt(t.val.seconds) * 1_000_000_000n + BigInt(t.val.nanoseconds);
+    default:
+      throw 'invalid';
   }
 }
 

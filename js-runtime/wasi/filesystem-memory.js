@@ -18,7 +18,10 @@ import { InputStream, OutputStream, MAX_CHUNK } from './io.js';
 import { DirectoryEntryStream, datetime, descFlags, newTimestamp, resolvePath } from './filesystem-common.js';
 import { wallNow } from './time.js';
 
-const nowNs = () => { const t = wallNow(); return t.seconds * 1_000_000_000n + BigInt(t.nanoseconds); };
+const nowNs = () => {
+  const t = wallNow();
+  return t.seconds * 1_000_000_000n + BigInt(t.nanoseconds);
+};
 let nextIno = 1n;
 
 class Node {
@@ -88,7 +91,10 @@ export class MemDirectory extends Node {
   }
   /** The node at `path` (relative, `/`-separated; symlinks followed, escapes refused). */
   lookup(path) {
-    return walk(this, resolvePath(path, true, (p) => readlinkIn(this, p)));
+    return walk(
+      this,
+      resolvePath(path, true, (p) => readlinkIn(this, p)),
+    );
   }
   readFile(path) {
     const n = this.lookup(path);
@@ -117,7 +123,8 @@ export class MemDirectory extends Node {
 export function memoryDirectory(spec = {}) {
   const dir = new MemDirectory();
   for (const [name, v] of Object.entries(spec)) {
-    if (name === '' || name === '.' || name === '..' || name.includes('/')) throw new TypeError(`memoryDirectory: bad entry name ${JSON.stringify(name)}`);
+    if (name === '' || name === '.' || name === '..' || name.includes('/'))
+      throw new TypeError(`memoryDirectory: bad entry name ${JSON.stringify(name)}`);
     dir.entries.set(name, toNode(v));
   }
   return dir;
@@ -230,7 +237,12 @@ export class MemoryDescriptor {
   }
   appendViaStream() {
     const f = this.#file('write');
-    return new OutputStream({ write: (bytes) => { f.writeAt(f.size, bytes); this.#changed(); } });
+    return new OutputStream({
+      write: (bytes) => {
+        f.writeAt(f.size, bytes);
+        this.#changed();
+      },
+    });
   }
   advise() {}
   syncData() {

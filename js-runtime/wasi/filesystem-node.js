@@ -15,17 +15,47 @@ import { wallNow } from './time.js';
 
 const C = fs.constants;
 const ERRNO = {
-  EACCES: 'access', EAGAIN: 'would-block', EWOULDBLOCK: 'would-block', EALREADY: 'already',
-  EBADF: 'bad-descriptor', EBUSY: 'busy', EDEADLK: 'deadlock', EDQUOT: 'quota', EEXIST: 'exist',
-  EFBIG: 'file-too-large', EILSEQ: 'illegal-byte-sequence', EINPROGRESS: 'in-progress',
-  EINTR: 'interrupted', EINVAL: 'invalid', EIO: 'io', EISDIR: 'is-directory', ELOOP: 'loop',
-  EMLINK: 'too-many-links', EMSGSIZE: 'message-size', ENAMETOOLONG: 'name-too-long',
-  ENODEV: 'no-device', ENOENT: 'no-entry', ENOLCK: 'no-lock', ENOMEM: 'insufficient-memory',
-  ENOSPC: 'insufficient-space', ENOTDIR: 'not-directory', ENOTEMPTY: 'not-empty',
-  ENOTRECOVERABLE: 'not-recoverable', ENOTSUP: 'unsupported', EOPNOTSUPP: 'unsupported',
-  ENOTTY: 'no-tty', ENXIO: 'no-such-device', EOVERFLOW: 'overflow', EPERM: 'not-permitted',
-  EPIPE: 'pipe', EROFS: 'read-only', ESPIPE: 'invalid-seek', ETXTBSY: 'text-file-busy',
-  EXDEV: 'cross-device', EMFILE: 'insufficient-memory', ENFILE: 'insufficient-memory',
+  EACCES: 'access',
+  EAGAIN: 'would-block',
+  EWOULDBLOCK: 'would-block',
+  EALREADY: 'already',
+  EBADF: 'bad-descriptor',
+  EBUSY: 'busy',
+  EDEADLK: 'deadlock',
+  EDQUOT: 'quota',
+  EEXIST: 'exist',
+  EFBIG: 'file-too-large',
+  EILSEQ: 'illegal-byte-sequence',
+  EINPROGRESS: 'in-progress',
+  EINTR: 'interrupted',
+  EINVAL: 'invalid',
+  EIO: 'io',
+  EISDIR: 'is-directory',
+  ELOOP: 'loop',
+  EMLINK: 'too-many-links',
+  EMSGSIZE: 'message-size',
+  ENAMETOOLONG: 'name-too-long',
+  ENODEV: 'no-device',
+  ENOENT: 'no-entry',
+  ENOLCK: 'no-lock',
+  ENOMEM: 'insufficient-memory',
+  ENOSPC: 'insufficient-space',
+  ENOTDIR: 'not-directory',
+  ENOTEMPTY: 'not-empty',
+  ENOTRECOVERABLE: 'not-recoverable',
+  ENOTSUP: 'unsupported',
+  EOPNOTSUPP: 'unsupported',
+  ENOTTY: 'no-tty',
+  ENXIO: 'no-such-device',
+  EOVERFLOW: 'overflow',
+  EPERM: 'not-permitted',
+  EPIPE: 'pipe',
+  EROFS: 'read-only',
+  ESPIPE: 'invalid-seek',
+  ETXTBSY: 'text-file-busy',
+  EXDEV: 'cross-device',
+  EMFILE: 'insufficient-memory',
+  ENFILE: 'insufficient-memory',
 };
 
 /** Node fs error -> wasi:filesystem error-code (strings pass through). */
@@ -70,7 +100,10 @@ function statOf(st) {
   };
 }
 
-const nowNs = () => { const t = wallNow(); return t.seconds * 1_000_000_000n + BigInt(t.nanoseconds); };
+const nowNs = () => {
+  const t = wallNow();
+  return t.seconds * 1_000_000_000n + BigInt(t.nanoseconds);
+};
 const secs = (ns) => Number(ns) / 1e9;
 
 /** wasi:filesystem/types `descriptor` for a host file or directory. */
@@ -141,7 +174,7 @@ export class NodeDescriptor {
     return new OutputStream({
       write(bytes) {
         try {
-          for (let o = 0; o < bytes.length;) o += fs.writeSync(fd, bytes, o, bytes.length - o, pos + o);
+          for (let o = 0; o < bytes.length; ) o += fs.writeSync(fd, bytes, o, bytes.length - o, pos + o);
         } catch (e) {
           throw ioError(e);
         }
@@ -155,7 +188,7 @@ export class NodeDescriptor {
       write(bytes) {
         try {
           const pos = fs.fstatSync(fd).size;
-          for (let o = 0; o < bytes.length;) o += fs.writeSync(fd, bytes, o, bytes.length - o, pos + o);
+          for (let o = 0; o < bytes.length; ) o += fs.writeSync(fd, bytes, o, bytes.length - o, pos + o);
         } catch (e) {
           throw ioError(e);
         }
@@ -319,7 +352,9 @@ export class NodeDescriptor {
     this.#mutable();
     if (!(newDescriptor instanceof NodeDescriptor)) throw 'cross-device';
     newDescriptor.#mutable();
-    guard(() => fs.linkSync(this.resolve(oldPath, !!oldPathFlags?.symlinkFollow), newDescriptor.resolve(newPath, false)));
+    guard(() =>
+      fs.linkSync(this.resolve(oldPath, !!oldPathFlags?.symlinkFollow), newDescriptor.resolve(newPath, false)),
+    );
   }
   symlinkAt(oldPath, newPath) {
     this.#mutable();
@@ -330,7 +365,9 @@ export class NodeDescriptor {
     if (this.fd !== null) {
       try {
         fs.closeSync(this.fd);
-      } catch { /* already closed */ }
+      } catch {
+        /* already closed */
+      }
       this.fd = null;
     }
   }

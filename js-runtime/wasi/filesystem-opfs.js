@@ -99,12 +99,16 @@ export class OpfsDirectory extends MemDirectory {
       .filter((p) => now.get(p)?.kind !== saved.get(p).kind)
       .sort()
       .filter((p, i, all) => !all.slice(0, i).some((q) => p.startsWith(`${q}/`)));
-    const dirs = [...now].filter(([p, e]) => e.kind === 'directory' && saved.get(p)?.kind !== 'directory')
-      .map(([p]) => p).sort();
-    const files = [...now].filter(([p, e]) => {
-      const was = saved.get(p);
-      return e.kind === 'file' && (was?.node !== e.node || was.version !== e.version);
-    }).map(([p, e]) => [p, e, e.node.bytes()]);
+    const dirs = [...now]
+      .filter(([p, e]) => e.kind === 'directory' && saved.get(p)?.kind !== 'directory')
+      .map(([p]) => p)
+      .sort();
+    const files = [...now]
+      .filter(([p, e]) => {
+        const was = saved.get(p);
+        return e.kind === 'file' && (was?.node !== e.node || was.version !== e.version);
+      })
+      .map(([p, e]) => [p, e, e.node.bytes()]);
 
     const handles = new Map([['', this.#handle]]);
     const dirHandle = async (path) => {
@@ -140,13 +144,21 @@ export class OpfsDirectory extends MemDirectory {
 /** OPFS DOMException -> wasi:filesystem error-code. */
 export function opfsErrorCode(e) {
   switch (e?.name) {
-    case 'QuotaExceededError': return 'insufficient-space';
-    case 'NotAllowedError': case 'SecurityError': return 'access';
-    case 'NoModificationAllowedError': return 'busy';
-    case 'NotFoundError': return 'no-entry';
-    case 'TypeMismatchError': return 'not-directory';
-    case 'InvalidModificationError': return 'not-empty';
-    default: return 'io';
+    case 'QuotaExceededError':
+      return 'insufficient-space';
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'access';
+    case 'NoModificationAllowedError':
+      return 'busy';
+    case 'NotFoundError':
+      return 'no-entry';
+    case 'TypeMismatchError':
+      return 'not-directory';
+    case 'InvalidModificationError':
+      return 'not-empty';
+    default:
+      return 'io';
   }
 }
 

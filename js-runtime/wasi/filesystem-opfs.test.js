@@ -55,7 +55,13 @@ test('opfs: every kind of change reaches OPFS on flush(), and a new load sees it
   dir.openAt({}, 'sub/deep.txt', { truncate: true }, RW);
   await tree.flush();
   assert.deepEqual(opfs.paths(), [
-    'data/', 'data/out/', 'data/out/hello.txt', 'data/out/renamed.txt', 'data/sub/', 'data/sub/deep.txt', 'secret.txt',
+    'data/',
+    'data/out/',
+    'data/out/hello.txt',
+    'data/out/renamed.txt',
+    'data/sub/',
+    'data/sub/deep.txt',
+    'secret.txt',
   ]);
   assert.equal(opfs.text('data/out/hello.txt'), 'hello from wasi\nsecond line\n');
   assert.equal(opfs.text('data/out/renamed.txt'), 'temporary');
@@ -166,7 +172,9 @@ test('opfs: option shapes and errors', async () => {
   await assert.rejects(opfsDirectory(), TypeError, 'no navigator.storage in Node');
   const tree = await opfsDirectory(opfs);
   assert.equal(tree.handle, opfs);
-  const [[d1], [d2]] = createWasi({ preopens: { '/a': tree, '/b': { memory: tree, readonly: true } } })['wasi:filesystem/preopens'].getDirectories();
+  const [[d1], [d2]] = createWasi({ preopens: { '/a': tree, '/b': { memory: tree, readonly: true } } })[
+    'wasi:filesystem/preopens'
+  ].getDirectories();
   assert.equal(d1.getFlags().mutateDirectory, true);
   assert.equal(d2.getFlags().mutateDirectory, false);
   assert.equal(opfsErrorCode({ name: 'NotAllowedError' }), 'access');

@@ -46,32 +46,48 @@ function memorySetup() {
   const tree = memoryDirectory({
     outside: { 'secret.txt': 'secret' },
     data: {
-      'input.txt': 'hello file', sub: { 'deep.txt': 'deep' }, 'link-in': memorySymlink('input.txt'),
-      'link-out': memorySymlink('../outside/secret.txt'), 'abs-link': memorySymlink('/etc/passwd'),
-      'dir-out': memorySymlink('../outside'), loop: memorySymlink('loop'),
+      'input.txt': 'hello file',
+      sub: { 'deep.txt': 'deep' },
+      'link-in': memorySymlink('input.txt'),
+      'link-out': memorySymlink('../outside/secret.txt'),
+      'abs-link': memorySymlink('/etc/passwd'),
+      'dir-out': memorySymlink('../outside'),
+      loop: memorySymlink('loop'),
     },
   });
   const data = tree.lookup('data');
   return {
-    wasi: (opts = {}) => createBrowserWasi({ preopens: { '/data': opts.readonly ? { memory: data, readonly: true } : data } }),
+    wasi: (opts = {}) =>
+      createBrowserWasi({ preopens: { '/data': opts.readonly ? { memory: data, readonly: true } : data } }),
     read: (p) => data.readText(p),
-    exists: (p) => { try { tree.lookup(p); return true; } catch { return false; } },
+    exists: (p) => {
+      try {
+        tree.lookup(p);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     cleanup() {},
   };
 }
 
-for (const [backend, setup] of [['node', nodeSetup], ['memory', memorySetup]]) {
-  const suite = (name, fn) => test(`filesystem (${backend}): ${name}`, () => {
-    const env = setup();
-    try {
-      const w = env.wasi();
-      const [[dir, guest]] = w['wasi:filesystem/preopens'].getDirectories();
-      assert.equal(guest, '/data');
-      fn(dir, env, w);
-    } finally {
-      env.cleanup();
-    }
-  });
+for (const [backend, setup] of [
+  ['node', nodeSetup],
+  ['memory', memorySetup],
+]) {
+  const suite = (name, fn) =>
+    test(`filesystem (${backend}): ${name}`, () => {
+      const env = setup();
+      try {
+        const w = env.wasi();
+        const [[dir, guest]] = w['wasi:filesystem/preopens'].getDirectories();
+        assert.equal(guest, '/data');
+        fn(dir, env, w);
+      } finally {
+        env.cleanup();
+      }
+    });
 
   suite('read a file through a stream and with read()', (dir) => {
     const f = dir.openAt(NOFOLLOW, 'input.txt', {}, R);
@@ -79,12 +95,22 @@ for (const [backend, setup] of [['node', nodeSetup], ['memory', memorySetup]]) {
     assert.equal(f.stat().size, 10n);
     const s = f.readViaStream(6n);
     assert.equal(dec(s.blockingRead(100n)), 'file');
-    assert.throws(() => s.blockingRead(100n), (e) => e.tag === 'closed');
+    assert.throws(
+      () => s.blockingRead(100n),
+      (e) => e.tag === 'closed',
+    );
     const [bytes, eof] = f.read(5n, 0n);
     assert.equal(dec(bytes), 'hello');
     assert.equal(eof, false);
     assert.deepEqual(f.read(100n, 6n)[1], true);
-    assert.deepEqual(f.getFlags(), { read: true, write: false, fileIntegritySync: false, dataIntegritySync: false, requestedWriteSync: false, mutateDirectory: false });
+    assert.deepEqual(f.getFlags(), {
+      read: true,
+      write: false,
+      fileIntegritySync: false,
+      dataIntegritySync: false,
+      requestedWriteSync: false,
+      mutateDirectory: false,
+    });
     assert.throws(() => f.write(enc('x'), 0n), code('bad-descriptor'));
   });
 
@@ -103,7 +129,10 @@ for (const [backend, setup] of [['node', nodeSetup], ['memory', memorySetup]]) {
     assert.equal(st.type, 'regular-file');
     assert.equal(st.size, 0n);
     assert.equal(typeof st.dataModificationTimestamp.seconds, 'bigint');
-    f.setTimes({ tag: 'timestamp', val: { seconds: 1000n, nanoseconds: 0 } }, { tag: 'timestamp', val: { seconds: 2000n, nanoseconds: 0 } });
+    f.setTimes(
+      { tag: 'timestamp', val: { seconds: 1000n, nanoseconds: 0 } },
+      { tag: 'timestamp', val: { seconds: 2000n, nanoseconds: 0 } },
+    );
     assert.equal(f.stat().dataModificationTimestamp.seconds, 2000n);
   });
 
@@ -117,8 +146,17 @@ for (const [backend, setup] of [['node', nodeSetup], ['memory', memorySetup]]) {
     assert.equal(env.read('made/b.txt'), 'A');
     const names = [];
     const it = dir.readDirectory();
-    for (let e; (e = it.readDirectoryEntry()) !== undefined;) names.push(`${e.name}:${e.type}`);
-    assert.deepEqual(names.sort(), ['abs-link:symbolic-link', 'dir-out:symbolic-link', 'input.txt:regular-file', 'link-in:symbolic-link', 'link-out:symbolic-link', 'loop:symbolic-link', 'made:directory', 'sub:directory']);
+    for (let e; (e = it.readDirectoryEntry()) !== undefined; ) names.push(`${e.name}:${e.type}`);
+    assert.deepEqual(names.sort(), [
+      'abs-link:symbolic-link',
+      'dir-out:symbolic-link',
+      'input.txt:regular-file',
+      'link-in:symbolic-link',
+      'link-out:symbolic-link',
+      'loop:symbolic-link',
+      'made:directory',
+      'sub:directory',
+    ]);
     assert.throws(() => dir.removeDirectoryAt('made'), code('not-empty'));
     assert.throws(() => dir.unlinkFileAt('made'), code('is-directory'));
     dir.unlinkFileAt('made/b.txt');
@@ -218,8 +256,11 @@ test('filesystem (node): a stream error carries its filesystem error-code', () =
     const f = dir.openAt(NOFOLLOW, 'f', { create: true }, RW);
     const s = f.readViaStream(0n);
     f[Symbol.dispose](); // closes the fd under the stream
-    assert.throws(() => s.blockingRead(1n), (e) => e.tag === 'last-operation-failed'
-      && w['wasi:filesystem/types'].filesystemErrorCode(e.val) === 'bad-descriptor');
+    assert.throws(
+      () => s.blockingRead(1n),
+      (e) =>
+        e.tag === 'last-operation-failed' && w['wasi:filesystem/types'].filesystemErrorCode(e.val) === 'bad-descriptor',
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -36,14 +36,19 @@ export function xhrTransport(Xhr = globalThis.XMLHttpRequest) {
     for (const [k, v] of headers) {
       try {
         xhr.setRequestHeader(k, dec.decode(v));
-      } catch { /* a header the browser refuses */ }
+      } catch {
+        /* a header the browser refuses */
+      }
     }
     try {
       xhr.send(body === null || ((method === 'GET' || method === 'HEAD') && body.length === 0) ? null : body);
     } catch (e) {
-      throw e?.name === 'TimeoutError' ? { tag: 'connection-timeout' } : { tag: 'internal-error', val: `network error: ${e?.message ?? e}` };
+      throw e?.name === 'TimeoutError'
+        ? { tag: 'connection-timeout' }
+        : { tag: 'internal-error', val: `network error: ${e?.message ?? e}` };
     }
-    if (xhr.status === 0) throw { tag: 'internal-error', val: 'network error (refused, unreachable or blocked by CORS)' };
+    if (xhr.status === 0)
+      throw { tag: 'internal-error', val: 'network error (refused, unreachable or blocked by CORS)' };
     let data;
     if (inWindow) {
       const text = xhr.responseText;

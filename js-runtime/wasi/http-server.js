@@ -20,7 +20,8 @@ function methodValue(m) {
 function handlerOf(app) {
   const key = Object.keys(app).find((k) => k.startsWith('wasi:http/incoming-handler'));
   const handler = app.incomingHandler ?? (key && app[key]);
-  if (!handler || typeof handler.handle !== 'function') throw new TypeError('serveHttp: the instance exports no wasi:http/incoming-handler');
+  if (!handler || typeof handler.handle !== 'function')
+    throw new TypeError('serveHttp: the instance exports no wasi:http/incoming-handler');
   return handler;
 }
 
@@ -50,14 +51,21 @@ export async function serveHttp(app, { port = 0, host = '127.0.0.1' } = {}) {
       body: new Uint8Array(Buffer.concat(chunks)),
     });
     try {
-      handler.handle(request, new ResponseOutparam((r) => { response = r; }));
+      handler.handle(
+        request,
+        new ResponseOutparam((r) => {
+          response = r;
+        }),
+      );
     } catch (e) {
       if (load && e instanceof WebAssembly.RuntimeError) handler = handlerOf(await load());
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`handler failed: ${e?.message ?? e}`);
       return;
     }
     if (response === undefined || response.tag === 'err') {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`handler returned an error: ${JSON.stringify(response?.val)}`);
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`handler returned an error: ${JSON.stringify(response?.val)}`);
       return;
     }
     const out = response.val;

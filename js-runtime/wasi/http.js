@@ -13,7 +13,15 @@
 import { InputStream, OutputStream, Pollable, bytesSource } from './io.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host', 'http2-settings']);
+const FORBIDDEN = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'http2-settings',
+]);
 const headerError = (tag) => ({ tag });
 const bytes = (v) => (typeof v === 'string' ? new TextEncoder().encode(v) : v);
 
@@ -106,27 +114,37 @@ export class OutgoingRequest {
     this.outgoingBody = new OutgoingBody(this);
     return this.outgoingBody;
   }
-  method() { return this.methodValue; }
+  method() {
+    return this.methodValue;
+  }
   setMethod(m) {
     if (m?.tag === 'other' && !TOKEN.test(m.val)) throw undefined;
     this.methodValue = m;
   }
-  pathWithQuery() { return this.path; }
+  pathWithQuery() {
+    return this.path;
+  }
   setPathWithQuery(p) {
     if (p !== undefined && /[\s#]/.test(p)) throw undefined;
     this.path = p;
   }
-  scheme() { return this.schemeValue; }
+  scheme() {
+    return this.schemeValue;
+  }
   setScheme(s) {
     if (s?.tag === 'other' && !/^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(s.val)) throw undefined;
     this.schemeValue = s;
   }
-  authority() { return this.authorityValue; }
+  authority() {
+    return this.authorityValue;
+  }
   setAuthority(a) {
     if (a !== undefined && /[\s/?#@]/.test(a)) throw undefined;
     this.authorityValue = a;
   }
-  headers() { return this.fields; }
+  headers() {
+    return this.fields;
+  }
 }
 
 /** wasi:http/types `request-options`: timeouts in ns (only the smallest one set is used, for the whole exchange). */
@@ -136,12 +154,24 @@ export class RequestOptions {
     this.firstByte = undefined;
     this.betweenBytes = undefined;
   }
-  connectTimeout() { return this.connect; }
-  setConnectTimeout(d) { this.connect = d; }
-  firstByteTimeout() { return this.firstByte; }
-  setFirstByteTimeout(d) { this.firstByte = d; }
-  betweenBytesTimeout() { return this.betweenBytes; }
-  setBetweenBytesTimeout(d) { this.betweenBytes = d; }
+  connectTimeout() {
+    return this.connect;
+  }
+  setConnectTimeout(d) {
+    this.connect = d;
+  }
+  firstByteTimeout() {
+    return this.firstByte;
+  }
+  setFirstByteTimeout(d) {
+    this.firstByte = d;
+  }
+  betweenBytesTimeout() {
+    return this.betweenBytes;
+  }
+  setBetweenBytesTimeout(d) {
+    this.betweenBytes = d;
+  }
 }
 
 /** wasi:http/types `outgoing-body`: collects what the guest writes. */
@@ -160,7 +190,10 @@ export class OutgoingBody {
   bytes() {
     const out = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0));
     let o = 0;
-    for (const c of this.chunks) { out.set(c, o); o += c.length; }
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
     return out;
   }
   static finish(body, trailers) {
@@ -199,8 +232,12 @@ export class IncomingResponse {
     this.body = body; // Uint8Array or an io.js source
     this.consumed = false;
   }
-  status() { return this.statusCode; }
-  headers() { return this.fields; }
+  status() {
+    return this.statusCode;
+  }
+  headers() {
+    return this.fields;
+  }
   consume() {
     if (this.consumed) throw undefined;
     this.consumed = true;
@@ -230,7 +267,9 @@ export class FutureTrailers {
     this.trailers = trailers;
     this.taken = false;
   }
-  subscribe() { return new Pollable(); }
+  subscribe() {
+    return new Pollable();
+  }
   get() {
     if (this.taken) return { tag: 'err', val: undefined };
     this.taken = true;
@@ -242,14 +281,39 @@ export class FutureTrailers {
 
 /** wasi:http/types `incoming-request`, built by a host: `new IncomingRequest({ method, pathWithQuery, scheme, authority, headers, body })`. */
 export class IncomingRequest {
-  constructor({ method = { tag: 'get' }, pathWithQuery, scheme, authority, headers = new Fields(), body = new Uint8Array(0) } = {}) {
-    Object.assign(this, { m: method, p: pathWithQuery, s: scheme, a: authority, h: frozen(headers), b: body, consumed: false });
+  constructor({
+    method = { tag: 'get' },
+    pathWithQuery,
+    scheme,
+    authority,
+    headers = new Fields(),
+    body = new Uint8Array(0),
+  } = {}) {
+    Object.assign(this, {
+      m: method,
+      p: pathWithQuery,
+      s: scheme,
+      a: authority,
+      h: frozen(headers),
+      b: body,
+      consumed: false,
+    });
   }
-  method() { return this.m; }
-  pathWithQuery() { return this.p; }
-  scheme() { return this.s; }
-  authority() { return this.a; }
-  headers() { return this.h; }
+  method() {
+    return this.m;
+  }
+  pathWithQuery() {
+    return this.p;
+  }
+  scheme() {
+    return this.s;
+  }
+  authority() {
+    return this.a;
+  }
+  headers() {
+    return this.h;
+  }
   consume() {
     if (this.consumed) throw undefined;
     this.consumed = true;
@@ -264,12 +328,16 @@ export class OutgoingResponse {
     this.code = 200;
     this.outgoingBody = undefined;
   }
-  statusCode() { return this.code; }
+  statusCode() {
+    return this.code;
+  }
   setStatusCode(c) {
     if (c < 100 || c > 999) throw undefined;
     this.code = c;
   }
-  headers() { return this.fields; }
+  headers() {
+    return this.fields;
+  }
   body() {
     if (this.outgoingBody !== undefined) throw undefined;
     this.outgoingBody = new OutgoingBody(null);
@@ -302,7 +370,13 @@ export function httpImports(send) {
     const future = new FutureIncomingResponse(() => {
       try {
         const body = request.outgoingBody?.bytes() ?? null;
-        const r = send({ url, method: methodName(request.methodValue), headers: request.fields.entries(), body, timeoutMs });
+        const r = send({
+          url,
+          method: methodName(request.methodValue),
+          headers: request.fields.entries(),
+          body,
+          timeoutMs,
+        });
         const headers = new Fields();
         headers.list = r.headers.map(([k, v]) => [k.toLowerCase(), bytes(v)]);
         return { tag: 'ok', val: new IncomingResponse(r.status, headers, r.source ?? r.body) };
@@ -317,8 +391,17 @@ export function httpImports(send) {
   }
   return {
     'wasi:http/types': {
-      Fields, OutgoingRequest, RequestOptions, OutgoingBody, FutureIncomingResponse, IncomingResponse,
-      IncomingBody, FutureTrailers, IncomingRequest, OutgoingResponse, ResponseOutparam,
+      Fields,
+      OutgoingRequest,
+      RequestOptions,
+      OutgoingBody,
+      FutureIncomingResponse,
+      IncomingResponse,
+      IncomingBody,
+      FutureTrailers,
+      IncomingRequest,
+      OutgoingResponse,
+      ResponseOutparam,
       httpErrorCode: () => undefined,
     },
     'wasi:http/outgoing-handler': { handle },

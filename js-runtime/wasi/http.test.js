@@ -17,7 +17,10 @@ test('fields: case-insensitive names, validation, forbidden and immutable header
   assert.deepEqual(f.get('X-ONE').map(dec), ['a', 'b']);
   assert.equal(f.has('x-one'), true);
   f.set('x-one', [enc('c')]);
-  assert.deepEqual(f.entries().map(([k, v]) => [k, dec(v)]), [['x-one', 'c']]);
+  assert.deepEqual(
+    f.entries().map(([k, v]) => [k, dec(v)]),
+    [['x-one', 'c']],
+  );
   assert.throws(() => f.append('bad name', enc('x')), tag('invalid-syntax'));
   assert.throws(() => f.append('x-ok', enc('line\r\nbreak')), tag('invalid-syntax'));
   assert.throws(() => f.append('Connection', enc('close')), tag('forbidden'));
@@ -25,7 +28,12 @@ test('fields: case-insensitive names, validation, forbidden and immutable header
   f.delete('x-one');
   assert.equal(f.has('x-one'), false);
   assert.equal(c.has('x-one'), true);
-  assert.deepEqual(Fields.fromList([['a', enc('1')]]).get('a').map(dec), ['1']);
+  assert.deepEqual(
+    Fields.fromList([['a', enc('1')]])
+      .get('a')
+      .map(dec),
+    ['1'],
+  );
   assert.throws(() => Fields.fromList([['host', enc('x')]]), tag('forbidden'));
 });
 
@@ -60,7 +68,10 @@ test('outgoing request: sent when the body is finished, response read through st
   assert.equal(sent[0].url, 'http://example.test:8080/p?q=1');
   assert.equal(sent[0].method, 'POST');
   assert.equal(dec(sent[0].body), 'abc');
-  assert.deepEqual(sent[0].headers.map(([k, v]) => [k, dec(v)]), [['x-req', '1']]);
+  assert.deepEqual(
+    sent[0].headers.map(([k, v]) => [k, dec(v)]),
+    [['x-req', '1']],
+  );
   assert.equal(future.subscribe().ready(), true);
   const got = future.get();
   assert.equal(got.tag, 'ok');
@@ -110,7 +121,12 @@ test('outgoing request: without a network grant every request is denied', () => 
 
 test('outgoing request on Node with the network granted: fetch through the worker', async (t) => {
   // The server must run in another process: this thread blocks during the request.
-  const server = spawn(process.execPath, ['--input-type=module', '-e', `
+  const server = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     import http from 'node:http';
     const srv = http.createServer((req, res) => {
       let b = '';
@@ -131,7 +147,10 @@ test('outgoing request on Node with the network granted: fetch through the worke
     srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
     setTimeout(() => process.exit(0), 30000).unref();
     process.stdin.on('end', () => process.exit(0));
-    process.stdin.resume();`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    process.stdin.resume();`,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   t.after(() => server.kill());
   const port = await new Promise((resolve, reject) => {
     server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
@@ -156,7 +175,10 @@ test('outgoing request on Node with the network granted: fetch through the worke
   };
   const post = request('post', '/echo?x=1', 'payload');
   assert.equal(post.status(), 200);
-  assert.deepEqual(['x-method', 'x-url', 'x-seen'].map((h) => dec(post.headers().get(h)[0])), ['POST', '/echo?x=1', 'hi']);
+  assert.deepEqual(
+    ['x-method', 'x-url', 'x-seen'].map((h) => dec(post.headers().get(h)[0])),
+    ['POST', '/echo?x=1', 'hi'],
+  );
   assert.equal(dec(post.consume().stream().blockingRead(1000n)), 'echo: payload');
   // Redirects are the guest's business: not followed.
   const redirect = request('get', '/redirect');
@@ -169,40 +191,74 @@ test('outgoing request on Node with the network granted: fetch through the worke
   assert.equal(stream.read(100n).length, 0);
   stream.subscribe().block();
   assert.equal(dec(stream.blockingRead(100n)), 'second');
-  assert.throws(() => stream.blockingRead(100n), (e) => e.tag === 'closed');
+  assert.throws(
+    () => stream.blockingRead(100n),
+    (e) => e.tag === 'closed',
+  );
   stream[Symbol.dispose]();
 });
 
 test('browser transport: synchronous XMLHttpRequest (mocked), binary body both ways', () => {
   const calls = [];
   class FakeXhr {
-    open(method, url, async) { calls.push({ method, url, async, headers: {} }); }
-    overrideMimeType(t) { calls.at(-1).mime = t; }
-    setRequestHeader(k, v) { if (k === 'x-refused') throw new Error('refused'); calls.at(-1).headers[k] = v; }
+    open(method, url, async) {
+      calls.push({ method, url, async, headers: {} });
+    }
+    overrideMimeType(t) {
+      calls.at(-1).mime = t;
+    }
+    setRequestHeader(k, v) {
+      if (k === 'x-refused') throw new Error('refused');
+      calls.at(-1).headers[k] = v;
+    }
     send(body) {
       calls.at(-1).body = body;
       this.status = 200;
       this.responseText = String.fromCharCode(0xf7, 0x00, 0x41);
       this.response = new Uint8Array([0xf7, 0x00, 0x41]).buffer;
     }
-    getAllResponseHeaders() { return 'X-One: 1\r\ncontent-type: application/octet-stream\r\n'; }
+    getAllResponseHeaders() {
+      return 'X-One: 1\r\ncontent-type: application/octet-stream\r\n';
+    }
   }
   globalThis.document = {}; // pretend to be a page's main thread
   try {
     const send = xhrTransport(FakeXhr);
-    const r = send({ url: 'http://h/x', method: 'POST', headers: [['x-a', enc('b')], ['x-refused', enc('c')]], body: enc('hi'), timeoutMs: undefined });
+    const r = send({
+      url: 'http://h/x',
+      method: 'POST',
+      headers: [
+        ['x-a', enc('b')],
+        ['x-refused', enc('c')],
+      ],
+      body: enc('hi'),
+      timeoutMs: undefined,
+    });
     assert.equal(calls[0].async, false);
     assert.equal(calls[0].mime, 'text/plain; charset=x-user-defined');
     assert.deepEqual(calls[0].headers, { 'x-a': 'b' });
     assert.equal(dec(calls[0].body), 'hi');
     assert.deepEqual(r.body, new Uint8Array([0xf7, 0x00, 0x41]));
-    assert.deepEqual(r.headers.map(([k, v]) => [k, dec(v)]), [['x-one', '1'], ['content-type', 'application/octet-stream']]);
+    assert.deepEqual(
+      r.headers.map(([k, v]) => [k, dec(v)]),
+      [
+        ['x-one', '1'],
+        ['content-type', 'application/octet-stream'],
+      ],
+    );
     const get = send({ url: 'http://h/', method: 'GET', headers: [], body: new Uint8Array(0) });
     assert.equal(calls[1].body, null);
     assert.equal(get.status, 200);
   } finally {
     delete globalThis.document;
   }
-  class Failing extends FakeXhr { send() { this.status = 0; } }
-  assert.throws(() => xhrTransport(Failing)({ url: 'http://h/', method: 'GET', headers: [], body: null }), tag('internal-error'));
+  class Failing extends FakeXhr {
+    send() {
+      this.status = 0;
+    }
+  }
+  assert.throws(
+    () => xhrTransport(Failing)({ url: 'http://h/', method: 'GET', headers: [], body: null }),
+    tag('internal-error'),
+  );
 });

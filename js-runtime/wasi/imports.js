@@ -42,10 +42,12 @@ function denied() {
 /** Checks a preopens option's shape and returns its entries. */
 export function preopenEntries(preopens) {
   if (preopens == null) return [];
-  if (typeof preopens !== 'object') throw new TypeError('createWasi: preopens must be an object { guestPath: hostPathOrTree }');
+  if (typeof preopens !== 'object')
+    throw new TypeError('createWasi: preopens must be an object { guestPath: hostPathOrTree }');
   const out = Object.entries(preopens);
   for (const [guest] of out) {
-    if (typeof guest !== 'string' || guest === '') throw new TypeError('createWasi: a preopen needs a non-empty guest path');
+    if (typeof guest !== 'string' || guest === '')
+      throw new TypeError('createWasi: a preopen needs a non-empty guest path');
   }
   return out;
 }

@@ -25,7 +25,7 @@ const pause = () => sleepUntil(monotonicNow() + 1_000_000n);
 export function fdSink(fd) {
   return {
     write(bytes) {
-      for (let o = 0; o < bytes.length;) {
+      for (let o = 0; o < bytes.length; ) {
         try {
           o += fs.writeSync(fd, bytes, o, bytes.length - o);
         } catch (e) {
@@ -87,7 +87,9 @@ function preopen(guest, v) {
   if (v && typeof v === 'object' && typeof v.path === 'string') return nodePreopen(v.path, v);
   if (v && typeof v === 'object' && v.memory) return memoryPreopen(v.memory, v);
   if (v && typeof v === 'object') return memoryPreopen(v);
-  throw new TypeError(`createWasi: preopen ${guest} must be a host directory path, { path, readonly } or an in-memory tree`);
+  throw new TypeError(
+    `createWasi: preopen ${guest} must be a host directory path, { path, readonly } or an in-memory tree`,
+  );
 }
 
 const isTty = (v, fd) => (v === undefined || v === 'inherit') && tty.isatty(fd);

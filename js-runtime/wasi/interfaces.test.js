@@ -9,8 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { createWasi } from './index.js';
 import { createWasi as createBrowserWasi } from './browser.js';
 
-const builtin = join(dirname(fileURLToPath(import.meta.url)), '../../node_modules/@bytecodealliance/jco/lib/wit/builtin');
-const version = existsSync(builtin) ? readdirSync(builtin).filter((v) => v.startsWith('0.2.')).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop() : undefined;
+const builtin = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../node_modules/@bytecodealliance/jco/lib/wit/builtin',
+);
+const version = existsSync(builtin)
+  ? readdirSync(builtin)
+      .filter((v) => v.startsWith('0.2.'))
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      .pop()
+  : undefined;
 const NOT_PROVIDED = new Set(['wasi:cli/run', 'wasi:http/incoming-handler']); // exports, not imports
 
 const camel = (s) => s.toLowerCase().replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -37,7 +45,8 @@ function parseWit(dir) {
         const res = { name: r[1], methods: [], ctor: false };
         if (r[2] === '{') {
           const [rb, end] = block(body, r.index + r[0].length - 1);
-          for (const f of rb.matchAll(/^\s*([a-z][a-z0-9-]*): (static )?func/gm)) res.methods.push({ name: f[1], isStatic: !!f[2] });
+          for (const f of rb.matchAll(/^\s*([a-z][a-z0-9-]*): (static )?func/gm))
+            res.methods.push({ name: f[1], isStatic: !!f[2] });
           res.ctor = /\bconstructor\(/.test(rb);
           body = body.slice(0, r.index) + body.slice(end + 1);
         }
@@ -50,8 +59,13 @@ function parseWit(dir) {
   return out;
 }
 
-for (const [entry, create] of [['index.js', createWasi], ['browser.js', createBrowserWasi]]) {
-  test(`${entry}: every wasi ${version} function, resource and method is implemented`, { skip: !version && 'jco (dev dependency) not installed' }, () => {
+for (const [entry, create] of [
+  ['index.js', createWasi],
+  ['browser.js', createBrowserWasi],
+]) {
+  test(`${entry}: every wasi ${version} function, resource and method is implemented`, {
+    skip: !version && 'jco (dev dependency) not installed',
+  }, () => {
     const wasi = create({ stdout: null, stderr: null });
     const missing = [];
     const ifaces = parseWit(join(builtin, version));
@@ -62,13 +76,21 @@ for (const [entry, create] of [['index.js', createWasi], ['browser.js', createBr
         continue;
       }
       const obj = wasi[spec];
-      if (!obj) { missing.push(spec); continue; }
+      if (!obj) {
+        missing.push(spec);
+        continue;
+      }
       for (const f of funcs) if (typeof obj[camel(f)] !== 'function') missing.push(`${spec}#${f}`);
       for (const r of resources) {
         const cls = obj[upper(r.name)];
-        if (typeof cls !== 'function') { missing.push(`${spec}#${r.name}`); continue; }
+        if (typeof cls !== 'function') {
+          missing.push(`${spec}#${r.name}`);
+          continue;
+        }
         for (const m of r.methods) {
-          const ok = m.isStatic ? typeof cls[camel(m.name)] === 'function' : typeof cls.prototype[camel(m.name)] === 'function';
+          const ok = m.isStatic
+            ? typeof cls[camel(m.name)] === 'function'
+            : typeof cls.prototype[camel(m.name)] === 'function';
           if (!ok) missing.push(`${spec}#${r.name}.${m.name}`);
         }
       }
@@ -84,7 +106,10 @@ test('import object keys carry no patch version (0.3 interfaces that clash with 
 test('esm.js exports every interface createWasi provides, forwarding to the configured instance', async () => {
   const esm = await import('./esm.js');
   const keys = Object.keys(createWasi({ stdout: null })).map((k) => k.replace(/^wasi:/, ''));
-  assert.deepEqual(keys.filter((k) => !(k in esm)), []);
+  assert.deepEqual(
+    keys.filter((k) => !(k in esm)),
+    [],
+  );
   esm.configure({ args: ['a', 'b'], stdout: null });
   assert.deepEqual(esm['cli/environment'].getArguments(), ['a', 'b']);
   esm.configure({ args: ['c'], stdout: null });

@@ -93,7 +93,9 @@ export function poll(list) {
     } else if (deadline !== undefined) {
       sleepUntil(deadline);
     } else {
-      throw new Error('wasi:io/poll.poll: no pollable can become ready synchronously (it waits on an asynchronous event; without JSPI this host cannot wait for it: see createWasi({ jspi: true }))');
+      throw new Error(
+        'wasi:io/poll.poll: no pollable can become ready synchronously (it waits on an asynchronous event; without JSPI this host cannot wait for it: see createWasi({ jspi: true }))',
+      );
     }
   }
 }
@@ -168,7 +170,11 @@ export class InputStream {
   subscribe() {
     const src = this.source;
     const whenReady = this.jspi && src.whenReady ? () => src.whenReady() : undefined;
-    return new Pollable(() => this.closed || !src.ready || src.ready(), { ...waitOptions(src), jspi: this.jspi, whenReady });
+    return new Pollable(() => this.closed || !src.ready || src.ready(), {
+      ...waitOptions(src),
+      jspi: this.jspi,
+      whenReady,
+    });
   }
   [Symbol.dispose]() {
     this.closed = true;
@@ -214,7 +220,12 @@ export class OutputStream {
     if (isThenable(r)) this.#track(r);
   }
   #track(promise) {
-    const settled = Promise.resolve(promise).then(() => {}, (e) => { this.failure = e; });
+    const settled = Promise.resolve(promise).then(
+      () => {},
+      (e) => {
+        this.failure = e;
+      },
+    );
     if (!this.jspi) return;
     const p = settled.then(() => {
       if (this.pending === p) this.pending = null;
@@ -261,7 +272,9 @@ export class OutputStream {
   subscribe() {
     const sink = this.sink;
     return new Pollable(() => this.closed || (this.pending === null && (!sink.ready || sink.ready())), {
-      ...waitOptions(sink), jspi: this.jspi, whenReady: () => this.pending,
+      ...waitOptions(sink),
+      jspi: this.jspi,
+      whenReady: () => this.pending,
     });
   }
   writeZeroes(len) {
@@ -285,10 +298,12 @@ export class OutputStream {
   }
   blockingSplice(src, len) {
     this.#check();
-    return andThen(this.#drained(), () => andThen(src.blockingRead(len), (bytes) => {
-      this.#write(bytes);
-      return BigInt(bytes.length);
-    }));
+    return andThen(this.#drained(), () =>
+      andThen(src.blockingRead(len), (bytes) => {
+        this.#write(bytes);
+        return BigInt(bytes.length);
+      }),
+    );
   }
   [Symbol.dispose]() {
     if (this.closed) return;
@@ -309,7 +324,7 @@ export class OutputStream {
 
 /** A source over fixed bytes (a string is UTF-8 encoded); ends after them. */
 export function bytesSource(data) {
-  let buf = typeof data === 'string' ? new TextEncoder().encode(data) : data ?? new Uint8Array(0);
+  let buf = typeof data === 'string' ? new TextEncoder().encode(data) : (data ?? new Uint8Array(0));
   return {
     read(len) {
       if (buf.length === 0) return len === 0 ? buf : null;
@@ -349,8 +364,18 @@ export function functionSource(fn, { eager = false, close } = {}) {
     const got = fn(len);
     if (!isThenable(got)) return take(got);
     inflight = Promise.resolve(got).then(
-      (v) => { inflight = null; try { take(v); } catch (e) { failure = e; } },
-      (e) => { inflight = null; failure = e; },
+      (v) => {
+        inflight = null;
+        try {
+          take(v);
+        } catch (e) {
+          failure = e;
+        }
+      },
+      (e) => {
+        inflight = null;
+        failure = e;
+      },
     );
   };
   const idle = () => pending.length === 0 && !ended && failure === null && inflight === null;
@@ -369,9 +394,11 @@ export function functionSource(fn, { eager = false, close } = {}) {
           if (!idle()) continue;
         }
         if (!blocking) return new Uint8Array(0);
-        throw new IoError(inflight !== null
-          ? 'stdin has no data yet and waiting for it needs JSPI (createWasi({ jspi: true }) under glue from `weft transpile --async-mode jspi`)'
-          : 'stdin function returned no data for a blocking read');
+        throw new IoError(
+          inflight !== null
+            ? 'stdin has no data yet and waiting for it needs JSPI (createWasi({ jspi: true }) under glue from `weft transpile --async-mode jspi`)'
+            : 'stdin function returned no data for a blocking read',
+        );
       }
     },
     ready() {
@@ -405,7 +432,10 @@ export function collectSink() {
     bytes() {
       const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
       let o = 0;
-      for (const c of chunks) { out.set(c, o); o += c.length; }
+      for (const c of chunks) {
+        out.set(c, o);
+        o += c.length;
+      }
       return out;
     },
     text() {

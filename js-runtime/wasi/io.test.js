@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  InputStream, OutputStream, IoError, Pollable, poll, bytesSource, collectSink, functionSource, lineSink,
+  InputStream,
+  OutputStream,
+  IoError,
+  Pollable,
+  poll,
+  bytesSource,
+  collectSink,
+  functionSource,
+  lineSink,
 } from './io.js';
 import { clocksImports } from './clocks.js';
 
@@ -26,8 +34,15 @@ test('input-stream: zero-length read returns empty bytes; huge lengths are clamp
 });
 
 test('input-stream: a failing source reports last-operation-failed with an io error', () => {
-  const s = new InputStream({ read() { throw new IoError('disk on fire'); } });
-  assert.throws(() => s.read(1n), (e) => e.tag === 'last-operation-failed' && e.val instanceof IoError && e.val.toDebugString() === 'disk on fire');
+  const s = new InputStream({
+    read() {
+      throw new IoError('disk on fire');
+    },
+  });
+  assert.throws(
+    () => s.read(1n),
+    (e) => e.tag === 'last-operation-failed' && e.val instanceof IoError && e.val.toDebugString() === 'disk on fire',
+  );
 });
 
 test('input-stream: function source', () => {
@@ -63,8 +78,15 @@ test('output-stream: splice and blocking-splice move bytes from an input stream'
 });
 
 test('output-stream: failing sink -> last-operation-failed; dropped stream -> closed', () => {
-  const bad = new OutputStream({ write() { throw new IoError('no space'); } });
-  assert.throws(() => bad.write(enc('x')), (e) => e.tag === 'last-operation-failed' && e.val.message === 'no space');
+  const bad = new OutputStream({
+    write() {
+      throw new IoError('no space');
+    },
+  });
+  assert.throws(
+    () => bad.write(enc('x')),
+    (e) => e.tag === 'last-operation-failed' && e.val.message === 'no space',
+  );
   const s = new OutputStream(collectSink());
   s[Symbol.dispose]();
   throwsTag(() => s.write(enc('x')), 'closed');
@@ -72,7 +94,11 @@ test('output-stream: failing sink -> last-operation-failed; dropped stream -> cl
 });
 
 test('output-stream: non-IoError exceptions from a sink propagate (host bug, not a stream error)', () => {
-  const s = new OutputStream({ write() { throw new TypeError('bug'); } });
+  const s = new OutputStream({
+    write() {
+      throw new TypeError('bug');
+    },
+  });
   assert.throws(() => s.write(enc('x')), TypeError);
 });
 
@@ -110,7 +136,11 @@ test('pollable.block waits on a timer; a pollable with wait() is waited on', () 
   mc.subscribeDuration(20_000_000n).block();
   assert.ok(mc.now() - t0 >= 20_000_000n);
   let ready = false;
-  const p = new Pollable(() => ready, { wait: () => { ready = true; } });
+  const p = new Pollable(() => ready, {
+    wait: () => {
+      ready = true;
+    },
+  });
   p.block();
   assert.equal(p.ready(), true);
 });

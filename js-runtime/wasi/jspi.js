@@ -10,7 +10,8 @@
 // directly when something is ready. This file owns that asynchronous wait.
 import { monotonicNow } from './time.js';
 
-export const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+export const isThenable = (v) =>
+  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
 
 /** `f(v)`, or a Promise of it when `v` is a Promise: one code path for both modes. */
 export const andThen = (v, f) => (isThenable(v) ? Promise.resolve(v).then(f) : f(v));
@@ -55,6 +56,10 @@ function nextWake(list) {
   if (deadline === undefined) return waits.length > 0 ? Promise.race(waits) : null;
   let timer;
   const ms = Math.max(0, Math.ceil(Number(deadline - monotonicNow()) / 1e6));
-  waits.push(new Promise((resolve) => { timer = setTimeout(resolve, ms); }));
+  waits.push(
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  );
   return Promise.race(waits).finally(() => clearTimeout(timer));
 }

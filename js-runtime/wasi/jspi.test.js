@@ -21,7 +21,9 @@ function typedInput() {
   let waiting = null;
   const fn = () => {
     if (queue.length > 0) return queue.shift();
-    return new Promise((r) => { waiting = r; });
+    return new Promise((r) => {
+      waiting = r;
+    });
   };
   const give = (v) => {
     if (!waiting) return queue.push(v);
@@ -81,21 +83,45 @@ function syncCase(name, sync) {
  * sink that takes 5 ms, an OPFS write-back), with the value it settles to.
  */
 const WAITS = {
-  'wasi:io/poll#poll': [(w) => w['wasi:io/poll'].poll([w['wasi:cli/stdin'].getStdin().subscribe()]), (v) => assert.deepEqual([...v], [0])],
-  'wasi:io/poll#[method]pollable.block': [(w) => w['wasi:clocks/monotonic-clock'].subscribeDuration(10_000_000n).block(), (v) => assert.equal(v, undefined)],
-  'wasi:io/streams#[method]input-stream.blocking-read': [(w) => w['wasi:cli/stdin'].getStdin().blockingRead(10n), (v) => assert.equal(dec(v), 'typed')],
-  'wasi:io/streams#[method]input-stream.blocking-skip': [(w) => w['wasi:cli/stdin'].getStdin().blockingSkip(10n), (v) => assert.equal(v, 5n)],
-  'wasi:io/streams#[method]output-stream.blocking-write-and-flush': [(w) => w['wasi:cli/stdout'].getStdout().blockingWriteAndFlush(enc('x')), (_v, h) => assert.deepEqual(h.written, [120])],
-  'wasi:io/streams#[method]output-stream.blocking-flush': [(w) => {
-    const out = w['wasi:cli/stdout'].getStdout();
-    out.write(enc('y'));
-    return out.blockingFlush();
-  }, (_v, h) => assert.deepEqual(h.written, [121])],
-  'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush': [(w) => w['wasi:cli/stdout'].getStdout().blockingWriteZeroesAndFlush(3n), (_v, h) => assert.deepEqual(h.written, [0, 0, 0])],
-  'wasi:io/streams#[method]output-stream.blocking-splice': [(w) => w['wasi:cli/stdout'].getStdout().blockingSplice(w['wasi:cli/stdin'].getStdin(), 10n), (v, h) => {
-    assert.equal(v, 5n);
-    return h.wasi['wasi:cli/stdout'].getStdout().blockingFlush(); // the write itself finishes later
-  }],
+  'wasi:io/poll#poll': [
+    (w) => w['wasi:io/poll'].poll([w['wasi:cli/stdin'].getStdin().subscribe()]),
+    (v) => assert.deepEqual([...v], [0]),
+  ],
+  'wasi:io/poll#[method]pollable.block': [
+    (w) => w['wasi:clocks/monotonic-clock'].subscribeDuration(10_000_000n).block(),
+    (v) => assert.equal(v, undefined),
+  ],
+  'wasi:io/streams#[method]input-stream.blocking-read': [
+    (w) => w['wasi:cli/stdin'].getStdin().blockingRead(10n),
+    (v) => assert.equal(dec(v), 'typed'),
+  ],
+  'wasi:io/streams#[method]input-stream.blocking-skip': [
+    (w) => w['wasi:cli/stdin'].getStdin().blockingSkip(10n),
+    (v) => assert.equal(v, 5n),
+  ],
+  'wasi:io/streams#[method]output-stream.blocking-write-and-flush': [
+    (w) => w['wasi:cli/stdout'].getStdout().blockingWriteAndFlush(enc('x')),
+    (_v, h) => assert.deepEqual(h.written, [120]),
+  ],
+  'wasi:io/streams#[method]output-stream.blocking-flush': [
+    (w) => {
+      const out = w['wasi:cli/stdout'].getStdout();
+      out.write(enc('y'));
+      return out.blockingFlush();
+    },
+    (_v, h) => assert.deepEqual(h.written, [121]),
+  ],
+  'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush': [
+    (w) => w['wasi:cli/stdout'].getStdout().blockingWriteZeroesAndFlush(3n),
+    (_v, h) => assert.deepEqual(h.written, [0, 0, 0]),
+  ],
+  'wasi:io/streams#[method]output-stream.blocking-splice': [
+    (w) => w['wasi:cli/stdout'].getStdout().blockingSplice(w['wasi:cli/stdin'].getStdin(), 10n),
+    (v, h) => {
+      assert.equal(v, 5n);
+      return h.wasi['wasi:cli/stdout'].getStdout().blockingFlush(); // the write itself finishes later
+    },
+  ],
   'wasi:filesystem/types#[method]descriptor.sync': syncCase('f.txt', (f) => f.sync()),
   'wasi:filesystem/types#[method]descriptor.sync-data': syncCase('g.txt', (f) => f.syncData()),
 };
@@ -117,7 +143,14 @@ async function waitingHost(jspi = true) {
 }
 
 /** Settled within `ms`? */
-const settlesWithin = (p, ms) => Promise.race([p.then(() => true, () => true), later(ms, false)]);
+const settlesWithin = (p, ms) =>
+  Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    later(ms, false),
+  ]);
 
 test('jspi-imports.json: unversioned `iface#func` names, no duplicates, each a real host function', () => {
   assert.ok(Array.isArray(JSPI_IMPORTS) && JSPI_IMPORTS.length > 0);
@@ -177,7 +210,7 @@ test('jspi: poll over stdin and a long timer wakes on input (and clears its time
   const p = host.wasi['wasi:io/poll'].poll([mc.subscribeDuration(60_000_000_000n), stdin.subscribe()]);
   assert.ok(p instanceof Promise);
   setTimeout(() => host.input.feed('hi'), 10);
-  assert.deepEqual([...await p], [1]);
+  assert.deepEqual([...(await p)], [1]);
   assert.equal(dec(stdin.read(10n)), 'hi');
 });
 
@@ -187,15 +220,21 @@ test('jspi: stdin as a ReadableStream and as an async iterable, to the end', asy
     await later(10);
     yield enc('second\n');
   }
-  const stream = new ReadableStream({
-    async pull(controller) {
-      await later(5);
-      if (this.n === undefined) this.n = 0;
-      if (this.n++ < 2) controller.enqueue(enc(`chunk ${this.n}\n`));
-      else controller.close();
+  const stream = new ReadableStream(
+    {
+      async pull(controller) {
+        await later(5);
+        if (this.n === undefined) this.n = 0;
+        if (this.n++ < 2) controller.enqueue(enc(`chunk ${this.n}\n`));
+        else controller.close();
+      },
     },
-  }, { highWaterMark: 0 });
-  for (const [what, stdin, want] of [['iterable', lines(), 'first line\nsecond\n'], ['stream', stream, 'chunk 1\nchunk 2\n']]) {
+    { highWaterMark: 0 },
+  );
+  for (const [what, stdin, want] of [
+    ['iterable', lines(), 'first line\nsecond\n'],
+    ['stream', stream, 'chunk 1\nchunk 2\n'],
+  ]) {
     const w = createWasi({ jspi: true, stdin });
     const s = w['wasi:cli/stdin'].getStdin();
     let got = '';
@@ -222,9 +261,15 @@ test('jspi: a failing async stdin is last-operation-failed; a failing async sink
     stdout: () => Promise.reject(new Error('pipe gone')),
   });
   const s = w['wasi:cli/stdin'].getStdin();
-  await assert.rejects(s.blockingRead(1n), (e) => e.tag === 'last-operation-failed' && /keyboard unplugged/.test(e.val.toDebugString()));
+  await assert.rejects(
+    s.blockingRead(1n),
+    (e) => e.tag === 'last-operation-failed' && /keyboard unplugged/.test(e.val.toDebugString()),
+  );
   const out = w['wasi:cli/stdout'].getStdout();
-  await assert.rejects(out.blockingWriteAndFlush(enc('x')), (e) => e.tag === 'last-operation-failed' && e.val.toDebugString() === 'pipe gone');
+  await assert.rejects(
+    out.blockingWriteAndFlush(enc('x')),
+    (e) => e.tag === 'last-operation-failed' && e.val.toDebugString() === 'pipe gone',
+  );
   assert.throws(() => out.checkWrite(), isTag('closed'));
 });
 
@@ -245,7 +290,10 @@ test('jspi: a busy sink grants no writes and its pollable waits for it', async (
 test('without jspi: the same calls never return a Promise (the Node/sync behaviour stays)', async () => {
   const host = await waitingHost(false);
   const stdin = host.wasi['wasi:cli/stdin'].getStdin();
-  assert.throws(() => stdin.blockingRead(1n), (e) => e.tag === 'last-operation-failed' && /needs JSPI/.test(e.val.toDebugString()));
+  assert.throws(
+    () => stdin.blockingRead(1n),
+    (e) => e.tag === 'last-operation-failed' && /needs JSPI/.test(e.val.toDebugString()),
+  );
   assert.equal(host.wasi['wasi:cli/stdout'].getStdout().blockingWriteAndFlush(enc('x')), undefined);
   const t0 = performance.now();
   assert.equal(host.wasi['wasi:clocks/monotonic-clock'].subscribeDuration(5_000_000n).block(), undefined);

@@ -29,10 +29,13 @@ export class Bridge {
   }
   /** io.js poll group: wait until any of the pollables' events, or `ms` (-1: no limit). */
   waitAny(pollables, ms) {
-    this.call('waitAny', pollables.map((p) => p.token), ms);
+    this.call(
+      'waitAny',
+      pollables.map((p) => p.token),
+      ms,
+    );
   }
 }
 let shared;
 /** The process-wide bridge, started on first use. */
 export const bridge = () => (shared ??= new Bridge());
-

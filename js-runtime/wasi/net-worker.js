@@ -15,14 +15,27 @@ let nextAccepted = 1 << 30; // ids of accepted connections (the main thread coun
 const MAX_BUFFERED = 4 << 20;
 
 const ERRNO = {
-  ECONNREFUSED: 'connection-refused', ECONNRESET: 'connection-reset', ECONNABORTED: 'connection-aborted',
-  EPIPE: 'connection-reset', ETIMEDOUT: 'timeout', EHOSTUNREACH: 'remote-unreachable',
-  ENETUNREACH: 'remote-unreachable', EADDRINUSE: 'address-in-use', EADDRNOTAVAIL: 'address-not-bindable',
-  EACCES: 'access-denied', EPERM: 'access-denied', EINVAL: 'invalid-argument', ENOTFOUND: 'name-unresolvable',
-  ENODATA: 'name-unresolvable', EAI_NONAME: 'name-unresolvable', EAI_AGAIN: 'temporary-resolver-failure',
-  ESERVFAIL: 'temporary-resolver-failure', EMFILE: 'new-socket-limit', ENFILE: 'new-socket-limit',
+  ECONNREFUSED: 'connection-refused',
+  ECONNRESET: 'connection-reset',
+  ECONNABORTED: 'connection-aborted',
+  EPIPE: 'connection-reset',
+  ETIMEDOUT: 'timeout',
+  EHOSTUNREACH: 'remote-unreachable',
+  ENETUNREACH: 'remote-unreachable',
+  EADDRINUSE: 'address-in-use',
+  EADDRNOTAVAIL: 'address-not-bindable',
+  EACCES: 'access-denied',
+  EPERM: 'access-denied',
+  EINVAL: 'invalid-argument',
+  ENOTFOUND: 'name-unresolvable',
+  ENODATA: 'name-unresolvable',
+  EAI_NONAME: 'name-unresolvable',
+  EAI_AGAIN: 'temporary-resolver-failure',
+  ESERVFAIL: 'temporary-resolver-failure',
+  EMFILE: 'new-socket-limit',
+  ENFILE: 'new-socket-limit',
 };
-const code = (e) => (typeof e === 'string' || typeof e?.tag === 'string' ? e : ERRNO[e?.code] ?? 'unknown');
+const code = (e) => (typeof e === 'string' || typeof e?.tag === 'string' ? e : (ERRNO[e?.code] ?? 'unknown'));
 
 function notify(entry) {
   for (const w of [...entry.waiters]) w();
@@ -38,7 +51,9 @@ function waitFor(entries, ready, ms) {
       for (const e of entries) e.waiters.delete(check);
       resolve(v);
     };
-    const check = () => { if (ready()) done(true); };
+    const check = () => {
+      if (ready()) done(true);
+    };
     for (const e of entries) e.waiters.add(check);
     if (ms > 0) timer = setTimeout(() => done(ready()), ms);
   });
@@ -56,9 +71,18 @@ function track(id, sock) {
     if (e.size > MAX_BUFFERED) sock.pause();
     notify(e);
   });
-  sock.on('end', () => { e.eof = true; notify(e); });
-  sock.on('error', (err) => { e.error = code(err); notify(e); });
-  sock.on('close', () => { e.eof = true; notify(e); });
+  sock.on('end', () => {
+    e.eof = true;
+    notify(e);
+  });
+  sock.on('error', (err) => {
+    e.error = code(err);
+    notify(e);
+  });
+  sock.on('close', () => {
+    e.eof = true;
+    notify(e);
+  });
   sockets.set(id, e);
   return e;
 }
@@ -103,14 +127,26 @@ function httpError(e, timedOut) {
   if (timedOut) return { tag: 'connection-timeout' };
   const c = e?.cause?.code ?? e?.code;
   switch (c) {
-    case 'ECONNREFUSED': return { tag: 'connection-refused' };
-    case 'ECONNRESET': case 'EPIPE': case 'UND_ERR_SOCKET': return { tag: 'connection-terminated' };
-    case 'ENOTFOUND': case 'EAI_NONAME': case 'EAI_AGAIN':
+    case 'ECONNREFUSED':
+      return { tag: 'connection-refused' };
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return { tag: 'connection-terminated' };
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+    case 'EAI_AGAIN':
       return { tag: 'DNS-error', val: { rcode: c, infoCode: undefined } };
-    case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return { tag: 'connection-timeout' };
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return { tag: 'destination-unavailable' };
-    case 'ERR_INVALID_URL': return { tag: 'HTTP-request-URI-invalid' };
-    default: return { tag: 'internal-error', val: String(e?.cause?.message ?? e?.message ?? e) };
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { tag: 'connection-timeout' };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { tag: 'destination-unavailable' };
+    case 'ERR_INVALID_URL':
+      return { tag: 'HTTP-request-URI-invalid' };
+    default:
+      return { tag: 'internal-error', val: String(e?.cause?.message ?? e?.message ?? e) };
   }
 }
 
@@ -122,11 +158,20 @@ const ops = {
     for (const [k, v] of headers) h.append(k, Buffer.from(v).toString('latin1'));
     const ctl = new AbortController();
     let timedOut = false;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; ctl.abort(); }, timeoutMs);
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            ctl.abort();
+          }, timeoutMs);
     let res;
     try {
       res = await fetch(url, {
-        method, headers: h, redirect: 'manual', signal: ctl.signal,
+        method,
+        headers: h,
+        redirect: 'manual',
+        signal: ctl.signal,
         body: body === null || ((method === 'GET' || method === 'HEAD') && body.length === 0) ? undefined : body,
       });
     } catch (e) {
@@ -139,7 +184,14 @@ const ops = {
       out.push([k, new Uint8Array(Buffer.from(v, 'latin1'))]);
     });
     const reader = res.body?.getReader();
-    const e = { sock: { pause() {}, resume() {}, destroy: () => reader?.cancel().catch(() => {}) }, chunks: [], size: 0, eof: !reader, error: null, waiters: new Set() };
+    const e = {
+      sock: { pause() {}, resume() {}, destroy: () => reader?.cancel().catch(() => {}) },
+      chunks: [],
+      size: 0,
+      eof: !reader,
+      error: null,
+      waiters: new Set(),
+    };
     sockets.set(id, e);
     if (reader) {
       (async () => {
@@ -167,12 +219,18 @@ const ops = {
   connect(id, host, port, localAddress, localPort) {
     return new Promise((resolve, reject) => {
       const s = net.connect({ host, port, localAddress, localPort, noDelay: true, allowHalfOpen: true });
-      const fail = (err) => { s.destroy(); reject(err); };
+      const fail = (err) => {
+        s.destroy();
+        reject(err);
+      };
       s.once('error', fail);
       s.once('connect', () => {
         s.off('error', fail);
         track(id, s);
-        resolve({ local: addr({ address: s.localAddress, port: s.localPort, family: s.localFamily }), remote: addr({ address: s.remoteAddress, port: s.remotePort, family: s.remoteFamily }) });
+        resolve({
+          local: addr({ address: s.localAddress, port: s.localPort, family: s.localFamily }),
+          remote: addr({ address: s.remoteAddress, port: s.remotePort, family: s.remoteFamily }),
+        });
       });
     });
   },
@@ -194,7 +252,11 @@ const ops = {
   shutdown(id, how) {
     const e = sock(id);
     if (how !== 'receive') e.sock.end();
-    if (how !== 'send') { e.chunks = []; e.size = 0; e.eof = true; }
+    if (how !== 'send') {
+      e.chunks = [];
+      e.size = 0;
+      e.eof = true;
+    }
     return null;
   },
   udpBind(id, host, port, family) {
@@ -204,7 +266,10 @@ const ops = {
       sock.once('error', reject);
       sock.bind({ address: host, port, exclusive: true }, () => {
         sock.off('error', reject);
-        sock.on('error', (err) => { e.error = code(err); notify(e); });
+        sock.on('error', (err) => {
+          e.error = code(err);
+          notify(e);
+        });
         sock.on('message', (msg, rinfo) => {
           if (e.queue.length >= MAX_DATAGRAMS) return; // dropped, as a full kernel buffer would
           e.queue.push({ data: new Uint8Array(msg.buffer, msg.byteOffset, msg.length), remote: addr(rinfo) });
@@ -219,7 +284,11 @@ const ops = {
     const e = udps.get(id);
     if (!e) throw 'invalid-state';
     return new Promise((resolve, reject) => {
-      try { e.sock.disconnect(); } catch { /* not connected */ }
+      try {
+        e.sock.disconnect();
+      } catch {
+        /* not connected */
+      }
       if (host === undefined) return resolve(null);
       e.sock.connect(port, host, (err) => (err ? reject(err) : resolve(addr(e.sock.remoteAddress()))));
     });
@@ -227,11 +296,20 @@ const ops = {
   udpSend(id, datagrams) {
     const e = udps.get(id);
     if (!e) throw 'invalid-state';
-    return datagrams.reduce((p, d) => p.then(() => new Promise((resolve, reject) => {
-      const done = (err) => (err ? reject(err) : resolve());
-      if (d.host === undefined) e.sock.send(d.data, done);
-      else e.sock.send(d.data, d.port, d.host, done);
-    })), Promise.resolve()).then(() => datagrams.length);
+    return datagrams
+      .reduce(
+        (p, d) =>
+          p.then(
+            () =>
+              new Promise((resolve, reject) => {
+                const done = (err) => (err ? reject(err) : resolve());
+                if (d.host === undefined) e.sock.send(d.data, done);
+                else e.sock.send(d.data, d.port, d.host, done);
+              }),
+          ),
+        Promise.resolve(),
+      )
+      .then(() => datagrams.length);
   },
   udpReceive(id, max) {
     const e = udps.get(id);
@@ -258,11 +336,18 @@ const ops = {
   listen(id, host, port, backlog) {
     return new Promise((resolve, reject) => {
       const s = { server: net.createServer({ allowHalfOpen: true }), pending: [], error: null, waiters: new Set() };
-      s.server.on('connection', (c) => { c.pause(); s.pending.push(c); notify(s); });
+      s.server.on('connection', (c) => {
+        c.pause();
+        s.pending.push(c);
+        notify(s);
+      });
       s.server.once('error', reject);
       s.server.listen({ host, port, backlog, exclusive: true }, () => {
         s.server.off('error', reject);
-        s.server.on('error', (err) => { s.error = code(err); notify(s); });
+        s.server.on('error', (err) => {
+          s.error = code(err);
+          notify(s);
+        });
         servers.set(id, s);
         resolve(addr(s.server.address()));
       });
@@ -279,7 +364,11 @@ const ops = {
     const cid = nextAccepted++;
     track(cid, c);
     c.resume();
-    return { id: cid, local: addr({ address: c.localAddress, port: c.localPort, family: c.localFamily }), remote: addr({ address: c.remoteAddress, port: c.remotePort, family: c.remoteFamily }) };
+    return {
+      id: cid,
+      local: addr({ address: c.localAddress, port: c.localPort, family: c.localFamily }),
+      remote: addr({ address: c.remoteAddress, port: c.remotePort, family: c.remoteFamily }),
+    };
   },
   acceptable(id) {
     return tokenReady({ kind: 'accept', id });

@@ -3,7 +3,8 @@ const MAX_GET = 65536; // getRandomValues' per-call limit
 
 function randomBytes(len) {
   const n = Number(len);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 31) throw new RangeError(`wasi:random: cannot produce ${len} bytes`);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 31)
+    throw new RangeError(`wasi:random: cannot produce ${len} bytes`);
   const out = new Uint8Array(n);
   for (let o = 0; o < n; o += MAX_GET) globalThis.crypto.getRandomValues(out.subarray(o, Math.min(n, o + MAX_GET)));
   return out;

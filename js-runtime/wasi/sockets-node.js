@@ -86,7 +86,17 @@ export class TcpSocket {
     const local = this.local;
     try {
       // Connecting waits here (the worker reports when it is done); finish-connect hands out the result.
-      this.pending = { ok: b.call('connect', id, hostOf(remoteAddress), remoteAddress.val.port, local && !isUnspecified(local) ? hostOf(local) : undefined, local?.val.port || undefined), id };
+      this.pending = {
+        ok: b.call(
+          'connect',
+          id,
+          hostOf(remoteAddress),
+          remoteAddress.val.port,
+          local && !isUnspecified(local) ? hostOf(local) : undefined,
+          local?.val.port || undefined,
+        ),
+        id,
+      };
     } catch (e) {
       this.pending = { err: e };
     }
@@ -160,23 +170,60 @@ export class TcpSocket {
     if (this.state === 'connected' || this.state === 'connect-started') throw 'invalid-state';
     this.backlog = Number(u64(v) > 65535n ? 65535n : u64(v));
   }
-  keepAliveEnabled() { return this.keepAlive; }
-  setKeepAliveEnabled(v) { this.keepAlive = !!v; }
-  keepAliveIdleTime() { return this.keepIdle; }
-  setKeepAliveIdleTime(v) { if (u64(v) === 0n) throw 'invalid-argument'; this.keepIdle = u64(v); }
-  keepAliveInterval() { return this.keepInterval; }
-  setKeepAliveInterval(v) { if (u64(v) === 0n) throw 'invalid-argument'; this.keepInterval = u64(v); }
-  keepAliveCount() { return this.keepCount; }
-  setKeepAliveCount(v) { if (v === 0) throw 'invalid-argument'; this.keepCount = v; }
-  hopLimit() { return this.hops; }
-  setHopLimit(v) { if (v === 0) throw 'invalid-argument'; this.hops = v; }
-  receiveBufferSize() { return this.recvBuf; }
-  setReceiveBufferSize(v) { if (u64(v) === 0n) throw 'invalid-argument'; this.recvBuf = u64(v); }
-  sendBufferSize() { return this.sendBuf; }
-  setSendBufferSize(v) { if (u64(v) === 0n) throw 'invalid-argument'; this.sendBuf = u64(v); }
+  keepAliveEnabled() {
+    return this.keepAlive;
+  }
+  setKeepAliveEnabled(v) {
+    this.keepAlive = !!v;
+  }
+  keepAliveIdleTime() {
+    return this.keepIdle;
+  }
+  setKeepAliveIdleTime(v) {
+    if (u64(v) === 0n) throw 'invalid-argument';
+    this.keepIdle = u64(v);
+  }
+  keepAliveInterval() {
+    return this.keepInterval;
+  }
+  setKeepAliveInterval(v) {
+    if (u64(v) === 0n) throw 'invalid-argument';
+    this.keepInterval = u64(v);
+  }
+  keepAliveCount() {
+    return this.keepCount;
+  }
+  setKeepAliveCount(v) {
+    if (v === 0) throw 'invalid-argument';
+    this.keepCount = v;
+  }
+  hopLimit() {
+    return this.hops;
+  }
+  setHopLimit(v) {
+    if (v === 0) throw 'invalid-argument';
+    this.hops = v;
+  }
+  receiveBufferSize() {
+    return this.recvBuf;
+  }
+  setReceiveBufferSize(v) {
+    if (u64(v) === 0n) throw 'invalid-argument';
+    this.recvBuf = u64(v);
+  }
+  sendBufferSize() {
+    return this.sendBuf;
+  }
+  setSendBufferSize(v) {
+    if (u64(v) === 0n) throw 'invalid-argument';
+    this.sendBuf = u64(v);
+  }
   subscribe() {
     if (this.state === 'listening') {
-      return new Pollable(() => bridge().call('acceptable', this.id), { group: bridge(), token: { kind: 'accept', id: this.id } });
+      return new Pollable(() => bridge().call('acceptable', this.id), {
+        group: bridge(),
+        token: { kind: 'accept', id: this.id },
+      });
     }
     return new Pollable();
   }
@@ -225,7 +272,8 @@ function streams(id) {
 
 // ---- udp
 
-const sameAddress = (a, b) => a.tag === b.tag && a.val.port === b.val.port && a.val.address.every((x, i) => x === b.val.address[i]);
+const sameAddress = (a, b) =>
+  a.tag === b.tag && a.val.port === b.val.port && a.val.address.every((x, i) => x === b.val.address[i]);
 
 export class UdpSocket {
   constructor(family) {
@@ -285,13 +333,30 @@ export class UdpSocket {
     if (this.remote === undefined) throw 'invalid-state';
     return this.remote;
   }
-  addressFamily() { return this.family; }
-  unicastHopLimit() { return this.hops; }
-  setUnicastHopLimit(v) { if (v === 0) throw 'invalid-argument'; this.hops = v; }
-  receiveBufferSize() { return this.recvBuf; }
-  setReceiveBufferSize(v) { if (u64(v) === 0n) throw 'invalid-argument'; this.recvBuf = u64(v); }
-  sendBufferSize() { return this.sendBuf; }
-  setSendBufferSize(v) { if (u64(v) === 0n) throw 'invalid-argument'; this.sendBuf = u64(v); }
+  addressFamily() {
+    return this.family;
+  }
+  unicastHopLimit() {
+    return this.hops;
+  }
+  setUnicastHopLimit(v) {
+    if (v === 0) throw 'invalid-argument';
+    this.hops = v;
+  }
+  receiveBufferSize() {
+    return this.recvBuf;
+  }
+  setReceiveBufferSize(v) {
+    if (u64(v) === 0n) throw 'invalid-argument';
+    this.recvBuf = u64(v);
+  }
+  sendBufferSize() {
+    return this.sendBuf;
+  }
+  setSendBufferSize(v) {
+    if (u64(v) === 0n) throw 'invalid-argument';
+    this.sendBuf = u64(v);
+  }
   subscribe() {
     return new Pollable();
   }
@@ -312,7 +377,9 @@ export class IncomingDatagramStream {
     if (s.id === null || s.streams !== this.generation) throw 'invalid-state';
     const max = Number(u64(maxResults) > 1024n ? 1024n : u64(maxResults));
     if (max === 0) return [];
-    return bridge().call('udpReceive', s.id, max).map((d) => ({ data: d.data, remoteAddress: socketAddress(d.remote) }));
+    return bridge()
+      .call('udpReceive', s.id, max)
+      .map((d) => ({ data: d.data, remoteAddress: socketAddress(d.remote) }));
   }
   subscribe() {
     const b = bridge();

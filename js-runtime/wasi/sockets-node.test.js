@@ -62,7 +62,10 @@ test('sockets (node, granted): listen, connect, accept, exchange data, shutdown'
   const p = cin.subscribe();
   p.block();
   assert.equal(dec(cin.blockingRead(100n)), 'pong');
-  assert.throws(() => cin.blockingRead(100n), (e) => e.tag === 'closed');
+  assert.throws(
+    () => cin.blockingRead(100n),
+    (e) => e.tag === 'closed',
+  );
   client[Symbol.dispose]();
   server[Symbol.dispose]();
 });
@@ -85,8 +88,18 @@ test('sockets (node, granted): connection refused, state and argument errors', (
   assert.throws(() => t.finishConnect(), code('not-in-progress'));
   assert.throws(() => t.startListen(), code('invalid-state'));
   assert.throws(() => t.remoteAddress(), code('invalid-state'));
-  assert.throws(() => t.startConnect(net, { tag: 'ipv6', val: { port: 1, flowInfo: 0, address: [0, 0, 0, 0, 0, 0, 0, 1], scopeId: 0 } }), code('invalid-argument'));
-  assert.throws(() => t.startConnect(net, { tag: 'ipv4', val: { port: 0, address: [127, 0, 0, 1] } }), code('invalid-argument'));
+  assert.throws(
+    () =>
+      t.startConnect(net, {
+        tag: 'ipv6',
+        val: { port: 1, flowInfo: 0, address: [0, 0, 0, 0, 0, 0, 0, 1], scopeId: 0 },
+      }),
+    code('invalid-argument'),
+  );
+  assert.throws(
+    () => t.startConnect(net, { tag: 'ipv4', val: { port: 0, address: [127, 0, 0, 1] } }),
+    code('invalid-argument'),
+  );
   assert.throws(() => t.setHopLimit(0), code('invalid-argument'));
   t.setKeepAliveEnabled(true);
   assert.equal(t.keepAliveEnabled(), true);
@@ -98,7 +111,10 @@ test('ip-name-lookup (node, granted): literals and localhost', () => {
   const one = lookup.resolveAddresses(net, '127.0.0.1');
   assert.deepEqual(one.resolveNextAddress(), { tag: 'ipv4', val: [127, 0, 0, 1] });
   assert.equal(one.resolveNextAddress(), undefined);
-  assert.deepEqual(lookup.resolveAddresses(net, '[::1]').resolveNextAddress(), { tag: 'ipv6', val: [0, 0, 0, 0, 0, 0, 0, 1] });
+  assert.deepEqual(lookup.resolveAddresses(net, '[::1]').resolveNextAddress(), {
+    tag: 'ipv6',
+    val: [0, 0, 0, 0, 0, 0, 0, 1],
+  });
   const local = lookup.resolveAddresses(net, 'localhost');
   assert.equal(local.subscribe().ready(), true);
   const first = local.resolveNextAddress();
@@ -131,13 +147,22 @@ test('udp (node, granted): datagrams between two sockets, unconnected and connec
   assert.ok(aOut.checkSend() >= 2n);
   assert.throws(() => aOut.send([{ data: enc('no address'), remoteAddress: undefined }]), code('invalid-argument'));
   aOut.checkSend();
-  assert.equal(aOut.send([{ data: enc('one'), remoteAddress: bAddr }, { data: enc('two'), remoteAddress: bAddr }]), 2n);
+  assert.equal(
+    aOut.send([
+      { data: enc('one'), remoteAddress: bAddr },
+      { data: enc('two'), remoteAddress: bAddr },
+    ]),
+    2n,
+  );
   const got = [];
   while (got.length < 2) {
     poll([bIn.subscribe()]);
     got.push(...bIn.receive(10n));
   }
-  assert.deepEqual(got.map((d) => dec(d.data)), ['one', 'two']);
+  assert.deepEqual(
+    got.map((d) => dec(d.data)),
+    ['one', 'two'],
+  );
   assert.deepEqual(got[0].remoteAddress, a.localAddress());
   // Connected stream: the remote address may be left out; a different one is refused.
   const [, bOut2] = b.stream(a.localAddress());

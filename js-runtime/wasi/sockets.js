@@ -20,18 +20,45 @@ function unsupportedResource(methods) {
 }
 
 const SOCKET_COMMON = [
-  'startBind', 'finishBind', 'localAddress', 'remoteAddress', 'receiveBufferSize',
-  'setReceiveBufferSize', 'sendBufferSize', 'setSendBufferSize',
+  'startBind',
+  'finishBind',
+  'localAddress',
+  'remoteAddress',
+  'receiveBufferSize',
+  'setReceiveBufferSize',
+  'sendBufferSize',
+  'setSendBufferSize',
 ];
 export const TcpSocket = unsupportedResource([
-  ...SOCKET_COMMON, 'startConnect', 'finishConnect', 'startListen', 'finishListen', 'accept',
-  'setListenBacklogSize', 'keepAliveEnabled', 'setKeepAliveEnabled', 'keepAliveIdleTime',
-  'setKeepAliveIdleTime', 'keepAliveInterval', 'setKeepAliveInterval', 'keepAliveCount',
-  'setKeepAliveCount', 'hopLimit', 'setHopLimit', 'shutdown', 'subscribe',
+  ...SOCKET_COMMON,
+  'startConnect',
+  'finishConnect',
+  'startListen',
+  'finishListen',
+  'accept',
+  'setListenBacklogSize',
+  'keepAliveEnabled',
+  'setKeepAliveEnabled',
+  'keepAliveIdleTime',
+  'setKeepAliveIdleTime',
+  'keepAliveInterval',
+  'setKeepAliveInterval',
+  'keepAliveCount',
+  'setKeepAliveCount',
+  'hopLimit',
+  'setHopLimit',
+  'shutdown',
+  'subscribe',
 ]);
 TcpSocket.prototype.isListening = () => false;
 TcpSocket.prototype.addressFamily = () => 'ipv4';
-export const UdpSocket = unsupportedResource([...SOCKET_COMMON, 'stream', 'unicastHopLimit', 'setUnicastHopLimit', 'subscribe']);
+export const UdpSocket = unsupportedResource([
+  ...SOCKET_COMMON,
+  'stream',
+  'unicastHopLimit',
+  'setUnicastHopLimit',
+  'subscribe',
+]);
 UdpSocket.prototype.addressFamily = () => 'ipv4';
 export const IncomingDatagramStream = unsupportedResource(['receive', 'subscribe']);
 export const OutgoingDatagramStream = unsupportedResource(['checkSend', 'send', 'subscribe']);

@@ -7,7 +7,9 @@ import { functionSource } from './io.js';
 
 /** True for what `stdinSource` turns into an asynchronous source. */
 export const isAsyncStdin = (v) =>
-  v !== null && typeof v === 'object' && (typeof v.getReader === 'function' || typeof v[Symbol.asyncIterator] === 'function');
+  v !== null &&
+  typeof v === 'object' &&
+  (typeof v.getReader === 'function' || typeof v[Symbol.asyncIterator] === 'function');
 
 /**
  * A source over a ReadableStream (of Uint8Array or string chunks) or an async

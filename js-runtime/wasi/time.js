@@ -6,9 +6,7 @@ const hrtime = globalThis.process?.hrtime?.bigint;
 const perf = globalThis.performance;
 
 /** Monotonic time in nanoseconds since an arbitrary origin. */
-export const monotonicNow = typeof hrtime === 'function'
-  ? () => hrtime()
-  : () => BigInt(Math.round(perf.now() * 1e6));
+export const monotonicNow = typeof hrtime === 'function' ? () => hrtime() : () => BigInt(Math.round(perf.now() * 1e6));
 
 /** Resolution of `monotonicNow` in nanoseconds. */
 export const monotonicResolution = typeof hrtime === 'function' ? 1n : 1000n;
@@ -53,5 +51,7 @@ export function sleepUntil(deadline) {
 }
 
 function spin(deadline) {
-  while (monotonicNow() < deadline) { /* busy-wait: no blocking primitive here */ }
+  while (monotonicNow() < deadline) {
+    /* busy-wait: no blocking primitive here */
+  }
 }

@@ -22,29 +22,60 @@ test('drainToSink writes every chunk in order and resolves ok', async () => {
 test('drainToSink waits for asynchronous sinks and maps EPIPE to pipe, others to io', async () => {
   const got = [];
   const slow = { write: (b) => new Promise((r) => setTimeout(() => r(got.push(dec(b))), 5)) };
-  async function* src() { yield enc('1'); yield enc('2'); }
+  async function* src() {
+    yield enc('1');
+    yield enc('2');
+  }
   assert.deepEqual(await drainToSink(src(), slow), { tag: 'ok' });
   assert.deepEqual(got, ['1', '2']);
   let returned = false;
-  const stream = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: false, value: enc('x') }), return: async () => { returned = true; return { done: true }; } }) };
-  const epipe = { write() { throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' }); } };
+  const stream = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => ({ done: false, value: enc('x') }),
+      return: async () => {
+        returned = true;
+        return { done: true };
+      },
+    }),
+  };
+  const epipe = {
+    write() {
+      throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' });
+    },
+  };
   assert.deepEqual(await drainToSink(stream, epipe), { tag: 'err', val: 'pipe' });
   assert.ok(returned, 'the guest stream is cancelled on failure');
-  const broken = { write() { throw new Error('disk full'); } };
+  const broken = {
+    write() {
+      throw new Error('disk full');
+    },
+  };
   assert.deepEqual(await drainToSink([enc('x')].values(), broken), { tag: 'err', val: 'io' });
 });
 
 test('sourceChunks: synchronous, asynchronous (whenReady) and readAsync sources', async () => {
   assert.equal(await collect(sourceChunks(bytesSource('hello'), {})), 'hello');
   const queue = ['a', Promise.resolve('b'), new Promise((r) => setTimeout(() => r('c'), 5)), null];
-  assert.equal(await collect(sourceChunks(functionSource(() => queue.shift(), { eager: true }), {})), 'abc');
+  assert.equal(
+    await collect(
+      sourceChunks(
+        functionSource(() => queue.shift(), { eager: true }),
+        {},
+      ),
+    ),
+    'abc',
+  );
   const chunks = [enc('x'), enc('y'), null];
   assert.equal(await collect(sourceChunks({ readAsync: async () => chunks.shift() }, {})), 'xy');
 });
 
 test('sourceChunks records a failing source and ends', async () => {
   const outcome = { error: null };
-  const src = { read() { throw Object.assign(new Error('gone'), { code: 'EPIPE' }); } };
+  const src = {
+    read() {
+      throw Object.assign(new Error('gone'), { code: 'EPIPE' });
+    },
+  };
   assert.equal(await collect(sourceChunks(src, outcome)), '');
   assert.equal(outcome.error, 'pipe');
 });
@@ -58,7 +89,13 @@ test('read-via-stream: a stream of stdin and a future that resolves when it ends
   assert.equal(settled, false, 'not before the stream is read to its end');
   assert.equal(await collect(stream), 'in');
   assert.deepEqual(await done, { tag: 'ok' });
-  const bad = cli3Imports({ stdin: { read() { throw new Error('x'); } } });
+  const bad = cli3Imports({
+    stdin: {
+      read() {
+        throw new Error('x');
+      },
+    },
+  });
   const [s2, d2] = bad['wasi:cli/stdin'].readViaStream();
   await collect(s2);
   assert.deepEqual(await d2, { tag: 'err', val: 'io' });

@@ -111,7 +111,7 @@ export class Descriptor3 {
   writeViaStream(data, offset) {
     let pos = BigInt(offset);
     return consume(data, (bytes) => {
-      for (let k = 0; k < bytes.length;) {
+      for (let k = 0; k < bytes.length; ) {
         const n = Number(this.d.write(bytes.subarray(k), pos));
         k += n;
         pos += BigInt(n);
@@ -120,14 +120,14 @@ export class Descriptor3 {
   }
   appendViaStream(data) {
     return consume(data, (bytes) => {
-      for (let k = 0; k < bytes.length;) k += Number(this.d.write(bytes.subarray(k), this.d.stat().size));
+      for (let k = 0; k < bytes.length; ) k += Number(this.d.write(bytes.subarray(k), this.d.stat().size));
     });
   }
   readDirectory() {
     const d = this.d;
     return producer(async function* () {
       const entries = d.readDirectory();
-      for (let e; (e = entries.readDirectoryEntry()) !== undefined;) yield { type: type3(e.type), name: e.name };
+      for (let e; (e = entries.readDirectoryEntry()) !== undefined; ) yield { type: type3(e.type), name: e.name };
     });
   }
 

@@ -63,27 +63,49 @@ test('read-directory streams directory-entry records with variant types', async 
   const d = root(memoryDirectory({ f: 'x', sub: {}, l: memorySymlink('f') }));
   const [entries, res] = await drain(d.readDirectory());
   assert.deepEqual(res, { tag: 'ok' });
-  assert.deepEqual(entries.sort((a, b) => a.name.localeCompare(b.name)), [
-    { type: { tag: 'regular-file' }, name: 'f' },
-    { type: { tag: 'symbolic-link' }, name: 'l' },
-    { type: { tag: 'directory' }, name: 'sub' },
-  ]);
+  assert.deepEqual(
+    entries.sort((a, b) => a.name.localeCompare(b.name)),
+    [
+      { type: { tag: 'regular-file' }, name: 'f' },
+      { type: { tag: 'symbolic-link' }, name: 'l' },
+      { type: { tag: 'directory' }, name: 'sub' },
+    ],
+  );
 });
 
 test('path methods: the 0.2 escape checks and read-only grants, with 0.3 error variants', () => {
   const d = root(memoryDirectory({ f: 'x', out: memorySymlink('../secret') }));
-  assert.throws(() => d.openAt({}, '../f', {}, R), (e) => e.tag === 'not-permitted');
-  assert.throws(() => d.openAt({}, '/etc/passwd', {}, R), (e) => e.tag === 'not-permitted');
-  assert.throws(() => d.openAt({ symlinkFollow: true }, 'out', {}, R), (e) => e.tag === 'not-permitted');
-  assert.throws(() => d.statAt({}, 'missing'), (e) => e.tag === 'no-entry');
+  assert.throws(
+    () => d.openAt({}, '../f', {}, R),
+    (e) => e.tag === 'not-permitted',
+  );
+  assert.throws(
+    () => d.openAt({}, '/etc/passwd', {}, R),
+    (e) => e.tag === 'not-permitted',
+  );
+  assert.throws(
+    () => d.openAt({ symlinkFollow: true }, 'out', {}, R),
+    (e) => e.tag === 'not-permitted',
+  );
+  assert.throws(
+    () => d.statAt({}, 'missing'),
+    (e) => e.tag === 'no-entry',
+  );
   const ro = root(memoryDirectory({ f: 'x' }), true);
-  assert.throws(() => ro.createDirectoryAt('x'), (e) => e.tag === 'read-only');
+  assert.throws(
+    () => ro.createDirectoryAt('x'),
+    (e) => e.tag === 'read-only',
+  );
   assert.deepEqual(d.stat().type, { tag: 'directory' });
   assert.deepEqual(d.statAt({}, 'f').type, { tag: 'regular-file' });
   assert.deepEqual(d.getType(), { tag: 'directory' });
   d.createDirectoryAt('n');
   d.renameAt('n', d, 'm');
-  assert.throws(() => d.renameAt('m', {}, 'k'), (e) => e.tag === 'bad-descriptor', 'a foreign object is not a descriptor');
+  assert.throws(
+    () => d.renameAt('m', {}, 'k'),
+    (e) => e.tag === 'bad-descriptor',
+    'a foreign object is not a descriptor',
+  );
   assert.equal(d.isSameObject(d), true);
   assert.equal(d.isSameObject(d.openAt({}, 'f', {}, R)), false);
 });
@@ -117,7 +139,14 @@ for (const backend of ['memory', 'node']) {
     f.syncData();
     f.sync();
     d.sync();
-    assert.deepEqual(f.getFlags(), { read: true, write: true, fileIntegritySync: false, dataIntegritySync: false, requestedWriteSync: false, mutateDirectory: false });
+    assert.deepEqual(f.getFlags(), {
+      read: true,
+      write: true,
+      fileIntegritySync: false,
+      dataIntegritySync: false,
+      requestedWriteSync: false,
+      mutateDirectory: false,
+    });
     assert.equal(d.getFlags().mutateDirectory, true);
 
     const at = { seconds: 1_000_000n, nanoseconds: 0 };
@@ -133,20 +162,38 @@ for (const backend of ['memory', 'node']) {
     d.linkAt({}, 'f', d, 'g');
     assert.equal(d.statAt({}, 'g').linkCount, 2n);
     assert.deepEqual(d.metadataHashAt({}, 'g'), f.metadataHash(), 'a hard link is the same file');
-    assert.throws(() => d.linkAt({}, 'sub', d, 'sub2'), (e) => e.tag === 'not-permitted' || e.tag === 'access');
-    assert.throws(() => d.linkAt({}, '../f', d, 'h'), (e) => e.tag === 'not-permitted');
+    assert.throws(
+      () => d.linkAt({}, 'sub', d, 'sub2'),
+      (e) => e.tag === 'not-permitted' || e.tag === 'access',
+    );
+    assert.throws(
+      () => d.linkAt({}, '../f', d, 'h'),
+      (e) => e.tag === 'not-permitted',
+    );
 
     f.setSize(2n);
     assert.equal(d.statAt({}, 'g').size, 2n);
     d.symlinkAt('g', 'l');
     assert.equal(d.readlinkAt('l'), 'g');
-    assert.throws(() => d.readlinkAt('f'), (e) => e.tag === 'invalid');
+    assert.throws(
+      () => d.readlinkAt('f'),
+      (e) => e.tag === 'invalid',
+    );
     d.unlinkFileAt('l');
     d.unlinkFileAt('g');
-    assert.throws(() => d.statAt({}, 'g'), (e) => e.tag === 'no-entry');
-    assert.throws(() => d.removeDirectoryAt('f'), (e) => e.tag === 'not-directory');
+    assert.throws(
+      () => d.statAt({}, 'g'),
+      (e) => e.tag === 'no-entry',
+    );
+    assert.throws(
+      () => d.removeDirectoryAt('f'),
+      (e) => e.tag === 'not-directory',
+    );
     d.removeDirectoryAt('sub');
     const [entries] = await drain(d.readDirectory());
-    assert.deepEqual(entries.map((e) => e.name), ['f']);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['f'],
+    );
   });
 }

@@ -17,8 +17,21 @@
 
 /** Request headers a browser's fetch drops (beyond those wasi:http already forbids). */
 const BROWSER_FORBIDDEN = new Set([
-  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
-  'cookie', 'cookie2', 'date', 'dnt', 'expect', 'origin', 'referer', 'set-cookie', 'te', 'trailer', 'via',
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'origin',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'via',
 ]);
 const browserForbids = (name) => BROWSER_FORBIDDEN.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
 
@@ -46,7 +59,13 @@ async function* bodyOf(reader, betweenBytes, abort, broken) {
   let timedOut = false;
   try {
     for (;;) {
-      const timer = betweenBytes === undefined ? null : setTimeout(() => { timedOut = true; abort(); }, betweenBytes);
+      const timer =
+        betweenBytes === undefined
+          ? null
+          : setTimeout(() => {
+              timedOut = true;
+              abort();
+            }, betweenBytes);
       const { done, value } = await reader.read().finally(() => clearTimeout(timer));
       if (done) return;
       yield value;
@@ -63,10 +82,12 @@ function headersOf(entries, body, browser) {
   const h = new Headers();
   for (const [k, v] of entries) {
     if (browser && k === 'content-length') {
-      if (Number(latin1(v)) !== (body?.length ?? 0)) throw { tag: 'HTTP-request-body-size', val: BigInt(body?.length ?? 0) };
+      if (Number(latin1(v)) !== (body?.length ?? 0))
+        throw { tag: 'HTTP-request-body-size', val: BigInt(body?.length ?? 0) };
       continue;
     }
-    if (browser && browserForbids(k)) throw { tag: 'internal-error', val: `the browser's fetch cannot send the request header ${k}` };
+    if (browser && browserForbids(k))
+      throw { tag: 'internal-error', val: `the browser's fetch cannot send the request header ${k}` };
     h.append(k, latin1(v));
   }
   return h;
@@ -76,7 +97,11 @@ function headersOf(entries, body, browser) {
  * The transport; `fetchImpl` (default: the global `fetch`) sends the request
  * (edge runtimes pass their own); `browser` applies a browser's header rules.
  */
-export async function fetchTransport({ method, url, headers, body, trailers, timeouts = {}, signal }, fetchImpl = globalThis.fetch, { browser = false } = {}) {
+export async function fetchTransport(
+  { method, url, headers, body, trailers, timeouts = {}, signal },
+  fetchImpl = globalThis.fetch,
+  { browser = false } = {},
+) {
   let data;
   try {
     data = await collect(body);
@@ -90,7 +115,13 @@ export async function fetchTransport({ method, url, headers, body, trailers, tim
   signal?.addEventListener?.('abort', () => ac.abort(), { once: true });
   let timedOut = false;
   const limit = timeouts.firstByte ?? timeouts.connect;
-  const timer = limit === undefined ? null : setTimeout(() => { timedOut = true; ac.abort(); }, limit);
+  const timer =
+    limit === undefined
+      ? null
+      : setTimeout(() => {
+          timedOut = true;
+          ac.abort();
+        }, limit);
   let res;
   try {
     res = await fetchImpl(url, { method, headers: h, body: data, signal: ac.signal, redirect: 'manual' });

@@ -15,7 +15,10 @@ export function handlerOf3(app) {
 function failure(e) {
   const code = e?.name === 'ComponentError' ? e.payload : undefined;
   return code !== undefined
-    ? { status: code.tag === 'HTTP-request-denied' ? 403 : 500, message: `handler returned an error: ${JSON.stringify(code, (_, v) => (typeof v === 'bigint' ? String(v) : v))}` }
+    ? {
+        status: code.tag === 'HTTP-request-denied' ? 403 : 500,
+        message: `handler returned an error: ${JSON.stringify(code, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+      }
     : { status: 500, message: `handler failed: ${e?.message ?? e}` };
 }
 
@@ -29,7 +32,12 @@ function failure(e) {
  * handler failed.
  */
 export async function handle3(handler, { method, url, headers, body, trailers }) {
-  const request = new Request3(Fields3.received(headers), body ?? null, trailersFuture(trailers ?? Promise.resolve(null)), undefined);
+  const request = new Request3(
+    Fields3.received(headers),
+    body ?? null,
+    trailersFuture(trailers ?? Promise.resolve(null)),
+    undefined,
+  );
   request.method = methodValue(method);
   request.pathWithQuery = url.pathname + url.search;
   request.scheme = { tag: url.protocol === 'https:' ? 'HTTPS' : 'HTTP' };
@@ -40,7 +48,13 @@ export async function handle3(handler, { method, url, headers, body, trailers })
   } catch (e) {
     const f = failure(e);
     const text = new TextEncoder().encode(f.message);
-    return { status: f.status, headers: [['content-type', new TextEncoder().encode('text/plain')]], body: [text], trailers: Promise.resolve(null), done() {} };
+    return {
+      status: f.status,
+      headers: [['content-type', new TextEncoder().encode('text/plain')]],
+      body: [text],
+      trailers: Promise.resolve(null),
+      done() {},
+    };
   }
   response.consumed = true;
   const out = Promise.resolve(response.trailers).then((r) => {
@@ -53,7 +67,8 @@ export async function handle3(handler, { method, url, headers, body, trailers })
     headers: response.headers.entries(),
     body: response.contents ?? [],
     trailers: out,
-    done: (e) => response.settleTransmit(e === undefined ? { tag: 'ok' } : { tag: 'err', val: { tag: 'connection-terminated' } }),
+    done: (e) =>
+      response.settleTransmit(e === undefined ? { tag: 'ok' } : { tag: 'err', val: { tag: 'connection-terminated' } }),
   };
 }
 

@@ -18,13 +18,24 @@ const latin1 = (v) => Buffer.from(v).toString('latin1');
 export function errorCodeOf(e) {
   if (e && typeof e.tag === 'string' && !(e instanceof Error)) return e;
   switch (e?.code) {
-    case 'ECONNREFUSED': return { tag: 'connection-refused' };
-    case 'ENOTFOUND': case 'EAI_AGAIN': return { tag: 'DNS-error', val: { rcode: e.code, infoCode: undefined } };
-    case 'ECONNRESET': case 'EPIPE': return { tag: 'connection-terminated' };
-    case 'ETIMEDOUT': return { tag: 'connection-timeout' };
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return { tag: 'destination-unavailable' };
-    case 'HPE_INVALID_CONSTANT': case 'HPE_INVALID_HEADER_TOKEN': return { tag: 'HTTP-protocol-error' };
-    default: return { tag: 'internal-error', val: String(e?.message ?? e) };
+    case 'ECONNREFUSED':
+      return { tag: 'connection-refused' };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { tag: 'DNS-error', val: { rcode: e.code, infoCode: undefined } };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { tag: 'connection-terminated' };
+    case 'ETIMEDOUT':
+      return { tag: 'connection-timeout' };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { tag: 'destination-unavailable' };
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_INVALID_HEADER_TOKEN':
+      return { tag: 'HTTP-protocol-error' };
+    default:
+      return { tag: 'internal-error', val: String(e?.message ?? e) };
   }
 }
 
@@ -42,7 +53,8 @@ function headerObject(entries) {
 /** node:http raw name/value list -> `[[lowercase name, bytes]]`. */
 export function rawEntries(raw) {
   const out = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i].toLowerCase(), new Uint8Array(Buffer.from(raw[i + 1], 'latin1'))]);
+  for (let i = 0; i < raw.length; i += 2)
+    out.push([raw[i].toLowerCase(), new Uint8Array(Buffer.from(raw[i + 1], 'latin1'))]);
   return out;
 }
 
@@ -84,7 +96,11 @@ export function nodeTransport({ method, url, headers, body, trailers, timeouts =
     try {
       req = lib.request(url, { method, headers: hdrs, signal });
     } catch (e) {
-      reject(e?.code === 'ERR_INVALID_HTTP_TOKEN' || e?.code === 'ERR_INVALID_CHAR' ? { tag: 'HTTP-request-method-invalid' } : errorCodeOf(e));
+      reject(
+        e?.code === 'ERR_INVALID_HTTP_TOKEN' || e?.code === 'ERR_INVALID_CHAR'
+          ? { tag: 'HTTP-request-method-invalid' }
+          : errorCodeOf(e),
+      );
       return;
     }
     req.on('error', fail);
@@ -96,7 +112,8 @@ export function nodeTransport({ method, url, headers, body, trailers, timeouts =
         s.once('close', () => clearTimeout(t));
       });
     }
-    if (timeouts.firstByte !== undefined) firstByte = setTimeout(() => fail({ tag: 'connection-read-timeout' }), timeouts.firstByte);
+    if (timeouts.firstByte !== undefined)
+      firstByte = setTimeout(() => fail({ tag: 'connection-read-timeout' }), timeouts.firstByte);
     req.on('response', (res) => {
       clearTimeout(firstByte);
       let stalled = false;
@@ -110,9 +127,15 @@ export function nodeTransport({ method, url, headers, body, trailers, timeouts =
       const trailersOut = new Promise((ok, err) => (settle = { ok, err }));
       trailersOut.catch(() => {});
       res.once('end', () => settle.ok(res.rawTrailers.length > 0 ? rawEntries(res.rawTrailers) : null));
-      const broken = () => settle.err(stalled ? { tag: 'connection-read-timeout' } : { tag: 'HTTP-response-incomplete' });
+      const broken = () =>
+        settle.err(stalled ? { tag: 'connection-read-timeout' } : { tag: 'HTTP-response-incomplete' });
       res.once('aborted', () => broken());
-      resolve({ status: res.statusCode, headers: rawEntries(res.rawHeaders), body: bodyOf(res, broken), trailers: trailersOut });
+      resolve({
+        status: res.statusCode,
+        headers: rawEntries(res.rawHeaders),
+        body: bodyOf(res, broken),
+        trailers: trailersOut,
+      });
     });
     writeBody(req, body, trailers).catch(fail);
   });

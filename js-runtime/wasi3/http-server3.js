@@ -47,7 +47,8 @@ export function serveHttp3(app, { port = 0, host = '127.0.0.1' } = {}) {
   if (handler === null) throw new TypeError('serveHttp3: the instance exports no wasi:http/handler@0.3.x');
   const server = http.createServer((req, res) => {
     respond(handler, req, res).catch((e) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(`handler failed: ${e?.message ?? e}`);
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`handler failed: ${e?.message ?? e}`);
       else res.destroy();
     });
   });

@@ -56,7 +56,10 @@ function transmitFuture() {
 
 /** `future<result<option<trailers>, error-code>>` from a Promise of received trailer entries (or null). */
 export function trailersFuture(p) {
-  return p.then((t) => ({ tag: 'ok', val: t ? Fields3.received(t) : undefined }), (e) => ({ tag: 'err', val: errorOf(e) }));
+  return p.then(
+    (t) => ({ tag: 'ok', val: t ? Fields3.received(t) : undefined }),
+    (e) => ({ tag: 'err', val: errorOf(e) }),
+  );
 }
 
 /** A transport error (already a 0.3 error-code variant) or anything else as `internal-error`. */
@@ -80,7 +83,10 @@ class Message {
   static takeBody(m, res) {
     if (m.consumed) throw new TypeError('consume-body: the body was already taken');
     m.consumed = true;
-    res?.then?.(() => {}, () => {});
+    res?.then?.(
+      () => {},
+      () => {},
+    );
     m.settleTransmit({ tag: 'ok' });
     return [m.contents ?? [], Promise.resolve(m.trailers)];
   }

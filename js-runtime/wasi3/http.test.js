@@ -15,16 +15,34 @@ async function text(iterable) {
 }
 
 test('fields: 0.2 checks plus copy-all, get-and-delete, clone; received fields are immutable', () => {
-  const f = Fields3.fromList([['A', enc('1')], ['b', enc('2')]]);
-  assert.deepEqual(f.copyAll().map(([k, v]) => [k, dec(v)]), [['a', '1'], ['b', '2']]);
+  const f = Fields3.fromList([
+    ['A', enc('1')],
+    ['b', enc('2')],
+  ]);
+  assert.deepEqual(
+    f.copyAll().map(([k, v]) => [k, dec(v)]),
+    [
+      ['a', '1'],
+      ['b', '2'],
+    ],
+  );
   assert.deepEqual(f.getAndDelete('a').map(dec), ['1']);
   assert.equal(f.has('a'), false);
   assert.ok(f.clone() instanceof Fields3);
-  assert.throws(() => Fields3.fromList([['bad name', enc('x')]]), (e) => e.tag === 'invalid-syntax');
-  assert.throws(() => f.append('host', enc('x')), (e) => e.tag === 'forbidden');
+  assert.throws(
+    () => Fields3.fromList([['bad name', enc('x')]]),
+    (e) => e.tag === 'invalid-syntax',
+  );
+  assert.throws(
+    () => f.append('host', enc('x')),
+    (e) => e.tag === 'forbidden',
+  );
   const r = Fields3.received([['Host', 'example.test']]);
   assert.deepEqual(r.get('host').map(dec), ['example.test']);
-  assert.throws(() => r.append('x', enc('y')), (e) => e.tag === 'immutable');
+  assert.throws(
+    () => r.append('x', enc('y')),
+    (e) => e.tag === 'immutable',
+  );
 });
 
 test('request and response: setters validate; headers freeze; the body is taken once', async () => {
@@ -34,7 +52,10 @@ test('request and response: setters validate; headers freeze; the body is taken 
   assert.throws(() => req.setMethod({ tag: 'other', val: 'BAD METHOD' }));
   req.setMethod({ tag: 'post' });
   assert.deepEqual(req.getMethod(), { tag: 'post' });
-  assert.throws(() => req.getHeaders().append('x', enc('1')), (e) => e.tag === 'immutable');
+  assert.throws(
+    () => req.getHeaders().append('x', enc('1')),
+    (e) => e.tag === 'immutable',
+  );
   const [body, trailers] = Request3.consumeBody(req, Promise.resolve({ tag: 'ok' }));
   assert.equal(await text(body), 'body');
   assert.deepEqual(await trailers, { tag: 'ok' });
@@ -77,7 +98,12 @@ async function server() {
 }
 
 function request(port, path, body, trailers) {
-  const [req] = Request3.new(Fields3.fromList([['x-a', enc('1')]]), body, Promise.resolve({ tag: 'ok', val: trailers }), undefined);
+  const [req] = Request3.new(
+    Fields3.fromList([['x-a', enc('1')]]),
+    body,
+    Promise.resolve({ tag: 'ok', val: trailers }),
+    undefined,
+  );
   req.setMethod({ tag: body ? 'put' : 'get' });
   req.setScheme({ tag: 'HTTP' });
   req.setAuthority(`127.0.0.1:${port}`);
@@ -85,12 +111,18 @@ function request(port, path, body, trailers) {
   return req;
 }
 
-for (const [name, transport, trailersWork] of [['node:http', nodeTransport, true], ['fetch (the browser transport)', fetchTransport, false]]) {
+for (const [name, transport, trailersWork] of [
+  ['node:http', nodeTransport, true],
+  ['fetch (the browser transport)', fetchTransport, false],
+]) {
   test(`${name} transport: streamed body out and in, trailers, first-byte timeout`, async () => {
     const s = await server();
     try {
       const port = s.address().port;
-      async function* body() { yield enc('one '); yield enc('two'); }
+      async function* body() {
+        yield enc('one ');
+        yield enc('two');
+      }
       const sent = trailersWork ? Fields3.fromList([['x-t', enc('tv')]]) : undefined;
       const res = await sendRequest(transport, request(port, '/echo', body(), sent));
       assert.equal(res.getStatusCode(), 200);
@@ -102,14 +134,19 @@ for (const [name, transport, trailersWork] of [['node:http', nodeTransport, true
       if (trailersWork) assert.deepEqual(t.val.get('x-trailer-in').map(dec), ['tv']);
       else {
         assert.equal(t.val, undefined, 'fetch has no trailers');
-        await assert.rejects(sendRequest(transport, request(port, '/echo', body(), Fields3.fromList([['x-t', enc('tv')]]))),
-          (e) => e.tag === 'internal-error' && /trailers/.test(e.val), 'request trailers are refused, not dropped');
+        await assert.rejects(
+          sendRequest(transport, request(port, '/echo', body(), Fields3.fromList([['x-t', enc('tv')]]))),
+          (e) => e.tag === 'internal-error' && /trailers/.test(e.val),
+          'request trailers are refused, not dropped',
+        );
       }
       const slow = request(port, '/slow', null);
       slow.options = new RequestOptions3();
       slow.options.setFirstByteTimeout(50_000_000n);
       await assert.rejects(sendRequest(transport, slow), (e) => e.tag === 'connection-read-timeout');
-      await assert.rejects(sendRequest(transport, request(1, '/', null)), (e) => ['connection-refused', 'destination-unavailable'].includes(e.tag));
+      await assert.rejects(sendRequest(transport, request(1, '/', null)), (e) =>
+        ['connection-refused', 'destination-unavailable'].includes(e.tag),
+      );
       const stall = request(port, '/stall', null);
       stall.options = new RequestOptions3();
       stall.options.setBetweenBytesTimeout(100_000_000n);
@@ -133,10 +170,18 @@ test("fetch transport with the browser's rules: headers fetch would drop fail th
       return r;
     };
     for (const name of ['cookie', 'origin', 'sec-fetch-mode', 'proxy-authorization']) {
-      await assert.rejects(sendRequest(browserFetchTransport, withHeader(name, 'x')), (e) => e.tag === 'internal-error' && e.val.includes(name));
+      await assert.rejects(
+        sendRequest(browserFetchTransport, withHeader(name, 'x')),
+        (e) => e.tag === 'internal-error' && e.val.includes(name),
+      );
     }
-    async function* body() { yield enc('abc'); }
-    await assert.rejects(sendRequest(browserFetchTransport, withHeader('content-length', '5', body())), (e) => e.tag === 'HTTP-request-body-size' && e.val === 3n);
+    async function* body() {
+      yield enc('abc');
+    }
+    await assert.rejects(
+      sendRequest(browserFetchTransport, withHeader('content-length', '5', body())),
+      (e) => e.tag === 'HTTP-request-body-size' && e.val === 3n,
+    );
     const ok = await sendRequest(browserFetchTransport, withHeader('content-length', '3', body()));
     assert.equal(await text(Response3.consumeBody(ok, null)[0]), 'abc');
     // outside a browser (edge runtimes) the same headers go out

@@ -20,7 +20,14 @@ import { sockets3Imports } from './sockets.js';
  *  `sockets3`: wasi:sockets 0.3 entries (sockets-node.js; default: not-supported). */
 export function withWasi3(imports02, parts) {
   const out = { ...imports02 };
-  for (const add of [cli3Imports(parts), clocks3Imports(parts), random3Imports(imports02), filesystem3Imports(parts.preopens), http3Imports(parts.http3), parts.sockets3 ?? sockets3Imports()]) {
+  for (const add of [
+    cli3Imports(parts),
+    clocks3Imports(parts),
+    random3Imports(imports02),
+    filesystem3Imports(parts.preopens),
+    http3Imports(parts.http3),
+    parts.sockets3 ?? sockets3Imports(),
+  ]) {
     for (const [key, iface] of Object.entries(add)) out[key] = { ...out[key], ...iface };
   }
   return out;

@@ -15,18 +15,32 @@ const err = (tag) => ({ tag });
 export function errorCode(e) {
   if (e && typeof e.tag === 'string' && !(e instanceof Error)) return e;
   switch (e?.code) {
-    case 'EACCES': case 'EPERM': return err('access-denied');
-    case 'EADDRINUSE': return err('address-in-use');
-    case 'EADDRNOTAVAIL': return err('address-not-bindable');
-    case 'ECONNREFUSED': return err('connection-refused');
-    case 'ECONNRESET': return err('connection-reset');
-    case 'ECONNABORTED': return err('connection-aborted');
-    case 'EPIPE': return err('connection-broken');
-    case 'ETIMEDOUT': return err('timeout');
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return err('remote-unreachable');
-    case 'EMSGSIZE': return err('datagram-too-large');
-    case 'EINVAL': return err('invalid-argument');
-    default: return { tag: 'other', val: String(e?.message ?? e) };
+    case 'EACCES':
+    case 'EPERM':
+      return err('access-denied');
+    case 'EADDRINUSE':
+      return err('address-in-use');
+    case 'EADDRNOTAVAIL':
+      return err('address-not-bindable');
+    case 'ECONNREFUSED':
+      return err('connection-refused');
+    case 'ECONNRESET':
+      return err('connection-reset');
+    case 'ECONNABORTED':
+      return err('connection-aborted');
+    case 'EPIPE':
+      return err('connection-broken');
+    case 'ETIMEDOUT':
+      return err('timeout');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return err('remote-unreachable');
+    case 'EMSGSIZE':
+      return err('datagram-too-large');
+    case 'EINVAL':
+      return err('invalid-argument');
+    default:
+      return { tag: 'other', val: String(e?.message ?? e) };
   }
 }
 
@@ -35,7 +49,9 @@ export function errorCode(e) {
 const hostOf = (a) => (a.tag === 'ipv6' ? a.val.address.map((x) => x.toString(16)).join(':') : a.val.address.join('.'));
 
 function ipAddress(address, family) {
-  return family === 6 || family === 'IPv6' ? { tag: 'ipv6', val: ipv6Parts(address) } : { tag: 'ipv4', val: address.split('.').map(Number) };
+  return family === 6 || family === 'IPv6'
+    ? { tag: 'ipv6', val: ipv6Parts(address) }
+    : { tag: 'ipv4', val: address.split('.').map(Number) };
 }
 
 function socketAddress({ address, port, family }) {
@@ -49,7 +65,8 @@ function checkAddress(a, family) {
   return a;
 }
 
-const immediateLookup = (address, opts, cb) => (typeof opts === 'function' ? opts : cb)(null, address, net.isIP(address));
+const immediateLookup = (address, opts, cb) =>
+  (typeof opts === 'function' ? opts : cb)(null, address, net.isIP(address));
 
 /**
  * `server.listen` on an IP literal, bound before it returns (wasi `listen`
@@ -81,7 +98,15 @@ export class TcpSocket3 {
     this.socket = socket; // net.Socket once connected (or accepted)
     this.server = null; // net.Server once listening
     this.backlog = 128;
-    this.options = { keepAlive: false, keepAliveIdleTime: 7_200_000_000_000n, keepAliveInterval: 1_000_000_000n, keepAliveCount: 10, hopLimit: 64, receiveBufferSize: 65536n, sendBufferSize: 65536n };
+    this.options = {
+      keepAlive: false,
+      keepAliveIdleTime: 7_200_000_000_000n,
+      keepAliveInterval: 1_000_000_000n,
+      keepAliveCount: 10,
+      hopLimit: 64,
+      receiveBufferSize: 65536n,
+      sendBufferSize: 65536n,
+    };
     this.received = false;
     this.sending = false;
   }
@@ -93,8 +118,15 @@ export class TcpSocket3 {
     if (this.socket || this.server) throw err('invalid-state');
     checkAddress(remote, this.family);
     if (remote.val.port === 0 || remote.val.address.every((x) => x === 0)) throw err('invalid-argument');
-    const opts = { host: hostOf(remote), port: remote.val.port, family: this.family === 'ipv6' ? 6 : 4, signal: ctx?.signal, allowHalfOpen: true };
-    if (this.local) Object.assign(opts, { localAddress: hostOf(this.local), localPort: this.local.val.port || undefined });
+    const opts = {
+      host: hostOf(remote),
+      port: remote.val.port,
+      family: this.family === 'ipv6' ? 6 : 4,
+      signal: ctx?.signal,
+      allowHalfOpen: true,
+    };
+    if (this.local)
+      Object.assign(opts, { localAddress: hostOf(this.local), localPort: this.local.val.port || undefined });
     const s = net.connect(opts);
     s.pause();
     await new Promise((resolve, reject) => {
@@ -108,10 +140,18 @@ export class TcpSocket3 {
   }
   listen() {
     if (this.socket || this.server) throw err('invalid-state');
-    const local = this.local ?? { tag: this.family, val: { port: 0, address: this.family === 'ipv6' ? [0, 0, 0, 0, 0, 0, 0, 0] : [0, 0, 0, 0] } };
+    const local = this.local ?? {
+      tag: this.family,
+      val: { port: 0, address: this.family === 'ipv6' ? [0, 0, 0, 0, 0, 0, 0, 0] : [0, 0, 0, 0] },
+    };
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     server.on('error', () => {});
-    listenNow(server, { host: hostOf(local), port: local.val.port, backlog: this.backlog, ipv6Only: this.family === 'ipv6' });
+    listenNow(server, {
+      host: hostOf(local),
+      port: local.val.port,
+      backlog: this.backlog,
+      ipv6Only: this.family === 'ipv6',
+    });
     // node reports a failed bind a tick later: its reason is not known yet
     if (server.address() === null) throw err(local.val.port !== 0 ? 'address-in-use' : 'address-not-bindable');
     this.server = server;
@@ -177,7 +217,8 @@ export class TcpSocket3 {
         s.once('error', (e) => (failure = e));
         try {
           s.resume();
-          for await (const chunk of s.iterator({ destroyOnReturn: false })) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          for await (const chunk of s.iterator({ destroyOnReturn: false }))
+            yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         } catch (e) {
           failure = e;
         } finally {
@@ -209,23 +250,49 @@ export class TcpSocket3 {
     if (this.server) throw err('invalid-state');
     this.backlog = Math.min(Number(v), 4096);
   }
-  getKeepAliveEnabled() { return this.options.keepAlive; }
+  getKeepAliveEnabled() {
+    return this.options.keepAlive;
+  }
   setKeepAliveEnabled(v) {
     this.options.keepAlive = v;
     this.socket?.setKeepAlive(v);
   }
-  getKeepAliveIdleTime() { return this.options.keepAliveIdleTime; }
-  setKeepAliveIdleTime(v) { this.#positive('keepAliveIdleTime', v); }
-  getKeepAliveInterval() { return this.options.keepAliveInterval; }
-  setKeepAliveInterval(v) { this.#positive('keepAliveInterval', v); }
-  getKeepAliveCount() { return this.options.keepAliveCount; }
-  setKeepAliveCount(v) { this.#positive('keepAliveCount', v); }
-  getHopLimit() { return this.options.hopLimit; }
-  setHopLimit(v) { this.#positive('hopLimit', v); }
-  getReceiveBufferSize() { return this.options.receiveBufferSize; }
-  setReceiveBufferSize(v) { this.#positive('receiveBufferSize', v); }
-  getSendBufferSize() { return this.options.sendBufferSize; }
-  setSendBufferSize(v) { this.#positive('sendBufferSize', v); }
+  getKeepAliveIdleTime() {
+    return this.options.keepAliveIdleTime;
+  }
+  setKeepAliveIdleTime(v) {
+    this.#positive('keepAliveIdleTime', v);
+  }
+  getKeepAliveInterval() {
+    return this.options.keepAliveInterval;
+  }
+  setKeepAliveInterval(v) {
+    this.#positive('keepAliveInterval', v);
+  }
+  getKeepAliveCount() {
+    return this.options.keepAliveCount;
+  }
+  setKeepAliveCount(v) {
+    this.#positive('keepAliveCount', v);
+  }
+  getHopLimit() {
+    return this.options.hopLimit;
+  }
+  setHopLimit(v) {
+    this.#positive('hopLimit', v);
+  }
+  getReceiveBufferSize() {
+    return this.options.receiveBufferSize;
+  }
+  setReceiveBufferSize(v) {
+    this.#positive('receiveBufferSize', v);
+  }
+  getSendBufferSize() {
+    return this.options.sendBufferSize;
+  }
+  setSendBufferSize(v) {
+    this.#positive('sendBufferSize', v);
+  }
   /** Called when the guest drops the socket: the listener stops; an idle connection closes. */
   [Symbol.dispose]() {
     this.server?.close();
@@ -263,7 +330,8 @@ export class UdpSocket3 {
     if (failure) throw errorCode(failure);
     s.on('error', () => {});
     s.on('message', (msg, rinfo) => {
-      if (this.remote && (rinfo.port !== this.remote.val.port || hostOf(socketAddress(rinfo)) !== hostOf(this.remote))) return;
+      if (this.remote && (rinfo.port !== this.remote.val.port || hostOf(socketAddress(rinfo)) !== hostOf(this.remote)))
+        return;
       const item = [new Uint8Array(msg), socketAddress(rinfo)];
       const w = this.waiters.shift();
       if (w) w(item);
@@ -272,7 +340,14 @@ export class UdpSocket3 {
     this.socket = s;
   }
   #bound() {
-    if (!this.socket) this.bind({ tag: this.family, val: this.family === 'ipv6' ? { port: 0, flowInfo: 0, address: [0, 0, 0, 0, 0, 0, 0, 0], scopeId: 0 } : { port: 0, address: [0, 0, 0, 0] } });
+    if (!this.socket)
+      this.bind({
+        tag: this.family,
+        val:
+          this.family === 'ipv6'
+            ? { port: 0, flowInfo: 0, address: [0, 0, 0, 0, 0, 0, 0, 0], scopeId: 0 }
+            : { port: 0, address: [0, 0, 0, 0] },
+      });
     return this.socket;
   }
   connect(remote) {
@@ -288,21 +363,28 @@ export class UdpSocket3 {
   async send(data, remote) {
     const to = remote ?? this.remote;
     if (to === undefined) throw err('invalid-argument');
-    if (remote !== undefined && this.remote !== undefined && hostOf(remote) !== hostOf(this.remote)) throw err('invalid-argument');
+    if (remote !== undefined && this.remote !== undefined && hostOf(remote) !== hostOf(this.remote))
+      throw err('invalid-argument');
     checkAddress(to, this.family);
     if (data.length > 65507) throw err('datagram-too-large');
     const s = this.#bound();
-    await new Promise((resolve, reject) => s.send(data, to.val.port, hostOf(to), (e) => (e ? reject(errorCode(e)) : resolve())));
+    await new Promise((resolve, reject) =>
+      s.send(data, to.val.port, hostOf(to), (e) => (e ? reject(errorCode(e)) : resolve())),
+    );
   }
   receive(ctx) {
     if (!this.socket) return Promise.reject(err('invalid-state'));
     if (this.queue.length > 0) return this.queue.shift();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
-      ctx?.signal?.addEventListener?.('abort', () => {
-        const i = this.waiters.indexOf(resolve);
-        if (i >= 0) this.waiters.splice(i, 1);
-      }, { once: true });
+      ctx?.signal?.addEventListener?.(
+        'abort',
+        () => {
+          const i = this.waiters.indexOf(resolve);
+          if (i >= 0) this.waiters.splice(i, 1);
+        },
+        { once: true },
+      );
     });
   }
   getLocalAddress() {
@@ -316,12 +398,24 @@ export class UdpSocket3 {
   getAddressFamily() {
     return this.family;
   }
-  getUnicastHopLimit() { return this.options.hopLimit; }
-  setUnicastHopLimit(v) { this.#positive('hopLimit', v); }
-  getReceiveBufferSize() { return this.options.receiveBufferSize; }
-  setReceiveBufferSize(v) { this.#positive('receiveBufferSize', v); }
-  getSendBufferSize() { return this.options.sendBufferSize; }
-  setSendBufferSize(v) { this.#positive('sendBufferSize', v); }
+  getUnicastHopLimit() {
+    return this.options.hopLimit;
+  }
+  setUnicastHopLimit(v) {
+    this.#positive('hopLimit', v);
+  }
+  getReceiveBufferSize() {
+    return this.options.receiveBufferSize;
+  }
+  setReceiveBufferSize(v) {
+    this.#positive('receiveBufferSize', v);
+  }
+  getSendBufferSize() {
+    return this.options.sendBufferSize;
+  }
+  setSendBufferSize(v) {
+    this.#positive('sendBufferSize', v);
+  }
   #positive(k, v) {
     if (v === 0 || v === 0n) throw err('invalid-argument');
     this.options[k] = v;

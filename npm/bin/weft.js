@@ -3,7 +3,17 @@
 // `types`, `guest-types`, `wit`, `run` and `serve` with the same flags and output, over the
 // wasm build. `wast` needs the native build (cargo install weft).
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, parse as parsePath } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -154,7 +164,8 @@ function parse(command, argv) {
   let rest = [];
   const dashes = argv.indexOf('--');
   if (dashes >= 0) {
-    if (command !== 'run' && command !== 'transpile') throw new UsageError(`unexpected argument '--' for \`weft ${command}\``);
+    if (command !== 'run' && command !== 'transpile')
+      throw new UsageError(`unexpected argument '--' for \`weft ${command}\``);
     rest = argv.slice(dashes + 1);
     argv = argv.slice(0, dashes);
   }
@@ -197,7 +208,11 @@ function inFile(e, path) {
 }
 
 /** An I/O error worded as the native CLI words it (Rust's `io::Error`). */
-const OS_ERRORS = { ENOENT: 'No such file or directory (os error 2)', EACCES: 'Permission denied (os error 13)', EISDIR: 'Is a directory (os error 21)' };
+const OS_ERRORS = {
+  ENOENT: 'No such file or directory (os error 2)',
+  EACCES: 'Permission denied (os error 13)',
+  EISDIR: 'Is a directory (os error 21)',
+};
 const ioMessage = (e) => OS_ERRORS[e.code] ?? e.message;
 
 function readInput(path) {
@@ -209,7 +224,9 @@ function readInput(path) {
   }
   const binary = bytes.subarray(0, 4).equals(Buffer.from('\0asm'));
   if (!binary && extname(path) === '.wasm') {
-    throw new Error(`${path}: not a WebAssembly binary (no \`\\0asm\` magic number) and not component text (at byte offset 0x0)`);
+    throw new Error(
+      `${path}: not a WebAssembly binary (no \`\\0asm\` magic number) and not component text (at byte offset 0x0)`,
+    );
   }
   return bytes;
 }
@@ -224,9 +241,13 @@ function commonOptions(input, values) {
   const list = (v) => (v ?? []).flatMap((s) => s.split(','));
   return {
     name: values.name ?? (parsePath(input).name || 'component'),
-    ...(values.instantiation !== undefined && { instantiation: choice(values.instantiation, 'instantiation', ['async', 'sync']) }),
+    ...(values.instantiation !== undefined && {
+      instantiation: choice(values.instantiation, 'instantiation', ['async', 'sync']),
+    }),
     map,
-    ...(values['async-mode'] !== undefined && { asyncMode: choice(values['async-mode'], 'async-mode', ['sync', 'jspi']) }),
+    ...(values['async-mode'] !== undefined && {
+      asyncMode: choice(values['async-mode'], 'async-mode', ['sync', 'jspi']),
+    }),
     asyncImports: list(values['async-imports']),
     asyncExports: list(values['async-exports']),
     flagsAsBigint: !!values['flags-as-bigint'],
@@ -285,9 +306,12 @@ function shown(dir, path) {
 function cmdTranspile({ input, values, rest }) {
   const base64Cutoff = Number(values['base64-cutoff']);
   if (!/^\d+$/.test(values['base64-cutoff'])) {
-    throw new UsageError(`invalid value '${values['base64-cutoff']}' for '--base64-cutoff <BASE64_CUTOFF>': invalid digit found in string`);
+    throw new UsageError(
+      `invalid value '${values['base64-cutoff']}' for '--base64-cutoff <BASE64_CUTOFF>': invalid digit found in string`,
+    );
   }
-  if (values['import-bindings'] !== undefined) choice(values['import-bindings'], 'import-bindings', ['js', 'hybrid', 'optimized', 'direct-optimized']);
+  if (values['import-bindings'] !== undefined)
+    choice(values['import-bindings'], 'import-bindings', ['js', 'hybrid', 'optimized', 'direct-optimized']);
   const options = {
     ...commonOptions(input, values),
     noTypescript: !!values['no-typescript'],
@@ -327,7 +351,8 @@ function readWit(path) {
   const sources = {};
   const addDir = (dir, prefix) => {
     for (const f of readdirSync(dir).sort()) {
-      if (f.endsWith('.wit') && statSync(join(dir, f)).isFile()) sources[prefix + f] = readFileSync(join(dir, f), 'utf8');
+      if (f.endsWith('.wit') && statSync(join(dir, f)).isFile())
+        sources[prefix + f] = readFileSync(join(dir, f), 'utf8');
     }
   };
   addDir(path, '');
@@ -363,7 +388,9 @@ function cmdGuestTypes({ input, values }) {
   const options = {
     name: values.name ?? (parsePath(input).name || 'component'),
     ...worldOf(values),
-    ...(values['async-mode'] !== undefined && { asyncMode: choice(values['async-mode'], 'async-mode', ['sync', 'jspi']) }),
+    ...(values['async-mode'] !== undefined && {
+      asyncMode: choice(values['async-mode'], 'async-mode', ['sync', 'jspi']),
+    }),
     asyncExports: (values['async-exports'] ?? []).flatMap((s) => s.split(',')),
     ...sharedOptions(values),
   };
@@ -430,9 +457,11 @@ function launch(input, script, config, node, tieToParent) {
     // The same files as the native `weft run`: the WASI host and run/'s programs.
     for (const sub of ['wasi', 'wasi3']) {
       const from = new URL(`${sub}/`, HERE);
-      for (const f of readdirSync(from)) writeFiles(join(dir, sub), [{ path: f, contents: readFileSync(new URL(f, from)) }]);
+      for (const f of readdirSync(from))
+        writeFiles(join(dir, sub), [{ path: f, contents: readFileSync(new URL(f, from)) }]);
     }
-    for (const f of ['common.mjs', 'missing-imports.js']) writeFileSync(join(dir, f), readFileSync(new URL(`run/${f}`, HERE)));
+    for (const f of ['common.mjs', 'missing-imports.js'])
+      writeFileSync(join(dir, f), readFileSync(new URL(`run/${f}`, HERE)));
     writeFileSync(join(dir, 'main.mjs'), readFileSync(new URL(`run/${script}`, HERE)));
     const args = [join(dir, 'main.mjs'), JSON.stringify({ ...config, program: input })];
     if (!tieToParent) {
@@ -452,8 +481,14 @@ function serveChild(node, args, dir) {
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   return new Promise((resolve, reject) => {
-    child.on('error', (e) => { cleanup(); reject(new Error(`running ${node}: ${e.message}`)); });
-    child.on('exit', (code) => { cleanup(); resolve(code ?? 1); });
+    child.on('error', (e) => {
+      cleanup();
+      reject(new Error(`running ${node}: ${e.message}`));
+    });
+    child.on('exit', (code) => {
+      cleanup();
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -467,7 +502,14 @@ function cmdServe({ input, values }) {
   return launch(input, 'serve.mjs', config, values.node, true);
 }
 
-const HANDLERS = { transpile: cmdTranspile, types: cmdTypes, 'guest-types': cmdGuestTypes, wit: cmdWit, run: cmdRun, serve: cmdServe };
+const HANDLERS = {
+  transpile: cmdTranspile,
+  types: cmdTypes,
+  'guest-types': cmdGuestTypes,
+  wit: cmdWit,
+  run: cmdRun,
+  serve: cmdServe,
+};
 
 async function main(argv) {
   const [command, ...rest] = argv;
@@ -480,7 +522,9 @@ async function main(argv) {
     return 0;
   }
   if (command === 'wast') {
-    throw new UsageError('`weft wast` is in the native build only (cargo install weft); the npm package has transpile, types, guest-types, wit, run and serve');
+    throw new UsageError(
+      '`weft wast` is in the native build only (cargo install weft); the npm package has transpile, types, guest-types, wit, run and serve',
+    );
   }
   if (!(command in HANDLERS)) throw new UsageError(`unrecognized subcommand '${command}' (see weft --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {

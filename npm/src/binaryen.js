@@ -31,10 +31,17 @@ function find(name, given, envVar, option) {
     if (isFile(join(d, 'node_modules/.bin', name))) return join(d, 'node_modules/.bin', name);
     if (dirname(d) === d) break;
   }
-  const found = peer(name)
-    ?? (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name)).find(isFile);
+  const found =
+    peer(name) ??
+    (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, name))
+      .find(isFile);
   if (found) return found;
-  throw new WeftError(`option \`${option}\` runs binaryen's \`${name}\`, which was not found: install the npm package \`binaryen\` (npm install binaryen) or set ${envVar} to its path`);
+  throw new WeftError(
+    `option \`${option}\` runs binaryen's \`${name}\`, which was not found: install the npm package \`binaryen\` (npm install binaryen) or set ${envVar} to its path`,
+  );
 }
 
 /** Runs `bin [args] in.wasm -o <out>` in a temporary directory; `{ output }` or `{ error }`. */

@@ -24,15 +24,44 @@ const ADAPTERS = ['fused', 'js'];
 const IMPORT_BINDINGS = ['js', 'hybrid', 'optimized', 'direct-optimized'];
 /** jco's flags that ask for what weft's glue already does: accepted, no effect. */
 const NO_OPS = [
-  'asyncWasiImports', 'asyncWasiExports', 'strict', 'validLiftingOptimization',
-  'noNodejsCompat', 'multiMemory', 'bindgenEnableWasmExnref',
+  'asyncWasiImports',
+  'asyncWasiExports',
+  'strict',
+  'validLiftingOptimization',
+  'noNodejsCompat',
+  'multiMemory',
+  'bindgenEnableWasmExnref',
 ];
 const KNOWN = new Set([
-  'name', 'instantiation', 'map', 'noTypescript', 'base64Cutoff', 'tlaCompat',
-  'minify', 'asyncMode', 'asyncImports', 'asyncExports', 'world', 'noCoreLoader',
-  'tracing', 'noNamespacedExports', 'noComponentErrorWrapping', 'noWasiShim',
-  'features', 'allFeatures', 'variantsInlineCases', 'target', 'adapters',
-  'optimize', 'wasmOptBin', 'wasmOptArgs', 'js', 'stub', 'importBindings', ...NO_OPS, ...VALUE_STYLE,
+  'name',
+  'instantiation',
+  'map',
+  'noTypescript',
+  'base64Cutoff',
+  'tlaCompat',
+  'minify',
+  'asyncMode',
+  'asyncImports',
+  'asyncExports',
+  'world',
+  'noCoreLoader',
+  'tracing',
+  'noNamespacedExports',
+  'noComponentErrorWrapping',
+  'noWasiShim',
+  'features',
+  'allFeatures',
+  'variantsInlineCases',
+  'target',
+  'adapters',
+  'optimize',
+  'wasmOptBin',
+  'wasmOptArgs',
+  'js',
+  'stub',
+  'importBindings',
+  ...NO_OPS,
+  ...VALUE_STYLE,
 ]);
 
 function fail(message) {
@@ -82,7 +111,8 @@ export function normalize(options = {}) {
   }
   for (const key of NO_OPS) flag(options[key], key);
   oneOf(options.importBindings, 'importBindings', IMPORT_BINDINGS);
-  if (options.wasmOptBin !== undefined && typeof options.wasmOptBin !== 'string') fail('option `wasmOptBin`: expected a string');
+  if (options.wasmOptBin !== undefined && typeof options.wasmOptBin !== 'string')
+    fail('option `wasmOptBin`: expected a string');
   stringList(options.wasmOptArgs, 'wasmOptArgs');
   return {
     name,
@@ -163,7 +193,8 @@ function witSources(sources) {
   for (const [path, text] of Object.entries(files)) {
     if (typeof text !== 'string') fail(`WIT source \`${path}\`: expected a string`);
     const dep = /^deps\/([^/]+?)(?:\.wit)?(?:\/[^/]+\.wit)?$/.exec(path);
-    if (path.startsWith('deps/') && !dep) fail(`WIT source \`${path}\`: expected deps/<name>.wit or deps/<name>/<file>.wit`);
+    if (path.startsWith('deps/') && !dep)
+      fail(`WIT source \`${path}\`: expected deps/<name>.wit or deps/<name>/<file>.wit`);
     paths.push(path);
     texts.push(text);
     groups.push(dep ? dep[1] : '');
@@ -189,7 +220,16 @@ function typesOutput(wasm, bytesOrWit, options) {
 }
 
 /** What `guestTypes` takes: `weft guest-types`'s flags. */
-const GUEST_OPTIONS = new Set(['name', 'world', 'asyncMode', 'asyncExports', 'features', 'allFeatures', 'variantsInlineCases', ...NO_OPS]);
+const GUEST_OPTIONS = new Set([
+  'name',
+  'world',
+  'asyncMode',
+  'asyncExports',
+  'features',
+  'allFeatures',
+  'variantsInlineCases',
+  ...NO_OPS,
+]);
 
 /**
  * The public API, bound to an initialised wasm-bindgen module. `tools(options)`
@@ -201,14 +241,22 @@ export function bind(wasm, tools) {
     transpile(input, options) {
       const opts = normalize(options);
       if (options?.world !== undefined) fail('option `world` applies to types() only');
-      const binaryen = opts.optimize || opts.js
-        ? tools({ ...options, wasmOptArgs: stringList(options.wasmOptArgs, 'wasmOptArgs') }) : null;
+      const binaryen =
+        opts.optimize || opts.js
+          ? tools({ ...options, wasmOptArgs: stringList(options.wasmOptArgs, 'wasmOptArgs') })
+          : null;
       if (options?.stub) {
         if (!isWit(input)) fail('option `stub`: expected WIT sources (a string or `{ path: text }`), not a component');
         const [paths, texts, groups] = witSources(input);
-        return collect(guard(() => wasm.transpileStub(paths, texts, groups, opts, binaryen)), true);
+        return collect(
+          guard(() => wasm.transpileStub(paths, texts, groups, opts, binaryen)),
+          true,
+        );
       }
-      return collect(guard(() => wasm.transpile(bytesOf(input), opts, binaryen)), true);
+      return collect(
+        guard(() => wasm.transpile(bytesOf(input), opts, binaryen)),
+        true,
+      );
     },
     types(bytesOrWit, options = {}) {
       return collect(typesOutput(wasm, bytesOrWit, options), false);
@@ -218,7 +266,10 @@ export function bind(wasm, tools) {
         if (!GUEST_OPTIONS.has(key)) fail(`unknown option \`${key}\` for guestTypes()`);
       }
       const host = typesOutput(wasm, bytesOrWit, options);
-      return collect(guard(() => host.guest()), false);
+      return collect(
+        guard(() => host.guest()),
+        false,
+      );
     },
     wit(bytes) {
       return guard(() => wasm.wit(bytesOf(bytes)));

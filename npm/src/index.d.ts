@@ -93,9 +93,25 @@ export interface TranspileOptions {
   bindgenEnableWasmExnref?: boolean;
 }
 
-type TranspileOnly = 'noTypescript' | 'base64Cutoff' | 'minify' | 'target' | 'tracing' | 'noNamespacedExports'
-  | 'noComponentErrorWrapping' | 'noWasiShim' | 'stub' | 'optimize' | 'wasmOptBin' | 'wasmOptArgs' | 'js'
-  | 'validLiftingOptimization' | 'importBindings' | 'noNodejsCompat' | 'multiMemory' | 'bindgenEnableWasmExnref'
+type TranspileOnly =
+  | 'noTypescript'
+  | 'base64Cutoff'
+  | 'minify'
+  | 'target'
+  | 'tracing'
+  | 'noNamespacedExports'
+  | 'noComponentErrorWrapping'
+  | 'noWasiShim'
+  | 'stub'
+  | 'optimize'
+  | 'wasmOptBin'
+  | 'wasmOptArgs'
+  | 'js'
+  | 'validLiftingOptimization'
+  | 'importBindings'
+  | 'noNodejsCompat'
+  | 'multiMemory'
+  | 'bindgenEnableWasmExnref'
   | 'noCoreLoader';
 
 export interface TypesOptions extends Omit<TranspileOptions, TranspileOnly> {
@@ -104,8 +120,20 @@ export interface TypesOptions extends Omit<TranspileOptions, TranspileOnly> {
 }
 
 /** The options of `weft guest-types`. */
-export interface GuestTypesOptions extends Pick<TypesOptions, 'name' | 'world' | 'asyncMode' | 'asyncExports'
-  | 'features' | 'allFeatures' | 'variantsInlineCases' | 'asyncWasiImports' | 'asyncWasiExports' | 'strict'> {}
+export interface GuestTypesOptions
+  extends Pick<
+    TypesOptions,
+    | 'name'
+    | 'world'
+    | 'asyncMode'
+    | 'asyncExports'
+    | 'features'
+    | 'allFeatures'
+    | 'variantsInlineCases'
+    | 'asyncWasiImports'
+    | 'asyncWasiExports'
+    | 'strict'
+  > {}
 
 export interface OutputFile {
   /** Relative to the output directory, `/`-separated. */
@@ -135,13 +163,19 @@ export declare function transpile(wit: WitSources, options: TranspileOptions & {
  * Only the `.d.ts` files, for a component or WIT sources (as `weft types`). A string is
  * component text when it starts with `(` or `;;` (after whitespace), WIT otherwise.
  */
-export declare function types(componentOrWit: ComponentInput | WitSources, options?: TypesOptions): { files: OutputFile[] };
+export declare function types(
+  componentOrWit: ComponentInput | WitSources,
+  options?: TypesOptions,
+): { files: OutputFile[] };
 
 /**
  * The `.d.ts` files a component author implementing the world in JS needs, one
  * `declare module '<WIT id>'` per file (as `weft guest-types`).
  */
-export declare function guestTypes(componentOrWit: ComponentInput | WitSources, options?: GuestTypesOptions): { files: OutputFile[] };
+export declare function guestTypes(
+  componentOrWit: ComponentInput | WitSources,
+  options?: GuestTypesOptions,
+): { files: OutputFile[] };
 
 /** The component's world as WIT text (as `weft wit`). */
 export declare function wit(component: ComponentInput): string;

@@ -11,7 +11,9 @@ await init({ module_or_path: new URL('../wasm/weft_bg.wasm', import.meta.url) })
 export { WeftError } from './core.js';
 /** `optimize` and `js` run binaryen's command-line tools: Node only. */
 function noTools(options) {
-  throw new WeftError(`option \`${options.optimize ? 'optimize' : 'js'}\` runs binaryen's command-line tools, which only the Node build of weftjs can do`);
+  throw new WeftError(
+    `option \`${options.optimize ? 'optimize' : 'js'}\` runs binaryen's command-line tools, which only the Node build of weftjs can do`,
+  );
 }
 
 export const { transpile, types, guestTypes, wit } = bind(wasm, noTools);

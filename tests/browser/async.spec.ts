@@ -9,7 +9,15 @@
 // (fixtures.ts).
 import { test } from './fixtures';
 
-const CASES = ['asyncImportPromise', 'streamOut', 'streamIn', 'futures', 'abortSignal', 'composedPipeline', 'bigStreams'];
+const CASES = [
+  'asyncImportPromise',
+  'streamOut',
+  'streamIn',
+  'futures',
+  'abortSignal',
+  'composedPipeline',
+  'bigStreams',
+];
 
 test.describe('async', () => {
   for (const name of CASES) {

@@ -38,7 +38,11 @@ test.describe('the harness itself', () => {
   // Expected to fail: proves that an uncaught page error fails a test.
   test.fail('an uncaught page error fails the test', async ({ page, site }) => {
     await page.goto(new URL('page/run.html?check=glue&case=scalars', site.url).href);
-    await page.evaluate(() => setTimeout(() => { throw new Error('deliberate'); }));
+    await page.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('deliberate');
+      }),
+    );
     await page.waitForTimeout(100);
   });
   test.fail('console.error fails the test', async ({ page, site }) => {

@@ -37,12 +37,18 @@ function buildSite() {
   if (!tarball) throw new Error('npm/weftjs-<version>.tgz is missing: run bash npm/build.sh');
   const dir = mkdtempSync(join(tmpdir(), 'weft-npm-site-'));
   writeFileSync(join(dir, 'package.json'), '{"name":"site","private":true}');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(REPO, 'npm', tarball)], { cwd: dir, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(REPO, 'npm', tarball)], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   cpSync(join(REPO, 'tests/browser/page'), join(dir, 'page'), { recursive: true });
   cpSync(join(REPO, 'tests/browser/page/load.js'), join(dir, 'page/load-fetch.js'));
   writeFileSync(join(dir, 'page/load.js'), LOAD_JS);
   for (const [key, path] of Object.entries(SOURCES)) cpSync(join(REPO, path), join(dir, 'components', key));
-  cpSync(join(REPO, 'examples/load-in-page'), join(dir, 'example'), { recursive: true, filter: (f) => !f.includes('node_modules') });
+  cpSync(join(REPO, 'examples/load-in-page'), join(dir, 'example'), {
+    recursive: true,
+    filter: (f) => !f.includes('node_modules'),
+  });
   cpSync(join(dir, 'node_modules'), join(dir, 'example/node_modules'), { recursive: true });
   return dir;
 }
@@ -61,17 +67,25 @@ const test = base.extend<{}, { npmSite: { url: string } }>({
 });
 
 const CHECKS: Array<[string, string]> = [
-  ['values', 'exportsRoundTrip'], ['values', 'hostImports'],
-  ['glue', 'scalars'], ['glue', 'resources'],
-  ['async', 'asyncImportPromise'], ['async', 'streamOut'], ['async', 'streamIn'],
-  ['async', 'futures'], ['async', 'abortSignal'], ['async', 'composedPipeline'],
+  ['values', 'exportsRoundTrip'],
+  ['values', 'hostImports'],
+  ['glue', 'scalars'],
+  ['glue', 'resources'],
+  ['async', 'asyncImportPromise'],
+  ['async', 'streamOut'],
+  ['async', 'streamIn'],
+  ['async', 'futures'],
+  ['async', 'abortSignal'],
+  ['async', 'composedPipeline'],
 ];
 
 test.describe('weftjs/browser loadComponent', () => {
   for (const [check, name] of CHECKS) {
     test(`${check}: ${name}`, async ({ page, npmSite }) => {
       await page.goto(`${npmSite.url}page/run.html?check=${check}&case=${name}`);
-      const result = await (await page.waitForFunction(() => (window as any).weftResult, null, { timeout: 60_000 })).jsonValue();
+      const result = await (
+        await page.waitForFunction(() => (window as any).weftResult, null, { timeout: 60_000 })
+      ).jsonValue();
       expect(result.error ?? '').toBe('');
       expect(result.ok).toBe(true);
     });
@@ -95,7 +109,9 @@ test.describe('weftjs/browser loadComponent', () => {
     await page.goto(`${npmSite.url}page/blank.html`);
     const got = await page.evaluate(async () => {
       const { transpile, guestTypes } = await import('/node_modules/weftjs/src/browser.js' as string);
-      const guest = guestTypes('package a:b;\nworld w { export f: func() -> u32; }\n', { name: 'w' }).files.map((f: any) => f.path);
+      const guest = guestTypes('package a:b;\nworld w { export f: func() -> u32; }\n', { name: 'w' }).files.map(
+        (f: any) => f.path,
+      );
       const errors = [];
       for (const option of ['optimize', 'js']) {
         try {

@@ -40,7 +40,10 @@ for (const mode of ['post', 'get']) {
       const args = [`127.0.0.1:${port}`, ...(mode === 'get' ? ['get'] : [])];
       // Async: the echo server lives in this process and must keep answering.
       const { stdout: expected } = await promisify(execFile)(
-        WEFT, ['run', '--allow-network', join(REPO, 'fixtures/build/wasi-http.wasm'), '--', ...args], { encoding: 'utf8' });
+        WEFT,
+        ['run', '--allow-network', join(REPO, 'fixtures/build/wasi-http.wasm'), '--', ...args],
+        { encoding: 'utf8' },
+      );
       await page.goto(new URL('page/blank.html', site.url).href);
       const got = await page.evaluate(async (args) => {
         const { createWasi, runCommand, collectSink } = await import('/wasi/browser.js');

@@ -20,12 +20,15 @@ const inNode = (input: string) =>
 
 test.beforeEach(async ({ page, site }) => {
   await page.goto(new URL('page/blank.html', site.url).href);
-  const jspi = await page.evaluate(() => typeof (WebAssembly as any).Suspending === 'function'
-    && typeof (WebAssembly as any).promising === 'function');
+  const jspi = await page.evaluate(
+    () => typeof (WebAssembly as any).Suspending === 'function' && typeof (WebAssembly as any).promising === 'function',
+  );
   expect(jspi, 'this Chromium has JSPI (WebAssembly.Suspending and WebAssembly.promising)').toBe(true);
 });
 
-test('stdin from an async function (chunks after setTimeout): run() suspends, same output as Node', async ({ page }) => {
+test('stdin from an async function (chunks after setTimeout): run() suspends, same output as Node', async ({
+  page,
+}) => {
   const expected = inNode(INPUT);
   const got = await page.evaluate(async () => {
     const { createWasi, collectSink, WasiExit } = await import('/wasi/browser.js');
@@ -63,7 +66,9 @@ test('stdin from an async function (chunks after setTimeout): run() suspends, sa
   expect(got.out).toBe(expected);
 });
 
-test('stdin typed into a <textarea>, delivered through a ReadableStream: the page stays responsive while the guest waits', async ({ page }) => {
+test('stdin typed into a <textarea>, delivered through a ReadableStream: the page stays responsive while the guest waits', async ({
+  page,
+}) => {
   const expected = inNode(INPUT);
   await page.evaluate(async () => {
     const { createWasi, collectSink, WasiExit } = await import('/wasi/browser.js');
@@ -88,8 +93,12 @@ test('stdin typed into a <textarea>, delivered through a ReadableStream: the pag
     w.stdoutText = () => stdout.text();
     w.runState = 'pending';
     app.run.run().then(
-      () => { w.runState = { code: 0 }; },
-      (e: unknown) => { w.runState = e instanceof WasiExit ? { code: e.code } : { error: String(e) }; },
+      () => {
+        w.runState = { code: 0 };
+      },
+      (e: unknown) => {
+        w.runState = e instanceof WasiExit ? { code: e.code } : { error: String(e) };
+      },
     );
   });
   const area = page.locator('#stdin');

@@ -18,13 +18,18 @@ function inNode(): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-wasi-opfs-'));
   try {
     writeFileSync(join(dir, 'input.txt'), INPUT);
-    return execFileSync(WEFT, ['run', '--dir', `${dir}::/data`, join(REPO, 'fixtures/build/wasi-files.wasm')], { encoding: 'utf8' });
+    return execFileSync(WEFT, ['run', '--dir', `${dir}::/data`, join(REPO, 'fixtures/build/wasi-files.wasm')], {
+      encoding: 'utf8',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-test('wasi-files against an OPFS preopen: same output as Node, files persist across a reload, no escapes', async ({ page, site }) => {
+test('wasi-files against an OPFS preopen: same output as Node, files persist across a reload, no escapes', async ({
+  page,
+  site,
+}) => {
   const expected = inNode();
   await page.goto(new URL('page/blank.html', site.url).href);
   const run = await page.evaluate(async (input) => {
@@ -44,13 +49,25 @@ test('wasi-files against an OPFS preopen: same output as Node, files persist acr
 
     const data = await opfsDirectory(dataHandle);
     const stdout = collectSink();
-    const wasi = createWasi({ args: ['wasi-files.wasm'], stdout, stderr: 'ignore', preopens: { '/data': { opfs: data } } });
+    const wasi = createWasi({
+      args: ['wasi-files.wasm'],
+      stdout,
+      stderr: 'ignore',
+      preopens: { '/data': { opfs: data } },
+    });
     const code = runCommand(await load('wasi-files', 'wasi-files', wasi));
     await data.flush();
 
     // The capability rules, asked directly of the same preopen.
     const [[dir]] = wasi['wasi:filesystem/preopens'].getDirectories();
-    const refusal = (fn: () => unknown) => { try { fn(); return 'allowed'; } catch (e) { return String(e); } };
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'allowed';
+      } catch (e) {
+        return String(e);
+      }
+    };
     const refused = {
       dotdot: refusal(() => dir.openAt({}, '../secret.txt', {}, { read: true })),
       absolute: refusal(() => dir.openAt({}, '/secret.txt', {}, { read: true })),
@@ -66,10 +83,15 @@ test('wasi-files against an OPFS preopen: same output as Node, files persist acr
 
   expect(run.code).toBe(0);
   expect(run.out).toBe(expected);
-  for (const line of run.out.split('\n').filter((l) => /escape|absolute outside/.test(l))) expect(line).toMatch(/: err /);
+  for (const line of run.out.split('\n').filter((l) => /escape|absolute outside/.test(l)))
+    expect(line).toMatch(/: err /);
   expect(run.refused).toEqual({
-    dotdot: 'not-permitted', absolute: 'not-permitted', create: 'not-permitted', symlink: 'not-supported',
-    readonly: 'read-only', 'readonly-create': 'read-only',
+    dotdot: 'not-permitted',
+    absolute: 'not-permitted',
+    create: 'not-permitted',
+    symlink: 'not-supported',
+    readonly: 'read-only',
+    'readonly-create': 'read-only',
   });
 
   // A reload: a fresh OPFS handle sees what the program wrote, and nothing else changed.

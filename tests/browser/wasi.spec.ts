@@ -22,7 +22,11 @@ const CASES: Case[] = [
 ];
 
 /** Output lines that legitimately differ between two runs. */
-const stable = (out: string) => out.split('\n').filter((l) => !l.startsWith('wall secs:')).join('\n');
+const stable = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => !l.startsWith('wall secs:'))
+    .join('\n');
 
 function inNode(c: Case): string {
   const flags: string[] = [];
@@ -33,10 +37,14 @@ function inNode(c: Case): string {
       writeFileSync(join(dir, 'input.txt'), INPUT);
       flags.push('--dir', `${dir}::/data`);
     }
-    return execFileSync(WEFT, ['run', ...flags, join(REPO, 'fixtures/build', `${c.name}.wasm`), '--', ...(c.args ?? [])], {
-      input: c.stdin ?? '',
-      encoding: 'utf8',
-    });
+    return execFileSync(
+      WEFT,
+      ['run', ...flags, join(REPO, 'fixtures/build', `${c.name}.wasm`), '--', ...(c.args ?? [])],
+      {
+        input: c.stdin ?? '',
+        encoding: 'utf8',
+      },
+    );
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,15 @@ const WEFT = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
 const INPUT = 'input data here\n';
 
 // `browserNetwork`: the page grants the network (Node does not): browser sockets stay refused.
-type Case = { name: string; args?: string[]; env?: Record<string, string>; stdin?: string; files?: boolean; code?: number; browserNetwork?: boolean };
+type Case = {
+  name: string;
+  args?: string[];
+  env?: Record<string, string>;
+  stdin?: string;
+  files?: boolean;
+  code?: number;
+  browserNetwork?: boolean;
+};
 const CASES: Case[] = [
   { name: 'wasi3-cli', args: ['echo', 'b c'], env: { FOO: 'bar' }, stdin: 'hello\nfrom the browser\n' },
   { name: 'wasi3-cli', args: ['exit=42'], code: 42 },
@@ -44,11 +52,15 @@ function inNode(c: Case): { code: number; out: string } {
     flags.push('--dir', `${data}::/data`);
   }
   try {
-    const out = execFileSync(WEFT, ['run', ...flags, join(REPO, 'fixtures/build', `${c.name}.wasm`), '--', ...(c.args ?? [])], {
-      input: c.stdin ?? '',
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
+    const out = execFileSync(
+      WEFT,
+      ['run', ...flags, join(REPO, 'fixtures/build', `${c.name}.wasm`), '--', ...(c.args ?? [])],
+      {
+        input: c.stdin ?? '',
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
     return { code: 0, out };
   } catch (e) {
     const err = e as { status: number; stdout: string };
@@ -59,16 +71,26 @@ function inNode(c: Case): { code: number; out: string } {
 }
 
 for (const c of CASES) {
-  test(`${c.name} ${(c.args ?? []).join(' ')}${c.browserNetwork ? ' (page granted the network)' : ''}: same output in Chromium as in Node`, async ({ page, site }) => {
+  test(`${c.name} ${(c.args ?? []).join(' ')}${c.browserNetwork ? ' (page granted the network)' : ''}: same output in Chromium as in Node`, async ({
+    page,
+    site,
+  }) => {
     const expected = inNode(c);
     expect(expected.code).toBe(c.code ?? 0);
     await page.goto(new URL('page/blank.html', site.url).href);
     const got = await page.evaluate(
       async ({ c, input }) => {
-        const { createWasi, runCommand3, memoryDirectory, memorySymlink, collectSink } = await import('/wasi/browser.js');
+        const { createWasi, runCommand3, memoryDirectory, memorySymlink, collectSink } = await import(
+          '/wasi/browser.js'
+        );
         const { load } = await import('/page/load.js');
         const stdout = collectSink();
-        const tree = () => memoryDirectory({ 'input.txt': input, 'link-in': memorySymlink('input.txt'), 'link-out': memorySymlink('../secret.txt') });
+        const tree = () =>
+          memoryDirectory({
+            'input.txt': input,
+            'link-in': memorySymlink('input.txt'),
+            'link-out': memorySymlink('../secret.txt'),
+          });
         const wasi = createWasi({
           args: [`${c.name}.wasm`, ...(c.args ?? [])],
           env: c.env ?? {},
@@ -94,7 +116,11 @@ for (const c of CASES) {
 // against the same CORS-enabled local server. Every step prints the same line on
 // both, except the two Fetch cannot do, which fail at once with the error-code
 // js-runtime/wasi3/README.md documents (the guest asserts the variant).
-test('wasi3-http-client: same results in Chromium (fetch) as in Node, documented error-codes where Fetch cannot', async ({ page, site, pageErrors }) => {
+test('wasi3-http-client: same results in Chromium (fetch) as in Node, documented error-codes where Fetch cannot', async ({
+  page,
+  site,
+  pageErrors,
+}) => {
   test.setTimeout(60_000);
   const { clientTestServer } = await import('../node/support/http-client-server.js');
   const server = await clientTestServer({ cors: true });
@@ -102,7 +128,10 @@ test('wasi3-http-client: same results in Chromium (fetch) as in Node, documented
     const authority = `127.0.0.1:${(server.address() as { port: number }).port}`;
     // Asynchronous: the server lives in this process and must keep answering.
     const { stdout: inNode } = await promisify(execFile)(
-      WEFT, ['run', '--allow-network', join(REPO, 'fixtures/build/wasi3-http-client.wasm'), '--', authority], { encoding: 'utf8' });
+      WEFT,
+      ['run', '--allow-network', join(REPO, 'fixtures/build/wasi3-http-client.wasm'), '--', authority],
+      { encoding: 'utf8' },
+    );
     await page.goto(new URL('page/blank.html', site.url).href);
     const got = await page.evaluate(async (authority) => {
       const { createWasi, runCommand3, collectSink } = await import('/wasi/browser.js');
@@ -121,8 +150,15 @@ test('wasi3-http-client: same results in Chromium (fetch) as in Node, documented
       'trailers ok': 'trailers refused: fetch cannot send request trailers',
       'cookie ok': "cookie refused: the browser's fetch cannot send the request header cookie",
     };
-    expect(inNode).toBe('GET ok\nPOST streamed ok\ntrailers ok\ncookie ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n');
-    expect(got.out).toBe(inNode.split('\n').map((l) => fetchCannot[l] ?? l).join('\n'));
+    expect(inNode).toBe(
+      'GET ok\nPOST streamed ok\ntrailers ok\ncookie ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n',
+    );
+    expect(got.out).toBe(
+      inNode
+        .split('\n')
+        .map((l) => fetchCannot[l] ?? l)
+        .join('\n'),
+    );
   } finally {
     server.close();
   }
@@ -136,7 +172,11 @@ test('wasi3-files on an OPFS preopen: same output as Node, files persist across 
   let expected: string;
   try {
     writeFileSync(join(root, 'input.txt'), INPUT);
-    expected = execFileSync(WEFT, ['run', '--dir', `${root}::/data`, join(REPO, 'fixtures/build/wasi3-files.wasm'), '--', 'no-symlinks'], { encoding: 'utf8' });
+    expected = execFileSync(
+      WEFT,
+      ['run', '--dir', `${root}::/data`, join(REPO, 'fixtures/build/wasi3-files.wasm'), '--', 'no-symlinks'],
+      { encoding: 'utf8' },
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -156,7 +196,12 @@ test('wasi3-files on an OPFS preopen: same output as Node, files persist across 
     await put(dataHandle, 'input.txt', input);
     const data = await opfsDirectory(dataHandle);
     const stdout = collectSink();
-    const wasi = createWasi({ args: ['wasi3-files.wasm', 'no-symlinks'], stdout, stderr: 'ignore', preopens: { '/data': { opfs: data } } });
+    const wasi = createWasi({
+      args: ['wasi3-files.wasm', 'no-symlinks'],
+      stdout,
+      stderr: 'ignore',
+      preopens: { '/data': { opfs: data } },
+    });
     const code = await runCommand3(await load('wasi3-files', 'wasi3-files', wasi));
     await data.flush();
     return { code, out: stdout.text() };

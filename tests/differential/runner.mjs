@@ -21,28 +21,53 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TYPED = {
-  u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array,
-  s32: Int32Array, u64: BigUint64Array, s64: BigInt64Array, f32: Float32Array, f64: Float64Array,
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
+  f32: Float32Array,
+  f64: Float64Array,
 };
 const RANGE = {
-  u8: [0, 0xff], s8: [-0x80, 0x7f], u16: [0, 0xffff], s16: [-0x8000, 0x7fff],
-  u32: [0, 0xffffffff], s32: [-0x80000000, 0x7fffffff],
+  u8: [0, 0xff],
+  s8: [-0x80, 0x7f],
+  u16: [0, 0xffff],
+  s16: [-0x8000, 0x7fff],
+  u32: [0, 0xffffffff],
+  s32: [-0x80000000, 0x7fffffff],
 };
 
 const kind = (t) => (typeof t === 'string' ? t : t[0]);
 // jco's (heck's) lowerCamelCase: kebab words, each lowercased, all but the
 // first capitalized ('HTTP-ok' -> 'httpOk', 'xml-HTTP-request' -> 'xmlHttpRequest').
-const camel = (n) => n.split('-').map((w, i) => {
-  const l = w.toLowerCase();
-  return i === 0 ? l : l.charAt(0).toUpperCase() + l.slice(1);
-}).join('');
+const camel = (n) =>
+  n
+    .split('-')
+    .map((w, i) => {
+      const l = w.toLowerCase();
+      return i === 0 ? l : l.charAt(0).toUpperCase() + l.slice(1);
+    })
+    .join('');
 const isOption = (t) => kind(t) === 'option';
 
 function casesOf(t) {
   switch (kind(t)) {
-    case 'variant': return t[1];
-    case 'option': return [['none', null], ['some', t[1]]];
-    case 'result': return [['ok', t[1]], ['err', t[2]]];
+    case 'variant':
+      return t[1];
+    case 'option':
+      return [
+        ['none', null],
+        ['some', t[1]],
+      ];
+    case 'result':
+      return [
+        ['ok', t[1]],
+        ['err', t[2]],
+      ];
   }
   throw new Error(`not a variant: ${JSON.stringify(t)}`);
 }
@@ -70,19 +95,31 @@ function toJs(t, j, loose = false) {
   const k = kind(t);
   const toJs = (t2, j2) => toJsOuter(t2, j2, loose);
   switch (k) {
-    case 'bool': case 'char': case 'string': case 'enum':
+    case 'bool':
+    case 'char':
+    case 'string':
+    case 'enum':
       return j;
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32':
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
       return j;
-    case 'u64': case 's64':
+    case 'u64':
+    case 's64':
       return loose && Number.isSafeInteger(Number(j)) ? Number(j) : BigInt(j);
-    case 'f32': case 'f64':
+    case 'f32':
+    case 'f64':
       return floatFromJson(j);
     case 'list': {
       const el = t[1];
       const xs = j.map((x) => toJs(el, x));
       if (!TYPED[kind(el)] || loose) return xs;
-      return new TYPED[kind(el)](xs.map((x) => (typeof x === 'number' && kind(el).endsWith('64') && !kind(el).startsWith('f') ? BigInt(x) : x)));
+      return new TYPED[kind(el)](
+        xs.map((x) => (typeof x === 'number' && kind(el).endsWith('64') && !kind(el).startsWith('f') ? BigInt(x) : x)),
+      );
     }
     case 'record': {
       const o = {};
@@ -99,7 +136,8 @@ function toJs(t, j, loose = false) {
     // biome-ignore lint/suspicious/noFallthroughSwitchClause: an option of an option is lowered as a variant
     case 'option':
       if (!isOption(t[1])) return j.tag === 'none' ? (loose ? null : undefined) : toJs(t[1], j.val);
-    case 'variant': case 'result': {
+    case 'variant':
+    case 'result': {
       const pt = casesOf(t).find(([n]) => n === j.tag)[1];
       return pt === null ? { tag: j.tag } : { tag: j.tag, val: toJs(pt, j.val) };
     }
@@ -111,7 +149,11 @@ const toJsOuter = toJs;
 class Bad extends Error {}
 const bad = (what, v) => {
   let s;
-  try { s = typeof v === 'bigint' ? `${v}n` : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x)); } catch { s = String(v); }
+  try {
+    s = typeof v === 'bigint' ? `${v}n` : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x));
+  } catch {
+    s = String(v);
+  }
   throw new Bad(`expected ${what}, got ${typeof v} ${s}${v?.constructor ? ` (${v.constructor.name})` : ''}`);
 };
 
@@ -122,13 +164,20 @@ function fromJs(t, v) {
     case 'bool':
       if (typeof v !== 'boolean') bad('boolean', v);
       return v;
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32':
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
       if (typeof v !== 'number' || !Number.isInteger(v) || v < RANGE[k][0] || v > RANGE[k][1]) bad(k, v);
       return v;
-    case 'u64': case 's64':
+    case 'u64':
+    case 's64':
       if (typeof v !== 'bigint') bad('bigint', v);
       return v.toString();
-    case 'f32': case 'f64':
+    case 'f32':
+    case 'f64':
       if (typeof v !== 'number') bad('number', v);
       return floatToJson(v);
     case 'char':
@@ -174,10 +223,17 @@ function fromJs(t, v) {
         if (v === undefined) return { tag: 'none' };
         return { tag: 'some', val: fromJs(t[1], v) };
       }
-    case 'variant': case 'result': {
+    case 'variant':
+    case 'result': {
       if (typeof v !== 'object' || v === null) bad('{tag, val}', v);
       const c = casesOf(t).find(([n]) => n === v.tag);
-      if (!c) bad(`a case of ${casesOf(t).map(([n]) => n).join('|')}`, v);
+      if (!c)
+        bad(
+          `a case of ${casesOf(t)
+            .map(([n]) => n)
+            .join('|')}`,
+          v,
+        );
       if (c[1] === null) {
         if (v.val !== undefined) bad(`no payload for ${v.tag}`, v);
         return { tag: v.tag };
@@ -243,32 +299,45 @@ for (const c of job.components) {
 }
 
 function callOne(inst, t, call) {
-    let r;
+  let r;
+  try {
+    const f = inst[camel(call.fn)];
+    if (typeof f !== 'function') throw new Error(`no export ${camel(call.fn)}`);
+    const args = PARAM_TYPES[call.fn](t).map((pt, i) => toJs(pt, call.args[i], !!call.loose));
+    let v;
+    let err;
     try {
-      const f = inst[camel(call.fn)];
-      if (typeof f !== 'function') throw new Error(`no export ${camel(call.fn)}`);
-      const args = PARAM_TYPES[call.fn](t).map((pt, i) => toJs(pt, call.args[i], !!call.loose));
-      let v;
-      let err;
-      try {
-        v = f(...args);
-      } catch (e) {
-        if (kind(t) === 'result' && e && e.name === 'ComponentError' && 'payload' in e) err = e;
-        else throw e;
-      }
-      if (err) {
-        r = { ok: t[2] === null ? (err.payload === undefined ? { tag: 'err' } : bad('undefined err payload', err.payload))
-          : { tag: 'err', val: fromJs(t[2], err.payload) } };
-      } else if (kind(t) === 'result') {
-        r = { ok: t[1] === null ? (v === undefined ? { tag: 'ok' } : bad('undefined for ok', v)) : { tag: 'ok', val: fromJs(t[1], v) } };
-      } else {
-        r = { ok: fromJs(t, v) };
-      }
+      v = f(...args);
     } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) r = { trap: String(e.message) };
-      else if (e instanceof Bad) r = { error: `bad JS value: ${e.message}` };
-      else r = { error: `${e?.name}: ${e?.message}` };
+      if (kind(t) === 'result' && e && e.name === 'ComponentError' && 'payload' in e) err = e;
+      else throw e;
     }
-    return r;
+    if (err) {
+      r = {
+        ok:
+          t[2] === null
+            ? err.payload === undefined
+              ? { tag: 'err' }
+              : bad('undefined err payload', err.payload)
+            : { tag: 'err', val: fromJs(t[2], err.payload) },
+      };
+    } else if (kind(t) === 'result') {
+      r = {
+        ok:
+          t[1] === null
+            ? v === undefined
+              ? { tag: 'ok' }
+              : bad('undefined for ok', v)
+            : { tag: 'ok', val: fromJs(t[1], v) },
+      };
+    } else {
+      r = { ok: fromJs(t, v) };
+    }
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) r = { trap: String(e.message) };
+    else if (e instanceof Bad) r = { error: `bad JS value: ${e.message}` };
+    else r = { error: `${e?.name}: ${e?.message}` };
+  }
+  return r;
 }
 process.stdout.write(JSON.stringify(results));

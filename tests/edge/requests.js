@@ -15,14 +15,16 @@ export function request(url, { method = 'GET', headers = {}, body } = {}) {
         length += c.length;
         if (chunks.length < 16) chunks.push(c);
       });
-      res.on('end', () => resolve({
-        status: res.statusCode,
-        headers: res.headers,
-        trailers: res.trailers,
-        length,
-        sha256: hash.digest('hex'),
-        text: length <= 1 << 16 ? Buffer.concat(chunks).toString() : undefined,
-      }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          headers: res.headers,
+          trailers: res.trailers,
+          length,
+          sha256: hash.digest('hex'),
+          text: length <= 1 << 16 ? Buffer.concat(chunks).toString() : undefined,
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -40,7 +42,7 @@ export const TOTAL = 8 * 1024 * 1024;
 export function* bigBody() {
   for (let o = 0; o < TOTAL; o += CHUNK) {
     const c = Buffer.alloc(CHUNK);
-    for (let i = 0; i < CHUNK; i += 4) c.writeUInt32LE((o + i) * 2654435761 >>> 0, i);
+    for (let i = 0; i < CHUNK; i += 4) c.writeUInt32LE(((o + i) * 2654435761) >>> 0, i);
     yield c;
   }
 }

@@ -32,7 +32,18 @@ function freePort() {
 /** Transpiles `fixture` for `target` into a fresh directory under `root`. */
 function transpile(root, target, fixture) {
   const dir = join(root, target);
-  execFileSync(WEFT, ['transpile', fixture, '-o', dir, '--name', 'app', '--target', target, '--quiet', '--no-typescript']);
+  execFileSync(WEFT, [
+    'transpile',
+    fixture,
+    '-o',
+    dir,
+    '--name',
+    'app',
+    '--target',
+    target,
+    '--quiet',
+    '--no-typescript',
+  ]);
   return dir;
 }
 
@@ -40,7 +51,11 @@ function transpile(root, target, fixture) {
 const COMMANDS = {
   'weft serve': (_dir, port, fixture) => [WEFT, ['serve', '--addr', `127.0.0.1:${port}`, fixture], {}],
   node: (dir, port) => [NODE24, ['--experimental-wasm-jspi', join(dir, 'node-server.mjs')], { PORT: port }],
-  deno: (dir, port) => [join(BIN, 'deno'), ['run', '--allow-net', `--allow-read=${dir}`, '--allow-env=HOST,PORT', join(dir, 'deno-server.js')], { PORT: port, NO_COLOR: '1' }],
+  deno: (dir, port) => [
+    join(BIN, 'deno'),
+    ['run', '--allow-net', `--allow-read=${dir}`, '--allow-env=HOST,PORT', join(dir, 'deno-server.js')],
+    { PORT: port, NO_COLOR: '1' },
+  ],
   bun: (dir, port) => [join(BIN, 'bun'), [join(dir, 'bun-server.js')], { PORT: port }],
   workerd: (dir, port) => {
     const config = join(dir, 'workerd.capnp');
@@ -56,7 +71,10 @@ async function listening(child, port, log) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${log()}`);
     const ok = await new Promise((res) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); res(true); });
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        res(true);
+      });
       s.on('error', () => res(false));
     });
     if (ok) return;
@@ -70,24 +88,33 @@ async function listening(child, port, log) {
  * { url, stop(), log() }; `log()` is what the server printed (stdout and stderr).
  */
 export async function startServer(platform, root, fixture = FIXTURE) {
-  const dir = platform === 'weft serve' ? root : transpile(root, platform === 'workerd' ? 'workers' : platform, fixture);
+  const dir =
+    platform === 'weft serve' ? root : transpile(root, platform === 'workerd' ? 'workers' : platform, fixture);
   const port = await freePort();
   const [cmd, args, env] = COMMANDS[platform](dir, port, fixture);
-  const child = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(env.PORT ?? port) }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    env: { ...process.env, ...env, PORT: String(env.PORT ?? port) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const log = () => output;
   await listening(child, port, log);
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
     log,
-    stop: () => new Promise((res) => {
-      if (child.exitCode !== null) return res();
-      child.once('exit', () => res());
-      child.kill();
-    }),
+    stop: () =>
+      new Promise((res) => {
+        if (child.exitCode !== null) return res();
+        child.once('exit', () => res());
+        child.kill();
+      }),
   };
 }
 

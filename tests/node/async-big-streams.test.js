@@ -33,7 +33,10 @@ async function flat(transfer) {
     rss.push(rssMiB());
   }
   // Five 64 MiB transfers: a leak of even one transfer's data shows as 64 MiB or more.
-  assert.ok(rss[4] - rss[1] < 48, `RSS grew from ${rss[1].toFixed(0)} to ${rss[4].toFixed(0)} MiB over three 64 MiB transfers (${rss.map((x) => x.toFixed(0)).join(', ')})`);
+  assert.ok(
+    rss[4] - rss[1] < 48,
+    `RSS grew from ${rss[1].toFixed(0)} to ${rss[4].toFixed(0)} MiB over three 64 MiB transfers (${rss.map((x) => x.toFixed(0)).join(', ')})`,
+  );
 }
 
 async function toJs(api, chunk) {
@@ -70,6 +73,8 @@ test('64 MiB stream<u8> guest -> guest: one 64 MiB write, 8 KiB reads, and the r
 test('64 MiB stream<u8> JS -> guest: one Uint8Array, and 1024 chunks from a generator', opts, async () => {
   const api = await bench();
   assert.equal(await api.consume(new Uint8Array(TOTAL), 65536), BigInt(TOTAL));
-  const chunks = function* () { for (let i = 0; i < 1024; i++) yield new Uint8Array(65536); };
+  const chunks = function* () {
+    for (let i = 0; i < 1024; i++) yield new Uint8Array(65536);
+  };
   assert.equal(await api.consume(chunks(), 1 << 20), BigInt(TOTAL));
 });

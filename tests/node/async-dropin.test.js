@@ -30,8 +30,11 @@ const glues = new Map();
 function glue(path, name) {
   if (!glues.has(path)) {
     const out = tmp(name);
-    execFileSync(WEFT, ['transpile', path, '-o', out, '--name', name, '--instantiation', 'async', '--no-typescript', '--quiet'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(
+      WEFT,
+      ['transpile', path, '-o', out, '--name', name, '--instantiation', 'async', '--no-typescript', '--quiet'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     glues.set(path, join(out, `${name}.js`));
   }
   return glues.get(path);
@@ -55,7 +58,8 @@ const out = await (async () => { ${body} })();
 console.log(JSON.stringify(out));`;
   const node = jspi ? [NODE24, JSPI_FLAG] : [process.execPath];
   const r = spawnSync(node[0], [...node.slice(1), '--input-type=module', '-e', src], { encoding: 'utf8', timeout: ms });
-  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM') assert.fail(`${what}: still running after ${ms} ms (hang)`);
+  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM')
+    assert.fail(`${what}: still running after ${ms} ms (hang)`);
   assert.equal(r.status, 0, `${what}: child failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
@@ -78,11 +82,15 @@ test('async exports are async functions; sync exports are not', async () => {
 });
 
 test('an async export done at once and one still running both resolve to the result', async () => {
-  const api = (await instantiateGlue(transpileFixture('weft', 'async-basics'), {
-    'test:async-basics/host': {
-      hostDelay: (ms) => new Promise((r) => setTimeout(() => r(ms), ms)), fetchName: (id) => `user${id}`, log() {},
-    },
-  })).api;
+  const api = (
+    await instantiateGlue(transpileFixture('weft', 'async-basics'), {
+      'test:async-basics/host': {
+        hostDelay: (ms) => new Promise((r) => setTimeout(() => r(ms), ms)),
+        fetchName: (id) => `user${id}`,
+        log() {},
+      },
+    })
+  ).api;
   assert.ok(api.echo instanceof AsyncFunction);
   assert.equal(await api.echo('hi'), 'hi');
   assert.equal(await api.addAfterDelay(2, 3, 5), 5);
@@ -91,15 +99,23 @@ test('an async export done at once and one still running both resolve to the res
 // ---------------------------------------------------------------------------------------
 // 3. Hangs (each in a child process with a time bound).
 
-const ENGINES = [['', false], [' (Node 24, JSPI)', true]].filter(([, jspi]) => !jspi || existsSync(NODE24));
+const ENGINES = [
+  ['', false],
+  [' (Node 24, JSPI)', true],
+].filter(([, jspi]) => !jspi || existsSync(NODE24));
 
 for (const [engine, jspi] of ENGINES) {
   test(`a caller YIELDing while it waits on a callback-form callee finishes (host delay: timer)${engine}`, () => {
     const js = glue(join(COMPOSE, 'async-yield-wait.wat'), 'async-yield-wait');
-    const out = bounded('yield while waiting on a subtask', js, `
+    const out = bounded(
+      'yield while waiting on a subtask',
+      js,
+      `
       const app = await load(js, { delay: () => new Promise((r) => setTimeout(r, 20)) });
       const r = await app.run(41);
-      return { r, yields: app.yields() };`, { jspi });
+      return { r, yields: app.yields() };`,
+      { jspi },
+    );
     assert.equal(out.r, 42);
     assert.ok(out.yields > 0, 'the caller really yielded');
   });
@@ -107,45 +123,63 @@ for (const [engine, jspi] of ENGINES) {
 
 test('a caller YIELDing while it waits on a callback-form callee finishes (host delay: resolved Promise, value)', () => {
   const js = glue(join(COMPOSE, 'async-yield-wait.wat'), 'async-yield-wait');
-  const out = bounded('yield while waiting on a subtask', js, `
+  const out = bounded(
+    'yield while waiting on a subtask',
+    js,
+    `
     const a = await load(js, { delay: () => Promise.resolve() });
     const b = await load(js, { delay: () => undefined });
-    return [await a.run(1), await b.run(2), await a.run(3)];`);
+    return [await a.run(1), await b.run(2), await a.run(3)];`,
+  );
   assert.deepEqual(out, [2, 3, 4]);
 });
 
-const unitFixtures = ['async-unit-producer', 'async-unit-consumer'].every((n) => existsSync(join(REPO, 'fixtures/build', `${n}.wasm`)));
+const unitFixtures = ['async-unit-producer', 'async-unit-consumer'].every((n) =>
+  existsSync(join(REPO, 'fixtures/build', `${n}.wasm`)),
+);
 const unitOpts = { skip: unitFixtures ? false : 'fixtures/build/async-unit-*.wasm not built (bash fixtures/build.sh)' };
 
 for (const [engine, jspi] of ENGINES) {
   test(`a \`stream\` with no payload type, written by one component and read by another (composed)${engine}`, () => {
     const js = glue(fixturePath('async-unit-pipeline'), 'async-unit-pipeline');
-    const out = bounded('unit stream between components', js, `
+    const out = bounded(
+      'unit stream between components',
+      js,
+      `
       const app = await load(js, {});
       const r = [];
       for (const [n, chunk] of [[0, 1], [1, 1], [5, 2], [1000, 1000], [10000, 7]]) r.push(await app.counter.pull(n, chunk));
       r.push(await app.counter.count([undefined, undefined, undefined]));
-      return r;`, { jspi });
+      return r;`,
+      { jspi },
+    );
     assert.deepEqual(out, [0, 1, 5, 1000, 10000, 3]);
   });
 }
 
 test('a `stream` with no payload type between two hand-written components (async-unit-stream.wat)', () => {
   const js = glue(join(COMPOSE, 'async-unit-stream.wat'), 'async-unit-stream');
-  const out = bounded('unit stream between components (wat)', js, `
+  const out = bounded(
+    'unit stream between components (wat)',
+    js,
+    `
     const app = await load(js, {});
     const r = [await app.count(0), await app.count(1), await app.count(5), await app.count(1000)];
     let n = 0;
     for await (const x of await app.make(4)) n++;
     r.push(n);
-    return r;`);
+    return r;`,
+  );
   assert.deepEqual(out, [0, 1, 5, 1000, 4]);
 });
 
 test('a `stream` with no payload type, linked through JS; JS reads it with next()', unitOpts, () => {
   const producer = transpileFixture('weft', 'async-unit-producer');
   const consumer = transpileFixture('weft', 'async-unit-consumer');
-  const out = bounded('unit stream linked through JS', producer, `
+  const out = bounded(
+    'unit stream linked through JS',
+    producer,
+    `
     const p = await load(js, {});
     const c = await load(${JSON.stringify(consumer)}, { 'test:units/ticks': p.ticks });
     const r = [await c.counter.pull(7, 3), await c.counter.count(await p.ticks.ticks(4, 3))];
@@ -153,7 +187,8 @@ test('a `stream` with no payload type, linked through JS; JS reads it with next(
     let n = 0;
     for (let x = await s.next(); !x.done; x = await s.next()) n++;
     r.push(n);
-    return r;`);
+    return r;`,
+  );
   assert.deepEqual(out, [7, 4, 3]);
 });
 
@@ -184,7 +219,11 @@ test('a waitable in a waitable set used synchronously traps', async () => {
   const js = glue(join(COMPOSE, 'async-sync-wait-joined.wat'), 'async-sync-wait-joined');
   const fresh = () => instantiateGlue(js, {});
   for (const f of ['streamRead', 'streamWrite', 'futureRead', 'cancelRead', 'subtaskCancel']) {
-    await assert.rejects((await fresh())[f](), isTrap(/waitable cannot be used synchronously while added to a waitable set/), f);
+    await assert.rejects(
+      (await fresh())[f](),
+      isTrap(/waitable cannot be used synchronously while added to a waitable set/),
+      f,
+    );
   }
   assert.equal(await (await fresh()).control(), 0, 'control: taken out of the set first, the sync read is fine');
 });
@@ -194,9 +233,11 @@ test('a waitable in a waitable set used synchronously traps', async () => {
 
 async function generator() {
   const log = [];
-  const api = (await instantiateGlue(transpileFixture('weft', 'async-basics'), {
-    'test:async-basics/host': { hostDelay: (ms) => ms, fetchName: (id) => `user${id}`, log: (m) => log.push(m) },
-  })).api;
+  const api = (
+    await instantiateGlue(transpileFixture('weft', 'async-basics'), {
+      'test:async-basics/host': { hostDelay: (ms) => ms, fetchName: (id) => `user${id}`, log: (m) => log.push(m) },
+    })
+  ).api;
   return { api, log };
 }
 
@@ -217,8 +258,12 @@ test('a stream handed to JS: return() ends the iteration and drops the stream (t
   assert.equal(first.done, false);
   assert.deepEqual(await s.return('bye'), { done: true, value: 'bye' });
   assert.deepEqual(await s.next(), { done: true, value: undefined });
-  for (let k = 0; k < 100 && !log.some((m) => m.startsWith('generate: dropped')); k++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(log.some((m) => m.startsWith('generate: dropped')), `the guest saw the drop: ${JSON.stringify(log)}`);
+  for (let k = 0; k < 100 && !log.some((m) => m.startsWith('generate: dropped')); k++)
+    await new Promise((r) => setTimeout(r, 5));
+  assert.ok(
+    log.some((m) => m.startsWith('generate: dropped')),
+    `the guest saw the drop: ${JSON.stringify(log)}`,
+  );
   // return() before any next() cancels too
   const t = await api.generate(100, 10);
   assert.deepEqual(await t.return(), { done: true, value: undefined });

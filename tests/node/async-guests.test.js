@@ -75,11 +75,19 @@ function test(name, options, fn) {
  */
 function makeHost({ delay, name } = {}) {
   const h = { calls: [], log: [], signals: [] };
-  const defaultDelay = (ms, signal) => new Promise((res, rej) => {
-    const t = setTimeout(() => res(ms), ms);
-    t.unref(); // a long host-delay left behind by a failed cancellation must not hold the process
-    signal?.addEventListener('abort', () => { clearTimeout(t); rej(signal.reason); }, { once: true });
-  });
+  const defaultDelay = (ms, signal) =>
+    new Promise((res, rej) => {
+      const t = setTimeout(() => res(ms), ms);
+      t.unref(); // a long host-delay left behind by a failed cancellation must not hold the process
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          rej(signal.reason);
+        },
+        { once: true },
+      );
+    });
   h.imports = {
     hostDelay(ms, opt) {
       h.calls.push(['host-delay', ms]);
@@ -91,7 +99,9 @@ function makeHost({ delay, name } = {}) {
       h.signals.push(opt?.signal);
       return name ? name(id, opt?.signal) : `user${id}`;
     },
-    log(msg) { h.log.push(msg); },
+    log(msg) {
+      h.log.push(msg);
+    },
   };
   return h;
 }
@@ -105,14 +115,23 @@ async function basics(hostOpts) {
 /** A Promise and its resolve/reject. */
 function deferred() {
   let resolve, reject;
-  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
 /** 'pending' if `p` has not settled after a few macrotasks, else 'fulfilled'/'rejected'. */
 async function state(p, ms = 20) {
   const mark = {};
-  const r = await Promise.race([p.then(() => 'fulfilled', () => 'rejected'), sleep(ms, mark)]);
+  const r = await Promise.race([
+    p.then(
+      () => 'fulfilled',
+      () => 'rejected',
+    ),
+    sleep(ms, mark),
+  ]);
   return r === mark ? 'pending' : r;
 }
 
@@ -152,8 +171,14 @@ async function readBytes(stream) {
 
 /** Reference digest of the consumer guest (len, sum, Fletcher-16-style). */
 function digest(bytes) {
-  let sum = 0n, a = 0, b = 0;
-  for (const x of bytes) { sum += BigInt(x); a = (a + x) % 255; b = (b + a) % 255; }
+  let sum = 0n,
+    a = 0,
+    b = 0;
+  for (const x of bytes) {
+    sum += BigInt(x);
+    a = (a + x) % 255;
+    b = (b + a) % 255;
+  }
   return { len: BigInt(bytes.length), sum, fletcher: (b << 8) | a };
 }
 const produced = (n) => Uint8Array.from({ length: n }, (_, i) => i % 251); // async-producer's bytes
@@ -170,7 +195,7 @@ test('async export: returns a Promise of its result', opts(), async () => {
   assert.equal(await p, 'héllo, wörld 🚀');
 });
 
-test('async import: the guest awaits the host\'s Promise', opts(), async () => {
+test("async import: the guest awaits the host's Promise", opts(), async () => {
   const { api, host } = await basics();
   const p = api.addAfterDelay(2, 3, 30);
   assert.equal(await state(p, 5), 'pending', 'still waiting for host-delay');
@@ -178,29 +203,44 @@ test('async import: the guest awaits the host\'s Promise', opts(), async () => {
   assert.deepEqual(host.calls, [['host-delay', 30]]);
 });
 
-test('async import: the host gets a trailing { signal } (an AbortSignal, not aborted)', opts(jcoLacks.signal), async () => {
-  const { api, host } = await basics();
-  assert.equal(await api.greet(4), 'hello, user4');
-  assert.equal(host.signals.length, 1);
-  assert.ok(host.signals[0] instanceof AbortSignal, 'the trailing argument has an AbortSignal');
-  assert.equal(host.signals[0].aborted, false);
-});
+test(
+  'async import: the host gets a trailing { signal } (an AbortSignal, not aborted)',
+  opts(jcoLacks.signal),
+  async () => {
+    const { api, host } = await basics();
+    assert.equal(await api.greet(4), 'hello, user4');
+    assert.equal(host.signals.length, 1);
+    assert.ok(host.signals[0] instanceof AbortSignal, 'the trailing argument has an AbortSignal');
+    assert.equal(host.signals[0].aborted, false);
+  },
+);
 
-test('async import: the host may return a plain value or a Promise (settling later, or rejecting)', opts(), async () => {
-  const gate = deferred();
-  const { api } = await basics({ name: (id) => (id === 1 ? 'plain' : id === 2 ? Promise.resolve('resolved') : gate.promise) });
-  assert.equal(await api.greet(1), 'hello, plain');
-  assert.equal(await api.greet(2), 'hello, resolved');
-  const late = api.greet(3);
-  assert.equal(await state(late), 'pending');
-  gate.resolve('later');
-  assert.equal(await late, 'hello, later');
-});
+test(
+  'async import: the host may return a plain value or a Promise (settling later, or rejecting)',
+  opts(),
+  async () => {
+    const gate = deferred();
+    const { api } = await basics({
+      name: (id) => (id === 1 ? 'plain' : id === 2 ? Promise.resolve('resolved') : gate.promise),
+    });
+    assert.equal(await api.greet(1), 'hello, plain');
+    assert.equal(await api.greet(2), 'hello, resolved');
+    const late = api.greet(3);
+    assert.equal(await state(late), 'pending');
+    gate.resolve('later');
+    assert.equal(await late, 'hello, later');
+  },
+);
 
 test('async import: several host calls of one guest task run at the same time', opts(), async () => {
   const events = [];
   const { api } = await basics({
-    delay: async (ms) => { events.push(`start ${ms}`); await sleep(ms); events.push(`end ${ms}`); return ms; },
+    delay: async (ms) => {
+      events.push(`start ${ms}`);
+      await sleep(ms);
+      events.push(`end ${ms}`);
+      return ms;
+    },
   });
   assert.equal(await api.delaysConcurrent(Uint32Array.of(30, 10, 20)), 60);
   assert.deepEqual(events.slice(0, 3).sort(), ['start 10', 'start 20', 'start 30'], `all started first: ${events}`);
@@ -245,36 +285,42 @@ test('stream<u8> out: JS reads every byte, in order, as Uint8Array chunks', opts
 test('stream<u8> out: empty and one-byte streams', opts(), async () => {
   const { api } = await basics();
   assert.equal((await readBytes(await api.generate(0, 16))).length, 0);
-  assert.deepEqual([...await readBytes(await api.generate(1, 16))], [0]);
+  assert.deepEqual([...(await readBytes(await api.generate(1, 16)))], [0]);
 });
 
-test('stream<u8> out: a slow reader holds the guest back (backpressure), reader.cancel() drops the stream', opts(), async (t) => {
-  const { api, host } = await basics();
-  const n = 1 << 20, chunk = 4096;
-  const start = await api.bytesProduced();
-  const reader = chunkReader(await api.generate(n, chunk));
-  let consumed = 0, maxAhead = 0;
-  for (let i = 0; i < 8; i++) {
-    const c = await reader.next();
-    assert.ok(c instanceof Uint8Array && c.length > 0, `chunk ${i}`);
-    assert.equal(c[0], consumed & 255, `chunk ${i} continues the sequence`);
-    consumed += c.length;
-    await sleep(10); // a slow consumer: the guest may only run ahead by what JS buffers
-    const ahead = Number((await api.bytesProduced()) - start) - consumed;
-    maxAhead = Math.max(maxAhead, ahead);
-  }
-  t.diagnostic(`the guest ran at most ${maxAhead} bytes (${chunk}-byte writes) ahead of the reader`);
-  assert.ok(maxAhead <= 64 * chunk, `the guest ran ${maxAhead} bytes ahead of a slow reader (limit ${64 * chunk})`);
-  assert.ok(consumed < n);
-  await reader.cancel();
-  await until(() => host.log.some((m) => m.startsWith('generate: dropped at ')), 'the guest to see the reader drop');
-  const at = Number(host.log.find((m) => m.startsWith('generate: dropped at ')).slice(21));
-  assert.ok(at >= consumed && at < n, `dropped at ${at}, after ${consumed} read of ${n}`);
-  const after = await api.bytesProduced();
-  await sleep(30);
-  assert.equal(await api.bytesProduced(), after, 'nothing is written after the drop');
-  assert.equal(await api.echo('still usable'), 'still usable');
-});
+test(
+  'stream<u8> out: a slow reader holds the guest back (backpressure), reader.cancel() drops the stream',
+  opts(),
+  async (t) => {
+    const { api, host } = await basics();
+    const n = 1 << 20,
+      chunk = 4096;
+    const start = await api.bytesProduced();
+    const reader = chunkReader(await api.generate(n, chunk));
+    let consumed = 0,
+      maxAhead = 0;
+    for (let i = 0; i < 8; i++) {
+      const c = await reader.next();
+      assert.ok(c instanceof Uint8Array && c.length > 0, `chunk ${i}`);
+      assert.equal(c[0], consumed & 255, `chunk ${i} continues the sequence`);
+      consumed += c.length;
+      await sleep(10); // a slow consumer: the guest may only run ahead by what JS buffers
+      const ahead = Number((await api.bytesProduced()) - start) - consumed;
+      maxAhead = Math.max(maxAhead, ahead);
+    }
+    t.diagnostic(`the guest ran at most ${maxAhead} bytes (${chunk}-byte writes) ahead of the reader`);
+    assert.ok(maxAhead <= 64 * chunk, `the guest ran ${maxAhead} bytes ahead of a slow reader (limit ${64 * chunk})`);
+    assert.ok(consumed < n);
+    await reader.cancel();
+    await until(() => host.log.some((m) => m.startsWith('generate: dropped at ')), 'the guest to see the reader drop');
+    const at = Number(host.log.find((m) => m.startsWith('generate: dropped at ')).slice(21));
+    assert.ok(at >= consumed && at < n, `dropped at ${at}, after ${consumed} read of ${n}`);
+    const after = await api.bytesProduced();
+    await sleep(30);
+    assert.equal(await api.bytesProduced(), after, 'nothing is written after the drop');
+    assert.equal(await api.echo('still usable'), 'still usable');
+  },
+);
 
 test('stream<u8> out: for await … break drops the stream too', opts(), async () => {
   const { api, host } = await basics();
@@ -300,23 +346,56 @@ test('stream<u8> in: an array of bytes, a Uint8Array', opts(), async () => {
   assert.equal(await api.sumStream(big), total(big));
 });
 
-test('stream<u8> in: Uint8Array chunks from an array, an iterable, an async iterable, a ReadableStream', opts(), async () => {
-  const { api } = await basics();
-  const chunks = [seq(10), seq(5000, 1), new Uint8Array(0), seq(3, 2)];
-  const want = total(...chunks);
-  assert.equal(await api.sumStream(chunks), want, 'array of chunks');
-  assert.equal(await api.sumStream(new Set(chunks)), want, 'iterable of chunks');
-  assert.equal(await api.sumStream((async function* () { for (const c of chunks) { await sleep(1); yield c; } })()), want,
-    'async generator of chunks');
-  let i = 0;
-  const rs = new ReadableStream({ pull(ctl) { if (i < chunks.length) ctl.enqueue(chunks[i++]); else ctl.close(); } });
-  assert.equal(await api.sumStream(rs), want, 'ReadableStream of chunks');
-});
+test(
+  'stream<u8> in: Uint8Array chunks from an array, an iterable, an async iterable, a ReadableStream',
+  opts(),
+  async () => {
+    const { api } = await basics();
+    const chunks = [seq(10), seq(5000, 1), new Uint8Array(0), seq(3, 2)];
+    const want = total(...chunks);
+    assert.equal(await api.sumStream(chunks), want, 'array of chunks');
+    assert.equal(await api.sumStream(new Set(chunks)), want, 'iterable of chunks');
+    assert.equal(
+      await api.sumStream(
+        (async function* () {
+          for (const c of chunks) {
+            await sleep(1);
+            yield c;
+          }
+        })(),
+      ),
+      want,
+      'async generator of chunks',
+    );
+    let i = 0;
+    const rs = new ReadableStream({
+      pull(ctl) {
+        if (i < chunks.length) ctl.enqueue(chunks[i++]);
+        else ctl.close();
+      },
+    });
+    assert.equal(await api.sumStream(rs), want, 'ReadableStream of chunks');
+  },
+);
 
-test('stream<u8> in: numbers from an async iterable (jco\'s element-wise form)', opts(undefined, 'weft takes stream<u8> input as Uint8Array chunks'), async () => {
-  const { api } = await basics();
-  assert.equal(await api.sumStream((async function* () { yield 1; await sleep(2); yield 2; yield 250; })()), 253n);
-});
+test(
+  "stream<u8> in: numbers from an async iterable (jco's element-wise form)",
+  opts(undefined, 'weft takes stream<u8> input as Uint8Array chunks'),
+  async () => {
+    const { api } = await basics();
+    assert.equal(
+      await api.sumStream(
+        (async function* () {
+          yield 1;
+          await sleep(2);
+          yield 2;
+          yield 250;
+        })(),
+      ),
+      253n,
+    );
+  },
+);
 
 test('stream<u8> in: the guest pulls a slow JS producer as it reads', opts(), async () => {
   const { api } = await basics();
@@ -341,29 +420,47 @@ test('stream<record> out: each chunk is one point { x, y, label }', opts(), asyn
   const { api } = await basics();
   const got = [];
   for await (const p of await api.points(5)) got.push(p);
-  assert.deepEqual(got, [0, 1, 2, 3, 4].map((i) => ({ x: i, y: i * 0.5, label: `p${i}` })));
+  assert.deepEqual(
+    got,
+    [0, 1, 2, 3, 4].map((i) => ({ x: i, y: i * 0.5, label: `p${i}` })),
+  );
 });
 
 test('stream<record> in: an array and an async generator of points', opts(), async () => {
   const { api } = await basics();
-  const pts = [{ x: 1, y: 2, label: 'ab' }, { x: -0.5, y: 0.25, label: 'ü' }];
+  const pts = [
+    { x: 1, y: 2, label: 'ab' },
+    { x: -0.5, y: 0.25, label: 'ü' },
+  ];
   assert.equal(await api.sumPoints(pts), 1 + 2 + 2 + -0.5 + 0.25 + 2);
-  assert.equal(await api.sumPoints((async function* () { for (const p of pts) { await sleep(1); yield p; } })()),
-    1 + 2 + 2 + -0.5 + 0.25 + 2);
+  assert.equal(
+    await api.sumPoints(
+      (async function* () {
+        for (const p of pts) {
+          await sleep(1);
+          yield p;
+        }
+      })(),
+    ),
+    1 + 2 + 2 + -0.5 + 0.25 + 2,
+  );
   const round = [];
   for await (const p of await api.points(7)) round.push(p);
-  assert.equal(await api.sumPoints(round), round.reduce((s, p) => s + p.x + p.y + p.label.length, 0));
+  assert.equal(
+    await api.sumPoints(round),
+    round.reduce((s, p) => s + p.x + p.y + p.label.length, 0),
+  );
 });
 
 // ---------------------------------------------------------------------------------------
 // future<string>.
 
-test('future<string> out: resolves once the host\'s Promise does', opts(), async () => {
+test("future<string> out: resolves once the host's Promise does", opts(), async () => {
   const gate = deferred();
   const { api, host } = await basics({ name: () => gate.promise });
   // weft: the export's Promise settles with the future's value (a Promise resolving
   // to a Promise is flattened); jco: it settles with a thenable FutureValue.
-  const value = (async () => await (await api.nameLater(3)))();
+  const value = (async () => await await api.nameLater(3))();
   // (jco calls fetch-name only once the future is read.)
   if (!isJco) await until(() => host.calls.length === 1, 'the guest to call fetch-name');
   assert.equal(await state(value), 'pending', 'the future waits for fetch-name');
@@ -386,15 +483,19 @@ test('future<string> in: a plain value', opts(jcoLacks.plainFuture), async () =>
   assert.equal(await api.awaitFuture('plain'), 'got plain');
 });
 
-test('future<string> in: a call awaiting a never-settling Promise is cancelled by its AbortSignal', opts(jcoLacks.signal), async () => {
-  const { api } = await basics();
-  const ac = new AbortController();
-  const p = api.awaitFuture(new Promise(() => {}), { signal: ac.signal });
-  assert.equal(await state(p), 'pending');
-  ac.abort();
-  await assert.rejects(p, isAbort);
-  assert.equal(await api.awaitFuture(Promise.resolve('y')), 'got y', 'the instance is still usable');
-});
+test(
+  'future<string> in: a call awaiting a never-settling Promise is cancelled by its AbortSignal',
+  opts(jcoLacks.signal),
+  async () => {
+    const { api } = await basics();
+    const ac = new AbortController();
+    const p = api.awaitFuture(new Promise(() => {}), { signal: ac.signal });
+    assert.equal(await state(p), 'pending');
+    ac.abort();
+    await assert.rejects(p, isAbort);
+    assert.equal(await api.awaitFuture(Promise.resolve('y')), 'got y', 'the instance is still usable');
+  },
+);
 
 // ---------------------------------------------------------------------------------------
 // Errors.
@@ -410,65 +511,88 @@ test('result<string, error-code>: ok resolves, err rejects with an Error carryin
   await assert.rejects(api.lookup(''), (e) => e.payload === 'invalid-key');
 });
 
-test('result<u32, error-context>: the err payload is an error context with the guest\'s message', opts(jcoLacks.errorContext), async () => {
-  const { api } = await basics();
-  await assert.rejects(api.failWithContext('disk on fire'), (e) => {
-    assert.ok(e instanceof Error, `rejects with an Error, got ${e}`);
-    assert.equal(e.payload?.debugMessage, 'disk on fire');
-    return true;
-  });
-});
+test(
+  "result<u32, error-context>: the err payload is an error context with the guest's message",
+  opts(jcoLacks.errorContext),
+  async () => {
+    const { api } = await basics();
+    await assert.rejects(api.failWithContext('disk on fire'), (e) => {
+      assert.ok(e instanceof Error, `rejects with an Error, got ${e}`);
+      assert.equal(e.payload?.debugMessage, 'disk on fire');
+      return true;
+    });
+  },
+);
 
 // ---------------------------------------------------------------------------------------
 // Cancellation.
 
-test('AbortSignal cancels a call waiting on a host import: AbortError, host signal aborted, guest task dropped', opts(jcoLacks.signal), async () => {
-  const { api, host } = await basics();
-  const before = await api.cancelledCount();
-  const ac = new AbortController();
-  const p = api.sleep(1_000_000, { signal: ac.signal });
-  await until(() => host.calls.length === 1, 'the guest to call host-delay');
-  assert.equal(await state(p), 'pending');
-  ac.abort();
-  await assert.rejects(p, isAbort);
-  await until(() => host.signals[0]?.aborted, 'the host import\'s signal to abort');
-  assert.equal(await api.cancelledCount(), before + 1);
-  assert.ok(host.log.includes('sleep: cancelled'), `guest log: ${host.log}`);
-  assert.equal(await api.addAfterDelay(1, 1, 1), 2, 'the instance is still usable');
-});
+test(
+  'AbortSignal cancels a call waiting on a host import: AbortError, host signal aborted, guest task dropped',
+  opts(jcoLacks.signal),
+  async () => {
+    const { api, host } = await basics();
+    const before = await api.cancelledCount();
+    const ac = new AbortController();
+    const p = api.sleep(1_000_000, { signal: ac.signal });
+    await until(() => host.calls.length === 1, 'the guest to call host-delay');
+    assert.equal(await state(p), 'pending');
+    ac.abort();
+    await assert.rejects(p, isAbort);
+    await until(() => host.signals[0]?.aborted, "the host import's signal to abort");
+    assert.equal(await api.cancelledCount(), before + 1);
+    assert.ok(host.log.includes('sleep: cancelled'), `guest log: ${host.log}`);
+    assert.equal(await api.addAfterDelay(1, 1, 1), 2, 'the instance is still usable');
+  },
+);
 
-test('AbortSignal: a host import that ignores the abort still lets the call reject', opts(jcoLacks.signal), async () => {
-  const { api } = await basics({ delay: (ms) => sleep(40, ms) });
-  const ac = new AbortController();
-  const p = api.sleep(40, { signal: ac.signal });
-  await sleep(5);
-  ac.abort();
-  await assert.rejects(p, isAbort);
-  assert.equal(await api.echo('ok'), 'ok');
-});
+test(
+  'AbortSignal: a host import that ignores the abort still lets the call reject',
+  opts(jcoLacks.signal),
+  async () => {
+    const { api } = await basics({ delay: (ms) => sleep(40, ms) });
+    const ac = new AbortController();
+    const p = api.sleep(40, { signal: ac.signal });
+    await sleep(5);
+    ac.abort();
+    await assert.rejects(p, isAbort);
+    assert.equal(await api.echo('ok'), 'ok');
+  },
+);
 
 test('AbortSignal: an already-aborted signal rejects at once', opts(jcoLacks.signal), async () => {
   const { api } = await basics();
   await assert.rejects(api.sleep(1_000_000, { signal: AbortSignal.abort() }), isAbort);
 });
 
-test('AbortSignal cancels a call reading an endless JS stream; the JS source is closed', opts(jcoLacks.signal), async () => {
-  const { api } = await basics();
-  const before = await api.cancelledCount();
-  let yielded = 0, closed = false;
-  const endless = (async function* () {
-    try {
-      for (;;) { await sleep(2); yielded++; yield Uint8Array.of(1, 2, 3); }
-    } finally { closed = true; }
-  })();
-  const ac = new AbortController();
-  const p = api.sumStream(endless, { signal: ac.signal });
-  await until(() => yielded >= 3, 'the guest to read a few chunks');
-  ac.abort();
-  await assert.rejects(p, isAbort);
-  await until(() => closed, 'the async generator to be closed (return())');
-  assert.equal(await api.cancelledCount(), before + 1);
-});
+test(
+  'AbortSignal cancels a call reading an endless JS stream; the JS source is closed',
+  opts(jcoLacks.signal),
+  async () => {
+    const { api } = await basics();
+    const before = await api.cancelledCount();
+    let yielded = 0,
+      closed = false;
+    const endless = (async function* () {
+      try {
+        for (;;) {
+          await sleep(2);
+          yielded++;
+          yield Uint8Array.of(1, 2, 3);
+        }
+      } finally {
+        closed = true;
+      }
+    })();
+    const ac = new AbortController();
+    const p = api.sumStream(endless, { signal: ac.signal });
+    await until(() => yielded >= 3, 'the guest to read a few chunks');
+    ac.abort();
+    await assert.rejects(p, isAbort);
+    await until(() => closed, 'the async generator to be closed (return())');
+    assert.equal(await api.cancelledCount(), before + 1);
+  },
+);
 
 // ---------------------------------------------------------------------------------------
 // Two guests streaming to each other.
@@ -481,7 +605,7 @@ async function pair({ link = false } = {}) {
   return { producer, consumer };
 }
 
-test('guest → guest through JS: the producer\'s stream is the consumer\'s argument', opts(), async () => {
+test("guest → guest through JS: the producer's stream is the consumer's argument", opts(), async () => {
   const { producer, consumer } = await pair();
   const s = await producer.source.produce(size(50_000), 1000);
   assert.deepEqual(await consumer.sink.checksum(s), digest(produced(size(50_000))));
@@ -494,28 +618,46 @@ test('guest → guest → JS: producer → consumer.invert → JS reader', opts(
   for (let i = 0; i < out.length; i++) if (out[i] !== (255 ^ (i % 251))) assert.fail(`byte ${i} is ${out[i]}`);
 });
 
-test('guest → guest through an import: the consumer imports the producer\'s export', opts(jcoLacks.linkedImport), async () => {
-  const { consumer } = await pair({ link: true });
-  assert.deepEqual(await consumer.sink.pull(30_000, 512), digest(produced(30_000)));
-});
+test(
+  "guest → guest through an import: the consumer imports the producer's export",
+  opts(jcoLacks.linkedImport),
+  async () => {
+    const { consumer } = await pair({ link: true });
+    assert.deepEqual(await consumer.sink.pull(30_000, 512), digest(produced(30_000)));
+  },
+);
 
 test('guest → guest composed (fixtures/compose/async-pipeline.wasm): pull, invert', opts(), async () => {
   const pipe = await instantiateGlue(glue['async-pipeline'], {});
   assert.deepEqual(await pipe.sink.pull(100_000, 4096), digest(produced(100_000)));
   assert.deepEqual(await pipe.sink.pull(0, 1), digest([]));
-  assert.deepEqual([...await readBytes(await pipe.sink.invert([1, 2, 3]))], [254, 253, 252]);
+  assert.deepEqual([...(await readBytes(await pipe.sink.invert([1, 2, 3])))], [254, 253, 252]);
 });
 
 // ---------------------------------------------------------------------------------------
 // Last: the whole file again under Node 24 (blocks this process while it runs).
 
 if (rerun) {
-  nodeTest(`the same tests under Node 24 with JSPI (this Node, ${process.version}, lacks it)`, { timeout: 600_000 }, (t) => {
-    const r = rerunUnderNode24(fileURLToPath(import.meta.url));
-    const summary = r.stdout.match(/^# (tests|pass|fail|cancelled|skipped) \d+$/gm)?.map((l) => l.slice(2)).join(', ');
-    t.diagnostic(`Node 24: ${summary}`);
-    // The failed tests' TAP blocks, not the whole report.
-    const failed = r.stdout.split(/^(?=# Subtest: )/m).filter((b) => /^not ok /m.test(b)).join('');
-    assert.equal(r.status, 0, `Node 24 run failed (${r.status ?? r.signal}; ${summary}):\n${failed || r.stdout}\n${r.stderr}`);
-  });
+  nodeTest(
+    `the same tests under Node 24 with JSPI (this Node, ${process.version}, lacks it)`,
+    { timeout: 600_000 },
+    (t) => {
+      const r = rerunUnderNode24(fileURLToPath(import.meta.url));
+      const summary = r.stdout
+        .match(/^# (tests|pass|fail|cancelled|skipped) \d+$/gm)
+        ?.map((l) => l.slice(2))
+        .join(', ');
+      t.diagnostic(`Node 24: ${summary}`);
+      // The failed tests' TAP blocks, not the whole report.
+      const failed = r.stdout
+        .split(/^(?=# Subtest: )/m)
+        .filter((b) => /^not ok /m.test(b))
+        .join('');
+      assert.equal(
+        r.status,
+        0,
+        `Node 24 run failed (${r.status ?? r.signal}; ${summary}):\n${failed || r.stdout}\n${r.stderr}`,
+      );
+    },
+  );
 }

@@ -30,9 +30,14 @@ const ROUNDS = Number(process.env.WEFT_LEAK_ROUNDS) || (IMPL === 'jco' ? 300 : 1
 const WARMUP = IMPL === 'jco' ? Math.ceil(ROUNDS / 5) : 4 * ROUNDS;
 const LIMIT = 8 << 20;
 
-test(`${ROUNDS} async calls and ${ROUNDS} stream round trips keep RSS and the JS heap flat`, { skip, timeout: 300_000 }, (t) => {
+test(`${ROUNDS} async calls and ${ROUNDS} stream round trips keep RSS and the JS heap flat`, {
+  skip,
+  timeout: 300_000,
+}, (t) => {
   const script = join(tmp('leak'), 'async-leak.mjs');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { readFileSync } from 'node:fs';
     import { instantiate } from ${JSON.stringify(pathToFileURL(glue['async-basics']).href)};
     const dir = ${JSON.stringify(dirname(glue['async-basics']))};
@@ -87,7 +92,8 @@ test(`${ROUNDS} async calls and ${ROUNDS} stream round trips keep RSS and the JS
     await new Promise((r) => setTimeout(r, 10));
     const after = mem();
     console.log(JSON.stringify({ before, after, delays, cancelled: await api.cancelledCount() }));
-  `);
+  `,
+  );
   const [node, flags] = jspi && !hasJspi() ? [NODE24, [JSPI_FLAG]] : [process.execPath, []];
   let out;
   try {
@@ -100,11 +106,14 @@ test(`${ROUNDS} async calls and ${ROUNDS} stream round trips keep RSS and the JS
   const rounds = ROUNDS + WARMUP;
   assert.equal(r.delays, rounds, 'every add-after-delay called host-delay once');
   assert.equal(r.cancelled, 0);
-  const heap = r.after.heap - r.before.heap, rss = r.after.rss - r.before.rss;
+  const heap = r.after.heap - r.before.heap,
+    rss = r.after.rss - r.before.rss;
   const KiB = (b) => `${(b / 1024).toFixed(0)} KiB`;
-  t.diagnostic(`after ${WARMUP} warm-up rounds, over ${ROUNDS} rounds: heap ${KiB(heap)}, RSS ${KiB(rss)}, guest memory ${KiB(r.after.wasm - r.before.wasm)}`);
+  t.diagnostic(
+    `after ${WARMUP} warm-up rounds, over ${ROUNDS} rounds: heap ${KiB(heap)}, RSS ${KiB(rss)}, guest memory ${KiB(r.after.wasm - r.before.wasm)}`,
+  );
   assert.ok(heap < LIMIT, `JS heap grew by ${heap} bytes over ${ROUNDS} rounds`);
   assert.ok(rss < LIMIT, `RSS grew by ${rss} bytes over ${ROUNDS} rounds`);
-  assert.ok(r.before.wasm > 0, 'the guest\'s linear memory was found');
-  assert.equal(r.after.wasm, r.before.wasm, 'the guest\'s linear memory did not grow');
+  assert.ok(r.before.wasm > 0, "the guest's linear memory was found");
+  assert.equal(r.after.wasm, r.before.wasm, "the guest's linear memory did not grow");
 });

@@ -44,8 +44,8 @@ test('-> stream<record { index: u32, word: string }>', opts, async () => {
 
 test('-> future<string>', opts, async () => {
   const a = await api();
-  assert.equal(await (await a.firstWord('  first second')), 'first');
-  assert.equal(await (await a.firstWord('')), '');
+  assert.equal(await await a.firstWord('  first second'), 'first');
+  assert.equal(await await a.firstWord(''), '');
   // All three shapes on one instance, interleaved.
   const [w, e, f] = await Promise.all([a.words('p q'), a.entries('r'), a.firstWord('s t')]);
   assert.deepEqual(await collect(w), ['p', 'q']);

@@ -12,7 +12,12 @@ test('stream/future params: JS shapes accepted, handles passed in', { skip }, as
   // then the freed slots are reused only after the guest drops them: here it never does)
   const a = await take(new Uint8Array([1, 2]), Promise.resolve(5));
   const b = await take([Uint8Array.of(3)], 7);
-  const c = await take((async function* () { yield Uint8Array.of(4); })(), Promise.resolve(1));
+  const c = await take(
+    (async function* () {
+      yield Uint8Array.of(4);
+    })(),
+    Promise.resolve(1),
+  );
   assert.deepEqual([a, b, c], [1 + 2, 3 + 4, 5 + 6]);
 });
 

@@ -32,7 +32,9 @@ const weft = process.env.WEFT_BIN ?? join(root, 'target/debug/weft');
 const jco = join(root, 'node_modules/.bin/jco');
 
 const tmpRoot = mkdtempSync(join(tmpdir(), 'weft-compose-'));
-process.on('exit', () => { if (!process.env.WEFT_TEST_KEEP) rmSync(tmpRoot, { recursive: true, force: true }); });
+process.on('exit', () => {
+  if (!process.env.WEFT_TEST_KEEP) rmSync(tmpRoot, { recursive: true, force: true });
+});
 
 const built = new Map();
 /** Transpiles fixtures/compose/<name>.wat once per mode; returns the glue module. */
@@ -50,7 +52,10 @@ async function glue(name, mode = 'async', extra = []) {
       const adapters = process.env.WEFT_ADAPTERS ? ['--adapters', process.env.WEFT_ADAPTERS] : [];
       execFileSync(weft, ['transpile', input, '-o', out, ...args, ...adapters, '-q']);
     }
-    built.set(key, import(pathToFileURL(join(out, `${name}.js`)).href).then((mod) => ({ mod, out })));
+    built.set(
+      key,
+      import(pathToFileURL(join(out, `${name}.js`)).href).then((mod) => ({ mod, out })),
+    );
   }
   return built.get(key);
 }
@@ -68,7 +73,10 @@ async function loadSync(name, imports = {}) {
 }
 
 const isTrap = (re) => (e) => {
-  assert.ok(e instanceof WebAssembly.RuntimeError, `expected a WebAssembly.RuntimeError, got ${e?.constructor?.name}: ${e?.message}`);
+  assert.ok(
+    e instanceof WebAssembly.RuntimeError,
+    `expected a WebAssembly.RuntimeError, got ${e?.constructor?.name}: ${e?.message}`,
+  );
   if (re) assert.match(e.message, re);
   return true;
 };
@@ -103,7 +111,11 @@ function rows(flat) {
     let from = 'new';
     if (old !== 0) {
       from = 'unknown';
-      for (let j = out.length - 1; j >= 0; j--) if (out[j].ptr === old) { from = j; break; }
+      for (let j = out.length - 1; j >= 0; j--)
+        if (out[j].ptr === old) {
+          from = j;
+          break;
+        }
     }
     out.push({ from, osize, align, nsize, ptr });
   }
@@ -129,17 +141,24 @@ const spec = {
     return r;
   },
   // latin1 or utf16 -> utf16: store_string_copy (2 bytes per code unit, align 2)
-  copyToUtf16(units) { return [['new', 0, 2, 2 * units]]; },
+  copyToUtf16(units) {
+    return [['new', 0, 2, 2 * units]];
+  },
   // utf16 -> utf8: store_utf16_to_utf8 via store_string_to_utf8 (grow to 3 bytes per
   // unit at the first non-ASCII code point, then shrink to the encoded length)
-  utf16ToUtf8(s, base = 0) { return toUtf8(s, 3, base); },
+  utf16ToUtf8(s, base = 0) {
+    return toUtf8(s, 3, base);
+  },
   // latin1 -> utf8: store_latin1_to_utf8, the same with 2 bytes per unit
-  latin1ToUtf8(s, base = 0) { return toUtf8(s, 2, base); },
+  latin1ToUtf8(s, base = 0) {
+    return toUtf8(s, 2, base);
+  },
   // utf8 -> latin1+utf16: store_string_to_latin1_or_utf16 with src_code_units = the utf8
   // byte length: one byte per code point while it fits latin1 (then shrink), else grow to
   // 2 bytes per utf8 byte at the first code point >= 256 and shrink to the utf16 length
   utf8ToLatin1OrUtf16(s, base = 0) {
-    const bytes = utf8Len(s), r = [['new', 0, 2, bytes]];
+    const bytes = utf8Len(s),
+      r = [['new', 0, 2, bytes]];
     if (isLatin1(s)) {
       if (s.length < bytes) r.push([base, bytes, 2, s.length]);
       return r;
@@ -150,7 +169,8 @@ const spec = {
   },
 };
 function toUtf8(s, perUnit, base) {
-  const units = s.length, bytes = utf8Len(s);
+  const units = s.length,
+    bytes = utf8Len(s);
   const r = [['new', 0, 1, units]];
   if (bytes === units) return r; // ASCII: one byte per code unit
   r.push([base, units, 1, perUnit * units]);
@@ -160,7 +180,9 @@ function toUtf8(s, perUnit, base) {
 /** The last `want.length` rows of a log, `from` made relative to the first of them. */
 function tailShape(log, n) {
   const base = log.length - n;
-  return log.slice(base).map(({ from, osize, align, nsize }) => [typeof from === 'number' ? from - base : from, osize, align, nsize]);
+  return log
+    .slice(base)
+    .map(({ from, osize, align, nsize }) => [typeof from === 'number' ? from - base : from, osize, align, nsize]);
 }
 
 async function transcodeChain() {
@@ -177,11 +199,16 @@ test('transcoding chain: every value survives utf8 -> utf16 -> latin1+utf16 and 
     calls++;
     assert.equal(e.run(s), s + SUFFIX, what);
     // What each hop's core function received, in its own encoding.
-    const [seenA, postA] = e.statsA(), [seenB, postB] = e.statsB(), [seenC, postC] = e.statsC();
+    const [seenA, postA] = e.statsA(),
+      [seenB, postB] = e.statsB(),
+      [seenC, postC] = e.statsC();
     assert.equal(seenA, utf8Len(s), `${what}: A got utf8 bytes`);
     assert.equal(seenB, s.length, `${what}: B got utf16 code units`);
-    assert.equal(seenC >>> 0, isLatin1(s) ? s.length : (UTF16_TAG | s.length) >>> 0,
-      `${what}: C got ${isLatin1(s) ? 'untagged latin1' : 'tagged utf16'}`);
+    assert.equal(
+      seenC >>> 0,
+      isLatin1(s) ? s.length : (UTF16_TAG | s.length) >>> 0,
+      `${what}: C got ${isLatin1(s) ? 'untagged latin1' : 'tagged utf16'}`,
+    );
     // post-return ran exactly once per hop per call (after the caller took the result).
     assert.deepEqual([postA, postB, postC], [calls, calls, calls], `${what}: post-return counts`);
     for (const k of ['logA', 'logB', 'logC']) e[k]();
@@ -201,7 +228,8 @@ test('transcoding chain: realloc calls of the hop B -> C (utf16 -> latin1+utf16)
     const c = rows(e.logC());
     assert.deepEqual(shape(c), spec.utf16ToLatin1OrUtf16(s.length, isLatin1(s)), what);
     for (const r of c) assert.equal(r.ptr % 2, 0, `${what}: C's allocations are 2-aligned`);
-    e.logA(); e.logB();
+    e.logA();
+    e.logB();
   }
 });
 
@@ -209,7 +237,8 @@ test('transcoding chain: realloc calls of the results C -> B -> A follow the spe
   const e = await transcodeChain();
   for (const [what, s] of Object.entries(STRINGS)) {
     e.run(s);
-    const r1 = `${s}ü`, r2 = `${r1}☃`;
+    const r1 = `${s}ü`,
+      r2 = `${r1}☃`;
     // B: its argument rows (checked in the next test) come first, then the result from C
     // (latin1 or utf16, copied as utf16).
     const b = shape(rows(e.logB()));
@@ -226,17 +255,17 @@ test('transcoding chain: realloc calls of the results C -> B -> A follow the spe
   }
 });
 
-test('transcoding chain: realloc calls of the hop A -> B (utf8 -> utf16) follow the spec',
-  async () => {
-    const e = await transcodeChain();
-    for (const [what, s] of Object.entries(STRINGS)) {
-      e.run(s);
-      const b = shape(rows(e.logB()));
-      const want = spec.utf8ToUtf16(utf8Len(s), s.length);
-      assert.deepEqual(b.slice(0, want.length), want, what);
-      e.logA(); e.logC();
-    }
-  });
+test('transcoding chain: realloc calls of the hop A -> B (utf8 -> utf16) follow the spec', async () => {
+  const e = await transcodeChain();
+  for (const [what, s] of Object.entries(STRINGS)) {
+    e.run(s);
+    const b = shape(rows(e.logB()));
+    const want = spec.utf8ToUtf16(utf8Len(s), s.length);
+    assert.deepEqual(b.slice(0, want.length), want, what);
+    e.logA();
+    e.logC();
+  }
+});
 
 test('transcoding shortcut A -> C: utf8 -> latin1+utf16 and back, values and what C got', async () => {
   const e = await transcodeChain();
@@ -244,7 +273,8 @@ test('transcoding shortcut A -> C: utf8 -> latin1+utf16 and back, values and wha
     assert.equal(e.runDirect(s), `${s}ü🍰`, what);
     assert.equal(e.statsC()[0] >>> 0, isLatin1(s) ? s.length : (UTF16_TAG | s.length) >>> 0, what);
     assert.equal(e.statsB()[1], 0, `${what}: B was not involved`);
-    e.logA(); e.logC();
+    e.logA();
+    e.logC();
   }
 });
 
@@ -258,26 +288,24 @@ test('transcoding shortcut C -> A result, tagged utf16 -> utf8: realloc calls fo
   }
 });
 
-test('transcoding shortcut C -> A result, latin1 -> utf8: realloc calls follow the spec',
-  async () => {
-    const e = await transcodeChain();
-    for (const [what, s] of Object.entries(STRINGS).filter(([, s]) => isLatin1(s))) {
-      e.runDirect(s);
-      const want = spec.latin1ToUtf8(`${s}ü`);
-      assert.deepEqual(tailShape(rows(e.logA()), want.length), want, what);
-      e.logC();
-    }
-  });
+test('transcoding shortcut C -> A result, latin1 -> utf8: realloc calls follow the spec', async () => {
+  const e = await transcodeChain();
+  for (const [what, s] of Object.entries(STRINGS).filter(([, s]) => isLatin1(s))) {
+    e.runDirect(s);
+    const want = spec.latin1ToUtf8(`${s}ü`);
+    assert.deepEqual(tailShape(rows(e.logA()), want.length), want, what);
+    e.logC();
+  }
+});
 
-test('transcoding shortcut A -> C argument (utf8 -> latin1+utf16): realloc calls follow the spec',
-  async () => {
-    const e = await transcodeChain();
-    for (const [what, s] of Object.entries(STRINGS)) {
-      e.runDirect(s);
-      assert.deepEqual(shape(rows(e.logC())), spec.utf8ToLatin1OrUtf16(s), what);
-      e.logA();
-    }
-  });
+test('transcoding shortcut A -> C argument (utf8 -> latin1+utf16): realloc calls follow the spec', async () => {
+  const e = await transcodeChain();
+  for (const [what, s] of Object.entries(STRINGS)) {
+    e.runDirect(s);
+    assert.deepEqual(shape(rows(e.logC())), spec.utf8ToLatin1OrUtf16(s), what);
+    e.logA();
+  }
+});
 
 // latin1+utf16 on both sides (fixtures/compose/latin1-pair.wat): string k as stored in
 // P's memory, what Q must get (tagged length, deflated to latin1 when it fits) and
@@ -303,24 +331,25 @@ test('latin1+utf16 -> latin1+utf16, latin1 source: realloc calls follow the spec
   const e = await load('latin1-pair');
   PAIR.forEach(({ s, tagged, q }, k) => {
     e.run(k);
-    const logQ = shape(rows(e.logQ())), logP = shape(rows(e.logP()));
+    const logQ = shape(rows(e.logQ())),
+      logP = shape(rows(e.logP()));
     if (!tagged) assert.deepEqual(logQ, [['new', 0, 2, s.length]], `${JSON.stringify(s)}: argument into Q`);
     // Q's result has the representation Q got: latin1 whenever it was deflated.
     if (!(q & UTF16_TAG)) assert.deepEqual(logP, [['new', 0, 2, s.length]], `${JSON.stringify(s)}: result into P`);
   });
 });
 
-test('latin1+utf16 -> latin1+utf16, tagged utf16 source: realloc calls follow the spec (store_probably_utf16_to_latin1_or_utf16)',
-  async () => {
-    const e = await load('latin1-pair');
-    PAIR.forEach(({ s, tagged, q }, k) => {
-      e.run(k);
-      const logQ = shape(rows(e.logQ())), logP = shape(rows(e.logP()));
-      const probably = (n, wide) => [['new', 0, 2, 2 * n], ...(wide ? [] : [[0, 2 * n, 1, n]])];
-      if (tagged) assert.deepEqual(logQ, probably(s.length, !!(q & UTF16_TAG)), `${JSON.stringify(s)}: argument into Q`);
-      if (q & UTF16_TAG) assert.deepEqual(logP, probably(s.length, true), `${JSON.stringify(s)}: result into P`);
-    });
+test('latin1+utf16 -> latin1+utf16, tagged utf16 source: realloc calls follow the spec (store_probably_utf16_to_latin1_or_utf16)', async () => {
+  const e = await load('latin1-pair');
+  PAIR.forEach(({ s, tagged, q }, k) => {
+    e.run(k);
+    const logQ = shape(rows(e.logQ())),
+      logP = shape(rows(e.logP()));
+    const probably = (n, wide) => [['new', 0, 2, 2 * n], ...(wide ? [] : [[0, 2 * n, 1, n]])];
+    if (tagged) assert.deepEqual(logQ, probably(s.length, !!(q & UTF16_TAG)), `${JSON.stringify(s)}: argument into Q`);
+    if (q & UTF16_TAG) assert.deepEqual(logP, probably(s.length, true), `${JSON.stringify(s)}: result into P`);
   });
+});
 
 test('invalid strings between components trap when lifted, whatever the encodings', async () => {
   const ok = await load('invalid-strings');
@@ -333,32 +362,41 @@ test('invalid strings between components trap when lifted, whatever the encoding
   }
 });
 
-test('minimal repro: utf8 -> utf16 argument "é" reallocs [4, 2] in the callee',
-  async () => {
-    const e = await load('repro-utf8-to-utf16');
-    e.run();
-    assert.deepEqual([...e.log()], [4, 2]);
-  });
+test('minimal repro: utf8 -> utf16 argument "é" reallocs [4, 2] in the callee', async () => {
+  const e = await load('repro-utf8-to-utf16');
+  e.run();
+  assert.deepEqual([...e.log()], [4, 2]);
+});
 
 // ---------------------------------------------------------------------------------------
 // Resources across three components.
 
-const hi = (x) => x >>> 16, lo = (x) => x & 0xffff;
+const hi = (x) => x >>> 16,
+  lo = (x) => x & 0xffff;
 
-test('resources: owns moved B -> C land in C\'s table; dropping in C runs A\'s destructor', async () => {
+test("resources: owns moved B -> C land in C's table; dropping in C runs A's destructor", async () => {
   const e = await load('resources-3');
   // B's make gets handle 1 in B's table; the move frees it there and C gets slot 1, 2, ...
-  assert.deepEqual([e.passOwn(11), e.passOwn(22), e.passOwn(33)].map((x) => [hi(x), lo(x)]), [[1, 1], [1, 2], [1, 3]]);
+  assert.deepEqual(
+    [e.passOwn(11), e.passOwn(22), e.passOwn(33)].map((x) => [hi(x), lo(x)]),
+    [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ],
+  );
   assert.equal(e.aDrops(), 0, 'moving a handle drops nothing');
   // C calls A.get through a borrow of each kept handle.
   assert.deepEqual([e.cUse(1), e.cUse(2), e.cUse(3)], [11, 22, 33]);
   e.cDiscard(2);
-  assert.equal(e.aDrops(), 1, 'C dropping its own runs A\'s destructor');
+  assert.equal(e.aDrops(), 1, "C dropping its own runs A's destructor");
   assert.equal(e.aDropsum(), 22, 'for the right rep');
   // C's free slot 2 is reused by the next move.
   assert.equal(lo(e.passOwn(44)), 2);
   assert.deepEqual([e.cUse(1), e.cUse(2), e.cUse(3)], [11, 44, 33]);
-  e.cDiscard(1); e.cDiscard(2); e.cDiscard(3);
+  e.cDiscard(1);
+  e.cDiscard(2);
+  e.cDiscard(3);
   assert.deepEqual([e.aDrops(), e.aDropsum()], [4, 11 + 22 + 33 + 44]);
 });
 
@@ -379,25 +417,26 @@ test('resources: borrows lent B -> C; C calls A through the borrow; the lender k
 
 test('resources: B holds a handle while others move; an own handed back C -> B gets a B index', async () => {
   const e = await load('resources-3');
-  assert.equal(e.hold(5), 1, 'B\'s held handle is 1');
-  assert.deepEqual([hi(e.passOwn(6)), lo(e.passOwn(7))], [2, 2], 'B\'s next handles are 2');
+  assert.equal(e.hold(5), 1, "B's held handle is 1");
+  assert.deepEqual([hi(e.passOwn(6)), lo(e.passOwn(7))], [2, 2], "B's next handles are 2");
   assert.equal(e.heldGet(), 5);
   // C gives slot 1 (value 6) back to B: it lands at B's free index 2; B reads it and drops it.
   const r = e.reclaim(1);
   assert.deepEqual([hi(r), lo(r)], [2, 6]);
   assert.deepEqual([e.aDrops(), e.aDropsum()], [1, 6]);
-  assert.equal(e.cUse(2), 7, 'C\'s other handle is untouched');
+  assert.equal(e.cUse(2), 7, "C's other handle is untouched");
   e.heldDrop();
   assert.deepEqual([e.aDrops(), e.aDropsum()], [2, 11]);
 });
 
-test('resources: an own moved from C into A (the implementer) lands in A\'s table; A\'s drop runs the destructor', async () => {
+test("resources: an own moved from C into A (the implementer) lands in A's table; A's drop runs the destructor", async () => {
   const e = await load('resources-3');
-  e.passOwn(5); e.passOwn(6);
+  e.passOwn(5);
+  e.passOwn(6);
   // A's table is empty (make's handles moved out), so the own arrives as A's handle 1.
   assert.deepEqual([hi(e.cGiveToA(2)), lo(e.cGiveToA(1))], [1, 5]);
   assert.deepEqual([e.aDrops(), e.aDropsum()], [2, 11]);
-  assert.equal(lo(e.passOwn(7)), 1, 'C\'s slots are free again');
+  assert.equal(lo(e.passOwn(7)), 1, "C's slots are free again");
 });
 
 test('resources: C passing a borrow it received on to A as an own traps', async () => {
@@ -464,7 +503,10 @@ test('chain of 10: u32, string and list<u32> go through every component and back
     assert.equal(x2, x + CHAIN);
     assert.equal(s2, s);
     assert.ok(l2 instanceof Uint32Array);
-    assert.deepEqual([...l2], [...l].map((v) => v + CHAIN));
+    assert.deepEqual(
+      [...l2],
+      [...l].map((v) => v + CHAIN),
+    );
     assert.equal(e.depth(), ++depth, 'the call reached C10');
   }
   // The u32 wraps in the core code (i32.add); the lifted result is still a u32.
@@ -495,20 +537,35 @@ test('chain of 10 and three-component resources through --minify glue', async ()
 
 test('chain of 10: C10 calls the host, which answers', async () => {
   const seen = [];
-  const e = await load('chain10', { back: (n) => { seen.push(n); return n * 2; } });
+  const e = await load('chain10', {
+    back: (n) => {
+      seen.push(n);
+      return n * 2;
+    },
+  });
   assert.equal(e.ping(5), 28, 'C1..C9 each add 1, the host doubles');
   assert.deepEqual(seen, [14]);
 });
 
-test('chain of 10: the host re-entering C1 from C10\'s import traps (cannot enter component instance)', async () => {
-  let e, inner, calls = 0;
+test("chain of 10: the host re-entering C1 from C10's import traps (cannot enter component instance)", async () => {
+  let e,
+    inner,
+    calls = 0;
   e = await load('chain10', {
     back: (n) => {
       calls++;
-      try { return e.ping(n); } catch (err) { inner = err; throw err; }
+      try {
+        return e.ping(n);
+      } catch (err) {
+        inner = err;
+        throw err;
+      }
     },
   });
-  assert.throws(() => e.ping(0), (err) => err === inner);
+  assert.throws(
+    () => e.ping(0),
+    (err) => err === inner,
+  );
   assert.equal(calls, 1, 'the re-entrant call never got to C10');
   assert.ok(inner instanceof WebAssembly.RuntimeError);
   assert.match(inner.message, /cannot enter component instance/);
@@ -517,7 +574,16 @@ test('chain of 10: the host re-entering C1 from C10\'s import traps (cannot ente
 test('chain of 10: the host calling any export of the instance from inside the chain traps', async () => {
   for (const reenter of [(e) => e.depth(), (e) => e.step(0, '', [])]) {
     let e, inner;
-    e = await load('chain10', { back: () => { try { return reenter(e); } catch (err) { inner = err; throw err; } } });
+    e = await load('chain10', {
+      back: () => {
+        try {
+          return reenter(e);
+        } catch (err) {
+          inner = err;
+          throw err;
+        }
+      },
+    });
     assert.throws(() => e.ping(0), isTrap(/cannot enter component instance/));
     assert.ok(inner instanceof WebAssembly.RuntimeError);
   }
@@ -533,8 +599,13 @@ test('host errors: a throwing import reaches the JS caller as the same object; t
   const c = new api.Counter(5);
   assert.equal(api.bump(c, 2), 26, '5 + 1 + 20');
   for (const thrown of [new Error('boom'), new TypeError('typed'), 'a string', { custom: 1 }, undefined]) {
-    behave = () => { throw thrown; };
-    assert.throws(() => api.bump(c, 1), (err) => err === thrown);
+    behave = () => {
+      throw thrown;
+    };
+    assert.throws(
+      () => api.bump(c, 1),
+      (err) => err === thrown,
+    );
     behave = (x) => x;
     const before = c.get();
     assert.equal(api.bump(c, 3), before + 4, 'a later call works');
@@ -546,10 +617,16 @@ test('host errors: resource and handle state are intact after the throw', async 
   let behave = (x) => x;
   const e = await load('host-errors', { cb: (x) => behave(x) });
   const { api } = e;
-  const c = new api.Counter(10), other = new api.Counter(100);
+  const c = new api.Counter(10),
+    other = new api.Counter(100);
   const boom = new Error('boom');
-  behave = () => { throw boom; };
-  assert.throws(() => api.bump(c, 1), (err) => err === boom);
+  behave = () => {
+    throw boom;
+  };
+  assert.throws(
+    () => api.bump(c, 1),
+    (err) => err === boom,
+  );
   assert.equal(c.get(), 11, 'the add before the throw stuck');
   assert.equal(other.get(), 100);
   // The borrow of `c` lent to the failed call is over: it can be lent, used and dropped.
@@ -561,8 +638,14 @@ test('host errors: resource and handle state are intact after the throw', async 
   c[Symbol.dispose]();
   assert.equal(api.drops(), 1, 'dropping it runs the destructor (it was not left lent)');
   // Many failing calls leak nothing that breaks later calls.
-  behave = () => { throw boom; };
-  for (let i = 0; i < 1000; i++) assert.throws(() => api.bump(other, 0), (err) => err === boom);
+  behave = () => {
+    throw boom;
+  };
+  for (let i = 0; i < 1000; i++)
+    assert.throws(
+      () => api.bump(other, 0),
+      (err) => err === boom,
+    );
   assert.equal(other.get(), 1100);
   behave = (x) => x;
   assert.equal(api.bump(other, 0), 1101);
@@ -576,7 +659,16 @@ test('host errors: the host calling a sub-component that is not on the stack, fr
   // is, and entering $Res enters it too (the spec's ancestor rule).
   for (const reenter of [(api) => api.drops(), (api) => new api.Counter(1), (api) => api.calls()]) {
     let api, inner;
-    const e = await load('host-errors', { cb: () => { try { return reenter(api); } catch (err) { inner = err; throw err; } } });
+    const e = await load('host-errors', {
+      cb: () => {
+        try {
+          return reenter(api);
+        } catch (err) {
+          inner = err;
+          throw err;
+        }
+      },
+    });
     api = e.api;
     const c = new api.Counter(1);
     assert.throws(() => api.bump(c, 1), isTrap(/cannot enter component instance/));
@@ -598,25 +690,38 @@ test('lent resources: a token lent to an ongoing call works, and is usable and d
 // objects own their handles ("already dropped or moved"), so by analogy with
 // resource.drop of a lent handle ("cannot remove owned resource while borrowed") the
 // dispose should fail rather than leave the callee using a dropped resource.
-test('lent resources: the host disposing the owner while it is lent (from inside an import) fails',
-  async () => {
-    let t, inner;
-    let act = () => t[Symbol.dispose]();
-    const e = await load('lent-drop', { cb() { try { act(); } catch (err) { inner = err; throw err; } } });
-    t = new e.lent.Token(7);
-    assert.throws(() => e.lent.peek(t), (err) => err === inner);
-    assert.ok(inner instanceof Error, 'the dispose threw');
-    if (IMPL === 'weft') assert.match(inner.message, /token resource is lent to an ongoing call/);
-    // The failed call ended its lend: the token is usable, then disposable.
-    act = () => {};
-    assert.equal(t.value(), 7);
-    assert.equal(e.lent.peek(t), 7, 'a lend that ends normally');
-    t[Symbol.dispose]();
-    assert.throws(() => t.value(), /dropped or moved/);
+test('lent resources: the host disposing the owner while it is lent (from inside an import) fails', async () => {
+  let t, inner;
+  let act = () => t[Symbol.dispose]();
+  const e = await load('lent-drop', {
+    cb() {
+      try {
+        act();
+      } catch (err) {
+        inner = err;
+        throw err;
+      }
+    },
   });
+  t = new e.lent.Token(7);
+  assert.throws(
+    () => e.lent.peek(t),
+    (err) => err === inner,
+  );
+  assert.ok(inner instanceof Error, 'the dispose threw');
+  if (IMPL === 'weft') assert.match(inner.message, /token resource is lent to an ongoing call/);
+  // The failed call ended its lend: the token is usable, then disposable.
+  act = () => {};
+  assert.equal(t.value(), 7);
+  assert.equal(e.lent.peek(t), 7, 'a lend that ends normally');
+  t[Symbol.dispose]();
+  assert.throws(() => t.value(), /dropped or moved/);
+});
 
 test('host errors: an own handle moved into the failing call stays moved', async () => {
-  let behave = () => { throw new Error('boom'); };
+  let behave = () => {
+    throw new Error('boom');
+  };
   const e = await load('host-errors', { cb: (x) => behave(x) });
   const { api } = e;
   const d = new api.Counter(1);
@@ -629,9 +734,21 @@ test('host errors: an own handle moved into the failing call stays moved', async
 test('host errors: thrown from the end of a 10-component chain, same object, not poisoned', async () => {
   const boom = new Error('deep');
   let fail = true;
-  const e = await load('chain10', { back: (n) => { if (fail) throw boom; return n; } });
-  assert.throws(() => e.ping(0), (err) => err === boom);
-  assert.throws(() => e.ping(0), (err) => err === boom, 'the same path again');
+  const e = await load('chain10', {
+    back: (n) => {
+      if (fail) throw boom;
+      return n;
+    },
+  });
+  assert.throws(
+    () => e.ping(0),
+    (err) => err === boom,
+  );
+  assert.throws(
+    () => e.ping(0),
+    (err) => err === boom,
+    'the same path again',
+  );
   fail = false;
   assert.equal(e.ping(0), 9);
   const [x, s, l] = e.step(1, 'ok', [1]);

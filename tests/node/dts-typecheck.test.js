@@ -20,12 +20,18 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const TSC_FLAGS = [
   '--noEmit',
   '--strict',
-  '--skipLibCheck', 'false',
-  '--target', 'es2022',
-  '--module', 'nodenext',
-  '--moduleResolution', 'nodenext',
-  '--lib', 'es2022,esnext.disposable,dom',
-  '--pretty', 'false',
+  '--skipLibCheck',
+  'false',
+  '--target',
+  'es2022',
+  '--module',
+  'nodenext',
+  '--moduleResolution',
+  'nodenext',
+  '--lib',
+  'es2022,esnext.disposable,dom',
+  '--pretty',
+  'false',
 ];
 
 function filesUnder(dir, suffix) {
@@ -58,11 +64,7 @@ for (const name of cases) {
       encoding: 'utf8',
     });
     const output = `${run.stdout}${run.stderr}`.trim();
-    assert.equal(
-      run.status,
-      0,
-      `tsc reported errors for ${relative(repo, dir)}:\n${output}`,
-    );
+    assert.equal(run.status, 0, `tsc reported errors for ${relative(repo, dir)}:\n${output}`);
     assert.equal(output, '', `tsc printed diagnostics:\n${output}`);
   });
 }

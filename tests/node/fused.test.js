@@ -25,8 +25,19 @@ process.on('exit', () => rmSync(tmpRoot, { recursive: true, force: true }));
 function transpile(name, adapters) {
   const out = join(tmpRoot, `${name}-${adapters}`);
   const input = join(root, 'fixtures/compose', `${name}.wat`);
-  execFileSync(weft, ['transpile', input, '-o', out, '--name', name, '--instantiation', 'async',
-    '--adapters', adapters, '-q']);
+  execFileSync(weft, [
+    'transpile',
+    input,
+    '-o',
+    out,
+    '--name',
+    name,
+    '--instantiation',
+    'async',
+    '--adapters',
+    adapters,
+    '-q',
+  ]);
   return { out, js: readFileSync(join(out, `${name}.js`), 'utf8') };
 }
 
@@ -43,14 +54,26 @@ async function load(name, adapters, imports) {
 // async features (the async-* compositions), single components (ctx-*, the
 // halves of ctx-slots.wasm) and 64-bit memories on either side (memory64-pair).
 const FUSED = {
-  'chain10': 18, 'host-errors': 0, 'invalid-strings': 3, 'latin1-pair': 0, 'lent-drop': 0,
-  'repro-utf8-to-utf16': 0, 'resources-3': 0, 'transcode-chain': 0,
-  'async-borrow-misuse': 0, 'async-sync-wait-joined': 0, 'async-unit-stream': 0, 'async-yield-wait': 0,
-  'ctx-callee': 0, 'ctx-caller': 0, 'memory64-pair': 0,
+  chain10: 18,
+  'host-errors': 0,
+  'invalid-strings': 3,
+  'latin1-pair': 0,
+  'lent-drop': 0,
+  'repro-utf8-to-utf16': 0,
+  'resources-3': 0,
+  'transcode-chain': 0,
+  'async-borrow-misuse': 0,
+  'async-sync-wait-joined': 0,
+  'async-unit-stream': 0,
+  'async-yield-wait': 0,
+  'ctx-callee': 0,
+  'ctx-caller': 0,
+  'memory64-pair': 0,
 };
 
 test('the fixtures fuse exactly the covered adapters; --adapters js fuses none', () => {
-  const fixtures = readdirSync(join(root, 'fixtures/compose')).filter((f) => f.endsWith('.wat'))
+  const fixtures = readdirSync(join(root, 'fixtures/compose'))
+    .filter((f) => f.endsWith('.wat'))
     .map((f) => f.slice(0, -4));
   assert.deepEqual(fixtures.sort(), Object.keys(FUSED).sort(), 'every fixture is listed');
   const count = (js) => (js.match(/const fa\d+ = fusedAdapters \?/g) ?? []).length;
@@ -75,7 +98,11 @@ test('chain of 10: both paths give the same results, and the fused one has no JS
       },
     });
     const r = [];
-    for (const [x, s, l] of [[0, '', []], [5, 'héllo 🎉', [1, 2, 3]], [2 ** 32 - 3, 'x'.repeat(5000), [7]]]) {
+    for (const [x, s, l] of [
+      [0, '', []],
+      [5, 'héllo 🎉', [1, 2, 3]],
+      [2 ** 32 - 3, 'x'.repeat(5000), [7]],
+    ]) {
       const [x2, s2, l2] = e.step(x, s, l);
       r.push([x2, s2, [...l2]]);
     }

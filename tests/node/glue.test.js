@@ -16,8 +16,18 @@ after(() => rmSync(tmpRoot, { recursive: true, force: true }));
 
 async function load(name, imports = {}, extra = []) {
   const out = mkdtempSync(join(tmpRoot, `${name}-`));
-  execFileSync(weft, ['transpile', join(root, 'tests/golden/glue', name, 'input.wat'), '-o', out, '--name', name,
-    '--instantiation', 'async', '-q', ...extra]);
+  execFileSync(weft, [
+    'transpile',
+    join(root, 'tests/golden/glue', name, 'input.wat'),
+    '-o',
+    out,
+    '--name',
+    name,
+    '--instantiation',
+    'async',
+    '-q',
+    ...extra,
+  ]);
   const { instantiate } = await import(pathToFileURL(join(out, `${name}.js`)));
   return instantiate((f) => WebAssembly.compile(readFileSync(join(out, f))), imports);
 }
@@ -69,24 +79,39 @@ test('variants join flat payloads; options and results', async () => {
 test('host imports: interface and root function, minified glue', async () => {
   for (const extra of [[], ['--minify']]) {
     let ticks = 0;
-    const e = await load('imports', {
-      'test:demo/host': { log() {}, next: () => 41 + ticks },
-      tick: () => { ticks++; },
-    }, extra);
+    const e = await load(
+      'imports',
+      {
+        'test:demo/host': { log() {}, next: () => 41 + ticks },
+        tick: () => {
+          ticks++;
+        },
+      },
+      extra,
+    );
     assert.equal(e.run(), 42);
     assert.equal(ticks, 1);
   }
   await assert.rejects(load('imports', { tick() {} }), /missing import `test:demo\/host@0.1.0`/);
-  await assert.rejects(load('imports', { 'test:demo/host': { log() {} }, tick() {} }), /next.*expected the host to provide a function/);
+  await assert.rejects(
+    load('imports', { 'test:demo/host': { log() {} }, tick() {} }),
+    /next.*expected the host to provide a function/,
+  );
 });
 
 test('resources: guest classes, host resources, handle tables', async () => {
   const logs = [];
   let disposed = 0;
   class Logger {
-    constructor(prefix) { this.prefix = prefix; }
-    log(n) { logs.push(`${this.prefix}${n}`); }
-    [Symbol.dispose]() { disposed++; }
+    constructor(prefix) {
+      this.prefix = prefix;
+    }
+    log(n) {
+      logs.push(`${this.prefix}${n}`);
+    }
+    [Symbol.dispose]() {
+      disposed++;
+    }
   }
   const e = await load('resources', { 'test:res/host': { Logger } });
   const { Counter } = e.api;
@@ -114,13 +139,20 @@ test('resources: guest classes, host resources, handle tables', async () => {
 });
 
 test('resources: create/drop cycles leave handle tables flat', async () => {
-  const e = await load('resources', { 'test:res/host': { Logger: class { log() {} } } });
+  const e = await load('resources', {
+    'test:res/host': {
+      Logger: class {
+        log() {}
+      },
+    },
+  });
   const { Counter } = e.api;
   for (let i = 0; i < 100_000; i++) {
     const c = new Counter(i);
     assert.equal(e.api.lastHandle(), 1);
     c.inc();
-    if (i % 2) c[Symbol.dispose](); else e.api.consume(c);
+    if (i % 2) c[Symbol.dispose]();
+    else e.api.consume(c);
   }
   assert.equal(e.api.drops(), 100_000);
   new Counter(0);
@@ -130,8 +162,9 @@ test('resources: create/drop cycles leave handle tables flat', async () => {
 
 test('core modules imported from the host', async () => {
   // (module (func (export "f") (result i32) i32.const 42))
-  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0,
-    7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 42, 11]);
+  const bytes = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 42, 11,
+  ]);
   const e = await load('module-import', { m: new WebAssembly.Module(bytes) });
   assert.equal(e.f(), 42);
   await assert.rejects(load('module-import', { m: {} }), /expected a WebAssembly.Module/);
@@ -154,19 +187,46 @@ test('module shapes: plain ESM, --tla-compat, sync instantiate, base64-inlined m
   assert.equal(m1.add(1, 2), 3);
 
   const tla = mkdtempSync(join(tmpRoot, 'tla-'));
-  execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', tla, '--name', 's', '-q', '--tla-compat']);
+  execFileSync(weft, [
+    'transpile',
+    join(root, 'tests/golden/glue/scalars/input.wat'),
+    '-o',
+    tla,
+    '--name',
+    's',
+    '-q',
+    '--tla-compat',
+  ]);
   const m2 = await import(pathToFileURL(join(tla, 's.js')));
-  assert.throws(() => m2.add(2, 3), /add: the component is not instantiated yet: `await \$init` first/,
-    'exports are bound once $init resolves; a call before names $init');
+  assert.throws(
+    () => m2.add(2, 3),
+    /add: the component is not instantiated yet: `await \$init` first/,
+    'exports are bound once $init resolves; a call before names $init',
+  );
   await m2.$init;
   assert.equal(m2.add(2, 3), 5);
 
   const sync = mkdtempSync(join(tmpRoot, 'sync-'));
-  execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/scalars/input.wat'), '-o', sync, '--name', 's', '-q',
-    '--instantiation', 'sync', '--base64-cutoff', '100000']);
+  execFileSync(weft, [
+    'transpile',
+    join(root, 'tests/golden/glue/scalars/input.wat'),
+    '-o',
+    sync,
+    '--name',
+    's',
+    '-q',
+    '--instantiation',
+    'sync',
+    '--base64-cutoff',
+    '100000',
+  ]);
   const { instantiate } = await import(pathToFileURL(join(sync, 's.js')));
-  const a = instantiate(() => { throw new Error('inlined modules need no getCoreModule'); }, {});
-  const b = instantiate(() => { throw new Error('inlined modules need no getCoreModule'); }, {});
+  const a = instantiate(() => {
+    throw new Error('inlined modules need no getCoreModule');
+  }, {});
+  const b = instantiate(() => {
+    throw new Error('inlined modules need no getCoreModule');
+  }, {});
   assert.equal(a.add(3, 4), 7);
   assert.notEqual(a.add, b.add, 'each instantiate() is an independent instance');
 });

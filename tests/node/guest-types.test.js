@@ -48,15 +48,34 @@ export { checkAdd, checkPoint, checkShape, checkParse };
 function typecheck(name, source) {
   const file = join(dir, name);
   writeFileSync(file, source);
-  const run = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022',
-    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,esnext.disposable',
-    '--pretty', 'false', file], { cwd: dir, encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--target',
+      'es2022',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--lib',
+      'es2022,esnext.disposable',
+      '--pretty',
+      'false',
+      file,
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
   return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
 }
 
 test('weft guest-types writes the files jco guest-types writes', () => {
   assert.equal(gen.status, 0, gen.stderr);
-  const files = readdirSync(out, { recursive: true }).filter((f) => f.endsWith('.d.ts')).sort();
+  const files = readdirSync(out, { recursive: true })
+    .filter((f) => f.endsWith('.d.ts'))
+    .sort();
   assert.deepEqual(files, [
     'interfaces/test-values-exports.d.ts',
     'interfaces/test-values-host.d.ts',

@@ -127,9 +127,7 @@ export async function instantiateSync(name, imports = {}, opts = {}) {
  * generated module. Returns its namespace object.
  */
 export async function importEsm(name, map = {}, opts = {}) {
-  const abs = Object.fromEntries(
-    Object.entries(map).map(([spec, path]) => [spec, pathToFileURL(resolve(path)).href]),
-  );
+  const abs = Object.fromEntries(Object.entries(map).map(([spec, path]) => [spec, pathToFileURL(resolve(path)).href]));
   const js = transpile(name, { ...opts, map: abs });
   return await import(pathToFileURL(js).href);
 }

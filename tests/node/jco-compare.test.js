@@ -15,7 +15,11 @@ import { REPO } from './harness.js';
 const JCO = join(REPO, 'node_modules/.bin/jco');
 const WEFT = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
 const BUILD = join(REPO, 'fixtures/build');
-const FIXTURES = existsSync(BUILD) ? readdirSync(BUILD).filter((f) => f.endsWith('.wasm')).map((f) => f.slice(0, -5)) : [];
+const FIXTURES = existsSync(BUILD)
+  ? readdirSync(BUILD)
+      .filter((f) => f.endsWith('.wasm'))
+      .map((f) => f.slice(0, -5))
+  : [];
 const dir = mkdtempSync(join(tmpdir(), 'weft-jco-compare-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -85,12 +89,24 @@ const sortedLines = (text) => text.split('\n').sort().join('\n');
 // and gives every async function a trailing `options?: { signal?: AbortSignal }`.
 const ASYNC = 'weft types async values and cancellation more precisely';
 const KNOWN_DTS = {
-  'async-basics': [['interfaces/test-async-basics-api.d.ts', ASYNC], ['interfaces/test-async-basics-host.d.ts', ASYNC]],
-  'async-bench': [['interfaces/test-async-bench-bench.d.ts', ASYNC], ['interfaces/test-async-bench-host.d.ts', ASYNC]],
-  'async-consumer': [['interfaces/test-pipeline-sink.d.ts', ASYNC], ['interfaces/test-streams-source.d.ts', ASYNC]],
+  'async-basics': [
+    ['interfaces/test-async-basics-api.d.ts', ASYNC],
+    ['interfaces/test-async-basics-host.d.ts', ASYNC],
+  ],
+  'async-bench': [
+    ['interfaces/test-async-bench-bench.d.ts', ASYNC],
+    ['interfaces/test-async-bench-host.d.ts', ASYNC],
+  ],
+  'async-consumer': [
+    ['interfaces/test-pipeline-sink.d.ts', ASYNC],
+    ['interfaces/test-streams-source.d.ts', ASYNC],
+  ],
   'async-producer': [['interfaces/test-streams-source.d.ts', ASYNC]],
   'async-strings': [['interfaces/test-async-strings-api.d.ts', ASYNC]],
-  'async-unit-consumer': [['interfaces/test-unit-counter-counter.d.ts', ASYNC], ['interfaces/test-units-ticks.d.ts', ASYNC]],
+  'async-unit-consumer': [
+    ['interfaces/test-unit-counter-counter.d.ts', ASYNC],
+    ['interfaces/test-units-ticks.d.ts', ASYNC],
+  ],
   'async-unit-producer': [['interfaces/test-units-ticks.d.ts', ASYNC]],
   'bundler-app': [['interfaces/example-app-api.d.ts', ASYNC]],
 };
@@ -100,7 +116,14 @@ const KNOWN_DTS = {
 // .d.ts per version (`wasi-cli-stdout-0-2-6.d.ts` beside `wasi-cli-stdout.d.ts`)
 // and jco one file for both (one version's types overwrite the other's). weft's
 // file list holds all of jco's; the texts are not compared.
-const VERSIONED = new Set(['wasi3-cli', 'wasi3-clocks-random', 'wasi3-files', 'wasi3-http-client', 'wasi3-http-server', 'wasi3-sockets']);
+const VERSIONED = new Set([
+  'wasi3-cli',
+  'wasi3-clocks-random',
+  'wasi3-files',
+  'wasi3-http-client',
+  'wasi3-http-server',
+  'wasi3-sockets',
+]);
 
 // .d.ts files that differ from jco's beyond the documented differences.
 function differingDts(name, out) {
@@ -117,7 +140,11 @@ for (const name of FIXTURES) {
     const out = both(name);
     if (VERSIONED.has(name)) {
       const weft = new Set(files(out.weft));
-      assert.deepEqual(files(out.jco).filter((f) => !weft.has(f)), [], `${name}: every file jco writes`);
+      assert.deepEqual(
+        files(out.jco).filter((f) => !weft.has(f)),
+        [],
+        `${name}: every file jco writes`,
+      );
       return;
     }
     assert.deepEqual(files(out.weft), files(out.jco));
@@ -128,11 +155,18 @@ for (const name of FIXTURES) {
 }
 
 async function loadBoth(out) {
-  const host = { echoResult: (v) => v, echoString: (s) => s, genBytes: (n) => new Uint8Array(n).fill(1), ping() {}, log() {} };
-  const load = async (o) => (await import(pathToFileURL(join(o, 'values.js')).href)).instantiate(
-    (f) => WebAssembly.compile(readFileSync(join(o, f))),
-    { 'test:values/host': new Proxy(host, { get: (t, k) => t[k] ?? ((v) => v) }) },
-  );
+  const host = {
+    echoResult: (v) => v,
+    echoString: (s) => s,
+    genBytes: (n) => new Uint8Array(n).fill(1),
+    ping() {},
+    log() {},
+  };
+  const load = async (o) =>
+    (await import(pathToFileURL(join(o, 'values.js')).href)).instantiate(
+      (f) => WebAssembly.compile(readFileSync(join(o, f))),
+      { 'test:values/host': new Proxy(host, { get: (t, k) => t[k] ?? ((v) => v) }) },
+    );
   return [await load(out.weft), await load(out.jco)];
 }
 
@@ -149,12 +183,22 @@ function sameResults(w, j, calls) {
   }
 }
 
-test('values: every export returns the same value from weft and from jco', { skip: !FIXTURES.includes('values') }, async () => {
+test('values: every export returns the same value from weft and from jco', {
+  skip: !FIXTURES.includes('values'),
+}, async () => {
   const [w, j] = await loadBoth(both('values', ['-I', 'async']));
   const calls = [
     ['roundtripResultNoOk', [{ tag: 'ok', val: undefined }]],
     ['roundtripOptionResult', [{ tag: 'ok', val: undefined }]],
-    ['roundtripListResult', [[{ tag: 'ok', val: 'a' }, { tag: 'err', val: 3 }]]],
+    [
+      'roundtripListResult',
+      [
+        [
+          { tag: 'ok', val: 'a' },
+          { tag: 'err', val: 3 },
+        ],
+      ],
+    ],
     ['roundtripShape', [{ tag: 'no-shape' }]],
     ['roundtripColor', ['dark-blue']],
     ['roundtripPerms', [{ read: true, write: false, exec: true, setUid: false }]],
@@ -171,23 +215,61 @@ test('values: every export returns the same value from weft and from jco', { ski
 
 // jco's value-style option sets: the same .d.ts (up to the documented
 // differences) and the same values, namespace objects included.
-const BAG = { itemId: 1n, displayName: 'b', tags: ['t'], shape: { tag: 'big', val: 2n }, rawBytes: new Uint8Array([1]) };
+const BAG = {
+  itemId: 1n,
+  displayName: 'b',
+  tags: ['t'],
+  shape: { tag: 'big', val: 2n },
+  rawBytes: new Uint8Array([1]),
+};
 const VALUE_STYLES = [
-  [['--flags-as-bigint'], [['roundtripPerms', [5n]], ['roundtripFlags32', [2n ** 31n]], ['flags32FromBits', [0xffffffff]], ['permsBits', [8n]], ['roundtripBag', [{ ...BAG, color: 'red', perms: 3n }]]]],
-  [['--enum-values-screaming-snake-case'], [['roundtripColor', ['DARK_BLUE']], ['colorIndex', ['GREEN']], ['roundtripBag', [{ ...BAG, color: 'DARK_BLUE', perms: { exec: true } }]]]],
-  [['--use-namespace-objects'], [['roundtripPerms', [6n]], ['roundtripColor', ['green']], ['roundtripShape', [{ tag: 'pair', val: [1, -1n] }]]]],
-  [['--use-namespace-objects', '--enum-values-screaming-snake-case'], [['roundtripColor', ['RED']], ['roundtripPerms', [1n]]]],
+  [
+    ['--flags-as-bigint'],
+    [
+      ['roundtripPerms', [5n]],
+      ['roundtripFlags32', [2n ** 31n]],
+      ['flags32FromBits', [0xffffffff]],
+      ['permsBits', [8n]],
+      ['roundtripBag', [{ ...BAG, color: 'red', perms: 3n }]],
+    ],
+  ],
+  [
+    ['--enum-values-screaming-snake-case'],
+    [
+      ['roundtripColor', ['DARK_BLUE']],
+      ['colorIndex', ['GREEN']],
+      ['roundtripBag', [{ ...BAG, color: 'DARK_BLUE', perms: { exec: true } }]],
+    ],
+  ],
+  [
+    ['--use-namespace-objects'],
+    [
+      ['roundtripPerms', [6n]],
+      ['roundtripColor', ['green']],
+      ['roundtripShape', [{ tag: 'pair', val: [1, -1n] }]],
+    ],
+  ],
+  [
+    ['--use-namespace-objects', '--enum-values-screaming-snake-case'],
+    [
+      ['roundtripColor', ['RED']],
+      ['roundtripPerms', [1n]],
+    ],
+  ],
   [['--variants-inline-cases'], [['roundtripShape', [{ tag: 'no-shape' }]]]],
 ];
 for (const [flags, calls] of VALUE_STYLES) {
   test(`values ${flags.join(' ')}: same .d.ts and values as jco`, { skip: !FIXTURES.includes('values') }, async () => {
     const esm = both('values', flags, `values${flags.join('')}`);
     assert.deepEqual(files(esm.weft), files(esm.jco));
-    assert.deepEqual(differingDts('values', esm), [], 'the .d.ts files that differ from jco\'s');
+    assert.deepEqual(differingDts('values', esm), [], "the .d.ts files that differ from jco's");
     const [w, j] = await loadBoth(both('values', [...flags, '-I', 'async'], `values${flags.join('')}-i`));
     sameResults(w, j, calls);
     // The namespace objects: the same keys, values and case values.
-    const spread = (ns) => Object.fromEntries(Object.entries(ns ?? {}).map(([k, v]) => [k, typeof v === 'function' ? v(k === 'Pair' ? [1, 2n] : 1) : v]));
+    const spread = (ns) =>
+      Object.fromEntries(
+        Object.entries(ns ?? {}).map(([k, v]) => [k, typeof v === 'function' ? v(k === 'Pair' ? [1, 2n] : 1) : v]),
+      );
     for (const t of ['Color', 'Perms', 'Flags32', 'Shape', 'SmallNum']) {
       assert.deepStrictEqual(spread(w.exports[t]), spread(j.exports[t]), `exports.${t}`);
     }
@@ -203,6 +285,9 @@ for (const cmd of ['transpile', 'types', 'guest-types']) {
     const weft = flagsOf(WEFT, cmd);
     const jco = [...flagsOf(JCO, cmd)];
     assert.ok(jco.length > 5, `jco ${cmd} --help lists its flags`);
-    assert.deepEqual(jco.filter((f) => !weft.has(f)), []);
+    assert.deepEqual(
+      jco.filter((f) => !weft.has(f)),
+      [],
+    );
   });
 }

@@ -19,7 +19,9 @@ const R_CLASS = `export class R {
 
 test('core modules are <name>.core.wasm, <name>.core2.wasm, ...', () => {
   const js = transpile('jspi-mode', { base64Cutoff: 0, args: ['-q'] });
-  const wasm = readdirSync(dirname(js)).filter((f) => f.endsWith('.wasm')).sort();
+  const wasm = readdirSync(dirname(js))
+    .filter((f) => f.endsWith('.wasm'))
+    .sort();
   assert.deepEqual(wasm, ['jspi-mode.core.wasm', 'jspi-mode.core2.wasm']);
 });
 
@@ -53,7 +55,7 @@ test('sync instantiate() without getCoreModule reads them in Node', jcoSkip('jco
   assert.equal(typeof ex.run, 'function');
 });
 
-test('an async task traps with the export\'s name', jcoSkip('jco 1.35 needs JSPI for async lifts'), async () => {
+test("an async task traps with the export's name", jcoSkip('jco 1.35 needs JSPI for async lifts'), async () => {
   const m = await import(pathToFileURL(transpile('async-task-name')).href);
   await assert.rejects(m.take(1), (e) => {
     assert.ok(e instanceof WebAssembly.RuntimeError);
@@ -74,15 +76,28 @@ test('--tracing logs each export and import call with its arguments and result',
   const lines = child.stderr.trim().split('\n');
   assert.match(lines[0], /^\[iface="test", function="test"\] call v=20$/);
   assert.match(lines.at(-1), /^\[iface="test", function="test"\] return result=42$/);
-  assert.ok(lines.some((l) => /function="\[static\]r\.twice"\] call \w+=21$/.test(l)), child.stderr);
+  assert.ok(
+    lines.some((l) => /function="\[static\]r\.twice"\] call \w+=21$/.test(l)),
+    child.stderr,
+  );
 });
 
 test('--no-component-error-wrapping throws the result error payload itself', async () => {
   const js = transpile('values', { instantiation: 'async', args: ['--no-component-error-wrapping'] });
   const m = await import(pathToFileURL(js).href);
-  const host = new Proxy({}, { get: () => () => { throw new Error('unused'); } });
+  const host = new Proxy(
+    {},
+    {
+      get: () => () => {
+        throw new Error('unused');
+      },
+    },
+  );
   const ex = await m.instantiate(undefined, { 'test:values/host': host });
-  assert.throws(() => ex.exports.parseU32('x'), (e) => e === 'not a u32: x');
+  assert.throws(
+    () => ex.exports.parseU32('x'),
+    (e) => e === 'not a u32: x',
+  );
   assert.equal(ex.exports.parseU32('7'), 7);
 });
 
@@ -92,20 +107,28 @@ test('--no-namespaced-exports drops the full-name export of an interface', () =>
   assert.doesNotMatch(glue(['--no-namespaced-exports']), /as 'test:values\/exports@0\.1\.0'/);
 });
 
-test('--no-wasi-shim leaves wasi:* imports as bare specifiers', jcoSkip('jco maps to @bytecodealliance/preview2-shim'), () => {
-  const with_ = transpile('wasi-hello');
-  const without = transpile('wasi-hello', { args: ['--no-wasi-shim'] });
-  assert.ok(existsSync(join(dirname(with_), 'wasi/esm.js')));
-  assert.ok(!existsSync(join(dirname(without), 'wasi')));
-  assert.match(readFileSync(without, 'utf8'), /from 'wasi:cli\/stdout'/);
-});
+test(
+  '--no-wasi-shim leaves wasi:* imports as bare specifiers',
+  jcoSkip('jco maps to @bytecodealliance/preview2-shim'),
+  () => {
+    const with_ = transpile('wasi-hello');
+    const without = transpile('wasi-hello', { args: ['--no-wasi-shim'] });
+    assert.ok(existsSync(join(dirname(with_), 'wasi/esm.js')));
+    assert.ok(!existsSync(join(dirname(without), 'wasi')));
+    assert.match(readFileSync(without, 'utf8'), /from 'wasi:cli\/stdout'/);
+  },
+);
 
-test('-O runs wasm-opt on the core modules; short flags -I -b -m -q -M', jcoSkip('jco -O needs extra arguments'), async () => {
-  const plain = transpile('jspi-mode', { instantiation: 'async', base64Cutoff: 0 });
-  const js = transpile('jspi-mode', { args: ['-O', '-I', '-b', '0', '-m', '-q', '-M', 'x=y'] });
-  const size = (f) => readFileSync(join(dirname(f), 'jspi-mode.core2.wasm')).length;
-  assert.ok(size(js) < size(plain), `optimized ${size(js)} < ${size(plain)}`);
-  const m = await import(pathToFileURL(js).href);
-  const ex = await m.instantiate(undefined, { get: (x) => x + 1, name: () => 'abc' });
-  assert.equal(typeof ex.run, 'function');
-});
+test(
+  '-O runs wasm-opt on the core modules; short flags -I -b -m -q -M',
+  jcoSkip('jco -O needs extra arguments'),
+  async () => {
+    const plain = transpile('jspi-mode', { instantiation: 'async', base64Cutoff: 0 });
+    const js = transpile('jspi-mode', { args: ['-O', '-I', '-b', '0', '-m', '-q', '-M', 'x=y'] });
+    const size = (f) => readFileSync(join(dirname(f), 'jspi-mode.core2.wasm')).length;
+    assert.ok(size(js) < size(plain), `optimized ${size(js)} < ${size(plain)}`);
+    const m = await import(pathToFileURL(js).href);
+    const ex = await m.instantiate(undefined, { get: (x) => x + 1, name: () => 'abc' });
+    assert.equal(typeof ex.run, 'function');
+  },
+);

@@ -19,16 +19,25 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function transpile(name, out, flags) {
   const input = name.endsWith('.wat') ? join(repo, name) : join(repo, 'tests/golden/glue', name, 'input.wat');
-  return spawnSync(weft, ['transpile', input, '-q', '--name', 'c', '-o', out, ...flags], { cwd: repo, encoding: 'utf8' });
+  return spawnSync(weft, ['transpile', input, '-q', '--name', 'c', '-o', out, ...flags], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
 }
 
 async function both(name, flags = []) {
   const out = { wasm: join(dir, name.replace(/\W/g, '_'), 'wasm'), js: join(dir, name.replace(/\W/g, '_'), 'js') };
-  for (const [kind, extra] of [['wasm', []], ['js', ['--js']]]) {
+  for (const [kind, extra] of [
+    ['wasm', []],
+    ['js', ['--js']],
+  ]) {
     const run = transpile(name, out[kind], [...flags, ...extra]);
     assert.equal(run.status, 0, run.stderr);
   }
-  assert.deepEqual(readdirSync(out.js).filter((f) => f.endsWith('.wasm')), []);
+  assert.deepEqual(
+    readdirSync(out.js).filter((f) => f.endsWith('.wasm')),
+    [],
+  );
   assert.ok(readdirSync(out.js).includes('c.core.js'));
   return [await import(pathToFileURL(join(out.wasm, 'c.js'))), await import(pathToFileURL(join(out.js, 'c.js')))];
 }
@@ -45,7 +54,10 @@ test('strings and lists: same values with --js', async () => {
 
 test('resources across two core modules: same values with --js', async () => {
   const host = join(dir, 'host.js');
-  writeFileSync(host, 'export class Logger { constructor(p) { this.p = p; } log(n) { globalThis.logged.push(this.p + n); } }\n');
+  writeFileSync(
+    host,
+    'export class Logger { constructor(p) { this.p = p; } log(n) { globalThis.logged.push(this.p + n); } }\n',
+  );
   const [w, j] = await both('resources', ['--map', `test:res/host=${pathToFileURL(host)}`]);
   const results = [w, j].map((m) => {
     globalThis.logged = [];
@@ -61,10 +73,13 @@ test('resources across two core modules: same values with --js', async () => {
 
 test('u64 and s64 through exports and imports: the same values with --js', async () => {
   const host = join(dir, 'i64-host.js');
-  writeFileSync(host, `
+  writeFileSync(
+    host,
+    `
 export function mix(a, b, c) { globalThis.seen.push([a, b, c]); return BigInt.asIntN(64, a + BigInt(b) * c); }
 export function triple(a) { globalThis.seen.push([a]); return BigInt.asUintN(64, a * 3n); }
-`);
+`,
+  );
   const [w, j] = await both('fixtures/components/i64-boundary.wat', ['--map', `test:i64/host=${pathToFileURL(host)}`]);
   const results = [w, j].map((m) => {
     globalThis.seen = [];
@@ -88,6 +103,10 @@ export function triple(a) { globalThis.seen.push([a]); return BigInt.asUintN(64,
     BigInt.asIntN(64, 2n ** 64n - 3n + -7n * -(2n ** 62n)),
     BigInt.asIntN(64, BigInt(2 ** 31 - 1) * (2n ** 32n + 1n)),
   ]);
-  assert.deepStrictEqual(results[0].seen, [[2n ** 63n + 1n], [2n ** 64n - 3n, -7, -(2n ** 62n)], [0n, 2 ** 31 - 1, 2n ** 32n + 1n]]);
+  assert.deepStrictEqual(results[0].seen, [
+    [2n ** 63n + 1n],
+    [2n ** 64n - 3n, -7, -(2n ** 62n)],
+    [0n, 2 ** 31 - 1, 2n ** 32n + 1n],
+  ]);
   assert.deepStrictEqual(results[1], results[0]);
 });

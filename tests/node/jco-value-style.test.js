@@ -59,7 +59,13 @@ test('--flags-as-bigint: flags are one bigint both ways; each flags type has its
   assert.equal(m.callHostPerms(Perms.Write), 2n);
   assert.deepEqual(globalThis.hostSeen, [2n]);
   const bag = m.exports.roundtripBag({
-    itemId: 1n, displayName: 'b', tags: [], shape: { tag: 'no-shape' }, color: 'green', perms: 6n, rawBytes: new Uint8Array(),
+    itemId: 1n,
+    displayName: 'b',
+    tags: [],
+    shape: { tag: 'no-shape' },
+    color: 'green',
+    perms: 6n,
+    rawBytes: new Uint8Array(),
   });
   assert.equal(bag.perms, 6n);
   // Neither an object of booleans nor a bit beyond the last flag.
@@ -106,12 +112,16 @@ test('--use-namespace-objects --enum-values-screaming-snake-case: the enum objec
   assert.equal(m.exports.roundtripColor(m.exports.Color.Green), 'GREEN');
 });
 
-test('--use-namespace-objects: the world\'s own types have theirs at the root, as its .d.ts declares', jcoSkip('jco declares them but does not export them'), async () => {
-  const { m } = await load('--use-namespace-objects');
-  assert.equal(m.Color, m.exports.Color);
-  assert.equal(m.Perms.Exec, 4n);
-  assert.deepEqual(m.Shape.Circle(2), { tag: 'circle', val: 2 });
-});
+test(
+  "--use-namespace-objects: the world's own types have theirs at the root, as its .d.ts declares",
+  jcoSkip('jco declares them but does not export them'),
+  async () => {
+    const { m } = await load('--use-namespace-objects');
+    assert.equal(m.Color, m.exports.Color);
+    assert.equal(m.Perms.Exec, 4n);
+    assert.deepEqual(m.Shape.Circle(2), { tag: 'circle', val: 2 });
+  },
+);
 
 // tsc --strict over the generated .d.ts and a usage file written the way
 // the declarations tell a TypeScript user to write it.
@@ -130,11 +140,28 @@ export { p, c, s, n, r };
 `;
 
 test('the .d.ts of all three flags type-checks with tsc --strict', () => {
-  const js = transpile('values', { map: { 'test:values/host': HOST }, typescript: true, args: ['--use-namespace-objects', '--enum-values-screaming-snake-case'] });
+  const js = transpile('values', {
+    map: { 'test:values/host': HOST },
+    typescript: true,
+    args: ['--use-namespace-objects', '--enum-values-screaming-snake-case'],
+  });
   const dir = dirname(js);
   writeFileSync(join(dir, 'usage.ts'), USAGE);
   const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
-  const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,esnext.disposable,dom', '--pretty', 'false'];
+  const flags = [
+    '--noEmit',
+    '--strict',
+    '--target',
+    'es2022',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--lib',
+    'es2022,esnext.disposable,dom',
+    '--pretty',
+    'false',
+  ];
   const run = spawnSync(process.execPath, [tsc, ...flags, join(dir, 'usage.ts')], { cwd: dir, encoding: 'utf8' });
   assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
 });
@@ -142,21 +169,32 @@ test('the .d.ts of all three flags type-checks with tsc --strict', () => {
 // WASI's own flags and enums (descriptor flags, error codes) keep their
 // style, so the WASI host (weft's, or jco's preview2-shim) still serves
 // them; jco 1.35 restyles them too and its shim then fails.
-test('a WASI program runs on the WASI host under all three flags; WASI\'s .d.ts keeps its types', jcoSkip('jco restyles WASI\'s types'), async () => {
-  const ALL = ['--use-namespace-objects', '--flags-as-bigint', '--enum-values-screaming-snake-case'];
-  const run = async (args) => {
-    const data = tmp('value-style-wasi');
-    writeFileSync(join(data, 'input.txt'), 'input data here\n');
-    mkdirSync(join(data, 'x'));
-    const stdout = collectSink();
-    const wasi = createWasi({ stdout, stderr: null, preopens: { '/data': data }, args: ['wasi-files'] });
-    const code = runCommand(await instantiate('wasi-files', wasi, { args, typescript: true }));
-    rmSync(data, { recursive: true, force: true });
-    return { code, stdout: stdout.text() };
-  };
-  const plain = await run([]);
-  assert.equal(plain.code, 0);
-  assert.deepEqual(await run(ALL), plain);
-  const types = (args) => readFileSync(join(dirname(transpile('wasi-files', { instantiation: 'async', typescript: true, args })), 'interfaces/wasi-filesystem-types.d.ts'), 'utf8');
-  assert.equal(types(ALL), types([]));
-});
+test(
+  "a WASI program runs on the WASI host under all three flags; WASI's .d.ts keeps its types",
+  jcoSkip("jco restyles WASI's types"),
+  async () => {
+    const ALL = ['--use-namespace-objects', '--flags-as-bigint', '--enum-values-screaming-snake-case'];
+    const run = async (args) => {
+      const data = tmp('value-style-wasi');
+      writeFileSync(join(data, 'input.txt'), 'input data here\n');
+      mkdirSync(join(data, 'x'));
+      const stdout = collectSink();
+      const wasi = createWasi({ stdout, stderr: null, preopens: { '/data': data }, args: ['wasi-files'] });
+      const code = runCommand(await instantiate('wasi-files', wasi, { args, typescript: true }));
+      rmSync(data, { recursive: true, force: true });
+      return { code, stdout: stdout.text() };
+    };
+    const plain = await run([]);
+    assert.equal(plain.code, 0);
+    assert.deepEqual(await run(ALL), plain);
+    const types = (args) =>
+      readFileSync(
+        join(
+          dirname(transpile('wasi-files', { instantiation: 'async', typescript: true, args })),
+          'interfaces/wasi-filesystem-types.d.ts',
+        ),
+        'utf8',
+      );
+    assert.equal(types(ALL), types([]));
+  },
+);

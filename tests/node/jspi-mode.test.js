@@ -30,7 +30,9 @@ const script = (js) => `
   console.log(JSON.stringify(out));
 `;
 
-test('--async-mode jspi: listed exports return Promises and await Promise-returning imports', { skip: (skip || !existsSync(NODE24)) && 'needs node_modules/node (Node 24)' }, () => {
+test('--async-mode jspi: listed exports return Promises and await Promise-returning imports', {
+  skip: (skip || !existsSync(NODE24)) && 'needs node_modules/node (Node 24)',
+}, () => {
   const js = transpile('jspi-mode', { instantiation: 'async', args: JSPI_ARGS });
   const file = join(tmp('jspi-mode'), 'run.mjs');
   writeFileSync(file, script(js));
@@ -44,18 +46,24 @@ test('--async-mode jspi: listed exports return Promises and await Promise-return
   });
 });
 
-test('--async-mode jspi without JSPI in the engine: instantiation fails naming the import', { skip: (skip || hasJspi) && 'this engine has JSPI' }, async () => {
+test('--async-mode jspi without JSPI in the engine: instantiation fails naming the import', {
+  skip: (skip || hasJspi) && 'this engine has JSPI',
+}, async () => {
   const js = transpile('jspi-mode', { instantiation: 'async', args: JSPI_ARGS });
   const { instantiate } = await import(pathToFileURL(js).href);
   await assert.rejects(
     instantiate((f) => WebAssembly.compile(readFileSync(join(dirname(js), f))), { get: () => 0, name: () => '' }),
-    /import `get` may return a Promise \(--async-imports\), which needs JSPI/);
+    /import `get` may return a Promise \(--async-imports\), which needs JSPI/,
+  );
 });
 
 test('without --async-mode the same component is synchronous and needs no JSPI', async () => {
   const js = transpile('jspi-mode', { instantiation: 'async' });
   const { instantiate } = await import(pathToFileURL(js).href);
-  const ex = await instantiate((f) => WebAssembly.compile(readFileSync(join(dirname(js), f))), { get: (x) => x + 1, name: () => 'ab' });
+  const ex = await instantiate((f) => WebAssembly.compile(readFileSync(join(dirname(js), f))), {
+    get: (x) => x + 1,
+    name: () => 'ab',
+  });
   assert.equal(ex.run(4), 7);
   assert.equal(ex.nameLen(), 2);
   assert.doesNotMatch(readFileSync(js, 'utf8'), /Suspending|promising/, 'no JSPI code in the glue');

@@ -16,11 +16,22 @@ test('100k resource create/drop cycles and 100k string calls keep the heap flat'
   const out = mkdtempSync(join(tmpdir(), 'weft-leak-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   for (const name of ['resources', 'strings-lists']) {
-    execFileSync(weft, ['transpile', join(root, 'tests/golden/glue', name, 'input.wat'), '-o', out, '--name', name,
-      '--instantiation', 'sync', '-q']);
+    execFileSync(weft, [
+      'transpile',
+      join(root, 'tests/golden/glue', name, 'input.wat'),
+      '-o',
+      out,
+      '--name',
+      name,
+      '--instantiation',
+      'sync',
+      '-q',
+    ]);
   }
   const script = join(out, 'leak.mjs');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { readFileSync } from 'node:fs';
     import { instantiate as res } from './resources.js';
     import { instantiate as str } from './strings-lists.js';
@@ -43,7 +54,8 @@ test('100k resource create/drop cycles and 100k string calls keep the heap flat'
     const after = heap();
     new Counter(1);
     console.log(JSON.stringify({ before, after, lastHandle: r.api.lastHandle(), drops: r.api.drops() }));
-  `);
+  `,
+  );
   const res = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' }));
   assert.equal(res.drops, 120000);
   assert.equal(res.lastHandle, 1, 'every handle was freed: the table reuses index 1');
@@ -54,10 +66,21 @@ test('100k resource create/drop cycles and 100k string calls keep the heap flat'
 test('an owned guest resource the garbage collector frees runs its destructor once (as jco)', () => {
   const out = mkdtempSync(join(tmpdir(), 'weft-finalize-'));
   try {
-    execFileSync(weft, ['transpile', join(root, 'tests/golden/glue/resources/input.wat'), '-o', out, '--name', 'resources',
-      '--instantiation', 'sync', '-q']);
+    execFileSync(weft, [
+      'transpile',
+      join(root, 'tests/golden/glue/resources/input.wat'),
+      '-o',
+      out,
+      '--name',
+      'resources',
+      '--instantiation',
+      'sync',
+      '-q',
+    ]);
     const script = join(out, 'finalize.mjs');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       import { instantiate } from './resources.js';
       const r = instantiate(undefined, { 'test:res/host': { Logger: class { log() {} } } });
       const { Counter } = r.api;
@@ -74,7 +97,8 @@ test('an owned guest resource the garbage collector frees runs its destructor on
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       console.log(JSON.stringify({ disposedNow, drops: r.api.drops(), kept: kept.length }));
-    `);
+    `,
+    );
     const res = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' }));
     assert.equal(res.disposedNow, 100, 'dispose and moves run the destructor at once');
     assert.equal(res.drops, 200, 'each collected object ran its destructor exactly once; live ones did not');

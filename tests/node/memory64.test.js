@@ -82,7 +82,11 @@ describe('memory64: sync lifts and lowers', { skip }, () => {
       [1n << 31n, /out of bounds/],
     ]) {
       const e = await load();
-      assert.throws(() => e.bad(ptr), (err) => isTrap(err) && msg.test(err.message), String(ptr));
+      assert.throws(
+        () => e.bad(ptr),
+        (err) => isTrap(err) && msg.test(err.message),
+        String(ptr),
+      );
     }
     const e = await load();
     assert.equal(e.bad(16n).length, 1, 'an in-bounds byte');
@@ -126,7 +130,10 @@ describe('memory64: the async ABI', { skip }, () => {
       const got = [];
       for await (const chunk of rs) got.push(...chunk);
       assert.equal(got.length, n);
-      assert.ok(got.every((b, k) => b === (k & 255)), `bytes of ${n}`);
+      assert.ok(
+        got.every((b, k) => b === (k & 255)),
+        `bytes of ${n}`,
+      );
     }
   });
 });

@@ -108,7 +108,10 @@ function show(v) {
   else if (ArrayBuffer.isView(v)) s = `${v.constructor.name}(${v.length})`;
   else if (Array.isArray(v)) s = `[${v.map(show).join(', ')}]`;
   else if (v === null) s = 'null';
-  else s = `{${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(', ')}}`;
+  else
+    s = `{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${show(x)}`)
+      .join(', ')}}`;
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 const ALL32 = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`f${i}`, true]));
@@ -159,12 +162,42 @@ const BAG2 = {
   rawBytes: new Uint8Array(),
 };
 const MANY_ARGS = [
-  255, -128, 65535, -32768, 2 ** 32 - 1, -(2 ** 31), 2n ** 64n - 1n, -(2n ** 63n),
-  1.5, 0.1, '😀', true, 'héllo', new Uint8Array([1, 2, 3]), 2 ** 32 - 1, 'dark-blue', { x: 1, y: -1 },
+  255,
+  -128,
+  65535,
+  -32768,
+  2 ** 32 - 1,
+  -(2 ** 31),
+  2n ** 64n - 1n,
+  -(2n ** 63n),
+  1.5,
+  0.1,
+  '😀',
+  true,
+  'héllo',
+  new Uint8Array([1, 2, 3]),
+  2 ** 32 - 1,
+  'dark-blue',
+  { x: 1, y: -1 },
 ];
 const MANY_ARGS2 = [
-  0, 127, 0, 32767, 0, 2 ** 31 - 1, 0n, 2n ** 63n - 1n,
-  -0, -Infinity, '\0', false, '', new Uint8Array(), undefined, 'red', { x: 0, y: 0 },
+  0,
+  127,
+  0,
+  32767,
+  0,
+  2 ** 31 - 1,
+  0n,
+  2n ** 63n - 1n,
+  -0,
+  -Infinity,
+  '\0',
+  false,
+  '',
+  new Uint8Array(),
+  undefined,
+  'red',
+  { x: 0, y: 0 },
 ];
 
 const STRINGS = [
@@ -185,7 +218,11 @@ describe('export names', () => {
   function assertNames(obj, kebab, others = []) {
     for (const name of kebab) assert.equal(typeof obj[camel(name)], 'function', camel(name));
     const allowed = new Set([...kebab, ...kebab.map(camel), ...others]);
-    assert.deepEqual(Object.keys(obj).filter((k) => !allowed.has(k)), [], 'unexpected keys');
+    assert.deepEqual(
+      Object.keys(obj).filter((k) => !allowed.has(k)),
+      [],
+      'unexpected keys',
+    );
   }
   test('the exported interface has every function, lowerCamelCase, under both names', () => {
     assertNames(ex, EXPORT_IFACE_KEBAB);
@@ -265,7 +302,14 @@ describe('scalars as the guest sees them', () => {
 
 describe('strings', () => {
   test('length in UTF-8 bytes', () => {
-    for (const [s, n] of [['', 0], ['abc', 3], ['é', 2], ['中', 3], ['😀', 4], ['a😀中é', 10]]) {
+    for (const [s, n] of [
+      ['', 0],
+      ['abc', 3],
+      ['é', 2],
+      ['中', 3],
+      ['😀', 4],
+      ['a😀中é', 10],
+    ]) {
       assert.equal(ex.stringLen(s), n, s);
     }
     assert.equal(ex.stringLen('😀'.repeat(300_000)), 1_200_000);
@@ -330,13 +374,25 @@ describe('lists', () => {
     const lists = [new Uint8Array([1, 2]), new Uint8Array(), new Uint8Array([255])];
     same(ex.roundtripListListU8(lists), lists);
     same(ex.roundtripListOptionU8([0, undefined, 255]), [0, undefined, 255]);
-    same(ex.roundtripListTuple([['a', 1], ['', 2 ** 32 - 1]]), [['a', 1], ['', 2 ** 32 - 1]]);
+    same(
+      ex.roundtripListTuple([
+        ['a', 1],
+        ['', 2 ** 32 - 1],
+      ]),
+      [
+        ['a', 1],
+        ['', 2 ** 32 - 1],
+      ],
+    );
   });
   test('1 MiB list<u8> both ways', () => {
     const big = new Uint8Array(1 << 20);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7919) >>> 3;
     same(ex.roundtripListU8(big), big);
-    assert.equal(ex.sumBytes(big), big.reduce((a, b) => a + BigInt(b), 0n));
+    assert.equal(
+      ex.sumBytes(big),
+      big.reduce((a, b) => a + BigInt(b), 0n),
+    );
   });
   test('large lists returned by the guest', () => {
     const bytes = ex.genBytes(1 << 20);
@@ -383,7 +439,11 @@ describe('variants, enums, flags', () => {
     same(ex.roundtripSmallNum({ tag: 'float', val: NaN }), { tag: 'float', val: NaN });
   });
   test('enum cases are kebab-case strings', () => {
-    for (const [c, i] of [['red', 0], ['green', 1], ['dark-blue', 2]]) {
+    for (const [c, i] of [
+      ['red', 0],
+      ['green', 1],
+      ['dark-blue', 2],
+    ]) {
       assert.equal(ex.roundtripColor(c), c);
       assert.equal(ex.colorIndex(c), i);
     }
@@ -391,7 +451,12 @@ describe('variants, enums, flags', () => {
   test('flags are objects with camelCase keys', () => {
     const none = { read: false, write: false, exec: false, setUid: false };
     same(ex.roundtripPerms(none), none);
-    same(ex.roundtripPerms({ read: true, write: false, exec: true, setUid: true }), { read: true, write: false, exec: true, setUid: true });
+    same(ex.roundtripPerms({ read: true, write: false, exec: true, setUid: true }), {
+      read: true,
+      write: false,
+      exec: true,
+      setUid: true,
+    });
     assert.equal(ex.permsBits({ read: false, write: true, exec: false, setUid: true }), 0b1010);
   });
   test('missing flags are false', () => {
@@ -458,17 +523,16 @@ describe('results', () => {
     throwsPayload(() => ex.roundtripResultResult({ tag: 'err', val: 'outer' }), 'outer');
   });
   test('option<result<option<T>, E>>', () => {
-    for (const v of [
-      undefined,
-      { tag: 'ok', val: undefined },
-      { tag: 'ok', val: 7 },
-      { tag: 'err', val: '' },
-    ]) {
+    for (const v of [undefined, { tag: 'ok', val: undefined }, { tag: 'ok', val: 7 }, { tag: 'err', val: '' }]) {
       same(ex.roundtripOptionResult(v), v);
     }
   });
   test('list<result<option<string>, u8>>', () => {
-    const v = [{ tag: 'ok', val: 'a' }, { tag: 'ok', val: undefined }, { tag: 'err', val: 255 }];
+    const v = [
+      { tag: 'ok', val: 'a' },
+      { tag: 'ok', val: undefined },
+      { tag: 'err', val: 255 },
+    ];
     same(ex.roundtripListResult(v), v);
     same(ex.roundtripListResult([]), []);
   });
@@ -520,7 +584,15 @@ describe('host imports: lowered into the guest, lifted back', () => {
     ['callHostListF32', 'echoListF32', [new Float32Array([1.5, -0])], new Float32Array([NaN, -Infinity])],
     ['callHostListString', 'echoListString', [['a', '', '😀']], ['x']],
     ['callHostListString', 'echoListString', [[]], []],
-    ['callHostListPoint', 'echoListPoint', [[POINT]], [{ x: 1, y: 2 }, { x: -3, y: 4 }]],
+    [
+      'callHostListPoint',
+      'echoListPoint',
+      [[POINT]],
+      [
+        { x: 1, y: 2 },
+        { x: -3, y: 4 },
+      ],
+    ],
     ['callHostPoint', 'echoPoint', [POINT], { x: 0, y: -1 }],
     ['callHostLine', 'echoLine', [LINE], { start: POINT, end: POINT, label: '' }],
     ['callHostBag', 'echoBag', [BAG], BAG2],
@@ -530,7 +602,12 @@ describe('host imports: lowered into the guest, lifted back', () => {
     ...SMALL_NUMS.map((v, i) => ['callHostSmallNum', 'echoSmallNum', [v], SMALL_NUMS[(i + 1) % SMALL_NUMS.length]]),
     ['callHostColor', 'echoColor', ['dark-blue'], 'red'],
     ['callHostColor', 'echoColor', ['green'], 'dark-blue'],
-    ['callHostPerms', 'echoPerms', [{ read: true, write: false, exec: true, setUid: false }], { read: false, write: true, exec: false, setUid: true }],
+    [
+      'callHostPerms',
+      'echoPerms',
+      [{ read: true, write: false, exec: true, setUid: false }],
+      { read: false, write: true, exec: false, setUid: true },
+    ],
     ['callHostFlags32', 'echoFlags32', [ALL32], NONE32],
     ['callHostFlags32', 'echoFlags32', [flags32(0, 31)], ALL32],
     ['callHostOptionU32', 'echoOptionU32', [undefined], 2 ** 32 - 1],
@@ -545,18 +622,29 @@ describe('host imports: lowered into the guest, lifted back', () => {
     ['callHostResultEmpty', 'echoResultEmpty', [{ tag: 'ok', val: undefined }], undefined],
     ['callHostResultNoErr', 'echoResultNoErr', [{ tag: 'err', val: undefined }], 2 ** 32 - 1],
     ['callHostResultEmpty', 'echoResultEmpty', [{ tag: 'err', val: undefined }], undefined],
-    ['callHostResultResult', 'echoResultResult', [{ tag: 'ok', val: { tag: 'ok', val: 1 } }], { tag: 'err', val: 'inner' }],
+    [
+      'callHostResultResult',
+      'echoResultResult',
+      [{ tag: 'ok', val: { tag: 'ok', val: 1 } }],
+      { tag: 'err', val: 'inner' },
+    ],
     ['callHostResultResult', 'echoResultResult', [{ tag: 'err', val: 'outer' }], { tag: 'ok', val: 255 }],
     ['callHostManyParams', 'manyParams', MANY_ARGS, MANY_ARGS2],
     ['callHostManyParams', 'manyParams', MANY_ARGS2, MANY_ARGS],
     ['callHostMultiReturn', 'multiReturn', [4], [true, 2n ** 64n - 1n, '😀', -0.5, new Uint16Array([65535, 0])]],
   ];
-  const byExport = Map.groupBy ? Map.groupBy(CASES, (c) => c[0]) : CASES.reduce((m, c) => m.set(c[0], [...(m.get(c[0]) ?? []), c]), new Map());
+  const byExport = Map.groupBy
+    ? Map.groupBy(CASES, (c) => c[0])
+    : CASES.reduce((m, c) => m.set(c[0], [...(m.get(c[0]) ?? []), c]), new Map());
   for (const [exportName, cases] of byExport) {
     test(exportName, () => {
       for (const [, importName, args, reply] of cases) {
         const label = `${exportName}(${args.map(show).join(', ')})`;
-        const result = withHost(importName, () => reply, () => root[exportName](...args));
+        const result = withHost(
+          importName,
+          () => reply,
+          () => root[exportName](...args),
+        );
         same(received.get(importName), args, `${label}: what the host received`);
         same(result, reply, `${label}: what the guest got back`);
       }
@@ -564,56 +652,166 @@ describe('host imports: lowered into the guest, lifted back', () => {
   }
   test('every host import is covered', () => {
     const covered = new Set([...CASES.map((c) => c[1]), 'ping', 'log', 'genBytes', 'echoResult']);
-    assert.deepEqual(HOST_FUNCS.filter((f) => !covered.has(f)), []);
+    assert.deepEqual(
+      HOST_FUNCS.filter((f) => !covered.has(f)),
+      [],
+    );
   });
   test('no params, no result', () => {
     let pings = 0;
-    const first = withHost('ping', () => void pings++, () => root.callHostPing());
-    const second = withHost('ping', () => void pings++, () => root.callHostPing());
+    const first = withHost(
+      'ping',
+      () => void pings++,
+      () => root.callHostPing(),
+    );
+    const second = withHost(
+      'ping',
+      () => void pings++,
+      () => root.callHostPing(),
+    );
     assert.equal(pings, 2);
     assert.equal(second, first + 1, 'guest state persists between calls');
     same(received.get('ping'), []);
   });
   test('string param, no result', () => {
-    assert.equal(withHost('log', () => 'ignored', () => root.callHostLog('lög 😀')), undefined);
+    assert.equal(
+      withHost(
+        'log',
+        () => 'ignored',
+        () => root.callHostLog('lög 😀'),
+      ),
+      undefined,
+    );
     same(received.get('log'), ['lög 😀']);
   });
   test('lone surrogates from the host are replaced by U+FFFD', () => {
-    assert.equal(withHost('echoString', () => 'a\uD800', () => root.callHostString('x')), 'a\uFFFD');
+    assert.equal(
+      withHost(
+        'echoString',
+        () => 'a\uD800',
+        () => root.callHostString('x'),
+      ),
+      'a\uFFFD',
+    );
   });
   test('f32 from the host is rounded to single precision', () => {
-    assert.equal(withHost('echoF32', () => 0.1, () => root.callHostF32(0)), f32(0.1));
+    assert.equal(
+      withHost(
+        'echoF32',
+        () => 0.1,
+        () => root.callHostF32(0),
+      ),
+      f32(0.1),
+    );
   });
   test('1 MiB list<u8> from the host', () => {
     const big = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
-    assert.equal(withHost('genBytes', () => big, () => root.callHostGenBytes(1 << 20)), 133_693_440n);
+    assert.equal(
+      withHost(
+        'genBytes',
+        () => big,
+        () => root.callHostGenBytes(1 << 20),
+      ),
+      133_693_440n,
+    );
     same(received.get('genBytes'), [1 << 20]);
   });
   test('host result: a return value is ok', () => {
-    assert.equal(withHost('echoResult', () => 'fine', () => root.callHostResult({ tag: 'ok', val: 'x' })), 'fine');
+    assert.equal(
+      withHost(
+        'echoResult',
+        () => 'fine',
+        () => root.callHostResult({ tag: 'ok', val: 'x' }),
+      ),
+      'fine',
+    );
     same(received.get('echoResult'), [{ tag: 'ok', val: 'x' }]);
   });
   test('host result: a thrown error with .payload is err(payload)', () => {
-    const thrower = () => { throw Object.assign(new Error('no'), { payload: 9 }); };
+    const thrower = () => {
+      throw Object.assign(new Error('no'), { payload: 9 });
+    };
     throwsPayload(() => withHost('echoResult', thrower, () => root.callHostResult({ tag: 'ok', val: 'x' })), 9);
-    const strThrower = () => { throw Object.assign(new Error('no'), { payload: 'why' }); };
+    const strThrower = () => {
+      throw Object.assign(new Error('no'), { payload: 'why' });
+    };
     throwsPayload(() => withHost('echoResultNoOk', strThrower, () => root.callHostResultNoOk({ tag: 'ok' })), 'why');
   });
   test('host result: any other thrown non-Error value is err(value)', () => {
-    throwsPayload(() => withHost('echoResult', () => { throw 42; }, () => root.callHostResult({ tag: 'ok', val: 'x' })), 42);
-    throwsPayload(() => withHost('echoResultNoOk', () => { throw 'bad'; }, () => root.callHostResultNoOk({ tag: 'ok' })), 'bad');
-    throwsPayload(() => withHost('echoResultEmpty', () => { throw {}; }, () => root.callHostResultEmpty({ tag: 'ok' })), undefined);
+    throwsPayload(
+      () =>
+        withHost(
+          'echoResult',
+          () => {
+            throw 42;
+          },
+          () => root.callHostResult({ tag: 'ok', val: 'x' }),
+        ),
+      42,
+    );
+    throwsPayload(
+      () =>
+        withHost(
+          'echoResultNoOk',
+          () => {
+            throw 'bad';
+          },
+          () => root.callHostResultNoOk({ tag: 'ok' }),
+        ),
+      'bad',
+    );
+    throwsPayload(
+      () =>
+        withHost(
+          'echoResultEmpty',
+          () => {
+            throw {};
+          },
+          () => root.callHostResultEmpty({ tag: 'ok' }),
+        ),
+      undefined,
+    );
   });
   test('host result: a thrown Error without .payload propagates to the caller', () => {
     const boom = new Error('host failure');
-    assert.throws(() => withHost('echoResult', () => { throw boom; }, () => root.callHostResult({ tag: 'ok', val: 'x' })), (e) => e === boom);
+    assert.throws(
+      () =>
+        withHost(
+          'echoResult',
+          () => {
+            throw boom;
+          },
+          () => root.callHostResult({ tag: 'ok', val: 'x' }),
+        ),
+      (e) => e === boom,
+    );
   });
   test('host result with no err type: any throw is err', () => {
-    throwsPayload(() => withHost('echoResultNoErr', () => { throw 'whatever'; }, () => root.callHostResultNoErr({ tag: 'ok', val: 1 })), undefined);
+    throwsPayload(
+      () =>
+        withHost(
+          'echoResultNoErr',
+          () => {
+            throw 'whatever';
+          },
+          () => root.callHostResultNoErr({ tag: 'ok', val: 1 }),
+        ),
+      undefined,
+    );
   });
   test('a host import without result that throws propagates the exception', () => {
     const boom = new Error('ping failed');
-    assert.throws(() => withHost('ping', () => { throw boom; }, () => root.callHostPing()), (e) => e === boom);
+    assert.throws(
+      () =>
+        withHost(
+          'ping',
+          () => {
+            throw boom;
+          },
+          () => root.callHostPing(),
+        ),
+      (e) => e === boom,
+    );
     // The instance stays usable afterwards (the guest did not run past the import).
     assert.equal(root.topAdd(1, 2), 3);
   });
@@ -625,29 +823,69 @@ const isArgError = (e) => e instanceof TypeError || e instanceof RangeError;
 describe('bad arguments from JS', () => {
   // [function, argument, jco already rejects it]
   const BAD = [
-    ['roundtripU8', 256], ['roundtripU8', -1], ['roundtripU8', 1.5], ['roundtripU8', '1'],
-    ['roundtripU8', NaN], ['roundtripU8', undefined], ['roundtripU8', 1n, true],
-    ['roundtripS8', -129], ['roundtripS8', 128],
-    ['roundtripU16', 65536], ['roundtripS16', -32769],
-    ['roundtripU32', -1], ['roundtripU32', 2 ** 32], ['roundtripU32', Infinity], ['roundtripU32', null],
-    ['roundtripS32', 2 ** 31], ['roundtripS32', -(2 ** 31) - 1], ['roundtripS32', '0'],
-    ['roundtripU64', -1n], ['roundtripU64', 2n ** 64n], ['roundtripU64', -1],
-    ['roundtripU64', 2 ** 53], ['roundtripU64', 1.5, true], ['roundtripU64', 'x'], ['roundtripU64', true], ['roundtripU64', {}],
-    ['roundtripS64', 2n ** 63n], ['roundtripS64', -(2n ** 63n) - 1n], ['roundtripS64', -(2 ** 53)],
-    ['roundtripF32', '1.5'], ['roundtripF64', '1'], ['roundtripF64', 1n, true], ['roundtripF64', undefined],
-    ['roundtripChar', 'ab'], ['roundtripChar', ''], ['roundtripChar', 'a😀'],
-    ['roundtripChar', '\uD800', true], ['roundtripChar', 97, true],
-    ['roundtripString', 42, true], ['roundtripString', undefined, true], ['roundtripString', null, true],
-    ['roundtripColor', 'purple', true], ['roundtripColor', 'darkBlue', true], ['roundtripColor', 2, true],
-    ['roundtripShape', { tag: 'square', val: 1 }, true], ['roundtripShape', 'circle', true],
-    ['roundtripShape', { tag: 'circle', val: 'x' }], ['roundtripShape', { tag: 'big', val: -1n }],
-    ['roundtripPoint', { x: 1 }], ['roundtripPoint', null, true], ['roundtripPoint', { x: 1, y: 2 ** 31 }],
-    ['roundtripListU8', 'abc'], ['roundtripListU8', 5, true], ['roundtripListString', [1], true],
+    ['roundtripU8', 256],
+    ['roundtripU8', -1],
+    ['roundtripU8', 1.5],
+    ['roundtripU8', '1'],
+    ['roundtripU8', NaN],
+    ['roundtripU8', undefined],
+    ['roundtripU8', 1n, true],
+    ['roundtripS8', -129],
+    ['roundtripS8', 128],
+    ['roundtripU16', 65536],
+    ['roundtripS16', -32769],
+    ['roundtripU32', -1],
+    ['roundtripU32', 2 ** 32],
+    ['roundtripU32', Infinity],
+    ['roundtripU32', null],
+    ['roundtripS32', 2 ** 31],
+    ['roundtripS32', -(2 ** 31) - 1],
+    ['roundtripS32', '0'],
+    ['roundtripU64', -1n],
+    ['roundtripU64', 2n ** 64n],
+    ['roundtripU64', -1],
+    ['roundtripU64', 2 ** 53],
+    ['roundtripU64', 1.5, true],
+    ['roundtripU64', 'x'],
+    ['roundtripU64', true],
+    ['roundtripU64', {}],
+    ['roundtripS64', 2n ** 63n],
+    ['roundtripS64', -(2n ** 63n) - 1n],
+    ['roundtripS64', -(2 ** 53)],
+    ['roundtripF32', '1.5'],
+    ['roundtripF64', '1'],
+    ['roundtripF64', 1n, true],
+    ['roundtripF64', undefined],
+    ['roundtripChar', 'ab'],
+    ['roundtripChar', ''],
+    ['roundtripChar', 'a😀'],
+    ['roundtripChar', '\uD800', true],
+    ['roundtripChar', 97, true],
+    ['roundtripString', 42, true],
+    ['roundtripString', undefined, true],
+    ['roundtripString', null, true],
+    ['roundtripColor', 'purple', true],
+    ['roundtripColor', 'darkBlue', true],
+    ['roundtripColor', 2, true],
+    ['roundtripShape', { tag: 'square', val: 1 }, true],
+    ['roundtripShape', 'circle', true],
+    ['roundtripShape', { tag: 'circle', val: 'x' }],
+    ['roundtripShape', { tag: 'big', val: -1n }],
+    ['roundtripPoint', { x: 1 }],
+    ['roundtripPoint', null, true],
+    ['roundtripPoint', { x: 1, y: 2 ** 31 }],
+    ['roundtripListU8', 'abc'],
+    ['roundtripListU8', 5, true],
+    ['roundtripListString', [1], true],
     ['roundtripListU64', new Uint8Array(2), true],
-    ['roundtripOptionU32', -1], ['roundtripOptionOption', 5, true],
-    ['roundtripResult', { tag: 'maybe' }, true], ['roundtripResult', { tag: 'ok', val: 5 }, true],
-    ['roundtripTuple', [1], true], ['roundtripTuple', 'abc'],
-    ['roundtripPerms', 5, true], ['roundtripPerms', null],
+    ['roundtripOptionU32', -1],
+    ['roundtripOptionOption', 5, true],
+    ['roundtripResult', { tag: 'maybe' }, true],
+    ['roundtripResult', { tag: 'ok', val: 5 }, true],
+    ['roundtripTuple', [1], true],
+    ['roundtripTuple', 'abc'],
+    ['roundtripPerms', 5, true],
+    ['roundtripPerms', null],
   ];
   for (const [fn, arg, jcoRejects] of BAD) {
     test(`${fn}(${show(arg)}) throws`, jcoRejects ? {} : VALIDATES, () => {
@@ -678,7 +916,15 @@ describe('bad return values from the host', () => {
   ];
   for (const [exportName, importName, args, reply, jcoRejects] of BAD) {
     test(`${importName} returning ${show(reply)}`, jcoRejects ? {} : VALIDATES, () => {
-      assert.throws(() => withHost(importName, () => reply, () => root[exportName](...args)), isArgError);
+      assert.throws(
+        () =>
+          withHost(
+            importName,
+            () => reply,
+            () => root[exportName](...args),
+          ),
+        isArgError,
+      );
     });
   }
 });
@@ -689,18 +935,36 @@ describe('instantiation modes', () => {
     const r = await instantiateSync('values', { 'test:values/host': host });
     assert.ok(!(r instanceof Promise));
     assert.equal(r.exports.roundtripU64(2n ** 64n - 1n), 2n ** 64n - 1n);
-    assert.equal(withHost('echoString', (s) => `${s}!`, () => r.callHostString('sync')), 'sync!');
+    assert.equal(
+      withHost(
+        'echoString',
+        (s) => `${s}!`,
+        () => r.callHostString('sync'),
+      ),
+      'sync!',
+    );
   });
   test('plain ESM with --map to a host module', async (t) => {
     const hostModule = join(REPO, 'tests/node/support/values-host.js');
     const hostExports = await import(pathToFileURL(hostModule).href);
-    assert.deepEqual(HOST_FUNCS.filter((f) => typeof hostExports[f] !== 'function'), [], 'support module is complete');
+    assert.deepEqual(
+      HOST_FUNCS.filter((f) => typeof hostExports[f] !== 'function'),
+      [],
+      'support module is complete',
+    );
     hostExports.setHost(host);
     t.after(() => hostExports.setHost(undefined));
     const mod = await importEsm('values', { 'test:values/host': hostModule });
     assert.equal(mod.topGreet('esm'), 'Hello, esm!');
     same(mod.exports.roundtripBag(BAG), BAG);
     assert.equal(mod['test:values/exports@0.1.0'], mod.exports);
-    assert.equal(withHost('echoU64', (v) => v + 1n, () => mod.callHostU64(41n)), 42n);
+    assert.equal(
+      withHost(
+        'echoU64',
+        (v) => v + 1n,
+        () => mod.callHostU64(41n),
+      ),
+      42n,
+    );
   });
 });

@@ -9,7 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO, instantiate, instantiateSync, transpile } from './harness.js';
-import { createWasi, runCommand, collectSink, memoryDirectory, memorySymlink, WasiExit } from '../../js-runtime/wasi/index.js';
+import {
+  createWasi,
+  runCommand,
+  collectSink,
+  memoryDirectory,
+  memorySymlink,
+  WasiExit,
+} from '../../js-runtime/wasi/index.js';
 import { createWasi as createBrowserWasi } from '../../js-runtime/wasi/browser.js';
 
 /** Runs fixture `name` as a command; returns { code, stdout, stderr }. */
@@ -54,10 +61,22 @@ test('wasi-args-env-exit: only granted args and env are visible', async () => {
   try {
     const r = await runGuest('wasi-args-env-exit', { args: ['a', 'b c'], env: { FOO: 'bar', HOME: '/home/guest' } });
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, [
-      'argc=3', 'arg[0]=wasi-args-env-exit', 'arg[1]=a', 'arg[2]=b c',
-      'envc=2', 'env FOO=bar', 'env HOME=/home/guest', 'HOME=/home/guest', 'cwd=/', 'done', '',
-    ].join('\n'));
+    assert.equal(
+      r.stdout,
+      [
+        'argc=3',
+        'arg[0]=wasi-args-env-exit',
+        'arg[1]=a',
+        'arg[2]=b c',
+        'envc=2',
+        'env FOO=bar',
+        'env HOME=/home/guest',
+        'HOME=/home/guest',
+        'cwd=/',
+        'done',
+        '',
+      ].join('\n'),
+    );
     const none = await runGuest('wasi-args-env-exit');
     assert.match(none.stdout, /^argc=1\n.*\nenvc=0\nHOME unset\n/s);
   } finally {
@@ -76,28 +95,36 @@ test('wasi-args-env-exit: std::process::exit stops the program with WasiExit', a
   assert.doesNotMatch(zero.stdout, /done/);
   // Without runCommand the WasiExit surfaces from run().
   const inst = await instantiate('wasi-args-env-exit', createWasi({ args: ['x', 'exit=5'], stdout: null }));
-  assert.throws(() => inst.run.run(), (e) => e instanceof WasiExit && e.code === 1);
+  assert.throws(
+    () => inst.run.run(),
+    (e) => e instanceof WasiExit && e.code === 1,
+  );
 });
 
 test('wasi-args-env-exit: a panic traps and prints its message on stderr', async () => {
-  await assert.rejects(runGuest('wasi-args-env-exit', { args: ['panic'] }), (e) => e instanceof WebAssembly.RuntimeError && /asked to panic/.test(e.stderr));
+  await assert.rejects(
+    runGuest('wasi-args-env-exit', { args: ['panic'] }),
+    (e) => e instanceof WebAssembly.RuntimeError && /asked to panic/.test(e.stderr),
+  );
 });
 
-const FILES_EXPECTED = (input) => [
-  `input: ${input}`,
-  `input len: ${input.length + 1}`,
-  'from offset 6: "from wasi\\nsecond line\\n"',
-  'list /data/out: hello.txt:file,nested:dir,renamed.txt:file',
-  'missing: err NotFound',
-  'escape ..: err PermissionDenied',
-  'escape nested ..: err PermissionDenied',
-  'escape symlink: err PermissionDenied',
-  'escape dir symlink: err PermissionDenied',
-  'absolute outside: err NotFound',
-  'write escape: err PermissionDenied',
-  `inside symlink: ok "${input}\\n"`,
-  'done', '',
-].join('\n');
+const FILES_EXPECTED = (input) =>
+  [
+    `input: ${input}`,
+    `input len: ${input.length + 1}`,
+    'from offset 6: "from wasi\\nsecond line\\n"',
+    'list /data/out: hello.txt:file,nested:dir,renamed.txt:file',
+    'missing: err NotFound',
+    'escape ..: err PermissionDenied',
+    'escape nested ..: err PermissionDenied',
+    'escape symlink: err PermissionDenied',
+    'escape dir symlink: err PermissionDenied',
+    'absolute outside: err NotFound',
+    'write escape: err PermissionDenied',
+    `inside symlink: ok "${input}\\n"`,
+    'done',
+    '',
+  ].join('\n');
 
 test('wasi-files: real files under a granted host directory; escapes fail', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi-files-'));
@@ -125,8 +152,10 @@ test('wasi-files: real files under a granted host directory; escapes fail', asyn
 
 test('wasi-files: the same program on the in-memory tree of the browser entry', async () => {
   const root = memoryDirectory({
-    'input.txt': 'memory input\n', 'link-out': memorySymlink('../secret.txt'),
-    'dir-link-out': memorySymlink('..'), 'link-in': memorySymlink('input.txt'),
+    'input.txt': 'memory input\n',
+    'link-out': memorySymlink('../secret.txt'),
+    'dir-link-out': memorySymlink('..'),
+    'link-in': memorySymlink('input.txt'),
   });
   const r = await runGuest('wasi-files', { preopens: { '/data': root } }, createBrowserWasi);
   assert.equal(r.stdout, FILES_EXPECTED('memory input'));
@@ -136,7 +165,10 @@ test('wasi-files: the same program on the in-memory tree of the browser entry', 
 });
 
 test('wasi-files: without a preopen nothing is reachable', async () => {
-  await assert.rejects(runGuest('wasi-files'), (e) => e instanceof WebAssembly.RuntimeError && /read input.txt/.test(e.stderr));
+  await assert.rejects(
+    runGuest('wasi-files'),
+    (e) => e instanceof WebAssembly.RuntimeError && /read input.txt/.test(e.stderr),
+  );
 });
 
 test('wasi-clocks-random: sleep, monotonic and wall clocks, random bytes', async () => {
@@ -145,10 +177,20 @@ test('wasi-clocks-random: sleep, monotonic and wall clocks, random bytes', async
   assert.equal(r.code, 0);
   const wall = Number(r.stdout.match(/^wall secs: (\d+)$/m)[1]);
   assert.ok(wall >= before && wall <= before + 5);
-  assert.equal(r.stdout.replace(/^wall secs: \d+\n/, ''), [
-    'slept >= 50ms: true', 'slept < 5s: true', 'monotonic: true',
-    'random bytes: 32 32 differ=true', 'random u64 differ: true', 'insecure bytes: 8', 'hashmap: 1', 'done', '',
-  ].join('\n'));
+  assert.equal(
+    r.stdout.replace(/^wall secs: \d+\n/, ''),
+    [
+      'slept >= 50ms: true',
+      'slept < 5s: true',
+      'monotonic: true',
+      'random bytes: 32 32 differ=true',
+      'random u64 differ: true',
+      'insecure bytes: 8',
+      'hashmap: 1',
+      'done',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('wasi-stdin: reads a line then the rest from granted stdin', async () => {
@@ -171,7 +213,10 @@ test('wasi-stdin: inherited stdin/stdout of a real process (fd reads and writes)
     const { instantiate } = await import(${JSON.stringify(pathToFileURL(js).href)});
     const inst = await instantiate((f) => WebAssembly.compile(readFileSync(join(dirname(js), f))), createWasi({ stdin: 'inherit' }));
     process.exitCode = runCommand(inst);`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: 'from a pipe\nsecond\n', encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    input: 'from a pipe\nsecond\n',
+    encoding: 'utf8',
+  });
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'first: "from a pipe"\nrest lines: 1\nrest bytes: 7\nupper: SECOND\n');
@@ -182,7 +227,9 @@ test('one host serves any wasi 0.2.x: imports at 0.2.0 and 0.2.12 in one compone
   // component adds the oldest and the newest 0.2 releases.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi-versions-'));
   try {
-    fs.writeFileSync(path.join(dir, 'versions.wat'), `(component
+    fs.writeFileSync(
+      path.join(dir, 'versions.wat'),
+      `(component
       (import "wasi:random/random@0.2.0" (instance $r (export "get-random-u64" (func (result u64)))))
       (import "wasi:clocks/monotonic-clock@0.2.12" (instance $c (export "now" (func (result u64)))))
       (core func $rand (canon lower (func $r "get-random-u64")))
@@ -194,9 +241,19 @@ test('one host serves any wasi 0.2.x: imports at 0.2.0 and 0.2.12 in one compone
         (func (export "now") (result i64) call $now))
       (core instance $i (instantiate $m (with "h" (instance (export "rand" (func $rand)) (export "now" (func $now))))))
       (func (export "rand") (result u64) (canon lift (core func $i "rand")))
-      (func (export "now") (result u64) (canon lift (core func $i "now"))))`);
+      (func (export "now") (result u64) (canon lift (core func $i "now"))))`,
+    );
     const bin = process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft');
-    execFileSync(bin, ['transpile', path.join(dir, 'versions.wat'), '-o', dir, '--instantiation', 'async', '--quiet', '--no-typescript']);
+    execFileSync(bin, [
+      'transpile',
+      path.join(dir, 'versions.wat'),
+      '-o',
+      dir,
+      '--instantiation',
+      'async',
+      '--quiet',
+      '--no-typescript',
+    ]);
     const { instantiate: inst } = await import(pathToFileURL(path.join(dir, 'versions.js')).href);
     const exports = await inst((f) => WebAssembly.compile(fs.readFileSync(path.join(dir, f))), createWasi());
     assert.equal(typeof exports.rand(), 'bigint');
@@ -212,8 +269,16 @@ test('plain ESM output: --map wasi:*=js-runtime/wasi/esm.js#* with configure()',
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi-esm-'));
   try {
     const bin = process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft');
-    execFileSync(bin, ['transpile', path.join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'), '-o', dir, '--quiet',
-      '--no-typescript', '--map', `wasi:*=${pathToFileURL(esm).href}#*`]);
+    execFileSync(bin, [
+      'transpile',
+      path.join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'),
+      '-o',
+      dir,
+      '--quiet',
+      '--no-typescript',
+      '--map',
+      `wasi:*=${pathToFileURL(esm).href}#*`,
+    ]);
     const { configure } = await import(pathToFileURL(esm).href);
     const stdout = collectSink();
     configure({ args: ['esm', 'x'], env: { A: 'b' }, stdout, stderr: null });
@@ -233,7 +298,10 @@ test('wasi-tcp: without a network grant, connect fails with Unsupported', async 
 test('wasi-tcp: std TcpListener + TcpStream over loopback inside one guest', async () => {
   const r = await runGuest('wasi-tcp', { args: ['self'], network: true });
   assert.equal(r.stderr, '');
-  assert.equal(r.stdout, 'listening: true\naccepted from loopback: true\nserver got: "hello over tcp"\nclient got: "HELLO OVER TCP"\n');
+  assert.equal(
+    r.stdout,
+    'listening: true\naccepted from loopback: true\nserver got: "hello over tcp"\nclient got: "HELLO OVER TCP"\n',
+  );
 });
 
 /**
@@ -242,11 +310,19 @@ test('wasi-tcp: std TcpListener + TcpStream over loopback inside one guest', asy
  * port. The server ends with the test (or after 30 s).
  */
 async function childServer(t, setup) {
-  const server = spawn(process.execPath, ['--input-type=module', '-e', `${setup}
+  const server = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `${setup}
     srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));
     setTimeout(() => process.exit(0), 30000).unref();
     process.stdin.on('end', () => process.exit(0));
-    process.stdin.resume();`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    process.stdin.resume();`,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   t.after(() => server.kill());
   return new Promise((resolve, reject) => {
     server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
@@ -256,14 +332,17 @@ async function childServer(t, setup) {
 
 test('wasi-tcp: client resolves localhost and talks to a loopback server in another process', async (t) => {
   // The server runs in a child process: this thread blocks while the guest runs.
-  const port = await childServer(t, `
+  const port = await childServer(
+    t,
+    `
     import net from 'node:net';
     const srv = net.createServer({ allowHalfOpen: true }, (c) => {
       let got = '';
       c.on('data', (d) => (got += d));
       c.on('end', () => c.end('pong: ' + got));
     });
-  `);
+  `,
+  );
   const r = await runGuest('wasi-tcp', { args: ['client', `localhost:${port}`], network: true });
   assert.equal(r.stdout, 'resolved: true\npeer is loopback: true\nreply: "pong: ping\\n"\n');
   const refused = await runGuest('wasi-tcp', { args: ['client', '127.0.0.1:1'], network: true });
@@ -273,7 +352,9 @@ test('wasi-tcp: client resolves localhost and talks to a loopback server in anot
 // One resource reached through several type indices (`type headers = fields`,
 // or `use types.{outgoing-request}` in another interface) is one run-time type.
 test('wasi-http: GET and POST to a loopback server through wasi:http/outgoing-handler', async (t) => {
-  const port = await childServer(t, `
+  const port = await childServer(
+    t,
+    `
     import http from 'node:http';
     const srv = http.createServer((req, res) => {
       let b = '';
@@ -285,10 +366,14 @@ test('wasi-http: GET and POST to a loopback server through wasi:http/outgoing-ha
         res.end('echo: ' + b);
       });
     });
-  `);
+  `,
+  );
   const head = 'forbidden header refused: true\nrequest headers immutable: true\n';
   const post = await runGuest('wasi-http', { args: [`127.0.0.1:${port}`], network: true });
-  assert.equal(post.stdout, `${head}status: 200\nheader x-method: POST\nheader x-test-seen: yes\nheader x-url: /echo?x=1\nbody: echo: request body\n`);
+  assert.equal(
+    post.stdout,
+    `${head}status: 200\nheader x-method: POST\nheader x-test-seen: yes\nheader x-url: /echo?x=1\nbody: echo: request body\n`,
+  );
   const get = await runGuest('wasi-http', { args: [`127.0.0.1:${port}`, 'get'], network: true });
   assert.match(get.stdout, /header x-method: GET\n.*body: echo: \n$/s);
   const denied = await runGuest('wasi-http', { args: [`127.0.0.1:${port}`] });
@@ -307,7 +392,9 @@ test('a resource exported twice from an imported instance (`type alias = r`) is 
   // Minimal form of what wasi:http/types does with `type headers = fields`.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-alias-'));
   try {
-    fs.writeFileSync(path.join(dir, 'alias.wat'), `(component
+    fs.writeFileSync(
+      path.join(dir, 'alias.wat'),
+      `(component
       (type $ity (instance
         (export "r" (type $r (sub resource)))
         (export "alias" (type (eq $r)))
@@ -323,21 +410,49 @@ test('a resource exported twice from an imported instance (`type alias = r`) is 
         (import "i" "get" (func $get (param i32) (result i32)))
         (func (export "run") (result i32) (call $get (call $ctor))))
       (core instance $ci (instantiate $m (with "i" (instance (export "ctor" (func $ctor)) (export "get" (func $get))))))
-      (func (export "run") (result u32) (canon lift (core func $ci "run"))))`);
+      (func (export "run") (result u32) (canon lift (core func $ci "run"))))`,
+    );
     const bin = process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft');
-    execFileSync(bin, ['transpile', path.join(dir, 'alias.wat'), '-o', dir, '--instantiation', 'async', '--quiet', '--no-typescript']);
+    execFileSync(bin, [
+      'transpile',
+      path.join(dir, 'alias.wat'),
+      '-o',
+      dir,
+      '--instantiation',
+      'async',
+      '--quiet',
+      '--no-typescript',
+    ]);
     const { instantiate: inst } = await import(pathToFileURL(path.join(dir, 'alias.js')).href);
-    const app = await inst((f) => WebAssembly.compile(fs.readFileSync(path.join(dir, f))), { 't:t/i': { R: class { get() { return 7; } } } });
+    const app = await inst((f) => WebAssembly.compile(fs.readFileSync(path.join(dir, f))), {
+      't:t/i': {
+        R: class {
+          get() {
+            return 7;
+          }
+        },
+      },
+    });
     assert.equal(app.run(), 7); // weft: RuntimeError "borrow: handle 1 is of resource type alias, expected r"
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('plain ESM output bundles the WASI host and maps wasi:* to it', { skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific output layout' }, async (t) => {
+test('plain ESM output bundles the WASI host and maps wasi:* to it', {
+  skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific output layout',
+}, async (t) => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi-esm-'));
   t.after(() => fs.rmSync(out, { recursive: true, force: true }));
-  execFileSync(process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft'), ['transpile', path.join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'), '-o', out, '--name', 'app', '-q']);
+  execFileSync(process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft'), [
+    'transpile',
+    path.join(REPO, 'fixtures/build/wasi-args-env-exit.wasm'),
+    '-o',
+    out,
+    '--name',
+    'app',
+    '-q',
+  ]);
   assert.ok(fs.existsSync(path.join(out, 'wasi/esm.js')), 'the host is written next to the glue');
   const lines = [];
   const { configure } = await import(pathToFileURL(path.join(out, 'wasi/esm.js')));
@@ -349,7 +464,9 @@ test('plain ESM output bundles the WASI host and maps wasi:* to it', { skip: pro
   assert.match(text, /env A=1\n/);
 });
 
-test('wasi:http incoming on Node: a proxy component serves requests', { skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific host entry' }, async () => {
+test('wasi:http incoming on Node: a proxy component serves requests', {
+  skip: process.env.WEFT_IMPL === 'jco' && 'weft-specific host entry',
+}, async () => {
   const { serveHttp } = await import('../../js-runtime/wasi/http-server.js');
   const app = await instantiate('wasi-http-server', createWasi({}));
   const server = await serveHttp(app);

@@ -22,11 +22,25 @@ function serverRss(weftPid) {
 function one(port, agent, i) {
   const post = i % 2 === 1;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, agent, method: post ? 'POST' : 'GET', path: post ? '/echo' : '/hello', headers: post ? { 'transfer-encoding': 'chunked' } : {} }, (res) => {
-      let n = 0;
-      res.on('data', (c) => (n += c.length));
-      res.on('end', () => (res.statusCode === 200 && n === (post ? 2048 : 20) ? resolve() : reject(new Error(`request ${i}: ${res.statusCode}, ${n} bytes`))));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        agent,
+        method: post ? 'POST' : 'GET',
+        path: post ? '/echo' : '/hello',
+        headers: post ? { 'transfer-encoding': 'chunked' } : {},
+      },
+      (res) => {
+        let n = 0;
+        res.on('data', (c) => (n += c.length));
+        res.on('end', () =>
+          res.statusCode === 200 && n === (post ? 2048 : 20)
+            ? resolve()
+            : reject(new Error(`request ${i}: ${res.statusCode}, ${n} bytes`)),
+        );
+      },
+    );
     req.on('error', reject);
     if (post) {
       req.write(Buffer.alloc(1024, 97));
@@ -46,7 +60,9 @@ async function run(port, agent, from, count) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
-test(`${ROUNDS} requests through weft serve (WASI 0.3 handler) keep the server's RSS flat`, { timeout: 600_000 }, async (t) => {
+test(`${ROUNDS} requests through weft serve (WASI 0.3 handler) keep the server's RSS flat`, {
+  timeout: 600_000,
+}, async (t) => {
   const s = await weftServe('wasi3-http-server.wasm');
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
@@ -58,9 +74,14 @@ test(`${ROUNDS} requests through weft serve (WASI 0.3 handler) keep the server's
     await run(s.port, agent, WARMUP + ROUNDS / 2, ROUNDS / 2);
     const after = serverRss(s.child.pid);
     const secs = (Date.now() - t0) / 1000;
-    t.diagnostic(`server RSS after ${WARMUP} warm-up requests ${before.toFixed(1)} MiB, after ${ROUNDS / 2} more ${middle.toFixed(1)} MiB, after ${ROUNDS} ${after.toFixed(1)} MiB; ${(ROUNDS / secs).toFixed(0)} requests/s`);
+    t.diagnostic(
+      `server RSS after ${WARMUP} warm-up requests ${before.toFixed(1)} MiB, after ${ROUNDS / 2} more ${middle.toFixed(1)} MiB, after ${ROUNDS} ${after.toFixed(1)} MiB; ${(ROUNDS / secs).toFixed(0)} requests/s`,
+    );
     assert.ok(after - before < 24, `RSS grew by ${(after - before).toFixed(1)} MiB over ${ROUNDS} requests`);
-    assert.ok(after - middle < 16, `RSS still growing in the second half: ${middle.toFixed(1)} -> ${after.toFixed(1)} MiB`);
+    assert.ok(
+      after - middle < 16,
+      `RSS still growing in the second half: ${middle.toFixed(1)} -> ${after.toFixed(1)} MiB`,
+    );
   } finally {
     agent.destroy();
     await s.stop();

@@ -14,10 +14,14 @@ import { fetchHandler3, handlerOf3 } from '../../js-runtime/wasi3/http-handler.j
 
 /** The client guest's output over the browser host (tests/browser/wasi3.spec.ts expects it too). */
 const FETCH_OUTPUT = [
-  'GET ok', 'POST streamed ok',
+  'GET ok',
+  'POST streamed ok',
   'trailers refused: fetch cannot send request trailers',
   "cookie refused: the browser's fetch cannot send the request header cookie",
-  'timeout ok', 'refused ok', 'invalid inputs refused', '',
+  'timeout ok',
+  'refused ok',
+  'invalid inputs refused',
+  '',
 ].join('\n');
 
 /** Runs the client guest against a fresh test server; resolves to { code, out, err }. */
@@ -27,7 +31,9 @@ async function runClient(create, mode) {
     const stdout = collectSink();
     const stderr = collectSink();
     const args = ['client', `127.0.0.1:${server.address().port}`, ...(mode ? [mode] : [])];
-    const code = await runCommand3(await instantiate('wasi3-http-client', create({ args, network: true, stdout, stderr })));
+    const code = await runCommand3(
+      await instantiate('wasi3-http-client', create({ args, network: true, stdout, stderr })),
+    );
     return { code, out: stdout.text(), err: stderr.text() };
   } finally {
     server.close();
@@ -37,7 +43,10 @@ async function runClient(create, mode) {
 test('wasi3-http-client: GET, streamed POST, trailers both ways, cookie, timeout, refused connection, invalid inputs (Node)', async () => {
   const r = await runClient(createWasi);
   assert.equal(r.code, 0, r.err);
-  assert.equal(r.out, 'GET ok\nPOST streamed ok\ntrailers ok\ncookie ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n');
+  assert.equal(
+    r.out,
+    'GET ok\nPOST streamed ok\ntrailers ok\ncookie ok\ntimeout ok\nrefused ok\ninvalid inputs refused\n',
+  );
 });
 
 test("wasi3-http-client over the browser host's fetch transport (in Node): what Fetch cannot do fails with its documented error-code", async () => {
@@ -60,7 +69,9 @@ test('wasi3-http-server in-process through fetchHandler3 (a Fetch API handler)',
   assert.equal(hello.status, 200);
   assert.equal(hello.headers.get('x-served-by'), 'weft-wasi3');
   assert.equal(await hello.text(), 'hello from wasi 0.3\n');
-  const echo = await fetchHandler(new Request('http://example.test/echo', { method: 'POST', body: 'abc', headers: { 'x-test': 'T' } }));
+  const echo = await fetchHandler(
+    new Request('http://example.test/echo', { method: 'POST', body: 'abc', headers: { 'x-test': 'T' } }),
+  );
   assert.equal(echo.headers.get('x-method'), 'Method::Post');
   assert.equal(echo.headers.get('x-test-echo'), 'T');
   assert.equal(await echo.text(), 'abc');
@@ -75,8 +86,19 @@ function get(port, pathname, { method = 'GET', body, headers = {}, trailers, age
     const req = http.request({ host: '127.0.0.1', port, path: pathname, method, headers, agent }, (res) => {
       const chunks = [];
       const times = [];
-      res.on('data', (c) => { chunks.push(c); times.push(Date.now()); });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString(), trailers: res.trailers, times }));
+      res.on('data', (c) => {
+        chunks.push(c);
+        times.push(Date.now());
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+          trailers: res.trailers,
+          times,
+        }),
+      );
     });
     req.on('error', reject);
     if (body !== undefined) for (const c of [].concat(body)) req.write(c);
@@ -91,14 +113,22 @@ test('weft serve runs a wasi:http/handler@0.3 component: echo with trailers, str
     const hello = await get(s.port, '/hello');
     assert.equal(hello.status, 200);
     assert.equal(hello.body, 'hello from wasi 0.3\n');
-    const echo = await get(s.port, '/echo', { method: 'POST', body: ['part one, ', 'part two'], headers: { 'x-test': 'T', 'transfer-encoding': 'chunked' }, trailers: { 'x-req-trailer': 'tt' } });
+    const echo = await get(s.port, '/echo', {
+      method: 'POST',
+      body: ['part one, ', 'part two'],
+      headers: { 'x-test': 'T', 'transfer-encoding': 'chunked' },
+      trailers: { 'x-req-trailer': 'tt' },
+    });
     assert.equal(echo.body, 'part one, part two');
     assert.equal(echo.headers['x-test-echo'], 'T');
     assert.deepEqual(echo.trailers, { 'x-bytes': '18', 'x-req-trailer-echo': 'tt' });
     const stream = await get(s.port, '/stream?n=5');
     assert.equal(stream.body, [0, 1, 2, 3, 4].map((i) => `chunk ${i}\n`).join(''));
     assert.deepEqual(stream.trailers, { 'x-count': '5' });
-    assert.ok(stream.times.length >= 3 && stream.times.at(-1) - stream.times[0] >= 40, 'chunks arrive as the guest writes them');
+    assert.ok(
+      stream.times.length >= 3 && stream.times.at(-1) - stream.times[0] >= 40,
+      'chunks arrive as the guest writes them',
+    );
     const fail = await get(s.port, '/fail');
     assert.equal(fail.status, 500);
     assert.match(fail.body, /asked to fail/);

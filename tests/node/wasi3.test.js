@@ -10,7 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO, instantiate, transpile } from './harness.js';
-import { createWasi, collectSink, isCommand3, memoryDirectory, memorySymlink, runCommand3 } from '../../js-runtime/wasi/index.js';
+import {
+  createWasi,
+  collectSink,
+  isCommand3,
+  memoryDirectory,
+  memorySymlink,
+  runCommand3,
+} from '../../js-runtime/wasi/index.js';
 import { createWasi as createBrowserWasi } from '../../js-runtime/wasi/browser.js';
 
 /** Runs 0.3 fixture `name`; returns { code, stdout, stderr }. */
@@ -25,13 +32,30 @@ async function runGuest3(name, opts = {}, create = createWasi) {
 }
 
 const CLI_EXPECTED = [
-  'argc=3', 'arg[0]=wasi3-cli', 'arg[1]=echo', 'arg[2]=b c', 'env FOO=bar', 'cwd=Some("/work")',
-  'terminal stdin=false stdout=false', 'stdin: 16 bytes', 'HELLO', 'STDIN 0.3', 'done', '',
+  'argc=3',
+  'arg[0]=wasi3-cli',
+  'arg[1]=echo',
+  'arg[2]=b c',
+  'env FOO=bar',
+  'cwd=Some("/work")',
+  'terminal stdin=false stdout=false',
+  'stdin: 16 bytes',
+  'HELLO',
+  'STDIN 0.3',
+  'done',
+  '',
 ].join('\n');
 
-for (const [what, create] of [['Node', createWasi], ['browser host', createBrowserWasi]]) {
+for (const [what, create] of [
+  ['Node', createWasi],
+  ['browser host', createBrowserWasi],
+]) {
   test(`wasi3-cli (${what}): args, env, cwd, stdin and stdout as streams, mixed with std's 0.2 output`, async () => {
-    const r = await runGuest3('wasi3-cli', { args: ['echo', 'b c'], env: { FOO: 'bar' }, cwd: '/work', stdin: 'hello\nstdin 0.3\n' }, create);
+    const r = await runGuest3(
+      'wasi3-cli',
+      { args: ['echo', 'b c'], env: { FOO: 'bar' }, cwd: '/work', stdin: 'hello\nstdin 0.3\n' },
+      create,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, CLI_EXPECTED);
     assert.equal(r.stderr, `${'x'.repeat(200_000)}\nstderr via 0.3\n`);
@@ -50,7 +74,11 @@ test('wasi3-cli: exit-with-code passes 0-255 through; exit and run() -> err give
 });
 
 test('wasi3-cli: a stdin source that fails ends the stream and the future reports err', async () => {
-  const stdin = { read() { throw Object.assign(new Error('boom'), { code: 'EIO' }); } };
+  const stdin = {
+    read() {
+      throw Object.assign(new Error('boom'), { code: 'EIO' });
+    },
+  };
   // the guest asserts its stdin future is ok: the failure surfaces as a trap
   await assert.rejects(runGuest3('wasi3-cli', { args: ['echo'], stdin }), /stdin ends without error|unreachable/);
 });
@@ -64,14 +92,21 @@ test('isCommand3 tells a 0.2 command from a 0.3 one; runCommand3 refuses 0.2', a
 test('wasi3-clocks-random: waits are timers (overlapping), clocks agree with std, random works', async () => {
   const r = await runGuest3('wasi3-clocks-random');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^clocks ok: wait-for 50ms, wait-until \+30ms, overlapping waits (1\d\d|2[0-4]\d)ms\nrandom ok\n$/);
+  assert.match(
+    r.stdout,
+    /^clocks ok: wait-for 50ms, wait-until \+30ms, overlapping waits (1\d\d|2[0-4]\d)ms\nrandom ok\n$/,
+  );
 });
 
 test('plain-ESM output bundles wasi/ and wasi3/ and runs a 0.3 command', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-wasi3-esm-'));
   try {
     const bin = process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft');
-    execFileSync(bin, ['transpile', path.join(REPO, 'fixtures/build/wasi3-cli.wasm'), '-o', dir, '--quiet', '--no-typescript'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    execFileSync(
+      bin,
+      ['transpile', path.join(REPO, 'fixtures/build/wasi3-cli.wasm'), '-o', dir, '--quiet', '--no-typescript'],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
     assert.ok(fs.existsSync(path.join(dir, 'wasi3/imports.js')));
     const { configure } = await import(pathToFileURL(path.join(dir, 'wasi/esm.js')).href);
     const { runCommand3: run3 } = await import(pathToFileURL(path.join(dir, 'wasi3/run.js')).href);
@@ -114,9 +149,16 @@ test('wasi3-files: streams, directory listing, metadata and escape checks on a h
   }
 });
 
-for (const [what, create] of [['Node', createWasi], ['browser host', createBrowserWasi]]) {
+for (const [what, create] of [
+  ['Node', createWasi],
+  ['browser host', createBrowserWasi],
+]) {
   test(`wasi3-files (${what}): the same program on an in-memory tree`, async () => {
-    const tree = memoryDirectory({ 'input.txt': 'input data here\n', 'link-in': memorySymlink('input.txt'), 'link-out': memorySymlink('../secret.txt') });
+    const tree = memoryDirectory({
+      'input.txt': 'input data here\n',
+      'link-in': memorySymlink('input.txt'),
+      'link-out': memorySymlink('../secret.txt'),
+    });
     const r = await runGuest3('wasi3-files', { preopens: { '/data': tree } }, create);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, FILES_OUT);
@@ -138,7 +180,10 @@ test('wasi3-sockets: TCP echo, UDP echo and name lookup on 127.0.0.1 with a netw
   assert.equal(r.stdout, 'tcp echo ok\nudp echo ok\nlookup ok\n');
 });
 
-for (const [what, create, opts] of [['Node, no grant', createWasi, {}], ['browser host, network granted', createBrowserWasi, { network: true }]]) {
+for (const [what, create, opts] of [
+  ['Node, no grant', createWasi, {}],
+  ['browser host, network granted', createBrowserWasi, { network: true }],
+]) {
   test(`wasi3-sockets (${what}): sockets are not-supported and lookups denied, at once`, async () => {
     const r = await runGuest3('wasi3-sockets', { args: ['denied'], ...opts }, create);
     assert.equal(r.code, 0, r.stderr);

@@ -7,9 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-  toJs, compare, show, camelCase, lookup, runScript,
-} from '../../src/cli/wast_driver.mjs';
+import { toJs, compare, show, camelCase, lookup, runScript } from '../../src/cli/wast_driver.mjs';
 
 const n = (x) => ['n', String(x)];
 
@@ -24,7 +22,13 @@ test('toJs builds jco-convention values', () => {
   assert.equal(toJs(['s', 'x']), 'x');
   assert.deepEqual(toJs(['a', [n(1), ['s', 'a']]]), [1, 'a']);
   assert.deepEqual(
-    toJs(['o', [['tag', ['s', 'some']], ['val', n(3)]]]),
+    toJs([
+      'o',
+      [
+        ['tag', ['s', 'some']],
+        ['val', n(3)],
+      ],
+    ]),
     { tag: 'some', val: 3 },
   );
 });
@@ -56,7 +60,16 @@ test('compare accepts equal values', () => {
   assert.equal(compare(new Float64Array([NaN]), ['ta', 'Float64Array', ['NaN']]), null);
   assert.equal(compare({ a: 1, b: undefined }, ['o', [['a', n(1)]]]), null);
   // A variant case without payload: `val` may be absent or undefined.
-  assert.equal(compare({ tag: 'x' }, ['o', [['tag', ['s', 'x']], ['val', ['u']]]]), null);
+  assert.equal(
+    compare({ tag: 'x' }, [
+      'o',
+      [
+        ['tag', ['s', 'x']],
+        ['val', ['u']],
+      ],
+    ]),
+    null,
+  );
   assert.equal(compare({ tag: 'x', val: undefined }, ['o', [['tag', ['s', 'x']]]]), null);
 });
 
@@ -66,57 +79,77 @@ test('compare reports the first difference with its path', () => {
   assert.equal(compare(1n, n(1)), 'result: expected 1, got 1n');
   assert.equal(compare('1', n(1)), 'result: expected 1, got "1"');
   assert.equal(compare(null, ['u']), 'result: expected undefined, got null');
-  assert.equal(
-    compare([1, 2], ['ta', 'Uint8Array', ['1', '2']]),
-    'result: expected Uint8Array [1, 2], got [1, 2]',
-  );
-  assert.equal(
-    compare(new Uint8Array([1, 3]), ['ta', 'Uint8Array', ['1', '2']]),
-    'result[1]: expected 2, got 3',
-  );
+  assert.equal(compare([1, 2], ['ta', 'Uint8Array', ['1', '2']]), 'result: expected Uint8Array [1, 2], got [1, 2]');
+  assert.equal(compare(new Uint8Array([1, 3]), ['ta', 'Uint8Array', ['1', '2']]), 'result[1]: expected 2, got 3');
   assert.equal(
     compare(new Int8Array([1]), ['ta', 'Uint8Array', ['1']]),
     'result: expected Uint8Array [1], got Int8Array [1]',
   );
+  assert.equal(compare(new Uint8Array([1]), ['a', [n(1)]]), 'result: expected [1], got Uint8Array [1]');
+  assert.equal(compare([1], ['a', [n(1), n(2)]]), 'result: expected 2 elements, got 1: [1]');
   assert.equal(
-    compare(new Uint8Array([1]), ['a', [n(1)]]),
-    'result: expected [1], got Uint8Array [1]',
-  );
-  assert.equal(
-    compare([1], ['a', [n(1), n(2)]]),
-    'result: expected 2 elements, got 1: [1]',
-  );
-  assert.equal(
-    compare({ tag: 'ok', val: { aB: [1, 5] } },
-      ['o', [['tag', ['s', 'ok']], ['val', ['o', [['aB', ['a', [n(1), n(2)]]]]]]]]),
+    compare({ tag: 'ok', val: { aB: [1, 5] } }, [
+      'o',
+      [
+        ['tag', ['s', 'ok']],
+        ['val', ['o', [['aB', ['a', [n(1), n(2)]]]]]],
+      ],
+    ]),
     'result.val.aB[1]: expected 2, got 5',
   );
-  assert.equal(
-    compare({ a: 1, extra: 2 }, ['o', [['a', n(1)]]]),
-    'result: unexpected property extra = 2',
-  );
+  assert.equal(compare({ a: 1, extra: 2 }, ['o', [['a', n(1)]]]), 'result: unexpected property extra = 2');
   assert.equal(compare([1], ['o', []]), 'result: expected {}, got [1]');
   assert.equal(compare(null, ['o', []]), 'result: expected {}, got null');
 });
 
 test('maps are JS Maps compared entry by entry, in order', () => {
-  const desc = ['map', [[['s', 'a'], n(1)], [['s', 'b'], n(2)]]];
+  const desc = [
+    'map',
+    [
+      [['s', 'a'], n(1)],
+      [['s', 'b'], n(2)],
+    ],
+  ];
   const m = toJs(desc);
   assert.ok(m instanceof Map);
-  assert.deepEqual([...m], [['a', 1], ['b', 2]]);
-  assert.equal(compare(new Map([['a', 1], ['b', 2]]), desc), null);
+  assert.deepEqual(
+    [...m],
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+  );
   assert.equal(
-    compare(new Map([['a', 1], ['b', 3]]), desc),
+    compare(
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      desc,
+    ),
+    null,
+  );
+  assert.equal(
+    compare(
+      new Map([
+        ['a', 1],
+        ['b', 3],
+      ]),
+      desc,
+    ),
     'result.get("b"): expected 2, got 3',
   );
   assert.equal(
-    compare(new Map([['b', 2], ['a', 1]]), desc),
+    compare(
+      new Map([
+        ['b', 2],
+        ['a', 1],
+      ]),
+      desc,
+    ),
     'result.keys[0]: expected "a", got "b"',
   );
-  assert.equal(
-    compare({ a: 1, b: 2 }, desc),
-    'result: expected Map {"a" => 1, "b" => 2}, got {a: 1, b: 2}',
-  );
+  assert.equal(compare({ a: 1, b: 2 }, desc), 'result: expected Map {"a" => 1, "b" => 2}, got {a: 1, b: 2}');
   assert.equal(compare(new Map(), ['o', []]), 'result: expected {}, got Map {}');
 });
 
@@ -143,14 +176,46 @@ test('runScript drives instantiate, invoke, traps and top-level results', async 
   try {
     // A fake glue module: one core module with an `unreachable` export.
     const trapWasm = new Uint8Array([
-      0, 97, 115, 109, 1, 0, 0, 0, // header
-      1, 4, 1, 96, 0, 0, // type section: () -> ()
-      3, 2, 1, 0, // function section
-      7, 8, 1, 4, 116, 114, 97, 112, 0, 0, // export "trap"
-      10, 5, 1, 3, 0, 0, 11, // code: unreachable
+      0,
+      97,
+      115,
+      109,
+      1,
+      0,
+      0,
+      0, // header
+      1,
+      4,
+      1,
+      96,
+      0,
+      0, // type section: () -> ()
+      3,
+      2,
+      1,
+      0, // function section
+      7,
+      8,
+      1,
+      4,
+      116,
+      114,
+      97,
+      112,
+      0,
+      0, // export "trap"
+      10,
+      5,
+      1,
+      3,
+      0,
+      0,
+      11, // code: unreachable
     ]);
     writeFileSync(join(dir, 'g.core.wasm'), trapWasm);
-    writeFileSync(join(dir, 'g.js'), `
+    writeFileSync(
+      join(dir, 'g.js'),
+      `
       export function instantiate(getCoreModule, imports) {
         const inst = new WebAssembly.Instance(getCoreModule('g.core.wasm'), {});
         let count = 0;
@@ -165,11 +230,15 @@ test('runScript drives instantiate, invoke, traps and top-level results', async 
           },
           throwsType: () => { throw new TypeError('nope'); },
         };
-      }`);
-    writeFileSync(join(dir, 'bad.js'), `
+      }`,
+    );
+    writeFileSync(
+      join(dir, 'bad.js'),
+      `
       export function instantiate(getCoreModule) {
         new WebAssembly.Instance(getCoreModule('g.core.wasm'), {}).exports.trap();
-      }`);
+      }`,
+    );
     const ok = (id) => ({ kind: 'return', value: ['u'], topResult: false, id });
     const script = {
       components: {
@@ -179,31 +248,103 @@ test('runScript drives instantiate, invoke, traps and top-level results', async 
       },
       steps: [
         { id: 0, op: 'instantiate', component: 'c0', instance: '$a', expectTrap: null },
-        { id: 1, op: 'invoke', instance: null, name: 'add', args: [n(1), n(2)],
-          expect: { kind: 'return', value: n(3), topResult: false } },
-        { id: 2, op: 'invoke', instance: '$a', name: 'get-list', args: [],
-          expect: { kind: 'return', value: ['ta', 'Uint8Array', ['1', '2']], topResult: false } },
-        { id: 3, op: 'invoke', instance: null, name: 'trap', args: [],
-          expect: { kind: 'trap', message: 'wasm trap: unreachable' } },
-        { id: 4, op: 'invoke', instance: null, name: 'add', args: [n(1), n(1)],
-          expect: { kind: 'return', value: n(3), topResult: false } },
-        { id: 5, op: 'invoke', instance: null, name: 'fallible', args: [n(0)],
-          expect: { kind: 'return', value: ['o', [['tag', ['s', 'err']], ['val', ['s', 'bad']]]], topResult: true } },
-        { id: 6, op: 'invoke', instance: null, name: 'fallible', args: [n(7)],
-          expect: { kind: 'return', value: ['o', [['tag', ['s', 'ok']], ['val', n(7)]]], topResult: true } },
-        { id: 7, op: 'invoke', instance: null, name: 'throws-type', args: [],
-          expect: { kind: 'trap', message: 'x' } },
+        {
+          id: 1,
+          op: 'invoke',
+          instance: null,
+          name: 'add',
+          args: [n(1), n(2)],
+          expect: { kind: 'return', value: n(3), topResult: false },
+        },
+        {
+          id: 2,
+          op: 'invoke',
+          instance: '$a',
+          name: 'get-list',
+          args: [],
+          expect: { kind: 'return', value: ['ta', 'Uint8Array', ['1', '2']], topResult: false },
+        },
+        {
+          id: 3,
+          op: 'invoke',
+          instance: null,
+          name: 'trap',
+          args: [],
+          expect: { kind: 'trap', message: 'wasm trap: unreachable' },
+        },
+        {
+          id: 4,
+          op: 'invoke',
+          instance: null,
+          name: 'add',
+          args: [n(1), n(1)],
+          expect: { kind: 'return', value: n(3), topResult: false },
+        },
+        {
+          id: 5,
+          op: 'invoke',
+          instance: null,
+          name: 'fallible',
+          args: [n(0)],
+          expect: {
+            kind: 'return',
+            value: [
+              'o',
+              [
+                ['tag', ['s', 'err']],
+                ['val', ['s', 'bad']],
+              ],
+            ],
+            topResult: true,
+          },
+        },
+        {
+          id: 6,
+          op: 'invoke',
+          instance: null,
+          name: 'fallible',
+          args: [n(7)],
+          expect: {
+            kind: 'return',
+            value: [
+              'o',
+              [
+                ['tag', ['s', 'ok']],
+                ['val', n(7)],
+              ],
+            ],
+            topResult: true,
+          },
+        },
+        { id: 7, op: 'invoke', instance: null, name: 'throws-type', args: [], expect: { kind: 'trap', message: 'x' } },
         { id: 8, op: 'invoke', instance: null, name: 'missing', args: [], expect: ok() },
         { id: 9, op: 'instantiate', component: 'c0', instance: null, expectTrap: null },
-        { id: 10, op: 'invoke', instance: null, name: 'count', args: [],
-          expect: { kind: 'return', value: n(1), topResult: false } },
-        { id: 11, op: 'invoke', instance: '$a', name: 'count', args: [],
-          expect: { kind: 'return', value: n(1), topResult: false } },
-        { id: 12, op: 'instantiate', component: 'c1', instance: null, expectTrap: 'unreachable',
-          current: false },
+        {
+          id: 10,
+          op: 'invoke',
+          instance: null,
+          name: 'count',
+          args: [],
+          expect: { kind: 'return', value: n(1), topResult: false },
+        },
+        {
+          id: 11,
+          op: 'invoke',
+          instance: '$a',
+          name: 'count',
+          args: [],
+          expect: { kind: 'return', value: n(1), topResult: false },
+        },
+        { id: 12, op: 'instantiate', component: 'c1', instance: null, expectTrap: 'unreachable', current: false },
         // A component expected to trap does not replace the current instance.
-        { id: 17, op: 'invoke', instance: null, name: 'add', args: [n(2), n(2)],
-          expect: { kind: 'return', value: n(4), topResult: false } },
+        {
+          id: 17,
+          op: 'invoke',
+          instance: null,
+          name: 'add',
+          args: [n(2), n(2)],
+          expect: { kind: 'return', value: n(4), topResult: false },
+        },
         { id: 13, op: 'instantiate', component: 'c1', instance: '$b', expectTrap: null },
         { id: 14, op: 'invoke', instance: '$b', name: 'add', args: [], expect: { kind: 'any' } },
         { id: 15, op: 'instantiate', component: 'c2', instance: null, expectTrap: null },

@@ -31,7 +31,18 @@ async function trapsFresh(loader, call, pred, msg) {
 }
 const utf16le = (s) => new Uint8Array(Buffer.from(s, 'utf16le'));
 
-const STRINGS = ['', 'abc', 'héllo', 'ÿ', 'Ā', '中文', '😀', 'mixed a é 中 😀 \u{10FFFF}', 'x'.repeat(100_000), 'é'.repeat(70_000)];
+const STRINGS = [
+  '',
+  'abc',
+  'héllo',
+  'ÿ',
+  'Ā',
+  '中文',
+  '😀',
+  'mixed a é 中 😀 \u{10FFFF}',
+  'x'.repeat(100_000),
+  'é'.repeat(70_000),
+];
 
 // Spec deviations of jco 1.35 (skipped under WEFT_IMPL=jco).
 const JCO_LATIN1 = jcoSkip('jco does not support string-encoding=latin1+utf16 (transpile panics)');
@@ -84,7 +95,14 @@ describe('string-encoding=latin1+utf16', JCO_LATIN1, () => {
     const { compactLen } = await compact();
     const TAG = 2 ** 31;
     for (const [s, len] of [
-      ['', 0], ['abc', 3], ['café', 4], ['ÿ', 1], ['Ā', TAG + 1], ['a中', TAG + 2], ['😀', TAG + 2], ['é'.repeat(70_000), 70_000],
+      ['', 0],
+      ['abc', 3],
+      ['café', 4],
+      ['ÿ', 1],
+      ['Ā', TAG + 1],
+      ['a中', TAG + 2],
+      ['😀', TAG + 2],
+      ['é'.repeat(70_000), 70_000],
     ]) {
       assert.equal(compactLen(s), len, s.slice(0, 20));
     }
@@ -153,7 +171,25 @@ function assertLayout(actual, types, values) {
 }
 
 describe('flattening limits and post-return', () => {
-  const TYPES = ['u8', 'u64', 'f32', 'u8', 'f64', 'u16', 's8', 'u32', 's64', 'bool', 'char', 'u8', 'u16', 'u8', 'u32', 'u8', 'f32'];
+  const TYPES = [
+    'u8',
+    'u64',
+    'f32',
+    'u8',
+    'f64',
+    'u16',
+    's8',
+    'u32',
+    's64',
+    'bool',
+    'char',
+    'u8',
+    'u16',
+    'u8',
+    'u32',
+    'u8',
+    'f32',
+  ];
   const ARGS = [
     [255, 2n ** 64n - 1n, 1.5, 1, 0.1, 65535, -1, 2 ** 32 - 1, -2n, true, '😀', 2, 3, 4, 5, 6, -0.5],
     [0, 0n, -0, 255, -Infinity, 0, -128, 0, -(2n ** 63n), false, '\0', 0, 0, 0, 0, 255, NaN],
@@ -194,7 +230,16 @@ describe('fixed-length lists', () => {
   });
   test('nested and string elements', async () => {
     const { s16x2x2Echo, stringX2Echo } = await fixed();
-    assert.deepEqual(s16x2x2Echo([[-1, 2], [-32768, 32767]]), [[-1, 2], [-32768, 32767]]);
+    assert.deepEqual(
+      s16x2x2Echo([
+        [-1, 2],
+        [-32768, 32767],
+      ]),
+      [
+        [-1, 2],
+        [-32768, 32767],
+      ],
+    );
     assert.deepEqual(stringX2Echo(['a', '😀中']), ['a', '😀中']);
     assert.deepEqual(stringX2Echo(['', '']), ['', '']);
   });
@@ -205,13 +250,30 @@ describe('fixed-length lists', () => {
   });
   test('list of fixed-length lists', async () => {
     const { listOfU8x2Echo } = await fixed();
-    assert.deepEqual(listOfU8x2Echo([[1, 2], [3, 4], [255, 0]]), [[1, 2], [3, 4], [255, 0]]);
+    assert.deepEqual(
+      listOfU8x2Echo([
+        [1, 2],
+        [3, 4],
+        [255, 0],
+      ]),
+      [
+        [1, 2],
+        [3, 4],
+        [255, 0],
+      ],
+    );
     assert.deepEqual(listOfU8x2Echo([]), []);
   });
   test('a list of the wrong length throws', VALIDATES, async () => {
     const { u8x4Echo } = await fixed();
-    assert.throws(() => u8x4Echo([1, 2, 3]), (e) => e instanceof TypeError || e instanceof RangeError);
-    assert.throws(() => u8x4Echo([1, 2, 3, 4, 5]), (e) => e instanceof TypeError || e instanceof RangeError);
+    assert.throws(
+      () => u8x4Echo([1, 2, 3]),
+      (e) => e instanceof TypeError || e instanceof RangeError,
+    );
+    assert.throws(
+      () => u8x4Echo([1, 2, 3, 4, 5]),
+      (e) => e instanceof TypeError || e instanceof RangeError,
+    );
   });
 });
 
@@ -257,7 +319,8 @@ describe('lifting guest values (Canonical ABI rules)', () => {
     const { charOf } = await lift();
     assert.equal(charOf(0x1f600), '😀');
     assert.equal(charOf(0x10ffff), '\u{10FFFF}');
-    for (const bad of [0xd800, 0xdfff, 0x110000, 0xffffffff]) await trapsFresh(lift, (x) => x.charOf(bad), isTrap, bad.toString(16));
+    for (const bad of [0xd800, 0xdfff, 0x110000, 0xffffffff])
+      await trapsFresh(lift, (x) => x.charOf(bad), isTrap, bad.toString(16));
   });
   test('out-of-range discriminants trap', async () => {
     const { enumOf, optionOf, resultOf, variantOf } = await lift();
@@ -267,7 +330,10 @@ describe('lifting guest values (Canonical ABI rules)', () => {
     assert.equal(optionOf(1, 5), 5);
     await trapsFresh(lift, (x) => x.optionOf(2, 5), isTrap);
     assert.equal(resultOf(0, 5), 5);
-    assert.throws(() => resultOf(1, 5), (e) => e instanceof Error && e.payload === 5);
+    assert.throws(
+      () => resultOf(1, 5),
+      (e) => e instanceof Error && e.payload === 5,
+    );
     await trapsFresh(lift, (x) => x.resultOf(2, 5), isTrap);
     assert.deepEqual(variantOf(0, 5), { tag: 'num', val: 5 });
     assert.deepEqual(variantOf(1, 5), { tag: 'empty' });

@@ -17,18 +17,32 @@ const coreModules = {
   async load(id) {
     if (!id.endsWith('.wasm')) return null;
     const { readFileSync } = await import('node:fs');
-    return { code: `export default ${JSON.stringify(`core module, ${readFileSync(id).length} bytes`)};`, moduleType: 'js' };
+    return {
+      code: `export default ${JSON.stringify(`core module, ${readFileSync(id).length} bytes`)};`,
+      moduleType: 'js',
+    };
   },
 };
-const plugins = () => [weft({ ...options, ...(node && bundler === 'rollup' ? { target: 'node' } : {}) }), ...(coreFallback ? [coreModules] : [])];
+const plugins = () => [
+  weft({ ...options, ...(node && bundler === 'rollup' ? { target: 'node' } : {}) }),
+  ...(coreFallback ? [coreModules] : []),
+];
 
 const builds = {
   async vite() {
     const { build } = await import('vite');
     await build({
-      configFile: false, logLevel: 'silent', root: resolve(entry, '..'), base: './',
+      configFile: false,
+      logLevel: 'silent',
+      root: resolve(entry, '..'),
+      base: './',
       plugins: [weft(options)],
-      build: { outDir: outdir, emptyOutDir: true, sourcemap: true, ...(node ? { ssr: entry } : { rollupOptions: { input: entry } }) },
+      build: {
+        outDir: outdir,
+        emptyOutDir: true,
+        sourcemap: true,
+        ...(node ? { ssr: entry } : { rollupOptions: { input: entry } }),
+      },
       ...extra,
     });
   },
@@ -39,30 +53,64 @@ const builds = {
   },
   async rolldown() {
     const { rolldown } = await import('rolldown');
-    const b = await rolldown({ input: entry, platform: node ? 'node' : 'browser', plugins: plugins(), logLevel: 'silent' });
+    const b = await rolldown({
+      input: entry,
+      platform: node ? 'node' : 'browser',
+      plugins: plugins(),
+      logLevel: 'silent',
+    });
     await b.write({ dir: outdir, format: 'es', sourcemap: true });
   },
   async webpack() {
     const { default: webpack } = await import('webpack');
-    const stats = await new Promise((ok, fail) => webpack({
-      mode: 'production', entry, target: node ? 'node' : 'web', devtool: 'source-map',
-      output: { path: outdir, filename: 'main.js', module: true }, experiments: { outputModule: true },
-      plugins: [weft(options)], ...extra,
-    }, (err, s) => (err ? fail(err) : ok(s))));
+    const stats = await new Promise((ok, fail) =>
+      webpack(
+        {
+          mode: 'production',
+          entry,
+          target: node ? 'node' : 'web',
+          devtool: 'source-map',
+          output: { path: outdir, filename: 'main.js', module: true },
+          experiments: { outputModule: true },
+          plugins: [weft(options)],
+          ...extra,
+        },
+        (err, s) => (err ? fail(err) : ok(s)),
+      ),
+    );
     if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
   },
   async rspack() {
     const { rspack } = await import('@rspack/core');
-    const stats = await new Promise((ok, fail) => rspack({
-      mode: 'production', entry, target: node ? 'node' : 'web', devtool: 'source-map',
-      output: { path: outdir, filename: 'main.js', module: true },
-      plugins: [weft(options)], ...extra,
-    }, (err, s) => (err ? fail(err) : ok(s))));
+    const stats = await new Promise((ok, fail) =>
+      rspack(
+        {
+          mode: 'production',
+          entry,
+          target: node ? 'node' : 'web',
+          devtool: 'source-map',
+          output: { path: outdir, filename: 'main.js', module: true },
+          plugins: [weft(options)],
+          ...extra,
+        },
+        (err, s) => (err ? fail(err) : ok(s)),
+      ),
+    );
     if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
   },
   async esbuild() {
     const { build } = await import('esbuild');
-    await build({ entryPoints: { main: entry }, bundle: true, format: 'esm', outdir, platform: node ? 'node' : 'browser', sourcemap: true, logLevel: 'silent', plugins: [weft(options)], ...extra });
+    await build({
+      entryPoints: { main: entry },
+      bundle: true,
+      format: 'esm',
+      outdir,
+      platform: node ? 'node' : 'browser',
+      sourcemap: true,
+      logLevel: 'silent',
+      plugins: [weft(options)],
+      ...extra,
+    });
   },
 };
 

@@ -29,7 +29,11 @@ test('components are told from core modules by their header', () => {
   assert.equal(classify(join(dir, 'missing.wasm')), null);
   assert.equal(classify(join(dir, 'c.bin')), null, 'not .wasm: only with ?component');
   assert.deepEqual(classify(`${join(dir, 'c.bin')}?component`), { file: join(dir, 'c.bin'), instantiate: false });
-  assert.deepEqual(classify(`${join(dir, 'core.wasm')}?component`), { file: join(dir, 'core.wasm'), instantiate: false }, 'forced');
+  assert.deepEqual(
+    classify(`${join(dir, 'core.wasm')}?component`),
+    { file: join(dir, 'core.wasm'), instantiate: false },
+    'forced',
+  );
   assert.deepEqual(classify(`${join(dir, 'c.wasm')}?instantiate`), { file: join(dir, 'c.wasm'), instantiate: true });
   assert.deepEqual(classify(join(dir, 'c.wasm'), { instantiate: true }).instantiate, true);
   assert.equal(classify(`${join(dir, 'c.wasm')}?init`), null, "another plugin's query");
@@ -62,17 +66,25 @@ export { $instantiate as instantiate };
 async function run(code, stubs) {
   const file = join(dir, `m${Math.random().toString(36).slice(2)}.mjs`);
   let src = code;
-  for (const [spec, path] of Object.entries(stubs)) src = src.replaceAll(`from ${JSON.stringify(spec)}`, `from ${JSON.stringify(path)}`);
+  for (const [spec, path] of Object.entries(stubs))
+    src = src.replaceAll(`from ${JSON.stringify(spec)}`, `from ${JSON.stringify(path)}`);
   writeFileSync(file, src);
   return import(file);
 }
 
 test('the module: named exports (jco names, string names too), imports, core module URLs', async () => {
-  writeFileSync(join(dir, 'runtime.mjs'), "export const compileCore = async (u) => 'compiled ' + u; export const wasiImport = (k) => ({ wasi: k });");
+  writeFileSync(
+    join(dir, 'runtime.mjs'),
+    "export const compileCore = async (u) => 'compiled ' + u; export const wasiImport = (k) => ({ wasi: k });",
+  );
   writeFileSync(join(dir, 'host.mjs'), 'export const log = 1;');
   const code = componentModule({
-    glue: GLUE, keys: ['wasi:cli/exit', './host.js', './host.js#log'], exportNames: ['api', 'ns:pkg/api', 'topAdd'],
-    coreUrls: [['app.core.wasm', '"https://x/app.core-1234.wasm"']], instantiate: false, runtime: 'weftjs/bundled',
+    glue: GLUE,
+    keys: ['wasi:cli/exit', './host.js', './host.js#log'],
+    exportNames: ['api', 'ns:pkg/api', 'topAdd'],
+    coreUrls: [['app.core.wasm', '"https://x/app.core-1234.wasm"']],
+    instantiate: false,
+    runtime: 'weftjs/bundled',
   });
   assert.equal((code.match(/from "\.\/host\.js"/g) ?? []).length, 1, 'one import per module');
   const m = await run(code, { 'weftjs/bundled': join(dir, 'runtime.mjs'), './host.js': join(dir, 'host.mjs') });
@@ -86,7 +98,11 @@ test('the module: named exports (jco names, string names too), imports, core mod
 
 test('instantiate mode: instantiate(imports) over the defaults', async () => {
   const code = componentModule({
-    glue: GLUE, keys: ['wasi:cli/exit', 'my:app/host'], exportNames: ['api'], coreUrls: [['app.core.wasm', '"u"']], instantiate: true,
+    glue: GLUE,
+    keys: ['wasi:cli/exit', 'my:app/host'],
+    exportNames: ['api'],
+    coreUrls: [['app.core.wasm', '"u"']],
+    instantiate: true,
   });
   const m = await run(code, { 'weftjs/bundled': join(dir, 'runtime.mjs') });
   assert.deepEqual(Object.keys(m), ['instantiate']);
@@ -95,7 +111,10 @@ test('instantiate mode: instantiate(imports) over the defaults', async () => {
 });
 
 test('a glue of another shape is an error, not a broken module', () => {
-  assert.throws(() => componentModule({ glue: 'export const x = 1;', keys: [], exportNames: [], coreUrls: [] }), /the glue has 0 copies of its `instantiate` export, expected one/);
+  assert.throws(
+    () => componentModule({ glue: 'export const x = 1;', keys: [], exportNames: [], coreUrls: [] }),
+    /the glue has 0 copies of its `instantiate` export, expected one/,
+  );
   assert.throws(() => componentModule({ glue: GLUE + GLUE, keys: [], exportNames: [], coreUrls: [] }), /has 2 copies/);
 });
 
@@ -104,7 +123,11 @@ test('transpile results are cached by content and options', () => {
   const compute = () => ++calls;
   const a = contentHash(COMPONENT, { name: 'a' });
   assert.equal(cached(a, compute), 1);
-  assert.equal(cached(contentHash(Buffer.from(COMPONENT), { name: 'a' }), compute), 1, 'same bytes, same options: a hit');
+  assert.equal(
+    cached(contentHash(Buffer.from(COMPONENT), { name: 'a' }), compute),
+    1,
+    'same bytes, same options: a hit',
+  );
   assert.equal(cached(contentHash(CORE, { name: 'a' }), compute), 2, 'edited bytes: computed again');
   assert.equal(cached(contentHash(COMPONENT, { name: 'b' }), compute), 3, 'other options: computed again');
   for (let i = 0; i < 100; i++) cached(contentHash(COMPONENT, { i }), compute);

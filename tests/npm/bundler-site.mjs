@@ -42,7 +42,10 @@ export function createSite(prefix = 'weft-bundlers-') {
     symlinkSync(join(REPO, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');
   }
   for (const example of ['bundler-app', ...BUNDLERS]) {
-    cpSync(join(REPO, 'examples', example), join(dir, example), { recursive: true, filter: (f) => !/[/\\](node_modules|dist)$/.test(f) });
+    cpSync(join(REPO, 'examples', example), join(dir, example), {
+      recursive: true,
+      filter: (f) => !/[/\\](node_modules|dist)$/.test(f),
+    });
   }
   cpSync(join(REPO, 'fixtures/build/bundler-app.wasm'), join(dir, 'bundler-app/src/app.wasm'));
   cpSync(join(REPO, 'tests/npm/bundle.mjs'), join(dir, 'bundle.mjs'));
@@ -55,7 +58,11 @@ export function removeSite(dir) {
 
 /** Runs `bundler`'s example build in `dir`; `{ status, output }`. */
 export function buildExample(dir, bundler, env = {}) {
-  const r = spawnSync(process.execPath, BUILD[bundler], { cwd: join(dir, bundler), encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, BUILD[bundler], {
+    cwd: join(dir, bundler),
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -66,7 +73,10 @@ export function buildExample(dir, bundler, env = {}) {
  * for the core modules weft leaves alone).
  */
 export function bundle(dir, bundler, entry, outdir, options = {}, target = 'browser') {
-  const r = spawnSync(process.execPath, ['bundle.mjs', bundler, entry, outdir, JSON.stringify(options), target], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bundle.mjs', bundler, entry, outdir, JSON.stringify(options), target], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

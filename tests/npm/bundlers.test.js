@@ -29,10 +29,15 @@ function writeNodeApp(app) {
   cpSync(fixture('wasi-args-env-exit.wasm'), join(app, 'command.wasm'));
   cpSync(fixture('bundler-app.wasm'), join(app, 'app.wasm'));
   cpSync(fixture('bundler-app.wasm'), join(app, 'app.component'));
-  writeFileSync(join(app, 'setup.js'), `import { configure } from 'weftjs/bundled';
+  writeFileSync(
+    join(app, 'setup.js'),
+    `import { configure } from 'weftjs/bundled';
 configure({ args: ['bundled', 'x'], env: { WEFT_X: '7' } });
-`);
-  writeFileSync(join(app, 'main.js'), `import './setup.js';
+`,
+  );
+  writeFileSync(
+    join(app, 'main.js'),
+    `import './setup.js';
 import { run } from './command.wasm';
 import { instantiate } from './app.wasm?instantiate';
 import { api as forced } from './app.component?component';
@@ -43,7 +48,8 @@ const greeting = await app.api.greet('node');
 const counter = new forced.Counter(1);
 console.log(JSON.stringify({ greeting, logs, forced: counter.increment(2) }));
 run.run();
-`);
+`,
+  );
 }
 
 for (const bundler of BUNDLERS) {
@@ -60,10 +66,20 @@ for (const bundler of BUNDLERS) {
     assert.equal(run.status, 0, run.stderr);
     const [json, ...printed] = run.stdout.trim().split('\n');
     assert.deepEqual(JSON.parse(json), { greeting: 'hello, node', logs: ['greeting node'], forced: 3 });
-    assert.deepEqual(printed.slice(0, 6), ['argc=2', 'arg[0]=bundled', 'arg[1]=x', 'envc=1', 'env WEFT_X=7', 'HOME unset']);
+    assert.deepEqual(printed.slice(0, 6), [
+      'argc=2',
+      'arg[0]=bundled',
+      'arg[1]=x',
+      'envc=1',
+      'env WEFT_X=7',
+      'HOME unset',
+    ]);
     // Bundler source maps survive the component modules: the app's own sources are mapped.
     const map = JSON.parse(readFileSync(join(out, `${main}.map`), 'utf8'));
-    assert.ok(map.sources.some((s) => s.endsWith('setup.js')), map.sources.join());
+    assert.ok(
+      map.sources.some((s) => s.endsWith('setup.js')),
+      map.sources.join(),
+    );
     assert.equal(map.sources.length, map.sourcesContent?.length ?? map.sources.length);
   });
 
@@ -88,11 +104,17 @@ for (const bundler of BUNDLERS) {
     assert.equal(r.status, 0, r.output);
     const files = readdirSync(out, { recursive: true }).map(String);
     if (bundler === 'rollup' || bundler === 'rolldown') {
-      const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+      const js = files
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(out, f), 'utf8'))
+        .join('');
       assert.match(js, new RegExp(`core module, ${CORE.length} bytes`), 'the next plugin loaded it');
     } else {
       const emitted = files.filter((f) => f.endsWith('.wasm')).map((f) => readFileSync(join(out, f)));
-      const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+      const js = files
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(out, f), 'utf8'))
+        .join('');
       // Vite's `?init` inlines a module this small (assetsInlineLimit): it is in the JS, as base64.
       const kept = emitted.some((b) => b.equals(CORE)) || (bundler === 'vite' && js.includes(CORE.toString('base64')));
       assert.ok(kept, `the bundler emitted the core module as is: ${files.join()}`);
@@ -126,13 +148,20 @@ test('an import no map entry provides fails the build, naming it', () => {
   writeFileSync(join(app, 'main.js'), "import { api } from './app.wasm';\nconsole.log(api);\n");
   const r = bundle(dir, 'rollup', join(app, 'main.js'), join(app, 'dist'));
   assert.notEqual(r.status, 0);
-  assert.match(r.output, /app\.wasm: no module provides import `example:app\/host`: map it with the plugin's `map` option/);
+  assert.match(
+    r.output,
+    /app\.wasm: no module provides import `example:app\/host`: map it with the plugin's `map` option/,
+  );
 });
 
 test('noCoreLoader: the glue the plugin gets has no default core-module loader to chase', async () => {
   const { transpile } = await import(join(dir, 'node_modules/weftjs/src/node.js'));
   const bytes = readFileSync(fixture('bundler-app.wasm'));
-  const glue = (options) => new TextDecoder().decode(transpile(bytes, { name: 'app', instantiation: 'async', ...options }).files.find((f) => f.path === 'app.js').contents);
+  const glue = (options) =>
+    new TextDecoder().decode(
+      transpile(bytes, { name: 'app', instantiation: 'async', ...options }).files.find((f) => f.path === 'app.js')
+        .contents,
+    );
   const usual = glue({});
   assert.match(usual, /import\.meta\.url/);
   assert.match(usual, /node:fs\/promises/);
@@ -165,7 +194,9 @@ test('plugin options are checked when the plugin is created', () => {
 
 /** Runs `tsc` in `app` on a use of `./app.wasm` that only type-checks with the component's WIT types. */
 function tscAppUse(app) {
-  writeFileSync(join(app, 'use.ts'), `
+  writeFileSync(
+    join(app, 'use.ts'),
+    `
     import { api } from './app.wasm';
     import { instantiate } from './app.wasm?instantiate';
     const counter: api.Counter = new api.Counter(1);
@@ -177,15 +208,28 @@ function tscAppUse(app) {
     api.nothing();
     const e: Promise<Record<string, any>> = instantiate({});
     void [n, greeting, e];
-  `);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      strict: true, noEmit: true, module: 'esnext', target: 'es2022', moduleResolution: 'bundler', skipLibCheck: false,
-      lib: ['es2022', 'esnext.disposable', 'dom'], types: ['weftjs/client'], // resources are Disposable
-    },
-    files: ['use.ts'],
-  }));
-  return spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+  `,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'esnext',
+        target: 'es2022',
+        moduleResolution: 'bundler',
+        skipLibCheck: false,
+        lib: ['es2022', 'esnext.disposable', 'dom'],
+        types: ['weftjs/client'], // resources are Disposable
+      },
+      files: ['use.ts'],
+    }),
+  );
+  return spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', app], {
+    cwd: app,
+    encoding: 'utf8',
+  });
 }
 
 test('tsc types a component import with the .d.ts the plugin wrote (WIT types, not any)', () => {
@@ -203,7 +247,10 @@ test('without the plugin: `weft types app.wasm -o <its directory> --name app.was
   const before = tscAppUse(app);
   assert.notEqual(before.status, 0, 'no declarations yet: tsc cannot resolve ./app.wasm');
   const weftBin = join(dir, 'node_modules/weftjs/bin/weft.js');
-  const cli = spawnSync(process.execPath, [weftBin, 'types', 'app.wasm', '-o', '.', '--name', 'app.wasm'], { cwd: app, encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, [weftBin, 'types', 'app.wasm', '-o', '.', '--name', 'app.wasm'], {
+    cwd: app,
+    encoding: 'utf8',
+  });
   assert.equal(cli.status, 0, cli.stderr);
   assert.ok(existsSync(join(app, 'app.wasm.d.ts')));
   const r = tscAppUse(app);

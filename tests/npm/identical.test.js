@@ -56,24 +56,42 @@ function nativeTranspile(input, flags) {
 
 /** Boolean CLI flags and the API option each sets to true. */
 const BOOLEAN_FLAGS = {
-  '--tla-compat': 'tlaCompat', '-m': 'minify', '--minify': 'minify', '--no-typescript': 'noTypescript',
-  '--tracing': 'tracing', '--no-namespaced-exports': 'noNamespacedExports',
-  '--no-component-error-wrapping': 'noComponentErrorWrapping', '--no-wasi-shim': 'noWasiShim',
-  '--all-features': 'allFeatures', '--variants-inline-cases': 'variantsInlineCases', '-O': 'optimize',
-  '--js': 'js', '--strict': 'strict', '--multi-memory': 'multiMemory', '--valid-lifting-optimization': 'validLiftingOptimization',
+  '--tla-compat': 'tlaCompat',
+  '-m': 'minify',
+  '--minify': 'minify',
+  '--no-typescript': 'noTypescript',
+  '--tracing': 'tracing',
+  '--no-namespaced-exports': 'noNamespacedExports',
+  '--no-component-error-wrapping': 'noComponentErrorWrapping',
+  '--no-wasi-shim': 'noWasiShim',
+  '--all-features': 'allFeatures',
+  '--variants-inline-cases': 'variantsInlineCases',
+  '-O': 'optimize',
+  '--js': 'js',
+  '--strict': 'strict',
+  '--multi-memory': 'multiMemory',
+  '--valid-lifting-optimization': 'validLiftingOptimization',
 };
 
 /** The CLI flags as API options (the bin does this same mapping). */
 function apiOptions(input, flags) {
-  const o = { name: input.split('/').pop().replace(/\.[^.]*$/, ''), map: {} };
+  const o = {
+    name: input
+      .split('/')
+      .pop()
+      .replace(/\.[^.]*$/, ''),
+    map: {},
+  };
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i];
     const next = () => flags[++i];
     if (f in BOOLEAN_FLAGS) o[BOOLEAN_FLAGS[f]] = true;
     else if (f === '--instantiation') o.instantiation = next();
     else if (f === '-I') o.instantiation = 'async';
-    else if (f === '--map' || f === '-M') { const [k, v] = next().split('='); o.map[k] = v; }
-    else if (f === '--base64-cutoff' || f === '-b') o.base64Cutoff = Number(next());
+    else if (f === '--map' || f === '-M') {
+      const [k, v] = next().split('=');
+      o.map[k] = v;
+    } else if (f === '--base64-cutoff' || f === '-b') o.base64Cutoff = Number(next());
     else if (f === '--async-mode') o.asyncMode = next();
     else if (f === '--async-imports') o.asyncImports = next();
     else if (f === '--name') o.name = next();
@@ -117,12 +135,22 @@ const COMBOS = [
 
 /** Combinations that run binaryen's tools: on the bench components and a few fixtures only (slow). */
 // (`-O` alone runs binaryen's default features, which most core modules exceed: the error path.)
-const BINARYEN_COMBOS = [['-O'], ['-O', '--', '-O', '-all'], ['--js'], ['-O', '--js', '--', '-Os', '-all'], ['--js', '-I']];
+const BINARYEN_COMBOS = [
+  ['-O'],
+  ['-O', '--', '-O', '-all'],
+  ['--js'],
+  ['-O', '--js', '--', '-Os', '-all'],
+  ['--js', '-I'],
+];
 
 const components = [
   ...readdirSync(join(root, 'tests/golden/glue')).map((c) => join(root, 'tests/golden/glue', c, 'input.wat')),
-  ...readdirSync(join(root, 'fixtures/build')).filter((f) => f.endsWith('.wasm')).map((f) => join(root, 'fixtures/build', f)),
-  ...readdirSync(join(root, 'bench/components')).filter((f) => f.endsWith('.wat')).map((f) => join(root, 'bench/components', f)),
+  ...readdirSync(join(root, 'fixtures/build'))
+    .filter((f) => f.endsWith('.wasm'))
+    .map((f) => join(root, 'fixtures/build', f)),
+  ...readdirSync(join(root, 'bench/components'))
+    .filter((f) => f.endsWith('.wat'))
+    .map((f) => join(root, 'bench/components', f)),
 ].filter((p) => existsSync(p));
 
 test('every component and option combination: the API writes the native files', () => {
@@ -137,15 +165,10 @@ test('every component and option combination: the API writes the native files', 
   }
 });
 
-/** The native CLI's result for `args`, its error message without the `error: ` and a file prefix. */
-function nativeError(args) {
-  const r = runNative(args);
-  assert.notEqual(r.status, 0, `native weft ${args.join(' ')} succeeded`);
-  return r.stderr.replace(/^error: /, '').trim();
-}
-
 test('-O and --js (binaryen): the API writes the native files, or fails as it does', () => {
-  const some = components.filter((c) => /bench\/components|values\.wasm|wasi-hello\.wasm|golden\/glue\/(resources|strings)/.test(c));
+  const some = components.filter((c) =>
+    /bench\/components|values\.wasm|wasi-hello\.wasm|golden\/glue\/(resources|strings)/.test(c),
+  );
   assert.ok(some.length >= 4, some.join());
   let same = 0;
   for (const input of some) {
@@ -156,7 +179,12 @@ test('-O and --js (binaryen): the API writes the native files, or fails as it do
       if (n.status === 0) {
         assertSameTree(treeOf(call().files), readTree(dir), `${relative(root, input)} ${flags.join(' ')}`);
         same++;
-      } else assert.throws(call, (e) => e.name === 'WeftError' && n.stderr.includes(e.message), `${input} ${flags.join(' ')}: ${n.stderr}`);
+      } else
+        assert.throws(
+          call,
+          (e) => e.name === 'WeftError' && n.stderr.includes(e.message),
+          `${input} ${flags.join(' ')}: ${n.stderr}`,
+        );
     }
   }
   assert.ok(same >= some.length * 2, `only ${same} runs succeeded`);
@@ -166,7 +194,11 @@ test('--target: the API writes the native entry module too', () => {
   const input = join(root, 'fixtures/build/wasi-http-server.wasm');
   for (const target of ['workers', 'deno', 'bun', 'node']) {
     const flags = ['--target', target];
-    assertSameTree(treeOf(transpile(readFileSync(input), apiOptions(input, flags)).files), nativeTranspile(input, flags), `--target ${target}`);
+    assertSameTree(
+      treeOf(transpile(readFileSync(input), apiOptions(input, flags)).files),
+      nativeTranspile(input, flags),
+      `--target ${target}`,
+    );
   }
 });
 
@@ -190,7 +222,9 @@ function caseFlags(dir) {
   const file = join(dir, 'options');
   const flags = { common: [], tla: false, fromWit: false };
   if (!existsSync(file)) return flags;
-  for (const line of readFileSync(file, 'utf8').split('\n').map((l) => l.trim())) {
+  for (const line of readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())) {
     if (!line || line.startsWith('#')) continue;
     const at = line.indexOf('=');
     const [key, value] = [line.slice(0, at).trim(), line.slice(at + 1).trim()];
@@ -227,14 +261,23 @@ test('every golden .d.ts case: types, wit and transpile match the native CLI', (
     assertSameTree(readTree(y), readTree(x), `${c}: types from the component`);
     assert.deepEqual(runBin(['wit', wasm]), runNative(['wit', wasm]), `${c}: wit`);
     const flags = [...common, ...(tla ? ['--tla-compat'] : [])];
-    assertSameTree(treeOf(transpile(readFileSync(wasm), apiOptions(wasm, flags)).files), nativeTranspile(wasm, flags), `${c}: transpile`);
+    assertSameTree(
+      treeOf(transpile(readFileSync(wasm), apiOptions(wasm, flags)).files),
+      nativeTranspile(wasm, flags),
+      `${c}: transpile`,
+    );
   }
 });
 
 test('every golden .d.ts case: --stub and guest-types match the native CLI', () => {
   for (const c of readdirSync(join(root, 'tests/golden/dts'))) {
     const witFile = join(root, 'tests/golden/dts', c, 'input.wit');
-    for (const args of [['transpile', witFile, '--stub'], ['transpile', witFile, '--stub', '-I', 'sync', '--tracing'], ['guest-types', witFile], ['guest-types', witFile, '--name', 'g', '--variants-inline-cases']]) {
+    for (const args of [
+      ['transpile', witFile, '--stub'],
+      ['transpile', witFile, '--stub', '-I', 'sync', '--tracing'],
+      ['guest-types', witFile],
+      ['guest-types', witFile, '--name', 'g', '--variants-inline-cases'],
+    ]) {
       const [a, b] = [outDir(), outDir()];
       const n = runNative([...args, '-o', a]);
       const j = runBin([...args, '-o', b]);
@@ -248,7 +291,11 @@ test('every golden .d.ts case: --stub and guest-types match the native CLI', () 
   const values = join(root, 'fixtures/build/values.wasm');
   const dir = outDir();
   assert.equal(runNative(['guest-types', values, '-o', dir]).status, 0);
-  assertSameTree(treeOf(guestTypes(readFileSync(values), { name: 'values' }).files), readTree(dir), 'guest-types values.wasm');
+  assertSameTree(
+    treeOf(guestTypes(readFileSync(values), { name: 'values' }).files),
+    readTree(dir),
+    'guest-types values.wasm',
+  );
 });
 
 test('bad input: the same one-line error and exit code as the native CLI', () => {
@@ -278,12 +325,22 @@ test('bad input: the same one-line error and exit code as the native CLI', () =>
 
 test('API errors are WeftErrors with the message and the byte offset', () => {
   const truncated = readFileSync(join(root, 'fixtures/build/values.wasm')).subarray(0, 300);
-  assert.throws(() => transpile(truncated), (e) => e.name === 'WeftError' && e.kind === 'invalid'
-    && typeof e.offset === 'number' && !e.message.includes('\n'));
-  assert.throws(() => transpile(new Uint8Array([0xff, 0xfe, 0])), (e) => e.offset === 0 && e.kind === 'invalid');
-  assert.throws(() => transpile(readFileSync(join(root, 'fixtures/build/values.wasm')), { instantiation: 'nope' }),
-    /option `instantiation`: expected one of 'esm', 'async', 'sync'/);
+  assert.throws(
+    () => transpile(truncated),
+    (e) => e.name === 'WeftError' && e.kind === 'invalid' && typeof e.offset === 'number' && !e.message.includes('\n'),
+  );
+  assert.throws(
+    () => transpile(new Uint8Array([0xff, 0xfe, 0])),
+    (e) => e.offset === 0 && e.kind === 'invalid',
+  );
+  assert.throws(
+    () => transpile(readFileSync(join(root, 'fixtures/build/values.wasm')), { instantiation: 'nope' }),
+    /option `instantiation`: expected one of 'esm', 'async', 'sync'/,
+  );
   assert.throws(() => transpile(new Uint8Array(0), { bogus: 1 }), /unknown option `bogus`/);
   assert.throws(() => wit(42), /expected the component as a Uint8Array/);
-  assert.throws(() => types('package a:b;\nworld w { import nope; }\n'), (e) => e.name === 'WeftError' && /nope/.test(e.message));
+  assert.throws(
+    () => types('package a:b;\nworld w { import nope; }\n'),
+    (e) => e.name === 'WeftError' && /nope/.test(e.message),
+  );
 });

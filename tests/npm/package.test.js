@@ -22,7 +22,10 @@ before(() => {
   assert.ok(tarball, 'npm/weftjs-<version>.tgz is missing: run bash npm/build.sh');
   dir = mkdtempSync(join(tmpdir(), 'weftjs-install-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(root, 'npm', tarball)], { cwd: dir, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(root, 'npm', tarball)], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   bin = join(dir, 'node_modules/.bin/weft');
 });
 after(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -36,7 +39,16 @@ test('the tarball holds what the package needs and nothing else', () => {
   const pkg = join(dir, 'node_modules/weftjs');
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
   assert.deepEqual(manifest.dependencies ?? {}, {});
-  for (const f of ['bin/weft.js', 'src/node.js', 'src/web.js', 'src/browser.js', 'src/index.d.ts', 'wasm/weft_bg.wasm', 'wasi/index.js', 'run/command.mjs']) {
+  for (const f of [
+    'bin/weft.js',
+    'src/node.js',
+    'src/web.js',
+    'src/browser.js',
+    'src/index.d.ts',
+    'wasm/weft_bg.wasm',
+    'wasi/index.js',
+    'run/command.mjs',
+  ]) {
     assert.ok(existsSync(join(pkg, f)), f);
   }
   assert.ok(!existsSync(join(pkg, 'build.sh')) && !existsSync(join(pkg, 'wasm/weft_bg.wasm.d.ts')));
@@ -50,7 +62,10 @@ for (const [label, node] of Object.entries(NODES)) {
     assert.match(r.stdout, /values\.js \(\d+ bytes\)/);
     const written = readdirSync(out);
     assert.ok(written.includes('values.js') && written.includes('values.d.ts'), written.join());
-    assert.ok(written.some((f) => f.endsWith('.wasm')), 'a core module');
+    assert.ok(
+      written.some((f) => f.endsWith('.wasm')),
+      'a core module',
+    );
     const t = run(node, [bin, 'types', fixture('values.wasm'), '-o', join(out, 'types')]);
     assert.equal(t.status, 0, t.stderr);
     assert.ok(readdirSync(join(out, 'types')).includes('values.d.ts'));
@@ -64,7 +79,11 @@ for (const [label, node] of Object.entries(NODES)) {
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdout.length > 0);
     const e = run(node, [bin, 'run', '--env', 'WEFT_X=42', fixture('wasi-args-env-exit.wasm'), '--', 'a', 'b']);
-    const n = spawnSync(join(root, 'target/debug/weft'), ['run', '--env', 'WEFT_X=42', fixture('wasi-args-env-exit.wasm'), '--', 'a', 'b'], { encoding: 'utf8' });
+    const n = spawnSync(
+      join(root, 'target/debug/weft'),
+      ['run', '--env', 'WEFT_X=42', fixture('wasi-args-env-exit.wasm'), '--', 'a', 'b'],
+      { encoding: 'utf8' },
+    );
     assert.deepEqual([e.status, e.stdout, e.stderr], [n.status, n.stdout, n.stderr]);
   });
 
@@ -105,18 +124,37 @@ for (const [label, node] of Object.entries(NODES)) {
   test(`${label}: -O and --js without binaryen are one error line; with it they run`, () => {
     // No binaryen beside weftjs in this install, none on PATH, none up from the working directory.
     const bare = { ...process.env, PATH: dirname(node), WEFT_WASM_OPT: '', WEFT_WASM2JS: '' };
-    for (const [flag, tool] of [['-O', 'wasm-opt'], ['--js', 'wasm2js']]) {
+    for (const [flag, tool] of [
+      ['-O', 'wasm-opt'],
+      ['--js', 'wasm2js'],
+    ]) {
       const out = join(dir, `no-binaryen-${label.replace(' ', '')}`);
       const r = run(node, [bin, 'transpile', fixture('values.wasm'), '-o', out, flag], { env: bare });
       assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`^error: option \`(optimize|js)\` runs binaryen's \`${tool}\`, which was not found: install the npm package \`binaryen\`[^\n]*\n$`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: option \`(optimize|js)\` runs binaryen's \`${tool}\`, which was not found: install the npm package \`binaryen\`[^\n]*\n$`,
+        ),
+      );
       assert.ok(!existsSync(out), 'nothing written');
     }
-    const api = run(node, ['-e', "import('weftjs').then(({ transpile }) => { try { transpile(new Uint8Array(8), { optimize: true }); } catch (e) { console.log(e.name, e.kind); } })"], { env: bare });
+    const api = run(
+      node,
+      [
+        '-e',
+        "import('weftjs').then(({ transpile }) => { try { transpile(new Uint8Array(8), { optimize: true }); } catch (e) { console.log(e.name, e.kind); } })",
+      ],
+      { env: bare },
+    );
     assert.equal(api.stdout.trim(), 'WeftError options', api.stderr);
     // binaryen found through $WEFT_WASM_OPT: the optimised module differs from the plain one.
     const opt = join(dir, `binaryen-${label.replace(' ', '')}`);
-    const env = { ...bare, WEFT_WASM_OPT: join(root, 'node_modules/.bin/wasm-opt'), PATH: `${dirname(node)}:${process.env.PATH}` };
+    const env = {
+      ...bare,
+      WEFT_WASM_OPT: join(root, 'node_modules/.bin/wasm-opt'),
+      PATH: `${dirname(node)}:${process.env.PATH}`,
+    };
     const o = run(node, [bin, 'transpile', fixture('values.wasm'), '-o', opt, '-O', '-q', '--', '-O', '-all'], { env });
     assert.equal(o.status, 0, o.stderr);
     const plain = join(dir, `plain-${label.replace(' ', '')}`);
@@ -158,7 +196,9 @@ for (const [label, node] of Object.entries(NODES)) {
 }
 
 test('the .d.ts files type-check a consumer (tsc, strict)', () => {
-  writeFileSync(join(dir, 'use.ts'), `
+  writeFileSync(
+    join(dir, 'use.ts'),
+    `
     import { transpile, types, guestTypes, wit, WeftError, type Transpiled } from 'weftjs';
     import { loadComponent } from 'weftjs/browser';
     import { createWasi } from 'weftjs/wasi';
@@ -180,8 +220,25 @@ test('the .d.ts files type-check a consumer (tsc, strict)', () => {
     // @ts-expect-error: types() has no optimize
     types(first, { optimize: true });
     void [d, w, o, p, g];
-  `);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] }, files: ['use.ts'] }));
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+  `,
+  );
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: [],
+      },
+      files: ['use.ts'],
+    }),
+  );
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });

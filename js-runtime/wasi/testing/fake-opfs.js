@@ -35,7 +35,10 @@ export class FakeFileHandle {
       close: async () => {
         const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
         let o = 0;
-        for (const c of chunks) { out.set(c, o); o += c.length; }
+        for (const c of chunks) {
+          out.set(c, o);
+          o += c.length;
+        }
         this.data = out;
         this.lastModified = Date.now();
         this.root.writes++;

@@ -36,7 +36,8 @@ export function assetEmitter(framework) {
       const name = hashedName(core);
       const { outdir, outfile } = esbuildOptions ?? {};
       const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
-      if (!dir) throw new Error('weftjs plugin: esbuild needs `outdir` or `outfile` to write core modules next to the bundle');
+      if (!dir)
+        throw new Error('weftjs plugin: esbuild needs `outdir` or `outfile` to write core modules next to the bundle');
       mkdirSync(resolve(dir), { recursive: true });
       writeFileSync(join(resolve(dir), name), core.contents);
       return `new URL(${str(`./${name}`)}, import.meta.url)`;

@@ -19,7 +19,10 @@ const GLUE_EXPORT = /export\s*\{\s*\$instantiate\s+as\s+instantiate\s*\};?/;
 /** The glue without its `instantiate` export. */
 export function editGlue(glue) {
   const found = glue.match(new RegExp(GLUE_EXPORT.source, 'g'))?.length ?? 0;
-  if (found !== 1) throw new Error(`the glue has ${found} copies of its \`instantiate\` export, expected one (weftjs's plugin and transpiler out of step?)`);
+  if (found !== 1)
+    throw new Error(
+      `the glue has ${found} copies of its \`instantiate\` export, expected one (weftjs's plugin and transpiler out of step?)`,
+    );
   return glue.replace(GLUE_EXPORT, '');
 }
 
@@ -57,7 +60,9 @@ export function componentModule({ glue, keys, exportNames, coreUrls, instantiate
   const lines = [editGlue(glue), '// weftjs bundler plugin: imports, core modules, exports'];
   const sources = importSources(keys);
   const hasWasi = sources.some((s) => s.wasi);
-  lines.push(`import { compileCore as $weftCompile${hasWasi ? ', wasiImport as $weftWasi' : ''} } from ${str(runtime)};`);
+  lines.push(
+    `import { compileCore as $weftCompile${hasWasi ? ', wasiImport as $weftWasi' : ''} } from ${str(runtime)};`,
+  );
   const modules = [...new Set(sources.filter((s) => s.module !== undefined).map((s) => s.module))];
   for (const [i, m] of modules.entries()) lines.push(`import * as $weftM${i} from ${str(m)};`);
   lines.push(`const $weftCore = { ${coreUrls.map(([file, url]) => `${str(file)}: ${url}`).join(', ')} };`);
@@ -86,5 +91,7 @@ export function componentModule({ glue, keys, exportNames, coreUrls, instantiate
 
 /** The WIT names no `map` entry covers (an error unless in instantiate mode). */
 export function unmappedImports(keys) {
-  return importSources(keys).filter((s) => s.missing).map((s) => s.key);
+  return importSources(keys)
+    .filter((s) => s.missing)
+    .map((s) => s.key);
 }

@@ -2,7 +2,8 @@
 // weftjs/esbuild and weftjs/rspack (one plugin, built on unplugin).
 import type { TranspileOptions } from '../index.js';
 
-export interface WeftPluginOptions extends Omit<TranspileOptions, 'name' | 'instantiation' | 'tlaCompat' | 'noCoreLoader'> {
+export interface WeftPluginOptions
+  extends Omit<TranspileOptions, 'name' | 'instantiation' | 'tlaCompat' | 'noCoreLoader'> {
   /**
    * Every component import gives `instantiate(imports)` instead of the
    * instantiated component's exports (as `./x.wasm?instantiate` does per import).
@@ -25,5 +26,6 @@ export interface WeftPluginOptions extends Omit<TranspileOptions, 'name' | 'inst
 }
 
 /** The bundler's plugin object (Vite/Rollup/Rolldown plugin, webpack/rspack plugin, esbuild plugin). */
+// biome-ignore lint/suspicious/noExplicitAny: each bundler's own plugin type (vite, rollup, webpack, …), which this package does not depend on
 declare function weft(options?: WeftPluginOptions): any;
 export default weft;

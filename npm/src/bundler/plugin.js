@@ -25,7 +25,11 @@ const RUNTIME = {
   node: fileURLToPath(new URL('./runtime/node.js', import.meta.url)),
 };
 /** Set by the plugin per component, so not options. */
-const FIXED = { name: 'the file name', instantiation: '`instantiate: true` or `?instantiate`', tlaCompat: '`instantiate: true` or `?instantiate`' };
+const FIXED = {
+  name: 'the file name',
+  instantiation: '`instantiate: true` or `?instantiate`',
+  tlaCompat: '`instantiate: true` or `?instantiate`',
+};
 /** Core modules smaller than this are inlined (base64) unless the caller says otherwise. */
 export const DEFAULT_BASE64_CUTOFF = 4096;
 
@@ -40,16 +44,22 @@ export function pluginOptions(options = {}) {
   transpileOptions.base64Cutoff ??= DEFAULT_BASE64_CUTOFF;
   normalize(transpileOptions); // throws a WeftError naming a bad option
   for (const key of ['instantiate', 'dts']) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new TypeError(`weftjs plugin: option \`${key}\`: expected a boolean`);
+    if (options[key] !== undefined && typeof options[key] !== 'boolean')
+      throw new TypeError(`weftjs plugin: option \`${key}\`: expected a boolean`);
   }
-  if (options.target !== undefined && !TARGETS.includes(options.target)) throw new TypeError("weftjs plugin: option `target`: expected 'browser' or 'node'");
+  if (options.target !== undefined && !TARGETS.includes(options.target))
+    throw new TypeError("weftjs plugin: option `target`: expected 'browser' or 'node'");
   const dts = options.dts ?? !options.noTypescript;
   return { instantiate: options.instantiate === true, dts, target: options.target, transpileOptions };
 }
 
 /** The transpiler's name for a component file: its stem, as a file name the glue can use. */
 function stemOf(file) {
-  return basename(file).replace(/\.wasm$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'component';
+  return (
+    basename(file)
+      .replace(/\.wasm$/, '')
+      .replace(/[^A-Za-z0-9_.-]/g, '_') || 'component'
+  );
 }
 
 /** weft's one-line error, led by the file (as the CLI words it). */
@@ -66,7 +76,9 @@ function typesOptions({ base64Cutoff, minify, noTypescript, noCoreLoader, ...res
 
 function transpileFile(file, bytes, transpileOptions) {
   const name = stemOf(file);
-  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () => transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true, noCoreLoader: true }));
+  const out = cached(contentHash(bytes, { ...transpileOptions, name }), () =>
+    transpile(bytes, { ...transpileOptions, name, instantiation: 'async', noTypescript: true, noCoreLoader: true }),
+  );
   const glue = out.files.find((f) => f.path === `${name}.js`);
   const cores = out.files.filter((f) => f.path.endsWith('.wasm'));
   return { name, out, glue: new TextDecoder().decode(glue.contents), cores };
@@ -136,7 +148,9 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
     let result;
     const ssr = isSsr(this, loadOptions);
     const inlineAll = inlinesAll(meta.framework, ssr, targetOf(ssr));
-    const transpileOptions = inlineAll ? { ...options.transpileOptions, base64Cutoff: Number.MAX_SAFE_INTEGER } : options.transpileOptions;
+    const transpileOptions = inlineAll
+      ? { ...options.transpileOptions, base64Cutoff: Number.MAX_SAFE_INTEGER }
+      : options.transpileOptions;
     try {
       bytes = readFileSync(file);
       result = transpileFile(file, bytes, transpileOptions);
@@ -146,12 +160,22 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
     const missing = what.instantiate ? [] : unmappedImports(result.out.imports);
     if (missing.length) {
       const list = missing.map((m) => `\`${m}\``).join(', ');
-      throw new Error(`${relative(process.cwd(), file)}: no module provides import${missing.length > 1 ? 's' : ''} ${list}: map ${missing.length > 1 ? 'them' : 'it'} with the plugin's \`map\` option (paths relative to the .wasm file) or import the component with \`?instantiate\``);
+      throw new Error(
+        `${relative(process.cwd(), file)}: no module provides import${missing.length > 1 ? 's' : ''} ${list}: map ${missing.length > 1 ? 'them' : 'it'} with the plugin's \`map\` option (paths relative to the .wasm file) or import the component with \`?instantiate\``,
+      );
     }
-    if (options.dts) writeDeclarations(file, () => types(bytes, typesOptions(options.transpileOptions, basename(file))).files);
+    if (options.dts)
+      writeDeclarations(file, () => types(bytes, typesOptions(options.transpileOptions, basename(file))).files);
     const coreUrls = result.cores.map((core) => [core.path, assets.emit(this, core)]);
     const runtime = RUNTIME[targetOf(ssr)];
-    const code = componentModule({ glue: result.glue, keys: result.out.imports, exportNames: result.out.exports, coreUrls, instantiate: what.instantiate, runtime });
+    const code = componentModule({
+      glue: result.glue,
+      keys: result.out.imports,
+      exportNames: result.out.exports,
+      coreUrls,
+      instantiate: what.instantiate,
+      runtime,
+    });
     return { code, map: null, moduleType: 'js' };
   }
 

@@ -23,7 +23,8 @@ export const hasJspi = () => typeof WebAssembly.Suspending === 'function';
 
 // weft prints `error: unsupported: <what>` for a feature it lacks; these are the async
 // ABI's (async lifts/lowers, stream/future/error-context types, their built-ins).
-const ASYNC_FEATURE = /\b(async|stream|future|error-context|context\.(get|set)|task\.(return|cancel)|waitable|subtask|backpressure|thread\.|yield|callback)/i;
+const ASYNC_FEATURE =
+  /\b(async|stream|future|error-context|context\.(get|set)|task\.(return|cancel)|waitable|subtask|backpressure|thread\.|yield|callback)/i;
 
 /** The `unsupported: ...` line of a weft error about the async ABI, else null. */
 export function unsupportedAsync(err) {
@@ -37,7 +38,8 @@ export function unsupportedAsync(err) {
 /** True for the error a JSPI-needing glue throws on an engine without JSPI. */
 export const needsJspi = (err) =>
   /needs JSPI|WebAssembly\.Suspending is not a constructor|WebAssembly\.promising is not a function/.test(
-    String(err?.message ?? err));
+    String(err?.message ?? err),
+  );
 
 /** fixtures/build/<name>.wasm (bash fixtures/build.sh) or fixtures/compose/<name>.wasm. */
 export function fixturePath(name) {
@@ -64,9 +66,20 @@ export function tmp(prefix) {
  * the tool's output on failure.
  */
 export function transpileFixture(impl, name, { bin, out = tmp(`${impl}-${name}`), extra = [] } = {}) {
-  const exe = impl === 'jco' ? JCO_BIN : bin ?? process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
-  const args = ['transpile', fixturePath(name), '-o', out, '--name', name, '--instantiation', 'async',
-    '--no-typescript', '--quiet', ...extra];
+  const exe = impl === 'jco' ? JCO_BIN : (bin ?? process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft'));
+  const args = [
+    'transpile',
+    fixturePath(name),
+    '-o',
+    out,
+    '--name',
+    name,
+    '--instantiation',
+    'async',
+    '--no-typescript',
+    '--quiet',
+    ...extra,
+  ];
   try {
     execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
@@ -123,6 +136,8 @@ export function rerunUnderNode24(file, args = []) {
   // NODE_TEST_CONTEXT would make the child talk node:test's internal protocol.
   const { NODE_TEST_CONTEXT, ...env } = process.env;
   return spawnSync(NODE24, [JSPI_FLAG, '--test-reporter=tap', file, ...args], {
-    encoding: 'utf8', timeout: 500_000, env: { ...env, WEFT_ASYNC_RERUN: '1' },
+    encoding: 'utf8',
+    timeout: 500_000,
+    env: { ...env, WEFT_ASYNC_RERUN: '1' },
   });
 }

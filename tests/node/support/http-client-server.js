@@ -23,7 +23,11 @@ export function clientTestServer({ cors = false } = {}) {
     }
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/hello') {
-      res.writeHead(200, { 'x-seen-test': req.headers['x-test'] ?? '', 'x-seen-path': req.url, 'x-seen-cookie': req.headers.cookie ?? '' });
+      res.writeHead(200, {
+        'x-seen-test': req.headers['x-test'] ?? '',
+        'x-seen-path': req.url,
+        'x-seen-cookie': req.headers.cookie ?? '',
+      });
       res.end('hello');
     } else if (url.pathname === '/echo') {
       const chunks = [];
@@ -31,7 +35,10 @@ export function clientTestServer({ cors = false } = {}) {
       req.on('end', () => {
         res.writeHead(201, { 'transfer-encoding': 'chunked' });
         res.write(Buffer.concat(chunks));
-        res.addTrailers({ 'x-got-trailer': req.trailers['x-req-trailer'] ?? '', 'x-chunks-seen': String(chunks.length > 1) });
+        res.addTrailers({
+          'x-got-trailer': req.trailers['x-req-trailer'] ?? '',
+          'x-chunks-seen': String(chunks.length > 1),
+        });
         res.end();
       });
     } else if (url.pathname === '/slow') {

@@ -8,7 +8,9 @@ import { REPO } from '../harness.js';
 /** Starts `weft serve` on a free port; resolves to { port, child, stop() }. */
 export function weftServe(wasm) {
   const bin = process.env.WEFT_BIN ?? path.join(REPO, 'target/debug/weft');
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', path.join(REPO, 'fixtures/build', wasm)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', path.join(REPO, 'fixtures/build', wasm)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -20,12 +22,15 @@ export function weftServe(wasm) {
   });
 }
 
-
 /** Stops the server: ends the Node process weft started, so weft itself exits cleanly (removing its temp dir). */
 function stop(child) {
   return new Promise((resolve) => {
     child.once('exit', resolve);
-    const kids = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    const kids = fs
+      .readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     if (kids.length > 0) process.kill(Number(kids[0]), 'SIGTERM');
     else child.kill('SIGTERM');
   });

@@ -14,8 +14,12 @@ let host;
  * it in a module imported before the first component.
  */
 export function configure(wasiOptions = {}) {
-  if (host) throw new Error('weftjs/bundled: configure() was called after a component was instantiated; import the module that calls it before the first .wasm import');
-  if (typeof wasiOptions !== 'object' || wasiOptions === null) throw new TypeError('weftjs/bundled: configure() expects the options object of createWasi()');
+  if (host)
+    throw new Error(
+      'weftjs/bundled: configure() was called after a component was instantiated; import the module that calls it before the first .wasm import',
+    );
+  if (typeof wasiOptions !== 'object' || wasiOptions === null)
+    throw new TypeError('weftjs/bundled: configure() expects the options object of createWasi()');
   options = wasiOptions;
 }
 
@@ -28,6 +32,9 @@ export function wasiImports(createWasi) {
 /** One WASI interface by its import key, or a clear error. */
 export function wasiImport(createWasi, key) {
   const iface = wasiImports(createWasi)[key];
-  if (!iface) throw new Error(`weftjs/bundled: the WASI host has no \`${key}\` (map it to a module of yours with the plugin's \`map\` option)`);
+  if (!iface)
+    throw new Error(
+      `weftjs/bundled: the WASI host has no \`${key}\` (map it to a module of yours with the plugin's \`map\` option)`,
+    );
   return iface;
 }

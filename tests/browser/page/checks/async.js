@@ -23,7 +23,14 @@ function makeHost({ name } = {}) {
       h.signals.push(opt?.signal);
       return new Promise((res, rej) => {
         const t = setTimeout(() => res(ms), ms);
-        opt?.signal?.addEventListener('abort', () => { clearTimeout(t); rej(opt.signal.reason); }, { once: true });
+        opt?.signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            rej(opt.signal.reason);
+          },
+          { once: true },
+        );
       });
     },
     fetchName(id, opt) {
@@ -31,7 +38,9 @@ function makeHost({ name } = {}) {
       h.signals.push(opt?.signal);
       return name ? name(id) : sleep(5, `user${id}`);
     },
-    log(msg) { h.log.push(msg); },
+    log(msg) {
+      h.log.push(msg);
+    },
   };
   return h;
 }
@@ -44,14 +53,23 @@ async function basics(hostOpts) {
 
 function deferred() {
   let resolve, reject;
-  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
 /** 'pending' if `p` has not settled after `ms`, else 'fulfilled'/'rejected'. */
 async function state(p, ms = 20) {
   const mark = {};
-  const r = await Promise.race([p.then(() => 'fulfilled', () => 'rejected'), sleep(ms, mark)]);
+  const r = await Promise.race([
+    p.then(
+      () => 'fulfilled',
+      () => 'rejected',
+    ),
+    sleep(ms, mark),
+  ]);
   return r === mark ? 'pending' : r;
 }
 
@@ -75,14 +93,23 @@ async function readAll(stream) {
 function concat(chunks) {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; }
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
 /** The consumer guest's digest (len, sum, Fletcher-16-style), as in the Node test. */
 function digest(bytes) {
-  let sum = 0n, a = 0, b = 0;
-  for (const x of bytes) { sum += BigInt(x); a = (a + x) % 255; b = (b + a) % 255; }
+  let sum = 0n,
+    a = 0,
+    b = 0;
+  for (const x of bytes) {
+    sum += BigInt(x);
+    a = (a + x) % 255;
+    b = (b + a) % 255;
+  }
   return { len: BigInt(bytes.length), sum, fletcher: (b << 8) | a };
 }
 
@@ -95,14 +122,18 @@ export async function asyncImportPromise() {
   assert.deepEqual(host.calls, [['host-delay', 30]]);
   assert.ok(host.signals[0] instanceof AbortSignal, 'host-delay got a trailing { signal }');
   assert.equal(host.signals[0].aborted, false);
-  assert.equal(await api.greet(4), 'hello, user4', 'fetch-name\'s Promise (5 ms later)');
-  assert.deepEqual(host.calls, [['host-delay', 30], ['fetch-name', 4]]);
+  assert.equal(await api.greet(4), 'hello, user4', "fetch-name's Promise (5 ms later)");
+  assert.deepEqual(host.calls, [
+    ['host-delay', 30],
+    ['fetch-name', 4],
+  ]);
 }
 
 export async function streamOut() {
   const { api, host } = await basics();
   const chunks = await readAll(await api.generate(10_000, 1000));
-  for (const c of chunks) assert.ok(c instanceof Uint8Array, `stream<u8> chunk is a Uint8Array, got ${c?.constructor?.name}`);
+  for (const c of chunks)
+    assert.ok(c instanceof Uint8Array, `stream<u8> chunk is a Uint8Array, got ${c?.constructor?.name}`);
   const bytes = concat(chunks);
   assert.equal(bytes.length, 10_000);
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== (i & 255)) assert.equal(bytes[i], i & 255, `byte ${i}`);
@@ -135,7 +166,7 @@ export async function futures() {
   const gate = deferred();
   const { api, host } = await basics({ name: () => gate.promise });
   // future<string> out: the export's Promise settles with the future's value.
-  const value = (async () => await (await api.nameLater(3)))();
+  const value = (async () => await await api.nameLater(3))();
   await until(() => host.calls.length === 1, 'the guest to call fetch-name');
   assert.deepEqual(host.calls, [['fetch-name', 3]]);
   assert.equal(await state(value), 'pending', 'the future waits for fetch-name');
@@ -157,9 +188,12 @@ export async function abortSignal() {
   await until(() => host.calls.length === 1, 'the guest to call host-delay');
   assert.equal(await state(p), 'pending');
   ac.abort();
-  await assert.rejects(p, (e) => (e instanceof Error || e instanceof DOMException) && e.name === 'AbortError',
-    'the call rejects with an AbortError');
-  await until(() => host.signals[0]?.aborted, 'the host import\'s signal to abort');
+  await assert.rejects(
+    p,
+    (e) => (e instanceof Error || e instanceof DOMException) && e.name === 'AbortError',
+    'the call rejects with an AbortError',
+  );
+  await until(() => host.signals[0]?.aborted, "the host import's signal to abort");
   assert.equal(await api.cancelledCount(), before + 1, 'the guest task was dropped');
   assert.ok(host.log.includes('sleep: cancelled'), `guest log: ${host.log}`);
   assert.equal(await api.addAfterDelay(1, 1, 1), 2, 'the instance is still usable');
@@ -182,14 +216,23 @@ export async function composedPipeline() {
  */
 export async function bigStreams() {
   const TOTAL = 64 * 2 ** 20;
-  const bench = async () => (await load('async-bench', 'async-bench', { 'test:async-bench/host': { tick: () => 1 } })).bench;
+  const bench = async () =>
+    (await load('async-bench', 'async-bench', { 'test:async-bench/host': { tick: () => 1 } })).bench;
   const [a, b] = [await bench(), await bench()];
   for (let i = 0; i < 3; i++) {
     let n = 0;
     const reader = (await a.generate(BigInt(TOTAL), 65536)).getReader();
     for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.length;
     assert.equal(n, TOTAL, 'guest -> JS: every byte');
-    assert.equal(await b.consume(await a.generate(BigInt(TOTAL), 65536), 65536), BigInt(TOTAL), 'guest -> guest: every byte');
-    assert.equal(await a.consume(await b.generate(BigInt(TOTAL), TOTAL), 8192), BigInt(TOTAL), 'one 64 MiB write, 8 KiB reads');
+    assert.equal(
+      await b.consume(await a.generate(BigInt(TOTAL), 65536), 65536),
+      BigInt(TOTAL),
+      'guest -> guest: every byte',
+    );
+    assert.equal(
+      await a.consume(await b.generate(BigInt(TOTAL), TOTAL), 8192),
+      BigInt(TOTAL),
+      'one 64 MiB write, 8 KiB reads',
+    );
   }
 }

@@ -56,7 +56,14 @@ export async function invalidStringsTrap() {
 
 export async function resourcesAcrossComponents() {
   const e = await compose('resources-3');
-  assert.deepEqual([e.passOwn(11), e.passOwn(22), e.passOwn(33)].map((x) => [hi(x), lo(x)]), [[1, 1], [1, 2], [1, 3]]);
+  assert.deepEqual(
+    [e.passOwn(11), e.passOwn(22), e.passOwn(33)].map((x) => [hi(x), lo(x)]),
+    [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ],
+  );
   assert.equal(e.aDrops(), 0, 'moving a handle drops nothing');
   assert.deepEqual([e.cUse(1), e.cUse(2), e.cUse(3)], [11, 22, 33]);
   e.cDiscard(2);
@@ -80,16 +87,30 @@ export async function resourceTrapsPoison() {
 export async function chain10() {
   const CHAIN = 55;
   const seen = [];
-  const e = await compose('chain10', { back: (n) => { seen.push(n); return n; } });
-  for (const [x, s, l] of [[0, '', []], [1, 'héllo 🎉', [1, 2, 3]], [8, '🍰'.repeat(50_000), new Uint32Array(3).fill(9)]]) {
+  const e = await compose('chain10', {
+    back: (n) => {
+      seen.push(n);
+      return n;
+    },
+  });
+  for (const [x, s, l] of [
+    [0, '', []],
+    [1, 'héllo 🎉', [1, 2, 3]],
+    [8, '🍰'.repeat(50_000), new Uint32Array(3).fill(9)],
+  ]) {
     const [x2, s2, l2] = e.step(x, s, l);
     assert.equal(x2, x + CHAIN);
     assert.equal(s2, s);
     assert.ok(l2 instanceof Uint32Array, 'list<u32> comes back as a Uint32Array');
-    assert.deepEqual([...l2], [...l].map((v) => v + CHAIN));
+    assert.deepEqual(
+      [...l2],
+      [...l].map((v) => v + CHAIN),
+    );
   }
   assert.throws(() => e.step(-1, '', []), RangeError);
-  const s = await loadSync('compose-chain10-sync', 'chain10', await coreFiles('compose-chain10-sync'), { back: (n) => n });
+  const s = await loadSync('compose-chain10-sync', 'chain10', await coreFiles('compose-chain10-sync'), {
+    back: (n) => n,
+  });
   assert.equal(s.step(1, 'ü', [])[0], 1 + CHAIN, '--instantiation sync works too');
 }
 

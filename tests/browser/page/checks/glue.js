@@ -57,7 +57,9 @@ export async function imports() {
   let ticks = 0;
   const e = await glue('imports', {
     'test:demo/host': { log() {}, next: () => 41 + ticks },
-    tick: () => { ticks++; },
+    tick: () => {
+      ticks++;
+    },
   });
   assert.equal(e.run(), 42);
   assert.equal(ticks, 1);
@@ -68,9 +70,15 @@ export async function resources() {
   const logs = [];
   let disposed = 0;
   class Logger {
-    constructor(prefix) { this.prefix = prefix; }
-    log(n) { logs.push(`${this.prefix}${n}`); }
-    [Symbol.dispose]() { disposed++; }
+    constructor(prefix) {
+      this.prefix = prefix;
+    }
+    log(n) {
+      logs.push(`${this.prefix}${n}`);
+    }
+    [Symbol.dispose]() {
+      disposed++;
+    }
   }
   const e = await glue('resources', { 'test:res/host': { Logger } });
   const { Counter } = e.api;
@@ -104,8 +112,9 @@ export async function resources() {
 
 export async function moduleImport() {
   // (module (func (export "f") (result i32) i32.const 42))
-  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0,
-    7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 42, 11]);
+  const bytes = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 42, 11,
+  ]);
   const e = await glue('module-import', { m: await WebAssembly.compile(bytes) });
   assert.equal(e.f(), 42);
   await assert.rejects(glue('module-import', { m: {} }), /expected a WebAssembly.Module/);

@@ -30,18 +30,29 @@ export async function exportsRoundTrip() {
   assert.deepEqual(ex.roundtripListOptionU8([1, undefined, 3]), [1, undefined, 3]);
   const line = { start: { x: 1, y: 2 }, end: { x: -3, y: -4 }, label: 'diagonal ↘' };
   assert.deepEqual(ex.roundtripLine(line), line);
-  for (const shape of [{ tag: 'big', val: 2n ** 64n - 1n }, { tag: 'named', val: 'héllo 😀' },
-    { tag: 'no-shape' }, { tag: 'pair', val: [7, -(2n ** 63n)] }]) {
+  for (const shape of [
+    { tag: 'big', val: 2n ** 64n - 1n },
+    { tag: 'named', val: 'héllo 😀' },
+    { tag: 'no-shape' },
+    { tag: 'pair', val: [7, -(2n ** 63n)] },
+  ]) {
     const back = ex.roundtripShape(shape);
     assert.equal(back.tag, shape.tag);
     assert.deepEqual(back.val, shape.val);
   }
   assert.equal(ex.roundtripColor('dark-blue'), 'dark-blue');
-  assert.deepEqual(ex.roundtripPerms({ read: true, write: false, exec: true, setUid: false }),
-    { read: true, write: false, exec: true, setUid: false });
+  assert.deepEqual(ex.roundtripPerms({ read: true, write: false, exec: true, setUid: false }), {
+    read: true,
+    write: false,
+    exec: true,
+    setUid: false,
+  });
   assert.deepEqual(ex.roundtripOptionOption({ tag: 'some', val: undefined }), { tag: 'some', val: undefined });
   assert.equal(ex.roundtripResult({ tag: 'ok', val: 'fine' }), 'fine');
-  assert.throws(() => ex.parseU32('x'), (e) => e instanceof Error && e.payload === 'not a u32: x');
+  assert.throws(
+    () => ex.parseU32('x'),
+    (e) => e instanceof Error && e.payload === 'not a u32: x',
+  );
   assert.equal(ex.parseU32('42'), 42);
   assert.throws(() => ex.roundtripU8(256), RangeError);
   assert.throws(() => ex.roundtripColor('purple'), TypeError);
@@ -49,14 +60,47 @@ export async function exportsRoundTrip() {
 
 export async function hostImports() {
   const root = await values();
-  assert.equal(reply('echoString', () => 'a\uD800', () => root.callHostString('x')), 'a\uFFFD');
+  assert.equal(
+    reply(
+      'echoString',
+      () => 'a\uD800',
+      () => root.callHostString('x'),
+    ),
+    'a\uFFFD',
+  );
   assert.equal(root.callHostU64(2n ** 64n - 1n), 2n ** 64n - 1n);
-  assert.equal(reply('echoF32', () => 0.1, () => root.callHostF32(0)), f32(0.1));
+  assert.equal(
+    reply(
+      'echoF32',
+      () => 0.1,
+      () => root.callHostF32(0),
+    ),
+    f32(0.1),
+  );
   assert.deepEqual(root.callHostListU8(new Uint8Array([1, 2, 255])), new Uint8Array([1, 2, 255]));
   assert.deepEqual(root.callHostListString(['🎉', '']), ['🎉', '']);
   const boom = new Error('boom');
-  assert.throws(() => reply('ping', () => { throw boom; }, () => root.callHostPing()), (e) => e === boom);
-  assert.throws(() => reply('echoResult', () => { throw 42; }, () => root.callHostResult({ tag: 'ok', val: 'x' })),
-    (e) => e instanceof Error && e.payload === 42);
+  assert.throws(
+    () =>
+      reply(
+        'ping',
+        () => {
+          throw boom;
+        },
+        () => root.callHostPing(),
+      ),
+    (e) => e === boom,
+  );
+  assert.throws(
+    () =>
+      reply(
+        'echoResult',
+        () => {
+          throw 42;
+        },
+        () => root.callHostResult({ tag: 'ok', val: 'x' }),
+      ),
+    (e) => e instanceof Error && e.payload === 42,
+  );
   assert.equal(root.topAdd(1, 2), 3, 'the instance is usable after a host error');
 }

@@ -24,7 +24,13 @@ async function go(stream: ReadableStream<Uint8Array> & AsyncIterable<Uint8Array>
 }
 
 const counts: maps.Counts = new Map([['a', 1]]);
-const merged: Map<number, maps.Index> = maps.merge(counts, new Map([['b', undefined], ['c', 2]]));
+const merged: Map<number, maps.Index> = maps.merge(
+  counts,
+  new Map([
+    ['b', undefined],
+    ['c', 2],
+  ]),
+);
 const index: maps.Index = { byId: new Map([[1n, 'one']]), nested: new Map([['k', new Uint8Array(1)]]) };
 
 export { v, painted, go, merged, index };

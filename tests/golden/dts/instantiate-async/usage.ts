@@ -19,7 +19,9 @@ const imports: ImportObject = {
 
 async function main(): Promise<void> {
   const getCoreModule = async (path: string) => WebAssembly.compile(new Uint8Array(path.length));
-  const root: Root = await instantiate(getCoreModule, imports, (module, imports) => WebAssembly.instantiate(module, imports));
+  const root: Root = await instantiate(getCoreModule, imports, (module, imports) =>
+    WebAssembly.instantiate(module, imports),
+  );
   const config: Config = { verbose: true, level: 'warn' };
   const code: number = root.api.run(config);
   const same: number = root['test:inst/api@1.0.0'].run(config);

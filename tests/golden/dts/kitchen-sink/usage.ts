@@ -12,7 +12,13 @@ const none: types.Shape = { tag: 'none' };
 const colour: values.Colour = 'dark-green';
 const perms: types.Perms = { read: true, writeIt: false };
 const p: types.Point = values.f(withOpt, colour, shape, perms);
-const s: string | undefined = values.g({ tag: 'some', val: 5 }, new Uint16Array(2), new BigInt64Array(1), ['x'], [1, 'y']);
+const s: string | undefined = values.g(
+  { tag: 'some', val: 5 },
+  new Uint16Array(2),
+  new BigInt64Array(1),
+  ['x'],
+  [1, 'y'],
+);
 // `r` is a result alias: still thrown, so `h` returns the ok value.
 const r: number = values.h({ tag: 'ok', val: undefined }, { tag: 'err', val: 3 }, { tag: 'ok', val: 7 });
 const c: string = values.delete(1n, -1n);

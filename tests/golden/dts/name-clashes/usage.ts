@@ -15,8 +15,14 @@ async function main(stream: ReadableStream<Uint8Array> & AsyncIterable<Uint8Arra
   const made: WitWasm = root.make(record);
   const found: TestClashWeb | undefined = root.find({ id: 1 });
   const [map, promise, u8, rs, ai, option, result, disposable]: [
-    Globals.Map, Globals.Promise, Globals.Uint8Array, Globals.ReadableStream,
-    Globals.AsyncIterable, Globals.Option, Globals.Result, Globals.Disposable,
+    Globals.Map,
+    Globals.Promise,
+    Globals.Uint8Array,
+    Globals.ReadableStream,
+    Globals.AsyncIterable,
+    Globals.Option,
+    Globals.Result,
+    Globals.Disposable,
   ] = root.globals.uses(
     new Uint8Array(1),
     new Map([['a', 1]]),

@@ -15,12 +15,16 @@ const opts: shapes.Option<string | undefined> = shapes.options(
   { tag: 'some', val: 3 },
 );
 shapes.options(1, { tag: 'none' }, { tag: 'some', val: { tag: 'none' } }, { tag: 'none' });
-shapes.options(1, { tag: 'some', val: 2 }, { tag: 'some', val: { tag: 'some', val: undefined } }, { tag: 'some', val: undefined });
-const [ok, maybe] = shapes.resultsIn(
-  { tag: 'err', val: 'e' },
-  { tag: 'ok', val: undefined },
-  [{ tag: 'ok', val: undefined }, { tag: 'err', val: 1 }],
+shapes.options(
+  1,
+  { tag: 'some', val: 2 },
+  { tag: 'some', val: { tag: 'some', val: undefined } },
+  { tag: 'some', val: undefined },
 );
+const [ok, maybe] = shapes.resultsIn({ tag: 'err', val: 'e' }, { tag: 'ok', val: undefined }, [
+  { tag: 'ok', val: undefined },
+  { tag: 'err', val: 1 },
+]);
 const okVal: shapes.Result<number, void> = ok;
 const maybeVal: number | undefined = maybe;
 

@@ -9,11 +9,7 @@ keywords.import('x', 1);
 const rec: keywords.Record = keywords.new();
 const copy: keywords.Record = { class: 'c', default: 1, type: 2, new: true, thisValue: -1 };
 keywords.eval(['a']);
-const res: keywords.Resource = keywords.typeof(
-  { delete: true, in: false },
-  { tag: 'interface', val: 1 },
-  'yield',
-);
+const res: keywords.Resource = keywords.typeof({ delete: true, in: false }, { tag: 'interface', val: 1 }, 'yield');
 keywords.withDashes(1, 2, 3);
 const made = new keywords.Resource(3);
 made.delete();

@@ -7,7 +7,11 @@ class ComponentError extends Error {
   }
 }
 function safeString(v) {
-  try { return typeof v === 'object' ? JSON.stringify(v, (_, x) => typeof x === 'bigint' ? `${x}` : x) : String(v); } catch { return typeof v; }
+  try {
+    return typeof v === 'object' ? JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}` : x)) : String(v);
+  } catch {
+    return typeof v;
+  }
 }
 function errPayload(e) {
   if (e && typeof e === 'object' && Object.hasOwn(e, 'payload')) return e.payload;
@@ -18,9 +22,11 @@ function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
 function cannotEnter(poisoned) {
-  trap(poisoned
-    ? 'cannot enter component instance: it is poisoned by an earlier trap'
-    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+  trap(
+    poisoned
+      ? 'cannot enter component instance: it is poisoned by an earlier trap'
+      : 'cannot enter component instance: it is already on the call stack (reentrance)',
+  );
 }
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');
@@ -94,7 +100,7 @@ class HandleTable {
     return i;
   }
   get(i) {
-    const h = (i >>> 0) < this.slots.length ? this.slots[i >>> 0] : null;
+    const h = i >>> 0 < this.slots.length ? this.slots[i >>> 0] : null;
     if (h == null) trap(`invalid handle index ${i >>> 0}`);
     return h;
   }
@@ -113,7 +119,10 @@ function resourceType(name, impl) {
 }
 function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
-  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`);
+  if (h.rt !== rt)
+    trap(
+      `${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`,
+    );
   return h;
 }
 function resourceNew(tbl, rt, rep) {
@@ -155,7 +164,8 @@ function guestState(rt, v, where) {
   return s;
 }
 function hostRep(rt, obj) {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) badValue(obj, `a ${rt.name} object`, rt.name);
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function'))
+    badValue(obj, `a ${rt.name} object`, rt.name);
   rt.hostReps ??= new Map();
   rt.hostObjs ??= new Map();
   let rep = rt.hostReps.get(obj);
@@ -188,7 +198,8 @@ function lowerOwn(tbl, rt, v, where) {
   } else {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
-    if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
+    if (s.lends !== 0)
+      throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
     released(s);
     rep = s.rep;
   }
@@ -251,7 +262,8 @@ const utf8Encoder = new TextEncoder();
 let utf8EncodedLen = 0;
 function utf8Decode(m, ptr, len) {
   memView(m);
-  ptr >>>= 0; len >>>= 0;
+  ptr >>>= 0;
+  len >>>= 0;
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {
@@ -365,7 +377,11 @@ function afterBlock(v, f) {
 const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
 function resumeInTurn(thread, v) {
   return new Promise((resolve) => {
-    thread.park(() => true, false, () => resolve(v));
+    thread.park(
+      () => true,
+      false,
+      () => resolve(v),
+    );
     thread.onStack = true;
   });
 }
@@ -432,23 +448,24 @@ function getAs(tbl, i, cls, what) {
 function checkMayLeave(inst) {
   if (!inst.mayLeave) trap('cannot leave component instance during realloc or post-return');
 }
-const macrotask = typeof setImmediate === 'function'
-  ? (f) => setImmediate(f)
-  : typeof MessageChannel === 'function'
-    ? (() => {
-        let ch = null;
-        const q = [];
-        return (f) => {
-          if (ch === null) {
-            ch = new MessageChannel();
-            ch.port1.onmessage = () => q.shift()();
-            ch.port1.unref?.();
-          }
-          q.push(f);
-          ch.port2.postMessage(0);
-        };
-      })()
-    : (f) => setTimeout(f, 0);
+const macrotask =
+  typeof setImmediate === 'function'
+    ? (f) => setImmediate(f)
+    : typeof MessageChannel === 'function'
+      ? (() => {
+          let ch = null;
+          const q = [];
+          return (f) => {
+            if (ch === null) {
+              ch = new MessageChannel();
+              ch.port1.onmessage = () => q.shift()();
+              ch.port1.unref?.();
+            }
+            q.push(f);
+            ch.port2.postMessage(0);
+          };
+        })()
+      : (f) => setTimeout(f, 0);
 let deferredPumps = 0;
 class Store {
   constructor() {
@@ -535,7 +552,14 @@ class Store {
       this.deadlockCheck = true;
       setTimeout(() => {
         this.deadlockCheck = false;
-        if (this.scheduled || this.turn !== null || this.failure !== null || this.hostPending > 0 || this.roots.size === 0) return;
+        if (
+          this.scheduled ||
+          this.turn !== null ||
+          this.failure !== null ||
+          this.hostPending > 0 ||
+          this.roots.size === 0
+        )
+          return;
         if (deferredPumps > 0) return; // a yielding thread (maybe of another store) runs next
         if (this.waiting.some((t) => t.readyFn())) return;
         this.fail(new WebAssembly.RuntimeError('deadlock detected: event loop cannot make further progress'));
@@ -693,7 +717,8 @@ class Task {
   }
   unregisterThread(t) {
     const i = this.threads.indexOf(t);
-    if (i === this.threads.length - 1) this.threads.pop(); // the usual case; splice allocates
+    if (i === this.threads.length - 1)
+      this.threads.pop(); // the usual case; splice allocates
     else this.threads.splice(i, 1);
     if (this.threads.length === 0 && this.state !== TASK_RESOLVED) {
       trap(`${this.name}: the task exited without calling task.return or task.cancel`);
@@ -719,13 +744,15 @@ class Task {
   }
   return_(result) {
     if (this.state === TASK_RESOLVED) trap(`${this.name}: task.return called after the task already resolved`);
-    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0))
+      trap(`${this.name}: borrow handles still remain at the end of the call`);
     this.onResolve(result);
     this.state = TASK_RESOLVED;
   }
   cancel() {
     if (this.state !== TASK_CANCEL_DELIVERED) trap(`${this.name}: task.cancel called without a delivered cancellation`);
-    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0)) trap(`${this.name}: borrow handles still remain at the end of the call`);
+    if (this.numBorrows > 0 || (this.scope != null && this.scope.borrows > 0))
+      trap(`${this.name}: borrow handles still remain at the end of the call`);
     this.onResolve(null);
     this.state = TASK_RESOLVED;
   }
@@ -782,11 +809,15 @@ function startCallbackTask(task, callCore, callCallback, getWaitableSet) {
   task.implicitThread = thread;
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
-    thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
-      inst.numWaitingToEnter--;
-      if (cancelled) task.cancel();
-      else beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
-    });
+    thread.park(
+      () => !task.hasBackpressure(),
+      true,
+      (cancelled) => {
+        inst.numWaitingToEnter--;
+        if (cancelled) task.cancel();
+        else beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
+      },
+    );
   } else {
     beginCallbackTask(task, thread, callCore, callCallback, getWaitableSet);
   }
@@ -808,10 +839,12 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
   const store = inst.store;
   for (;;) {
     if (typeof packed !== 'number') {
-      packed.then((v) => {
-        store.endTurn(thread);
-        runOn(thread, () => stepCallbackTask(task, thread, v, callCallback, getWaitableSet));
-      }).catch((e) => store.fail(e));
+      packed
+        .then((v) => {
+          store.endTurn(thread);
+          runOn(thread, () => stepCallbackTask(task, thread, v, callCallback, getWaitableSet));
+        })
+        .catch((e) => store.fail(e));
       return;
     }
     const code = unpackCallbackResult(packed);
@@ -881,11 +914,15 @@ function startStackTask(task, callCore) {
   };
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
-    thread.park(() => !task.hasBackpressure(), true, (cancelled) => {
-      inst.numWaitingToEnter--;
-      if (cancelled) task.cancel();
-      else begin();
-    });
+    thread.park(
+      () => !task.hasBackpressure(),
+      true,
+      (cancelled) => {
+        inst.numWaitingToEnter--;
+        if (cancelled) task.cancel();
+        else begin();
+      },
+    );
   } else {
     begin();
   }
@@ -958,7 +995,11 @@ function startFromHost(store, callee, args, signal, convert = null, onTrap = nul
   if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(() => args, (r) => call.finish(r), null);
+    onCancel = callee(
+      () => args,
+      (r) => call.finish(r),
+      null,
+    );
   } catch (e) {
     throw call.trapped(e);
   }
@@ -968,7 +1009,14 @@ function startFromHost(store, callee, args, signal, convert = null, onTrap = nul
   store.roots.add(call);
   if (signal != null) {
     if (signal.aborted) onCancel(null);
-    else signal.addEventListener('abort', () => { if (call.rooted) onCancel(null); }, { once: true });
+    else
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (call.rooted) onCancel(null);
+        },
+        { once: true },
+      );
     if (call.done === 1) return call.value;
     if (call.done === 2) throw call.value;
   }
@@ -1052,7 +1100,7 @@ function threadNewIndirect(store, table, fi, c, entry) {
   const thread = store.cur;
   checkLeave(thread);
   const task = thread.task;
-  if ((fi >>> 0) >= table.length) trap(`thread.new-indirect: table index ${fi >>> 0} is out of bounds`);
+  if (fi >>> 0 >= table.length) trap(`thread.new-indirect: table index ${fi >>> 0} is out of bounds`);
   const f = table.get(fi);
   if (f === null) trap(`thread.new-indirect: table element ${fi >>> 0} is uninitialized`);
   if (!task.threads.includes(thread)) task.threads.push(thread);
@@ -1070,7 +1118,7 @@ function threadNewIndirect(store, table, fi, c, entry) {
   return t.index;
 }
 function threadAt(inst, i, what) {
-  const t = (i >>> 0) < inst.threads.slots.length ? inst.threads.slots[i >>> 0] : null;
+  const t = i >>> 0 < inst.threads.slots.length ? inst.threads.slots[i >>> 0] : null;
   if (t == null) trap(`${what}: invalid thread index ${i >>> 0}`);
   return t;
 }
@@ -1090,7 +1138,10 @@ function threadResumeLater(store, i) {
 function blockingThreadOp(store, what) {
   const thread = store.cur;
   checkLeave(thread);
-  if (!store.jspi) trap(`${what} in ${thread.task.name} must switch stacks, which needs JSPI (WebAssembly.Suspending); this engine lacks it`);
+  if (!store.jspi)
+    trap(
+      `${what} in ${thread.task.name} must switch stacks, which needs JSPI (WebAssembly.Suspending); this engine lacks it`,
+    );
   return thread;
 }
 function checkMayBlock(store, thread, what) {
@@ -1160,10 +1211,13 @@ class Waitable {
   }
   waitForPendingEvent(thread, what, release = false) {
     this.hasSyncWaiter = true;
-    return afterBlock(blockOn(thread, () => this.hasPendingEvent(), false, what, release), (c) => {
-      this.hasSyncWaiter = false;
-      return c;
-    });
+    return afterBlock(
+      blockOn(thread, () => this.hasPendingEvent(), false, what, release),
+      (c) => {
+        this.hasSyncWaiter = false;
+        return c;
+      },
+    );
   }
   join(wset) {
     if (this.wset !== null) {
@@ -1206,11 +1260,14 @@ function waitableSetWait(store, si, cancellable) {
   checkMayLeave(inst);
   const wset = getAs(inst.handles, si, WaitableSet, 'waitable-set.wait');
   wset.numWaiting++;
-  return afterBlock(blockOn(thread, () => wset.hasPendingEvent(), cancellable, 'waitable-set.wait'), (c) => {
-    const ev = c ? [EVENT_TASK_CANCELLED, 0, 0] : wset.getPendingEvent();
-    wset.numWaiting--;
-    return ev;
-  });
+  return afterBlock(
+    blockOn(thread, () => wset.hasPendingEvent(), cancellable, 'waitable-set.wait'),
+    (c) => {
+      const ev = c ? [EVENT_TASK_CANCELLED, 0, 0] : wset.getPendingEvent();
+      wset.numWaiting--;
+      return ev;
+    },
+  );
 }
 function waitableSetPoll(store, si, cancellable) {
   const thread = store.cur;
@@ -1231,7 +1288,10 @@ function waitableSetDrop(inst, si) {
 function waitableJoin(inst, wi, si) {
   checkMayLeave(inst);
   const w = getAs(inst.handles, wi, Waitable, 'waitable.join');
-  if (w.hasSyncWaiter) trap('waitable.join: waitable cannot be used synchronously while added to a waitable set (it has a synchronous waiter)');
+  if (w.hasSyncWaiter)
+    trap(
+      'waitable.join: waitable cannot be used synchronously while added to a waitable set (it has a synchronous waiter)',
+    );
   w.join(si === 0 ? null : getAs(inst.handles, si, WaitableSet, 'waitable.join'));
 }
 class GuestBuffer {
@@ -1305,7 +1365,8 @@ class HostBuffer {
   }
 }
 function sameInstanceTrap(t, a, b) {
-  if (a === b && a !== null && !t.numeric) trap('cannot read from and write to intra-component future or stream of non-numeric type');
+  if (a === b && a !== null && !t.numeric)
+    trap('cannot read from and write to intra-component future or stream of non-numeric type');
 }
 class Rendezvous {
   constructor(t) {
@@ -1564,7 +1625,8 @@ function dropEnd(inst, cls, t, i) {
   const what = `${cls.what}.drop-${cls === ReadableStreamEnd || cls === ReadableFutureEnd ? 'readable' : 'writable'}`;
   const e = endOf(inst, i, cls, t, what);
   if (e.copying()) trap(`cannot drop busy ${cls.what}`);
-  if (cls === WritableFutureEnd && e.state !== COPY_DONE) trap('cannot drop future write end without first writing a value');
+  if (cls === WritableFutureEnd && e.state !== COPY_DONE)
+    trap('cannot drop future write end without first writing a value');
   inst.handles.remove(i);
   e.shared.drop();
   e.drop();
@@ -1573,9 +1635,11 @@ function liftEnd(inst, cls, t, i) {
   const what = `lift ${cls.what}`;
   const e = endOf(inst, i, cls, t, what);
   if (e.state === COPY_DONE) {
-    trap(cls === ReadableStreamEnd
-      ? 'cannot lift stream after being notified that the writable end dropped'
-      : 'cannot lift future after previous read succeeded');
+    trap(
+      cls === ReadableStreamEnd
+        ? 'cannot lift stream after being notified that the writable end dropped'
+        : 'cannot lift future after previous read succeeded',
+    );
   }
   if (e.state !== COPY_IDLE) trap(`cannot lift ${cls.what} while a copy is in progress`);
   if (e.inWaitableSet()) trap(`cannot lift ${cls.what} while it's in a waitable set`);
@@ -1625,8 +1689,9 @@ function callSubtask(thread, callee, liftArgs, lowerResult) {
   const onResolve = (result) => {
     if (subtask.onProgress !== null) subtask.onProgress();
     if (result === null) {
-      subtask.resolve(subtask.state === SUBTASK_STARTING
-        ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED);
+      subtask.resolve(
+        subtask.state === SUBTASK_STARTING ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED,
+      );
     } else {
       lowerResult(result);
       subtask.resolve(SUBTASK_RETURNED);
@@ -1655,7 +1720,10 @@ function syncLowerWait(thread, subtask, what) {
     return 0;
   };
   if (subtask.resolved()) return done();
-  return afterBlock(blockOn(thread, () => subtask.resolved(), false, what), done);
+  return afterBlock(
+    blockOn(thread, () => subtask.resolved(), false, what),
+    done,
+  );
 }
 function subtaskCancel(store, i, isAsync) {
   const thread = store.cur;
@@ -1739,11 +1807,16 @@ class HostCallOptions {
 }
 function callWith(fn, args, opts) {
   switch (args.length) {
-    case 0: return fn(opts);
-    case 1: return fn(args[0], opts);
-    case 2: return fn(args[0], args[1], opts);
-    case 3: return fn(args[0], args[1], args[2], opts);
-    default: return fn(...args, opts);
+    case 0:
+      return fn(opts);
+    case 1:
+      return fn(args[0], opts);
+    case 2:
+      return fn(args[0], args[1], opts);
+    case 3:
+      return fn(args[0], args[1], args[2], opts);
+    default:
+      return fn(...args, opts);
   }
 }
 function syncCallee(inst, f, hasResult) {
@@ -1759,13 +1832,16 @@ function syncCallee(inst, f, hasResult) {
       throw e;
     }
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
-      r.then((v) => {
-        inst.leaveTo(caller);
-        onResolve(hasResult ? [v] : []);
-      }, (e) => {
-        inst.leaveTo(caller);
-        inst.store.fail(e);
-      });
+      r.then(
+        (v) => {
+          inst.leaveTo(caller);
+          onResolve(hasResult ? [v] : []);
+        },
+        (e) => {
+          inst.leaveTo(caller);
+          inst.store.fail(e);
+        },
+      );
       return () => {};
     }
     inst.leaveTo(caller);
@@ -1783,10 +1859,13 @@ function resultCallee(fn) {
     }
     if (r === null || typeof r !== 'object' || typeof r.then !== 'function') return { tag: 'ok', val: r };
     const opts = args[args.length - 1];
-    return r.then((val) => ({ tag: 'ok', val }), (e) => {
-      if (opts?.signal?.aborted) throw e;
-      return { tag: 'err', val: errPayload(e) };
-    });
+    return r.then(
+      (val) => ({ tag: 'ok', val }),
+      (e) => {
+        if (opts?.signal?.aborted) throw e;
+        return { tag: 'err', val: errPayload(e) };
+      },
+    );
   };
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {

@@ -3,9 +3,11 @@ function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
 function cannotEnter(poisoned) {
-  trap(poisoned
-    ? 'cannot enter component instance: it is poisoned by an earlier trap'
-    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+  trap(
+    poisoned
+      ? 'cannot enter component instance: it is poisoned by an earlier trap'
+      : 'cannot enter component instance: it is already on the call stack (reentrance)',
+  );
 }
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');
@@ -29,7 +31,9 @@ function tag64(l) {
 const MEMORY64_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 4, 0]);
 function needsMemory64() {
   if (!WebAssembly.validate(MEMORY64_PROBE)) {
-    throw new Error('this component uses a 64-bit memory (memory64), which this JavaScript engine does not support (Node.js 24 and Chromium 133 or later do)');
+    throw new Error(
+      'this component uses a 64-bit memory (memory64), which this JavaScript engine does not support (Node.js 24 and Chromium 133 or later do)',
+    );
   }
 }
 function badValue(value, expected, where) {
@@ -84,7 +88,8 @@ function alloc(m, realloc, align, size, what) {
 const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 function utf16Decode(m, ptr, codeUnits) {
   memView(m);
-  ptr >>>= 0; codeUnits >>>= 0;
+  ptr >>>= 0;
+  codeUnits >>>= 0;
   const bytes = codeUnits * 2;
   if (bytes > 0x7fffffff) trap('string: too long');
   if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
@@ -138,7 +143,10 @@ function latin1Encode(s0, m, realloc) {
       ptr = realloc(ptr, n, 2, worst) >>> 0;
       check(m, ptr, worst);
       const u8 = m.u8;
-      for (let j = i - 1; j >= 0; j--) { u8[ptr + 2 * j] = u8[ptr + j]; u8[ptr + 2 * j + 1] = 0; }
+      for (let j = i - 1; j >= 0; j--) {
+        u8[ptr + 2 * j] = u8[ptr + j];
+        u8[ptr + 2 * j + 1] = 0;
+      }
       const dv = m.dv;
       for (let j = i; j < n; j++) dv.setUint16(ptr + 2 * j, s.charCodeAt(j), true);
       latin1EncodedLen = (n | UTF16_TAG) >>> 0;
@@ -174,7 +182,7 @@ class HandleTable {
     return i;
   }
   get(i) {
-    const h = (i >>> 0) < this.slots.length ? this.slots[i >>> 0] : null;
+    const h = i >>> 0 < this.slots.length ? this.slots[i >>> 0] : null;
     if (h == null) trap(`invalid handle index ${i >>> 0}`);
     return h;
   }
@@ -193,7 +201,10 @@ function resourceType(name, impl) {
 }
 function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
-  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`);
+  if (h.rt !== rt)
+    trap(
+      `${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`,
+    );
   return h;
 }
 function resourceNew(tbl, rt, rep) {
@@ -235,7 +246,8 @@ function guestState(rt, v, where) {
   return s;
 }
 function hostRep(rt, obj) {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) badValue(obj, `a ${rt.name} object`, rt.name);
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function'))
+    badValue(obj, `a ${rt.name} object`, rt.name);
   rt.hostReps ??= new Map();
   rt.hostObjs ??= new Map();
   let rep = rt.hostReps.get(obj);
@@ -268,7 +280,8 @@ function lowerOwn(tbl, rt, v, where) {
   } else {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
-    if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
+    if (s.lends !== 0)
+      throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
     released(s);
     rep = s.rep;
   }
@@ -339,7 +352,8 @@ const utf8Encoder = new TextEncoder();
 let utf8EncodedLen = 0;
 function utf8Decode(m, ptr, len) {
   memView(m);
-  ptr >>>= 0; len >>>= 0;
+  ptr >>>= 0;
+  len >>>= 0;
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {

@@ -3,9 +3,11 @@ function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
 function cannotEnter(poisoned) {
-  trap(poisoned
-    ? 'cannot enter component instance: it is poisoned by an earlier trap'
-    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+  trap(
+    poisoned
+      ? 'cannot enter component instance: it is poisoned by an earlier trap'
+      : 'cannot enter component instance: it is already on the call stack (reentrance)',
+  );
 }
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');

@@ -3,9 +3,11 @@ function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
 function cannotEnter(poisoned) {
-  trap(poisoned
-    ? 'cannot enter component instance: it is poisoned by an earlier trap'
-    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+  trap(
+    poisoned
+      ? 'cannot enter component instance: it is poisoned by an earlier trap'
+      : 'cannot enter component instance: it is already on the call stack (reentrance)',
+  );
 }
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');
@@ -79,7 +81,7 @@ class HandleTable {
     return i;
   }
   get(i) {
-    const h = (i >>> 0) < this.slots.length ? this.slots[i >>> 0] : null;
+    const h = i >>> 0 < this.slots.length ? this.slots[i >>> 0] : null;
     if (h == null) trap(`invalid handle index ${i >>> 0}`);
     return h;
   }
@@ -98,7 +100,10 @@ function resourceType(name, impl) {
 }
 function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
-  if (h.rt !== rt) trap(`${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`);
+  if (h.rt !== rt)
+    trap(
+      `${what}: handle ${i >>> 0} is ${h.rt ? `of resource type ${h.rt.name}` : 'not a resource'}, expected ${rt.name}`,
+    );
   return h;
 }
 function resourceNew(tbl, rt, rep) {
@@ -140,7 +145,8 @@ function guestState(rt, v, where) {
   return s;
 }
 function hostRep(rt, obj) {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) badValue(obj, `a ${rt.name} object`, rt.name);
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function'))
+    badValue(obj, `a ${rt.name} object`, rt.name);
   rt.hostReps ??= new Map();
   rt.hostObjs ??= new Map();
   let rep = rt.hostReps.get(obj);
@@ -173,7 +179,8 @@ function lowerOwn(tbl, rt, v, where) {
   } else {
     const s = guestState(rt, v, where);
     if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
-    if (s.lends !== 0) throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
+    if (s.lends !== 0)
+      throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
     released(s);
     rep = s.rep;
   }
@@ -236,7 +243,8 @@ const utf8Encoder = new TextEncoder();
 let utf8EncodedLen = 0;
 function utf8Decode(m, ptr, len) {
   memView(m);
-  ptr >>>= 0; len >>>= 0;
+  ptr >>>= 0;
+  len >>>= 0;
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {

@@ -3,9 +3,11 @@ function trap(message) {
   throw new WebAssembly.RuntimeError(message);
 }
 function cannotEnter(poisoned) {
-  trap(poisoned
-    ? 'cannot enter component instance: it is poisoned by an earlier trap'
-    : 'cannot enter component instance: it is already on the call stack (reentrance)');
+  trap(
+    poisoned
+      ? 'cannot enter component instance: it is poisoned by an earlier trap'
+      : 'cannot enter component instance: it is already on the call stack (reentrance)',
+  );
 }
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');
@@ -25,10 +27,22 @@ const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);
 const f64 = new Float64Array(1);
 const i64 = new BigInt64Array(f64.buffer);
-function f32ToI32(x) { f32[0] = x; return i32[0]; }
-function i32ToF32(x) { i32[0] = x; return f32[0]; }
-function f64ToI64(x) { f64[0] = x; return i64[0]; }
-function i64ToF64(x) { i64[0] = x; return f64[0]; }
+function f32ToI32(x) {
+  f32[0] = x;
+  return i32[0];
+}
+function i32ToF32(x) {
+  i32[0] = x;
+  return f32[0];
+}
+function f64ToI64(x) {
+  f64[0] = x;
+  return i64[0];
+}
+function i64ToF64(x) {
+  i64[0] = x;
+  return f64[0];
+}
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 let nodeFs;
 async function fetchCompile(url) {
