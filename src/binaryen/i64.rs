@@ -92,5 +92,5 @@ impl Legalized {
 }
 
 fn json(s: &str) -> String {
-    serde_json::to_string(s).unwrap()
+    super::json_string(s)
 }
