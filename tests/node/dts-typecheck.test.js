@@ -6,33 +6,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TSC, typecheck } from './support/tsc.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const goldenRoot = join(repo, 'tests', 'golden', 'dts');
-const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 
 // Declarations use `Symbol.dispose` (esnext.disposable), `ReadableStream`
 // (dom) and `WebAssembly` (dom); everything else must hold under --strict.
-const TSC_FLAGS = [
-  '--noEmit',
-  '--strict',
-  '--skipLibCheck',
-  'false',
-  '--target',
-  'es2022',
-  '--module',
-  'nodenext',
-  '--moduleResolution',
-  'nodenext',
-  '--lib',
-  'es2022,esnext.disposable,dom',
-  '--pretty',
-  'false',
-];
 
 function filesUnder(dir, suffix) {
   const out = [];
@@ -49,7 +32,7 @@ const cases = readdirSync(goldenRoot)
   .sort();
 
 test('golden cases exist', () => {
-  assert.ok(existsSync(tsc), `typescript not found at ${tsc} (symlink node_modules)`);
+  assert.ok(existsSync(TSC), `typescript not found at ${TSC} (symlink node_modules)`);
   assert.ok(cases.length > 0, 'no golden .d.ts cases');
 });
 
@@ -59,12 +42,8 @@ for (const name of cases) {
     const usage = join(dir, 'usage.ts');
     assert.ok(existsSync(usage), `${name} has no usage.ts exercising its declarations`);
     const files = [...filesUnder(join(dir, 'expected'), '.d.ts'), usage];
-    const run = spawnSync(process.execPath, [tsc, ...TSC_FLAGS, ...files], {
-      cwd: repo,
-      encoding: 'utf8',
-    });
-    const output = `${run.stdout}${run.stderr}`.trim();
-    assert.equal(run.status, 0, `tsc reported errors for ${relative(repo, dir)}:\n${output}`);
+    const { status, output } = typecheck(files, { dom: true, libCheck: true });
+    assert.equal(status, 0, `tsc reported errors for ${relative(repo, dir)}:\n${output}`);
     assert.equal(output, '', `tsc printed diagnostics:\n${output}`);
   });
 }

@@ -11,10 +11,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { typecheck as tsc } from './support/tsc.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const weft = join(repo, 'target', 'debug', 'weft');
-const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const dir = mkdtempSync(join(tmpdir(), 'weft-guest-types-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,27 +48,7 @@ export { checkAdd, checkPoint, checkShape, checkParse };
 function typecheck(name, source) {
   const file = join(dir, name);
   writeFileSync(file, source);
-  const run = spawnSync(
-    process.execPath,
-    [
-      tsc,
-      '--noEmit',
-      '--strict',
-      '--target',
-      'es2022',
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--lib',
-      'es2022,esnext.disposable',
-      '--pretty',
-      'false',
-      file,
-    ],
-    { cwd: dir, encoding: 'utf8' },
-  );
-  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
+  return tsc([file], { cwd: dir });
 }
 
 test('weft guest-types writes the files jco guest-types writes', () => {

@@ -5,9 +5,9 @@
 // functions, the exports imported by name. Runs against jco too:
 // WEFT_IMPL=jco node --test tests/node/jco-value-style.test.js
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { typecheck } from './support/tsc.js';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
@@ -147,23 +147,8 @@ test('the .d.ts of all three flags type-checks with tsc --strict', () => {
   });
   const dir = dirname(js);
   writeFileSync(join(dir, 'usage.ts'), USAGE);
-  const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
-  const flags = [
-    '--noEmit',
-    '--strict',
-    '--target',
-    'es2022',
-    '--module',
-    'nodenext',
-    '--moduleResolution',
-    'nodenext',
-    '--lib',
-    'es2022,esnext.disposable,dom',
-    '--pretty',
-    'false',
-  ];
-  const run = spawnSync(process.execPath, [tsc, ...flags, join(dir, 'usage.ts')], { cwd: dir, encoding: 'utf8' });
-  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+  const { status, output } = typecheck([join(dir, 'usage.ts')], { cwd: dir, dom: true });
+  assert.equal(status, 0, output);
 });
 
 // WASI's own flags and enums (descriptor flags, error codes) keep their
