@@ -10,8 +10,8 @@ use super::addr;
 use super::bindings::Names;
 use super::builder::FnBuilder;
 use super::cx::EmitCx;
-use super::values::js_str;
 use crate::abi::{self, AddrWidth};
+use crate::names::quote as js_str;
 use crate::plan::{AsyncOp, AsyncTypeIdx, BuiltinIdx, CanonOpts, CopyKind, Idx, Plan};
 use crate::types::ValType;
 

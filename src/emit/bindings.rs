@@ -11,9 +11,9 @@ use super::cx::EmitCx;
 use super::ident::LiftForm;
 use super::intrinsics::Intrinsics;
 use super::pending::Pending;
-use super::values::js_str;
 use crate::export_surface::{resource_func, ResourceFunc};
 use crate::names::lower_camel;
+use crate::names::quote as js_str;
 use crate::plan::{
     ComponentInstanceIdx, CoreDef, CoreInstanceIdx, ImportIdx, LiftedIdx, LoweredIdx,
 };

@@ -14,7 +14,7 @@ use super::fused;
 use super::imports::imports;
 use super::intrinsics::Intrinsics;
 use super::shell::{base64, shell};
-use super::values::js_str;
+use crate::names::quote as js_str;
 use crate::parse::ComponentIr;
 use crate::plan::{CoreDef, CoreInstanceArg, ModuleSrc, Plan};
 use crate::{Instantiation, OutputFile, Result};

@@ -11,8 +11,8 @@ use super::cx::EmitCx;
 use super::ident::LiftForm;
 use super::lift;
 use super::namespaces::Namespaces;
-use super::values::js_str;
 use crate::export_surface::{ExportKind, ExportSurface, Member, Shape, SurfaceItem};
+use crate::names::quote as js_str;
 use crate::plan::{Callee, ExportItem, HostImportKind, LiftedIdx, ResourceIdx};
 use crate::types::FuncType;
 

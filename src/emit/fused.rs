@@ -12,8 +12,8 @@ use super::body::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
 use super::shell::base64;
-use super::values::js_str;
 use crate::fuse::{Adapter, Import};
+use crate::names::quote as js_str;
 use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, LoweredIdx};
 
 /// The JS helpers adapter `idx` imports (`feN`/`flN`: the entry checks and

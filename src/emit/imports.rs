@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::bindings::Names;
 use super::cx::EmitCx;
-use super::values::js_str;
+use crate::names::quote as js_str;
 use crate::names::{map_import, Specifier};
 use crate::plan::{HostImportKind, ImportIdx, ModuleSrc};
 

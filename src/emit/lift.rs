@@ -9,8 +9,9 @@ use super::builder::FnBuilder;
 use super::cx::EmitCx;
 use super::entry::{EntryGuard, POISON_ON_TRAP};
 use super::ident::{inner, LiftForm};
-use super::values::{js_str, ValueGen};
+use super::values::ValueGen;
 use crate::abi;
+use crate::names::quote as js_str;
 use crate::plan::{ComponentInstanceIdx, Idx, Lifted, LiftedIdx, Plan, ResourceIdx};
 use crate::types::ValType;
 

@@ -8,8 +8,9 @@ use super::cx::EmitCx;
 use super::entry::EntryGuard;
 use super::ident::LiftForm;
 use super::lift::is_task;
-use super::values::{js_str, ValueGen};
+use super::values::ValueGen;
 use crate::abi;
+use crate::names::quote as js_str;
 use crate::plan::{Callee, CoreDef, Lowered, LoweredIdx};
 use crate::types::{FuncType, ValType};
 

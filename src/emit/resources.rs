@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::bindings::Names;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
-use super::values::js_str;
+use crate::names::quote as js_str;
 use crate::plan::{CoreDef, ResourceIdx, ResourceOp};
 
 /// `resNew/Rep/Drop{rt}_{instance}`: the core function for a `canon resource.*`.

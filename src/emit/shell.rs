@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::imports::GlueImport;
 use super::intrinsics::Intrinsics;
-use super::values::js_str;
+use crate::names::quote as js_str;
 use crate::{Instantiation, TranspileOptions};
 
 /// Wraps the instance body in the requested module shape.

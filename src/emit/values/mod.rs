@@ -217,4 +217,4 @@ fn zero(t: CoreTy) -> &'static str {
 }
 
 /// A JS string literal (one quoting rule for glue and types).
-pub use crate::names::quote as js_str;
+use crate::names::quote as js_str;
