@@ -4,7 +4,7 @@
 //! documented no-ops), and `-O` (wasm-opt on the core modules). Each field
 //! maps to a camelCase option of the npm API (`noWasiShim`, `tracing`, ...).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 use weft::TranspileOptions;
@@ -156,46 +156,4 @@ impl TranspileFlags {
         }
         Ok(())
     }
-}
-
-pub(super) fn io_err(path: &Path, e: std::io::Error) -> weft::Error {
-    weft::Error::io(format!("{}: {e}", path.display()))
-}
-
-pub(super) fn tempdir() -> Result<PathBuf, weft::Error> {
-    let dir = std::env::temp_dir().join(format!("weft-opt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
-    Ok(dir)
-}
-
-/// An external tool: the given path, else `$env_var`, else
-/// `node_modules/.bin/<name>` in the current directory or a parent, else PATH.
-pub(super) fn find_tool(
-    name: &str,
-    given: Option<&Path>,
-    env_var: &str,
-) -> Result<PathBuf, weft::Error> {
-    if let Some(p) = given {
-        return Ok(p.to_path_buf());
-    }
-    if let Some(p) = std::env::var_os(env_var) {
-        return Ok(PathBuf::from(p));
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let local = cwd
-        .ancestors()
-        .map(|d| d.join("node_modules/.bin").join(name))
-        .find(|p| p.is_file());
-    let on_path = || {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|d| d.join(name))
-                .find(|p| p.is_file())
-        })
-    };
-    local.or_else(on_path).ok_or_else(|| {
-        weft::Error::io(format!(
-            "`{name}` (npm package `binaryen`) not found in node_modules/.bin or PATH; set {env_var} to its path"
-        ))
-    })
 }
