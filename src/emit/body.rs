@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::addr;
 use super::async_abi;
 use super::bindings::Names;
+use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::fused;
 use super::imports::imports;
@@ -16,7 +17,7 @@ use super::intrinsics::Intrinsics;
 use super::shell::{base64, shell};
 use crate::names::quote as js_str;
 use crate::parse::ComponentIr;
-use crate::plan::{CoreDef, CoreInstanceArg, ModuleSrc, Plan};
+use crate::plan::{CoreInstanceArg, ModuleSrc};
 use crate::{Instantiation, OutputFile, Result};
 
 /// The generated functions and the exports object's properties.
@@ -217,51 +218,6 @@ fn instantiations(cx: &EmitCx, names: &mut Names) -> String {
         }
     }
     body
-}
-
-/// The JS expression a core instance imports for `d`: the fused adapter,
-/// the core function, or a JSPI shim around it where it may block.
-pub fn core_def_expr(cx: &EmitCx, names: &mut Names, d: &CoreDef) -> String {
-    if let CoreDef::Lowered(i) = d {
-        if cx.fused.contains_key(i) {
-            return i.fused();
-        }
-    }
-    let f = match d {
-        CoreDef::Lowered(i) => i.func(),
-        CoreDef::Resource { .. } | CoreDef::Builtin(_) => names.core_func(d),
-        CoreDef::Export { instance, name } => format!("{}[{}]", instance.exports(), js_str(name)),
-    };
-    if cx.jspi.blocking.contains(d) {
-        // May have to wait: with JSPI, a shim that suspends only when it must.
-        names.intrinsics.use_("trampoline");
-        let (p, r) = blocking_sig(cx.plan, d);
-        format!("suspendingImport(store, {f}, '{p}', '{r}')")
-    } else if let Some(what) = match d {
-        CoreDef::Lowered(i) => cx.promise_imports.get(i),
-        _ => None,
-    } {
-        names.intrinsics.use_("jspi");
-        format!("jspiImport({f}, {})", js_str(&format!("import `{what}`")))
-    } else {
-        f
-    }
-}
-
-/// The core signature (type codes: params, results) of a core function that
-/// may block, for its JSPI import shim.
-fn blocking_sig(plan: &Plan, def: &CoreDef) -> (String, String) {
-    match def {
-        CoreDef::Builtin(i) => {
-            let op = &plan.builtins[*i].op;
-            crate::abi::builtin_sig(plan.builtin_addr(op), op)
-        }
-        CoreDef::Lowered(i) => {
-            let l = &plan.lowered[*i];
-            crate::abi::sync_lower_sig(plan.addr(l.opts.memory.as_ref()), &l.ty)
-        }
-        CoreDef::Export { .. } | CoreDef::Resource { .. } => unreachable!("not a blocking import"),
-    }
 }
 
 /// jco's core module file names: `<name>.core.wasm`, `<name>.core2.wasm`,

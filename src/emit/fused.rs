@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::bindings::Names;
-use super::body::core_def_expr;
+use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
 use super::shell::base64;

@@ -15,6 +15,7 @@ mod async_abi;
 mod bindings;
 mod body;
 mod builder;
+mod core_def;
 mod cx;
 mod entry;
 mod exports;
