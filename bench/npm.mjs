@@ -2,7 +2,8 @@
 // The npm package weftjs against jco (node_modules/@bytecodealliance/jco):
 //   1. installed size: weftjs (the packed tarball installed into an empty
 //      directory) vs jco plus every package it depends on;
-//   2. CLI wall and CPU time: `weft transpile` from that install vs `jco transpile`,
+//   2. CLI wall and CPU time: `weft transpile` from that install vs `jco transpile`
+//      (and the native CLI, target/release/weft, when built),
 //      on bench/components/*, node start-up included, interleaved runs;
 //   3. warm in-process transpile(): weftjs's API vs jco's `transpile` API
 //      (each after 60 warm-up calls on the component);
@@ -136,17 +137,22 @@ function timed(bin, args) {
   return { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN };
 }
 
+/** The native CLI (`cargo build --release`), when built: its row shows the target of >= 10x jco. */
+const NATIVE = join(ROOT, 'target/release/weft');
+
 function wallTime(installDir, inputs) {
   const tools = {
     weft: [join(installDir, 'node_modules/.bin/weft'), []],
     jco: [join(NM, '.bin/jco'), ['--quiet']],
   };
+  if (existsSync(NATIVE)) tools.native = [NATIVE, ['--quiet']];
+  const names = Object.keys(tools);
   const rows = [];
   for (const input of inputs) {
     const name = input.split('/').pop().replace('.wasm', '');
-    const times = { weft: { wall: [], cpu: [] }, jco: { wall: [], cpu: [] } };
+    const times = Object.fromEntries(names.map((t) => [t, { wall: [], cpu: [] }]));
     for (let i = 0; i < RUNS; i++) {
-      for (const tool of i % 2 ? ['jco', 'weft'] : ['weft', 'jco']) {
+      for (const tool of i % 2 ? [...names].reverse() : names) {
         const [bin, extra] = tools[tool];
         const out = join(installDir, `out-${tool}-${name}`);
         const { wall, cpu } = timed(bin, ['transpile', input, '-o', out, '--name', name, ...extra]);
@@ -155,22 +161,25 @@ function wallTime(installDir, inputs) {
         rmSync(out, { recursive: true, force: true });
       }
     }
-    const [w, j] = [median(times.weft.wall), median(times.jco.wall)];
-    const [wc, jc] = [median(times.weft.cpu), median(times.jco.cpu)];
-    rows.push([name, ms(w), ms(j), `${(j / w).toFixed(1)}×`, ms(wc), ms(jc), `${(jc / wc).toFixed(1)}×`]);
+    const wall = (t) => median(times[t].wall);
+    const cpu = (t) => median(times[t].cpu);
+    const ratio = (j, w) => `${(j / w).toFixed(1)}×`;
+    const row = [name, ms(wall('weft')), ms(wall('jco')), ratio(wall('jco'), wall('weft'))];
+    row.push(ms(cpu('weft')), ms(cpu('jco')), ratio(cpu('jco'), cpu('weft')));
+    if (tools.native) row.push(ms(wall('native')), ratio(wall('jco'), wall('native')));
+    rows.push(row);
   }
-  return table(
-    [
-      'component',
-      'wall: `weft transpile` (npm)',
-      '`jco transpile`',
-      'jco/weft',
-      'CPU (user+sys): weft',
-      'jco',
-      'jco/weft',
-    ],
-    rows,
-  );
+  const head = [
+    'component',
+    'wall: `weft transpile` (npm)',
+    '`jco transpile`',
+    'jco/weft',
+    'CPU (user+sys): weft',
+    'jco',
+    'jco/weft',
+  ];
+  if (tools.native) head.push('wall: native `weft transpile`', 'jco/native');
+  return table(head, rows);
 }
 
 async function warm(installDir, inputs) {
@@ -265,7 +274,7 @@ try {
       .join(' ')} (1/5/15 min, 2 cores). Medians of ${RUNS} runs (warm API: ${WARM}, after ${WARMUP} warm-up calls).`,
     '### Installed size',
     sizes(dir, tarball).md,
-    '### `weft transpile` (npm bin) vs `jco transpile`: wall time, node start-up included',
+    '### `weft transpile` (npm bin, and the native CLI) vs `jco transpile`: wall time, node start-up included',
     wallTime(dir, inputs),
     '### Warm in-process transpile()',
     await warm(dir, inputs),
