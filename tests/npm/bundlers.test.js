@@ -142,6 +142,73 @@ for (const bundler of BUNDLERS) {
   });
 }
 
+/** The Vite dev server's SSR side (tests/npm/bundlers.test.js): `ssrLoadModule` of main.js, then again after app.wasm is edited. */
+const VITE_SSR = `import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'vite';
+import weft from 'weftjs/vite';
+const root = process.argv[2];
+const server = await createServer({
+  configFile: false, logLevel: 'silent', root, appType: 'custom',
+  server: { middlewareMode: true, hmr: false },
+  plugins: [weft({ map: { 'example:app/host': './host.js' } })],
+});
+try {
+  const first = await (await server.ssrLoadModule('/main.js')).render();
+  const app = join(root, 'app.wasm');
+  const bytes = readFileSync(app);
+  bytes.write('howdy, ', bytes.indexOf('hello, '));
+  writeFileSync(app, bytes);
+  let second = first;
+  for (let i = 0; i < 100 && second.greeting === first.greeting; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    second = await (await server.ssrLoadModule('/main.js')).render();
+  }
+  console.log(JSON.stringify({ first, second }));
+  (await server.ssrLoadModule('/main.js')).command();
+} finally {
+  await server.close();
+}
+`;
+
+test("vite dev server, SSR: ssrLoadModule runs components that share the app's configure(), and picks up an edited .wasm", () => {
+  const app = subdir(dir, 'vite-ssr-dev');
+  writeNodeApp(app);
+  writeFileSync(join(app, 'host.js'), 'export function log() {}\n');
+  // Vite's server side loads the app's `weftjs/bundled` with Node itself (externalized): the components must reach the same module.
+  writeFileSync(
+    join(app, 'main.js'),
+    `import './setup.js';
+import { api } from './app.wasm';
+import { instantiate } from './app.wasm?instantiate';
+import { run } from './command.wasm';
+export async function render() {
+  const logs = [];
+  const other = await instantiate({ './host.js': { log: (m) => logs.push(m) } });
+  return { greeting: await api.greet('ssr'), count: new api.Counter(1).increment(2), other: await other.api.greet('x'), logs };
+}
+export const command = () => run.run();
+`,
+  );
+  writeFileSync(join(dir, 'vite-ssr-dev.mjs'), VITE_SSR);
+  const r = spawnSync(process.execPath, ['vite-ssr-dev.mjs', app], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const [json, ...printed] = r.stdout.trim().split('\n');
+  const base = { count: 3, other: 'hello, x', logs: ['greeting x'] };
+  assert.deepEqual(JSON.parse(json), {
+    first: { greeting: 'hello, ssr', ...base },
+    second: { greeting: 'howdy, ssr', ...base, other: 'howdy, x' },
+  });
+  assert.deepEqual(printed.slice(0, 6), [
+    'argc=2',
+    'arg[0]=bundled',
+    'arg[1]=x',
+    'envc=1',
+    'env WEFT_X=7',
+    'HOME unset',
+  ]);
+});
+
 test('an import no map entry provides fails the build, naming it', () => {
   const app = subdir(dir, 'unmapped');
   cpSync(fixture('bundler-app.wasm'), join(app, 'app.wasm'));

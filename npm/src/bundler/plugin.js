@@ -123,6 +123,17 @@ function inlinesAll(framework, ssr, target) {
   return (framework === 'vite' && ssr) || (framework === 'rspack' && target === 'node');
 }
 
+/**
+ * The specifier a component module imports its runtime by. Vite's server
+ * side imports the app's own `weftjs/bundled` by that bare name (in dev it
+ * is externalized and Node loads it, bypassing `resolveId`), so a component
+ * there must name it the same way to share its one WASI host and
+ * `configure()`; elsewhere the file for the target.
+ */
+function runtimeImport(framework, ssr, target) {
+  return framework === 'vite' && ssr ? RUNTIME_ID : RUNTIME[target];
+}
+
 /** Vite: whether this hook call builds for the server (its `ssr` flag, or the environment's consumer). */
 function isSsr(ctx, hookOptions) {
   return hookOptions?.ssr === true || ctx?.environment?.config?.consumer === 'server';
@@ -167,7 +178,7 @@ export const unplugin = createUnplugin((rawOptions, meta) => {
     if (options.dts)
       writeDeclarations(file, () => types(bytes, typesOptions(options.transpileOptions, basename(file))).files);
     const coreUrls = result.cores.map((core) => [core.path, assets.emit(this, core)]);
-    const runtime = RUNTIME[targetOf(ssr)];
+    const runtime = runtimeImport(meta.framework, ssr, targetOf(ssr));
     const code = componentModule({
       glue: result.glue,
       keys: result.out.imports,
