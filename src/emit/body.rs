@@ -49,14 +49,15 @@ pub fn assemble(
         String::new()
     };
     let (resolve_imports, import_list) = imports(cx, names);
-    let (module_srcs, files) = module_sources(cx, names, bytes, ir);
+    let (module_srcs, adapter_modules, files) = module_sources(cx, names, bytes, ir);
     let mut body = String::new();
     body.push_str(&addr::engine_check(
         cx.plan,
         ir.memory64,
         &mut names.intrinsics,
     ));
-    let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("));
+    let loads_files = module_srcs.iter().any(|m| m.starts_with("getCoreModule("))
+        || adapter_modules.contains("getCoreModule(");
     if loads_files && cx.opts.instantiation != Instantiation::Esm && cx.opts.default_core_loader {
         body.push_str(&default_core_loader(
             cx.async_instantiation,
@@ -89,6 +90,9 @@ pub fn assemble(
     }
     for (m, src) in cx.plan.modules.keys().zip(&module_srcs) {
         writeln!(body, "  const {} = {src};", m.module()).unwrap();
+    }
+    for line in adapter_modules.lines() {
+        writeln!(body, "  {line}").unwrap();
     }
     for line in glue.fns.lines() {
         writeln!(body, "  {line}").unwrap();
@@ -134,13 +138,14 @@ fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
 }
 
 /// Each plan module's source expression (a file, inline base64, or the
-/// host's module), and the files to write.
+/// host's module), the fused adapters' module declarations, and the files
+/// to write.
 fn module_sources(
     cx: &EmitCx,
     names: &mut Names,
     bytes: &[u8],
     ir: &ComponentIr<'_>,
-) -> (Vec<String>, Vec<OutputFile>) {
+) -> (Vec<String>, String, Vec<OutputFile>) {
     let mut srcs = Vec::new();
     let mut files = Vec::new();
     for m in cx.plan.modules.iter() {
@@ -151,25 +156,40 @@ fn module_sources(
                 continue;
             }
         };
-        let wasm = &bytes[ir.modules[m].clone()];
-        let file = core_file_name(&cx.opts.name, m);
-        if wasm.len() < cx.opts.base64_cutoff {
-            names.intrinsics.use_("base64");
-            let b64 = base64(wasm);
-            srcs.push(if cx.async_instantiation {
-                format!("WebAssembly.compile(base64Bytes('{b64}'))")
-            } else {
-                format!("new WebAssembly.Module(base64Bytes('{b64}'))")
-            });
-        } else {
-            srcs.push(format!("getCoreModule({})", js_str(&file)));
-            files.push(OutputFile {
-                path: file,
-                contents: wasm.to_vec(),
-            });
-        }
+        let (src, file) = module_source(cx, names, &bytes[ir.modules[m].clone()], m);
+        srcs.push(src);
+        files.extend(file);
     }
-    (srcs, files)
+    let (adapters, adapter_files) = fused::modules(cx, names, ir.modules.len());
+    files.extend(adapter_files);
+    (srcs, adapters, files)
+}
+
+/// How the glue gets core module number `index` (`wasm`): compiled from
+/// inline base64 under `--base64-cutoff`, else `getCoreModule(<file>)` and
+/// the file to write.
+pub fn module_source(
+    cx: &EmitCx,
+    names: &mut Names,
+    wasm: &[u8],
+    index: usize,
+) -> (String, Option<OutputFile>) {
+    if wasm.len() < cx.opts.base64_cutoff {
+        names.intrinsics.use_("base64");
+        let bytes = format!("base64Bytes('{}')", base64(wasm));
+        let src = match cx.async_instantiation {
+            true => format!("WebAssembly.compile({bytes})"),
+            false => format!("new WebAssembly.Module({bytes})"),
+        };
+        return (src, None);
+    }
+    let path = core_file_name(&cx.opts.name, index);
+    let src = format!("getCoreModule({})", js_str(&path));
+    let file = OutputFile {
+        path,
+        contents: wasm.to_vec(),
+    };
+    (src, Some(file))
 }
 
 /// The core instantiations in order, each followed by what must run as soon

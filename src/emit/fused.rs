@@ -1,6 +1,8 @@
 //! Wires fused adapters (`crate::fuse`) into the glue. For each covered
-//! `canon lower` the glue compiles the adapter's core module (inline base64),
-//! instantiates it right before the first core instance importing the lower,
+//! `canon lower` the glue loads the adapter's core module like the
+//! component's own (a `<name>.coreN.wasm` file numbered after them, or inline
+//! base64 under `--base64-cutoff`), only where the engine runs fused adapters;
+//! it instantiates it right before the first core instance importing the lower,
 //! and passes its export instead of the JS adapter `lowerN`. The JS adapter
 //! stays generated: on an engine without multi-memory (`fusedAdapters` false)
 //! the import is `lowerN` as before.
@@ -8,17 +10,18 @@
 use std::fmt::Write;
 
 use super::bindings::Names;
+use super::body::module_source;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
-use super::shell::base64;
 use crate::fuse::{Adapter, Import};
 use crate::names::quote as js_str;
 use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, LoweredIdx};
+use crate::OutputFile;
 
 /// The JS helpers adapter `idx` imports (`feN`/`flN`: the entry checks and
-/// their undoing; `fpN`: post-return with `may_leave` cleared) and its
-/// compiled module `fmodN` (only where the engine runs fused adapters).
+/// their undoing; `fpN`: post-return with `may_leave` cleared). Its module
+/// `fmodN` is declared with the core modules ([`modules`]).
 pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> String {
     let plan = cx.plan;
     let l = &plan.lowered[idx];
@@ -30,7 +33,6 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
     names.enter_flags.extend(entering.iter().copied());
     names.intrinsics.use_("trap");
     names.intrinsics.use_("fused");
-    names.intrinsics.use_("base64");
     let mut js = String::new();
     let guard = EntryGuard::from_component(&entering);
     let mut enter = format!("if (!{}) cannotLeave();", caller.may_leave());
@@ -68,18 +70,6 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
         "function {}() {{ return {{ '': {{ {} }} }}; }}",
         idx.fused_imports(),
         imports.join(", ")
-    )
-    .unwrap();
-    let bytes = format!("base64Bytes('{}')", base64(&a.bytes));
-    let compile = if cx.async_instantiation {
-        format!("WebAssembly.compile({bytes})")
-    } else {
-        format!("new WebAssembly.Module({bytes})")
-    };
-    writeln!(
-        js,
-        "const {} = fusedAdapters ? {compile} : null;",
-        idx.fused_module()
     )
     .unwrap();
     js
@@ -131,4 +121,23 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
             }
         }
     }
+}
+
+/// `const fmodN = fusedAdapters ? <module> : null;` for every adapter, the
+/// module loaded as [`super::body::module_source`] says; `first_file` is the
+/// core file number of the first adapter (after the component's modules).
+pub fn modules(cx: &EmitCx, names: &mut Names, first_file: usize) -> (String, Vec<OutputFile>) {
+    let mut decls = String::new();
+    let mut files = Vec::new();
+    for (k, (idx, a)) in cx.fused.iter().enumerate() {
+        let (src, file) = module_source(cx, names, &a.bytes, first_file + k);
+        writeln!(
+            decls,
+            "const {} = fusedAdapters ? {src} : null;",
+            idx.fused_module()
+        )
+        .unwrap();
+        files.extend(file);
+    }
+    (decls, files)
 }

@@ -144,3 +144,45 @@ test('a host import throwing through a fused adapter restores the entering flags
     assert.equal(e.ping(0), 9, `${adapters}: every component can be entered again`);
   }
 });
+
+test('adapter modules are core files numbered after the components, inline under --base64-cutoff, loaded only where they run', async () => {
+  const { out, js } = transpile('invalid-strings', 'fused');
+  const files = readdirSync(out).filter((f) => f.endsWith('.wasm'));
+  const own = files.filter((f) => !js.includes(`fusedAdapters ? getCoreModule('${f}')`));
+  const adapters = files.filter((f) => !own.includes(f));
+  assert.equal(adapters.length, FUSED['invalid-strings'], files.join());
+  // jco's numbering: <name>.core.wasm, .core2.wasm, ...; the adapters come after the component's own modules.
+  const number = (f) => Number(/\.core(\d*)\.wasm$/.exec(f)[1] || 1);
+  assert.ok(Math.min(...adapters.map(number)) > Math.max(...own.map(number)), files.join());
+  assert.doesNotMatch(js, /base64Bytes/, 'no module inline by default');
+  for (const f of adapters) assert.ok(WebAssembly.validate(readFileSync(join(out, f))) === fusedAdapters, f);
+  // The glue asks getCoreModule for an adapter only on an engine that runs it.
+  const asked = [];
+  const mod = await import(pathToFileURL(join(out, 'invalid-strings.js')).href);
+  const e = await mod.instantiate((f) => {
+    asked.push(f);
+    return WebAssembly.compile(readFileSync(join(out, f)));
+  });
+  assert.equal(e.ok8(), 2);
+  assert.deepEqual(
+    asked.filter((f) => adapters.includes(f)),
+    fusedAdapters ? adapters : [],
+  );
+  // Under the cutoff every module is inline, adapters too: no files besides the glue's.
+  const inline = join(tmpRoot, 'invalid-strings-inline');
+  execFileSync(weft, [
+    'transpile',
+    join(root, 'fixtures/compose/invalid-strings.wat'),
+    '-o',
+    inline,
+    '-b',
+    '1000000',
+    '-q',
+  ]);
+  assert.deepEqual(
+    readdirSync(inline).filter((f) => f.endsWith('.wasm')),
+    [],
+  );
+  const inlined = await import(pathToFileURL(join(inline, 'invalid-strings.js')).href);
+  assert.equal(inlined.ok8(), 2);
+});
