@@ -67,7 +67,7 @@ fn a_callback_async_component_needs_no_jspi() {
             (func (export "id") async (param "x" u32) (result u32)
               (canon lift (core func $i "f") async (callback (core func $i "cb")))))"#,
     );
-    assert!(js.contains("class Store") && js.contains("callFromHost"));
+    assert!(js.contains("class Store") && js.contains("function startFromHost"));
     for name in [
         "function suspendingImport",
         "function promisingEntry",

@@ -1,6 +1,8 @@
 //! Runtime helpers the glue may need. Each lives as a real, tested JS file in
 //! `js-runtime/intrinsics/` or `js-runtime/async/` and is pulled in (once, with
-//! the helpers it imports) only when the generated code uses it.
+//! the helpers it imports) only when the generated code uses it; of those
+//! files, only the top-level declarations the glue reaches are emitted
+//! ([`Intrinsics::render`]).
 
 use std::collections::BTreeSet;
 
@@ -40,17 +42,20 @@ impl Intrinsics {
         }
     }
 
-    /// The JS source of every used helper, in dependency order, with the ESM
-    /// `import`/`export` syntax that makes the files testable stripped (and
-    /// `export * from` lines, whose modules are inlined before).
-    /// Comment-only lines are left out (the helpers' documentation lives in
-    /// their source files), which keeps the glue small before any minifying.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
+    /// The JS source of the used helpers that `glue` (the rest of the module)
+    /// reaches, in dependency order, with the ESM `import`/`export` syntax
+    /// that makes the files testable stripped (and `export * from` lines,
+    /// whose modules are inlined before). Comment-only lines are left out
+    /// (the helpers' documentation lives in their source files). A helper
+    /// file's top-level declaration is kept only when `glue` or another kept
+    /// declaration names it (see [`reachable`]), so a component that uses one
+    /// function of a file does not carry the rest.
+    pub fn render(&self, glue: &str) -> String {
+        let mut source = String::new();
         for h in self.used.iter().map(|&i| &HELPERS[i]) {
-            push_stripped(&mut out, h.source);
+            push_stripped(&mut source, h.source);
         }
-        out
+        reachable(&source, glue)
     }
 
     /// Marks every helper `other` uses as used here too.
@@ -87,6 +92,85 @@ fn push_stripped(out: &mut String, source: &str) {
         out.push_str(line.strip_prefix("export ").unwrap_or(line));
         out.push('\n');
     }
+}
+
+/// The top-level statements of `source` that `glue` reaches: a declaration
+/// (`function`, `class`, `const`, `let`, or `C.p = ...` for `C`) when its
+/// name is a word of `glue` or of a statement already kept; any other
+/// statement always. Words are every
+/// identifier-like token, in code, strings or not, so the test errs on the
+/// side of keeping. Statements start at column 0 (the helpers are formatted
+/// so; a unit test checks every helper splits into declarations).
+fn reachable(source: &str, glue: &str) -> String {
+    let items = top_level_items(source);
+    let mut words: std::collections::HashSet<&str> = words(glue).collect();
+    let mut keep = vec![false; items.len()];
+    loop {
+        let before = words.len();
+        for (k, (name, text)) in items.iter().enumerate() {
+            if !keep[k] && name.is_none_or(|n| words.contains(n)) {
+                keep[k] = true;
+                words.extend(self::words(text));
+            }
+        }
+        if words.len() == before {
+            break;
+        }
+    }
+    (items.iter().zip(keep))
+        .filter(|(_, k)| *k)
+        .map(|((_, text), _)| *text)
+        .collect()
+}
+
+/// `source` cut into top-level statements (each from a line at column 0 that
+/// does not close a bracket), each with the name it declares, if any.
+fn top_level_items(source: &str) -> Vec<(Option<&str>, &str)> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let opens = line.starts_with(|c: char| !c.is_whitespace() && !"})]".contains(c));
+        if opens || starts.is_empty() {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    starts.push(source.len());
+    (starts.windows(2))
+        .map(|w| &source[w[0]..w[1]])
+        .map(|text| (declared_name(text), text))
+        .collect()
+}
+
+/// The name a top-level statement declares: `function f`, `async function f`,
+/// `function* f`, `class C`, `const x`, `let x` (one declarator each, as the
+/// helpers are written), or the `C` whose property `C.p = ...` sets.
+fn declared_name(stmt: &str) -> Option<&str> {
+    let rest = stmt.strip_prefix("async ").unwrap_or(stmt);
+    let decl = ["function* ", "function ", "class ", "const ", "let "]
+        .iter()
+        .find_map(|kw| rest.strip_prefix(kw));
+    let Some(rest) = decl else {
+        // `C.kind = ...;`: belongs to `C` (kept with it, dropped with it).
+        let (name, _) = stmt.split_once('.')?;
+        return is_identifier(name).then_some(name);
+    };
+    let end = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()) && s.chars().all(is_word_char)
+}
+
+/// The identifier-like words of `js`.
+fn words(js: &str) -> impl Iterator<Item = &str> {
+    js.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
 }
 
 /// The first line of a statement that names another helper (the glue holds
@@ -158,7 +242,7 @@ mod tests {
     fn only_used_helpers_are_rendered() {
         let mut i = Intrinsics::default();
         i.use_("utf8");
-        let js = i.render();
+        let js = i.render("utf8Decode(m, 0, 0)");
         assert!(js.contains("function utf8Decode") && js.contains("function trap"));
         assert!(!js
             .lines()
@@ -173,13 +257,57 @@ mod tests {
         assert_eq!(out, "function f() {\n  return a;\n}\n");
     }
 
+    /// Every helper cuts into top-level statements that each parse on their
+    /// own and each declare one name, so unreachable ones can be dropped.
+    #[test]
+    fn every_helper_cuts_into_declarations() {
+        for h in HELPERS {
+            let mut source = String::new();
+            push_stripped(&mut source, h.source);
+            for (name, text) in top_level_items(&source) {
+                assert!(name.is_some(), "{}.js: no declared name: {text}", h.name);
+                crate::minify::minify(text).unwrap_or_else(|e| {
+                    panic!("{}.js: `{text}` does not parse alone: {e:?}", h.name)
+                });
+            }
+        }
+    }
+
+    /// Only declarations the glue reaches, directly or through kept ones, stay.
+    #[test]
+    fn unreachable_declarations_are_dropped() {
+        let src = "const A = 1;\nfunction f() {\n  return A;\n}\n\
+                   function g() {\n  return 2;\n}\nclass C {\n  m() {\n    return f();\n  }\n}\n\
+                   let used = 0;\n";
+        assert_eq!(
+            reachable(src, "new C(); used++;"),
+            "const A = 1;\nfunction f() {\n  return A;\n}\nclass C {\n  m() {\n    return f();\n  }\n}\nlet used = 0;\n"
+        );
+        assert_eq!(reachable(src, "g()"), "function g() {\n  return 2;\n}\n");
+        // A statement that declares nothing is kept, and what it names with it.
+        assert_eq!(
+            reachable("function f() {}\nf();\n", ""),
+            "function f() {}\nf();\n"
+        );
+    }
+
+    /// A component using one resource helper does not carry the others.
+    #[test]
+    fn a_file_brings_only_what_the_glue_reaches() {
+        let mut i = Intrinsics::default();
+        i.use_("resources");
+        let js = i.render("liftOwn(new HandleTable(), rt, 1);");
+        assert!(js.contains("function liftOwn") && js.contains("class HandleTable"));
+        assert!(js.contains("function trap"), "reached through handleOf");
+        assert!(!js.contains("function lowerBorrow") && !js.contains("function endBorrows"));
+    }
+
     /// The scheduler is one helper name for its modules (`export * from`).
     #[test]
     fn the_scheduler_brings_its_modules() {
         let mut i = Intrinsics::default();
         i.use_("scheduler");
-        let js = i.render();
-        for decl in [
+        let decls = [
             "class Store",
             "class Task",
             "function liftCallback",
@@ -187,7 +315,13 @@ mod tests {
             "function startFromHost",
             "function threadYield",
             "function threadPromote",
-        ] {
+        ];
+        let glue: Vec<&str> = decls
+            .iter()
+            .map(|d| d.rsplit(' ').next().unwrap())
+            .collect();
+        let js = i.render(&glue.join(" "));
+        for decl in decls {
             assert!(js.contains(decl), "{decl}");
         }
         assert!(!js.contains("from './"));

@@ -35,7 +35,8 @@ pub fn shell(
             writeln!(js, "import {what} from {};", js_str(&imp.spec.module)).unwrap();
         }
     }
-    js.push_str(&intr.render());
+    let header = js;
+    let mut js = String::new();
     let func_kw = if is_async {
         "async function"
     } else {
@@ -99,7 +100,8 @@ pub fn shell(
             }
         }
     }
-    js
+    let helpers = intr.render(&js);
+    header + &helpers + &js
 }
 
 fn js_str_or_ident(s: &str) -> String {

@@ -210,16 +210,6 @@ function handleOf(tbl, rt, i, what) {
 function resourceNew(tbl, rt, rep) {
   return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
 }
-function resourceRep(tbl, rt, i) {
-  return handleOf(tbl, rt, i, 'resource.rep').rep;
-}
-function resourceDropHandle(tbl, rt, i) {
-  const h = handleOf(tbl, rt, i, 'resource.drop');
-  if (h.lends !== 0) trap('resource.drop: the handle is lent out to an ongoing call');
-  tbl.remove(i);
-  if (!h.own) h.scope.borrows--;
-  return h;
-}
 function guestObject(rt, rep, own) {
   const o = Object.create(rt.cls.prototype);
   const s = { rt, rep, own, dead: false, lends: 0 };
@@ -245,20 +235,6 @@ function guestState(rt, v, where) {
   if (s.dead) throw new TypeError(`${where}: the ${rt.name} resource was already dropped or moved`);
   return s;
 }
-function hostRep(rt, obj) {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function'))
-    badValue(obj, `a ${rt.name} object`, rt.name);
-  rt.hostReps ??= new Map();
-  rt.hostObjs ??= new Map();
-  let rep = rt.hostReps.get(obj);
-  if (rep === undefined) {
-    rep = rt.nextRep++;
-    rt.hostReps.set(obj, rep);
-    rt.hostObjs.set(rep, { obj, refs: 0 });
-  }
-  rt.hostObjs.get(rep).refs++;
-  return rep;
-}
 function hostEntry(rt, rep) {
   const e = rt.hostObjs?.get(rep);
   if (e === undefined) trap(`unknown ${rt.name} rep ${rep}`);
@@ -273,48 +249,8 @@ function hostRelease(rt, rep, dispose) {
   }
   return e.obj;
 }
-function lowerOwn(tbl, rt, v, where) {
-  let rep;
-  if (rt.impl === HOST) {
-    rep = hostRep(rt, v);
-  } else {
-    const s = guestState(rt, v, where);
-    if (!s.own) throw new TypeError(`${where}: a borrowed ${rt.name} cannot be transferred`);
-    if (s.lends !== 0)
-      throw new TypeError(`${where}: the ${rt.name} resource is lent to an ongoing call and cannot be moved`);
-    released(s);
-    rep = s.rep;
-  }
-  return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
-}
-function lowerBorrow(tbl, rt, v, scope, where) {
-  let rep;
-  if (rt.impl === HOST) {
-    rep = hostRep(rt, v);
-    (scope.hostRefs ??= []).push(rt, rep);
-  } else {
-    const s = guestState(rt, v, where);
-    s.lends++;
-    (scope.guests ??= []).push(s);
-    rep = s.rep;
-  }
-  scope.borrows++;
-  return tbl.add({ rt, rep, own: false, scope, lends: 0 });
-}
 function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
-}
-function endGuestLends(scope) {
-  const guests = scope.guests;
-  if (guests == null) return;
-  scope.guests = null;
-  for (const s of guests) s.lends--;
-}
-function endBorrows(scope) {
-  endGuestLends(scope);
-  const refs = scope.hostRefs;
-  if (refs !== null) for (let i = 0; i < refs.length; i += 2) hostRelease(refs[i], refs[i + 1], false);
-  if (scope.borrows !== 0) trap('borrowed handles are still live when the call returned');
 }
 function liftOwn(tbl, rt, i) {
   const h = handleOf(tbl, rt, i, 'own');
@@ -322,15 +258,6 @@ function liftOwn(tbl, rt, i) {
   if (h.lends !== 0) trap('cannot transfer a handle that is lent out');
   tbl.remove(i);
   return rt.impl === HOST ? hostRelease(rt, h.rep, false) : guestObject(rt, h.rep, true);
-}
-function liftBorrow(tbl, rt, i, lent) {
-  const h = handleOf(tbl, rt, i, 'borrow');
-  h.lends++;
-  lent.push(h);
-  return rt.impl === HOST ? hostEntry(rt, h.rep).obj : guestObject(rt, h.rep, false);
-}
-function endLends(lent) {
-  for (const h of lent) h.lends--;
 }
 function disposeGuest(o) {
   const s = o[RESOURCE];

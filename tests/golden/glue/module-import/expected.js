@@ -9,9 +9,6 @@ function cannotEnter(poisoned) {
       : 'cannot enter component instance: it is already on the call stack (reentrance)',
   );
 }
-function cannotLeave() {
-  trap('cannot leave component instance during realloc or post-return');
-}
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   const imp0 = imports['m'] instanceof WebAssembly.Module ? imports['m'] : imports['m']?.default;
   if (!(imp0 instanceof WebAssembly.Module)) throw new TypeError('import `m` (import object key m): expected a WebAssembly.Module');

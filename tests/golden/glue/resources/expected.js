@@ -51,16 +51,6 @@ function memView(m) {
   }
   return m.dv;
 }
-function checkRange(m, ptr, size, align, what) {
-  memView(m);
-  if ((ptr & (align - 1)) !== 0) trap(`${what}: pointer ${ptr >>> 0} is not aligned to ${align}`);
-  if ((ptr >>> 0) + size > m.u8.byteLength) trap(`${what}: range ${ptr >>> 0}+${size} is out of bounds of memory`);
-}
-function alloc(m, realloc, align, size, what) {
-  const ptr = realloc(0, 0, align, size);
-  checkRange(m, ptr, size, align, what);
-  return ptr >>> 0;
-}
 const RESOURCE = Symbol('weft.resource');
 const HOST = -1;
 const MAX_HANDLES = 2 ** 28 - 1;
@@ -186,34 +176,8 @@ function lowerOwn(tbl, rt, v, where) {
   }
   return tbl.add({ rt, rep, own: true, scope: null, lends: 0 });
 }
-function lowerBorrow(tbl, rt, v, scope, where) {
-  let rep;
-  if (rt.impl === HOST) {
-    rep = hostRep(rt, v);
-    (scope.hostRefs ??= []).push(rt, rep);
-  } else {
-    const s = guestState(rt, v, where);
-    s.lends++;
-    (scope.guests ??= []).push(s);
-    rep = s.rep;
-  }
-  scope.borrows++;
-  return tbl.add({ rt, rep, own: false, scope, lends: 0 });
-}
 function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
-}
-function endGuestLends(scope) {
-  const guests = scope.guests;
-  if (guests == null) return;
-  scope.guests = null;
-  for (const s of guests) s.lends--;
-}
-function endBorrows(scope) {
-  endGuestLends(scope);
-  const refs = scope.hostRefs;
-  if (refs !== null) for (let i = 0; i < refs.length; i += 2) hostRelease(refs[i], refs[i + 1], false);
-  if (scope.borrows !== 0) trap('borrowed handles are still live when the call returned');
 }
 function liftOwn(tbl, rt, i) {
   const h = handleOf(tbl, rt, i, 'own');
@@ -239,8 +203,6 @@ function disposeGuest(o) {
   if (s.rt.dtor !== null) s.rt.dtor(s.rep);
 }
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const utf8Encoder = new TextEncoder();
-let utf8EncodedLen = 0;
 function utf8Decode(m, ptr, len) {
   memView(m);
   ptr >>>= 0;
@@ -264,36 +226,6 @@ function decodeSlow(u8, ptr, len) {
   } catch {
     return trap('string: invalid UTF-8');
   }
-}
-function utf8Encode(s, m, realloc) {
-  const n = s.length;
-  if (n > 0x7fffffff) trap('string: too long');
-  let ptr = realloc(0, 0, 1, n) >>> 0;
-  memView(m);
-  if (ptr + n > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-  const u8 = m.u8;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      const worst = n * 3;
-      if (worst > 0x7fffffff) trap('string: too long');
-      ptr = realloc(ptr, n, 1, worst) >>> 0;
-      memView(m);
-      if (ptr + worst > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-      const { written } = utf8Encoder.encodeInto(s.slice(i), m.u8.subarray(ptr + i, ptr + worst));
-      const len = i + written;
-      if (len < worst) {
-        ptr = realloc(ptr, worst, 1, len) >>> 0;
-        memView(m);
-        if (ptr + len > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-      }
-      utf8EncodedLen = len;
-      return ptr;
-    }
-    u8[ptr + i] = c;
-  }
-  utf8EncodedLen = n;
-  return ptr;
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));

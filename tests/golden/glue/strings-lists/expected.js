@@ -9,9 +9,6 @@ function cannotEnter(poisoned) {
       : 'cannot enter component instance: it is already on the call stack (reentrance)',
   );
 }
-function cannotLeave() {
-  trap('cannot leave component instance during realloc or post-return');
-}
 function badValue(value, expected, where) {
   let shown;
   try {

@@ -9,9 +9,6 @@ function cannotEnter(poisoned) {
       : 'cannot enter component instance: it is already on the call stack (reentrance)',
   );
 }
-function cannotLeave() {
-  trap('cannot leave component instance during realloc or post-return');
-}
 function badValue(value, expected, where) {
   let shown;
   try {
@@ -31,17 +28,9 @@ function f32ToI32(x) {
   f32[0] = x;
   return i32[0];
 }
-function i32ToF32(x) {
-  i32[0] = x;
-  return f32[0];
-}
 function f64ToI64(x) {
   f64[0] = x;
   return i64[0];
-}
-function i64ToF64(x) {
-  i64[0] = x;
-  return f64[0];
 }
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 let nodeFs;
