@@ -18,8 +18,7 @@ impl ValueGen {
     pub fn lower_flat(&mut self, ty: &ValType, v: &str, at: &str, out: &mut Vec<String>) {
         match ty {
             ValType::Bool => {
-                let b = self.bad(v, "bool", at);
-                self.line(format!("if (typeof {v} !== 'boolean') {b};"));
+                self.check(&format!("typeof {v} !== 'boolean'"), v, "bool", at);
                 out.push(format!("({v} ? 1 : 0)"));
             }
             ValType::S8
@@ -43,8 +42,7 @@ impl ValueGen {
                 out.push(t);
             }
             ValType::F32 | ValType::F64 => {
-                let b = self.bad(v, "number", at);
-                self.line(format!("if (typeof {v} !== 'number') {b};"));
+                self.check(&format!("typeof {v} !== 'number'"), v, "number", at);
                 out.push(v.to_string());
             }
             ValType::Char => {
@@ -148,21 +146,18 @@ impl ValueGen {
             ValType::S32 => (format!("({v} | 0)"), "s32 (integer in -2^31..2^31-1)"),
             _ => (format!("({v} >>> 0)"), "u32 (integer in 0..2^32-1)"),
         };
-        let b = self.bad(v, desc, at);
         // `norm !== v` is true for every non-number, fraction and out-of-range value.
-        self.line(format!("if ({norm} !== {v}) {b};"));
+        self.check(&format!("{norm} !== {v}"), v, desc, at);
     }
 
     pub(super) fn check_object(&mut self, v: &str, what: &str, at: &str) {
-        let b = self.bad(v, what, at);
-        self.line(format!("if ({v} === null || typeof {v} !== 'object') {b};"));
+        let failed = format!("{v} === null || typeof {v} !== 'object'");
+        self.check(&failed, v, what, at);
     }
 
     pub(super) fn check_fixed_list(&mut self, v: &str, n: u32, at: &str) {
-        let b = self.bad(v, &format!("an array of length {n}"), at);
-        self.line(format!(
-            "if (!Array.isArray({v}) || {v}.length !== {n}) {b};"
-        ));
+        let failed = format!("!Array.isArray({v}) || {v}.length !== {n}");
+        self.check(&failed, v, &format!("an array of length {n}"), at);
     }
 
     pub(super) fn lower_flags(&mut self, names: &[String], v: &str, at: &str) -> Vec<String> {
@@ -403,10 +398,8 @@ impl ValueGen {
         let n = self.tmp("n");
         let ptr;
         if let Some(ta) = typed_array(elem) {
-            let b = self.bad(v, &format!("{ta} or array of numbers"), at);
-            self.line(format!(
-                "if (!({v} instanceof {ta}) && !Array.isArray({v})) {b};"
-            ));
+            let failed = format!("!({v} instanceof {ta}) && !Array.isArray({v})");
+            self.check(&failed, v, &format!("{ta} or array of numbers"), at);
             self.line(format!("const {n} = {v}.length;"));
             ptr = self.alloc(align, &format!("{n} * {size}"), at);
             let m = self.mem();
@@ -426,8 +419,7 @@ impl ValueGen {
             self.indent -= 1;
             self.line("}");
         } else {
-            let b = self.bad(v, "array", at);
-            self.line(format!("if (!Array.isArray({v})) {b};"));
+            self.check(&format!("!Array.isArray({v})"), v, "array", at);
             self.line(format!("const {n} = {v}.length;"));
             ptr = self.alloc(align, &format!("{n} * {size}"), at);
             self.lower_list_loop(elem, v, &n, &ptr, at);

@@ -176,6 +176,16 @@ impl ValueGen {
         self.intr.use_("badValue");
         format!("badValue({v}, {}, {})", js_str(expected), js_str(at))
     }
+
+    /// `if (<failed>) badValue(...);`: the check of a JS value about to be
+    /// lowered. An adapter between components lowers only values the glue
+    /// has just lifted, which have their types by construction: no check.
+    fn check(&mut self, failed: &str, v: &str, expected: &str, at: &str) {
+        if !self.adapter {
+            let b = self.bad(v, expected, at);
+            self.line(format!("if ({failed}) {b};"));
+        }
+    }
 }
 
 /// The Canonical ABI string encoding as the runtime's `transcode.js` numbers it.

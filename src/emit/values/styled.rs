@@ -15,10 +15,13 @@ impl ValueGen {
         at: &str,
     ) -> Vec<String> {
         let n = names.len();
-        let b = self.bad(v, &format!("flags as a bigint below 2n ** {n}n"), at);
-        self.line(format!(
-            "if (typeof {v} !== 'bigint' || {v} < 0n || ({v} >> {n}n) !== 0n) {b};"
-        ));
+        let failed = format!("typeof {v} !== 'bigint' || {v} < 0n || ({v} >> {n}n) !== 0n");
+        self.check(
+            &failed,
+            v,
+            &format!("flags as a bigint below 2n ** {n}n"),
+            at,
+        );
         (0..n.div_ceil(32))
             .map(|word| {
                 let t = self.tmp("fl");
