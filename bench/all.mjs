@@ -2,7 +2,8 @@
 // Regenerates docs/benchmarks.md and its charts (docs/bench/*.svg, *.json):
 // `weft bench --browser --jco` on each bench component (sync, cross-component,
 // resources, async), then bench/async.mjs for the async-vs-sync call and the
-// stream<u8> throughput rows (Node 24 with JSPI, which jco's async glue needs).
+// stream<u8> throughput rows (Node 24 with JSPI, which jco's async glue needs),
+// then bench/run.mjs --rss for transpile time, glue size and RSS over 1M calls.
 //
 //   node bench/all.mjs [--quick]
 //   node bench/all.mjs --doc-only   (rewrites the page from the last run's JSON)
@@ -73,6 +74,10 @@ const node24 = join(ROOT, 'node_modules/node/bin/node');
 if (!DOC_ONLY) run(node24, ['--experimental-wasm-jspi', 'bench/async.mjs', ...(QUICK ? ['--quick'] : [])]);
 const asyncResults = JSON.parse(readFileSync(join(ROOT, 'bench/out/async-results.json'), 'utf8'));
 const asyncTables = readFileSync(join(ROOT, 'bench/out/async-results.md'), 'utf8').replace(/^# .*\n/, '');
+// Transpile time, output size and RSS over many calls, against jco: bench/run.mjs.
+if (!DOC_ONLY) run(process.execPath, ['bench/run.mjs', '--rss', ...(QUICK ? ['--quick'] : [])]);
+const runResults = JSON.parse(readFileSync(join(ROOT, 'bench/out/results.json'), 'utf8'));
+const runTables = runSections(readFileSync(join(ROOT, 'bench/out/results.md'), 'utf8'));
 
 const load = loadavg()
   .map((x) => x.toFixed(1))
@@ -108,7 +113,10 @@ target compares an awaited async call with a sync call of the same signature on 
 guest (≤ 3x), and streams are measured as throughput (≥ 1 GB/s guest → JS and JS → guest,
 ≥ 2 GB/s guest → guest).
 
-${asyncTables}`;
+${asyncTables}
+## Transpile time, glue size and memory (\`bench/run.mjs\`, Node 20)
+
+${runTables}`;
 writeFileSync(join(DOCS, 'benchmarks.md'), doc);
 process.stderr.write(`wrote ${relative(ROOT, join(DOCS, 'benchmarks.md'))} and docs/bench/\n`);
 
@@ -202,7 +210,44 @@ columns (see bench/README.md; \`bench/run.mjs\` compares it with a hand-written 
 ${table(['target', 'goal', 'Node CPU', 'Node wall', 'Chromium wall'], rows)}
 
 ${table(['throughput (Node 24, `bench/async.mjs`)', 'goal', 'weft'], streams)}
+
+${runTargets()}
 `;
+}
+
+/** The sections of bench/run.mjs's report this page shows (its per-call table duplicates the ones above). */
+function runSections(md) {
+  const keep = ['## Transpile time', '## Output size', '## Memory'];
+  return md
+    .split(/^(?=## )/m)
+    .filter((part) => keep.some((k) => part.startsWith(k)))
+    .map((part) => part.replace(/^## /, '### '))
+    .join('\n');
+}
+
+/** The targets bench/run.mjs measures: glue size and transpile time against jco, RSS over many calls. */
+function runTargets() {
+  const worst = (xs) => (xs.length ? Math.min(...xs) : null);
+  const sizeRatio = (label) =>
+    worst(runResults.sizes.filter((r) => r.label === label && r.weft).map((r) => r.jco / r.weft));
+  const transpile = worst(runResults.transpile.filter((r) => r.weft).map((r) => r.jco / r.weft));
+  const rss = (runResults.rss ?? []).filter((r) => r.impl === 'weft');
+  const growth = rss.length ? Math.max(...rss.map((r) => r.after.rss - r.warm.rss)) / 2 ** 20 : null;
+  const calls = rss.length ? Math.max(...rss.map((r) => r.calls)) : 0;
+  const times = (x) => (x == null ? '—' : `${fmtRatio(x)}x`);
+  const rows = [
+    ['glue `.js`: jco / weft (smallest ratio of the bench components)', '≥ 5x', times(sizeRatio('glue .js'))],
+    ['the same, gzip -9', '≥ 5x', times(sizeRatio('glue .js gzip -9'))],
+    ['the same, both `--minify`', '≥ 5x', times(sizeRatio('glue .js --minify'))],
+    ['the same, both `--minify`, gzip -9', '≥ 5x', times(sizeRatio('glue .js --minify, gzip -9'))],
+    ['native `weft transpile` vs `jco transpile` (wall, smallest ratio)', '≥ 10x', times(transpile)],
+    [
+      `RSS growth over ${calls.toLocaleString('en-US')} calls (largest of any case, after full gc)`,
+      'flat',
+      growth == null ? '—' : `${growth.toFixed(1)} MiB`,
+    ],
+  ];
+  return table(['target (`bench/run.mjs`)', 'goal', 'this run'], rows);
 }
 
 function ratio(x) {
