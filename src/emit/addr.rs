@@ -180,3 +180,34 @@ pub fn engine_check(plan: &Plan, memory64: bool, intr: &mut Intrinsics) -> Strin
     intr.use_("addr64");
     "  needsMemory64();\n".to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 32-bit glue keeps its expressions and helpers; 64-bit picks the
+    /// helpers that keep pointers above 2^32 exact.
+    #[test]
+    fn each_width_has_its_helpers() {
+        let mut i = Intrinsics::default();
+        assert_eq!(check_range(AddrWidth::W32, &mut i), "checkRange");
+        assert_eq!(alloc(AddrWidth::W32, &mut i), "alloc");
+        assert_eq!(unsigned(AddrWidth::W32, "p"), "p >>> 0");
+        assert_eq!(len_from_core(AddrWidth::W32, &mut i, true, "l"), "l");
+        assert!(!i.render().contains("addr64") && !i.render().contains("checkRange64"));
+        assert_eq!(check_range(AddrWidth::W64, &mut i), "checkRange64");
+        assert_eq!(alloc(AddrWidth::W64, &mut i), "alloc64");
+        assert_eq!(unsigned(AddrWidth::W64, "p"), "p");
+        assert_eq!(from_core(AddrWidth::W64, &mut i, "p"), "addr64(p)");
+        assert_eq!(
+            len_from_core(AddrWidth::W64, &mut i, false, "l"),
+            "len64(l)"
+        );
+        assert_eq!(
+            len_from_core(AddrWidth::W64, &mut i, true, "l"),
+            "untag64(l)"
+        );
+        let js = i.render();
+        assert!(js.contains("function checkRange64") && js.contains("function len64"));
+    }
+}
