@@ -78,6 +78,12 @@ for (const [where, load, skipIt] of [
       const tags = ['a', 'bb', 'ççç', '', '😀'.repeat(100)];
       assert.deepEqual(e.entry({ name: 'rec', tags, n: 5 }), { name: 'rec', tags, n: 10 });
       assert.deepEqual(e.entry({ name: '', tags: [], n: 1 }), { name: '', tags: [], n: 1 });
+      const entries = [
+        { name: 'a', tags: ['x', 'yé'], n: 1 },
+        { name: '', tags: [], n: 2 },
+        { name: '中文', tags: tags, n: 3 },
+      ];
+      assert.deepEqual(e.entries(entries), entries, 'a list of records');
     });
     test('variants join i64 pointer slots', async () => {
       const e = await load();

@@ -35,6 +35,11 @@ async function syncValuesAt(high) {
   assert.deepEqual(e.reverse(new Uint16Array([1, 2, 3])), new Uint16Array([3, 2, 1]));
   const tags = ['a', 'ççç', ''];
   assert.deepEqual(e.entry({ name: 'rec', tags, n: 5 }), { name: 'rec', tags, n: 8 });
+  const entries = [
+    { name: 'a', tags, n: 1 },
+    { name: '', tags: [], n: 2 },
+  ];
+  assert.deepEqual(e.entries(entries), entries);
   assert.equal(e.maybe('x'), 'x');
   const ss = Array.from({ length: 9 }, (_, i) => `s${i}`);
   assert.equal(e.pick(7, ...ss), 's7');
