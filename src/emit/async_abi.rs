@@ -443,8 +443,6 @@ fn copy_builtin(
             if kind == CopyKind::Stream {
                 let conv = addr::len_from_core(w, &mut names.intrinsics, false, "n");
                 write!(b, "n = {conv}; ").unwrap();
-            }
-            if kind == CopyKind::Stream {
                 names.intrinsics.use_("scheduler");
                 write!(b, "return afterBlock({call}, (r) => BigInt(r >>> 0));").unwrap();
             } else {

@@ -91,6 +91,7 @@ async function asyncStreamsAt(high) {
     },
   });
   assert.equal(await e.sum(rs), expect);
+  assert.equal(await e.get(Promise.resolve(42)), 42);
   const out = await e.produce(3000);
   const got = [];
   for await (const chunk of out) got.push(...chunk);
