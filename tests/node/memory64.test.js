@@ -192,11 +192,11 @@ for (const high of [false, true])
       assert.ok(e.polls() > before, 'the reader blocked and polled');
     });
     test('future.read into an i64 buffer', async () => {
-    const e = await loadAsync();
-    assert.equal(await e.get(Promise.resolve(42)), 42);
-    assert.equal(await e.get(new Promise((r) => setTimeout(() => r(7), 5))), 7, 'a value that comes later');
-  });
-  test('stream.write from an i64 buffer to the host', async () => {
+      const e = await loadAsync();
+      assert.equal(await e.get(Promise.resolve(42)), 42);
+      assert.equal(await e.get(new Promise((r) => setTimeout(() => r(7), 5))), 7, 'a value that comes later');
+    });
+    test('stream.write from an i64 buffer to the host', async () => {
       const e = await loadAsync();
       for (const n of [0, 1, 255, 3000]) {
         const rs = await e.produce(n);
