@@ -3,7 +3,9 @@
 // fixtures/components/resource-rep64.wat, thread-i64.wat,
 // fixtures/compose/memory64-pair.wat). Node 24 has memory64 on by default;
 // on an engine without it (Node 20) the behaviour tests skip and the glue
-// and `weft run` must fail with one clear error instead.
+// and `weft run` must fail with one clear error instead. The sync and async
+// cases also run with the memory grown past 4 GiB and every address the
+// values use above 2^32 (the fixtures' `high()`; the component pair always).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
