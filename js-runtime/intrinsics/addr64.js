@@ -1,24 +1,36 @@
 import { trap } from './trap.js';
 // 64-bit memories (memory64 with the component model's cm64): pointers and
 // lengths cross the core boundary as i64, that is BigInt in JS. The glue turns
-// them into Numbers once, here, so every string, list and memory helper serves
-// both widths unchanged. Those helpers address memory with 32-bit arithmetic,
-// so an address or length at or above 2^32 traps (it is out of bounds of any
-// memory up to 4 GiB; larger memory64 memories are not supported).
-const LIMIT = 0xffffffffn;
+// them into Numbers once, here, and the 64-bit helpers (memory64.js,
+// string64.js) and the glue's own loads and stores address memory with them.
+//
+// A pointer is exact below 2^53 (Number.MAX_SAFE_INTEGER + 1), far above any
+// memory an engine gives (V8: 16 GiB); one at or above it is out of bounds of
+// every memory and traps here.
+const MAX_ADDR = BigInt(Number.MAX_SAFE_INTEGER);
 export function addr64(v) {
-  if (v >= 0n && v <= LIMIT) return Number(v);
-  return trap(`64-bit address or length ${BigInt.asUintN(64, v)} is above 2^32 - 1`);
+  if (v >= 0n && v <= MAX_ADDR) return Number(v);
+  return trap(`64-bit address ${BigInt.asUintN(64, v)} is out of bounds of memory`);
+}
+// A length (of a string, list or stream buffer) stays below 2^32: any larger
+// one exceeds the Canonical ABI's limits (MAX_STRING_BYTE_LENGTH,
+// MAX_LIST_BYTE_LENGTH, 2^28 - 1) and traps, here. So lengths are what the
+// 32-bit code has, and the list loops treat them alike.
+const MAX_LEN = 0xffffffffn;
+export function len64(v) {
+  if (v >= 0n && v <= MAX_LEN) return Number(v);
+  return trap(`64-bit length ${BigInt.asUintN(64, v)} is above 2^32 - 1`);
 }
 // A latin1+utf16 length: the UTF-16 tag is bit 63; returned with the 32-bit
-// layout's tag (bit 31) that latin1Decode and taggedString read.
+// layout's tag (bit 31) that string64.js and transcode.js read, so a length
+// at or above 2^31 (tagged or not) traps (it is above the maximum string
+// byte length anyway).
 const TAG64 = 1n << 63n;
 export function untag64(v) {
   const u = BigInt.asUintN(64, v);
-  if (u < TAG64) return addr64(u);
-  const n = u - TAG64;
+  const n = u < TAG64 ? u : u - TAG64;
   if (n > 0x7fffffffn) trap(`64-bit string length ${n} is above 2^31 - 1`);
-  return (Number(n) | 0x80000000) >>> 0;
+  return u < TAG64 ? Number(n) : (Number(n) | 0x80000000) >>> 0;
 }
 // The inverse of untag64: a 32-bit-tagged length as the i64 the guest reads.
 export function tag64(l) {

@@ -13,7 +13,7 @@ import { f32ToI32, i32ToF32, f64ToI64, i64ToF64 } from '../intrinsics/bitcast.js
 import { base64Bytes } from '../intrinsics/base64.js';
 import { ComponentError, errPayload } from '../intrinsics/ComponentError.js';
 import { fusedAdapters } from '../intrinsics/fused.js';
-import { addr64, untag64, tag64, needsMemory64 } from '../intrinsics/addr64.js';
+import { addr64, len64, untag64, tag64, needsMemory64 } from '../intrinsics/addr64.js';
 
 // A memory with a bump realloc that records its calls, like a guest's cabi_realloc.
 function guest(pages = 1) {
@@ -181,12 +181,21 @@ test('fusedAdapters: true exactly when the engine has multi-memory and exception
   assert.equal(fusedAdapters, multiMemory);
 });
 
-test('addr64: i64 pointers and lengths become numbers below 2^32, else trap', () => {
+test('addr64/len64: i64 pointers are exact numbers below 2^53, lengths below 2^32, else trap', () => {
   assert.equal(addr64(0n), 0);
-  assert.equal(addr64(0xffffffffn), 0xffffffff);
-  for (const v of [1n << 32n, -1n, -(1n << 63n), (1n << 53n) + 1n]) {
+  assert.equal(addr64((1n << 32n) + 5n), 2 ** 32 + 5);
+  assert.equal(addr64((1n << 53n) - 1n), Number.MAX_SAFE_INTEGER);
+  for (const v of [1n << 53n, -1n, -(1n << 63n)]) {
     assert.throws(
       () => addr64(v),
+      (e) => e instanceof WebAssembly.RuntimeError && /64-bit address \d+ is out of bounds of memory/.test(e.message),
+      String(v),
+    );
+  }
+  assert.equal(len64(0xffffffffn), 0xffffffff);
+  for (const v of [1n << 32n, -1n]) {
+    assert.throws(
+      () => len64(v),
       (e) => e instanceof WebAssembly.RuntimeError && /above 2\^32 - 1/.test(e.message),
       String(v),
     );
@@ -198,6 +207,8 @@ test('untag64/tag64: the latin1+utf16 tag moves between bit 63 and bit 31', () =
   assert.equal(untag64((1n << 63n) | 7n), (0x80000000 | 7) >>> 0);
   assert.equal(untag64(-(1n << 63n) + 7n), (0x80000000 | 7) >>> 0, 'a signed i64 from wasm');
   assert.throws(() => untag64((1n << 63n) | (1n << 31n)), WebAssembly.RuntimeError);
+  assert.throws(() => untag64(1n << 31n), /above 2\^31 - 1/, 'an untagged length never reaches the 32-bit tag');
+  assert.throws(() => untag64(1n << 32n), /above 2\^31 - 1/);
   assert.equal(tag64(5), 5n);
   assert.equal(tag64((0x80000000 | 7) >>> 0), (1n << 63n) | 7n);
   for (const l of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff]) assert.equal(untag64(tag64(l)), l);

@@ -2,9 +2,13 @@
 //! 32-bit: the expressions the glue always had (numbers, `>>> 0` where a
 //! helper does not already do it), so 32-bit glue is unchanged. 64-bit: i64
 //! values arrive as BigInt and become numbers once, at the boundary
-//! (`addr64`, `untag64`), and go back as BigInt (`BigInt(..)`, `tag64`);
-//! everything between (strings, lists, range checks, reallocs wrapped by
-//! [`realloc_wrappers`]) is the 32-bit code.
+//! (`addr64`: pointers, exact up to 2^53; `len64`/`untag64`: lengths, below
+//! 2^32 as in the 32-bit code), and go back as BigInt (`BigInt(..)`,
+//! `tag64`). Between, the glue's own loads and stores serve both widths; the
+//! runtime helpers that read an i32 pointer as unsigned (`>>> 0`) have 64-bit
+//! counterparts chosen here at emit time ([`check_range`], [`alloc`];
+//! strings: `string64.js`, chosen in `values`), so the 32-bit helpers keep
+//! their code and speed. Reallocs are wrapped by [`realloc_wrappers`].
 
 use std::fmt::Write;
 
@@ -14,8 +18,8 @@ use super::intrinsics::Intrinsics;
 use crate::abi::AddrWidth;
 use crate::plan::{ComponentInstanceIdx, CoreDef, Plan};
 
-/// A pointer (or a non-string length) from the core side, as the value the
-/// 32-bit code would have: unchanged for 32-bit, a checked number for 64-bit.
+/// A pointer from the core side: unchanged for 32-bit, a checked, exact
+/// number for 64-bit.
 pub fn from_core(w: AddrWidth, intr: &mut Intrinsics, expr: &str) -> String {
     match w {
         AddrWidth::W32 => expr.to_string(),
@@ -26,14 +30,54 @@ pub fn from_core(w: AddrWidth, intr: &mut Intrinsics, expr: &str) -> String {
     }
 }
 
-/// A string length from the core side; `tagged`: latin1+utf16 (bit 63 tags UTF-16).
+/// A length (string, list, buffer) from the core side; `tagged`:
+/// latin1+utf16 (bit 63 tags UTF-16). 64-bit: a number below 2^32, as the
+/// 32-bit code has it (a larger length traps: it is above the spec's limits).
 pub fn len_from_core(w: AddrWidth, intr: &mut Intrinsics, tagged: bool, expr: &str) -> String {
     match w {
-        AddrWidth::W64 if tagged => {
+        AddrWidth::W32 => expr.to_string(),
+        AddrWidth::W64 => {
             intr.use_("addr64");
-            format!("untag64({expr})")
+            let f = if tagged { "untag64" } else { "len64" };
+            format!("{f}({expr})")
         }
-        _ => from_core(w, intr, expr),
+    }
+}
+
+/// `p` read as an unsigned pointer or length: `p >>> 0` for 32-bit (an i32
+/// arrives signed), `p` itself for 64-bit (already a non-negative number).
+pub fn unsigned(w: AddrWidth, p: &str) -> String {
+    match w {
+        AddrWidth::W32 => format!("{p} >>> 0"),
+        AddrWidth::W64 => p.to_string(),
+    }
+}
+
+/// The range check helper (`checkRange(m, ptr, size, align, what)`) for `w`.
+pub fn check_range(w: AddrWidth, intr: &mut Intrinsics) -> &'static str {
+    match w {
+        AddrWidth::W32 => {
+            intr.use_("memory");
+            "checkRange"
+        }
+        AddrWidth::W64 => {
+            intr.use_("memory64");
+            "checkRange64"
+        }
+    }
+}
+
+/// The checked allocation helper (`alloc(m, realloc, align, size, what)`) for `w`.
+pub fn alloc(w: AddrWidth, intr: &mut Intrinsics) -> &'static str {
+    match w {
+        AddrWidth::W32 => {
+            intr.use_("memory");
+            "alloc"
+        }
+        AddrWidth::W64 => {
+            intr.use_("memory64");
+            "alloc64"
+        }
     }
 }
 
@@ -135,4 +179,35 @@ pub fn engine_check(plan: &Plan, memory64: bool, intr: &mut Intrinsics) -> Strin
     }
     intr.use_("addr64");
     "  needsMemory64();\n".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 32-bit glue keeps its expressions and helpers; 64-bit picks the
+    /// helpers that keep pointers above 2^32 exact.
+    #[test]
+    fn each_width_has_its_helpers() {
+        let mut i = Intrinsics::default();
+        assert_eq!(check_range(AddrWidth::W32, &mut i), "checkRange");
+        assert_eq!(alloc(AddrWidth::W32, &mut i), "alloc");
+        assert_eq!(unsigned(AddrWidth::W32, "p"), "p >>> 0");
+        assert_eq!(len_from_core(AddrWidth::W32, &mut i, true, "l"), "l");
+        assert!(!i.render().contains("addr64") && !i.render().contains("checkRange64"));
+        assert_eq!(check_range(AddrWidth::W64, &mut i), "checkRange64");
+        assert_eq!(alloc(AddrWidth::W64, &mut i), "alloc64");
+        assert_eq!(unsigned(AddrWidth::W64, "p"), "p");
+        assert_eq!(from_core(AddrWidth::W64, &mut i, "p"), "addr64(p)");
+        assert_eq!(
+            len_from_core(AddrWidth::W64, &mut i, false, "l"),
+            "len64(l)"
+        );
+        assert_eq!(
+            len_from_core(AddrWidth::W64, &mut i, true, "l"),
+            "untag64(l)"
+        );
+        let js = i.render();
+        assert!(js.contains("function checkRange64") && js.contains("function len64"));
+    }
 }

@@ -201,15 +201,17 @@ pub fn builtin(cx: &EmitCx, names: &mut Names, idx: BuiltinIdx) -> String {
             use_(names, "memory");
             let m = names.memory(mem);
             // 64-bit: the event is still two u32s, at an i64 pointer.
-            let conv = match plan.addr(Some(mem)) {
+            let w = plan.addr(Some(mem));
+            let conv = match w {
                 AddrWidth::W32 => String::new(),
                 w => format!(
                     "ptr = {}; ",
                     addr::from_core(w, &mut names.intrinsics, "ptr")
                 ),
             };
+            let check = addr::check_range(w, &mut names.intrinsics);
             let store_ev = format!(
-                "{conv}checkRange({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
+                "{conv}{check}({m}, ptr, 8, 4, 'event'); {m}.dv.setUint32(ptr, ev[1], true); {m}.dv.setUint32(ptr + 4, ev[2], true); return ev[0];"
             );
             if matches!(b.op, AsyncOp::WaitableSetWait(_)) {
                 one(
@@ -436,11 +438,11 @@ fn copy_builtin(
         // 64-bit: `ptr` and `n` become numbers; a stream's result is an i64.
         AddrWidth::W64 => {
             let mut b = String::new();
-            for v in params.split(", ").skip(1) {
-                let conv = addr::from_core(w, &mut names.intrinsics, v);
-                write!(b, "{v} = {conv}; ").unwrap();
-            }
+            let conv = addr::from_core(w, &mut names.intrinsics, "ptr");
+            write!(b, "ptr = {conv}; ").unwrap();
             if kind == CopyKind::Stream {
+                let conv = addr::len_from_core(w, &mut names.intrinsics, false, "n");
+                write!(b, "n = {conv}; ").unwrap();
                 names.intrinsics.use_("scheduler");
                 write!(b, "return afterBlock({call}, (r) => BigInt(r >>> 0));").unwrap();
             } else {

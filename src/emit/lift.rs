@@ -79,14 +79,14 @@ fn lower_args(g: &mut ValueGen, l: &Lifted, params: &[String], fname: &str) -> V
     if sig.params_spilled {
         let tuple = abi::params_tuple(ty);
         let offsets = w.field_offsets(ty.params.iter().map(|(_, t)| t));
+        let alloc = addr::alloc(w, &mut g.intr);
         g.line(format!(
-            "const sp = alloc({}, {}, {}, {}, 'params');",
+            "const sp = {alloc}({}, {}, {}, {}, 'params');",
             g.mem.as_deref().unwrap_or("null"),
             g.realloc.clone().unwrap_or_default(),
             w.alignment(&tuple),
             w.size(&tuple)
         ));
-        g.intr.use_("memory");
         g.invalidate_view();
         for (((name, t), p), off) in ty.params.iter().zip(params).zip(offsets) {
             g.store(

@@ -311,6 +311,12 @@ impl ValueGen {
 
     pub(super) fn lift_plain_string(&mut self, m: &str, t: &str, p: &str, l: &str) -> String {
         let t = t.to_string();
+        if self.addr.is_64() {
+            self.intr.use_("string64");
+            let enc = encoding_id(self.encoding);
+            self.line(format!("const {t} = loadString64({m}, {p}, {l}, {enc});"));
+            return t;
+        }
         match self.encoding {
             StringEncoding::Utf8 => {
                 self.intr.use_("utf8");

@@ -10,10 +10,10 @@ use crate::types::ValType;
 impl ValueGen {
     /// Traps unless [ptr, ptr + size) is in bounds and aligned.
     pub fn check_range(&mut self, ptr: &str, size: &str, align: u32, what: &str) {
-        self.intr.use_("memory");
+        let f = addr::check_range(self.addr, &mut self.intr);
         let m = self.mem();
         self.line(format!(
-            "checkRange({m}, {ptr}, {size}, {align}, {});",
+            "{f}({m}, {ptr}, {size}, {align}, {});",
             js_str(what)
         ));
         self.view_valid = false;
@@ -23,7 +23,8 @@ impl ValueGen {
         let size = self.addr.size(elem);
         let align = self.addr.alignment(elem);
         let (ptr, len) = (self.tmp("lp"), self.tmp("ll"));
-        self.line(format!("const {ptr} = {p} >>> 0, {len} = {l} >>> 0;"));
+        let (pu, lu) = (addr::unsigned(self.addr, p), addr::unsigned(self.addr, l));
+        self.line(format!("const {ptr} = {pu}, {len} = {lu};"));
         self.check_range(&ptr, &format!("{len} * {size}"), align, "list");
         self.dv(); // also refreshes `mem.u8`, read below
         let m = self.mem();

@@ -329,6 +329,9 @@ impl ValueGen {
     }
 
     pub(in crate::emit) fn lower_string(&mut self, v: &str, at: &str) -> (String, String) {
+        if self.addr.is_64() {
+            return self.lower_string64(v, at);
+        }
         if self.adapter {
             self.intr.use_("transcode");
             let (m, r) = (self.mem(), self.realloc());
@@ -368,7 +371,27 @@ impl ValueGen {
         (p, l)
     }
 
-    /// Allocates `size` bytes aligned to `align` via realloc; returns the pointer variable.
+    /// A string into a 64-bit memory (`string64.js`: one store routine for
+    /// host strings and, in adapters, `taggedString`s).
+    fn lower_string64(&mut self, v: &str, at: &str) -> (String, String) {
+        let f = if self.adapter {
+            "storeString64"
+        } else {
+            let b = self.bad(v, "string", at);
+            self.line(format!("if (typeof {v} !== 'string') {b};"));
+            "lowerString64"
+        };
+        self.intr.use_("string64");
+        let (m, r) = (self.mem(), self.realloc());
+        let (p, l) = (self.tmp("sp"), self.tmp("sl"));
+        let dst = encoding_id(self.encoding);
+        self.line(format!(
+            "const {p} = {f}({v}, {m}, {r}, {dst}), {l} = stringLen64;"
+        ));
+        self.invalidate_view();
+        (p, l)
+    }
+
     /// Lowers a string, list or map into memory; returns its (pointer, length)
     /// as numbers (for latin1+utf16, the length carries the 32-bit tag).
     pub(super) fn lower_pair(&mut self, ty: &ValType, v: &str, at: &str) -> (String, String) {
@@ -380,12 +403,13 @@ impl ValueGen {
         }
     }
 
+    /// Allocates `size` bytes aligned to `align` via realloc; returns the pointer variable.
     pub(super) fn alloc(&mut self, align: u32, size: &str, what: &str) -> String {
-        self.intr.use_("memory");
+        let f = addr::alloc(self.addr, &mut self.intr);
         let (m, r) = (self.mem(), self.realloc());
         let p = self.tmp("a");
         self.line(format!(
-            "const {p} = alloc({m}, {r}, {align}, {size}, {});",
+            "const {p} = {f}({m}, {r}, {align}, {size}, {});",
             js_str(what)
         ));
         self.invalidate_view();

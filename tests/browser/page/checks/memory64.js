@@ -3,25 +3,43 @@
 // Chromium. /out/memory64/ (fixtures/components/memory64.wat),
 // /out/memory64-async/ (fixtures/components/memory64-async.wat) and
 // /out/memory64-pair/ (fixtures/compose/memory64-pair.wat), all
-// `--instantiation async`.
+// `--instantiation async`. The `...Above4G` checks first call the fixtures'
+// `high()`: the memory grows past 4 GiB and every address lies above 2^32.
 import assert from '../assert.js';
 import { isTrap, load } from '../load.js';
 
 const host = { host: { shout: (s) => `${s.toUpperCase()}!` } };
+const G4 = 2 ** 32;
 
-export async function syncValues() {
+async function loadSync(high) {
   const e = await load('memory64', 'memory64', host);
+  if (high) assert.ok(e.high() > BigInt(G4));
+  return e;
+}
+
+export const syncValues = () => syncValuesAt(false);
+export const syncValuesAbove4G = () => syncValuesAt(true);
+
+async function syncValuesAt(high) {
+  const e = await loadSync(high);
   for (const s of ['', 'héllo', '中文 😀', 'é'.repeat(40_000)]) {
     assert.equal(e.echo(s), s);
     assert.equal(e.echo16(s), s);
     assert.equal(e.echoLatin1(s), s);
   }
   assert.equal(e.posts(), 4);
-  assert.deepEqual(e.rawLatin1('a中')[1], 2n | (1n << 63n));
+  const [ptr, tagged] = e.rawLatin1('a中');
+  assert.deepEqual(tagged, 2n | (1n << 63n));
+  assert.equal(ptr >= BigInt(G4), high, `the string arrived at ${ptr}`);
   assert.equal(e.sum([1, 2, 4_000_000_000]), 4_000_000_003n);
   assert.deepEqual(e.reverse(new Uint16Array([1, 2, 3])), new Uint16Array([3, 2, 1]));
   const tags = ['a', 'ççç', ''];
   assert.deepEqual(e.entry({ name: 'rec', tags, n: 5 }), { name: 'rec', tags, n: 8 });
+  const entries = [
+    { name: 'a', tags, n: 1 },
+    { name: '', tags: [], n: 2 },
+  ];
+  assert.deepEqual(e.entries(entries), entries);
   assert.equal(e.maybe('x'), 'x');
   const ss = Array.from({ length: 9 }, (_, i) => `s${i}`);
   assert.equal(e.pick(7, ...ss), 's7');
@@ -31,13 +49,35 @@ export async function syncValues() {
 
 export async function pointerTraps() {
   const e = await load('memory64', 'memory64', host);
-  assert.throws(() => e.bad(1n << 40n), isTrap(/above 2\^32 - 1/));
+  assert.throws(() => e.bad(1n << 40n), isTrap(/out of bounds of memory/));
   const f = await load('memory64', 'memory64', host);
   assert.throws(() => f.bad(1n << 31n), isTrap(/out of bounds/));
 }
 
-export async function asyncStreams() {
+// Alignment and bounds traps at the end of a memory past 4 GiB (each on a
+// fresh instance: a trap poisons it).
+export async function boundsAbove4G() {
+  const e = await loadSync(true);
+  const size = e.high();
+  assert.equal(e.bad(size - 1n), '\0');
+  assert.deepEqual(e.badList(size - 4n), new Uint32Array([0]));
+  for (const [f, re] of [
+    [(x) => x.bad(size), /^string: range \d+\+1 is out of bounds of memory$/],
+    [(x) => x.bad16(BigInt(G4 + 1)), /^string: pointer 4294967297 is not aligned to 2$/],
+    [(x) => x.badList(BigInt(G4 + 2)), /^list: pointer 4294967298 is not aligned to 4$/],
+    [(x) => x.badList(size), /^list: range \d+\+4 is out of bounds of memory$/],
+  ]) {
+    const x = await loadSync(true);
+    assert.throws(() => f(x), isTrap(re));
+  }
+}
+
+export const asyncStreams = () => asyncStreamsAt(false);
+export const asyncStreamsAbove4G = () => asyncStreamsAt(true);
+
+async function asyncStreamsAt(high) {
   const e = await load('memory64-async', 'memory64-async', { upper: (s) => s.toUpperCase() });
+  if (high) e.high();
   assert.equal(await e.greet('héllo'), 'héllo');
   assert.equal(await e.shout('héllo', false), 'HÉLLO');
   assert.equal(await e.shout('héllo', true), 'HÉLLO');
@@ -51,6 +91,7 @@ export async function asyncStreams() {
     },
   });
   assert.equal(await e.sum(rs), expect);
+  assert.equal(await e.get(Promise.resolve(42)), 42);
   const out = await e.produce(3000);
   const got = [];
   for await (const chunk of out) got.push(...chunk);

@@ -12,18 +12,22 @@ function cannotEnter(poisoned) {
 function cannotLeave() {
   trap('cannot leave component instance during realloc or post-return');
 }
-const LIMIT = 0xffffffffn;
+const MAX_ADDR = BigInt(Number.MAX_SAFE_INTEGER);
 function addr64(v) {
-  if (v >= 0n && v <= LIMIT) return Number(v);
-  return trap(`64-bit address or length ${BigInt.asUintN(64, v)} is above 2^32 - 1`);
+  if (v >= 0n && v <= MAX_ADDR) return Number(v);
+  return trap(`64-bit address ${BigInt.asUintN(64, v)} is out of bounds of memory`);
+}
+const MAX_LEN = 0xffffffffn;
+function len64(v) {
+  if (v >= 0n && v <= MAX_LEN) return Number(v);
+  return trap(`64-bit length ${BigInt.asUintN(64, v)} is above 2^32 - 1`);
 }
 const TAG64 = 1n << 63n;
 function untag64(v) {
   const u = BigInt.asUintN(64, v);
-  if (u < TAG64) return addr64(u);
-  const n = u - TAG64;
+  const n = u < TAG64 ? u : u - TAG64;
   if (n > 0x7fffffffn) trap(`64-bit string length ${n} is above 2^31 - 1`);
-  return (Number(n) | 0x80000000) >>> 0;
+  return u < TAG64 ? Number(n) : (Number(n) | 0x80000000) >>> 0;
 }
 function tag64(l) {
   return l >= 0x80000000 ? BigInt(l - 0x80000000) | TAG64 : BigInt(l);
@@ -85,82 +89,15 @@ function alloc(m, realloc, align, size, what) {
   checkRange(m, ptr, size, align, what);
   return ptr >>> 0;
 }
-const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
-function utf16Decode(m, ptr, codeUnits) {
+function checkRange64(m, ptr, size, align, what) {
   memView(m);
-  ptr >>>= 0;
-  codeUnits >>>= 0;
-  const bytes = codeUnits * 2;
-  if (bytes > 0x7fffffff) trap('string: too long');
-  if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
-  if (ptr + bytes > m.u8.byteLength) trap(`string: range ${ptr}+${bytes} is out of bounds of memory`);
-  try {
-    return utf16Decoder.decode(m.u8.subarray(ptr, ptr + bytes));
-  } catch {
-    return trap('string: invalid UTF-16');
-  }
+  if ((ptr & (align - 1)) !== 0) trap(`${what}: pointer ${ptr} is not aligned to ${align}`);
+  if (ptr + size > m.u8.byteLength) trap(`${what}: range ${ptr}+${size} is out of bounds of memory`);
 }
-function utf16Encode(s, m, realloc) {
-  const w = s.isWellFormed() ? s : s.toWellFormed();
-  const n = w.length;
-  const bytes = n * 2;
-  if (bytes > 0x7fffffff) trap('string: too long');
-  const ptr = realloc(0, 0, 2, bytes) >>> 0;
-  memView(m);
-  if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
-  if (ptr + bytes > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-  const dv = m.dv;
-  for (let i = 0; i < n; i++) dv.setUint16(ptr + 2 * i, w.charCodeAt(i), true);
+function alloc64(m, realloc, align, size, what) {
+  const ptr = realloc(0, 0, align, size);
+  checkRange64(m, ptr, size, align, what);
   return ptr;
-}
-const UTF16_TAG = 0x80000000;
-let latin1EncodedLen = 0;
-function latin1Decode(m, ptr, taggedLen) {
-  taggedLen >>>= 0;
-  if (taggedLen & UTF16_TAG) return utf16Decode(m, ptr, taggedLen ^ UTF16_TAG);
-  memView(m);
-  ptr >>>= 0;
-  if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
-  if (ptr + taggedLen > m.u8.byteLength) trap(`string: range ${ptr}+${taggedLen} is out of bounds of memory`);
-  const u8 = m.u8;
-  let s = '';
-  for (let i = ptr, end = ptr + taggedLen; i < end; i += 4096) {
-    s += String.fromCharCode.apply(null, u8.subarray(i, Math.min(end, i + 4096)));
-  }
-  return s;
-}
-function latin1Encode(s0, m, realloc) {
-  const s = s0.isWellFormed() ? s0 : s0.toWellFormed();
-  const n = s.length;
-  if (n > 0x7fffffff) trap('string: too long');
-  let ptr = realloc(0, 0, 2, n) >>> 0;
-  check(m, ptr, n);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 256) {
-      const worst = 2 * n;
-      if (worst > 0x7fffffff) trap('string: too long');
-      ptr = realloc(ptr, n, 2, worst) >>> 0;
-      check(m, ptr, worst);
-      const u8 = m.u8;
-      for (let j = i - 1; j >= 0; j--) {
-        u8[ptr + 2 * j] = u8[ptr + j];
-        u8[ptr + 2 * j + 1] = 0;
-      }
-      const dv = m.dv;
-      for (let j = i; j < n; j++) dv.setUint16(ptr + 2 * j, s.charCodeAt(j), true);
-      latin1EncodedLen = (n | UTF16_TAG) >>> 0;
-      return ptr;
-    }
-    m.u8[ptr + i] = c;
-  }
-  latin1EncodedLen = n;
-  return ptr;
-}
-function check(m, ptr, size) {
-  memView(m);
-  if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
-  if (ptr + size > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
 }
 const RESOURCE = Symbol('weft.resource');
 const HOST = -1;
@@ -266,6 +203,119 @@ function disposeGuest(o) {
   released(s);
   if (s.rt.dtor !== null) s.rt.dtor(s.rep);
 }
+const TAG32 = 0x80000000;
+const MAX_STRING_BYTES = 0x7fffffff;
+const utf8Decoder64 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf16Decoder64 = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
+const utf8Encoder64 = new TextEncoder();
+let stringLen64 = 0;
+function loadString64(m, ptr, units, enc) {
+  const wide = enc === 1 || (enc === 2 && (units & TAG32) !== 0);
+  const bytes = wide ? 2 * (enc === 2 ? units ^ TAG32 : units) : units;
+  if (bytes > MAX_STRING_BYTES) trap('string: too long');
+  checkRange64(m, ptr, bytes, enc === 0 ? 1 : 2, 'string');
+  const b = m.u8.subarray(ptr, ptr + bytes);
+  if (enc === 2 && !wide) {
+    let s = '';
+    for (let i = 0; i < bytes; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096));
+    return s;
+  }
+  try {
+    return (wide ? utf16Decoder64 : utf8Decoder64).decode(b);
+  } catch {
+    return trap(`string: invalid ${wide ? 'UTF-16' : 'UTF-8'}`);
+  }
+}
+function lowerString64(s, m, realloc, dst) {
+  const w = s.isWellFormed() ? s : s.toWellFormed();
+  return storeStr64(w, 1, w.length, m, realloc, dst);
+}
+function storeString64(t, m, realloc, dst) {
+  return storeStr64(t.s, t.enc, t.units, m, realloc, dst);
+}
+function storeStr64(s, enc, tagged, m, realloc, dst) {
+  const simple = enc !== 2 ? enc : (tagged & TAG32) !== 0 ? 1 : 3;
+  const n = enc === 2 ? (tagged & ~TAG32) >>> 0 : tagged;
+  if (dst === 0) {
+    if (simple === 0) return copyStr64(m, realloc, s, n, 1, 1);
+    return toUtf8At64(m, realloc, s, n, simple === 1 ? 3 * n : 2 * n);
+  }
+  if (dst === 1) return simple === 0 ? utf8ToUtf16At64(m, realloc, s, n) : copyStr64(m, realloc, s, n, 2, 2);
+  if (enc !== 2) return toLatin1OrUtf16At64(m, realloc, s, n);
+  return simple === 3 ? copyStr64(m, realloc, s, n, 1, 2) : utf16ToLatin1OrUtf16At64(m, realloc, s, n);
+}
+function allocStr64(m, realloc, old, oldSize, align, size) {
+  if (size > MAX_STRING_BYTES) trap('string: too long');
+  const ptr = realloc(old, oldSize, align, size);
+  checkRange64(m, ptr, size, align, 'string');
+  return ptr;
+}
+function strDone64(ptr, len) {
+  stringLen64 = len;
+  return ptr;
+}
+function putUtf16At64(m, ptr, s, from) {
+  const dv = m.dv;
+  for (let i = from; i < s.length; i++) dv.setUint16(ptr + 2 * i, s.charCodeAt(i), true);
+}
+function copyStr64(m, realloc, s, n, size, align) {
+  const ptr = allocStr64(m, realloc, 0, 0, align, size * n);
+  if (size === 2) putUtf16At64(m, ptr, s, 0);
+  else if (align === 1) utf8Encoder64.encodeInto(s, m.u8.subarray(ptr, ptr + n));
+  else for (let i = 0; i < n; i++) m.u8[ptr + i] = s.charCodeAt(i);
+  return strDone64(ptr, n);
+}
+function toUtf8At64(m, realloc, s, n, worst) {
+  let ptr = allocStr64(m, realloc, 0, 0, 1, n);
+  const u8 = m.u8;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      ptr = allocStr64(m, realloc, ptr, n, 1, worst);
+      const len = i + utf8Encoder64.encodeInto(s.slice(i), m.u8.subarray(ptr + i, ptr + worst)).written;
+      if (worst > len) ptr = allocStr64(m, realloc, ptr, worst, 1, len);
+      return strDone64(ptr, len);
+    }
+    u8[ptr + i] = c;
+  }
+  return strDone64(ptr, s.length);
+}
+function utf8ToUtf16At64(m, realloc, s, n) {
+  let ptr = allocStr64(m, realloc, 0, 0, 2, 2 * n);
+  putUtf16At64(m, ptr, s, 0);
+  if (2 * s.length < 2 * n) ptr = allocStr64(m, realloc, ptr, 2 * n, 2, 2 * s.length);
+  return strDone64(ptr, s.length);
+}
+function toLatin1OrUtf16At64(m, realloc, s, n) {
+  let ptr = allocStr64(m, realloc, 0, 0, 2, n);
+  const u8 = m.u8;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 256) {
+      ptr = allocStr64(m, realloc, ptr, n, 2, 2 * n);
+      const w = m.u8;
+      for (let j = i - 1; j >= 0; j--) {
+        w[ptr + 2 * j] = w[ptr + j];
+        w[ptr + 2 * j + 1] = 0;
+      }
+      putUtf16At64(m, ptr, s, i);
+      if (2 * n > 2 * s.length) ptr = allocStr64(m, realloc, ptr, 2 * n, 2, 2 * s.length);
+      return strDone64(ptr, (s.length | TAG32) >>> 0);
+    }
+    u8[ptr + i] = c;
+  }
+  if (s.length < n) ptr = allocStr64(m, realloc, ptr, n, 2, s.length);
+  return strDone64(ptr, s.length);
+}
+function utf16ToLatin1OrUtf16At64(m, realloc, s, n) {
+  let ptr = allocStr64(m, realloc, 0, 0, 2, 2 * n);
+  putUtf16At64(m, ptr, s, 0);
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 256) return strDone64(ptr, (s.length | TAG32) >>> 0);
+  const u8 = m.u8;
+  for (let i = 0; i < s.length; i++) u8[ptr + i] = u8[ptr + 2 * i];
+  ptr = allocStr64(m, realloc, ptr, 2 * n, 1, s.length);
+  return strDone64(ptr, s.length);
+}
 function toInt64(value, signed, where) {
   let v = value;
   if (typeof v === 'number' && Number.isSafeInteger(v)) v = BigInt(v);
@@ -273,63 +323,6 @@ function toInt64(value, signed, where) {
     if (signed ? BigInt.asIntN(64, v) === v : BigInt.asUintN(64, v) === v) return v;
   }
   return badValue(value, signed ? 's64 (BigInt in -2^63..2^63-1)' : 'u64 (BigInt in 0..2^64-1)', where);
-}
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const utf8Encoder = new TextEncoder();
-let utf8EncodedLen = 0;
-function utf8Decode(m, ptr, len) {
-  memView(m);
-  ptr >>>= 0;
-  len >>>= 0;
-  if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
-  const u8 = m.u8;
-  if (len < 32) {
-    let s = '';
-    for (let i = ptr, end = ptr + len; i < end; i++) {
-      const c = u8[i];
-      if (c >= 0x80) return decodeSlow(u8, ptr, len);
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return decodeSlow(u8, ptr, len);
-}
-function decodeSlow(u8, ptr, len) {
-  try {
-    return utf8Decoder.decode(u8.subarray(ptr, ptr + len));
-  } catch {
-    return trap('string: invalid UTF-8');
-  }
-}
-function utf8Encode(s, m, realloc) {
-  const n = s.length;
-  if (n > 0x7fffffff) trap('string: too long');
-  let ptr = realloc(0, 0, 1, n) >>> 0;
-  memView(m);
-  if (ptr + n > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-  const u8 = m.u8;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      const worst = n * 3;
-      if (worst > 0x7fffffff) trap('string: too long');
-      ptr = realloc(ptr, n, 1, worst) >>> 0;
-      memView(m);
-      if (ptr + worst > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-      const { written } = utf8Encoder.encodeInto(s.slice(i), m.u8.subarray(ptr + i, ptr + worst));
-      const len = i + written;
-      if (len < worst) {
-        ptr = realloc(ptr, worst, 1, len) >>> 0;
-        memView(m);
-        if (ptr + len > m.u8.byteLength) trap('string: realloc returned an out-of-bounds range');
-      }
-      utf8EncodedLen = len;
-      return ptr;
-    }
-    u8[ptr + i] = c;
-  }
-  utf8EncodedLen = n;
-  return ptr;
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   needsMemory64();
@@ -353,13 +346,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo: param s');
-      const sp1 = utf8Encode(arg0, mem0, realloc64_0), sl2 = utf8EncodedLen;
+      const sp1 = lowerString64(arg0, mem0, realloc64_0, 0), sl2 = stringLen64;
       const ret = cf0(BigInt(sp1), BigInt(sl2));
       const r3 = addr64(ret);
-      checkRange(mem0, r3, 16, 8, 'result');
+      checkRange64(mem0, r3, 16, 8, 'result');
       dv = memView(mem0);
-      const p4 = addr64(dv.getBigUint64(r3, true)), l5 = addr64(dv.getBigUint64(r3 + 8, true));
-      const s6 = utf8Decode(mem0, p4, l5);
+      const p4 = addr64(dv.getBigUint64(r3, true)), l5 = len64(dv.getBigUint64(r3 + 8, true));
+      const s6 = loadString64(mem0, p4, l5, 0);
       ml0 = false; cf1(ret); ml0 = true;
       res = s6;
     } catch (e) {
@@ -377,13 +370,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo16: param s');
-      const sp1 = utf16Encode(arg0, mem0, realloc64_0), sl2 = arg0.length;
+      const sp1 = lowerString64(arg0, mem0, realloc64_0, 1), sl2 = stringLen64;
       const ret = cf0(BigInt(sp1), BigInt(sl2));
       const r3 = addr64(ret);
-      checkRange(mem0, r3, 16, 8, 'result');
+      checkRange64(mem0, r3, 16, 8, 'result');
       dv = memView(mem0);
-      const p4 = addr64(dv.getBigUint64(r3, true)), l5 = addr64(dv.getBigUint64(r3 + 8, true));
-      const s6 = utf16Decode(mem0, p4, l5);
+      const p4 = addr64(dv.getBigUint64(r3, true)), l5 = len64(dv.getBigUint64(r3 + 8, true));
+      const s6 = loadString64(mem0, p4, l5, 1);
       res = s6;
     } catch (e) {
       me0 = true;
@@ -400,13 +393,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'echo-latin1: param s');
-      const sp1 = latin1Encode(arg0, mem0, realloc64_0), sl2 = latin1EncodedLen;
+      const sp1 = lowerString64(arg0, mem0, realloc64_0, 2), sl2 = stringLen64;
       const ret = cf0(BigInt(sp1), tag64(sl2));
       const r3 = addr64(ret);
-      checkRange(mem0, r3, 16, 8, 'result');
+      checkRange64(mem0, r3, 16, 8, 'result');
       dv = memView(mem0);
       const p4 = addr64(dv.getBigUint64(r3, true)), l5 = untag64(dv.getBigUint64(r3 + 8, true));
-      const s6 = latin1Decode(mem0, p4, l5);
+      const s6 = loadString64(mem0, p4, l5, 2);
       res = s6;
     } catch (e) {
       me0 = true;
@@ -423,10 +416,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'raw-latin1: param s');
-      const sp1 = latin1Encode(arg0, mem0, realloc64_0), sl2 = latin1EncodedLen;
+      const sp1 = lowerString64(arg0, mem0, realloc64_0, 2), sl2 = stringLen64;
       const ret = cf3(BigInt(sp1), tag64(sl2));
       const r3 = addr64(ret);
-      checkRange(mem0, r3, 16, 8, 'result');
+      checkRange64(mem0, r3, 16, 8, 'result');
       dv = memView(mem0);
       const r4 = [dv.getBigUint64(r3 + 0, true), dv.getBigUint64(r3 + 8, true)];
       res = r4;
@@ -461,7 +454,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     try {
       if (!(arg0 instanceof Uint32Array) && !Array.isArray(arg0)) badValue(arg0, 'Uint32Array or array of numbers', 'sum: param xs');
       const n1 = arg0.length;
-      const a2 = alloc(mem0, realloc64_0, 4, n1 * 4, 'sum: param xs');
+      const a2 = alloc64(mem0, realloc64_0, 4, n1 * 4, 'sum: param xs');
       if (arg0 instanceof Uint32Array) {
         mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 4), a2);
       } else {
@@ -490,7 +483,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     try {
       if (!(arg0 instanceof Uint16Array) && !Array.isArray(arg0)) badValue(arg0, 'Uint16Array or array of numbers', 'reverse: param xs');
       const n1 = arg0.length;
-      const a2 = alloc(mem0, realloc64_0, 2, n1 * 2, 'reverse: param xs');
+      const a2 = alloc64(mem0, realloc64_0, 2, n1 * 2, 'reverse: param xs');
       if (arg0 instanceof Uint16Array) {
         mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 2), a2);
       } else {
@@ -503,11 +496,11 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       }
       const ret = cf6(BigInt(a2), BigInt(n1));
       const r5 = addr64(ret);
-      checkRange(mem0, r5, 16, 8, 'result');
+      checkRange64(mem0, r5, 16, 8, 'result');
       dv = memView(mem0);
-      const p6 = addr64(dv.getBigUint64(r5, true)), l7 = addr64(dv.getBigUint64(r5 + 8, true));
-      const lp8 = p6 >>> 0, ll9 = l7 >>> 0;
-      checkRange(mem0, lp8, ll9 * 2, 2, 'list');
+      const p6 = addr64(dv.getBigUint64(r5, true)), l7 = len64(dv.getBigUint64(r5 + 8, true));
+      const lp8 = p6, ll9 = l7;
+      checkRange64(mem0, lp8, ll9 * 2, 2, 'list');
       dv = memView(mem0);
       const r10 = new Uint16Array(mem0.u8.buffer.slice(lp8, lp8 + ll9 * 2));
       res = r10;
@@ -528,15 +521,15 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 === null || typeof arg0 !== 'object') badValue(arg0, 'record', 'entry: param e');
       const f1 = arg0.name;
       if (typeof f1 !== 'string') badValue(f1, 'string', 'entry: param e.name');
-      const sp2 = utf8Encode(f1, mem0, realloc64_0), sl3 = utf8EncodedLen;
+      const sp2 = lowerString64(f1, mem0, realloc64_0, 0), sl3 = stringLen64;
       const f4 = arg0.tags;
       if (!Array.isArray(f4)) badValue(f4, 'array', 'entry: param e.tags');
       const n5 = f4.length;
-      const a6 = alloc(mem0, realloc64_0, 8, n5 * 16, 'entry: param e.tags');
+      const a6 = alloc64(mem0, realloc64_0, 8, n5 * 16, 'entry: param e.tags');
       for (let i7 = 0; i7 < n5; i7++) {
         const e8 = f4[i7];
         if (typeof e8 !== 'string') badValue(e8, 'string', 'entry: param e.tags[]');
-        const sp9 = utf8Encode(e8, mem0, realloc64_0), sl10 = utf8EncodedLen;
+        const sp9 = lowerString64(e8, mem0, realloc64_0, 0), sl10 = stringLen64;
         dv = memView(mem0);
         dv.setBigUint64(a6 + i7 * 16, BigInt(sp9), true);
         dv.setBigUint64(a6 + i7 * 16 + 8, BigInt(sl10), true);
@@ -545,18 +538,18 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if ((f11 >>> 0) !== f11) badValue(f11, 'u32 (integer in 0..2^32-1)', 'entry: param e.n');
       const ret = cf7(BigInt(sp2), BigInt(sl3), BigInt(a6), BigInt(n5), f11);
       const r12 = addr64(ret);
-      checkRange(mem0, r12, 40, 8, 'result');
+      checkRange64(mem0, r12, 40, 8, 'result');
       dv = memView(mem0);
-      const p13 = addr64(dv.getBigUint64(r12 + 0, true)), l14 = addr64(dv.getBigUint64(r12 + 0 + 8, true));
-      const s15 = utf8Decode(mem0, p13, l14);
-      const p16 = addr64(dv.getBigUint64(r12 + 16, true)), l17 = addr64(dv.getBigUint64(r12 + 16 + 8, true));
-      const lp18 = p16 >>> 0, ll19 = l17 >>> 0;
-      checkRange(mem0, lp18, ll19 * 16, 8, 'list');
+      const p13 = addr64(dv.getBigUint64(r12 + 0, true)), l14 = len64(dv.getBigUint64(r12 + 0 + 8, true));
+      const s15 = loadString64(mem0, p13, l14, 0);
+      const p16 = addr64(dv.getBigUint64(r12 + 16, true)), l17 = len64(dv.getBigUint64(r12 + 16 + 8, true));
+      const lp18 = p16, ll19 = l17;
+      checkRange64(mem0, lp18, ll19 * 16, 8, 'list');
       dv = memView(mem0);
       const r20 = new Array(ll19);
       for (let i21 = 0; i21 < ll19; i21++) {
-        const p22 = addr64(dv.getBigUint64(lp18 + i21 * 16, true)), l23 = addr64(dv.getBigUint64(lp18 + i21 * 16 + 8, true));
-        const s24 = utf8Decode(mem0, p22, l23);
+        const p22 = addr64(dv.getBigUint64(lp18 + i21 * 16, true)), l23 = len64(dv.getBigUint64(lp18 + i21 * 16 + 8, true));
+        const s24 = loadString64(mem0, p22, l23, 0);
         r20[i21] = s24;
       }
       const r25 = { name: s15, tags: r20, n: dv.getUint32(r12 + 32, true) };
@@ -582,13 +575,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
         d1 = 1;
         const v4 = arg0;
         if (typeof v4 !== 'string') badValue(v4, 'string', 'maybe: param s.val');
-        const sp5 = utf8Encode(v4, mem0, realloc64_0), sl6 = utf8EncodedLen;
+        const sp5 = lowerString64(v4, mem0, realloc64_0, 0), sl6 = stringLen64;
         p2 = BigInt(sp5);
         p3 = BigInt(sl6);
       } else { badValue(arg0, 'option ({tag: \'none\'} or {tag: \'some\', val})', 'maybe: param s'); }
       const ret = cf8(d1, p2, p3);
       const r7 = addr64(ret);
-      checkRange(mem0, r7, 24, 8, 'result');
+      checkRange64(mem0, r7, 24, 8, 'result');
       dv = memView(mem0);
       const r8 = dv.getUint8(r7);
       let r9;
@@ -598,8 +591,8 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
           break;
         }
         case 1: {
-          const p10 = addr64(dv.getBigUint64(r7 + 8, true)), l11 = addr64(dv.getBigUint64(r7 + 8 + 8, true));
-          const s12 = utf8Decode(mem0, p10, l11);
+          const p10 = addr64(dv.getBigUint64(r7 + 8, true)), l11 = len64(dv.getBigUint64(r7 + 8 + 8, true));
+          const s12 = loadString64(mem0, p10, l11, 0);
           r9 = s12;
           break;
         }
@@ -620,61 +613,61 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     me0 = false;
     let res;
     try {
-      const sp = alloc(mem0, realloc64_0, 8, 152, 'params');
+      const sp = alloc64(mem0, realloc64_0, 8, 152, 'params');
       if ((arg0 >>> 0) !== arg0) badValue(arg0, 'u32 (integer in 0..2^32-1)', 'pick: param i');
       dv = memView(mem0);
       dv.setUint32(sp + 0, arg0, true);
       if (typeof arg1 !== 'string') badValue(arg1, 'string', 'pick: param s0');
-      const sp1 = utf8Encode(arg1, mem0, realloc64_0), sl2 = utf8EncodedLen;
+      const sp1 = lowerString64(arg1, mem0, realloc64_0, 0), sl2 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 8, BigInt(sp1), true);
       dv.setBigUint64(sp + 8 + 8, BigInt(sl2), true);
       if (typeof arg2 !== 'string') badValue(arg2, 'string', 'pick: param s1');
-      const sp3 = utf8Encode(arg2, mem0, realloc64_0), sl4 = utf8EncodedLen;
+      const sp3 = lowerString64(arg2, mem0, realloc64_0, 0), sl4 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 24, BigInt(sp3), true);
       dv.setBigUint64(sp + 24 + 8, BigInt(sl4), true);
       if (typeof arg3 !== 'string') badValue(arg3, 'string', 'pick: param s2');
-      const sp5 = utf8Encode(arg3, mem0, realloc64_0), sl6 = utf8EncodedLen;
+      const sp5 = lowerString64(arg3, mem0, realloc64_0, 0), sl6 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 40, BigInt(sp5), true);
       dv.setBigUint64(sp + 40 + 8, BigInt(sl6), true);
       if (typeof arg4 !== 'string') badValue(arg4, 'string', 'pick: param s3');
-      const sp7 = utf8Encode(arg4, mem0, realloc64_0), sl8 = utf8EncodedLen;
+      const sp7 = lowerString64(arg4, mem0, realloc64_0, 0), sl8 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 56, BigInt(sp7), true);
       dv.setBigUint64(sp + 56 + 8, BigInt(sl8), true);
       if (typeof arg5 !== 'string') badValue(arg5, 'string', 'pick: param s4');
-      const sp9 = utf8Encode(arg5, mem0, realloc64_0), sl10 = utf8EncodedLen;
+      const sp9 = lowerString64(arg5, mem0, realloc64_0, 0), sl10 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 72, BigInt(sp9), true);
       dv.setBigUint64(sp + 72 + 8, BigInt(sl10), true);
       if (typeof arg6 !== 'string') badValue(arg6, 'string', 'pick: param s5');
-      const sp11 = utf8Encode(arg6, mem0, realloc64_0), sl12 = utf8EncodedLen;
+      const sp11 = lowerString64(arg6, mem0, realloc64_0, 0), sl12 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 88, BigInt(sp11), true);
       dv.setBigUint64(sp + 88 + 8, BigInt(sl12), true);
       if (typeof arg7 !== 'string') badValue(arg7, 'string', 'pick: param s6');
-      const sp13 = utf8Encode(arg7, mem0, realloc64_0), sl14 = utf8EncodedLen;
+      const sp13 = lowerString64(arg7, mem0, realloc64_0, 0), sl14 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 104, BigInt(sp13), true);
       dv.setBigUint64(sp + 104 + 8, BigInt(sl14), true);
       if (typeof arg8 !== 'string') badValue(arg8, 'string', 'pick: param s7');
-      const sp15 = utf8Encode(arg8, mem0, realloc64_0), sl16 = utf8EncodedLen;
+      const sp15 = lowerString64(arg8, mem0, realloc64_0, 0), sl16 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 120, BigInt(sp15), true);
       dv.setBigUint64(sp + 120 + 8, BigInt(sl16), true);
       if (typeof arg9 !== 'string') badValue(arg9, 'string', 'pick: param s8');
-      const sp17 = utf8Encode(arg9, mem0, realloc64_0), sl18 = utf8EncodedLen;
+      const sp17 = lowerString64(arg9, mem0, realloc64_0, 0), sl18 = stringLen64;
       dv = memView(mem0);
       dv.setBigUint64(sp + 136, BigInt(sp17), true);
       dv.setBigUint64(sp + 136 + 8, BigInt(sl18), true);
       const ret = cf9(BigInt(sp));
       const r19 = addr64(ret);
-      checkRange(mem0, r19, 16, 8, 'result');
+      checkRange64(mem0, r19, 16, 8, 'result');
       dv = memView(mem0);
-      const p20 = addr64(dv.getBigUint64(r19, true)), l21 = addr64(dv.getBigUint64(r19 + 8, true));
-      const s22 = utf8Decode(mem0, p20, l21);
+      const p20 = addr64(dv.getBigUint64(r19, true)), l21 = len64(dv.getBigUint64(r19 + 8, true));
+      const s22 = loadString64(mem0, p20, l21, 0);
       res = s22;
     } catch (e) {
       me0 = true;
@@ -691,13 +684,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let res;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'via-host: param s');
-      const sp1 = utf8Encode(arg0, mem0, realloc64_0), sl2 = utf8EncodedLen;
+      const sp1 = lowerString64(arg0, mem0, realloc64_0, 0), sl2 = stringLen64;
       const ret = cf10(BigInt(sp1), BigInt(sl2));
       const r3 = addr64(ret);
-      checkRange(mem0, r3, 16, 8, 'result');
+      checkRange64(mem0, r3, 16, 8, 'result');
       dv = memView(mem0);
-      const p4 = addr64(dv.getBigUint64(r3, true)), l5 = addr64(dv.getBigUint64(r3 + 8, true));
-      const s6 = utf8Decode(mem0, p4, l5);
+      const p4 = addr64(dv.getBigUint64(r3, true)), l5 = len64(dv.getBigUint64(r3 + 8, true));
+      const s6 = loadString64(mem0, p4, l5, 0);
       res = s6;
     } catch (e) {
       me0 = true;
@@ -716,10 +709,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const i1 = typeof arg0 === 'bigint' && BigInt.asUintN(64, arg0) === arg0 ? arg0 : toInt64(arg0, false, 'bad: param ptr');
       const ret = cf11(i1);
       const r2 = addr64(ret);
-      checkRange(mem0, r2, 16, 8, 'result');
+      checkRange64(mem0, r2, 16, 8, 'result');
       dv = memView(mem0);
-      const p3 = addr64(dv.getBigUint64(r2, true)), l4 = addr64(dv.getBigUint64(r2 + 8, true));
-      const s5 = utf8Decode(mem0, p3, l4);
+      const p3 = addr64(dv.getBigUint64(r2, true)), l4 = len64(dv.getBigUint64(r2 + 8, true));
+      const s5 = loadString64(mem0, p3, l4, 0);
       res = s5;
     } catch (e) {
       me0 = true;
@@ -754,13 +747,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt0 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt0, arg0, '[method]thing.label: param self');
       if (typeof arg1 !== 'string') badValue(arg1, 'string', '[method]thing.label: param prefix');
-      const sp2 = utf8Encode(arg1, mem0, realloc64_0), sl3 = utf8EncodedLen;
+      const sp2 = lowerString64(arg1, mem0, realloc64_0, 0), sl3 = stringLen64;
       const ret = cf13(h1, BigInt(sp2), BigInt(sl3));
       const r4 = addr64(ret);
-      checkRange(mem0, r4, 16, 8, 'result');
+      checkRange64(mem0, r4, 16, 8, 'result');
       dv = memView(mem0);
-      const p5 = addr64(dv.getBigUint64(r4, true)), l6 = addr64(dv.getBigUint64(r4 + 8, true));
-      const s7 = utf8Decode(mem0, p5, l6);
+      const p5 = addr64(dv.getBigUint64(r4, true)), l6 = len64(dv.getBigUint64(r4 + 8, true));
+      const s7 = loadString64(mem0, p5, l6, 0);
       res = s7;
     } catch (e) {
       me0 = true;
@@ -774,13 +767,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     let dv;
     if (!ml0) cannotLeave();
     const r1 = addr64(k0);
-    const r2 = addr64(k1);
-    const s3 = utf8Decode(mem0, r1, r2);
+    const r2 = len64(k1);
+    const s3 = loadString64(mem0, r1, r2, 0);
     const ret = host0(s3);
     const r4 = addr64(k2);
-    checkRange(mem0, r4, 16, 8, 'result pointer');
+    checkRange64(mem0, r4, 16, 8, 'result pointer');
     if (typeof ret !== 'string') badValue(ret, 'string', 'result of host#shout');
-    const sp5 = utf8Encode(ret, mem0, realloc64_0), sl6 = utf8EncodedLen;
+    const sp5 = lowerString64(ret, mem0, realloc64_0, 0), sl6 = stringLen64;
     dv = memView(mem0);
     dv.setBigUint64(r4, BigInt(sp5), true);
     dv.setBigUint64(r4 + 8, BigInt(sl6), true);
