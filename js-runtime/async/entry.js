@@ -129,41 +129,63 @@ export function callFromHost(store, callee, args, signal, convert = null, onTrap
 /**
  * The pseudo-thread of a sync-typed call into `inst` (a sync lift in an
  * instance whose built-ins read the current thread): pooled, so sync calls
- * allocate nothing after the first. Pair with `leaveSync`.
+ * allocate nothing after the first. The usual call takes the instance's own
+ * pseudo-thread (`syncThread`, free while its `prev` is `FREE`); a call made
+ * while that one is in use (a start function, a destructor, a JSPI stack
+ * suspended in a sync task) takes another from `syncPool`. Pair with
+ * `leaveSync`, which zeroes the context slots for the next task (every task
+ * starts with its own zeroed slots). The pooled task's state stays STARTED:
+ * nothing can reach a free pseudo-thread or its task.
  */
-export function enterSync(inst, opts = SYNC_OPTS) {
-  let t = inst.syncPool?.pop();
-  if (t === undefined) {
-    const task = new Task(inst, false, opts, null, null, 'sync task');
-    t = new Thread(task);
-    task.implicitThread = t;
-  } else {
-    t.context0 = 0;
-    t.context1 = 0;
-  }
-  t.task.state = TASK_STARTED;
-  t.task.numBorrows = 0;
+export function enterSync(inst) {
+  let t = inst.syncThread;
+  if (t === null || t.prev !== FREE) t = takeSyncThread(inst);
   const store = inst.store;
   t.prev = store.cur;
   store.cur = t;
   return t;
 }
 
+function takeSyncThread(inst) {
+  if (inst.syncThread === null) return (inst.syncThread = newSyncThread(inst));
+  return inst.syncPool?.pop() ?? newSyncThread(inst);
+}
+
+function newSyncThread(inst) {
+  const task = new Task(inst, false, SYNC_OPTS, null, null, 'sync task');
+  task.state = TASK_STARTED;
+  const t = new Thread(task);
+  task.implicitThread = t;
+  return t;
+}
+
 export function leaveSync(t) {
   const inst = t.task.inst;
+  const store = inst.store;
   // with JSPI, a resumed stack may have made its thread current meanwhile
-  if (inst.store.cur === t) inst.store.cur = t.prev;
-  const threads = t.task.threads;
-  if (threads.length !== 0) threads.length = 0; // (setting length is a slow path even when unchanged)
-  if (t.lazyIndex) {
-    inst.threads.remove(t.index);
-    t.index = 0;
-    t.lazyIndex = false;
-  }
-  t.prev = null;
+  if (store.cur === t) store.cur = t.prev;
+  t.prev = FREE;
+  t.context0 = 0;
+  t.context1 = 0;
+  if (t.retire) retire(t);
+  else if (t !== inst.syncThread) (inst.syncPool ??= []).push(t);
+  if (store.waiting.length > 0) store.wake();
+}
+
+/** `prev` of a free pseudo-thread. */
+const FREE = { free: true };
+
+/**
+ * A pseudo-thread that thread.index registered, or whose task thread.new-indirect
+ * gave more threads, leaves the pool: those threads keep its task, resolved.
+ */
+function retire(t) {
   t.task.state = TASK_RESOLVED;
-  (inst.syncPool ??= []).push(t);
-  if (inst.store.waiting.length > 0) inst.store.wake();
+  if (t === t.task.inst.syncThread) t.task.inst.syncThread = null;
+  const threads = t.task.threads;
+  const i = threads.indexOf(t);
+  if (i >= 0) threads.splice(i, 1);
+  if (t.index !== 0) t.task.inst.threads.remove(t.index);
 }
 
 const SYNC_OPTS = { async: false, callback: false };

@@ -32,7 +32,8 @@ export class AsyncInstance {
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
-    this.syncPool = null; // enterSync's free pseudo-threads
+    this.syncThread = null; // enterSync's pseudo-thread (made on first use)
+    this.syncPool = null; // more of them, for sync calls made while that one is in use
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
     this.hostEntering = null; // the entering set from the host (caller null), the usual one
@@ -95,6 +96,7 @@ export class Thread {
     this.context0 = 0;
     this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
+    this.retire = false; // a sync call's pseudo-thread that must not go back to its pool (leaveSync)
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
   }
