@@ -22,8 +22,8 @@ function unpackCallbackResult(packed) {
  */
 export function startCallbackTask(task, callCore, callCallback, getWaitableSet) {
   const inst = task.inst;
-  const thread = new Thread(task);
-  task.implicitThread = thread;
+  // (a reused task keeps its implicit thread: liftCallback)
+  const thread = task.implicitThread ?? (task.implicitThread = new Thread(task));
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
     thread.park(
@@ -110,20 +110,39 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
  * `callee(onStart, onResolve, callerInst) -> onCancel`, the shape subtask.js
  * and the host-facing glue call. Checks and sets the entering set's may_enter
  * flags around the synchronous part of the call.
+ *
+ * A call that is over when the callee returns (task.return, then EXIT, no
+ * other thread: the usual async export that finishes at once) returns a
+ * no-op cancel, so nothing outside keeps its Task: the next call reuses that
+ * Task and its implicit Thread, reset as new (context slots zeroed).
  */
 export function liftCallback(inst, isAsync, opts, name, returnSig, callCore, callCallback, getWaitableSet) {
+  let spare = null;
   return (onStart, onResolve, caller) => {
     if (!inst.mayEnterFrom(caller)) trap('cannot enter component instance');
-    const task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    let task = spare;
+    if (task === null) task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    else {
+      spare = null;
+      task.reuse(onStart, onResolve);
+    }
     inst.enterFrom(caller);
     try {
       startCallbackTask(task, callCore, callCallback, getWaitableSet);
     } finally {
       inst.leaveTo(caller);
     }
+    if (task.over()) {
+      task.onStart = task.onResolve = null; // (keeps no result alive)
+      spare = task;
+      return NO_CANCEL;
+    }
     return (c) => task.requestCancellation(c);
   };
 }
+
+/** The cancel of a call that is already over: nothing to do (Task.request_cancellation of a resolved task). */
+const NO_CANCEL = () => {};
 
 /**
  * Starts a task whose core code runs on its own stack to completion: an

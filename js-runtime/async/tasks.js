@@ -100,6 +100,18 @@ export class Thread {
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
   }
+  /** As new, for a reused task (Task.reuse): the context slots are zeroed. */
+  reset() {
+    this.cont = null;
+    this.readyFn = null;
+    this.cancellable = false;
+    this.index = 0;
+    this.context0 = 0;
+    this.context1 = 0;
+    this.prev = null;
+    this.onStack = false;
+    this.yieldEpoch = -1;
+  }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
   }
@@ -167,6 +179,24 @@ export class Task {
     this.scope = null; // the glue's borrow scope of this task's borrow params
     this.implicitThread = null;
     this.threads = [];
+    this.reused = false; // serves a later call too (liftCallback)
+  }
+  /**
+   * Over: resolved, every thread exited, and the implicit one not parked. Only
+   * liftCallback asks, when its call returns: then nothing else refers to the task.
+   */
+  over() {
+    return this.state === TASK_RESOLVED && this.threads.length === 0 && this.implicitThread.cont === null;
+  }
+  /** This task object serves a new call of the same function: reset as new. */
+  reuse(onStart, onResolve) {
+    this.onStart = onStart;
+    this.onResolve = onResolve;
+    this.state = TASK_INITIAL;
+    this.numBorrows = 0;
+    this.scope = null;
+    this.reused = true;
+    this.implicitThread.reset();
   }
   needsExclusive() {
     return !this.opts.async || !!this.opts.callback;
@@ -177,7 +207,8 @@ export class Task {
   }
   registerThread(t) {
     // the usual first thread: a one-slot array, not push's 16-slot growth
-    if (this.threads.length === 0) this.threads = [t];
+    // (a reused task keeps its array)
+    if (this.threads.length === 0 && !this.reused) this.threads = [t];
     else this.threads.push(t);
     t.index = this.inst.threads.add(t);
   }
