@@ -3,25 +3,31 @@
 // pooled pseudo-thread of a sync-typed call, and core instantiation (start
 // functions) as a synchronous task.
 import { trap } from '../intrinsics/trap.js';
-import { Thread, Task } from './tasks.js';
+import { Thread, Task, NO_CANCEL } from './tasks.js';
 import { TASK_STARTED, TASK_RESOLVED } from './codes.js';
 
 /**
  * One host-facing call in flight: the outcome until someone awaits it, then
  * the Promise's resolvers. It is also the call's root in `store.roots` (the
- * pump's `fail` rejects it) while it runs past its synchronous part.
+ * pump's `fail` rejects it) while it runs past its synchronous part. Its
+ * `onStart`/`onResolve` (the FuncInst shape's callbacks) are made once: a
+ * call that was over when the callee returned leaves its HostCall to the
+ * store's next call (`store.spareCall`).
  */
 class HostCall {
-  constructor(store, convert, onTrap) {
+  constructor(store) {
     this.store = store;
-    this.convert = convert;
-    this.onTrap = onTrap;
+    this.args = null;
+    this.convert = null;
+    this.onTrap = null;
     this.signal = null;
     this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
     this.value = undefined;
     this.resolve = null;
     this.rejectFn = null;
     this.rooted = false; // in store.roots
+    this.onStart = () => this.args;
+    this.onResolve = (r) => this.finish(r);
   }
   trapped(e) {
     if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
@@ -62,6 +68,16 @@ class HostCall {
       this.settle(true, v);
     }
   }
+  /** Gives the outcome of a call that was over when the callee returned, and frees this HostCall. */
+  outcome() {
+    const { done, value } = this;
+    this.args = this.convert = this.onTrap = this.signal = null;
+    this.value = undefined;
+    this.done = 0;
+    this.store.spareCall = this;
+    if (done === 2) throw value;
+    return value;
+  }
 }
 
 /**
@@ -73,28 +89,33 @@ class HostCall {
  * a Promise. `signal` (AbortSignal) requests cancellation. The call is a
  * root: a trap in the pump, or a deadlock, rejects it; `onTrap` sees traps.
  *
- * A call that finishes in its synchronous part costs one HostCall and the
- * two callbacks the FuncInst shape needs: it joins `store.roots` only if it
- * is still running when the callee returns (only the pump's `fail`, which
- * never runs inside a synchronous call, reads the roots) and wakes the pump
- * only then.
+ * A call that finishes in its synchronous part allocates nothing here: it
+ * takes the store's spare HostCall and gives it back when the callee kept
+ * nothing of the call (it returned `NO_CANCEL`); it joins `store.roots` only
+ * if it is still running when the callee returns (only the pump's `fail`,
+ * which never runs inside a synchronous call, reads the roots) and wakes the
+ * pump only then.
  */
 export function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  const call = new HostCall(store, convert, onTrap);
+  let call = store.spareCall;
+  if (call === null) call = new HostCall(store);
+  else store.spareCall = null;
+  call.args = args;
+  call.convert = convert;
+  call.onTrap = onTrap;
   call.signal = signal ?? null;
   if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(
-      () => args,
-      (r) => call.finish(r),
-      null,
-    );
+    onCancel = callee(call.onStart, call.onResolve, null);
   } catch (e) {
     throw call.trapped(e);
   }
-  if (call.done === 1) return call.value;
-  if (call.done === 2) throw call.value;
+  if (call.done !== 0) {
+    if (onCancel === NO_CANCEL) return call.outcome();
+    if (call.done === 1) return call.value;
+    throw call.value;
+  }
   call.rooted = true;
   store.roots.add(call);
   if (signal != null) {

@@ -3,7 +3,7 @@
 // the pump) and the own-stack form (core code runs to completion, through
 // JSPI's `promising` when it may block), both behind backpressure.
 import { trap } from '../intrinsics/trap.js';
-import { Thread, Task, runOn } from './tasks.js';
+import { Thread, Task, runOn, NO_CANCEL } from './tasks.js';
 import { CALLBACK_EXIT, CALLBACK_YIELD, CALLBACK_MAX, EVENT_NONE, EVENT_TASK_CANCELLED, CANCELLED } from './codes.js';
 
 function unpackCallbackResult(packed) {
@@ -141,8 +141,6 @@ export function liftCallback(inst, isAsync, opts, name, returnSig, callCore, cal
   };
 }
 
-/** The cancel of a call that is already over: nothing to do (Task.request_cancellation of a resolved task). */
-const NO_CANCEL = () => {};
 
 /**
  * Starts a task whose core code runs on its own stack to completion: an

@@ -290,6 +290,13 @@ export class Task {
   }
 }
 
+/**
+ * The cancel a FuncInst returns for a call that is already over (nothing to
+ * do: Task.request_cancellation of a resolved task). The caller may take it
+ * as "the callee keeps nothing of this call" (startFromHost reuses its HostCall).
+ */
+export const NO_CANCEL = () => {};
+
 /** Runs `f` with `thread` as the current thread (every entry into wasm sets it). */
 export function runOn(thread, f) {
   const store = thread.task.inst.store;
