@@ -3,7 +3,7 @@
 // pooled pseudo-thread of a sync-typed call, and core instantiation (start
 // functions) as a synchronous task.
 import { trap } from '../intrinsics/trap.js';
-import { Thread, Task, NO_CANCEL } from './tasks.js';
+import { Thread, Task, NO_CANCEL, SYNC_OWN, SYNC_EXTRA } from './tasks.js';
 import { TASK_STARTED, TASK_RESOLVED } from './codes.js';
 
 /**
@@ -169,7 +169,12 @@ export function enterSync(inst) {
 
 function takeSyncThread(inst) {
   if (inst.syncThread === null) return (inst.syncThread = newSyncThread(inst));
-  return inst.syncPool?.pop() ?? newSyncThread(inst);
+  let t = inst.syncPool?.pop();
+  if (t === undefined) {
+    t = newSyncThread(inst);
+    t.sync = SYNC_EXTRA;
+  }
+  return t;
 }
 
 function newSyncThread(inst) {
@@ -181,16 +186,20 @@ function newSyncThread(inst) {
 }
 
 export function leaveSync(t) {
-  const inst = t.task.inst;
-  const store = inst.store;
+  const store = t.store;
   // with JSPI, a resumed stack may have made its thread current meanwhile
   if (store.cur === t) store.cur = t.prev;
   t.prev = FREE;
   t.context0 = 0;
   t.context1 = 0;
-  if (t.retire) retire(t);
-  else if (t !== inst.syncThread) (inst.syncPool ??= []).push(t);
+  if (t.sync !== SYNC_OWN) putBack(t);
   if (store.waiting.length > 0) store.wake();
+}
+
+/** An extra pseudo-thread goes back to the pool; a retiring one leaves it. */
+function putBack(t) {
+  if (t.sync === SYNC_EXTRA) (t.task.inst.syncPool ??= []).push(t);
+  else retire(t);
 }
 
 /** `prev` of a free pseudo-thread. */

@@ -82,6 +82,13 @@ export class AsyncInstance {
   }
 }
 
+/** What leaveSync does with a sync call's pseudo-thread (`Thread.sync`): keep it
+ * as the instance's own, return it to the instance's pool of extra ones, or
+ * drop it (thread.index or thread.new-indirect gave it a life beyond the call). */
+export const SYNC_OWN = 0;
+export const SYNC_EXTRA = 1;
+export const SYNC_RETIRE = 2;
+
 /** A thread of a task (definitions.py: Thread): running, suspended (cont, no
  * readyFn) or waiting (cont and readyFn, listed in store.waiting). */
 export class Thread {
@@ -96,7 +103,8 @@ export class Thread {
     this.context0 = 0;
     this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
-    this.retire = false; // a sync call's pseudo-thread that must not go back to its pool (leaveSync)
+    this.store = task.inst.store;
+    this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
   }

@@ -635,6 +635,9 @@ class AsyncInstance {
     for (let k = 0; k < set.length; k++) set[k].mayEnter = true;
   }
 }
+const SYNC_OWN = 0;
+const SYNC_EXTRA = 1;
+const SYNC_RETIRE = 2;
 class Thread {
   constructor(task) {
     this.task = task;
@@ -645,7 +648,8 @@ class Thread {
     this.context0 = 0;
     this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
-    this.retire = false; // a sync call's pseudo-thread that must not go back to its pool (leaveSync)
+    this.store = task.inst.store;
+    this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
   }
@@ -1097,7 +1101,12 @@ function enterSync(inst) {
 }
 function takeSyncThread(inst) {
   if (inst.syncThread === null) return (inst.syncThread = newSyncThread(inst));
-  return inst.syncPool?.pop() ?? newSyncThread(inst);
+  let t = inst.syncPool?.pop();
+  if (t === undefined) {
+    t = newSyncThread(inst);
+    t.sync = SYNC_EXTRA;
+  }
+  return t;
 }
 function newSyncThread(inst) {
   const task = new Task(inst, false, SYNC_OPTS, null, null, 'sync task');
@@ -1107,15 +1116,17 @@ function newSyncThread(inst) {
   return t;
 }
 function leaveSync(t) {
-  const inst = t.task.inst;
-  const store = inst.store;
+  const store = t.store;
   if (store.cur === t) store.cur = t.prev;
   t.prev = FREE;
   t.context0 = 0;
   t.context1 = 0;
-  if (t.retire) retire(t);
-  else if (t !== inst.syncThread) (inst.syncPool ??= []).push(t);
+  if (t.sync !== SYNC_OWN) putBack(t);
   if (store.waiting.length > 0) store.wake();
+}
+function putBack(t) {
+  if (t.sync === SYNC_EXTRA) (t.task.inst.syncPool ??= []).push(t);
+  else retire(t);
 }
 const FREE = { free: true };
 function retire(t) {
@@ -1153,7 +1164,7 @@ function threadIndex(store) {
   checkLeave(thread);
   if (thread.index === 0) {
     thread.index = thread.task.inst.threads.add(thread);
-    thread.retire = true;
+    thread.sync = SYNC_RETIRE;
   }
   return thread.index;
 }
@@ -1166,7 +1177,7 @@ function threadNewIndirect(store, table, fi, c, entry) {
   if (f === null) trap(`thread.new-indirect: table element ${fi >>> 0} is uninitialized`);
   if (!task.threads.includes(thread)) {
     task.threads.push(thread);
-    thread.retire = true;
+    thread.sync = SYNC_RETIRE;
   }
   const t = new Thread(task);
   const done = () => task.unregisterThread(t);
