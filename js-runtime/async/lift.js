@@ -141,7 +141,6 @@ export function liftCallback(inst, isAsync, opts, name, returnSig, callCore, cal
   };
 }
 
-
 /**
  * Starts a task whose core code runs on its own stack to completion: an
  * async-typed function lifted without `async` (results come back from the
