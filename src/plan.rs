@@ -123,15 +123,19 @@ pub enum AsyncOp {
 
 impl AsyncOp {
     /// True when the built-in may have to suspend the calling core stack
-    /// (a synchronous wait whose condition may not hold yet).
-    pub fn may_block(&self) -> bool {
+    /// (a synchronous wait whose condition may not hold yet). A sync
+    /// `subtask.cancel` waits only for a callee that is a lifted function
+    /// (`cancel_may_wait`: a host callee resolves as cancelled at once). A
+    /// sync `stream/future.cancel-*` never waits: every shared end in the
+    /// runtime (`copy.js`, `host.js`) reports the cancelled copy at once.
+    pub fn may_block(&self, cancel_may_wait: bool) -> bool {
         match self {
             AsyncOp::WaitableSetWait(_)
             | AsyncOp::ThreadYield
             | AsyncOp::ThreadSuspend
             | AsyncOp::ThreadSwitch { .. }
             | AsyncOp::ThreadPromote { .. } => true,
-            AsyncOp::SubtaskCancel { is_async } | AsyncOp::Cancel { is_async, .. } => !is_async,
+            AsyncOp::SubtaskCancel { is_async } => !is_async && cancel_may_wait,
             AsyncOp::Copy { opts, .. } => !opts.is_async,
             _ => false,
         }
@@ -364,8 +368,14 @@ impl Plan {
     /// async callees, and (to a fixpoint) sync lowers into a `promising` instance.
     pub fn jspi(&self) -> JspiPlan {
         let mut j = JspiPlan::default();
+        // A subtask whose cancellation may leave it running: a call into a
+        // lifted function (of another instance).
+        let cancel_may_wait = self
+            .lowered
+            .iter_enumerated()
+            .any(|(i, l)| self.lowers_to_subtask(i) && matches!(l.callee, Callee::Lifted(_)));
         for (i, b) in self.builtins.iter_enumerated() {
-            if b.op.may_block() {
+            if b.op.may_block(cancel_may_wait) {
                 j.blocking.insert(CoreDef::Builtin(i));
             }
         }
@@ -662,6 +672,42 @@ mod tests {
         // A stream anywhere in a signature needs the async ABI.
         p.lowered[LoweredIdx::new(0)].ty = func(false, vec![ValType::Stream(None)]);
         assert!(p.uses_async());
+    }
+
+    /// Core instance 1 imports a sync `subtask.cancel` and a sync `stream.cancel-read`.
+    fn sync_cancels(p: &mut Plan) -> [CoreDef; 2] {
+        let ops = [
+            AsyncOp::SubtaskCancel { is_async: false },
+            AsyncOp::Cancel {
+                kind: CopyKind::Stream,
+                ty: AsyncTypeIdx::new(0),
+                read: true,
+                is_async: false,
+            },
+        ];
+        let defs = ops.map(|op| CoreDef::Builtin(p.builtins.push(Builtin { op, instance: c(2) })));
+        let bag = defs.iter().map(|d| ("x".to_string(), d.clone())).collect();
+        p.instances[CoreInstanceIdx::new(1)].args = vec![("env".into(), CoreInstanceArg::Bag(bag))];
+        defs
+    }
+
+    #[test]
+    fn sync_cancels_block_only_where_a_cancelled_callee_may_run_on() {
+        // A lifted callee may keep running after subtask.cancel: it waits.
+        let mut p = sync_call_of_async_callee();
+        let [subtask_cancel, stream_cancel] = sync_cancels(&mut p);
+        let j = p.jspi();
+        assert!(j.blocking.contains(&subtask_cancel));
+        assert!(!j.blocking.contains(&stream_cancel));
+        // Only host callees (cancelled at once) and stream copies (cancelled at
+        // once): nothing blocks, no JSPI.
+        p.lowered[LoweredIdx::new(0)].callee = Callee::Host {
+            import: ImportIdx::new(0),
+            path: vec![],
+        };
+        p.lowered[LoweredIdx::new(0)].opts.is_async = true;
+        let j = p.jspi();
+        assert!(j.blocking.is_empty() && j.instances.is_empty());
     }
 
     #[test]

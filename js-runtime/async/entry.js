@@ -3,25 +3,31 @@
 // pooled pseudo-thread of a sync-typed call, and core instantiation (start
 // functions) as a synchronous task.
 import { trap } from '../intrinsics/trap.js';
-import { Thread, Task } from './tasks.js';
+import { Thread, Task, NO_CANCEL, SYNC_OWN, SYNC_EXTRA } from './tasks.js';
 import { TASK_STARTED, TASK_RESOLVED } from './codes.js';
 
 /**
  * One host-facing call in flight: the outcome until someone awaits it, then
  * the Promise's resolvers. It is also the call's root in `store.roots` (the
- * pump's `fail` rejects it) while it runs past its synchronous part.
+ * pump's `fail` rejects it) while it runs past its synchronous part. Its
+ * `onStart`/`onResolve` (the FuncInst shape's callbacks) are made once: a
+ * call that was over when the callee returned leaves its HostCall to the
+ * store's next call (`store.spareCall`).
  */
 class HostCall {
-  constructor(store, convert, onTrap) {
+  constructor(store) {
     this.store = store;
-    this.convert = convert;
-    this.onTrap = onTrap;
+    this.args = null;
+    this.convert = null;
+    this.onTrap = null;
     this.signal = null;
     this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
     this.value = undefined;
     this.resolve = null;
     this.rejectFn = null;
     this.rooted = false; // in store.roots
+    this.onStart = () => this.args;
+    this.onResolve = (r) => this.finish(r);
   }
   trapped(e) {
     if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
@@ -62,6 +68,16 @@ class HostCall {
       this.settle(true, v);
     }
   }
+  /** Gives the outcome of a call that was over when the callee returned, and frees this HostCall. */
+  outcome() {
+    const { done, value } = this;
+    this.args = this.convert = this.onTrap = this.signal = null;
+    this.value = undefined;
+    this.done = 0;
+    this.store.spareCall = this;
+    if (done === 2) throw value;
+    return value;
+  }
 }
 
 /**
@@ -73,28 +89,33 @@ class HostCall {
  * a Promise. `signal` (AbortSignal) requests cancellation. The call is a
  * root: a trap in the pump, or a deadlock, rejects it; `onTrap` sees traps.
  *
- * A call that finishes in its synchronous part costs one HostCall and the
- * two callbacks the FuncInst shape needs: it joins `store.roots` only if it
- * is still running when the callee returns (only the pump's `fail`, which
- * never runs inside a synchronous call, reads the roots) and wakes the pump
- * only then.
+ * A call that finishes in its synchronous part allocates nothing here: it
+ * takes the store's spare HostCall and gives it back when the callee kept
+ * nothing of the call (it returned `NO_CANCEL`); it joins `store.roots` only
+ * if it is still running when the callee returns (only the pump's `fail`,
+ * which never runs inside a synchronous call, reads the roots) and wakes the
+ * pump only then.
  */
 export function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  const call = new HostCall(store, convert, onTrap);
+  let call = store.spareCall;
+  if (call === null) call = new HostCall(store);
+  else store.spareCall = null;
+  call.args = args;
+  call.convert = convert;
+  call.onTrap = onTrap;
   call.signal = signal ?? null;
   if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(
-      () => args,
-      (r) => call.finish(r),
-      null,
-    );
+    onCancel = callee(call.onStart, call.onResolve, null);
   } catch (e) {
     throw call.trapped(e);
   }
-  if (call.done === 1) return call.value;
-  if (call.done === 2) throw call.value;
+  if (call.done !== 0) {
+    if (onCancel === NO_CANCEL) return call.outcome();
+    if (call.done === 1) return call.value;
+    throw call.value;
+  }
   call.rooted = true;
   store.roots.add(call);
   if (signal != null) {
@@ -129,41 +150,72 @@ export function callFromHost(store, callee, args, signal, convert = null, onTrap
 /**
  * The pseudo-thread of a sync-typed call into `inst` (a sync lift in an
  * instance whose built-ins read the current thread): pooled, so sync calls
- * allocate nothing after the first. Pair with `leaveSync`.
+ * allocate nothing after the first. The usual call takes the instance's own
+ * pseudo-thread (`syncThread`, free while its `prev` is `FREE`); a call made
+ * while that one is in use (a start function, a destructor, a JSPI stack
+ * suspended in a sync task) takes another from `syncPool`. Pair with
+ * `leaveSync`, which zeroes the context slots for the next task (every task
+ * starts with its own zeroed slots). The pooled task's state stays STARTED:
+ * nothing can reach a free pseudo-thread or its task.
  */
-export function enterSync(inst, opts = SYNC_OPTS) {
-  let t = inst.syncPool?.pop();
-  if (t === undefined) {
-    const task = new Task(inst, false, opts, null, null, 'sync task');
-    t = new Thread(task);
-    task.implicitThread = t;
-  } else {
-    t.context0 = 0;
-    t.context1 = 0;
-  }
-  t.task.state = TASK_STARTED;
-  t.task.numBorrows = 0;
+export function enterSync(inst) {
+  let t = inst.syncThread;
+  if (t === null || t.prev !== FREE) t = takeSyncThread(inst);
   const store = inst.store;
   t.prev = store.cur;
   store.cur = t;
   return t;
 }
 
-export function leaveSync(t) {
-  const inst = t.task.inst;
-  // with JSPI, a resumed stack may have made its thread current meanwhile
-  if (inst.store.cur === t) inst.store.cur = t.prev;
-  const threads = t.task.threads;
-  if (threads.length !== 0) threads.length = 0; // (setting length is a slow path even when unchanged)
-  if (t.lazyIndex) {
-    inst.threads.remove(t.index);
-    t.index = 0;
-    t.lazyIndex = false;
+function takeSyncThread(inst) {
+  if (inst.syncThread === null) return (inst.syncThread = newSyncThread(inst));
+  let t = inst.syncPool?.pop();
+  if (t === undefined) {
+    t = newSyncThread(inst);
+    t.sync = SYNC_EXTRA;
   }
-  t.prev = null;
+  return t;
+}
+
+function newSyncThread(inst) {
+  const task = new Task(inst, false, SYNC_OPTS, null, null, 'sync task');
+  task.state = TASK_STARTED;
+  const t = new Thread(task);
+  task.implicitThread = t;
+  return t;
+}
+
+export function leaveSync(t) {
+  const store = t.store;
+  // with JSPI, a resumed stack may have made its thread current meanwhile
+  if (store.cur === t) store.cur = t.prev;
+  t.prev = FREE;
+  t.context0 = 0;
+  t.context1 = 0;
+  if (t.sync !== SYNC_OWN) putBack(t);
+  if (store.waiting.length > 0) store.wake();
+}
+
+/** An extra pseudo-thread goes back to the pool; a retiring one leaves it. */
+function putBack(t) {
+  if (t.sync === SYNC_EXTRA) (t.task.inst.syncPool ??= []).push(t);
+  else retire(t);
+}
+
+/** `prev` of a free pseudo-thread. */
+const FREE = { free: true };
+
+/**
+ * A pseudo-thread that thread.index registered, or whose task thread.new-indirect
+ * gave more threads, leaves the pool: those threads keep its task, resolved.
+ */
+function retire(t) {
   t.task.state = TASK_RESOLVED;
-  (inst.syncPool ??= []).push(t);
-  if (inst.store.waiting.length > 0) inst.store.wake();
+  if (t === t.task.inst.syncThread) t.task.inst.syncThread = null;
+  const threads = t.task.threads;
+  const i = threads.indexOf(t);
+  if (i >= 0) threads.splice(i, 1);
+  if (t.index !== 0) t.task.inst.threads.remove(t.index);
 }
 
 const SYNC_OPTS = { async: false, callback: false };

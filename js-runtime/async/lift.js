@@ -3,7 +3,7 @@
 // the pump) and the own-stack form (core code runs to completion, through
 // JSPI's `promising` when it may block), both behind backpressure.
 import { trap } from '../intrinsics/trap.js';
-import { Thread, Task, runOn } from './tasks.js';
+import { Thread, Task, runOn, NO_CANCEL } from './tasks.js';
 import { CALLBACK_EXIT, CALLBACK_YIELD, CALLBACK_MAX, EVENT_NONE, EVENT_TASK_CANCELLED, CANCELLED } from './codes.js';
 
 function unpackCallbackResult(packed) {
@@ -22,8 +22,8 @@ function unpackCallbackResult(packed) {
  */
 export function startCallbackTask(task, callCore, callCallback, getWaitableSet) {
   const inst = task.inst;
-  const thread = new Thread(task);
-  task.implicitThread = thread;
+  // (a reused task keeps its implicit thread: liftCallback)
+  const thread = task.implicitThread ?? (task.implicitThread = new Thread(task));
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
     thread.park(
@@ -110,16 +110,32 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
  * `callee(onStart, onResolve, callerInst) -> onCancel`, the shape subtask.js
  * and the host-facing glue call. Checks and sets the entering set's may_enter
  * flags around the synchronous part of the call.
+ *
+ * A call that is over when the callee returns (task.return, then EXIT, no
+ * other thread: the usual async export that finishes at once) returns a
+ * no-op cancel, so nothing outside keeps its Task: the next call reuses that
+ * Task and its implicit Thread, reset as new (context slots zeroed).
  */
 export function liftCallback(inst, isAsync, opts, name, returnSig, callCore, callCallback, getWaitableSet) {
+  let spare = null;
   return (onStart, onResolve, caller) => {
     if (!inst.mayEnterFrom(caller)) trap('cannot enter component instance');
-    const task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    let task = spare;
+    if (task === null) task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    else {
+      spare = null;
+      task.reuse(onStart, onResolve);
+    }
     inst.enterFrom(caller);
     try {
       startCallbackTask(task, callCore, callCallback, getWaitableSet);
     } finally {
       inst.leaveTo(caller);
+    }
+    if (task.over()) {
+      task.onStart = task.onResolve = null; // (keeps no result alive)
+      spare = task;
+      return NO_CANCEL;
     }
     return (c) => task.requestCancellation(c);
   };

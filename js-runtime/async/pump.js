@@ -49,6 +49,7 @@ export class Store {
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
     this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
     this.later = false; // a pump is scheduled as a macrotask
+    this.spareCall = null; // startFromHost's HostCall of the last call that was over at once
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {

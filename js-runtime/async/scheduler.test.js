@@ -22,6 +22,7 @@ import {
   resumeInTurn,
   threadPromote,
   Thread,
+  threadIndex,
 } from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
@@ -525,6 +526,141 @@ test('enterSync/leaveSync: sync calls reuse one pseudo-thread; context starts at
   // a sync task may not block
   assert.throws(() => blockOn(t2, () => false, false, 'waitable-set.wait'), isTrap(/cannot block a synchronous task/));
   leaveSync(t2);
+});
+
+test('enterSync: a sync call made while the pseudo-thread is in use gets another, with its own zeroed slots', () => {
+  const { store, inst } = world();
+  const outer = enterSync(inst);
+  contextSet(store, 0, 5);
+  contextSet(store, 1, 6);
+  const inner = enterSync(inst); // e.g. a destructor or start function run meanwhile
+  assert.notEqual(inner, outer);
+  assert.equal(contextGet(store, 0), 0);
+  assert.equal(contextGet(store, 1), 0);
+  contextSet(store, 0, 7);
+  leaveSync(inner);
+  assert.equal(store.cur, outer);
+  assert.equal(contextGet(store, 0), 5, "the outer task's slots are untouched");
+  assert.equal(contextGet(store, 1), 6);
+  leaveSync(outer);
+  assert.equal(store.cur, null);
+  // both are pooled again, zeroed
+  const a = enterSync(inst);
+  const b = enterSync(inst);
+  assert.deepEqual(new Set([a, b]), new Set([outer, inner]));
+  assert.equal(contextGet(store, 0), 0);
+  leaveSync(b);
+  assert.equal(contextGet(store, 0), 0);
+  assert.equal(contextGet(store, 1), 0);
+  leaveSync(a);
+});
+
+test('enterSync: a pseudo-thread that thread.index registered leaves the pool', () => {
+  const { store, inst } = world();
+  const t = enterSync(inst);
+  const i = threadIndex(store);
+  assert.ok(i > 0);
+  assert.equal(inst.threads.size, 1);
+  leaveSync(t);
+  assert.equal(inst.threads.size, 0, 'its index is free again');
+  assert.equal(t.task.state, C.TASK_RESOLVED);
+  const u = enterSync(inst);
+  assert.notEqual(u, t, 'a fresh pseudo-thread');
+  assert.equal(u.index, 0);
+  leaveSync(u);
+  assert.equal(enterSync(inst), u);
+});
+
+/** liftCallback over JS "core code": `core(call)` runs as the core entry. */
+function cbFunc(inst, core, cb = () => C.CALLBACK_EXIT) {
+  let n = 0;
+  const ws = (i) => getAs(inst.handles, i, WaitableSet, 'wait');
+  return liftCallback(
+    inst,
+    true,
+    CB,
+    'f',
+    ['sig', null],
+    () => core(n++),
+    (code, p1, p2) => cb(code, p1, p2),
+    ws,
+  );
+}
+
+test('liftCallback: a call over at once leaves its Task for the next call, which starts with zeroed context slots', () => {
+  const { store, inst } = world();
+  const seen = [];
+  const tasks = [];
+  const fi = cbFunc(inst, (n) => {
+    tasks.push(store.cur.task);
+    seen.push([contextGet(store, 0), contextGet(store, 1)]);
+    contextSet(store, 0, 100 + n);
+    contextSet(store, 1, 200 + n);
+    taskReturnCheck(store, 'sig').return_([n]);
+    return C.CALLBACK_EXIT;
+  });
+  assert.deepEqual(
+    [startFromHost(store, fi, []), startFromHost(store, fi, []), startFromHost(store, fi, [])],
+    [[0], [1], [2]],
+  );
+  assert.deepEqual(seen, [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ]);
+  assert.equal(tasks[1], tasks[0], 'reused');
+  assert.equal(tasks[2], tasks[0], 'reused');
+  assert.equal(inst.threads.size, 0);
+  assert.equal(store.roots.size, 0);
+});
+
+test('liftCallback: a call still running keeps its Task; later calls get others, and its cancel reaches only it', async () => {
+  const { store, inst } = world();
+  const ws = new WaitableSet();
+  const si = inst.handles.add(ws);
+  const tasks = [];
+  const seen = [];
+  let mode = 'wait';
+  const fi = cbFunc(
+    inst,
+    () => {
+      tasks.push(store.cur.task);
+      seen.push(contextGet(store, 0));
+      contextSet(store, 0, tasks.length);
+      if (mode === 'wait') return C.CALLBACK_WAIT | (si << 4);
+      taskReturnCheck(store, 'sig').return_(['now']);
+      return C.CALLBACK_EXIT;
+    },
+    (code) => {
+      // the waiting call: cancelled
+      assert.equal(code, C.EVENT_TASK_CANCELLED);
+      seen.push(['cb', contextGet(store, 0)]);
+      taskCancel(store);
+      return C.CALLBACK_EXIT;
+    },
+  );
+  const ac = new AbortController();
+  const waiting = callFromHost(store, fi, [], ac.signal);
+  mode = 'exit';
+  // a finished call's cancel is a no-op: the next call reuses its task undisturbed
+  let staleCancel = null;
+  const first = fi(
+    () => [],
+    () => {},
+    null,
+  );
+  staleCancel = first;
+  assert.equal(startFromHost(store, fi, [])[0], 'now');
+  staleCancel(null);
+  assert.equal(startFromHost(store, fi, [])[0], 'now');
+  assert.notEqual(tasks[1], tasks[0], 'the waiting call keeps its own task');
+  assert.equal(tasks[2], tasks[1], 'finished calls share one');
+  assert.equal(tasks[3], tasks[1]);
+  assert.deepEqual(seen, [0, 0, 0, 0]);
+  ac.abort();
+  await assert.rejects(waiting, { name: 'AbortError' });
+  assert.deepEqual(seen.at(-1), ['cb', 1], 'the cancelled call saw its own slot');
+  assert.equal(inst.threads.size, 0);
 });
 
 test('canon_thread_yield: delivers a pending cancellation; otherwise returns at once without JSPI', async () => {

@@ -7,6 +7,7 @@ import { errPayload } from '../intrinsics/ComponentError.js';
 import { getAs } from './table.js';
 import { blockOn, afterBlock } from './scheduler.js';
 import { Waitable } from './waitable.js';
+import { NO_CANCEL } from './tasks.js';
 import {
   EVENT_SUBTASK,
   BLOCKED,
@@ -155,7 +156,7 @@ export function hostCallee(store, fn) {
     const r = callWith(fn, args, opts);
     if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
       onResolve([r]);
-      return NOOP;
+      return NO_CANCEL;
     }
     let settled = false;
     store.hostPending++;
@@ -192,8 +193,6 @@ export function hostCallee(store, fn) {
     };
   };
 }
-
-const NOOP = () => {};
 
 /**
  * The trailing `{ signal }` of a host call. The AbortController is made only

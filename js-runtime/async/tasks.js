@@ -32,7 +32,8 @@ export class AsyncInstance {
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
-    this.syncPool = null; // enterSync's free pseudo-threads
+    this.syncThread = null; // enterSync's pseudo-thread (made on first use)
+    this.syncPool = null; // more of them, for sync calls made while that one is in use
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
     this.hostEntering = null; // the entering set from the host (caller null), the usual one
@@ -81,6 +82,13 @@ export class AsyncInstance {
   }
 }
 
+/** What leaveSync does with a sync call's pseudo-thread (`Thread.sync`): keep it
+ * as the instance's own, return it to the instance's pool of extra ones, or
+ * drop it (thread.index or thread.new-indirect gave it a life beyond the call). */
+export const SYNC_OWN = 0;
+export const SYNC_EXTRA = 1;
+export const SYNC_RETIRE = 2;
+
 /** A thread of a task (definitions.py: Thread): running, suspended (cont, no
  * readyFn) or waiting (cont and readyFn, listed in store.waiting). */
 export class Thread {
@@ -95,8 +103,22 @@ export class Thread {
     this.context0 = 0;
     this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
+    this.store = task.inst.store;
+    this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
+  }
+  /** As new, for a reused task (Task.reuse): the context slots are zeroed. */
+  reset() {
+    this.cont = null;
+    this.readyFn = null;
+    this.cancellable = false;
+    this.index = 0;
+    this.context0 = 0;
+    this.context1 = 0;
+    this.prev = null;
+    this.onStack = false;
+    this.yieldEpoch = -1;
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
@@ -165,6 +187,24 @@ export class Task {
     this.scope = null; // the glue's borrow scope of this task's borrow params
     this.implicitThread = null;
     this.threads = [];
+    this.reused = false; // serves a later call too (liftCallback)
+  }
+  /**
+   * Over: resolved, every thread exited, and the implicit one not parked. Only
+   * liftCallback asks, when its call returns: then nothing else refers to the task.
+   */
+  over() {
+    return this.state === TASK_RESOLVED && this.threads.length === 0 && this.implicitThread.cont === null;
+  }
+  /** This task object serves a new call of the same function: reset as new. */
+  reuse(onStart, onResolve) {
+    this.onStart = onStart;
+    this.onResolve = onResolve;
+    this.state = TASK_INITIAL;
+    this.numBorrows = 0;
+    this.scope = null;
+    this.reused = true;
+    this.implicitThread.reset();
   }
   needsExclusive() {
     return !this.opts.async || !!this.opts.callback;
@@ -175,7 +215,8 @@ export class Task {
   }
   registerThread(t) {
     // the usual first thread: a one-slot array, not push's 16-slot growth
-    if (this.threads.length === 0) this.threads = [t];
+    // (a reused task keeps its array)
+    if (this.threads.length === 0 && !this.reused) this.threads = [t];
     else this.threads.push(t);
     t.index = this.inst.threads.add(t);
   }
@@ -256,6 +297,13 @@ export class Task {
     }
   }
 }
+
+/**
+ * The cancel a FuncInst returns for a call that is already over (nothing to
+ * do: Task.request_cancellation of a resolved task). The caller may take it
+ * as "the callee keeps nothing of this call" (startFromHost reuses its HostCall).
+ */
+export const NO_CANCEL = () => {};
 
 /** Runs `f` with `thread` as the current thread (every entry into wasm sets it). */
 export function runOn(thread, f) {

@@ -7,7 +7,7 @@
 // stack. Switching is cooperative: "run `other` next" puts it at the front
 // of the store's queue and parks the current thread (ready, or suspended).
 import { trap } from '../intrinsics/trap.js';
-import { Thread, runOn } from './tasks.js';
+import { Thread, runOn, SYNC_RETIRE } from './tasks.js';
 import { threadYield } from './builtins.js';
 import { CANCELLED } from './codes.js';
 
@@ -22,7 +22,7 @@ export function threadIndex(store) {
   if (thread.index === 0) {
     // a sync call's pooled pseudo-thread gets an index when asked for one
     thread.index = thread.task.inst.threads.add(thread);
-    thread.lazyIndex = true;
+    thread.sync = SYNC_RETIRE;
   }
   return thread.index;
 }
@@ -40,7 +40,10 @@ export function threadNewIndirect(store, table, fi, c, entry) {
   const f = table.get(fi);
   if (f === null) trap(`thread.new-indirect: table element ${fi >>> 0} is uninitialized`);
   // a sync call's pooled pseudo-thread becomes one of its task's threads
-  if (!task.threads.includes(thread)) task.threads.push(thread);
+  if (!task.threads.includes(thread)) {
+    task.threads.push(thread);
+    thread.sync = SYNC_RETIRE;
+  }
   const t = new Thread(task);
   const done = () => task.unregisterThread(t);
   t.cont = () => {

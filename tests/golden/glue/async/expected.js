@@ -264,6 +264,7 @@ class Store {
     this.entryDepth = 0; // JSPI: entries (promisingEntry) whose caller waits on the JS stack
     this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
     this.later = false; // a pump is scheduled as a macrotask
+    this.spareCall = null; // startFromHost's HostCall of the last call that was over at once
   }
   endTurn(thread) {
     if (thread === null || this.turn !== thread) return;
@@ -369,7 +370,8 @@ class AsyncInstance {
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
-    this.syncPool = null; // enterSync's free pseudo-threads
+    this.syncThread = null; // enterSync's pseudo-thread (made on first use)
+    this.syncPool = null; // more of them, for sync calls made while that one is in use
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
     this.hostEntering = null; // the entering set from the host (caller null), the usual one
@@ -415,6 +417,8 @@ class AsyncInstance {
     for (let k = 0; k < set.length; k++) set[k].mayEnter = true;
   }
 }
+const SYNC_OWN = 0;
+const SYNC_EXTRA = 1;
 class Thread {
   constructor(task) {
     this.task = task;
@@ -425,8 +429,21 @@ class Thread {
     this.context0 = 0;
     this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
+    this.store = task.inst.store;
+    this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
+  }
+  reset() {
+    this.cont = null;
+    this.readyFn = null;
+    this.cancellable = false;
+    this.index = 0;
+    this.context0 = 0;
+    this.context1 = 0;
+    this.prev = null;
+    this.onStack = false;
+    this.yieldEpoch = -1;
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
@@ -484,6 +501,19 @@ class Task {
     this.scope = null; // the glue's borrow scope of this task's borrow params
     this.implicitThread = null;
     this.threads = [];
+    this.reused = false; // serves a later call too (liftCallback)
+  }
+  over() {
+    return this.state === TASK_RESOLVED && this.threads.length === 0 && this.implicitThread.cont === null;
+  }
+  reuse(onStart, onResolve) {
+    this.onStart = onStart;
+    this.onResolve = onResolve;
+    this.state = TASK_INITIAL;
+    this.numBorrows = 0;
+    this.scope = null;
+    this.reused = true;
+    this.implicitThread.reset();
   }
   needsExclusive() {
     return !this.opts.async || !!this.opts.callback;
@@ -493,7 +523,7 @@ class Task {
     return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
   }
   registerThread(t) {
-    if (this.threads.length === 0) this.threads = [t];
+    if (this.threads.length === 0 && !this.reused) this.threads = [t];
     else this.threads.push(t);
     t.index = this.inst.threads.add(t);
   }
@@ -570,6 +600,7 @@ class Task {
     }
   }
 }
+const NO_CANCEL = () => {};
 function runOn(thread, f) {
   const store = thread.task.inst.store;
   const prev = store.cur;
@@ -587,8 +618,7 @@ function unpackCallbackResult(packed) {
 }
 function startCallbackTask(task, callCore, callCallback, getWaitableSet) {
   const inst = task.inst;
-  const thread = new Thread(task);
-  task.implicitThread = thread;
+  const thread = task.implicitThread ?? (task.implicitThread = new Thread(task));
   if (task.isAsync && (task.hasBackpressure() || inst.numWaitingToEnter > 0)) {
     inst.numWaitingToEnter++;
     thread.park(
@@ -664,29 +694,43 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
   }
 }
 function liftCallback(inst, isAsync, opts, name, returnSig, callCore, callCallback, getWaitableSet) {
+  let spare = null;
   return (onStart, onResolve, caller) => {
     if (!inst.mayEnterFrom(caller)) trap('cannot enter component instance');
-    const task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    let task = spare;
+    if (task === null) task = new Task(inst, isAsync, opts, onStart, onResolve, name, returnSig);
+    else {
+      spare = null;
+      task.reuse(onStart, onResolve);
+    }
     inst.enterFrom(caller);
     try {
       startCallbackTask(task, callCore, callCallback, getWaitableSet);
     } finally {
       inst.leaveTo(caller);
     }
+    if (task.over()) {
+      task.onStart = task.onResolve = null; // (keeps no result alive)
+      spare = task;
+      return NO_CANCEL;
+    }
     return (c) => task.requestCancellation(c);
   };
 }
 class HostCall {
-  constructor(store, convert, onTrap) {
+  constructor(store) {
     this.store = store;
-    this.convert = convert;
-    this.onTrap = onTrap;
+    this.args = null;
+    this.convert = null;
+    this.onTrap = null;
     this.signal = null;
     this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
     this.value = undefined;
     this.resolve = null;
     this.rejectFn = null;
     this.rooted = false; // in store.roots
+    this.onStart = () => this.args;
+    this.onResolve = (r) => this.finish(r);
   }
   trapped(e) {
     if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
@@ -724,23 +768,36 @@ class HostCall {
       this.settle(true, v);
     }
   }
+  outcome() {
+    const { done, value } = this;
+    this.args = this.convert = this.onTrap = this.signal = null;
+    this.value = undefined;
+    this.done = 0;
+    this.store.spareCall = this;
+    if (done === 2) throw value;
+    return value;
+  }
 }
 function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
-  const call = new HostCall(store, convert, onTrap);
+  let call = store.spareCall;
+  if (call === null) call = new HostCall(store);
+  else store.spareCall = null;
+  call.args = args;
+  call.convert = convert;
+  call.onTrap = onTrap;
   call.signal = signal ?? null;
   if (store.failure !== null) throw call.trapped(store.failure);
   let onCancel;
   try {
-    onCancel = callee(
-      () => args,
-      (r) => call.finish(r),
-      null,
-    );
+    onCancel = callee(call.onStart, call.onResolve, null);
   } catch (e) {
     throw call.trapped(e);
   }
-  if (call.done === 1) return call.value;
-  if (call.done === 2) throw call.value;
+  if (call.done !== 0) {
+    if (onCancel === NO_CANCEL) return call.outcome();
+    if (call.done === 1) return call.value;
+    throw call.value;
+  }
   call.rooted = true;
   store.roots.add(call);
   if (signal != null) {
@@ -762,37 +819,51 @@ function startFromHost(store, callee, args, signal, convert = null, onTrap = nul
     call.rejectFn = rej;
   });
 }
-function enterSync(inst, opts = SYNC_OPTS) {
-  let t = inst.syncPool?.pop();
-  if (t === undefined) {
-    const task = new Task(inst, false, opts, null, null, 'sync task');
-    t = new Thread(task);
-    task.implicitThread = t;
-  } else {
-    t.context0 = 0;
-    t.context1 = 0;
-  }
-  t.task.state = TASK_STARTED;
-  t.task.numBorrows = 0;
+function enterSync(inst) {
+  let t = inst.syncThread;
+  if (t === null || t.prev !== FREE) t = takeSyncThread(inst);
   const store = inst.store;
   t.prev = store.cur;
   store.cur = t;
   return t;
 }
-function leaveSync(t) {
-  const inst = t.task.inst;
-  if (inst.store.cur === t) inst.store.cur = t.prev;
-  const threads = t.task.threads;
-  if (threads.length !== 0) threads.length = 0; // (setting length is a slow path even when unchanged)
-  if (t.lazyIndex) {
-    inst.threads.remove(t.index);
-    t.index = 0;
-    t.lazyIndex = false;
+function takeSyncThread(inst) {
+  if (inst.syncThread === null) return (inst.syncThread = newSyncThread(inst));
+  let t = inst.syncPool?.pop();
+  if (t === undefined) {
+    t = newSyncThread(inst);
+    t.sync = SYNC_EXTRA;
   }
-  t.prev = null;
+  return t;
+}
+function newSyncThread(inst) {
+  const task = new Task(inst, false, SYNC_OPTS, null, null, 'sync task');
+  task.state = TASK_STARTED;
+  const t = new Thread(task);
+  task.implicitThread = t;
+  return t;
+}
+function leaveSync(t) {
+  const store = t.store;
+  if (store.cur === t) store.cur = t.prev;
+  t.prev = FREE;
+  t.context0 = 0;
+  t.context1 = 0;
+  if (t.sync !== SYNC_OWN) putBack(t);
+  if (store.waiting.length > 0) store.wake();
+}
+function putBack(t) {
+  if (t.sync === SYNC_EXTRA) (t.task.inst.syncPool ??= []).push(t);
+  else retire(t);
+}
+const FREE = { free: true };
+function retire(t) {
   t.task.state = TASK_RESOLVED;
-  (inst.syncPool ??= []).push(t);
-  if (inst.store.waiting.length > 0) inst.store.wake();
+  if (t === t.task.inst.syncThread) t.task.inst.syncThread = null;
+  const threads = t.task.threads;
+  const i = threads.indexOf(t);
+  if (i >= 0) threads.splice(i, 1);
+  if (t.index !== 0) t.task.inst.threads.remove(t.index);
 }
 const SYNC_OPTS = { async: false, callback: false };
 function runStart(inst, f) {
@@ -1130,7 +1201,7 @@ function hostCallee(store, fn) {
     const r = callWith(fn, args, opts);
     if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
       onResolve([r]);
-      return NOOP;
+      return NO_CANCEL;
     }
     let settled = false;
     store.hostPending++;
@@ -1164,7 +1235,6 @@ function hostCallee(store, fn) {
     };
   };
 }
-const NOOP = () => {};
 class HostCallOptions {
   #ac = null;
   get signal() {

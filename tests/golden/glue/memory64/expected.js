@@ -79,16 +79,6 @@ function memView(m) {
   }
   return m.dv;
 }
-function checkRange(m, ptr, size, align, what) {
-  memView(m);
-  if ((ptr & (align - 1)) !== 0) trap(`${what}: pointer ${ptr >>> 0} is not aligned to ${align}`);
-  if ((ptr >>> 0) + size > m.u8.byteLength) trap(`${what}: range ${ptr >>> 0}+${size} is out of bounds of memory`);
-}
-function alloc(m, realloc, align, size, what) {
-  const ptr = realloc(0, 0, align, size);
-  checkRange(m, ptr, size, align, what);
-  return ptr >>> 0;
-}
 function checkRange64(m, ptr, size, align, what) {
   memView(m);
   if ((ptr & (align - 1)) !== 0) trap(`${what}: pointer ${ptr} is not aligned to ${align}`);
@@ -229,9 +219,6 @@ function loadString64(m, ptr, units, enc) {
 function lowerString64(s, m, realloc, dst) {
   const w = s.isWellFormed() ? s : s.toWellFormed();
   return storeStr64(w, 1, w.length, m, realloc, dst);
-}
-function storeString64(t, m, realloc, dst) {
-  return storeStr64(t.s, t.enc, t.units, m, realloc, dst);
 }
 function storeStr64(s, enc, tagged, m, realloc, dst) {
   const simple = enc !== 2 ? enc : (tagged & TAG32) !== 0 ? 1 : 3;
