@@ -58,6 +58,12 @@ impl Intrinsics {
         reachable(&source, glue)
     }
 
+    /// Whether helper file `name` is used.
+    #[cfg(test)]
+    pub fn uses(&self, name: &str) -> bool {
+        self.used.iter().any(|&i| HELPERS[i].name == name)
+    }
+
     /// Marks every helper `other` uses as used here too.
     pub fn merge(&mut self, other: &Intrinsics) {
         for &i in &other.used {
