@@ -11,6 +11,8 @@
 //   host → guest      `await nop()` (an async export that returns at once), sequentially
 //   (floor)           `await nopSync()`, the same guest's synchronous export and one
 //                     `await`: what an async call cannot go below (target: nop <= 3x this)
+//   glue only         the same two on bench/async-nop.wat (no guest runtime: `nop` only
+//                     calls task.return), weft only: the glue's own share
 //   guest → host      `await callHost(100)`: the guest awaits the async import `tick`
 //                     100 times, one after the other; time / 100. `tick` returns a plain
 //                     value, or an already-resolved Promise
@@ -85,6 +87,19 @@ async function load(js, flavour) {
   return api;
 }
 
+/** bench/async-nop.wat through weft's glue (its exports are the world's own). */
+async function loadGlueOnly() {
+  const out = join(OUT, 'async/weft-nop');
+  const args = ['transpile', join(BENCH, 'async-nop.wat'), '-o', out, '--name', 'async-nop'];
+  const r = spawnSync(WEFT_BIN, [...args, '--instantiation', 'async', '--no-typescript', '--quiet'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`weft transpile bench/async-nop.wat: ${r.stderr}`);
+  const api = await instantiateGlue(join(out, 'async-nop.js'));
+  if ((await api.nop()) !== 1 || api.nopSync() !== 1) throw new Error('async-nop: nop() or nopSync() !== 1');
+  return api;
+}
+
 // Per-operation latency: batches of ~batchMs of sequential awaited calls.
 const CASES = [
   {
@@ -98,6 +113,24 @@ const CASES = [
   {
     name: '(floor: sync call + one await) await nopSync()',
     flavour: 'value',
+    per: 1,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.nopSync();
+    },
+  },
+  // The same two calls on bench/async-nop.wat, whose `nop` only calls task.return (no guest
+  // runtime): the glue's own share (weft only).
+  {
+    name: 'glue only (bench/async-nop.wat): await nop()',
+    flavour: 'glue',
+    per: 1,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.nop();
+    },
+  },
+  {
+    name: '(floor, bench/async-nop.wat) await nopSync()',
+    flavour: 'glue',
     per: 1,
     run: async (api, n) => {
       for (let i = 0; i < n; i++) await api.nopSync();
@@ -154,7 +187,7 @@ async function latency(impls, apis) {
     }
     const ns = Object.fromEntries(live.map((i) => [i, median(samples[i])]));
     const iqr = Math.max(0, ...live.map((i) => (quantile(samples[i], 0.75) - quantile(samples[i], 0.25)) / ns[i]));
-    rows.push({ case: c.name, ns, iqr });
+    rows.push({ case: c.name, ns, iqr, measured: live });
     process.stderr.write(`  ${c.name}: ${live.map((i) => `${i} ${fmtNs(ns[i])}`).join(', ')}\n`);
   }
   return rows;
@@ -260,6 +293,14 @@ async function main() {
     }
   }
 
+  if (apis.weft) {
+    try {
+      apis.weft.glue = await loadGlueOnly();
+    } catch (e) {
+      notes.push(`**FAIL** weft (bench/async-nop.wat): ${String(e.message).split('\n')[0]}`);
+    }
+  }
+
   const lines = [];
   const say = (s = '') => {
     lines.push(s);
@@ -282,7 +323,10 @@ async function main() {
   const calls = await latency(impls, apis);
   say('## Async call latency (per call, median)');
   say();
-  const cell = (row, impl) => (row.ns[impl] == null ? (glue[impl] ? 'FAIL' : '—') : fmtNs(row.ns[impl]));
+  const cell = (row, impl) => {
+    if (row.ns[impl] != null) return fmtNs(row.ns[impl]);
+    return glue[impl] && row.measured.length === impls.length ? 'FAIL' : '—';
+  };
   say(
     table(
       ['case', 'weft', 'jco', 'jco/weft', 'noise'],
