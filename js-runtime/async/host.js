@@ -9,6 +9,7 @@ import { HostBuffer, SharedFuture } from './copy.js';
 import { COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED } from './codes.js';
 
 const SHARED = Symbol('weft.shared');
+const RELEASE = Symbol('weft.release'); // a JS-held guest stream's: JS lets go of the end
 const CHUNK = 64;
 // A JS read of `stream<u8>` takes up to this much of what the writer offers
 // at once (one Uint8Array): fewer, bigger chunks; memory stays bounded by the
@@ -55,22 +56,42 @@ function toBytes(chunk) {
   throw new TypeError('stream<u8>: expected Uint8Array chunks (or arrays of bytes)');
 }
 
-/** A guest stream's shared state as a ReadableStream of element values. */
+/**
+ * A guest stream's shared state as a ReadableStream of element values. While
+ * JS holds it, it is one of the store's waiters: a failure of the store errors
+ * it (a pending read and every later one reject with the trap).
+ */
 export function streamToJs(store, shared) {
   let rs;
+  let ctrl = null;
+  let pulling = null; // the pending pull's resolve
   // while JS holds the end it may still act: no deadlock can be declared
   store.hostPending++;
   const release = () => {
-    if (rs[SHARED] !== null) store.hostPending--;
+    if (rs[SHARED] !== null) {
+      store.hostPending--;
+      store.unwatch(waiter);
+    }
     rs[SHARED] = null;
+  };
+  const waiter = {
+    reject(e) {
+      release();
+      ctrl.error(e);
+      pulling?.();
+    },
   };
   rs = new ReadableStream(
     {
+      start(controller) {
+        ctrl = controller;
+      },
       pull(controller) {
         return new Promise((resolve) => {
           const want = Math.max(controller.desiredSize, 0);
           const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
           const done = (result) => {
+            pulling = null;
             for (const v of buf.values) controller.enqueue(v);
             if (result === COPY_DROPPED) {
               release();
@@ -78,6 +99,7 @@ export function streamToJs(store, shared) {
             }
             resolve();
           };
+          pulling = resolve;
           shared.read(
             null,
             buf,
@@ -100,6 +122,8 @@ export function streamToJs(store, shared) {
     { highWaterMark: 0 },
   );
   rs[SHARED] = shared;
+  rs[RELEASE] = release;
+  store.watch(waiter);
   if (!(Symbol.asyncIterator in rs)) rs[Symbol.asyncIterator] = () => iterate(rs);
   rs.next = streamNext;
   rs.return = streamReturn;
@@ -139,6 +163,20 @@ async function* iterate(rs) {
 }
 
 /**
+ * A ReadableStream source as an iterator over its own reader: `return()` (the
+ * guest dropped its end) cancels it, as its async iterator's would, and
+ * `cancel(e)` (the guest trapped) cancels it with that reason.
+ */
+function sourceReader(rs) {
+  const reader = rs.getReader();
+  return {
+    next: () => reader.read(),
+    return: () => reader.cancel(),
+    cancel: (e) => reader.cancel(e),
+  };
+}
+
+/**
  * A JS source as a stream's shared state (the host is the writer). `store`
  * counts outstanding host work (deadlock detection) and is woken when values
  * arrive. Values are passed through unchanged; the glue's GuestBuffer lowers them.
@@ -146,16 +184,15 @@ async function* iterate(rs) {
 export function streamFromJs(store, t, source, where = 'stream') {
   if (source != null && source[SHARED] != null) {
     const s = source[SHARED];
-    source[SHARED] = null; // moved back into a guest
-    store.hostPending--;
+    source[RELEASE](); // moved back into a guest
     return s;
   }
   let it = null;
   const iter = () => {
     if (it !== null) return it;
     if (Array.isArray(source) || typeof source?.[Symbol.iterator] === 'function') it = source[Symbol.iterator]();
+    else if (typeof source?.getReader === 'function') it = sourceReader(source);
     else if (typeof source?.[Symbol.asyncIterator] === 'function') it = source[Symbol.asyncIterator]();
-    else if (typeof source?.getReader === 'function') it = iterate(source);
     else
       throw new TypeError(
         `${where}: expected a ReadableStream, an async iterable, an iterable or an array for a ${t.name}`,
@@ -188,9 +225,21 @@ export function streamFromJs(store, t, source, where = 'stream') {
     },
     drop() {
       s.dropped = true;
+      store.unwatch(waiter);
       if (typeof it?.return === 'function') Promise.resolve(it.return()).catch(() => {});
     },
   };
+  // A failure of the store (the guest reading this stream trapped) ends the
+  // source: a ReadableStream is cancelled with the trap, an iterator returned.
+  const waiter = {
+    reject(e) {
+      s.dropped = true;
+      s.pending = null;
+      if (typeof it.cancel === 'function') it.cancel(e).catch(() => {});
+      else if (typeof it.return === 'function') Promise.resolve(it.return()).catch(() => {});
+    },
+  };
+  store.watch(waiter);
   const push = (v) => {
     if (!t.bytes) {
       queue.push(v);
@@ -254,6 +303,7 @@ export function streamFromJs(store, t, source, where = 'stream') {
       (res) => {
         fetching = false;
         store.hostPending--;
+        if (store.failure !== null) return;
         if (res.done) ended = true;
         else push(res.value);
         const p = s.pending;
@@ -273,13 +323,27 @@ export function streamFromJs(store, t, source, where = 'stream') {
   return s;
 }
 
-/** A guest future's shared state as a Promise of its value. */
+/** A guest future's shared state as a Promise of its value (a store failure rejects it). */
 export function futureToJs(store, shared) {
   store.hostPending++;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const buf = new HostBuffer([], 1);
+    let settled = false;
+    const waiter = {
+      reject(e) {
+        if (settled) return;
+        settled = true;
+        store.hostPending--;
+        reject(e);
+      },
+    };
+    store.watch(waiter);
+    if (settled) return;
     shared.read(null, buf, () => {
+      if (settled) return;
+      settled = true;
       store.hostPending--;
+      store.unwatch(waiter);
       resolve(buf.values[0]);
     });
     store.wake();
