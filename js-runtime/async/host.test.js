@@ -209,18 +209,32 @@ test('Store.fail errors a JS-read stream (pending and later reads) and rejects a
   assert.equal(store.hostPending, 0, 'nothing counts as outstanding host work');
   // an end lifted after the failure fails at once
   const [r2] = split(streamNew(inst, U8));
-  await assert.rejects(streamToJs(store, liftEnd(inst, ReadableStreamEnd, U8, r2)).getReader().read(), (e) => e === trap);
+  await assert.rejects(
+    streamToJs(store, liftEnd(inst, ReadableStreamEnd, U8, r2))
+      .getReader()
+      .read(),
+    (e) => e === trap,
+  );
 });
 
 test('Store.fail cancels a JS source with the trap (ReadableStream) or returns it (iterator)', async () => {
   const { store } = world();
   const reasons = [];
-  const rs = new ReadableStream({ pull: (c) => c.enqueue(1), cancel: (why) => reasons.push(why) }, { highWaterMark: 0 });
+  const rs = new ReadableStream(
+    { pull: (c) => c.enqueue(1), cancel: (why) => reasons.push(why) },
+    { highWaterMark: 0 },
+  );
   streamFromJs(store, U8, rs);
   let returned = false;
   const gen = {
     [Symbol.asyncIterator]() {
-      return { next: () => new Promise(() => {}), return: () => ((returned = true), Promise.resolve({ done: true })) };
+      return {
+        next: () => new Promise(() => {}),
+        return: () => {
+          returned = true;
+          return Promise.resolve({ done: true });
+        },
+      };
     },
   };
   streamFromJs(store, U8, gen);

@@ -497,7 +497,11 @@ test('startFromHost: a call done at once returns its value, a running one a Prom
   assert.throws(() => startFromHost(store, bad, [], null, null), /unreachable/);
   assert.equal(traps.length, 1, 'the trap failed the store (onFail poisons the component)');
   assert.equal(store.failure, traps[0]);
-  assert.throws(() => startFromHost(store, now, [1]), (e) => e === traps[0], 'a later call fails at once');
+  assert.throws(
+    () => startFromHost(store, now, [1]),
+    (e) => e === traps[0],
+    'a later call fails at once',
+  );
 });
 
 test('Store.fail: every pending call and waiter fails once with the trap; later waiters at once', async () => {

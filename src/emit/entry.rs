@@ -78,7 +78,10 @@ impl<'a> EntryGuard<'a> {
             return format!("{call};");
         }
         let catch = if self.from_host {
-            format!(" catch (e) {{ {} throw e; }}", poison_on_trap(self.uses_async))
+            format!(
+                " catch (e) {{ {} throw e; }}",
+                poison_on_trap(self.uses_async)
+            )
         } else {
             String::new()
         };

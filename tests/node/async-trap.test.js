@@ -34,7 +34,10 @@ async function load() {
 
 /** Every export of the poisoned instance fails at once with a RuntimeError. */
 async function assertPoisoned(e) {
-  assert.throws(() => e.ping(), (err) => isTrap(err) && /poisoned/.test(err.message));
+  assert.throws(
+    () => e.ping(),
+    (err) => isTrap(err) && /poisoned/.test(err.message),
+  );
   await assert.rejects(e.trapLater(), (err) => isTrap(err) && /poisoned/.test(err.message));
   await assert.rejects(e.hang(), isTrap);
 }
