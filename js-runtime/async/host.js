@@ -9,7 +9,6 @@ import { HostBuffer, SharedFuture } from './copy.js';
 import { COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED } from './codes.js';
 
 const SHARED = Symbol('weft.shared');
-const RELEASE = Symbol('weft.release'); // a JS-held guest stream's: JS lets go of the end
 const CHUNK = 64;
 // A JS read of `stream<u8>` takes up to this much of what the writer offers
 // at once (one Uint8Array): fewer, bigger chunks; memory stays bounded by the
@@ -57,21 +56,20 @@ function toBytes(chunk) {
 }
 
 /**
- * A guest stream's shared state as a ReadableStream of element values. While
- * JS holds it, it is one of the store's waiters: a failure of the store errors
- * it (a pending read and every later one reject with the trap).
+ * A guest stream's shared state as a ReadableStream of element values. A read
+ * in flight is one of the store's waiters: a failure of the store errors the
+ * stream (the pending read rejects with the trap); a read after the failure
+ * fails at once. (An idle stream is not a waiter: the store does not keep a
+ * stream JS abandoned alive.)
  */
 export function streamToJs(store, shared) {
   let rs;
   let ctrl = null;
-  let pulling = null; // the pending pull's resolve
+  let pulling = null; // the pending read's resolve
   // while JS holds the end it may still act: no deadlock can be declared
   store.hostPending++;
   const release = () => {
-    if (rs[SHARED] !== null) {
-      store.hostPending--;
-      store.unwatch(waiter);
-    }
+    if (rs[SHARED] !== null) store.hostPending--;
     rs[SHARED] = null;
   };
   const waiter = {
@@ -79,6 +77,7 @@ export function streamToJs(store, shared) {
       release();
       ctrl.error(e);
       pulling?.();
+      pulling = null;
     },
   };
   rs = new ReadableStream(
@@ -87,10 +86,15 @@ export function streamToJs(store, shared) {
         ctrl = controller;
       },
       pull(controller) {
+        if (store.failure !== null) {
+          waiter.reject(store.failure);
+          return;
+        }
         return new Promise((resolve) => {
           const want = Math.max(controller.desiredSize, 0);
           const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
           const done = (result) => {
+            store.unwatch(waiter);
             pulling = null;
             for (const v of buf.values) controller.enqueue(v);
             if (result === COPY_DROPPED) {
@@ -100,6 +104,7 @@ export function streamToJs(store, shared) {
             resolve();
           };
           pulling = resolve;
+          store.watch(waiter);
           shared.read(
             null,
             buf,
@@ -122,8 +127,6 @@ export function streamToJs(store, shared) {
     { highWaterMark: 0 },
   );
   rs[SHARED] = shared;
-  rs[RELEASE] = release;
-  store.watch(waiter);
   if (!(Symbol.asyncIterator in rs)) rs[Symbol.asyncIterator] = () => iterate(rs);
   rs.next = streamNext;
   rs.return = streamReturn;
@@ -184,7 +187,8 @@ function sourceReader(rs) {
 export function streamFromJs(store, t, source, where = 'stream') {
   if (source != null && source[SHARED] != null) {
     const s = source[SHARED];
-    source[RELEASE](); // moved back into a guest
+    source[SHARED] = null; // moved back into a guest
+    store.hostPending--;
     return s;
   }
   let it = null;

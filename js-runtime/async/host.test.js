@@ -197,10 +197,11 @@ test('Store.fail errors a JS-read stream (pending and later reads) and rejects a
   const rs = streamToJs(store, liftEnd(inst, ReadableStreamEnd, U8, r));
   const [fr] = split(futureNew(inst, U8));
   const fut = futureToJs(store, liftEnd(inst, ReadableFutureEnd, U8, fr));
+  assert.equal(store.waiters.size, 1, 'an idle stream is not a waiter (the store keeps no abandoned stream alive)');
   const reader = rs.getReader();
   const pending = reader.read();
   await settle();
-  assert.equal(store.waiters.size, 2);
+  assert.equal(store.waiters.size, 2, 'a read in flight is');
   const trap = new WebAssembly.RuntimeError('guest trapped');
   store.fail(trap);
   await assert.rejects(pending, (e) => e === trap);
