@@ -85,6 +85,22 @@ test('a synchronous trap rejects the pending Promise of another call', opts, asy
   await assertPoisoned(e);
 });
 
+test('a trap in a sync export rejects the pending Promise of an async call', opts, async () => {
+  const { e, host } = await load();
+  const pending = e.hang();
+  let trap;
+  assert.throws(
+    () => e.trapSync(),
+    (err) => {
+      trap = err;
+      return isTrap(err);
+    },
+  );
+  await assert.rejects(pending, (err) => err === trap);
+  assert.equal(host.aborted, trap);
+  await assertPoisoned(e);
+});
+
 test('a guest that traps in future.write rejects the future JS reads', opts, async () => {
   const { e } = await load();
   await assert.rejects(e.trapFuture(), outOfBounds);
