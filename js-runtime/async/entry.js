@@ -19,7 +19,6 @@ class HostCall {
     this.store = store;
     this.args = null;
     this.convert = null;
-    this.onTrap = null;
     this.signal = null;
     this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
     this.value = undefined;
@@ -29,10 +28,6 @@ class HostCall {
     this.onStart = () => this.args;
     this.onResolve = (r) => this.finish(r);
   }
-  trapped(e) {
-    if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
-    return e;
-  }
   settle(ok, v) {
     if (this.resolve !== null) (ok ? this.resolve : this.rejectFn)(v);
     else if (this.done === 0) {
@@ -40,10 +35,10 @@ class HostCall {
       this.value = v;
     }
   }
-  /** The root's side: a trap in the pump, or a deadlock. */
+  /** The root's side: the store failed (a trap, a deadlock). */
   reject(e) {
     this.rooted = false;
-    this.settle(false, this.trapped(e));
+    this.settle(false, e);
   }
   /** The task's onResolve: its result (null: cancelled). */
   finish(r) {
@@ -71,7 +66,7 @@ class HostCall {
   /** Gives the outcome of a call that was over when the callee returned, and frees this HostCall. */
   outcome() {
     const { done, value } = this;
-    this.args = this.convert = this.onTrap = this.signal = null;
+    this.args = this.convert = this.signal = null;
     this.value = undefined;
     this.done = 0;
     this.store.spareCall = this;
@@ -87,35 +82,38 @@ class HostCall {
  * throws. The glue's async exports are `async function`s that return this
  * value as is (no Promise hop when the call is done at once) and `await` only
  * a Promise. `signal` (AbortSignal) requests cancellation. The call is a
- * root: a trap in the pump, or a deadlock, rejects it; `onTrap` sees traps.
+ * root: a trap in the pump, a deadlock or a trap of another call rejects it;
+ * a trap thrown here fails the store (every other waiter hears of it).
  *
  * A call that finishes in its synchronous part allocates nothing here: it
  * takes the store's spare HostCall and gives it back when the callee kept
  * nothing of the call (it returned `NO_CANCEL`); it joins `store.roots` only
- * if it is still running when the callee returns (only the pump's `fail`,
- * which never runs inside a synchronous call, reads the roots) and wakes the
- * pump only then.
+ * if it is still running when the callee returns (only `fail` reads the
+ * roots, and a call not yet rooted hears of a failure during its synchronous
+ * part below) and wakes the pump only then.
  */
-export function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+export function startFromHost(store, callee, args, signal, convert = null) {
   let call = store.spareCall;
   if (call === null) call = new HostCall(store);
   else store.spareCall = null;
   call.args = args;
   call.convert = convert;
-  call.onTrap = onTrap;
   call.signal = signal ?? null;
-  if (store.failure !== null) throw call.trapped(store.failure);
+  if (store.failure !== null) throw store.failure;
   let onCancel;
   try {
     onCancel = callee(call.onStart, call.onResolve, null);
   } catch (e) {
-    throw call.trapped(e);
+    if (e instanceof WebAssembly.RuntimeError) store.fail(e);
+    throw e;
   }
   if (call.done !== 0) {
     if (onCancel === NO_CANCEL) return call.outcome();
     if (call.done === 1) return call.value;
     throw call.value;
   }
+  // the store failed inside the call (a nested call trapped): it cannot go on
+  if (store.failure !== null) throw store.failure;
   call.rooted = true;
   store.roots.add(call);
   if (signal != null) {
@@ -139,9 +137,9 @@ export function startFromHost(store, callee, args, signal, convert = null, onTra
 }
 
 /** `startFromHost` as a Promise in every case. */
-export function callFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+export function callFromHost(store, callee, args, signal, convert = null) {
   try {
-    return Promise.resolve(startFromHost(store, callee, args, signal, convert, onTrap));
+    return Promise.resolve(startFromHost(store, callee, args, signal, convert));
   } catch (e) {
     return Promise.reject(e);
   }

@@ -55,22 +55,47 @@ function toBytes(chunk) {
   throw new TypeError('stream<u8>: expected Uint8Array chunks (or arrays of bytes)');
 }
 
-/** A guest stream's shared state as a ReadableStream of element values. */
+/**
+ * A guest stream's shared state as a ReadableStream of element values. A read
+ * in flight is one of the store's waiters: a failure of the store errors the
+ * stream (the pending read rejects with the trap); a read after the failure
+ * fails at once. (An idle stream is not a waiter: the store does not keep a
+ * stream JS abandoned alive.)
+ */
 export function streamToJs(store, shared) {
   let rs;
+  let ctrl = null;
+  let pulling = null; // the pending read's resolve
   // while JS holds the end it may still act: no deadlock can be declared
   store.hostPending++;
   const release = () => {
     if (rs[SHARED] !== null) store.hostPending--;
     rs[SHARED] = null;
   };
+  const waiter = {
+    reject(e) {
+      release();
+      ctrl.error(e);
+      pulling?.();
+      pulling = null;
+    },
+  };
   rs = new ReadableStream(
     {
+      start(controller) {
+        ctrl = controller;
+      },
       pull(controller) {
+        if (store.failure !== null) {
+          waiter.reject(store.failure);
+          return;
+        }
         return new Promise((resolve) => {
           const want = Math.max(controller.desiredSize, 0);
           const buf = shared.t.bytes ? new ByteSink(want || BYTE_CHUNK) : new HostBuffer([], want || CHUNK);
           const done = (result) => {
+            store.unwatch(waiter);
+            pulling = null;
             for (const v of buf.values) controller.enqueue(v);
             if (result === COPY_DROPPED) {
               release();
@@ -78,6 +103,8 @@ export function streamToJs(store, shared) {
             }
             resolve();
           };
+          pulling = resolve;
+          store.watch(waiter);
           shared.read(
             null,
             buf,
@@ -139,6 +166,20 @@ async function* iterate(rs) {
 }
 
 /**
+ * A ReadableStream source as an iterator over its own reader: `return()` (the
+ * guest dropped its end) cancels it, as its async iterator's would, and
+ * `cancel(e)` (the guest trapped) cancels it with that reason.
+ */
+function sourceReader(rs) {
+  const reader = rs.getReader();
+  return {
+    next: () => reader.read(),
+    return: () => reader.cancel(),
+    cancel: (e) => reader.cancel(e),
+  };
+}
+
+/**
  * A JS source as a stream's shared state (the host is the writer). `store`
  * counts outstanding host work (deadlock detection) and is woken when values
  * arrive. Values are passed through unchanged; the glue's GuestBuffer lowers them.
@@ -154,8 +195,8 @@ export function streamFromJs(store, t, source, where = 'stream') {
   const iter = () => {
     if (it !== null) return it;
     if (Array.isArray(source) || typeof source?.[Symbol.iterator] === 'function') it = source[Symbol.iterator]();
+    else if (typeof source?.getReader === 'function') it = sourceReader(source);
     else if (typeof source?.[Symbol.asyncIterator] === 'function') it = source[Symbol.asyncIterator]();
-    else if (typeof source?.getReader === 'function') it = iterate(source);
     else
       throw new TypeError(
         `${where}: expected a ReadableStream, an async iterable, an iterable or an array for a ${t.name}`,
@@ -188,9 +229,21 @@ export function streamFromJs(store, t, source, where = 'stream') {
     },
     drop() {
       s.dropped = true;
+      store.unwatch(waiter);
       if (typeof it?.return === 'function') Promise.resolve(it.return()).catch(() => {});
     },
   };
+  // A failure of the store (the guest reading this stream trapped) ends the
+  // source: a ReadableStream is cancelled with the trap, an iterator returned.
+  const waiter = {
+    reject(e) {
+      s.dropped = true;
+      s.pending = null;
+      if (typeof it.cancel === 'function') it.cancel(e).catch(() => {});
+      else if (typeof it.return === 'function') Promise.resolve(it.return()).catch(() => {});
+    },
+  };
+  store.watch(waiter);
   const push = (v) => {
     if (!t.bytes) {
       queue.push(v);
@@ -254,6 +307,7 @@ export function streamFromJs(store, t, source, where = 'stream') {
       (res) => {
         fetching = false;
         store.hostPending--;
+        if (store.failure !== null) return;
         if (res.done) ended = true;
         else push(res.value);
         const p = s.pending;
@@ -273,13 +327,27 @@ export function streamFromJs(store, t, source, where = 'stream') {
   return s;
 }
 
-/** A guest future's shared state as a Promise of its value. */
+/** A guest future's shared state as a Promise of its value (a store failure rejects it). */
 export function futureToJs(store, shared) {
   store.hostPending++;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const buf = new HostBuffer([], 1);
+    let settled = false;
+    const waiter = {
+      reject(e) {
+        if (settled) return;
+        settled = true;
+        store.hostPending--;
+        reject(e);
+      },
+    };
+    store.watch(waiter);
+    if (settled) return;
     shared.read(null, buf, () => {
+      if (settled) return;
+      settled = true;
       store.hostPending--;
+      store.unwatch(waiter);
       resolve(buf.values[0]);
     });
     store.wake();

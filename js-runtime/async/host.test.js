@@ -189,3 +189,73 @@ test('host-held ends count as pending host work: no false deadlock while JS may 
   await rs.cancel();
   assert.equal(store.hostPending, 0);
 });
+
+test('Store.fail errors a JS-read stream (pending and later reads) and rejects a JS-read future', async () => {
+  const { store, inst } = world();
+  enter(inst);
+  const [r] = split(streamNew(inst, U8));
+  const rs = streamToJs(store, liftEnd(inst, ReadableStreamEnd, U8, r));
+  const [fr] = split(futureNew(inst, U8));
+  const fut = futureToJs(store, liftEnd(inst, ReadableFutureEnd, U8, fr));
+  assert.equal(store.waiters.size, 1, 'an idle stream is not a waiter (the store keeps no abandoned stream alive)');
+  const reader = rs.getReader();
+  const pending = reader.read();
+  await settle();
+  assert.equal(store.waiters.size, 2, 'a read in flight is');
+  const trap = new WebAssembly.RuntimeError('guest trapped');
+  store.fail(trap);
+  await assert.rejects(pending, (e) => e === trap);
+  await assert.rejects(reader.read(), (e) => e === trap);
+  await assert.rejects(fut, (e) => e === trap);
+  assert.equal(store.hostPending, 0, 'nothing counts as outstanding host work');
+  // an end lifted after the failure fails at once
+  const [r2] = split(streamNew(inst, U8));
+  await assert.rejects(
+    streamToJs(store, liftEnd(inst, ReadableStreamEnd, U8, r2))
+      .getReader()
+      .read(),
+    (e) => e === trap,
+  );
+});
+
+test('Store.fail cancels a JS source with the trap (ReadableStream) or returns it (iterator)', async () => {
+  const { store } = world();
+  const reasons = [];
+  const rs = new ReadableStream(
+    { pull: (c) => c.enqueue(1), cancel: (why) => reasons.push(why) },
+    { highWaterMark: 0 },
+  );
+  streamFromJs(store, U8, rs);
+  let returned = false;
+  const gen = {
+    [Symbol.asyncIterator]() {
+      return {
+        next: () => new Promise(() => {}),
+        return: () => {
+          returned = true;
+          return Promise.resolve({ done: true });
+        },
+      };
+    },
+  };
+  streamFromJs(store, U8, gen);
+  const dropped = streamFromJs(store, U8, new ReadableStream({ cancel: (why) => reasons.push(['dropped', why]) }));
+  dropped.drop();
+  assert.equal(store.waiters.size, 2, 'a dropped source no longer waits');
+  const trap = new WebAssembly.RuntimeError('guest trapped');
+  store.fail(trap);
+  await settle();
+  assert.deepEqual(reasons, [['dropped', undefined], trap]);
+  assert.ok(returned);
+});
+
+test('a guest stream JS hands back to a guest stops waiting on the store', async () => {
+  const { store, inst } = world();
+  enter(inst);
+  const [r] = split(streamNew(inst, U8));
+  const shared = liftEnd(inst, ReadableStreamEnd, U8, r);
+  const rs = streamToJs(store, shared);
+  assert.equal(streamFromJs(store, U8, rs), shared);
+  assert.equal(store.waiters.size, 0);
+  assert.equal(store.hostPending, 0);
+});

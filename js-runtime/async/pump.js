@@ -1,7 +1,8 @@
 // The Store and its pump (definitions.py: Store, Store.tick): the queue of
 // waiting threads, resumed one at a time, FIFO, from a microtask (or, after a
 // yield, a macrotask); JSPI turns (one resumed wasm stack at a time);
-// deadlock detection for host-facing calls; `fail` rejects them all on a trap.
+// deadlock detection for host-facing calls; `fail` (a trap, a deadlock, a
+// failed host Promise) poisons the instance and fails every host-facing waiter.
 import { NOT_CANCELLED } from './codes.js';
 
 /**
@@ -35,13 +36,18 @@ let deferredPumps = 0;
 
 /** The state of one instantiation's async world (definitions.py: Store). */
 export class Store {
-  constructor() {
+  /** `onFail` (the glue's) marks the component poisoned when the store fails. */
+  constructor(onFail = null) {
     this.waiting = []; // threads with a ready function, in parking order
     this.cur = null; // the thread whose core code runs now (set on every entry into wasm)
     this.depth = 0; // nesting of pump/entries (Store.nesting_depth)
     this.scheduled = false;
     this.hostPending = 0; // host promises (async imports, host streams) not yet settled
-    this.roots = new Set(); // host-facing calls awaiting a result: { task, reject }
+    this.roots = new Set(); // host-facing calls awaiting a result: { reject(e) }
+    // the other host-facing waiters, each { reject(e) }: streams and futures
+    // JS holds (reader or source), host-import Promises a guest waits for
+    this.waiters = new Set();
+    this.onFail = onFail;
     this.jspi = false; // true when the glue wired blocking built-ins through WebAssembly.Suspending
     this.failure = null;
     this.deadlockCheck = false;
@@ -151,10 +157,27 @@ export class Store {
       }, 0);
     }
   }
-  /** A trap with no wasm caller on the stack: every pending host-facing call rejects with it. */
+  /** Makes `w` ({ reject(e) }) hear of the store's failure: later, or at once if it failed already. */
+  watch(w) {
+    if (this.failure !== null) w.reject(this.failure);
+    else this.waiters.add(w);
+  }
+  unwatch(w) {
+    this.waiters.delete(w);
+  }
+  /**
+   * The store is dead (a trap, a deadlock, a failed host Promise): the
+   * component is poisoned and every host-facing waiter (pending calls, JS-held
+   * stream and future ends, pending host imports) fails with `e`, once.
+   */
   fail(e) {
+    if (this.failure !== null) return;
     this.failure = e;
+    this.onFail?.(e);
     for (const r of this.roots) r.reject(e);
     this.roots.clear();
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w.reject(e);
   }
 }

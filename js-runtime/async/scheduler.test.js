@@ -493,8 +493,38 @@ test('startFromHost: a call done at once returns its value, a running one a Prom
     () => 0,
     () => null,
   );
-  assert.throws(() => startFromHost(store, bad, [], null, null, (e) => traps.push(e)), /unreachable/);
-  assert.equal(traps.length, 1, 'onTrap saw the trap');
+  store.onFail = (e) => traps.push(e);
+  assert.throws(() => startFromHost(store, bad, [], null, null), /unreachable/);
+  assert.equal(traps.length, 1, 'the trap failed the store (onFail poisons the component)');
+  assert.equal(store.failure, traps[0]);
+  assert.throws(
+    () => startFromHost(store, now, [1]),
+    (e) => e === traps[0],
+    'a later call fails at once',
+  );
+});
+
+test('Store.fail: every pending call and waiter fails once with the trap; later waiters at once', async () => {
+  const { inst, store } = world();
+  const pending = startFromHost(store, doubler(inst, { wait: true }), [1]);
+  const seen = [];
+  const w = { reject: (e) => seen.push(e) };
+  const gone = { reject: () => assert.fail('an unwatched waiter hears nothing') };
+  store.watch(w);
+  store.watch(gone);
+  store.unwatch(gone);
+  const fails = [];
+  store.onFail = (e) => fails.push(e);
+  const trap = new WebAssembly.RuntimeError('boom');
+  store.fail(trap);
+  store.fail(new WebAssembly.RuntimeError('second'));
+  await assert.rejects(pending, (e) => e === trap);
+  assert.deepEqual(seen, [trap]);
+  assert.deepEqual(fails, [trap], 'the first failure wins');
+  assert.equal(store.waiters.size, 0);
+  const late = [];
+  store.watch({ reject: (e) => late.push(e) });
+  assert.deepEqual(late, [trap]);
 });
 
 test('callFromHost: AbortSignal cancels (Task.request_cancellation with no caller)', async () => {

@@ -160,11 +160,23 @@ export function hostCallee(store, fn) {
     }
     let settled = false;
     store.hostPending++;
+    // A failure of the store (its guest trapped) aborts the host's signal
+    // with the trap; whatever the Promise settles to later is ignored.
+    const waiter = {
+      reject(e) {
+        if (settled) return;
+        settled = true;
+        store.hostPending--;
+        opts.abort(e);
+      },
+    };
+    store.watch(waiter);
     r.then(
       (v) => {
         if (settled) return;
         settled = true;
         store.hostPending--;
+        store.unwatch(waiter);
         try {
           onResolve([v]);
         } catch (e) {
@@ -176,6 +188,7 @@ export function hostCallee(store, fn) {
         if (settled) return;
         settled = true;
         store.hostPending--;
+        store.unwatch(waiter);
         store.fail(e);
         store.wake();
       },
@@ -187,6 +200,7 @@ export function hostCallee(store, fn) {
       if (!settled) {
         settled = true;
         store.hostPending--;
+        store.unwatch(waiter);
         opts.abort();
         onResolve(null);
       }
@@ -204,8 +218,9 @@ class HostCallOptions {
   get signal() {
     return (this.#ac ??= new AbortController()).signal;
   }
-  abort() {
-    (this.#ac ??= new AbortController()).abort();
+  /** `reason`: the trap that failed the store (else the default AbortError). */
+  abort(reason) {
+    (this.#ac ??= new AbortController()).abort(reason);
   }
 }
 

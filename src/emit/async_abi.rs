@@ -21,13 +21,12 @@ use crate::types::ValType;
 pub fn instance_decls(cx: &EmitCx, names: &mut Names) -> String {
     let plan = cx.plan;
     names.intrinsics.use_("scheduler");
-    let mut out = String::from("const store = new Store();\n");
+    // A failure of the store (a trap, wherever it happens) poisons the component.
+    let mut out = String::from("const store = new Store(() => { poisoned = true; });\n");
     if !cx.jspi.instances.is_empty() {
         // Blocking waits suspend the wasm stack where the engine has JSPI.
         out.push_str("store.jspi = HAS_JSPI;\n");
     }
-    // A trap that rejects an async export's Promise poisons the component too.
-    out.push_str("function poison() { poisoned = true; }\n");
     for (c, parent) in plan.component_instances.iter_enumerated() {
         let parent = parent.map(|p| p.async_instance()).unwrap_or("null".into());
         let (ai, me, ml) = (c.async_instance(), c.may_enter(), c.may_leave());

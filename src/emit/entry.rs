@@ -5,22 +5,33 @@
 
 use crate::plan::ComponentInstanceIdx;
 
-/// What a trap escaping a call from the host does.
-pub const POISON_ON_TRAP: &str = "if (e instanceof WebAssembly.RuntimeError) poisoned = true;";
+/// What a trap escaping a call from the host does: it poisons the component;
+/// in an async component it fails the store (`Store.fail`, which poisons it),
+/// so every JS waiter on the component hears of the trap.
+pub fn poison_on_trap(uses_async: bool) -> &'static str {
+    if uses_async {
+        "if (e instanceof WebAssembly.RuntimeError) store.fail(e);"
+    } else {
+        "if (e instanceof WebAssembly.RuntimeError) poisoned = true;"
+    }
+}
 
 /// The entry checks of one call into the instances of `set` (the spec's
 /// entering set), made from the host or from another component.
 pub struct EntryGuard<'a> {
     set: &'a [ComponentInstanceIdx],
     from_host: bool,
+    uses_async: bool,
 }
 
 impl<'a> EntryGuard<'a> {
-    /// A call from the host: `poisoned` is checked too.
-    pub fn from_host(set: &'a [ComponentInstanceIdx]) -> Self {
+    /// A call from the host: `poisoned` is checked too (`uses_async`: a
+    /// trap fails the store).
+    pub fn from_host(set: &'a [ComponentInstanceIdx], uses_async: bool) -> Self {
         EntryGuard {
             set,
             from_host: true,
+            uses_async,
         }
     }
 
@@ -29,6 +40,7 @@ impl<'a> EntryGuard<'a> {
         EntryGuard {
             set,
             from_host: false,
+            uses_async: false,
         }
     }
 
@@ -66,7 +78,10 @@ impl<'a> EntryGuard<'a> {
             return format!("{call};");
         }
         let catch = if self.from_host {
-            format!(" catch (e) {{ {POISON_ON_TRAP} throw e; }}")
+            format!(
+                " catch (e) {{ {} throw e; }}",
+                poison_on_trap(self.uses_async)
+            )
         } else {
             String::new()
         };
@@ -102,7 +117,7 @@ mod tests {
     #[test]
     fn from_the_host_checks_poisoned_and_poisons_on_traps() {
         let s = set(&[1, 0]);
-        let g = EntryGuard::from_host(&s);
+        let g = EntryGuard::from_host(&s, false);
         assert_eq!(
             g.check(),
             "if (poisoned || !me1 || !me0) cannotEnter(poisoned);"
@@ -111,6 +126,11 @@ mod tests {
         assert_eq!(
             g.around("f(rep)"),
             "if (poisoned || !me1 || !me0) cannotEnter(poisoned); me1 = me0 = false; try { f(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; } finally { me1 = me0 = true; }"
+        );
+        // an async component's trap fails its store (which poisons it)
+        assert_eq!(
+            EntryGuard::from_host(&s, true).around("f(rep)"),
+            "if (poisoned || !me1 || !me0) cannotEnter(poisoned); me1 = me0 = false; try { f(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) store.fail(e); throw e; } finally { me1 = me0 = true; }"
         );
     }
 

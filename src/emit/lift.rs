@@ -7,7 +7,7 @@ use super::addr;
 use super::bindings::Names;
 use super::builder::FnBuilder;
 use super::cx::EmitCx;
-use super::entry::{EntryGuard, POISON_ON_TRAP};
+use super::entry::{poison_on_trap, EntryGuard};
 use super::ident::{inner, LiftForm};
 use super::values::ValueGen;
 use crate::abi;
@@ -160,7 +160,7 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     if lower_res {
         params.push("lowerRes".into());
     }
-    let guard = EntryGuard::from_host(&entering);
+    let guard = EntryGuard::from_host(&entering, cx.uses_async);
     if host_facing {
         host_entry(cx, &mut g, &guard, inst, ty.result.is_some(), needs_scope);
     }
@@ -264,7 +264,7 @@ fn host_exit(
     if needs_scope {
         g.line("  endGuestLends(scope);");
     }
-    g.line(format!("  {POISON_ON_TRAP}"));
+    g.line(format!("  {}", poison_on_trap(cx.uses_async)));
     g.line("  throw e;");
     g.line("}");
     g.line(restore);
@@ -416,10 +416,10 @@ fn host_task_entry(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) 
     // Promise hop); only a running one is awaited. The converter is made once.
     let conv = idx.async_result();
     format!(
-        "const {conv} = {value};\nasync function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {conv}, poison);\n  return r instanceof Promise ? await r : r;\n}}\n",
+        "const {conv} = {value};\nasync function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {conv});\n  return r instanceof Promise ? await r : r;\n}}\n",
         idx.form(LiftForm::Host),
         all.join(", "),
-        EntryGuard::from_host(&[]).check(),
+        EntryGuard::from_host(&[], true).check(),
         args.join(", "),
     )
 }

@@ -105,7 +105,8 @@ pub fn resource_decls(
                 let entering = cx.plan.entering_set(imp, None);
                 names.enter_flags.extend(entering.iter().copied());
                 names.intrinsics.use_("trap");
-                let call = EntryGuard::from_host(&entering).around(&format!("{f}(rep)"));
+                let call =
+                    EntryGuard::from_host(&entering, cx.uses_async).around(&format!("{f}(rep)"));
                 writeln!(out, "{rt}.dtor = (rep) => {{ {call} }};").unwrap();
             }
         }

@@ -5,8 +5,8 @@
 // ReadableStream reader, a JS ReadableStream fed into a stream<u8> parameter,
 // future<string> both ways, cancellation with an AbortSignal, and streams
 // between two composed components, 64 MiB streams guest -> JS and guest ->
-// guest (bigStreams). Page errors and console errors fail a test
-// (fixtures.ts).
+// guest (bigStreams), a trap reaching every JS waiter (trapReachesWaiters).
+// Page errors and console errors fail a test (fixtures.ts).
 import { test } from './fixtures';
 
 const CASES = [
@@ -17,6 +17,7 @@ const CASES = [
   'abortSignal',
   'composedPipeline',
   'bigStreams',
+  'trapReachesWaiters',
 ];
 
 test.describe('async', () => {

@@ -57,6 +57,7 @@ const OUTPUTS = [
   ['async-basics', join(REPO, 'fixtures/build/async-basics.wasm'), 'async-basics', ASYNC],
   ['async-pipeline', join(REPO, 'fixtures/compose/async-pipeline.wasm'), 'async-pipeline', ASYNC],
   ['async-bench', join(REPO, 'fixtures/build/async-bench.wasm'), 'async-bench', ASYNC],
+  ['async-trap', join(REPO, 'fixtures/components/async-trap.wat'), 'async-trap', ASYNC],
   // 64-bit memories (tests/browser/memory64.spec.ts).
   ...['memory64', 'memory64-async'].map((n) => [n, join(REPO, 'fixtures/components', `${n}.wat`), n, ASYNC]),
   ['memory64-pair', compose('memory64-pair'), 'pair', ASYNC],

@@ -9,7 +9,7 @@
 // trailing `{ signal }`; stream<u8> out is a ReadableStream of Uint8Array
 // chunks; stream<u8> in takes a ReadableStream; future<T> is a Promise.
 import assert from '../assert.js';
-import { load } from '../load.js';
+import { isTrap, load } from '../load.js';
 
 const HOST = 'test:async-basics/host';
 const sleep = (ms, v) => new Promise((res) => setTimeout(() => res(v), ms));
@@ -235,4 +235,33 @@ export async function bigStreams() {
       'one 64 MiB write, 8 KiB reads',
     );
   }
+}
+
+/**
+ * A trap reaches every JS waiter (/out/async-trap/, fixtures/components/async-trap.wat;
+ * tests/node/async-trap.test.js): a stream JS reads whose writer traps errors
+ * with the trap, so do the pending Promise of another call and the host
+ * import's signal, and the poisoned instance refuses later calls.
+ */
+export async function trapReachesWaiters() {
+  let aborted = null;
+  const e = await load('async-trap', 'async-trap', {
+    wait: ({ signal }) => {
+      signal.addEventListener('abort', () => {
+        aborted = signal.reason;
+      });
+      return new Promise(() => {});
+    },
+  });
+  const pending = e.hang();
+  const reader = (await e.trapStream()).getReader();
+  let trap;
+  await assert.rejects(reader.read(), (err) => {
+    trap = err;
+    return isTrap(/out of bounds/)(err);
+  });
+  await assert.rejects(pending, (err) => err === trap);
+  assert.equal(aborted, trap, 'the host import was aborted with the trap');
+  await assert.rejects(reader.read(), (err) => err === trap);
+  assert.throws(() => e.ping(), isTrap(/poisoned/));
 }

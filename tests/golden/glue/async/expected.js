@@ -250,13 +250,15 @@ const macrotask =
       : (f) => setTimeout(f, 0);
 let deferredPumps = 0;
 class Store {
-  constructor() {
+  constructor(onFail = null) {
     this.waiting = []; // threads with a ready function, in parking order
     this.cur = null; // the thread whose core code runs now (set on every entry into wasm)
     this.depth = 0; // nesting of pump/entries (Store.nesting_depth)
     this.scheduled = false;
     this.hostPending = 0; // host promises (async imports, host streams) not yet settled
-    this.roots = new Set(); // host-facing calls awaiting a result: { task, reject }
+    this.roots = new Set(); // host-facing calls awaiting a result: { reject(e) }
+    this.waiters = new Set();
+    this.onFail = onFail;
     this.jspi = false; // true when the glue wired blocking built-ins through WebAssembly.Suspending
     this.failure = null;
     this.deadlockCheck = false;
@@ -349,10 +351,22 @@ class Store {
       }, 0);
     }
   }
+  watch(w) {
+    if (this.failure !== null) w.reject(this.failure);
+    else this.waiters.add(w);
+  }
+  unwatch(w) {
+    this.waiters.delete(w);
+  }
   fail(e) {
+    if (this.failure !== null) return;
     this.failure = e;
+    this.onFail?.(e);
     for (const r of this.roots) r.reject(e);
     this.roots.clear();
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w.reject(e);
   }
 }
 class AsyncInstance {
@@ -722,7 +736,6 @@ class HostCall {
     this.store = store;
     this.args = null;
     this.convert = null;
-    this.onTrap = null;
     this.signal = null;
     this.done = 0; // 0 running, 1 returned, 2 failed (before the Promise exists)
     this.value = undefined;
@@ -731,10 +744,6 @@ class HostCall {
     this.rooted = false; // in store.roots
     this.onStart = () => this.args;
     this.onResolve = (r) => this.finish(r);
-  }
-  trapped(e) {
-    if (this.onTrap !== null && e instanceof WebAssembly.RuntimeError) this.onTrap(e);
-    return e;
   }
   settle(ok, v) {
     if (this.resolve !== null) (ok ? this.resolve : this.rejectFn)(v);
@@ -745,7 +754,7 @@ class HostCall {
   }
   reject(e) {
     this.rooted = false;
-    this.settle(false, this.trapped(e));
+    this.settle(false, e);
   }
   finish(r) {
     if (this.rooted) {
@@ -770,7 +779,7 @@ class HostCall {
   }
   outcome() {
     const { done, value } = this;
-    this.args = this.convert = this.onTrap = this.signal = null;
+    this.args = this.convert = this.signal = null;
     this.value = undefined;
     this.done = 0;
     this.store.spareCall = this;
@@ -778,26 +787,27 @@ class HostCall {
     return value;
   }
 }
-function startFromHost(store, callee, args, signal, convert = null, onTrap = null) {
+function startFromHost(store, callee, args, signal, convert = null) {
   let call = store.spareCall;
   if (call === null) call = new HostCall(store);
   else store.spareCall = null;
   call.args = args;
   call.convert = convert;
-  call.onTrap = onTrap;
   call.signal = signal ?? null;
-  if (store.failure !== null) throw call.trapped(store.failure);
+  if (store.failure !== null) throw store.failure;
   let onCancel;
   try {
     onCancel = callee(call.onStart, call.onResolve, null);
   } catch (e) {
-    throw call.trapped(e);
+    if (e instanceof WebAssembly.RuntimeError) store.fail(e);
+    throw e;
   }
   if (call.done !== 0) {
     if (onCancel === NO_CANCEL) return call.outcome();
     if (call.done === 1) return call.value;
     throw call.value;
   }
+  if (store.failure !== null) throw store.failure;
   call.rooted = true;
   store.roots.add(call);
   if (signal != null) {
@@ -1205,11 +1215,21 @@ function hostCallee(store, fn) {
     }
     let settled = false;
     store.hostPending++;
+    const waiter = {
+      reject(e) {
+        if (settled) return;
+        settled = true;
+        store.hostPending--;
+        opts.abort(e);
+      },
+    };
+    store.watch(waiter);
     r.then(
       (v) => {
         if (settled) return;
         settled = true;
         store.hostPending--;
+        store.unwatch(waiter);
         try {
           onResolve([v]);
         } catch (e) {
@@ -1221,6 +1241,7 @@ function hostCallee(store, fn) {
         if (settled) return;
         settled = true;
         store.hostPending--;
+        store.unwatch(waiter);
         store.fail(e);
         store.wake();
       },
@@ -1229,6 +1250,7 @@ function hostCallee(store, fn) {
       if (!settled) {
         settled = true;
         store.hostPending--;
+        store.unwatch(waiter);
         opts.abort();
         onResolve(null);
       }
@@ -1240,8 +1262,8 @@ class HostCallOptions {
   get signal() {
     return (this.#ac ??= new AbortController()).signal;
   }
-  abort() {
-    (this.#ac ??= new AbortController()).abort();
+  abort(reason) {
+    (this.#ac ??= new AbortController()).abort(reason);
   }
 }
 function callWith(fn, args, opts) {
@@ -1264,8 +1286,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const host0 = imp0;
   if (typeof host0 !== 'function') throw new TypeError('import `fetch`: expected the host to provide a function');
   let poisoned = false, me0 = true, ml0 = true;
-  const store = new Store();
-  function poison() { poisoned = true; }
+  const store = new Store(() => { poisoned = true; });
   const ai0 = new AsyncInstance(store, null, { mayEnter: { get: () => me0, set: (v) => { me0 = v; } }, mayLeave: { get: () => ml0, set: (v) => { ml0 = v; } } });
   const st0 = typeDesc(0, 'stream<u8>', true, true);
   function realloc0(a, b, c, d) { ml0 = false; const p = cf0(a, b, c, d); ml0 = true; return p; }
@@ -1276,7 +1297,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const lift_result0 = (r) => r[0];
   async function lift0(arg0, options) {
     if (poisoned) cannotEnter(poisoned);
-    const r = startFromHost(store, fi0, [arg0], options?.signal, lift_result0, poison);
+    const r = startFromHost(store, fi0, [arg0], options?.signal, lift_result0);
     return r instanceof Promise ? await r : r;
   }
   const hc0 = hostCallee(store, host0);
