@@ -2,17 +2,27 @@
 //! the component-wide `poisoned` flag (from the host) and the `may_enter` flags
 //! of its entering set, clears them for the call, restores them after, and
 //! (from the host) poisons the component when a trap escapes.
+//!
+//! Where no host code can run inside the component's core code (see
+//! [`super::reentry`]), the glue folds `poisoned` into the flags: poisoning
+//! also clears every `may_enter` flag (`poison()`), so a call from the host
+//! reads one flag per instance. A host call whose argument lowering leaves the
+//! instance untouched is then *light*: no JS can run while it is entered, so
+//! it only checks the flags, without clearing and restoring them.
 
 use crate::plan::ComponentInstanceIdx;
 
-/// What a trap escaping a call from the host does.
-pub const POISON_ON_TRAP: &str = "if (e instanceof WebAssembly.RuntimeError) poisoned = true;";
+/// The function that poisons the component when `poisoned` is folded into
+/// the `may_enter` flags (see [`poison_fn`]).
+pub const POISON_FN: &str = "poison";
 
 /// The entry checks of one call into the instances of `set` (the spec's
 /// entering set), made from the host or from another component.
 pub struct EntryGuard<'a> {
     set: &'a [ComponentInstanceIdx],
     from_host: bool,
+    folded: bool,
+    light: bool,
 }
 
 impl<'a> EntryGuard<'a> {
@@ -21,6 +31,8 @@ impl<'a> EntryGuard<'a> {
         EntryGuard {
             set,
             from_host: true,
+            folded: false,
+            light: false,
         }
     }
 
@@ -29,7 +41,26 @@ impl<'a> EntryGuard<'a> {
         EntryGuard {
             set,
             from_host: false,
+            folded: false,
+            light: false,
         }
+    }
+
+    /// `poisoned` folded into the flags (a trap clears them all): a call
+    /// from the host checks only the flags. Restoring them to `true` stays
+    /// right: nothing can poison the component while a call from the host has
+    /// cleared them, since every such call's set holds the root instance, so
+    /// any other entry from the host is refused before it runs.
+    pub fn folded(mut self, folded: bool) -> Self {
+        self.folded = folded;
+        self
+    }
+
+    /// A call from the host during which no JS can run (needs [`Self::folded`]):
+    /// it checks the flags but neither clears nor restores them.
+    pub fn light(mut self, light: bool) -> Self {
+        self.light = light && self.folded && self.from_host;
+        self
     }
 
     /// Whether there is nothing to check.
@@ -37,10 +68,10 @@ impl<'a> EntryGuard<'a> {
         self.set.is_empty() && !self.from_host
     }
 
-    /// `if (poisoned || !me0) cannotEnter(poisoned);`
+    /// `if (poisoned || !me0) cannotEnter(poisoned);` (folded: `if (!me0) ...`).
     pub fn check(&self) -> String {
         let flags = self.set.iter().map(|c| format!("!{}", c.may_enter()));
-        let conds: Vec<String> = if self.from_host {
+        let conds: Vec<String> = if self.from_host && !(self.folded && !self.set.is_empty()) {
             std::iter::once("poisoned".to_string())
                 .chain(flags)
                 .collect()
@@ -50,14 +81,31 @@ impl<'a> EntryGuard<'a> {
         format!("if ({}) cannotEnter(poisoned);", conds.join(" || "))
     }
 
-    /// `me0 = me3 = false;`: the instances are entered.
+    /// `me0 = me3 = false;`: the instances are entered (light: nothing).
     pub fn clear(&self) -> String {
-        flags_assign(self.set, false)
+        if self.light {
+            return String::new();
+        }
+        flags_assign(self.set, "false")
     }
 
-    /// `me0 = me3 = true;`: the call left them.
+    /// `me0 = me3 = true;`: the call left them (light: nothing). A trap
+    /// clears them again after this (`poison()`, folded).
     pub fn restore(&self) -> String {
-        flags_assign(self.set, true)
+        if self.light {
+            return String::new();
+        }
+        flags_assign(self.set, "true")
+    }
+
+    /// What a trap escaping a call from the host does.
+    pub fn poison_on_trap(&self) -> String {
+        let poison = if self.folded {
+            format!("{POISON_FN}();")
+        } else {
+            "poisoned = true;".to_string()
+        };
+        format!("if (e instanceof WebAssembly.RuntimeError) {poison}")
     }
 
     /// `call` (a statement without its `;`) inside the whole protocol, on one line.
@@ -66,7 +114,7 @@ impl<'a> EntryGuard<'a> {
             return format!("{call};");
         }
         let catch = if self.from_host {
-            format!(" catch (e) {{ {POISON_ON_TRAP} throw e; }}")
+            format!(" catch (e) {{ {} throw e; }}", self.poison_on_trap())
         } else {
             String::new()
         };
@@ -79,8 +127,17 @@ impl<'a> EntryGuard<'a> {
     }
 }
 
+/// `function poison() { poisoned = true; me0 = me3 = false; }`: poisoning
+/// with folded flags clears the `may_enter` flags of `set` (all the glue tracks).
+pub fn poison_fn(set: &[ComponentInstanceIdx]) -> String {
+    format!(
+        "function {POISON_FN}() {{ poisoned = true; {} }}",
+        flags_assign(set, "false")
+    )
+}
+
 /// `me0 = me3 = <value>;` for the `may_enter` flags of `set`.
-fn flags_assign(set: &[ComponentInstanceIdx], value: bool) -> String {
+fn flags_assign(set: &[ComponentInstanceIdx], value: &str) -> String {
     let mut s = String::new();
     for c in set {
         s.push_str(&c.may_enter());
@@ -123,5 +180,41 @@ mod tests {
             "if (!me2) cannotEnter(poisoned); me2 = false; try { f(); } finally { me2 = true; }"
         );
         assert_eq!(EntryGuard::from_component(&[]).around("f()"), "f();");
+    }
+
+    #[test]
+    fn folded_checks_only_the_flags_and_poisons_through_poison() {
+        let s = set(&[1, 0]);
+        let g = EntryGuard::from_host(&s).folded(true);
+        assert_eq!(g.check(), "if (!me1 || !me0) cannotEnter(poisoned);");
+        assert_eq!(g.clear(), "me1 = me0 = false;");
+        assert_eq!(g.restore(), "me1 = me0 = true;");
+        assert_eq!(
+            g.poison_on_trap(),
+            "if (e instanceof WebAssembly.RuntimeError) poison();"
+        );
+        assert_eq!(
+            poison_fn(&s),
+            "function poison() { poisoned = true; me1 = me0 = false; }"
+        );
+        // With no flag to fold into, `poisoned` is read.
+        assert_eq!(
+            EntryGuard::from_host(&[]).folded(true).check(),
+            "if (poisoned) cannotEnter(poisoned);"
+        );
+    }
+
+    #[test]
+    fn a_light_call_only_checks() {
+        let s = set(&[0]);
+        let g = EntryGuard::from_host(&s).folded(true).light(true);
+        assert_eq!(g.check(), "if (!me0) cannotEnter(poisoned);");
+        assert_eq!((g.clear(), g.restore()), (String::new(), String::new()));
+        // Light needs the folded flags (else `poisoned` would go unchecked by
+        // others' entries) and a call from the host.
+        let g = EntryGuard::from_host(&s).light(true);
+        assert_eq!(g.clear(), "me0 = false;");
+        let g = EntryGuard::from_component(&s).folded(true).light(true);
+        assert_eq!(g.clear(), "me0 = false;");
     }
 }

@@ -411,11 +411,11 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   if (imp0 == null) throw new TypeError('missing import `host` (import object key host)');
   const host0 = imp0['shout'];
   if (typeof host0 !== 'function') throw new TypeError('import `host`#shout: expected the host to provide a function');
-  let poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false, me0 = true, ml0 = true;
   function realloc0(a, b, c, d) { ml0 = false; const p = cf2(a, b, c, d); ml0 = true; return p; }
   function realloc64_0(a, b, c, d) { return addr64(realloc0(BigInt(a), BigInt(b), BigInt(c), BigInt(d))); }
   const mem0 = memoryState();
-  let cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8, cf9, cf10, cf11, cf12, cf13;
+  var cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8, cf9, cf10, cf11, cf12, cf13;
   const module0 = getCoreModule('memory64.core.wasm');
   const module1 = getCoreModule('memory64.core2.wasm');
   const module2 = getCoreModule('memory64.core3.wasm');

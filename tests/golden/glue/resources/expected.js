@@ -302,9 +302,9 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   if (typeof imp0['Logger'] !== 'function') throw new TypeError('import `test:res/host`#[constructor]logger: expected the host to provide a class');
   function host0(a0) { return new imp0['Logger'](a0); }
   function host1(a0, a1) { return a0['log'](a1); }
-  let poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
-  let cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8;
+  var cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8;
   const module0 = getCoreModule('resources.core.wasm');
   const module1 = getCoreModule('resources.core2.wasm');
   function lift0(arg0) {

@@ -120,13 +120,14 @@ function utf8Encode(s, m, realloc) {
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
-  let poisoned = false, me0 = true;
+  var poisoned = false, me0 = true;
+  function poison() { poisoned = true; me0 = false; }
   const mem0 = memoryState();
-  let cf0, cf1, cf2;
+  var cf0, cf1, cf2;
   const module0 = getCoreModule('strings-lists.core.wasm');
   function lift0(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (!me0) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -141,7 +142,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       res = s5;
     } catch (e) {
       me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
     me0 = true;
@@ -149,7 +150,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift1(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (!me0) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -178,7 +179,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       res = r9;
     } catch (e) {
       me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
     me0 = true;
@@ -186,7 +187,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift2(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (!me0) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -218,7 +219,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       res = r11;
     } catch (e) {
       me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
     me0 = true;
