@@ -538,10 +538,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 instanceof Uint32Array) {
         mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 4), a2);
       } else {
+        dv = memView(mem0);
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];
           if ((e4 >>> 0) !== e4) badValue(e4, 'u32 (integer in 0..2^32-1)', 'sum: param xs[]');
-          dv = memView(mem0);
           dv.setUint32(a2 + i3 * 4, e4, true);
         }
       }
@@ -567,10 +567,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 instanceof Uint16Array) {
         mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 2), a2);
       } else {
+        dv = memView(mem0);
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];
           if ((e4 & 0xffff) !== e4) badValue(e4, 'u16 (integer in 0..65535)', 'reverse: param xs[]');
-          dv = memView(mem0);
           dv.setUint16(a2 + i3 * 2, e4, true);
         }
       }

@@ -160,10 +160,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 instanceof Uint8Array) {
         mem0.u8.set(arg0, a2);
       } else {
+        dv = memView(mem0);
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];
           if ((e4 & 0xff) !== e4) badValue(e4, 'u8 (integer in 0..255)', 'echo-bytes: param b[]');
-          dv = memView(mem0);
           dv.setUint8(a2 + i3 * 1, e4);
         }
       }
