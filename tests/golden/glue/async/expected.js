@@ -1885,7 +1885,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const module1 = getCoreModule('async.core2.wasm');
   const lift_result0 = (r) => r[0];
   async function lift0(arg0, options) {
-    if (poisoned) cannotEnter(poisoned);
+    if (poisoned === true) cannotEnter(poisoned);
     const r = startFromHost(store, fi0, [arg0], options?.signal, lift_result0, poison);
     return r instanceof Promise ? await r : r;
   }

@@ -135,7 +135,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const module0 = getCoreModule('imports.core.wasm');
   const module1 = getCoreModule('imports.core2.wasm');
   function lift0() {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {

@@ -421,7 +421,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const module2 = getCoreModule('memory64.core3.wasm');
   function lift0(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -445,7 +445,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift1(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -468,7 +468,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift2(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -491,7 +491,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift3(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -512,7 +512,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift4() {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -528,7 +528,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift5(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -557,7 +557,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift6(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -594,7 +594,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift7(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -644,7 +644,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift8(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -689,7 +689,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift9(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -759,7 +759,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift10(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -782,7 +782,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift11(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -803,7 +803,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift12(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -821,7 +821,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift13(arg0, arg1) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {

@@ -20,7 +20,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   var cf0;
   const module0 = imp0;
   function lift0() {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       const ret = cf0();

@@ -54,7 +54,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   var cf0, cf1, cf2;
   const module0 = getCoreModule('scalars.core.wasm');
   function lift0(arg0, arg1) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'add: param a');
@@ -68,7 +68,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift1(arg0) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'classify: param x');
@@ -88,7 +88,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift2(arg0, arg1, arg2) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       const i1 = typeof arg0 === 'bigint' && BigInt.asUintN(64, arg0) === arg0 ? arg0 : toInt64(arg0, false, 'wide: param a');

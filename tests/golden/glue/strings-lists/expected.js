@@ -127,7 +127,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const module0 = getCoreModule('strings-lists.core.wasm');
   function lift0(arg0) {
     let dv;
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -150,7 +150,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift1(arg0) {
     let dv;
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -187,7 +187,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift2(arg0) {
     let dv;
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {

@@ -74,7 +74,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   var cf0;
   const module0 = getCoreModule('variants.core.wasm');
   function lift0(arg0) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       let d1 = 0, p2 = 0n;
@@ -101,7 +101,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift1(arg0) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       let d1 = 0, p2 = 0n;
@@ -122,7 +122,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift2(arg0) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       let d1 = 0, p2 = 0n;

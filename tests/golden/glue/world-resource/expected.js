@@ -223,7 +223,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   var cf0, cf1;
   const module0 = getCoreModule('world-resource.core.wasm');
   function lift0(arg0) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       if ((arg0 >>> 0) !== arg0) badValue(arg0, 'u32 (integer in 0..2^32-1)', '[constructor]session: param id');
@@ -237,7 +237,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift1(arg0) {
-    if (!me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt0 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt0, arg0, '[method]session.value: param self');
