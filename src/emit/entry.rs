@@ -77,7 +77,9 @@ impl<'a> EntryGuard<'a> {
             .set
             .iter()
             .map(|c| format!("{} !== true", c.may_enter()));
-        let conds: Vec<String> = if self.from_host && !(self.folded && !self.set.is_empty()) {
+        // From the host, `poisoned` is read unless folded into some flag.
+        let read_poisoned = self.from_host && (!self.folded || self.set.is_empty());
+        let conds: Vec<String> = if read_poisoned {
             std::iter::once("poisoned === true".to_string())
                 .chain(flags)
                 .collect()

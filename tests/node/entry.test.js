@@ -26,7 +26,10 @@ describe('a component that cannot call the host', () => {
 
   test('a trap in a call that only checks the flag poisons every export', async () => {
     const e = await light();
-    assert.throws(() => e.fail(1), (x) => x instanceof WebAssembly.RuntimeError && !POISONED.test(x.message));
+    assert.throws(
+      () => e.fail(1),
+      (x) => x instanceof WebAssembly.RuntimeError && !POISONED.test(x.message),
+    );
     assert.throws(() => e.double(1), isTrap(POISONED));
     assert.throws(() => e.fail(0), isTrap(POISONED));
     assert.throws(() => e.count({ n: 1, s: '' }), isTrap(POISONED));
