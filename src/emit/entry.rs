@@ -221,8 +221,8 @@ mod tests {
         let g = EntryGuard::from_host(&s).folded(true).light(true);
         assert_eq!(g.check(), "if (me0 !== true) cannotEnter(poisoned);");
         assert_eq!((g.clear(), g.restore()), (String::new(), String::new()));
-        // Light needs the folded flags (else `poisoned` would go unchecked by
-        // others' entries) and a call from the host.
+        // Light needs the folded mode (decided where the component's core
+        // code cannot reach the host) and a call from the host.
         let g = EntryGuard::from_host(&s).light(true);
         assert_eq!(g.clear(), "me0 = false;");
         let g = EntryGuard::from_component(&s).folded(true).light(true);
