@@ -40,6 +40,8 @@ pub struct Names {
     pub(super) used_imports: BTreeSet<ImportIdx>,
     /// Component instances whose `may_enter` flag the glue tracks.
     pub enter_flags: BTreeSet<ComponentInstanceIdx>,
+    /// A call from the host poisons through `poison()` (folded flags).
+    pub poison: bool,
     /// Realloc wrappers that clear `may_leave` while they run: (instance, core func) -> name.
     pub(super) realloc_wrappers: Vec<(ComponentInstanceIdx, String, String)>,
     /// 64-bit realloc wrappers: (inner JS name, wrapper name); see `addr::realloc`.
@@ -259,7 +261,8 @@ impl Names {
             let mut cfs = sorted(&self.core_funcs);
             cfs.extend(sorted(&self.promising_funcs));
             cfs.extend(sorted(&self.promise_exports));
-            out.push(format!("let {};", cfs.join(", ")));
+            // `var`: no temporal-dead-zone check on each call (see `body::flag_decls`).
+            out.push(format!("var {};", cfs.join(", ")));
         }
         out
     }

@@ -71,6 +71,10 @@ pub fn assemble(
     if let Some(flags) = flag_decls(cx, names) {
         writeln!(body, "  {flags}").unwrap();
     }
+    if names.poison {
+        let flags: Vec<_> = names.enter_flags.iter().copied().collect();
+        writeln!(body, "  {}", super::entry::poison_fn(&flags)).unwrap();
+    }
     for line in async_decls.lines() {
         writeln!(body, "  {line}").unwrap();
     }
@@ -117,7 +121,7 @@ pub fn assemble(
     Ok((js, Files { files, imports }))
 }
 
-/// `let poisoned = false, me0 = true, ml0 = true;` for the flags in use.
+/// `var poisoned = false, me0 = true, ml0 = true;` for the flags in use.
 fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
     if names.enter_flags.is_empty() && cx.leave_flags.is_empty() {
         return None;
@@ -134,7 +138,9 @@ fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
             .iter()
             .map(|c| format!("{} = true", c.may_leave())),
     );
-    Some(format!("let {};", decl.join(", ")))
+    // `var`, not `let`: V8 checks a closure's read of a `let` for the
+    // temporal dead zone every time, and every call reads these.
+    Some(format!("var {};", decl.join(", ")))
 }
 
 /// Each plan module's source expression (a file, inline base64, or the

@@ -31,6 +31,9 @@ pub struct EmitCx<'a> {
     pub promise_imports: HashMap<LoweredIdx, String>,
     /// Lowers with a fused adapter (`src/fuse/`), decided statically.
     pub fused: BTreeMap<LoweredIdx, Adapter>,
+    /// `poisoned` is folded into the `may_enter` flags (see `super::entry`):
+    /// a sync component inside whose core code no host code can run.
+    pub folded_poison: bool,
 }
 
 impl<'a> EmitCx<'a> {
@@ -86,6 +89,7 @@ impl<'a> EmitCx<'a> {
             class_imports,
             promise_imports,
             fused,
+            folded_poison: !uses_async && !super::reentry::host_code_inside(plan),
         }
     }
 

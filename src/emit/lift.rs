@@ -7,7 +7,7 @@ use super::addr;
 use super::bindings::Names;
 use super::builder::FnBuilder;
 use super::cx::EmitCx;
-use super::entry::{poison_on_trap, EntryGuard};
+use super::entry::EntryGuard;
 use super::ident::{inner, LiftForm};
 use super::values::ValueGen;
 use crate::abi;
@@ -160,7 +160,17 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     if lower_res {
         params.push("lowerRes".into());
     }
-    let guard = EntryGuard::from_host(&entering, cx.uses_async);
+    // No JS runs while a light call is entered (see `super::reentry`).
+    let light = !suspends
+        && super::reentry::lowering_leaves_instance_untouched(
+            cx.plan.addr(l.opts.memory.as_ref()),
+            ty,
+            needs_scope,
+        );
+    let guard = EntryGuard::from_host(&entering, cx.uses_async)
+        .folded(cx.folded_poison)
+        .light(light);
+    names.poison |= host_facing && cx.folded_poison;
     if host_facing {
         host_entry(cx, &mut g, &guard, inst, ty.result.is_some(), needs_scope);
     }
@@ -225,7 +235,10 @@ fn host_entry(
 ) {
     g.intr.use_("trap");
     g.line(guard.check());
-    g.line(guard.clear());
+    let clear = guard.clear();
+    if !clear.is_empty() {
+        g.line(clear);
+    }
     if cx.uses_async {
         // Built-ins called from this sync call find their (pooled) thread here.
         g.intr.use_("scheduler");
@@ -260,14 +273,18 @@ fn host_exit(
         restore.push_str(" leaveSync(thread);");
     }
     g.line("} catch (e) {");
-    g.line(format!("  {restore}"));
+    if !restore.is_empty() {
+        g.line(format!("  {restore}"));
+    }
     if needs_scope {
         g.line("  endGuestLends(scope);");
     }
-    g.line(format!("  {}", poison_on_trap(cx.uses_async)));
+    g.line(format!("  {}", guard.poison_on_trap()));
     g.line("  throw e;");
     g.line("}");
-    g.line(restore);
+    if !restore.is_empty() {
+        g.line(restore);
+    }
     if has_result {
         g.line("return res;");
     }

@@ -27,6 +27,7 @@ mod lift;
 mod lower;
 mod namespaces;
 mod pending;
+mod reentry;
 mod resources;
 mod shell;
 mod values;

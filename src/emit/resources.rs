@@ -105,8 +105,10 @@ pub fn resource_decls(
                 let entering = cx.plan.entering_set(imp, None);
                 names.enter_flags.extend(entering.iter().copied());
                 names.intrinsics.use_("trap");
-                let call =
-                    EntryGuard::from_host(&entering, cx.uses_async).around(&format!("{f}(rep)"));
+                names.poison |= cx.folded_poison;
+                let guard =
+                    EntryGuard::from_host(&entering, cx.uses_async).folded(cx.folded_poison);
+                let call = guard.around(&format!("{f}(rep)"));
                 writeln!(out, "{rt}.dtor = (rep) => {{ {call} }};").unwrap();
             }
         }

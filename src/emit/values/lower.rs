@@ -479,9 +479,29 @@ impl ValueGen {
     ) {
         let size = self.addr.size(elem);
         let i = self.tmp("i");
+        // Only a call into wasm (realloc) detaches the view: without one in
+        // the element's lowering, the view is fetched once, before the loop.
+        let calls_wasm = elem.any(&|t| {
+            matches!(
+                t,
+                ValType::String
+                    | ValType::List(_)
+                    | ValType::Map(..)
+                    | ValType::Own(_)
+                    | ValType::Borrow(_)
+                    | ValType::Future(_)
+                    | ValType::Stream(_)
+                    | ValType::ErrorContext
+            )
+        });
+        if !calls_wasm {
+            self.dv();
+        }
         self.line(format!("for (let {i} = 0; {i} < {n}; {i}++) {{"));
         self.indent += 1;
-        self.view_valid = false;
+        if calls_wasm {
+            self.view_valid = false;
+        }
         let e = self.tmp("e");
         self.line(format!("const {e} = {v}[{i}];"));
         self.store(

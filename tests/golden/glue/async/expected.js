@@ -1285,18 +1285,18 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const imp0 = typeof imports['fetch'] === 'function' ? imports['fetch'] : imports['fetch']?.default;
   const host0 = imp0;
   if (typeof host0 !== 'function') throw new TypeError('import `fetch`: expected the host to provide a function');
-  let poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false, me0 = true, ml0 = true;
   const store = new Store(() => { poisoned = true; });
   const ai0 = new AsyncInstance(store, null, { mayEnter: { get: () => me0, set: (v) => { me0 = v; } }, mayLeave: { get: () => ml0, set: (v) => { ml0 = v; } } });
   const st0 = typeDesc(0, 'stream<u8>', true, true);
   function realloc0(a, b, c, d) { ml0 = false; const p = cf0(a, b, c, d); ml0 = true; return p; }
   const mem0 = memoryState();
-  let cf0, cf1, cf2;
+  var cf0, cf1, cf2;
   const module0 = getCoreModule('async.core.wasm');
   const module1 = getCoreModule('async.core2.wasm');
   const lift_result0 = (r) => r[0];
   async function lift0(arg0, options) {
-    if (poisoned) cannotEnter(poisoned);
+    if (poisoned === true) cannotEnter(poisoned);
     const r = startFromHost(store, fi0, [arg0], options?.signal, lift_result0);
     return r instanceof Promise ? await r : r;
   }

@@ -87,13 +87,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   if (typeof host1 !== 'function') throw new TypeError('import `test:demo/host@0.1.0`#next: expected the host to provide a function');
   const host2 = imp1;
   if (typeof host2 !== 'function') throw new TypeError('import `tick`: expected the host to provide a function');
-  let poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
-  let cf0;
+  var cf0;
   const module0 = getCoreModule('imports.core.wasm');
   const module1 = getCoreModule('imports.core2.wasm');
   function lift0() {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {

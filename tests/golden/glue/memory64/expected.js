@@ -318,17 +318,17 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   if (imp0 == null) throw new TypeError('missing import `host` (import object key host)');
   const host0 = imp0['shout'];
   if (typeof host0 !== 'function') throw new TypeError('import `host`#shout: expected the host to provide a function');
-  let poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false, me0 = true, ml0 = true;
   function realloc0(a, b, c, d) { ml0 = false; const p = cf2(a, b, c, d); ml0 = true; return p; }
   function realloc64_0(a, b, c, d) { return addr64(realloc0(BigInt(a), BigInt(b), BigInt(c), BigInt(d))); }
   const mem0 = memoryState();
-  let cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8, cf9, cf10, cf11, cf12, cf13;
+  var cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8, cf9, cf10, cf11, cf12, cf13;
   const module0 = getCoreModule('memory64.core.wasm');
   const module1 = getCoreModule('memory64.core2.wasm');
   const module2 = getCoreModule('memory64.core3.wasm');
   function lift0(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -352,7 +352,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift1(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -375,7 +375,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift2(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -398,7 +398,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift3(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -419,7 +419,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift4() {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -435,7 +435,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift5(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -445,10 +445,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 instanceof Uint32Array) {
         mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 4), a2);
       } else {
+        dv = memView(mem0);
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];
           if ((e4 >>> 0) !== e4) badValue(e4, 'u32 (integer in 0..2^32-1)', 'sum: param xs[]');
-          dv = memView(mem0);
           dv.setUint32(a2 + i3 * 4, e4, true);
         }
       }
@@ -464,7 +464,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift6(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -474,10 +474,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 instanceof Uint16Array) {
         mem0.u8.set(new Uint8Array(arg0.buffer, arg0.byteOffset, n1 * 2), a2);
       } else {
+        dv = memView(mem0);
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];
           if ((e4 & 0xffff) !== e4) badValue(e4, 'u16 (integer in 0..65535)', 'reverse: param xs[]');
-          dv = memView(mem0);
           dv.setUint16(a2 + i3 * 2, e4, true);
         }
       }
@@ -501,7 +501,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift7(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -551,7 +551,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift8(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -596,7 +596,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift9(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -666,7 +666,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift10(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -689,7 +689,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift11(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -710,7 +710,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift12(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -728,7 +728,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift13(arg0, arg1) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {

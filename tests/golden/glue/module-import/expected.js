@@ -12,22 +12,20 @@ function cannotEnter(poisoned) {
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   const imp0 = imports['m'] instanceof WebAssembly.Module ? imports['m'] : imports['m']?.default;
   if (!(imp0 instanceof WebAssembly.Module)) throw new TypeError('import `m` (import object key m): expected a WebAssembly.Module');
-  let poisoned = false, me0 = true;
-  let cf0;
+  var poisoned = false, me0 = true;
+  function poison() { poisoned = true; me0 = false; }
+  var cf0;
   const module0 = imp0;
   function lift0() {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       const ret = cf0();
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;

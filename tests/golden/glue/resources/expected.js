@@ -234,13 +234,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   if (typeof imp0['Logger'] !== 'function') throw new TypeError('import `test:res/host`#[constructor]logger: expected the host to provide a class');
   function host0(a0) { return new imp0['Logger'](a0); }
   function host1(a0, a1) { return a0['log'](a1); }
-  let poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false, me0 = true, ml0 = true;
   const mem0 = memoryState();
-  let cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8;
+  var cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8;
   const module0 = getCoreModule('resources.core.wasm');
   const module1 = getCoreModule('resources.core2.wasm');
   function lift0(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -257,7 +257,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift1(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt1 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt1, arg0, 'test:res/api#[method]counter.inc: param self');
@@ -270,7 +270,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     me0 = true;
   }
   function lift2(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -286,7 +286,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift3(arg0, arg1) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -303,7 +303,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift4(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -319,7 +319,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift5(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     try {
       if ((arg0 >>> 0) !== arg0) badValue(arg0, 'u32 (integer in 0..2^32-1)', 'test:res/api#log-with: param n');
@@ -332,7 +332,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     me0 = true;
   }
   function lift6() {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -347,7 +347,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     return res;
   }
   function lift7() {
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (poisoned === true || me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -393,7 +393,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const rt0 = resourceType('logger', HOST);
   const rt1 = resourceType('counter', 0);
   rt1.cls = class Counter { constructor(a0) { return lift0(a0); } inc() { return lift1(this); } get() { return lift2(this); } static sum(a0, a1) { return lift3(a0, a1); } [Symbol.dispose]() { disposeGuest(this); } };
-  rt1.dtor = (rep) => { if (poisoned || !me0) cannotEnter(poisoned); me0 = false; try { cf8(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; } finally { me0 = true; } };
+  rt1.dtor = (rep) => { if (poisoned === true || me0 !== true) cannotEnter(poisoned); me0 = false; try { cf8(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; } finally { me0 = true; } };
   const inst0 = { 'Counter': rt1.cls, 'consume': lift4, 'logWith': lift5, 'log-with': lift5, 'drops': lift6, 'lastHandle': lift7, 'last-handle': lift7 };
   const ex0 = (await instantiateCore(await module0, {  })).exports;
   cf6 = ex0['drops'];

@@ -46,12 +46,12 @@ function toInt64(value, signed, where) {
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
-  let poisoned = false, me0 = true;
-  let cf0, cf1, cf2;
+  var poisoned = false, me0 = true;
+  function poison() { poisoned = true; me0 = false; }
+  var cf0, cf1, cf2;
   const module0 = getCoreModule('scalars.core.wasm');
   function lift0(arg0, arg1) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'add: param a');
@@ -59,16 +59,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const ret = cf0(arg0, arg1);
       res = (ret | 0);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift1(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       if ((arg0 | 0) !== arg0) badValue(arg0, 's32 (integer in -2^31..2^31-1)', 'classify: param x');
@@ -82,16 +79,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       }
       res = r1;
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift2(arg0, arg1, arg2) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       const i1 = typeof arg0 === 'bigint' && BigInt.asUintN(64, arg0) === arg0 ? arg0 : toInt64(arg0, false, 'wide: param a');
@@ -100,11 +94,9 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const ret = cf2(i1, arg1, arg2);
       res = BigInt.asUintN(64, ret);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;

@@ -117,13 +117,14 @@ function utf8Encode(s, m, realloc) {
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
-  let poisoned = false, me0 = true;
+  var poisoned = false, me0 = true;
+  function poison() { poisoned = true; me0 = false; }
   const mem0 = memoryState();
-  let cf0, cf1, cf2;
+  var cf0, cf1, cf2;
   const module0 = getCoreModule('strings-lists.core.wasm');
   function lift0(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -138,7 +139,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       res = s5;
     } catch (e) {
       me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
     me0 = true;
@@ -146,7 +147,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift1(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -156,10 +157,10 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       if (arg0 instanceof Uint8Array) {
         mem0.u8.set(arg0, a2);
       } else {
+        dv = memView(mem0);
         for (let i3 = 0; i3 < n1; i3++) {
           const e4 = arg0[i3];
           if ((e4 & 0xff) !== e4) badValue(e4, 'u8 (integer in 0..255)', 'echo-bytes: param b[]');
-          dv = memView(mem0);
           dv.setUint8(a2 + i3 * 1, e4);
         }
       }
@@ -175,7 +176,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       res = r9;
     } catch (e) {
       me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
     me0 = true;
@@ -183,7 +184,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift2(arg0) {
     let dv;
-    if (poisoned || !me0) cannotEnter(poisoned);
+    if (me0 !== true) cannotEnter(poisoned);
     me0 = false;
     let res;
     try {
@@ -215,7 +216,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       res = r11;
     } catch (e) {
       me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
     me0 = true;

@@ -58,12 +58,12 @@ function toInt64(value, signed, where) {
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
-  let poisoned = false, me0 = true;
-  let cf0;
+  var poisoned = false, me0 = true;
+  function poison() { poisoned = true; me0 = false; }
+  var cf0;
   const module0 = getCoreModule('variants.core.wasm');
   function lift0(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       let d1 = 0, p2 = 0n;
@@ -84,16 +84,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const ret = cf0(d1, p2);
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift1(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       let d1 = 0, p2 = 0n;
@@ -108,16 +105,13 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const ret = cf0(d1, p2);
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift2(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       let d1 = 0, p2 = 0n;
@@ -136,11 +130,9 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const ret = cf0(d1, p2);
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   const ex0 = (await instantiateCore(await module0, {  })).exports;

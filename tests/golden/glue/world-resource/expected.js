@@ -145,12 +145,12 @@ function disposeGuest(o) {
 }
 async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {
   getCoreModule ??= (file) => fetchCompile(new URL('./' + file, import.meta.url));
-  let poisoned = false, me0 = true, ml0 = true;
-  let cf0, cf1;
+  var poisoned = false, me0 = true, ml0 = true;
+  function poison() { poisoned = true; me0 = false; }
+  var cf0, cf1;
   const module0 = getCoreModule('world-resource.core.wasm');
   function lift0(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       if ((arg0 >>> 0) !== arg0) badValue(arg0, 'u32 (integer in 0..2^32-1)', '[constructor]session: param id');
@@ -158,27 +158,22 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const r1 = liftOwn(tbl0, rt0, ret);
       res = r1;
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift1(arg0) {
-    if (poisoned || !me0) cannotEnter(poisoned);
-    me0 = false;
+    if (me0 !== true) cannotEnter(poisoned);
     let res;
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt0 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt0, arg0, '[method]session.value: param self');
       const ret = cf1(h1);
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
-      if (e instanceof WebAssembly.RuntimeError) poisoned = true;
+      if (e instanceof WebAssembly.RuntimeError) poison();
       throw e;
     }
-    me0 = true;
     return res;
   }
   function resNew0_0(rep) { if (!ml0) cannotLeave(); return resourceNew(tbl0, rt0, rep); }
