@@ -4,7 +4,7 @@
 //! files, only the top-level declarations the glue reaches are emitted
 //! ([`Intrinsics::render`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// A helper file: its name (the file stem), source, and the helpers its
 /// `import` lines name (as indices into `HELPERS`, all before its own).
@@ -109,19 +109,28 @@ fn push_stripped(out: &mut String, source: &str) {
 /// so; a unit test checks every helper splits into declarations).
 fn reachable(source: &str, glue: &str) -> String {
     let items = top_level_items(source);
-    let mut words: std::collections::HashSet<&str> = words(glue).collect();
+    // The statements of each declared name not reached yet (`C`: `class C`
+    // and its `C.p = ...`); a statement that declares nothing is kept.
+    let mut unreached: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut keep = vec![false; items.len()];
-    loop {
-        let before = words.len();
-        for (k, (name, text)) in items.iter().enumerate() {
-            if !keep[k] && name.is_none_or(|n| words.contains(n)) {
-                keep[k] = true;
-                words.extend(self::words(text));
+    let mut work = Vec::new();
+    for (k, (name, _)) in items.iter().enumerate() {
+        match name {
+            Some(n) => unreached.entry(*n).or_default().push(k),
+            None => work.push(k),
+        }
+    }
+    let mut reach = |text: &str, work: &mut Vec<usize>| {
+        for w in words(text) {
+            if let Some(ks) = unreached.remove(w) {
+                work.extend(ks);
             }
         }
-        if words.len() == before {
-            break;
-        }
+    };
+    reach(glue, &mut work);
+    while let Some(k) = work.pop() {
+        keep[k] = true;
+        reach(items[k].1, &mut work);
     }
     (items.iter().zip(keep))
         .filter(|(_, k)| *k)
