@@ -5,6 +5,8 @@
 //! ([`Intrinsics::render`]).
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// A helper file: its name (the file stem), source, and the helpers its
 /// `import` lines name (as indices into `HELPERS`, all before its own).
@@ -51,11 +53,7 @@ impl Intrinsics {
     /// declaration names it (see [`reachable`]), so a component that uses one
     /// function of a file does not carry the rest.
     pub fn render(&self, glue: &str) -> String {
-        let mut source = String::new();
-        for h in self.used.iter().map(|&i| &HELPERS[i]) {
-            push_stripped(&mut source, h.source);
-        }
-        reachable(&source, glue)
+        helper_statements().render(glue, |helper| self.used.contains(&helper))
     }
 
     /// Whether helper file `name` is used.
@@ -100,42 +98,143 @@ fn push_stripped(out: &mut String, source: &str) {
     }
 }
 
-/// The top-level statements of `source` that `glue` reaches: a declaration
-/// (`function`, `class`, `const`, `let`, or `C.p = ...` for `C`) when its
-/// name is a word of `glue` or of a statement already kept; any other
-/// statement always. Words are every
-/// identifier-like token, in code, strings or not, so the test errs on the
-/// side of keeping. Statements start at column 0 (the helpers are formatted
-/// so; a unit test checks every helper splits into declarations).
-fn reachable(source: &str, glue: &str) -> String {
-    let items = top_level_items(source);
-    // The statements of each declared name not reached yet (`C`: `class C`
-    // and its `C.p = ...`); a statement that declares nothing is kept.
-    let mut unreached: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut keep = vec![false; items.len()];
-    let mut work = Vec::new();
-    for (k, (name, _)) in items.iter().enumerate() {
-        match name {
-            Some(n) => unreached.entry(*n).or_default().push(k),
-            None => work.push(k),
-        }
-    }
-    let mut reach = |text: &str, work: &mut Vec<usize>| {
-        for w in words(text) {
-            if let Some(ks) = unreached.remove(w) {
-                work.extend(ks);
+/// One top-level statement of a helper: its text, the name it declares (if
+/// any) and the statements its words name.
+struct Stmt {
+    helper: usize,
+    text: String,
+    name: Option<String>,
+    refs: Vec<usize>,
+}
+
+/// Top-level statements and which declare each name: what decides which
+/// statements a piece of glue reaches. The helpers' table is made once
+/// ([`helper_statements`]); a render then only looks up the glue's words.
+struct Statements {
+    stmts: Vec<Stmt>,
+    by_name: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>>,
+    /// Bit `min(len, 63)` of entry `first byte`: some name has that first
+    /// byte and length. Most of a glue's words fail this and are not hashed.
+    shapes: [u64; 128],
+}
+
+impl Statements {
+    /// Cuts each `(helper, stripped source)` into statements and links them.
+    fn new(sources: impl Iterator<Item = (usize, String)>) -> Statements {
+        let mut stmts = Vec::new();
+        for (helper, source) in sources {
+            for (name, text) in top_level_items(&source) {
+                let (name, text) = (name.map(str::to_string), text.to_string());
+                stmts.push(Stmt {
+                    helper,
+                    text,
+                    name,
+                    refs: Vec::new(),
+                });
             }
         }
-    };
-    reach(glue, &mut work);
-    while let Some(k) = work.pop() {
-        keep[k] = true;
-        reach(items[k].1, &mut work);
+        let mut by_name: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+        for (k, st) in stmts.iter().enumerate() {
+            if let Some(n) = &st.name {
+                by_name.entry(n.clone()).or_default().push(k);
+            }
+        }
+        for st in &mut stmts {
+            let mut refs: Vec<usize> = words(&st.text)
+                .filter_map(|w| by_name.get(w))
+                .flatten()
+                .copied()
+                .collect();
+            refs.sort_unstable();
+            refs.dedup();
+            st.refs = refs;
+        }
+        let mut shapes = [0u64; 128];
+        for name in by_name.keys() {
+            shapes[usize::from(name.as_bytes()[0] & 0x7f)] |= 1 << name.len().min(63);
+        }
+        Statements {
+            stmts,
+            by_name,
+            shapes,
+        }
     }
-    (items.iter().zip(keep))
-        .filter(|(_, k)| *k)
-        .map(|((_, text), _)| *text)
-        .collect()
+
+    /// The statements declaring `word`, if any.
+    fn declaring(&self, word: &str) -> Option<&Vec<usize>> {
+        let shape = self.shapes[usize::from(word.as_bytes()[0] & 0x7f)];
+        if shape & (1 << word.len().min(63)) == 0 {
+            return None;
+        }
+        self.by_name.get(word)
+    }
+
+    /// The statements of helpers `used` says are in that `glue` reaches: a
+    /// declaration (`function`, `class`, `const`, `let`, or `C.p = ...` for
+    /// `C`) when its name is a word of `glue` or of a statement already
+    /// kept; a statement that declares nothing always. Words are every
+    /// identifier-like token, in code, strings or not, so the test errs on
+    /// the side of keeping. In table order (dependencies first).
+    fn render(&self, glue: &str, used: impl Fn(usize) -> bool) -> String {
+        let mut keep = vec![false; self.stmts.len()];
+        let mut work: Vec<usize> = (self.stmts.iter().enumerate())
+            .filter(|(_, st)| st.name.is_none() && used(st.helper))
+            .map(|(k, _)| k)
+            .collect();
+        work.extend(words(glue).filter_map(|w| self.declaring(w)).flatten());
+        while let Some(k) = work.pop() {
+            if keep[k] || !used(self.stmts[k].helper) {
+                continue;
+            }
+            keep[k] = true;
+            work.extend(self.stmts[k].refs.iter().filter(|&&r| !keep[r]));
+        }
+        (self.stmts.iter().zip(keep))
+            .filter(|(_, k)| *k)
+            .map(|(st, _)| st.text.as_str())
+            .collect()
+    }
+}
+
+/// The helpers' statements, cut and linked on first use.
+fn helper_statements() -> &'static Statements {
+    static TABLE: OnceLock<Statements> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        Statements::new(HELPERS.iter().enumerate().map(|(i, h)| {
+            let mut source = String::new();
+            push_stripped(&mut source, h.source);
+            (i, source)
+        }))
+    })
+}
+
+/// The statements of one `source` that `glue` reaches (see [`Statements::render`]).
+#[cfg(test)]
+fn reachable(source: &str, glue: &str) -> String {
+    Statements::new(std::iter::once((0, source.to_string()))).render(glue, |_| true)
+}
+
+/// FNV-1a: the names looked up are short identifiers, hashed once per glue
+/// word; SipHash's resistance to chosen keys buys nothing here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// `source` cut into top-level statements (each from a line at column 0 that
@@ -182,10 +281,26 @@ fn is_identifier(s: &str) -> bool {
     !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()) && s.chars().all(is_word_char)
 }
 
-/// The identifier-like words of `js`.
+/// The identifier-like words of `js` (ASCII letters, digits, `_`, `$`: the
+/// helpers' names are ASCII, so any other byte separates words).
 fn words(js: &str) -> impl Iterator<Item = &str> {
-    js.split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
+    let bytes = js.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() && !is_word_byte(bytes[at]) {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            at += 1;
+        }
+        // Both ends sit next to ASCII bytes: char boundaries.
+        (start < at).then(|| &js[start..at])
+    })
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
 /// The first line of a statement that names another helper (the glue holds
