@@ -94,6 +94,12 @@ export const SYNC_RETIRE = 2;
 export class Thread {
   constructor(task) {
     this.task = task;
+    this.store = task.inst.store;
+    this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
+    this.reset();
+  }
+  /** The state of a new thread; again for a reused task (Task.reuse): the context slots are zeroed. */
+  reset() {
     this.cont = null;
     this.readyFn = null;
     this.cancellable = false;
@@ -103,22 +109,8 @@ export class Thread {
     this.context0 = 0;
     this.context1 = 0;
     this.prev = null; // enterSync: the thread to restore on leaveSync
-    this.store = task.inst.store;
-    this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
     this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
     this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
-  }
-  /** As new, for a reused task (Task.reuse): the context slots are zeroed. */
-  reset() {
-    this.cont = null;
-    this.readyFn = null;
-    this.cancellable = false;
-    this.index = 0;
-    this.context0 = 0;
-    this.context1 = 0;
-    this.prev = null;
-    this.onStack = false;
-    this.yieldEpoch = -1;
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;

@@ -25,6 +25,9 @@ const fixture = (name) => join(REPO, 'fixtures/build', name);
 /** The smallest core module: `(module (func (export "f")))`. */
 const CORE = Buffer.from('0061736d0100000001040160000003020100070501016600000a040102000b', 'hex');
 
+/** What the WASI command of writeNodeApp's app prints first, given setup.js's configure(). */
+const CONFIGURED = ['argc=2', 'arg[0]=bundled', 'arg[1]=x', 'envc=1', 'env WEFT_X=7', 'HOME unset'];
+
 function writeNodeApp(app) {
   cpSync(fixture('wasi-args-env-exit.wasm'), join(app, 'command.wasm'));
   cpSync(fixture('bundler-app.wasm'), join(app, 'app.wasm'));
@@ -66,14 +69,7 @@ for (const bundler of BUNDLERS) {
     assert.equal(run.status, 0, run.stderr);
     const [json, ...printed] = run.stdout.trim().split('\n');
     assert.deepEqual(JSON.parse(json), { greeting: 'hello, node', logs: ['greeting node'], forced: 3 });
-    assert.deepEqual(printed.slice(0, 6), [
-      'argc=2',
-      'arg[0]=bundled',
-      'arg[1]=x',
-      'envc=1',
-      'env WEFT_X=7',
-      'HOME unset',
-    ]);
+    assert.deepEqual(printed.slice(0, 6), CONFIGURED);
     // Bundler source maps survive the component modules: the app's own sources are mapped.
     const map = JSON.parse(readFileSync(join(out, `${main}.map`), 'utf8'));
     assert.ok(
@@ -199,14 +195,7 @@ export const command = () => run.run();
     first: { greeting: 'hello, ssr', ...base },
     second: { greeting: 'howdy, ssr', ...base, other: 'howdy, x' },
   });
-  assert.deepEqual(printed.slice(0, 6), [
-    'argc=2',
-    'arg[0]=bundled',
-    'arg[1]=x',
-    'envc=1',
-    'env WEFT_X=7',
-    'HOME unset',
-  ]);
+  assert.deepEqual(printed.slice(0, 6), CONFIGURED);
 });
 
 test('an import no map entry provides fails the build, naming it', () => {

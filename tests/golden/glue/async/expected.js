@@ -436,17 +436,9 @@ const SYNC_EXTRA = 1;
 class Thread {
   constructor(task) {
     this.task = task;
-    this.cont = null;
-    this.readyFn = null;
-    this.cancellable = false;
-    this.index = 0;
-    this.context0 = 0;
-    this.context1 = 0;
-    this.prev = null; // enterSync: the thread to restore on leaveSync
     this.store = task.inst.store;
     this.sync = SYNC_OWN; // for a sync call's pseudo-thread: where leaveSync puts it
-    this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
-    this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
+    this.reset();
   }
   reset() {
     this.cont = null;
@@ -455,9 +447,9 @@ class Thread {
     this.index = 0;
     this.context0 = 0;
     this.context1 = 0;
-    this.prev = null;
-    this.onStack = false;
-    this.yieldEpoch = -1;
+    this.prev = null; // enterSync: the thread to restore on leaveSync
+    this.onStack = false; // parked by blockOn: a suspended wasm stack (JSPI)
+    this.yieldEpoch = -1; // the pump pass in which it last yielded (Store.pump)
   }
   get suspended() {
     return this.cont !== null && this.readyFn === null;
