@@ -343,8 +343,7 @@ impl ValueGen {
             self.invalidate_view();
             return (p, l);
         }
-        let b = self.bad(v, "string", at);
-        self.line(format!("if (typeof {v} !== 'string') {b};"));
+        self.check(&format!("typeof {v} !== 'string'"), v, "string", at);
         let (m, r) = (self.mem(), self.realloc());
         let (p, l) = (self.tmp("sp"), self.tmp("sl"));
         match self.encoding {
@@ -374,11 +373,10 @@ impl ValueGen {
     /// A string into a 64-bit memory (`string64.js`: one store routine for
     /// host strings and, in adapters, `taggedString`s).
     fn lower_string64(&mut self, v: &str, at: &str) -> (String, String) {
+        self.check(&format!("typeof {v} !== 'string'"), v, "string", at);
         let f = if self.adapter {
             "storeString64"
         } else {
-            let b = self.bad(v, "string", at);
-            self.line(format!("if (typeof {v} !== 'string') {b};"));
             "lowerString64"
         };
         self.intr.use_("string64");
