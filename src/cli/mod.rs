@@ -119,7 +119,7 @@ enum Command {
         /// Avoid top-level await: export `$init`, a promise that resolves when ready.
         #[arg(long)]
         tla_compat: bool,
-        /// Minify the JS glue.
+        /// Minify the JS glue (short names; exports keep theirs).
         #[arg(short = 'm', long)]
         minify: bool,
         /// Print nothing on success.

@@ -59,6 +59,9 @@ export function tmp(prefix) {
   return mkdtempSync(join(tmpRoot, `${prefix}-`));
 }
 
+/** Extra weft flags for every fixture: $WEFT_TEST_FLAGS (e.g. `--minify`), split on spaces. */
+const testFlags = () => (process.env.WEFT_TEST_FLAGS ?? '').split(' ').filter(Boolean);
+
 /**
  * Transpiles fixture `name` with `impl` ('weft' | 'jco'; `bin` overrides the weft
  * binary) into `out` (default: a fresh temporary directory) with
@@ -79,6 +82,7 @@ export function transpileFixture(impl, name, { bin, out = tmp(`${impl}-${name}`)
     '--no-typescript',
     '--quiet',
     ...extra,
+    ...(impl === 'weft' ? testFlags() : []),
   ];
   try {
     execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
