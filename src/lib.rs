@@ -16,6 +16,7 @@ pub mod error;
 pub mod export_surface;
 pub mod flatten;
 pub mod fuse;
+mod import_free;
 pub mod index;
 pub mod names;
 #[cfg(feature = "npm")]

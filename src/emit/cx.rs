@@ -2,13 +2,17 @@
 //! plan, the options, and what was decided about the plan before any code is
 //! generated (JSPI, async, which flags exist, which adapters are fused).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::rc::Rc;
 
 use crate::fuse::Adapter;
 use crate::plan::{
     Callee, ComponentInstanceIdx, CoreDef, CoreInstanceArg, HostImportKind, ImportIdx, JspiPlan,
     LoweredIdx, Plan,
 };
+use crate::plan::{ModuleIdx, ModuleSrc};
 use crate::{Instantiation, TranspileOptions};
 
 /// The read-only context of one glue generation.
@@ -34,10 +38,26 @@ pub struct EmitCx<'a> {
     /// `poisoned` is folded into the `may_enter` flags (see `super::entry`):
     /// a sync component inside whose core code no host code can run.
     pub folded_poison: bool,
+    /// Which core exports reach no core import, read per module when asked.
+    import_free: ImportFree<'a>,
+}
+
+/// The component's core modules and, per module once asked, the names of its
+/// exported functions that reach none of its imports ([`crate::import_free`]).
+struct ImportFree<'a> {
+    bytes: &'a [u8],
+    modules: &'a [Range<usize>],
+    cache: RefCell<HashMap<ModuleIdx, Rc<HashSet<String>>>>,
 }
 
 impl<'a> EmitCx<'a> {
-    pub fn new(plan: &'a Plan, opts: &'a TranspileOptions) -> Self {
+    /// `bytes` is the component and `modules` its core modules' ranges in it.
+    pub fn new(
+        plan: &'a Plan,
+        opts: &'a TranspileOptions,
+        bytes: &'a [u8],
+        modules: &'a [Range<usize>],
+    ) -> Self {
         let uses_async = plan.uses_async();
         let mut leave_flags: BTreeSet<_> =
             plan.lowered.iter().map(|l| l.component_instance).collect();
@@ -90,7 +110,34 @@ impl<'a> EmitCx<'a> {
             promise_imports,
             fused,
             folded_poison: !uses_async && !super::reentry::host_code_inside(plan),
+            import_free: ImportFree {
+                bytes,
+                modules,
+                cache: Default::default(),
+            },
         }
+    }
+
+    /// Whether core function `d` runs no JS: an export of a core instance of
+    /// an embedded module whose calls reach none of its imports.
+    pub fn reaches_no_import(&self, d: &CoreDef) -> bool {
+        let CoreDef::Export { instance, name } = d else {
+            return false;
+        };
+        let module = self.plan.instances[*instance].module;
+        let ModuleSrc::Static(m) = self.plan.modules[module] else {
+            return false;
+        };
+        let f = &self.import_free;
+        let free = f.cache.borrow().get(&module).cloned();
+        let free = free.unwrap_or_else(|| {
+            // Validated already; a module that does not read counts as impure.
+            let wasm = &f.bytes[f.modules[m].clone()];
+            let free = Rc::new(crate::import_free::import_free_exports(wasm).unwrap_or_default());
+            f.cache.borrow_mut().insert(module, free.clone());
+            free
+        });
+        free.contains(name)
     }
 
     /// `await ` where instantiation is async.

@@ -9,7 +9,9 @@
 //! also clears every `may_enter` flag (`poison()`), so a call from the host
 //! reads one flag per instance. A host call whose argument lowering leaves the
 //! instance untouched is then *light*: no JS can run while it is entered, so
-//! it only checks the flags, without clearing and restoring them.
+//! it only checks the flags, without clearing and restoring them. So is one
+//! whose core function reaches no core import (`crate::import_free`), in any
+//! component.
 
 use crate::plan::ComponentInstanceIdx;
 
@@ -63,10 +65,10 @@ impl<'a> EntryGuard<'a> {
         self
     }
 
-    /// A call from the host during which no JS can run (needs [`Self::folded`]):
-    /// it checks the flags but neither clears nor restores them.
+    /// A call from the host during which no JS can run: it checks the flags
+    /// (and `poisoned`, unless folded) but neither clears nor restores them.
     pub fn light(mut self, light: bool) -> Self {
-        self.light = light && self.folded && self.from_host;
+        self.light = light && self.from_host;
         self
     }
 
@@ -236,10 +238,14 @@ mod tests {
         let g = EntryGuard::from_host(&s, false).folded(true).light(true);
         assert_eq!(g.check(), "if (me0 !== true) cannotEnter(poisoned);");
         assert_eq!((g.clear(), g.restore()), (String::new(), String::new()));
-        // Light needs the folded mode (decided where the component's core
-        // code cannot reach the host) and a call from the host.
+        // Not folded: `poisoned` is read too.
         let g = EntryGuard::from_host(&s, false).light(true);
-        assert_eq!(g.clear(), "me0 = false;");
+        assert_eq!(
+            g.check(),
+            "if (poisoned === true || me0 !== true) cannotEnter(poisoned);"
+        );
+        assert_eq!((g.clear(), g.restore()), (String::new(), String::new()));
+        // Only a call from the host is light.
         let g = EntryGuard::from_component(&s).folded(true).light(true);
         assert_eq!(g.clear(), "me0 = false;");
     }

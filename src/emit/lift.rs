@@ -13,7 +13,7 @@ use super::values::ValueGen;
 use crate::abi;
 use crate::names::quote as js_str;
 use crate::plan::{ComponentInstanceIdx, Idx, Lifted, LiftedIdx, Plan, ResourceIdx};
-use crate::types::ValType;
+use crate::types::{FuncType, ValType};
 
 /// Whether a call of lifted function `l` is a task of the async ABI (an
 /// `async` function type; its lift may be callback, stackful or sync).
@@ -160,8 +160,11 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     if lower_res {
         params.push("lowerRes".into());
     }
-    // No JS runs while a light call is entered (see `super::reentry`).
+    // No JS runs while a light call is entered (see `super::reentry`): the
+    // component's core code cannot reach the host, or this call's cannot.
+    let runs_no_js = reaches_no_import(cx, l);
     let light = !suspends
+        && (cx.folded_poison || runs_no_js)
         && super::reentry::lowering_leaves_instance_untouched(
             cx.plan.addr(l.opts.memory.as_ref()),
             ty,
@@ -171,8 +174,18 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
         .folded(cx.folded_poison)
         .light(light);
     names.poison |= host_facing && cx.folded_poison;
+    // Built-ins called from a sync call find their (pooled) thread as the
+    // store's current one: needed where core code may call one, or the
+    // values passed are streams or futures.
+    let sync_thread = cx.uses_async && (!runs_no_js || has_async_values(ty));
+    let entry = HostEntry {
+        inst,
+        sync_thread,
+        has_result: ty.result.is_some(),
+        needs_scope,
+    };
     if host_facing {
-        host_entry(cx, &mut g, &guard, inst, ty.result.is_some(), needs_scope);
+        host_entry(&mut g, &guard, &entry);
     }
     // Host-facing functions assign `res` inside the try and return it after.
     let ret_kw = if host_facing { "res =" } else { "return" };
@@ -202,7 +215,7 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
         }
     }
     if host_facing {
-        host_exit(cx, &mut g, &guard, ty.result.is_some(), needs_scope);
+        host_exit(&mut g, &guard, &entry);
     }
     let name = idx.form(form);
     let params = params.join(", ");
@@ -223,34 +236,57 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     g.finish(names, &format!("{func} {name}({params})"))
 }
 
-/// The start of a host-facing lift: the entry checks (and, with the async
-/// ABI, the sync task's thread), then `try {`.
-fn host_entry(
-    cx: &EmitCx,
-    g: &mut FnBuilder,
-    guard: &EntryGuard,
+/// What the start and end of a host-facing lift hold besides the entry checks.
+struct HostEntry {
     inst: ComponentInstanceIdx,
+    /// The async ABI's sync task gets a thread (`enterSync`/`leaveSync`).
+    sync_thread: bool,
     has_result: bool,
     needs_scope: bool,
-) {
+}
+
+/// Whether a function passes streams, futures or error contexts.
+fn has_async_values(ty: &FuncType) -> bool {
+    let is_async = |t: &ValType| {
+        matches!(
+            t,
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext
+        )
+    };
+    ty.params.iter().any(|(_, t)| t.any(&is_async))
+        || ty.result.as_ref().is_some_and(|t| t.any(&is_async))
+}
+
+/// Whether lift `l`'s core function, and its `realloc` and `post-return`,
+/// reach no core import: no JS can run inside the call.
+fn reaches_no_import(cx: &EmitCx, l: &Lifted) -> bool {
+    std::iter::once(&l.core)
+        .chain(&l.opts.realloc)
+        .chain(&l.opts.post_return)
+        .all(|d| cx.reaches_no_import(d))
+}
+
+/// The start of a host-facing lift: the entry checks (and, with the async
+/// ABI, the sync task's thread), then `try {`.
+fn host_entry(g: &mut FnBuilder, guard: &EntryGuard, e: &HostEntry) {
     g.intr.use_("trap");
     g.line(guard.check());
     let clear = guard.clear();
     if !clear.is_empty() {
         g.line(clear);
     }
-    if cx.uses_async {
+    if e.sync_thread {
         // Built-ins called from this sync call find their (pooled) thread here.
         g.intr.use_("scheduler");
         g.line(format!(
             "const thread = enterSync({});",
-            inst.async_instance()
+            e.inst.async_instance()
         ));
     }
-    if has_result {
+    if e.has_result {
         g.line("let res;");
     }
-    if needs_scope {
+    if e.needs_scope {
         // Outside the try: a throwing call still ends its lends of JS objects.
         g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
     }
@@ -260,23 +296,17 @@ fn host_entry(
 
 /// The end of a host-facing lift: the flags restored on both paths (no
 /// `finally`, which keeps the call path lean), a trap poisons the component.
-fn host_exit(
-    cx: &EmitCx,
-    g: &mut FnBuilder,
-    guard: &EntryGuard,
-    has_result: bool,
-    needs_scope: bool,
-) {
+fn host_exit(g: &mut FnBuilder, guard: &EntryGuard, e: &HostEntry) {
     g.dedent();
     let mut restore = guard.restore();
-    if cx.uses_async {
+    if e.sync_thread {
         restore.push_str(" leaveSync(thread);");
     }
     g.line("} catch (e) {");
     if !restore.is_empty() {
         g.line(format!("  {restore}"));
     }
-    if needs_scope {
+    if e.needs_scope {
         g.line("  endGuestLends(scope);");
     }
     g.line(format!("  {}", guard.poison_on_trap()));
@@ -285,7 +315,7 @@ fn host_exit(
     if !restore.is_empty() {
         g.line(restore);
     }
-    if has_result {
+    if e.has_result {
         g.line("return res;");
     }
 }

@@ -46,7 +46,7 @@ pub fn emit(
     plan: &Plan,
     opts: &TranspileOptions,
 ) -> Result<Transpiled> {
-    let cx = EmitCx::new(plan, opts);
+    let cx = EmitCx::new(plan, opts, bytes, &ir.modules);
     let mut names = Names::default();
     if cx.uses_async {
         // The async runtime reads every instance's flags (`ai{c}.mayEnter`).

@@ -2,8 +2,10 @@
 // src/emit/reentry.rs): a component whose core code cannot call the host
 // (entry-light.wat) folds `poisoned` into its `may_enter` flag, and its calls
 // that pass scalars flat only check that flag; a component with a host import
-// (entry-reenter.wat) keeps the whole protocol. Either way a trap poisons the
-// instance and re-entering it while a call is in progress traps.
+// (entry-reenter.wat) keeps the whole protocol for the export that reaches the
+// import, and only checks for those that reach none (src/import_free.rs).
+// Either way a trap poisons the instance and re-entering it while a call is in
+// progress traps.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -135,6 +137,29 @@ describe('a component whose core code calls the host', () => {
     );
     assert.equal(calls, 1);
     assert.ok(isTrap(REENTERED)(inner), String(inner));
+    assert.throws(() => e.double(1), isTrap(POISONED));
+  });
+
+  test('an export that reaches no import is refused inside a call that does, and its trap poisons', async () => {
+    let e, inner;
+    e = await instantiate('entry-reenter', {
+      cb: (x) => {
+        try {
+          e.fail(0);
+        } catch (err) {
+          inner = err;
+        }
+        return x;
+      },
+    });
+    assert.equal(e.callBack(3), 3);
+    assert.ok(isTrap(REENTERED)(inner), String(inner));
+    assert.equal(e.fail(0), 0, 'a refused entry does not poison');
+    assert.throws(
+      () => e.fail(1),
+      (x) => x instanceof WebAssembly.RuntimeError && !POISONED.test(x.message),
+    );
+    assert.throws(() => e.callBack(1), isTrap(POISONED));
     assert.throws(() => e.double(1), isTrap(POISONED));
   });
 });

@@ -420,17 +420,14 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift4() {
     if (poisoned === true || me0 !== true) cannotEnter(poisoned);
-    me0 = false;
     let res;
     try {
       const ret = cf4();
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift5(arg0) {

@@ -258,36 +258,29 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift1(arg0) {
     if (poisoned === true || me0 !== true) cannotEnter(poisoned);
-    me0 = false;
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt1 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt1, arg0, 'test:res/api#[method]counter.inc: param self');
       cf1(h1);
     } catch (e) {
-      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
     }
-    me0 = true;
   }
   function lift2(arg0) {
     if (poisoned === true || me0 !== true) cannotEnter(poisoned);
-    me0 = false;
     let res;
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt1 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt1, arg0, 'test:res/api#[method]counter.get: param self');
       const ret = cf2(h1);
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift3(arg0, arg1) {
     if (poisoned === true || me0 !== true) cannotEnter(poisoned);
-    me0 = false;
     let res;
     try {
       const h1 = arg0?.[RESOURCE]?.rt === rt1 && !arg0[RESOURCE].dead ? arg0[RESOURCE].rep : borrowRep(rt1, arg0, 'test:res/api#[static]counter.sum: param a');
@@ -295,11 +288,9 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const ret = cf3(h1, h2);
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift4(arg0) {
@@ -333,32 +324,26 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   }
   function lift6() {
     if (poisoned === true || me0 !== true) cannotEnter(poisoned);
-    me0 = false;
     let res;
     try {
       const ret = cf6();
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lift7() {
     if (poisoned === true || me0 !== true) cannotEnter(poisoned);
-    me0 = false;
     let res;
     try {
       const ret = cf7();
       res = (ret >>> 0);
     } catch (e) {
-      me0 = true;
       if (e instanceof WebAssembly.RuntimeError) poisoned = true;
       throw e;
     }
-    me0 = true;
     return res;
   }
   function lower0(k0, k1) {
