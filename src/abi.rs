@@ -4,23 +4,13 @@
 //! layout). Shared by every emitter; no JS knowledge here.
 
 pub use crate::addr::AddrWidth;
-use crate::plan::{AsyncOp, CopyKind};
-use crate::types::{FuncType, ValType};
+use crate::types::{CoreTy, FuncType, ValType};
 
 pub const MAX_FLAT_PARAMS: usize = 16;
 pub const MAX_FLAT_RESULTS: usize = 1;
 /// Strings longer than this (in bytes) trap.
 pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 31) - 1;
 pub const UTF16_TAG: u32 = 1 << 31;
-
-/// A core wasm value type in a flattened signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CoreTy {
-    I32,
-    I64,
-    F32,
-    F64,
-}
 
 /// How a variant-like type is laid out: its cases' payloads, in order.
 pub fn variant_cases(t: &ValType) -> Option<Vec<Option<&ValType>>> {
@@ -399,42 +389,6 @@ pub fn subtask_sig(w: AddrWidth, f: &FuncType, is_async: bool) -> SubtaskSig {
         params_spilled,
         result_ptr: f.result.is_some() && (is_async || result_flat.len() > MAX_FLAT_RESULTS),
     }
-}
-
-/// The core signature (type codes) of an async built-in that may block;
-/// `w`: the width of the memory its options (or immediate) name.
-pub fn builtin_sig(w: AddrWidth, op: &AsyncOp) -> (String, String) {
-    let (p, r) = match (op, w) {
-        (AsyncOp::WaitableSetWait(_), AddrWidth::W32) => ("ii", "i"),
-        (AsyncOp::WaitableSetWait(_), AddrWidth::W64) => ("iI", "i"),
-        (AsyncOp::ThreadYield | AsyncOp::ThreadSuspend, _) => ("", "i"),
-        (
-            AsyncOp::Copy {
-                kind: CopyKind::Stream,
-                ..
-            },
-            AddrWidth::W32,
-        ) => ("iii", "i"),
-        // 64-bit: an i64 pointer and count, an i64 result.
-        (
-            AsyncOp::Copy {
-                kind: CopyKind::Stream,
-                ..
-            },
-            AddrWidth::W64,
-        ) => ("iII", "I"),
-        (AsyncOp::Copy { .. }, AddrWidth::W32) => ("ii", "i"),
-        (AsyncOp::Copy { .. }, AddrWidth::W64) => ("iI", "i"),
-        (
-            AsyncOp::Cancel { .. }
-            | AsyncOp::SubtaskCancel { .. }
-            | AsyncOp::ThreadSwitch { .. }
-            | AsyncOp::ThreadPromote { .. },
-            _,
-        ) => ("i", "i"),
-        (other, _) => unreachable!("{other:?} does not block"),
-    };
-    (p.to_string(), r.to_string())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! under a width is in [`crate::abi`]; the JS for pointers crossing the
 //! boundary is in `emit/addr.rs`. No JS knowledge here.
 
-use crate::abi::CoreTy;
+use crate::types::CoreTy;
 
 /// Pointer and length width of the memory a canonical option names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]

@@ -140,6 +140,43 @@ impl AsyncOp {
             _ => false,
         }
     }
+
+    /// The core signature (type codes, see [`crate::abi`]) of a built-in
+    /// that may block; `w`: the width of the memory its options (or
+    /// immediate) name.
+    pub fn blocking_sig(&self, w: AddrWidth) -> (String, String) {
+        let (p, r) = match (self, w) {
+            (AsyncOp::WaitableSetWait(_), AddrWidth::W32) => ("ii", "i"),
+            (AsyncOp::WaitableSetWait(_), AddrWidth::W64) => ("iI", "i"),
+            (AsyncOp::ThreadYield | AsyncOp::ThreadSuspend, _) => ("", "i"),
+            (
+                AsyncOp::Copy {
+                    kind: CopyKind::Stream,
+                    ..
+                },
+                AddrWidth::W32,
+            ) => ("iii", "i"),
+            // 64-bit: an i64 pointer and count, an i64 result.
+            (
+                AsyncOp::Copy {
+                    kind: CopyKind::Stream,
+                    ..
+                },
+                AddrWidth::W64,
+            ) => ("iII", "I"),
+            (AsyncOp::Copy { .. }, AddrWidth::W32) => ("ii", "i"),
+            (AsyncOp::Copy { .. }, AddrWidth::W64) => ("iI", "i"),
+            (
+                AsyncOp::Cancel { .. }
+                | AsyncOp::SubtaskCancel { .. }
+                | AsyncOp::ThreadSwitch { .. }
+                | AsyncOp::ThreadPromote { .. },
+                _,
+            ) => ("i", "i"),
+            (other, _) => unreachable!("{other:?} does not block"),
+        };
+        (p.to_string(), r.to_string())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

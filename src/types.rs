@@ -1,5 +1,6 @@
 //! Component value and function types as the glue sees them: fully resolved
-//! trees with no type indices, converted once from the validator's type arena.
+//! trees with no type indices, converted once from the validator's type arena;
+//! and the core value types they flatten to.
 
 use wasmparser::component_types::{
     ComponentDefinedType, ComponentFuncTypeId, ComponentValType, ResourceId,
@@ -9,6 +10,15 @@ use wasmparser::{types::TypesRef, PrimitiveValType};
 /// A resource type's run-time identity: an index into `Plan::resources`
 /// (one per definition per instantiation).
 pub type ResourceKey = usize;
+
+/// A core wasm value type in a flattened signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoreTy {
+    I32,
+    I64,
+    F32,
+    F64,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValType {

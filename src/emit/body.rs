@@ -14,7 +14,8 @@ use super::cx::EmitCx;
 use super::fused;
 use super::imports::imports;
 use super::intrinsics::Intrinsics;
-use super::shell::{base64, shell};
+use super::module_src::module_source;
+use super::shell::shell;
 use crate::names::quote as js_str;
 use crate::parse::ComponentIr;
 use crate::plan::{CoreInstanceArg, ModuleSrc};
@@ -171,33 +172,6 @@ fn module_sources(
     (srcs, adapters, files)
 }
 
-/// How the glue gets core module number `index` (`wasm`): compiled from
-/// inline base64 under `--base64-cutoff`, else `getCoreModule(<file>)` and
-/// the file to write.
-pub fn module_source(
-    cx: &EmitCx,
-    names: &mut Names,
-    wasm: &[u8],
-    index: usize,
-) -> (String, Option<OutputFile>) {
-    if wasm.len() < cx.opts.base64_cutoff {
-        names.intrinsics.use_("base64");
-        let bytes = format!("base64Bytes('{}')", base64(wasm));
-        let src = match cx.async_instantiation {
-            true => format!("WebAssembly.compile({bytes})"),
-            false => format!("new WebAssembly.Module({bytes})"),
-        };
-        return (src, None);
-    }
-    let path = core_file_name(&cx.opts.name, index);
-    let src = format!("getCoreModule({})", js_str(&path));
-    let file = OutputFile {
-        path,
-        contents: wasm.to_vec(),
-    };
-    (src, Some(file))
-}
-
 /// The core instantiations in order, each followed by what must run as soon
 /// as its exports exist.
 fn instantiations(cx: &EmitCx, names: &mut Names) -> String {
@@ -244,15 +218,6 @@ fn instantiations(cx: &EmitCx, names: &mut Names) -> String {
         }
     }
     body
-}
-
-/// jco's core module file names: `<name>.core.wasm`, `<name>.core2.wasm`,
-/// `<name>.core3.wasm`, … (numbered by where the module appears in the input).
-fn core_file_name(name: &str, index: usize) -> String {
-    match index {
-        0 => format!("{name}.core.wasm"),
-        i => format!("{name}.core{}.wasm", i + 1),
-    }
 }
 
 /// As jco: `instantiate()` without `getCoreModule` loads the core modules

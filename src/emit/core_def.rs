@@ -44,7 +44,7 @@ fn blocking_sig(plan: &Plan, def: &CoreDef) -> (String, String) {
     match def {
         CoreDef::Builtin(i) => {
             let op = &plan.builtins[*i].op;
-            crate::abi::builtin_sig(plan.builtin_addr(op), op)
+            op.blocking_sig(plan.builtin_addr(op))
         }
         CoreDef::Lowered(i) => {
             let l = &plan.lowered[*i];

@@ -10,10 +10,10 @@
 use std::fmt::Write;
 
 use super::bindings::Names;
-use super::body::module_source;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
+use super::module_src::module_source;
 use crate::fuse::{Adapter, Import};
 use crate::names::quote as js_str;
 use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, LoweredIdx};
@@ -124,7 +124,7 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
 }
 
 /// `const fmodN = fusedAdapters ? <module> : null;` for every adapter, the
-/// module loaded as [`super::body::module_source`] says; `first_file` is the
+/// module loaded as [`super::module_src::module_source`] says; `first_file` is the
 /// core file number of the first adapter (after the component's modules).
 pub fn modules(cx: &EmitCx, names: &mut Names, first_file: usize) -> (String, Vec<OutputFile>) {
     let mut decls = String::new();

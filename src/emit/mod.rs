@@ -25,6 +25,7 @@ mod imports;
 mod intrinsics;
 mod lift;
 mod lower;
+mod module_src;
 mod namespaces;
 mod pending;
 mod reentry;

@@ -6,8 +6,9 @@
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
 
 use super::{assemble, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
-use crate::abi::{self, CoreTy};
+use crate::abi;
 use crate::plan::CoreDef;
+use crate::types::CoreTy;
 use crate::types::{FuncType, ValType};
 
 /// One side of the call: its memory and realloc.

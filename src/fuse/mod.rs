@@ -43,8 +43,9 @@ use wasm_encoder::{
     Module, TypeSection, ValType as W,
 };
 
-use crate::abi::{self, CoreTy};
+use crate::abi;
 use crate::plan::{Callee, ComponentInstanceIdx, CoreDef, LoweredIdx, Plan, StringEncoding};
+use crate::types::CoreTy;
 use crate::types::ValType;
 
 /// One fused adapter: the core module's bytes and what to pass as each of its imports

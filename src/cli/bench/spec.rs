@@ -7,12 +7,13 @@
 //! columns that cannot be measured carry the reason.
 
 use serde_json::{json, Value};
-use weft::abi::{self, CoreTy};
+use weft::abi;
 use weft::names::{interface_export_name, lower_camel, strip_version, upper_camel};
 use weft::plan::{
     Callee, CanonOpts, CoreDef, CoreInstanceArg, ExportItem, HostImportKind, ModuleSrc, Plan,
     ResourceOp, StringEncoding,
 };
+use weft::types::CoreTy;
 use weft::types::{FuncType, ValType};
 
 /// The bench spec of a component (see the module comment); `name` is the

@@ -3,10 +3,11 @@
 //! strings.
 
 use super::{encoding_id, is_option, js_str, ValueGen};
-use crate::abi::{self, CoreTy};
+use crate::abi;
 use crate::names::lower_camel;
 use crate::plan::StringEncoding;
 use crate::plan::{AsyncTypeIdx, Idx, ResourceIdx};
+use crate::types::CoreTy;
 use crate::types::ValType;
 
 impl ValueGen {

@@ -6,10 +6,11 @@ use super::super::addr;
 use std::fmt::Write;
 
 use super::{encoding_id, is_option, js_str, typed_array, zero, ValueGen};
-use crate::abi::{self, CoreTy};
+use crate::abi;
 use crate::names::lower_camel;
 use crate::plan::StringEncoding;
 use crate::plan::{Idx, ResourceIdx};
+use crate::types::CoreTy;
 use crate::types::ValType;
 
 impl ValueGen {

@@ -12,8 +12,9 @@ mod styled;
 
 use super::addr;
 use super::intrinsics::Intrinsics;
-use crate::abi::{AddrWidth, CoreTy};
+use crate::abi::AddrWidth;
 use crate::plan::{ComponentInstanceIdx, StringEncoding};
+use crate::types::CoreTy;
 use crate::types::ValType;
 use crate::value_style::ValueStyle;
 
