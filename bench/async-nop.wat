@@ -2,8 +2,9 @@
 ;; callback-form async export whose core entry only calls `task.return` and
 ;; returns EXIT; `nop-ctx` also makes the two `context.get` and two `context.set`
 ;; calls wit-bindgen's runtime makes per call (fixtures/guests/async-bench's
-;; `nop`); `nop-sync` is a sync export of the same instance (its core instance
-;; imports `context.*`, so the glue brackets it with enterSync/leaveSync).
+;; `nop`); `nop-sync` is a sync export of the same instance (it reaches none of
+;; the instance's imports, so the glue calls it without a sync task thread, as
+;; it does wit-bindgen's `nop-sync`).
 ;;   weft bench bench/async-nop.wat [--node node] [--browser]
 ;; Against fixtures/build/async-bench.wasm's rows, the difference is the guest's
 ;; own code (bench/README.md, "Async rows").
