@@ -344,7 +344,10 @@ fn task_lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) -> S
     let (mut g, needs_scope) = lift_builder(cx, names, l);
     g.shared_ends = true;
     let params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
-    g.line("const task = store.cur.task;");
+    // The task: to abort on a bad argument, to count borrows, to return to.
+    if !params.is_empty() || needs_scope || !l.opts.is_async {
+        g.line("const task = store.cur.task;");
+    }
     if !params.is_empty() {
         g.line(format!("const [{}] = args;", params.join(", ")));
     }
@@ -353,23 +356,15 @@ fn task_lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) -> S
         g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
         g.line("task.scope = scope;");
     }
-    // A JS value of the wrong type fails the call before any core code runs.
-    g.line("let flat;");
-    g.line("try {");
-    g.indent();
-    let flat = lower_args(&mut g, l, &params, fname);
-    g.line(format!("flat = [{}];", flat.join(", ")));
-    g.dedent();
-    g.line(
-        "} catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }",
-    );
+    let flat = if params.is_empty() {
+        Vec::new()
+    } else {
+        lower_task_args(&mut g, l, &params, fname)
+    };
     let call = format!(
         "{}{core}({})",
         if sync_await { "await " } else { "" },
-        (0..flat.len())
-            .map(|i| format!("flat[{i}]"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        flat.join(", ")
     );
     if l.opts.is_async {
         // Callback form: the packed code (or, JSPI, a Promise of it);
@@ -389,6 +384,27 @@ fn task_lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) -> S
     let body = g.finish(names, &format!("{func} {}(args)", idx.task_body()));
     let fi = func_inst(names, idx, l, fname, &sig, callback.as_deref());
     format!("{body}{fi}\n")
+}
+
+/// Lowers a task's arguments inside a `try`: a JS value of the wrong type
+/// fails the call (the task is aborted) before any core code runs. The flat
+/// values are `var`s, so they outlive the block without an array.
+fn lower_task_args(g: &mut FnBuilder, l: &Lifted, params: &[String], fname: &str) -> Vec<String> {
+    g.line("try {");
+    g.indent();
+    let exprs = lower_args(g, l, params, fname);
+    let vars: Vec<String> = exprs.iter().map(|_| g.tmp("flat")).collect();
+    if !vars.is_empty() {
+        let decls: Vec<String> = (vars.iter().zip(&exprs))
+            .map(|(v, e)| format!("{v} = {e}"))
+            .collect();
+        g.line(format!("var {};", decls.join(", ")));
+    }
+    g.dedent();
+    g.line(
+        "} catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }",
+    );
+    vars
 }
 
 /// `const fiN = liftCallback(…)` / `liftStack(…)`: the FuncInst around `liftN_core`.

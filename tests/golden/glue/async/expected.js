@@ -1311,13 +1311,12 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   function lift0_core(args) {
     const task = store.cur.task;
     const [arg0] = args;
-    let flat;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'run: param s');
       const sp1 = utf8Encode(arg0, mem0, realloc0), sl2 = utf8EncodedLen;
-      flat = [sp1, sl2];
+      var flat3 = sp1, flat4 = sl2;
     } catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }
-    return cf1(flat[0], flat[1]);
+    return cf1(flat3, flat4);
   }
   const fi0 = liftCallback(ai0, true, { async: true, callback: true }, 'run', [0, mem0], lift0_core, (c, p1, p2) => cf2(c, p1, p2), (i) => getAs(ai0.handles, i, WaitableSet, 'callback'));
   function bi0(k0) {
