@@ -154,3 +154,20 @@ console.log(errs.map((r) => r.status + ':' + (r.reason instanceof WebAssembly.Ru
   const out = execFileSync(process.execPath, [main], { encoding: 'utf8', timeout: 8000 });
   assert.equal(out.trim(), 'rejected:true rejected:true');
 });
+
+test('a stream from one component to another through JS carries the trap to the reader', opts, async () => {
+  // A (async-trap.wat) returns a stream, then traps writing it; B, a component
+  // transpiled on its own (fixtures/guests/async-bench, a store of its own),
+  // reads it as a JS source: the source errors with A's trap, which fails B
+  // too, as a rejected host-import Promise does (docs/async-design.md).
+  const { e: a } = await load();
+  const b = (await instantiate('async-bench', { 'test:async-bench/host': { tick: () => 1 } })).bench;
+  const s = await a.trapStream();
+  await assert.rejects(b.consume(s, 16), outOfBounds);
+  await assertPoisoned(a);
+  assert.throws(
+    () => b.nopSync(),
+    (err) => isTrap(err) && /poisoned/.test(err.message),
+  );
+  await assert.rejects(b.nop(), (err) => isTrap(err) && /poisoned/.test(err.message));
+});
