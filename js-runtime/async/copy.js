@@ -127,6 +127,8 @@ class Rendezvous {
     this.t = t;
     this.dropped = false;
     this.resetPending();
+    this.store = null; // the store of the instance that made it (host-made: null)
+    this.moreStores = null; // other stores an end was lowered into (see joinStore)
   }
   resetAndNotifyPending(result) {
     const done = this.pendingOnCopyDone;
@@ -288,6 +290,7 @@ export function typeDesc(k, name, numeric, bytes) {
 export function streamNew(inst, t) {
   checkMayLeave(inst);
   const s = new SharedStream(t);
+  s.store = inst.store;
   return packEnds(inst, new ReadableStreamEnd(s), new WritableStreamEnd(s));
 }
 
@@ -295,6 +298,7 @@ export function streamNew(inst, t) {
 export function futureNew(inst, t) {
   checkMayLeave(inst);
   const s = new SharedFuture(t);
+  s.store = inst.store;
   return packEnds(inst, new ReadableFutureEnd(s), new WritableFutureEnd(s));
 }
 
@@ -440,5 +444,21 @@ export function liftEnd(inst, cls, t, i) {
 
 /** lower_stream / lower_future: a new readable end in `inst`'s table. */
 export function lowerEnd(inst, cls, shared) {
+  joinStore(shared, inst.store);
   return inst.handles.add(new cls(shared));
+}
+
+/**
+ * Notes that `store` holds an end of `shared`. An end lowered into another
+ * store than the one that made the stream (the same glue instantiated twice
+ * hands ends over directly) joins the two: a failure of one fails the other
+ * (`Store.failJoined`), whose side would otherwise wait for ever.
+ */
+function joinStore(shared, store) {
+  if (shared.store == null) shared.store = store;
+  else if (shared.store !== store && !(shared.moreStores ??= new Set()).has(store)) {
+    shared.moreStores.add(store);
+    // each side may wait on the other, which it cannot see: no deadlock is declared
+    store.joined = shared.store.joined = true;
+  }
 }

@@ -9,6 +9,7 @@ import { HostBuffer, SharedFuture } from './copy.js';
 import { COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED } from './codes.js';
 
 const SHARED = Symbol('weft.shared');
+const RELEASE = Symbol('weft.release');
 const CHUNK = 64;
 // A JS read of `stream<u8>` takes up to this much of what the writer offers
 // at once (one Uint8Array): fewer, bigger chunks; memory stays bounded by the
@@ -127,6 +128,7 @@ export function streamToJs(store, shared) {
     { highWaterMark: 0 },
   );
   rs[SHARED] = shared;
+  rs[RELEASE] = release; // (the store that counts JS's hold may be another glue's instance's)
   if (!(Symbol.asyncIterator in rs)) rs[Symbol.asyncIterator] = () => iterate(rs);
   rs.next = streamNext;
   rs.return = streamReturn;
@@ -187,8 +189,7 @@ function sourceReader(rs) {
 export function streamFromJs(store, t, source, where = 'stream') {
   if (source != null && source[SHARED] != null) {
     const s = source[SHARED];
-    source[SHARED] = null; // moved back into a guest
-    store.hostPending--;
+    source[RELEASE](); // moved back into a guest: JS no longer holds it
     return s;
   }
   let it = null;

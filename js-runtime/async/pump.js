@@ -56,6 +56,8 @@ export class Store {
     this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
     this.later = false; // a pump is scheduled as a macrotask
     this.spareCall = null; // startFromHost's HostCall of the last call that was over at once
+    this.instances = []; // its AsyncInstances (a failure looks through their handles)
+    this.joined = false; // a stream or future joins it to another store (copy.js joinStore)
   }
   /** Ends the running JSPI turn of `thread` (it blocked again or its stack returned). */
   endTurn(thread) {
@@ -137,7 +139,7 @@ export class Store {
         this.depth--;
       }
     }
-    if (this.hostPending === 0 && this.roots.size > 0 && !this.deadlockCheck) {
+    if (this.hostPending === 0 && this.roots.size > 0 && !this.deadlockCheck && !this.joined) {
       // Decided a macrotask later: stacks resumed through JSPI run in microtasks
       // and may still make progress.
       this.deadlockCheck = true;
@@ -179,5 +181,27 @@ export class Store {
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const w of waiters) w.reject(e);
+    this.failJoined(e);
+  }
+  /**
+   * A stream or future with an end held here and one held in another store
+   * (`joinStore`, copy.js): that store fails too, as one store would.
+   */
+  failJoined(e) {
+    const others = new Set();
+    for (const inst of this.instances) {
+      for (const h of inst.handles.slots) {
+        const shared = h?.shared;
+        if (shared?.moreStores == null) continue;
+        for (const s of [shared.store, ...shared.moreStores]) {
+          if (s !== this && s.holdsEnd(shared)) others.add(s);
+        }
+      }
+    }
+    for (const s of others) s.fail(e);
+  }
+  /** Whether an instance of this store holds an end of `shared`. */
+  holdsEnd(shared) {
+    return this.instances.some((inst) => inst.handles.slots.some((h) => h?.shared === shared));
   }
 }

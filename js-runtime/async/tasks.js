@@ -20,6 +20,7 @@ export class AsyncInstance {
    * object into a slow dictionary-mode one. */
   constructor(store, parent = null, flags = null) {
     this.store = store;
+    store.instances.push(this);
     this.parent = parent;
     this.handles = new HandleTable();
     this.threads = new HandleTable();

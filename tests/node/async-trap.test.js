@@ -171,3 +171,18 @@ test('a stream from one component to another through JS carries the trap to the 
   );
   await assert.rejects(b.nop(), (err) => isTrap(err) && /poisoned/.test(err.message));
 });
+
+test(
+  'a stream handed straight to a second instantiation of the same glue carries the trap to the reader',
+  opts,
+  async () => {
+    // The same glue module instantiated twice: two stores, one runtime, so the
+    // stream moves from A to B without a JS source in between.
+    const { e: a } = await load();
+    const { e: b } = await load();
+    const s = await a.trapStream();
+    await assert.rejects(b.consume(s), outOfBounds);
+    await assertPoisoned(a);
+    await assertPoisoned(b);
+  },
+);

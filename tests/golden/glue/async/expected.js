@@ -267,6 +267,8 @@ class Store {
     this.epoch = 0; // pump passes so far (a thread that yields waits for the next one)
     this.later = false; // a pump is scheduled as a macrotask
     this.spareCall = null; // startFromHost's HostCall of the last call that was over at once
+    this.instances = []; // its AsyncInstances (a failure looks through their handles)
+    this.joined = false; // a stream or future joins it to another store (copy.js joinStore)
   }
   endTurn(thread) {
     if (thread === null || this.turn !== thread) return;
@@ -333,7 +335,7 @@ class Store {
         this.depth--;
       }
     }
-    if (this.hostPending === 0 && this.roots.size > 0 && !this.deadlockCheck) {
+    if (this.hostPending === 0 && this.roots.size > 0 && !this.deadlockCheck && !this.joined) {
       this.deadlockCheck = true;
       setTimeout(() => {
         this.deadlockCheck = false;
@@ -367,11 +369,29 @@ class Store {
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const w of waiters) w.reject(e);
+    this.failJoined(e);
+  }
+  failJoined(e) {
+    const others = new Set();
+    for (const inst of this.instances) {
+      for (const h of inst.handles.slots) {
+        const shared = h?.shared;
+        if (shared?.moreStores == null) continue;
+        for (const s of [shared.store, ...shared.moreStores]) {
+          if (s !== this && s.holdsEnd(shared)) others.add(s);
+        }
+      }
+    }
+    for (const s of others) s.fail(e);
+  }
+  holdsEnd(shared) {
+    return this.instances.some((inst) => inst.handles.slots.some((h) => h?.shared === shared));
   }
 }
 class AsyncInstance {
   constructor(store, parent = null, flags = null) {
     this.store = store;
+    store.instances.push(this);
     this.parent = parent;
     this.handles = new HandleTable();
     this.threads = new HandleTable();
@@ -1006,6 +1026,8 @@ class Rendezvous {
     this.t = t;
     this.dropped = false;
     this.resetPending();
+    this.store = null; // the store of the instance that made it (host-made: null)
+    this.moreStores = null; // other stores an end was lowered into (see joinStore)
   }
   resetAndNotifyPending(result) {
     const done = this.pendingOnCopyDone;
@@ -1118,6 +1140,7 @@ function typeDesc(k, name, numeric, bytes) {
 function streamNew(inst, t) {
   checkMayLeave(inst);
   const s = new SharedStream(t);
+  s.store = inst.store;
   return packEnds(inst, new ReadableStreamEnd(s), new WritableStreamEnd(s));
 }
 function dropEnd(inst, cls, t, i) {
@@ -1130,6 +1153,13 @@ function dropEnd(inst, cls, t, i) {
   inst.handles.remove(i);
   e.shared.drop();
   e.drop();
+}
+function joinStore(shared, store) {
+  if (shared.store == null) shared.store = store;
+  else if (shared.store !== store && !(shared.moreStores ??= new Set()).has(store)) {
+    shared.moreStores.add(store);
+    store.joined = shared.store.joined = true;
+  }
 }
 class Subtask extends Waitable {
   constructor() {
