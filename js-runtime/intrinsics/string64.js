@@ -1,5 +1,6 @@
 import { trap } from './trap.js';
 import { checkRange64 } from './memory64.js';
+import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 // Strings in a 64-bit memory (pointers are exact numbers up to 2^53, see
 // addr64.js), all three encodings in one place: a JS string lowered from the
 // host is the UTF-16 source of the same store routine that an adapter between
@@ -21,7 +22,7 @@ export let stringLen64 = 0;
 export function loadString64(m, ptr, units, enc) {
   const wide = enc === 1 || (enc === 2 && (units & TAG32) !== 0);
   const bytes = wide ? 2 * (enc === 2 ? units ^ TAG32 : units) : units;
-  if (bytes > MAX_STRING_BYTES) trap('string: too long');
+  if (bytes > MAX_STRING_BYTE_LENGTH) stringTooLong(bytes);
   checkRange64(m, ptr, bytes, enc === 0 ? 1 : 2, 'string');
   const b = m.u8.subarray(ptr, ptr + bytes);
   if (enc === 2 && !wide) {
