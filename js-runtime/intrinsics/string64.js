@@ -11,6 +11,8 @@ import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 // Encodings as transcode.js numbers them: 0 utf8, 1 utf16, 2 latin1+utf16,
 // whose length carries the UTF-16 tag in bit 31 (untag64 moved it from bit 63).
 const TAG32 = 0x80000000;
+// The store side's limit (a realloc size an i32 realloc could take); lifts
+// have the spec's MAX_STRING_BYTE_LENGTH (limits.js).
 const MAX_STRING_BYTES = 0x7fffffff;
 const utf8Decoder64 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf16Decoder64 = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });

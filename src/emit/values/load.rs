@@ -36,7 +36,12 @@ impl ValueGen {
     /// Loads `l` elements of a stream buffer the guest supplies: its length
     /// was checked against the buffer's own limit when the buffer was made
     /// (`GuestBuffer`), so no list byte length limit (load_list_from_valid_range).
-    pub(in crate::emit) fn load_buffer_elems(&mut self, elem: &ValType, p: &str, l: &str) -> String {
+    pub(in crate::emit) fn load_buffer_elems(
+        &mut self,
+        elem: &ValType,
+        p: &str,
+        l: &str,
+    ) -> String {
         self.lift_list_checked(elem, p, l, false)
     }
 
