@@ -224,7 +224,11 @@ test('untag64/tag64: the latin1+utf16 tag moves between bit 63 and bit 31', () =
   assert.equal(untag64((1n << 63n) | 7n), (0x80000000 | 7) >>> 0);
   assert.equal(untag64(-(1n << 63n) + 7n), (0x80000000 | 7) >>> 0, 'a signed i64 from wasm');
   assert.throws(() => untag64((1n << 63n) | (1n << 31n)), WebAssembly.RuntimeError);
-  assert.throws(() => untag64(1n << 31n), /above the Canonical ABI's limit/, 'an untagged length never reaches the 32-bit tag');
+  assert.throws(
+    () => untag64(1n << 31n),
+    /above the Canonical ABI's limit/,
+    'an untagged length never reaches the 32-bit tag',
+  );
   assert.throws(() => untag64(1n << 32n), /above the Canonical ABI's limit/);
   assert.equal(tag64(5), 5n);
   assert.equal(tag64((0x80000000 | 7) >>> 0), (1n << 63n) | 7n);

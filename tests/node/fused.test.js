@@ -150,7 +150,11 @@ test('length limits between components: the JS adapter checks them before alignm
   ];
   for (const [f, ptr, len, re] of cases) {
     const e = await load('length-limits', 'js');
-    assert.throws(() => e[f](ptr, len), (err) => err instanceof WebAssembly.RuntimeError && re.test(err.message), `${f}(${ptr}, ${len})`);
+    assert.throws(
+      () => e[f](ptr, len),
+      (err) => err instanceof WebAssembly.RuntimeError && re.test(err.message),
+      `${f}(${ptr}, ${len})`,
+    );
   }
 });
 

@@ -87,12 +87,16 @@ describe('length limits: host lifts (64-bit memory)', NO_MEMORY64 ? { skip: NO_M
     const TAG = 2n ** 63n;
     await traps(load64, (e) => e.utf8At(0n, 2n ** 28n), STRING_LIMIT(2 ** 28));
     await traps(load64, (e) => e.utf8At(0n, 2n ** 28n - 1n), BOUNDS);
-    await traps(load64, (e) => e.utf8At(0n, 2n ** 40n), /64-bit length 1099511627776 is above the Canonical ABI's limits/);
+    await traps(
+      load64,
+      (e) => e.utf8At(0n, 2n ** 40n),
+      /64-bit length 1099511627776 is above the Canonical ABI's limits/,
+    );
     await traps(load64, (e) => e.utf16At(1n, 2n ** 27n), STRING_LIMIT(2 ** 28));
     await traps(load64, (e) => e.utf16At(1n, 2n ** 27n - 1n), ALIGN);
     await traps(load64, (e) => e.compactAt(1n, 2n ** 28n), STRING_LIMIT(2 ** 28));
     await traps(load64, (e) => e.compactAt(1n, 2n ** 28n - 1n), ALIGN);
-    await traps(load64, (e) => e.compactAt(1n, TAG | 2n ** 27n), STRING_LIMIT(2 ** 28));
+    await traps(load64, (e) => e.compactAt(1n, TAG | (2n ** 27n)), STRING_LIMIT(2 ** 28));
     await traps(load64, (e) => e.compactAt(0n, TAG | (2n ** 27n - 1n)), BOUNDS);
   });
   test('lists', async () => {
