@@ -8,8 +8,10 @@ use crate::types::{CoreTy, FuncType, ValType};
 
 pub const MAX_FLAT_PARAMS: usize = 16;
 pub const MAX_FLAT_RESULTS: usize = 1;
-/// Strings longer than this (in bytes) trap.
-pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 31) - 1;
+/// Lifting a string longer than this (in bytes) traps (load_string_from_range).
+pub const MAX_STRING_BYTE_LENGTH: u32 = (1 << 28) - 1;
+/// Lifting a list longer than this (in bytes) traps (load_list_from_range).
+pub const MAX_LIST_BYTE_LENGTH: u32 = (1 << 28) - 1;
 pub const UTF16_TAG: u32 = 1 << 31;
 
 /// How a variant-like type is laid out: its cases' payloads, in order.

@@ -37,7 +37,8 @@ import {
  * copy straight into another guest's memory. */
 export class GuestBuffer {
   constructor(elemSize, ptr, length, load, store, check, view = null) {
-    if (length > MAX_BUFFER_LENGTH) trap(`stream/future buffer length ${length} is too large`);
+    length >>>= 0; // a 32-bit guest's count arrives as a signed i32
+    if (length > MAX_BUFFER_LENGTH) trap(`stream/future buffer length ${length} is above 2^28 - 1`);
     if (elemSize > 0 && length > 0 && check !== null) check(ptr, length);
     this.elemSize = elemSize;
     this.ptr = ptr;

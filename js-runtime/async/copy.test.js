@@ -305,7 +305,15 @@ test('SharedFutureImpl: cancel-read of a pending read gives CANCELLED and the en
 });
 
 test('BufferGuestImpl: length above 2^28-1 traps; HostBuffer reads/writes JS arrays', () => {
-  assert.throws(() => new GuestBuffer(1, 0, 2 ** 28, null, null, null), isTrap(/too large/));
+  assert.throws(
+    () => new GuestBuffer(1, 0, 2 ** 28, null, null, null),
+    isTrap(/buffer length 268435456 is above 2\^28 - 1/),
+  );
+  // A 32-bit guest's count is a signed i32: 2^31 and above arrive negative.
+  for (const n of [-(2 ** 31), -1])
+    assert.throws(() => new GuestBuffer(1, 0, n, null, null, null), isTrap(/is above 2\^28 - 1/), String(n));
+  // Exactly at the limit: no trap on account of the length.
+  assert.equal(new GuestBuffer(1, 0, 2 ** 28 - 1, null, null, null).remain(), 2 ** 28 - 1);
   const s = new SharedStream(U8);
   const src = new HostBuffer([1, 2, 3]);
   const dst = new HostBuffer([], 2);

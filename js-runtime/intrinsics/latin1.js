@@ -1,6 +1,7 @@
 import { trap } from './trap.js';
 import { memView } from './memory.js';
 import { utf16Decode } from './utf16.js';
+import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 // latin1+utf16 ("compact UTF-16") strings: the length's top bit tags UTF-16.
 const UTF16_TAG = 0x80000000;
 export let latin1EncodedLen = 0;
@@ -9,6 +10,7 @@ export function latin1Decode(m, ptr, taggedLen) {
   if (taggedLen & UTF16_TAG) return utf16Decode(m, ptr, taggedLen ^ UTF16_TAG);
   memView(m);
   ptr >>>= 0;
+  if (taggedLen > MAX_STRING_BYTE_LENGTH) stringTooLong(taggedLen);
   if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
   if (ptr + taggedLen > m.u8.byteLength) trap(`string: range ${ptr}+${taggedLen} is out of bounds of memory`);
   const u8 = m.u8;

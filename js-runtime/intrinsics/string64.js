@@ -1,5 +1,6 @@
 import { trap } from './trap.js';
 import { checkRange64 } from './memory64.js';
+import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 // Strings in a 64-bit memory (pointers are exact numbers up to 2^53, see
 // addr64.js), all three encodings in one place: a JS string lowered from the
 // host is the UTF-16 source of the same store routine that an adapter between
@@ -10,6 +11,8 @@ import { checkRange64 } from './memory64.js';
 // Encodings as transcode.js numbers them: 0 utf8, 1 utf16, 2 latin1+utf16,
 // whose length carries the UTF-16 tag in bit 31 (untag64 moved it from bit 63).
 const TAG32 = 0x80000000;
+// The store side's limit (a realloc size an i32 realloc could take); lifts
+// have the spec's MAX_STRING_BYTE_LENGTH (limits.js).
 const MAX_STRING_BYTES = 0x7fffffff;
 const utf8Decoder64 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf16Decoder64 = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
@@ -21,7 +24,7 @@ export let stringLen64 = 0;
 export function loadString64(m, ptr, units, enc) {
   const wide = enc === 1 || (enc === 2 && (units & TAG32) !== 0);
   const bytes = wide ? 2 * (enc === 2 ? units ^ TAG32 : units) : units;
-  if (bytes > MAX_STRING_BYTES) trap('string: too long');
+  if (bytes > MAX_STRING_BYTE_LENGTH) stringTooLong(bytes);
   checkRange64(m, ptr, bytes, enc === 0 ? 1 : 2, 'string');
   const b = m.u8.subarray(ptr, ptr + bytes);
   if (enc === 2 && !wide) {

@@ -1,5 +1,6 @@
 import { trap } from './trap.js';
 import { memView } from './memory.js';
+import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 // UTF-16 (little-endian) strings in linear memory; unpaired surrogates trap on lift.
 const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 export function utf16Decode(m, ptr, codeUnits) {
@@ -7,7 +8,7 @@ export function utf16Decode(m, ptr, codeUnits) {
   ptr >>>= 0;
   codeUnits >>>= 0;
   const bytes = codeUnits * 2;
-  if (bytes > 0x7fffffff) trap('string: too long');
+  if (bytes > MAX_STRING_BYTE_LENGTH) stringTooLong(bytes);
   if ((ptr & 1) !== 0) trap(`string: pointer ${ptr} is not aligned to 2`);
   if (ptr + bytes > m.u8.byteLength) trap(`string: range ${ptr}+${bytes} is out of bounds of memory`);
   try {

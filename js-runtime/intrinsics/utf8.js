@@ -1,5 +1,6 @@
 import { trap } from './trap.js';
 import { memView } from './memory.js';
+import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 // UTF-8 strings in linear memory. Decoding is fatal: invalid UTF-8 traps.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -8,6 +9,7 @@ export function utf8Decode(m, ptr, len) {
   memView(m);
   ptr >>>= 0;
   len >>>= 0;
+  if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {

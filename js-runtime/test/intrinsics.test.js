@@ -1,7 +1,7 @@
 // Unit tests for the runtime helpers the glue inlines (js-runtime/intrinsics/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoryState, memView, checkRange, alloc } from '../intrinsics/memory.js';
+import { memoryState, memView, checkRange, checkList, alloc } from '../intrinsics/memory.js';
 import { utf8Encode, utf8Decode } from '../intrinsics/utf8.js';
 import * as utf8 from '../intrinsics/utf8.js';
 import { utf16Encode, utf16Decode } from '../intrinsics/utf16.js';
@@ -43,6 +43,23 @@ test('memory views refresh after grow', () => {
   assert.throws(() => checkRange(m, 2 * 65536 - 2, 4, 1, 'x'), WebAssembly.RuntimeError);
   checkRange(m, 8, 4, 4, 'x');
   assert.throws(() => alloc(m, () => 1, 4, 4, 'x'), /not aligned/);
+});
+
+test('the Canonical ABI length limits come before alignment and bounds; at the limit they do not trap', () => {
+  const { m } = guest();
+  const limit = (n) => new RegExp(`byte length ${n} is above 2\\^28 - 1$`);
+  assert.throws(() => checkList(m, 1, 2 ** 26, 4, 4), limit(2 ** 28));
+  assert.throws(() => checkList(m, 1, 2 ** 26 - 1, 4, 4), /not aligned/);
+  assert.throws(() => checkList(m, 0, 2 ** 28 - 1, 1, 1), /out of bounds/);
+  checkList(m, 8, 2, 4, 4);
+  assert.throws(() => utf8Decode(m, 0, 2 ** 28), limit(2 ** 28));
+  assert.throws(() => utf8Decode(m, 0, -1), limit(2 ** 32 - 1), 'an i32 length is unsigned');
+  assert.throws(() => utf8Decode(m, 0, 2 ** 28 - 1), /out of bounds/);
+  assert.throws(() => utf16Decode(m, 1, 2 ** 27), limit(2 ** 28));
+  assert.throws(() => utf16Decode(m, 1, 2 ** 27 - 1), /not aligned/);
+  assert.throws(() => latin1.latin1Decode(m, 1, 2 ** 28), limit(2 ** 28));
+  assert.throws(() => latin1.latin1Decode(m, 1, 2 ** 28 - 1), /not aligned/);
+  assert.throws(() => latin1.latin1Decode(m, 1, (2 ** 27) | 0x80000000), limit(2 ** 28));
 });
 
 test('utf8 follows the spec realloc protocol', () => {
@@ -196,7 +213,7 @@ test('addr64/len64: i64 pointers are exact numbers below 2^53, lengths below 2^3
   for (const v of [1n << 32n, -1n]) {
     assert.throws(
       () => len64(v),
-      (e) => e instanceof WebAssembly.RuntimeError && /above 2\^32 - 1/.test(e.message),
+      (e) => e instanceof WebAssembly.RuntimeError && /above the Canonical ABI's limits \(2\^28 - 1\)/.test(e.message),
       String(v),
     );
   }
@@ -207,8 +224,12 @@ test('untag64/tag64: the latin1+utf16 tag moves between bit 63 and bit 31', () =
   assert.equal(untag64((1n << 63n) | 7n), (0x80000000 | 7) >>> 0);
   assert.equal(untag64(-(1n << 63n) + 7n), (0x80000000 | 7) >>> 0, 'a signed i64 from wasm');
   assert.throws(() => untag64((1n << 63n) | (1n << 31n)), WebAssembly.RuntimeError);
-  assert.throws(() => untag64(1n << 31n), /above 2\^31 - 1/, 'an untagged length never reaches the 32-bit tag');
-  assert.throws(() => untag64(1n << 32n), /above 2\^31 - 1/);
+  assert.throws(
+    () => untag64(1n << 31n),
+    /above the Canonical ABI's limit/,
+    'an untagged length never reaches the 32-bit tag',
+  );
+  assert.throws(() => untag64(1n << 32n), /above the Canonical ABI's limit/);
   assert.equal(tag64(5), 5n);
   assert.equal(tag64((0x80000000 | 7) >>> 0), (1n << 63n) | 7n);
   for (const l of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff]) assert.equal(untag64(tag64(l)), l);

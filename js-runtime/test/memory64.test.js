@@ -135,7 +135,22 @@ test('loadString64: the spec traps, above 4 GiB', { skip: above4G }, () => {
   assert.throws(() => loadString64(m, G4 + 1, 1, 2), isTrap(/not aligned to 2/), 'latin1+utf16 aligns to 2');
   assert.throws(() => loadString64(m, size - 1, 2, 0), isTrap(/^string: range \d+\+2 is out of bounds of memory$/));
   assert.throws(() => loadString64(m, size - 2, (2 | 0x80000000) >>> 0, 2), isTrap(/range \d+\+4 is out of/));
-  assert.throws(() => loadString64(m, G4, 0x40000000, 1), isTrap(/^string: too long$/));
+  // MAX_STRING_BYTE_LENGTH (2^28 - 1), before alignment and bounds; at the limit the bounds check fires.
+  assert.throws(
+    () => loadString64(m, G4 + 1, 0x8000000, 1),
+    isTrap(/^string: byte length 268435456 is above 2\^28 - 1$/),
+  );
+  assert.throws(
+    () => loadString64(m, G4, 0x40000000, 1),
+    isTrap(/^string: byte length 2147483648 is above 2\^28 - 1$/),
+  );
+  assert.throws(() => loadString64(m, G4, 0x10000000, 0), isTrap(/^string: byte length 268435456 is above/));
+  assert.throws(() => loadString64(m, G4, 0x10000000, 2), isTrap(/^string: byte length 268435456 is above/));
+  assert.throws(
+    () => loadString64(m, G4, 0x8000000 | 0x80000000, 2),
+    isTrap(/^string: byte length 268435456 is above/),
+  );
+  assert.throws(() => loadString64(m, size, 0xfffffff, 0), isTrap(/^string: range \d+\+268435455 is out of bounds/));
   assert.equal(loadString64(m, size, 0, 0), '', 'an empty string at the end of memory');
 });
 

@@ -67,6 +67,21 @@ pub fn check_range(w: AddrWidth, intr: &mut Intrinsics) -> &'static str {
     }
 }
 
+/// The list check helper (`checkList(m, ptr, len, elemSize, align)`: the
+/// spec's byte length limit, alignment, bounds) for `w`.
+pub fn check_list(w: AddrWidth, intr: &mut Intrinsics) -> &'static str {
+    match w {
+        AddrWidth::W32 => {
+            intr.use_("memory");
+            "checkList"
+        }
+        AddrWidth::W64 => {
+            intr.use_("memory64");
+            "checkList64"
+        }
+    }
+}
+
 /// The checked allocation helper (`alloc(m, realloc, align, size, what)`) for `w`.
 pub fn alloc(w: AddrWidth, intr: &mut Intrinsics) -> &'static str {
     match w {
@@ -192,11 +207,13 @@ mod tests {
         let mut i = Intrinsics::default();
         assert_eq!(check_range(AddrWidth::W32, &mut i), "checkRange");
         assert_eq!(alloc(AddrWidth::W32, &mut i), "alloc");
+        assert_eq!(check_list(AddrWidth::W32, &mut i), "checkList");
         assert_eq!(unsigned(AddrWidth::W32, "p"), "p >>> 0");
         assert_eq!(len_from_core(AddrWidth::W32, &mut i, true, "l"), "l");
         assert!(!i.uses("addr64") && !i.uses("memory64"));
         assert_eq!(check_range(AddrWidth::W64, &mut i), "checkRange64");
         assert_eq!(alloc(AddrWidth::W64, &mut i), "alloc64");
+        assert_eq!(check_list(AddrWidth::W64, &mut i), "checkList64");
         assert_eq!(unsigned(AddrWidth::W64, "p"), "p");
         assert_eq!(from_core(AddrWidth::W64, &mut i, "p"), "addr64(p)");
         assert_eq!(

@@ -394,7 +394,7 @@ fn copy_builtin(
             } else if read {
                 g.lower_list_loop(e, "vs", "vs.length", "ptr", &at);
             } else {
-                let r = g.lift_list(e, "ptr", "n");
+                let r = g.load_buffer_elems(e, "ptr", "n");
                 g.line(format!("return {r};"));
             }
             let (load, store) = if read {

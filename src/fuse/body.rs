@@ -69,6 +69,12 @@ impl Gen {
     fn trap_if(&mut self) {
         self.ops([I::If(BlockType::Empty), I::Unreachable, I::End]);
     }
+    /// Traps when `local` (unsigned) is above `max`: the spec's length
+    /// limits, checked before alignment and bounds.
+    fn check_max(&mut self, local: u32, max: u32) {
+        self.ops([I::LocalGet(local), I::I32Const(max as i32), I::I32GtU]);
+        self.trap_if();
+    }
     /// Traps when `local` is not a multiple of `align`.
     fn check_align(&mut self, local: u32, align: u32) {
         if align > 1 {
@@ -519,8 +525,7 @@ fn check_char(g: &mut Gen, x: u32) {
 /// Copies a utf8 string `(ptr, len)` from `d.src` into a fresh allocation in
 /// `d.dst`; returns the local holding the new pointer.
 fn copy_string(g: &mut Gen, ptr: u32, len: u32, d: Dir) -> Option<u32> {
-    g.ops([I::LocalGet(len), I::I32Const(0), I::I32LtS]);
-    g.trap_if();
+    g.check_max(len, abi::MAX_STRING_BYTE_LENGTH);
     g.check_range(d.src, ptr, |g| g.ops([I::LocalGet(len), I::I64ExtendI32U]));
     g.ops([I::LocalGet(ptr), I::LocalGet(len), I::Call(d.validate)]);
     let dst = g.realloc(d.realloc?, 1, |g| g.op(I::LocalGet(len)));
@@ -540,6 +545,8 @@ fn copy_string(g: &mut Gen, ptr: u32, len: u32, d: Dir) -> Option<u32> {
 /// `d.dst` (one `memory.copy` for plain bytes, else element by element).
 fn copy_list(g: &mut Gen, e: &ValType, ptr: u32, len: u32, d: Dir) -> Option<u32> {
     let (size, align) = (abi::size(e), abi::alignment(e));
+    // len * size > MAX exactly when len > MAX / size (rounded down).
+    g.check_max(len, abi::MAX_LIST_BYTE_LENGTH / size.max(1));
     g.check_align(ptr, align);
     let bytes64 = |g: &mut Gen| {
         g.ops([

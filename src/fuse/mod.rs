@@ -32,8 +32,9 @@
 //! adapter calls two tiny imported helpers (`enter`, `leave`) around the call; `leave`
 //! also runs when the callee throws (a `catch_all` that rethrows). Reallocs and
 //! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
-//! values (bad utf8, out-of-range discriminants and chars, misaligned or out-of-bounds
-//! pointers) trap with `unreachable`.
+//! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
+//! out-of-range discriminants and chars, misaligned or out-of-bounds pointers) trap with
+//! `unreachable`.
 
 mod body;
 mod utf8;

@@ -57,6 +57,7 @@ const FUSED = {
   chain10: 18,
   'host-errors': 0,
   'invalid-strings': 3,
+  'length-limits': 4,
   'latin1-pair': 0,
   'lent-drop': 0,
   'repro-utf8-to-utf16': 0,
@@ -126,6 +127,55 @@ test('invalid utf8 between components traps on both paths, and poisons the insta
       const e = await load('invalid-strings', adapters);
       assert.throws(() => e[f](), WebAssembly.RuntimeError, `${adapters}: ${f}`);
       assert.throws(() => e.ok8(), /cannot enter component instance/, `${adapters}: ${f} poisons`);
+    }
+  }
+});
+
+// The Canonical ABI's length limits (2^28 - 1 bytes) on a string or list lifted
+// out of the callee's memory, checked before alignment and bounds. The JS path
+// says which check fired; the fused one traps with `unreachable`, so there the
+// source memory is grown past 2^28 bytes: a range at the limit is in bounds and
+// copies, one a unit above traps.
+const LIMIT = /^(string|list): byte length \d+ is above 2\^28 - 1$/;
+test('length limits between components: the JS adapter checks them before alignment and bounds', async () => {
+  const cases = [
+    ['stringAt', 0, 2 ** 28, LIMIT],
+    ['stringAt', 0, 2 ** 32 - 1, LIMIT],
+    ['stringAt', 0, 2 ** 28 - 1, /out of bounds/],
+    ['u32sAt', 1, 2 ** 26, LIMIT],
+    ['u32sAt', 1, 2 ** 26 - 1, /not aligned/],
+    ['u32sAt', 0, 2 ** 26 - 1, /out of bounds/],
+    ['bytesAt', 0, 2 ** 28, LIMIT],
+    ['bytesAt', 0, 2 ** 28 - 1, /out of bounds/],
+  ];
+  for (const [f, ptr, len, re] of cases) {
+    const e = await load('length-limits', 'js');
+    assert.throws(
+      () => e[f](ptr, len),
+      (err) => err instanceof WebAssembly.RuntimeError && re.test(err.message),
+      `${f}(${ptr}, ${len})`,
+    );
+  }
+});
+
+test('length limits between components: exactly at the limit copies, above traps (fused and JS)', async () => {
+  const cases = [
+    ['stringAt', 2 ** 28 - 1, 2 ** 28],
+    ['u32sAt', 2 ** 26 - 1, 2 ** 26],
+    ['bytesAt', 2 ** 28 - 1, 2 ** 28],
+  ];
+  for (const adapters of ['fused', 'js']) {
+    for (const [f, atLimit, above] of cases) {
+      // The JS path would decode and re-encode 256 MiB of string: its bounds
+      // and order are covered above.
+      if (adapters === 'js' && f === 'stringAt') continue;
+      let e = await load('length-limits', adapters);
+      assert.equal(e.grow(4096), 1, 'the source memory grows to 4097 pages');
+      // From 32 on: bytes 16..23 hold the guest's (ptr, len) pair, not valid UTF-8.
+      assert.equal(e[f](32, atLimit), atLimit, `${adapters}: ${f}(32, ${atLimit})`);
+      e = await load('length-limits', adapters);
+      e.grow(4096);
+      assert.throws(() => e[f](32, above), WebAssembly.RuntimeError, `${adapters}: ${f}(32, ${above})`);
     }
   }
 });

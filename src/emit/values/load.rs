@@ -19,13 +19,43 @@ impl ValueGen {
         self.view_valid = false;
     }
 
+    /// Traps unless a list of `len` elements of `size` bytes at `ptr` is
+    /// within the spec's byte length limit, aligned and in bounds.
+    fn check_list(&mut self, ptr: &str, len: &str, size: u32, align: u32) {
+        let f = addr::check_list(self.addr, &mut self.intr);
+        let m = self.mem();
+        self.line(format!("{f}({m}, {ptr}, {len}, {size}, {align});"));
+        self.view_valid = false;
+    }
+
+    /// Lifts a list from its (pointer, length) numbers (load_list_from_range).
     pub(in crate::emit) fn lift_list(&mut self, elem: &ValType, p: &str, l: &str) -> String {
+        self.lift_list_checked(elem, p, l, true)
+    }
+
+    /// Loads `l` elements of a stream buffer the guest supplies: its length
+    /// was checked against the buffer's own limit when the buffer was made
+    /// (`GuestBuffer`), so no list byte length limit (load_list_from_valid_range).
+    pub(in crate::emit) fn load_buffer_elems(
+        &mut self,
+        elem: &ValType,
+        p: &str,
+        l: &str,
+    ) -> String {
+        self.lift_list_checked(elem, p, l, false)
+    }
+
+    fn lift_list_checked(&mut self, elem: &ValType, p: &str, l: &str, limited: bool) -> String {
         let size = self.addr.size(elem);
         let align = self.addr.alignment(elem);
         let (ptr, len) = (self.tmp("lp"), self.tmp("ll"));
         let (pu, lu) = (addr::unsigned(self.addr, p), addr::unsigned(self.addr, l));
         self.line(format!("const {ptr} = {pu}, {len} = {lu};"));
-        self.check_range(&ptr, &format!("{len} * {size}"), align, "list");
+        if limited {
+            self.check_list(&ptr, &len, size, align);
+        } else {
+            self.check_range(&ptr, &format!("{len} * {size}"), align, "list");
+        }
         self.dv(); // also refreshes `mem.u8`, read below
         let m = self.mem();
         let r = self.tmp("r");

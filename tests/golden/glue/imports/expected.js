@@ -39,6 +39,10 @@ async function fetchCompile(url) {
   }
   return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
 }
+const MAX_STRING_BYTE_LENGTH = 2 ** 28 - 1;
+function stringTooLong(bytes) {
+  return trap(`string: byte length ${bytes} is above 2^28 - 1`);
+}
 const EMPTY = new Uint8Array(0);
 function memoryState() {
   return { mem: null, u8: EMPTY, dv: new DataView(EMPTY.buffer) };
@@ -56,6 +60,7 @@ function utf8Decode(m, ptr, len) {
   memView(m);
   ptr >>>= 0;
   len >>>= 0;
+  if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {

@@ -20,13 +20,13 @@ function addr64(v) {
 const MAX_LEN = 0xffffffffn;
 function len64(v) {
   if (v >= 0n && v <= MAX_LEN) return Number(v);
-  return trap(`64-bit length ${BigInt.asUintN(64, v)} is above 2^32 - 1`);
+  return trap(`64-bit length ${BigInt.asUintN(64, v)} is above the Canonical ABI's limits (2^28 - 1)`);
 }
 const TAG64 = 1n << 63n;
 function untag64(v) {
   const u = BigInt.asUintN(64, v);
   const n = u < TAG64 ? u : u - TAG64;
-  if (n > 0x7fffffffn) trap(`64-bit string length ${n} is above 2^31 - 1`);
+  if (n > 0x7fffffffn) trap(`string: 64-bit length ${n} is above the Canonical ABI's limit (2^28 - 1 bytes)`);
   return u < TAG64 ? Number(n) : (Number(n) | 0x80000000) >>> 0;
 }
 function tag64(l) {
@@ -67,6 +67,14 @@ async function fetchCompile(url) {
   }
   return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
 }
+const MAX_STRING_BYTE_LENGTH = 2 ** 28 - 1;
+const MAX_LIST_BYTE_LENGTH = 2 ** 28 - 1;
+function stringTooLong(bytes) {
+  return trap(`string: byte length ${bytes} is above 2^28 - 1`);
+}
+function listTooLong(bytes) {
+  return trap(`list: byte length ${bytes} is above 2^28 - 1`);
+}
 const EMPTY = new Uint8Array(0);
 function memoryState() {
   return { mem: null, u8: EMPTY, dv: new DataView(EMPTY.buffer) };
@@ -83,6 +91,11 @@ function checkRange64(m, ptr, size, align, what) {
   memView(m);
   if ((ptr & (align - 1)) !== 0) trap(`${what}: pointer ${ptr} is not aligned to ${align}`);
   if (ptr + size > m.u8.byteLength) trap(`${what}: range ${ptr}+${size} is out of bounds of memory`);
+}
+function checkList64(m, ptr, len, size, align) {
+  const bytes = len * size;
+  if (bytes > MAX_LIST_BYTE_LENGTH) listTooLong(bytes);
+  checkRange64(m, ptr, bytes, align, 'list');
 }
 function alloc64(m, realloc, align, size, what) {
   const ptr = realloc(0, 0, align, size);
@@ -202,7 +215,7 @@ let stringLen64 = 0;
 function loadString64(m, ptr, units, enc) {
   const wide = enc === 1 || (enc === 2 && (units & TAG32) !== 0);
   const bytes = wide ? 2 * (enc === 2 ? units ^ TAG32 : units) : units;
-  if (bytes > MAX_STRING_BYTES) trap('string: too long');
+  if (bytes > MAX_STRING_BYTE_LENGTH) stringTooLong(bytes);
   checkRange64(m, ptr, bytes, enc === 0 ? 1 : 2, 'string');
   const b = m.u8.subarray(ptr, ptr + bytes);
   if (enc === 2 && !wide) {
@@ -484,7 +497,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       dv = memView(mem0);
       const p6 = addr64(dv.getBigUint64(r5, true)), l7 = len64(dv.getBigUint64(r5 + 8, true));
       const lp8 = p6, ll9 = l7;
-      checkRange64(mem0, lp8, ll9 * 2, 2, 'list');
+      checkList64(mem0, lp8, ll9, 2, 2);
       dv = memView(mem0);
       const r10 = new Uint16Array(mem0.u8.buffer.slice(lp8, lp8 + ll9 * 2));
       res = r10;
@@ -528,7 +541,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       const s15 = loadString64(mem0, p13, l14, 0);
       const p16 = addr64(dv.getBigUint64(r12 + 16, true)), l17 = len64(dv.getBigUint64(r12 + 16 + 8, true));
       const lp18 = p16, ll19 = l17;
-      checkRange64(mem0, lp18, ll19 * 16, 8, 'list');
+      checkList64(mem0, lp18, ll19, 16, 8);
       dv = memView(mem0);
       const r20 = new Array(ll19);
       for (let i21 = 0; i21 < ll19; i21++) {

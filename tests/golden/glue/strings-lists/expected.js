@@ -36,6 +36,14 @@ async function fetchCompile(url) {
   }
   return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
 }
+const MAX_STRING_BYTE_LENGTH = 2 ** 28 - 1;
+const MAX_LIST_BYTE_LENGTH = 2 ** 28 - 1;
+function stringTooLong(bytes) {
+  return trap(`string: byte length ${bytes} is above 2^28 - 1`);
+}
+function listTooLong(bytes) {
+  return trap(`list: byte length ${bytes} is above 2^28 - 1`);
+}
 const EMPTY = new Uint8Array(0);
 function memoryState() {
   return { mem: null, u8: EMPTY, dv: new DataView(EMPTY.buffer) };
@@ -53,6 +61,11 @@ function checkRange(m, ptr, size, align, what) {
   if ((ptr & (align - 1)) !== 0) trap(`${what}: pointer ${ptr >>> 0} is not aligned to ${align}`);
   if ((ptr >>> 0) + size > m.u8.byteLength) trap(`${what}: range ${ptr >>> 0}+${size} is out of bounds of memory`);
 }
+function checkList(m, ptr, len, size, align) {
+  const bytes = len * size;
+  if (bytes > MAX_LIST_BYTE_LENGTH) listTooLong(bytes);
+  checkRange(m, ptr, bytes, align, 'list');
+}
 function alloc(m, realloc, align, size, what) {
   const ptr = realloc(0, 0, align, size);
   checkRange(m, ptr, size, align, what);
@@ -65,6 +78,7 @@ function utf8Decode(m, ptr, len) {
   memView(m);
   ptr >>>= 0;
   len >>>= 0;
+  if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
   if (len < 32) {
@@ -169,7 +183,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       dv = memView(mem0);
       const p5 = dv.getUint32(ret, true), l6 = dv.getUint32(ret + 4, true);
       const lp7 = p5 >>> 0, ll8 = l6 >>> 0;
-      checkRange(mem0, lp7, ll8 * 1, 1, 'list');
+      checkList(mem0, lp7, ll8, 1, 1);
       dv = memView(mem0);
       const r9 = mem0.u8.slice(lp7, lp7 + ll8);
       cf1(ret);
@@ -204,7 +218,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       dv = memView(mem0);
       const p7 = dv.getUint32(ret, true), l8 = dv.getUint32(ret + 4, true);
       const lp9 = p7 >>> 0, ll10 = l8 >>> 0;
-      checkRange(mem0, lp9, ll10 * 8, 4, 'list');
+      checkList(mem0, lp9, ll10, 8, 4);
       dv = memView(mem0);
       const r11 = new Array(ll10);
       for (let i12 = 0; i12 < ll10; i12++) {
