@@ -2,11 +2,14 @@
 //! declarations (`.d.ts`) for the JS API the transpiled glue exposes, following
 //! jco's type conventions so weft's output is a drop-in replacement.
 //!
-//! Names come from `crate::names` (shared with the glue). Modules:
-//! `ts` (TypeScript type expressions for WIT types), `decl` (declarations in
-//! one file: types, functions, resource classes), `dts` (which files exist
-//! and what the root `<name>.d.ts` declares) and `guest` (the same files as
-//! ambient modules for a component author, `weft guest-types`).
+//! Names come from `crate::names` (shared with the glue). Modules, each
+//! using only those before it: `decode` (the component's resolved world),
+//! `file` (the state of one declaration file and the interfaces' file
+//! stems), `ts` (TypeScript type expressions for WIT types), `namespace`
+//! (jco's namespace objects), `decl` (declarations in one file: types,
+//! functions, resource classes), `dts` (which files exist and what the root
+//! `<name>.d.ts` declares) and `guest` (the same files as ambient modules
+//! for a component author, `weft guest-types`).
 //!
 //! Conventions shared with the glue: an `option<T>` is `T | undefined` unless
 //! T is itself an option (then `{ tag: 'none' } | { tag: 'some', val: T }`);
@@ -15,63 +18,21 @@
 //! version-free specifiers (`module#member` when mapped to a member).
 
 mod decl;
+mod decode;
 mod dts;
+mod file;
 mod guest;
 mod namespace;
 mod ts;
 
+use decode::decode;
+pub use dts::DtsOptions;
 pub use namespace::{export_namespaces, ExportNamespaces, NamespaceObject};
 pub use wit_parser::{Resolve, WorldId};
 
-use wit_component::{DecodedWasm, WitPrinter};
+use wit_component::WitPrinter;
 
-use crate::{Error, Instantiation, OutputFile, Result, TranspileOptions};
-
-/// Options for the generated `.d.ts` files.
-#[derive(Debug, Clone, Default)]
-pub struct DtsOptions {
-    /// `Esm`: the root file declares the exports directly. `Async`/`Sync`:
-    /// it declares `ImportObject`, the export object and `instantiate`.
-    pub instantiation: Instantiation,
-    /// `(pattern, replacement)` import specifier maps (`*` is a wildcard);
-    /// they name the `ImportObject` keys.
-    pub map: Vec<(String, String)>,
-    /// ESM without top-level await: the exports are assigned once the
-    /// exported `$init` promise resolves, so declare `$init` (as jco does).
-    pub tla_compat: bool,
-    /// `--async-mode jspi`'s lists: exports that return Promises, imports
-    /// that may (only `async_mode`, `async_imports`, `async_exports` are read).
-    pub jspi: TranspileOptions,
-}
-
-impl From<&TranspileOptions> for DtsOptions {
-    fn from(opts: &TranspileOptions) -> DtsOptions {
-        DtsOptions {
-            instantiation: opts.instantiation,
-            map: opts.map.clone(),
-            tla_compat: opts.tla_compat,
-            jspi: opts.clone(),
-        }
-    }
-}
-
-/// Decodes a component binary into its resolved world.
-fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
-    if !wasmparser::Parser::is_component(component) {
-        return Err(Error::invalid("not a WebAssembly component", Some(0)));
-    }
-    match wit_component::decode(component) {
-        Ok(DecodedWasm::Component(resolve, world)) => Ok((resolve, world)),
-        Ok(DecodedWasm::WitPackage(..)) => Err(Error::invalid(
-            "expected a component, found a WIT package encoded as wasm",
-            None,
-        )),
-        Err(e) => Err(Error::invalid(
-            format!("cannot decode the component's WIT: {e:#}"),
-            None,
-        )),
-    }
-}
+use crate::{Error, OutputFile, Result, TranspileOptions};
 
 /// WIT text of a component's world (what `weft wit app.wasm` prints): the
 /// component's own package with the packages it uses nested inside, like

@@ -1,16 +1,13 @@
-//! Declarations inside one `.d.ts` file: a [`DeclFile`] is the body of the
-//! file owned by an interface or by the world, and collects its functions,
+//! Declarations inside one `.d.ts` file: what a [`DeclFile`] (the body of
+//! the file owned by an interface or by the world) collects — its functions,
 //! type declarations (records, flags, enums, variants, aliases), resource
-//! classes and the helper aliases they need, with WIT docs as JSDoc.
+//! classes and the helper aliases they need, with WIT docs as JSDoc — and
+//! the text it ends as.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use wit_parser::{Function, FunctionKind, TypeDefKind, TypeId, TypeOwner, WorldItem};
 
-use wit_parser::{
-    Docs, Function, FunctionKind, Resolve, TypeDefKind, TypeId, TypeOwner, WorldItem,
-};
-
-use super::dts::FileNames;
-use super::ts::{nullable_payload, thrown_result, Helper};
+use super::file::{Class, DeclFile, FileNames};
+use super::ts::{nullable_payload, thrown_result};
 use crate::names;
 use crate::{Error, Result};
 
@@ -23,101 +20,12 @@ pub(crate) enum FuncStyle {
     Member,
 }
 
-/// Where the file sits, for relative paths to interface files.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    /// `<name>.d.ts` next to the `interfaces/` folder.
-    Root,
-    /// `interfaces/<stem>.d.ts`.
-    Interface,
-}
-
 /// A function's signature as TypeScript.
 struct Signature {
     params: String,
     ret: String,
     /// JSDoc tags (`@throws`).
     tags: Vec<String>,
-}
-
-/// A resource class being assembled from its type and its functions.
-struct Class {
-    name: String,
-    docs: Docs,
-    has_constructor: bool,
-    members: String,
-}
-
-/// The body of one declaration file.
-pub(crate) struct DeclFile<'a> {
-    pub(super) resolve: &'a Resolve,
-    pub(super) scope: TypeOwner,
-    pub(super) location: Location,
-    /// Resources of this scope are exported by the component: the glue hands
-    /// out instances, so the classes are disposable.
-    pub(super) exported: bool,
-    /// Functions and types, in declaration order.
-    pub body: String,
-    /// Functions declared in [`FuncStyle::Member`] style.
-    pub members: String,
-    pub(super) helpers: BTreeSet<Helper>,
-    /// Type names declared in this file: builtins and helpers with the same
-    /// name are written differently (`globalThis.Map`, `Option$`).
-    pub(super) locals: HashSet<String>,
-    /// The case type names of each variant declared here.
-    case_names: HashMap<TypeId, Vec<String>>,
-    classes: Vec<(TypeId, Class)>,
-    /// `--async-mode jspi`'s lists, when known (Promise return types).
-    pub(super) jspi: Option<crate::TranspileOptions>,
-    /// While typing a value JS provides (export params, import results):
-    /// streams and futures accept more shapes.
-    pub(super) js_provides: bool,
-}
-
-/// The type names a scope's declaration file defines: UpperCamel names of
-/// its types, then per variant the names of its case types (`ShapeCircle`),
-/// with `$` appended to a case type name that would clash with another name.
-fn declared_names(
-    resolve: &Resolve,
-    scope: TypeOwner,
-) -> (HashSet<String>, HashMap<TypeId, Vec<String>>) {
-    let ids: Vec<TypeId> = match scope {
-        TypeOwner::Interface(i) => resolve.interfaces[i].types.values().copied().collect(),
-        TypeOwner::World(w) => {
-            let world = &resolve.worlds[w];
-            world
-                .imports
-                .values()
-                .chain(world.exports.values())
-                .filter_map(|item| match item {
-                    WorldItem::Type { id, .. } => Some(*id),
-                    _ => None,
-                })
-                .collect()
-        }
-        TypeOwner::None => Vec::new(),
-    };
-    let mut taken: HashSet<String> = ids
-        .iter()
-        .filter_map(|id| resolve.types[*id].name.as_deref().map(names::type_name))
-        .collect();
-    let mut cases = HashMap::new();
-    for id in ids {
-        let def = &resolve.types[id];
-        let (Some(name), TypeDefKind::Variant(v)) = (&def.name, &def.kind) else {
-            continue;
-        };
-        let mut case_names = Vec::new();
-        for case in &v.cases {
-            let mut case_name = names::type_name(&format!("{name}-{}", case.name));
-            while !taken.insert(case_name.clone()) {
-                case_name.push('$');
-            }
-            case_names.push(case_name);
-        }
-        cases.insert(id, case_names);
-    }
-    (taken, cases)
 }
 
 /// Formats doc text (plus extra tag lines) as a JSDoc block.
@@ -155,24 +63,6 @@ pub(crate) fn jsdoc(out: &mut String, indent: &str, docs: Option<&str>, tags: &[
 }
 
 impl<'a> DeclFile<'a> {
-    pub fn new(resolve: &'a Resolve, scope: TypeOwner, location: Location, exported: bool) -> Self {
-        let (locals, case_names) = declared_names(resolve, scope);
-        DeclFile {
-            resolve,
-            scope,
-            location,
-            exported,
-            body: String::new(),
-            members: String::new(),
-            helpers: BTreeSet::new(),
-            locals,
-            case_names,
-            classes: Vec::new(),
-            jspi: None,
-            js_provides: false,
-        }
-    }
-
     /// `iface#func` (or a world function's name) for `--async-mode jspi`'s lists.
     fn qualified_name(&self, func: &Function) -> String {
         match self.scope {
@@ -199,19 +89,6 @@ impl<'a> DeclFile<'a> {
             format!("{ret} | {}<{ret}>", self.global("Promise"))
         } else {
             ret
-        }
-    }
-
-    /// The type names declared in this file.
-    pub fn locals(&self) -> &HashSet<String> {
-        &self.locals
-    }
-
-    /// Path (ending in `.js`) of an interface's declaration file from this file.
-    pub fn path_to(&self, stem: &str) -> String {
-        match self.location {
-            Location::Root => format!("./interfaces/{stem}.js"),
-            Location::Interface => format!("./{stem}.js"),
         }
     }
 

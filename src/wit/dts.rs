@@ -2,67 +2,43 @@
 //! `interfaces/<ns>-<pkg>-<iface>.d.ts` per interface and the root
 //! `<name>.d.ts`, which re-exports the interfaces and declares the world's own
 //! functions and types (and, in instantiation mode, `ImportObject`, the
-//! world's export object and `instantiate`).
+//! world's export object and `instantiate`), shaped by [`DtsOptions`].
 
 use std::collections::{HashMap, HashSet};
 
 use wit_parser::{InterfaceId, Resolve, TypeDefKind, TypeOwner, WorldId, WorldItem, WorldKey};
 
-use super::decl::{jsdoc, DeclFile, FuncStyle, Location};
-use super::DtsOptions;
+use super::decl::{jsdoc, FuncStyle};
+use super::file::{DeclFile, FileNames, Location};
 use crate::export_surface::{ExportKind, ExportSurface};
 use crate::names;
-use crate::{Instantiation, OutputFile, Result};
+use crate::{Instantiation, OutputFile, Result, TranspileOptions};
 
-/// Assigns each interface a unique declaration file stem and remembers which
-/// interfaces still need their file written.
-#[derive(Default)]
-pub(super) struct FileNames {
-    /// Per interface: its file stem and the name it is known by (its id, or
-    /// the world's import/export name for an anonymous interface).
-    files: HashMap<InterfaceId, (String, String)>,
-    taken: HashSet<String>,
-    /// Interfaces whose stem was handed out, in order; the driver writes one
-    /// file per entry.
-    pub queue: Vec<InterfaceId>,
+/// Options for the generated `.d.ts` files.
+#[derive(Debug, Clone, Default)]
+pub struct DtsOptions {
+    /// `Esm`: the root file declares the exports directly. `Async`/`Sync`:
+    /// it declares `ImportObject`, the export object and `instantiate`.
+    pub instantiation: Instantiation,
+    /// `(pattern, replacement)` import specifier maps (`*` is a wildcard);
+    /// they name the `ImportObject` keys.
+    pub map: Vec<(String, String)>,
+    /// ESM without top-level await: the exports are assigned once the
+    /// exported `$init` promise resolves, so declare `$init` (as jco does).
+    pub tla_compat: bool,
+    /// `--async-mode jspi`'s lists: exports that return Promises, imports
+    /// that may (only `async_mode`, `async_imports`, `async_exports` are read).
+    pub jspi: TranspileOptions,
 }
 
-impl FileNames {
-    /// The file stem for `id` (`ns-pkg-iface`), assigning one on first use.
-    /// `key_name` names anonymous interfaces (the world's import/export name).
-    pub fn stem(&mut self, resolve: &Resolve, id: InterfaceId, key_name: Option<&str>) -> String {
-        if let Some((stem, _)) = self.files.get(&id) {
-            return stem.clone();
+impl From<&TranspileOptions> for DtsOptions {
+    fn from(opts: &TranspileOptions) -> DtsOptions {
+        DtsOptions {
+            instantiation: opts.instantiation,
+            map: opts.map.clone(),
+            tla_compat: opts.tla_compat,
+            jspi: opts.clone(),
         }
-        let full = resolve
-            .id_of(id)
-            .or_else(|| key_name.map(str::to_string))
-            .unwrap_or_else(|| format!("interface-{}", id.index()));
-        // `ns-pkg-iface`, or with the version when another version of the
-        // interface already has that name (`ns-pkg-iface-0-2-0`).
-        let base = names::interface_file_stem(&full);
-        let versioned = names::kebab(&full.replace(['/', ':', '@', '.'], "-"));
-        let mut stem = base.clone();
-        let mut n = 1;
-        while !self.taken.insert(stem.clone()) {
-            stem = if n == 1 && versioned != base {
-                versioned.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            n += 1;
-        }
-        self.files.insert(id, (stem.clone(), full));
-        self.queue.push(id);
-        stem
-    }
-
-    /// The name an interface with a file is known by.
-    pub fn display_name(&self, id: InterfaceId) -> &str {
-        self.files
-            .get(&id)
-            .map(|(_, name)| name.as_str())
-            .unwrap_or("<anonymous>")
     }
 }
 

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use wit_parser::{Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldItem};
 
-use super::decl::DeclFile;
-use super::dts::FileNames;
+use super::decode::decode;
+use super::file::{DeclFile, FileNames};
 use crate::value_style::{namespace_key, NamespaceKind, ValueStyle};
 use crate::Result;
 
@@ -38,7 +38,7 @@ pub fn export_namespaces(component: &[u8], style: ValueStyle) -> Result<ExportNa
     if !style.any_namespace() {
         return Ok(out);
     }
-    let (resolve, world) = super::decode(component)?;
+    let (resolve, world) = decode(component)?;
     let world = &resolve.worlds[world];
     let mut index: HashMap<TypeId, usize> = HashMap::new();
     let mut add = |export: String, types: Vec<(String, TypeId)>| {

@@ -6,44 +6,9 @@
 
 use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, TypeOwner};
 
-use super::decl::DeclFile;
-use super::dts::FileNames;
+use super::file::{DeclFile, FileNames, Helper};
 use crate::names;
 use crate::{Error, Result};
-
-/// Helper type aliases a file may need, declared once at its end.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Helper {
-    Option,
-    Result,
-    ErrorContext,
-}
-
-impl Helper {
-    /// The name the helper would like to have.
-    fn base_name(self) -> &'static str {
-        match self {
-            Helper::Option => "Option",
-            Helper::Result => "Result",
-            Helper::ErrorContext => "ErrorContext",
-        }
-    }
-
-    pub(super) fn declaration(self, name: &str) -> String {
-        match self {
-            Helper::Option => {
-                format!("export type {name}<T> = {{ tag: 'none' }} | {{ tag: 'some', val: T }};\n")
-            }
-            Helper::Result => format!(
-                "export type {name}<T, E> = {{ tag: 'ok', val: T }} | {{ tag: 'err', val: E }};\n"
-            ),
-            Helper::ErrorContext => format!(
-                "/** An opaque component-model `error-context` value. */\n\
-                 export interface {name} {{ readonly __errorContext: true }}\n"
-            ),
-        }
-    }
-}
 
 /// Whether a printed type needs parentheses as an array element.
 #[derive(Clone, Copy, PartialEq, Eq)]
