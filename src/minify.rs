@@ -1,11 +1,17 @@
 //! `--minify`: parses the generated glue with swc, gives every binding the
 //! module does not export a short name (swc's scope-aware renamer), and
 //! prints it back with swc's minifying code generator (no whitespace, no
-//! comments). Exported names, globals, property names and class names stay
-//! as they are: a resource class still reads `Counter` in a console.
+//! comments). Exported bindings keep their local names too (the bundler
+//! plugin finds `export { $instantiate as instantiate }` by them); globals,
+//! property names and class names stay as they are: a resource class still
+//! reads `Counter` in a console.
+
+use std::collections::HashSet;
 
 use swc_common::{sync::Lrc, FileName, Mark, SourceMap, GLOBALS};
-use swc_ecma_ast::{Id, Module, Program};
+use swc_ecma_ast::{
+    Decl, ExportSpecifier, Id, Module, ModuleDecl, ModuleExportName, ModuleItem, Pat, Program,
+};
 use swc_ecma_codegen::{text_writer::JsWriter, Config, Emitter};
 use swc_ecma_parser::{Parser, StringInput, Syntax};
 use swc_ecma_transforms_base::{
@@ -64,7 +70,11 @@ fn mangle(module: Module) -> Module {
             top_level_mark: top_level,
             ignore_eval: false,
         };
-        program.mutate(renamer(config, ShortNames));
+        let keep = match &program {
+            Program::Module(m) => exported_locals(m),
+            Program::Script(_) => HashSet::new(),
+        };
+        program.mutate(renamer(config, ShortNames { keep }));
         match program {
             Program::Module(m) => m,
             Program::Script(_) => unreachable!("parsed as a module"),
@@ -72,13 +82,57 @@ fn mangle(module: Module) -> Module {
     })
 }
 
-/// Names `a`, `b`, …, `$`, `_`, `aa`, `ab`, … skipping reserved words.
-struct ShortNames;
+/// The local bindings the module exports (`export { x as y }`,
+/// `export function f`, `export const c`), as the resolver marked them.
+fn exported_locals(m: &Module) -> HashSet<Id> {
+    let mut keep = HashSet::new();
+    for item in &m.body {
+        let ModuleItem::ModuleDecl(decl) = item else {
+            continue;
+        };
+        match decl {
+            ModuleDecl::ExportNamed(named) if named.src.is_none() => {
+                for s in &named.specifiers {
+                    if let ExportSpecifier::Named(s) = s {
+                        if let ModuleExportName::Ident(i) = &s.orig {
+                            keep.insert(i.to_id());
+                        }
+                    }
+                }
+            }
+            ModuleDecl::ExportDecl(e) => match &e.decl {
+                Decl::Fn(f) => {
+                    keep.insert(f.ident.to_id());
+                }
+                Decl::Class(c) => {
+                    keep.insert(c.ident.to_id());
+                }
+                Decl::Var(v) => keep.extend(v.decls.iter().filter_map(|d| match &d.name {
+                    Pat::Ident(b) => Some(b.id.to_id()),
+                    _ => None,
+                })),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    keep
+}
+
+/// Names `a`, `b`, …, `$`, `_`, `aa`, `ab`, … skipping reserved words; the
+/// bindings in `keep` keep theirs.
+struct ShortNames {
+    keep: HashSet<Id>,
+}
 
 impl Renamer for ShortNames {
     type Target = swc_atoms::Atom;
     const RESET_N: bool = false;
     const MANGLE: bool = true;
+
+    fn preserve_name(&self, orig: &Id) -> bool {
+        self.keep.contains(orig)
+    }
 
     fn new_name_for(&self, _orig: &Id, n: &mut usize) -> swc_atoms::Atom {
         loop {
@@ -170,7 +224,7 @@ mod tests {
             "// c\nfunction f(alpha, beta) {\n  return alpha + beta;\n}\nexport { f as 'x:y' };\n",
         )
         .unwrap();
-        assert_eq!(out, "function a(a,b){return a+b}export{a as \"x:y\"};");
+        assert_eq!(out, "function f(a,b){return a+b}export{f as \"x:y\"};");
     }
 
     #[test]
@@ -184,12 +238,24 @@ mod tests {
             out.contains("Counter") && out.contains("globalThis.x"),
             "{out}"
         );
-        assert!(
-            out.contains("export function make") || out.contains(" as make"),
-            "{out}"
-        );
+        assert!(out.contains("export function make("), "{out}");
         assert!(out.contains("count:"), "{out}");
         assert!(!out.contains("process"), "{out}");
+    }
+
+    /// The bundler plugin cuts `export { $instantiate as instantiate }` out
+    /// of the glue and calls `$instantiate` itself, minified or not.
+    #[test]
+    fn exported_bindings_keep_their_local_names() {
+        let out = minify(
+            "async function $instantiate(getCoreModule) { const inner = 1; return inner; }\n\
+             export { $instantiate as instantiate };\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "async function $instantiate(a){const b=1;return b}export{$instantiate as instantiate};"
+        );
     }
 
     #[test]

@@ -3,14 +3,18 @@
 // component becomes (npm/src/bundler/module.js), run in Node on a glue stub,
 // and the transpile cache (npm/src/bundler/cache.js).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { cached, contentHash } from '../../npm/src/bundler/cache.js';
 import { classify, isComponentHeader } from '../../npm/src/bundler/component.js';
 import { componentModule, importSources, unmappedImports } from '../../npm/src/bundler/module.js';
 
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const WEFT = process.env.WEFT_BIN ?? join(REPO, 'target/debug/weft');
 const dir = mkdtempSync(join(tmpdir(), 'weft-bundler-unit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -108,6 +112,40 @@ test('instantiate mode: instantiate(imports) over the defaults', async () => {
   assert.deepEqual(Object.keys(m), ['instantiate']);
   const e = await m.instantiate({ 'my:app/host': { log: 2 } });
   assert.deepEqual(e.api.imports, { 'wasi:cli/exit': { wasi: 'wasi:cli/exit' }, 'my:app/host': { log: 2 } });
+});
+
+test('real glue, minified too: the module runs the component', async () => {
+  // weft's own glue (the native CLI's, as the npm build makes the same text):
+  // --minify shortens names but keeps `$instantiate`, which the module calls.
+  writeFileSync(
+    join(dir, 'runtime-fs.mjs'),
+    "import { readFileSync } from 'node:fs'; export const compileCore = (p) => WebAssembly.compile(readFileSync(p));",
+  );
+  for (const extra of [[], ['--minify']]) {
+    const out = mkdtempSync(join(dir, 'glue-'));
+    execFileSync(WEFT, [
+      'transpile',
+      join(REPO, 'bench/components/bench.wat'),
+      '-o',
+      out,
+      '--name',
+      'bench',
+      '--instantiation',
+      'async',
+      '--no-typescript',
+      '--quiet',
+      ...extra,
+    ]);
+    const code = componentModule({
+      glue: readFileSync(join(out, 'bench.js'), 'utf8'),
+      keys: [],
+      exportNames: ['api', 'bench:bench/api'],
+      coreUrls: [['bench.core.wasm', JSON.stringify(join(out, 'bench.core.wasm'))]],
+      instantiate: false,
+    });
+    const m = await run(code, { 'weftjs/bundled': join(dir, 'runtime-fs.mjs') });
+    assert.equal(m.api.classify(-3), 'neg', `glue ${extra.join(' ') || 'plain'}`);
+  }
 });
 
 test('a glue of another shape is an error, not a broken module', () => {
