@@ -235,6 +235,29 @@ mod tests {
     }
 
     #[test]
+    fn typed_function_references_count_as_indirect_calls() {
+        let m = r#"(module
+            (import "h" "f" (func $h))
+            (type $t (func))
+            (func $leaf)
+            (func $calls (call $h))
+            (elem declare func $leaf $calls)
+            (func (export "by-ref") (call_ref $t (ref.func $leaf)))
+            (func (export "tail-by-ref") (return_call_ref $t (ref.func $leaf)))
+            (func (export "plain")))"#;
+        // `$calls` is addressable and reaches the import: any indirect call may.
+        assert_eq!(free(m), ["plain"]);
+        let without = m.replace("(func $calls (call $h))", "(func $calls)");
+        assert_eq!(free(&without), ["by-ref", "plain", "tail-by-ref"]);
+        // A function reference from outside (an imported funcref global) may be anything.
+        let imported = without.replace(
+            "(type $t (func))",
+            "(type $t (func)) (import \"h\" \"g\" (global funcref))",
+        );
+        assert_eq!(free(&imported), ["plain"]);
+    }
+
+    #[test]
     fn tables_from_outside_count_as_imports() {
         let exported = r#"(module
             (table (export "t") 1 funcref)
