@@ -489,17 +489,7 @@ impl Plan {
     /// `async` option or function type, or a stream/future/error-context
     /// value. When false the glue carries none of the async runtime.
     pub fn uses_async(&self) -> bool {
-        let async_ty = |ty: &FuncType| {
-            ty.is_async
-                || ty.params.iter().map(|(_, t)| t).chain(&ty.result).any(|t| {
-                    t.any(&|t| {
-                        matches!(
-                            t,
-                            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext
-                        )
-                    })
-                })
-        };
+        let async_ty = |ty: &FuncType| ty.is_async || ty.passes_async_handles();
         !self.builtins.is_empty()
             || self
                 .lifted

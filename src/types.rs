@@ -60,6 +60,22 @@ pub struct FuncType {
     pub is_async: bool,
 }
 
+impl FuncType {
+    /// Whether a parameter or the result holds a stream, future or error
+    /// context (a handle of the async ABI).
+    pub fn passes_async_handles(&self) -> bool {
+        let is_handle = |t: &ValType| {
+            matches!(
+                t,
+                ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext
+            )
+        };
+        (self.params.iter().map(|(_, t)| t))
+            .chain(&self.result)
+            .any(|t| t.any(&is_handle))
+    }
+}
+
 impl ValType {
     /// True when `pred` holds for this type or any type nested in it.
     pub fn any(&self, pred: &dyn Fn(&ValType) -> bool) -> bool {

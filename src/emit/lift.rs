@@ -13,7 +13,7 @@ use super::values::ValueGen;
 use crate::abi;
 use crate::names::quote as js_str;
 use crate::plan::{ComponentInstanceIdx, Idx, Lifted, LiftedIdx, Plan, ResourceIdx};
-use crate::types::{FuncType, ValType};
+use crate::types::ValType;
 
 /// Whether a call of lifted function `l` is a task of the async ABI (an
 /// `async` function type; its lift may be callback, stackful or sync).
@@ -177,7 +177,7 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     // Built-ins called from a sync call find their (pooled) thread as the
     // store's current one: needed where core code may call one, or the
     // values passed are streams or futures.
-    let sync_thread = cx.uses_async && (!runs_no_js || has_async_values(ty));
+    let sync_thread = cx.uses_async && (!runs_no_js || ty.passes_async_handles());
     let entry = HostEntry {
         inst,
         sync_thread,
@@ -243,18 +243,6 @@ struct HostEntry {
     sync_thread: bool,
     has_result: bool,
     needs_scope: bool,
-}
-
-/// Whether a function passes streams, futures or error contexts.
-fn has_async_values(ty: &FuncType) -> bool {
-    let is_async = |t: &ValType| {
-        matches!(
-            t,
-            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext
-        )
-    };
-    ty.params.iter().any(|(_, t)| t.any(&is_async))
-        || ty.result.as_ref().is_some_and(|t| t.any(&is_async))
 }
 
 /// Whether lift `l`'s core function, and its `realloc` and `post-return`,
