@@ -59,6 +59,28 @@ pub fn size(t: &ValType) -> u32 {
     AddrWidth::W32.size(t)
 }
 
+/// Whether any bytes are a valid value of `t` in memory: lifting it checks
+/// nothing, so moving it between memories is a plain byte copy (integers and
+/// floats, and records, tuples and fixed-size lists of only those).
+pub fn copies_as_bytes(t: &ValType) -> bool {
+    match t {
+        ValType::S8
+        | ValType::U8
+        | ValType::S16
+        | ValType::U16
+        | ValType::S32
+        | ValType::U32
+        | ValType::S64
+        | ValType::U64
+        | ValType::F32
+        | ValType::F64 => true,
+        ValType::Record(fs) => fs.iter().all(|(_, t)| copies_as_bytes(t)),
+        ValType::Tuple(ts) => ts.iter().all(copies_as_bytes),
+        ValType::FixedList(t, _) => copies_as_bytes(t),
+        _ => false,
+    }
+}
+
 pub fn max_case_alignment(cases: &[Option<&ValType>]) -> u32 {
     AddrWidth::W32.max_case_alignment(cases)
 }

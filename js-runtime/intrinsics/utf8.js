@@ -23,7 +23,7 @@ export function utf8Decode(m, ptr, len) {
   }
   return decodeSlow(u8, ptr, len);
 }
-function decodeSlow(u8, ptr, len) {
+export function decodeSlow(u8, ptr, len) {
   try {
     return utf8Decoder.decode(u8.subarray(ptr, ptr + len));
   } catch {

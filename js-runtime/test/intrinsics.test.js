@@ -13,6 +13,7 @@ import { f32ToI32, i32ToF32, f64ToI64, i64ToF64 } from '../intrinsics/bitcast.js
 import { base64Bytes } from '../intrinsics/base64.js';
 import { ComponentError, errPayload } from '../intrinsics/ComponentError.js';
 import { fusedAdapters } from '../intrinsics/fused.js';
+import { utf8View, listView, copyView } from '../intrinsics/views.js';
 import { addr64, len64, untag64, tag64, needsMemory64 } from '../intrinsics/addr64.js';
 
 // A memory with a bump realloc that records its calls, like a guest's cabi_realloc.
@@ -87,6 +88,36 @@ test('utf8 follows the spec realloc protocol', () => {
   m.u8[bad] = 0xff;
   assert.throws(() => utf8Decode(m, bad, 2), WebAssembly.RuntimeError);
   assert.throws(() => utf8Decode(m, 65530, 100), WebAssembly.RuntimeError);
+});
+
+test('views: the source checks when made, one checked realloc and a byte copy when stored', () => {
+  const src = guest();
+  const dst = guest();
+  const u8 = () => new Uint8Array(src.m.mem.buffer);
+  u8().set([0x68, 0xc3, 0xa9, 0x21], 100); // "hé!"
+  const v = utf8View(src.m, 100, 4);
+  assert.deepEqual([v.ptr, v.len], [100, 4]);
+  const p = copyView(v, dst.m, dst.realloc, 1, 1, 'param s');
+  assert.deepEqual(dst.calls, [[0, 0, 1, 4]], 'realloc(0, 0, 1, bytes): store_string_copy');
+  assert.equal(utf8Decode(dst.m, p, 4), 'hé!');
+  // The source's checks: UTF-8 validity, bounds, then the length limit before them.
+  u8().set([0x61, 0xc3], 200);
+  assert.throws(() => utf8View(src.m, 200, 2), /invalid UTF-8/);
+  assert.throws(() => utf8View(src.m, 65535, 2), /out of bounds/);
+  assert.throws(() => utf8View(src.m, 65535, 2 ** 28), /above 2\^28 - 1/);
+  // Lists of plain numbers: checkList's checks, then the same copy.
+  new DataView(src.m.mem.buffer).setBigUint64(64, 2n ** 64n - 1n, true);
+  const lv = listView(src.m, 64, 2, 8, 8);
+  const lp = copyView(lv, dst.m, dst.realloc, 8, 8, 'param l');
+  assert.deepEqual(dst.calls.at(-1), [0, 0, 8, 16]);
+  assert.equal(new DataView(dst.m.mem.buffer).getBigUint64(lp, true), 2n ** 64n - 1n);
+  assert.throws(() => listView(src.m, 4, 2, 8, 8), /not aligned/);
+  assert.throws(() => listView(src.m, 0, 2 ** 25, 8, 8), /above 2\^28 - 1/);
+  // A destination that grows during its realloc still receives the bytes.
+  const big = guest();
+  const g = copyView(listView(src.m, 0, 65536, 1, 1), big.m, big.realloc, 1, 1, 'grow');
+  assert.ok(big.m.mem.buffer.byteLength > 65536, 'the realloc grew the memory');
+  assert.equal(new Uint8Array(big.m.mem.buffer)[g + 101], 0xc3);
 });
 
 test('utf16 and latin1+utf16', () => {

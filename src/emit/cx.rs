@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use crate::fuse::Adapter;
 use crate::plan::{
-    Callee, ComponentInstanceIdx, CoreDef, CoreInstanceArg, HostImportKind, ImportIdx, JspiPlan,
-    LoweredIdx, Plan,
+    Callee, CanonOpts, ComponentInstanceIdx, CoreDef, CoreInstanceArg, HostImportKind, ImportIdx,
+    JspiPlan, LiftedIdx, LoweredIdx, Plan, StringEncoding,
 };
 use crate::plan::{ModuleIdx, ModuleSrc};
 use crate::{Instantiation, TranspileOptions};
@@ -38,6 +38,9 @@ pub struct EmitCx<'a> {
     /// `poisoned` is folded into the `may_enter` flags (see `super::entry`):
     /// a sync component inside whose core code no host code can run.
     pub folded_poison: bool,
+    /// Lifts whose JS adapter passes strings and plain lists as views of the
+    /// source memory ([`view_lifts`]).
+    pub view_lifts: HashSet<LiftedIdx>,
     /// Which core exports reach no core import, read per module when asked.
     import_free: ImportFree<'a>,
 }
@@ -102,7 +105,6 @@ impl<'a> EmitCx<'a> {
         EmitCx {
             plan,
             opts,
-            jspi,
             uses_async,
             async_instantiation: opts.instantiation != Instantiation::Sync,
             leave_flags,
@@ -110,6 +112,8 @@ impl<'a> EmitCx<'a> {
             promise_imports,
             fused,
             folded_poison: !uses_async && !super::reentry::host_code_inside(plan),
+            view_lifts: view_lifts(plan, &jspi),
+            jspi,
             import_free: ImportFree {
                 bytes,
                 modules,
@@ -148,4 +152,31 @@ impl<'a> EmitCx<'a> {
             ""
         }
     }
+}
+
+/// Lifts whose JS adapter (`liftN_raw`, called by sync lowers in other
+/// components) can pass views (`values::views`): the lift and every such
+/// caller use utf8 and 32-bit memories, and no such call suspends, so each
+/// caller stores the result inside the call, before the callee's post-return
+/// (the view's bytes are the callee's until then).
+fn view_lifts(plan: &Plan, jspi: &JspiPlan) -> HashSet<LiftedIdx> {
+    let fits = |o: &CanonOpts| {
+        o.string_encoding == StringEncoding::Utf8 && !plan.addr(o.memory.as_ref()).is_64()
+    };
+    let mut ok: HashMap<LiftedIdx, bool> = HashMap::new();
+    for (i, l) in plan.lowered.iter_enumerated() {
+        let Callee::Lifted(c) = &l.callee else {
+            continue;
+        };
+        let lift = &plan.lifted[*c];
+        if l.opts.is_async || super::lift::is_task(lift) {
+            continue; // a subtask: the lift's `Values` form, not its adapter
+        }
+        let fine = fits(&l.opts)
+            && fits(&lift.opts)
+            && !jspi.blocking.contains(&CoreDef::Lowered(i))
+            && !jspi.sync_entry(&lift.core);
+        *ok.entry(*c).or_insert(true) &= fine;
+    }
+    ok.into_iter().filter(|(_, v)| *v).map(|(k, _)| k).collect()
 }

@@ -151,12 +151,13 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     let (mut g, needs_scope) = lift_builder(cx, names, l);
     // Raw (adapter) results keep every map entry; the host sees `Map`s.
     g.adapter = form == LiftForm::Adapter;
+    g.views = g.adapter && cx.view_lifts.contains(&idx);
     g.shared_ends = form == LiftForm::Values;
     let mut params: Vec<String> = (0..ty.params.len()).map(|i| format!("arg{i}")).collect();
     // An adapter's caller may pass `lowerRes`, its lowering of the result:
     // it runs here, in the callee's task and before post-return (definitions.py:
     // `task.return_` -> on_resolve, then post_return).
-    let lower_res = form == LiftForm::Adapter && cx.uses_async && ty.result.is_some();
+    let lower_res = form == LiftForm::Adapter && (cx.uses_async || g.views) && ty.result.is_some();
     if lower_res {
         params.push("lowerRes".into());
     }

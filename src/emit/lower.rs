@@ -45,6 +45,7 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     };
     let (mut g, lends) = lower_builder(cx, names, l);
     g.adapter = matches!(l.callee, Callee::Lifted(_));
+    g.views = matches!(&l.callee, Callee::Lifted(i) if cx.view_lifts.contains(i));
     let nparams = sig.params.len() + usize::from(sig.results_spilled);
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
     g.intr.use_("trap");
@@ -64,9 +65,12 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
         cx.jspi.blocking.contains(&CoreDef::Lowered(idx)) || cx.promise_imports.contains_key(&idx);
     let aw = if suspends { "await " } else { "" };
     // A result lowered through memory (and so, maybe, the caller's realloc) is
-    // stored by the callee's adapter, inside the callee's task (see `lifted`).
-    let in_callee =
-        matches!(l.callee, Callee::Lifted(_)) && cx.uses_async && sig.results_spilled && !suspends;
+    // stored by the callee's adapter, inside the callee's task and before its
+    // post-return (see `lifted`): views read the callee's memory.
+    let in_callee = matches!(l.callee, Callee::Lifted(_))
+        && (cx.uses_async || g.views)
+        && sig.results_spilled
+        && !suspends;
     let mut args = args;
     if in_callee {
         let rt = ty.result.as_ref().expect("spilled results exist");

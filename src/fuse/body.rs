@@ -122,26 +122,6 @@ fn mem_arg(memory_index: u32, offset: u32, align: u32) -> MemArg {
     }
 }
 
-/// Whether a value's bytes are valid whatever they are (a plain memory copy).
-fn raw(t: &ValType) -> bool {
-    match t {
-        ValType::S8
-        | ValType::U8
-        | ValType::S16
-        | ValType::U16
-        | ValType::S32
-        | ValType::U32
-        | ValType::S64
-        | ValType::U64
-        | ValType::F32
-        | ValType::F64 => true,
-        ValType::Record(fs) => fs.iter().all(|(_, t)| raw(t)),
-        ValType::Tuple(ts) => ts.iter().all(raw),
-        ValType::FixedList(t, _) => raw(t),
-        _ => false,
-    }
-}
-
 /// Whether moving `t` needs a realloc on the destination side.
 fn allocates(t: &ValType) -> bool {
     t.any(&|t| matches!(t, ValType::String | ValType::List(_)))
@@ -566,7 +546,7 @@ fn copy_list(g: &mut Gen, e: &ValType, ptr: u32, len: u32, d: Dir) -> Option<u32
     ]);
     let dst = g.realloc(d.realloc?, align, |g| g.op(I::LocalGet(bytes)));
     g.check_align(dst, align);
-    if raw(e) {
+    if abi::copies_as_bytes(e) {
         g.ops([
             I::LocalGet(dst),
             I::LocalGet(ptr),
@@ -645,7 +625,7 @@ fn mem(g: &mut Gen, t: &ValType, from: (u32, u32), to: (u32, u32), d: Dir) -> Op
     };
     let none = |_: &mut Gen, _: u32| {};
     match t {
-        _ if raw(t) && !matches!(t, ValType::Record(_) | ValType::Tuple(_)) => {
+        _ if abi::copies_as_bytes(t) && !matches!(t, ValType::Record(_) | ValType::Tuple(_)) => {
             let size = abi::size(t);
             if matches!(size, 1 | 2 | 4 | 8) {
                 copy_scalar(g, size, &none);

@@ -290,6 +290,11 @@ impl ValueGen {
 
     /// Lifts a string, list or map from its (pointer, length) numbers.
     pub(super) fn lift_pair(&mut self, ty: &ValType, p: &str, l: &str) -> String {
+        if self.views {
+            if let Some(v) = self.lift_view(ty, p, l) {
+                return v;
+            }
+        }
         match ty {
             ValType::String => self.lift_string(p, l),
             ValType::List(e) => self.lift_list(e, p, l),

@@ -394,6 +394,11 @@ impl ValueGen {
     /// Lowers a string, list or map into memory; returns its (pointer, length)
     /// as numbers (for latin1+utf16, the length carries the 32-bit tag).
     pub(super) fn lower_pair(&mut self, ty: &ValType, v: &str, at: &str) -> (String, String) {
+        if self.views {
+            if let Some(pl) = self.lower_view(ty, v, at) {
+                return pl;
+            }
+        }
         match ty {
             ValType::String => self.lower_string(v, at),
             ValType::List(e) => self.lower_list(e, v, at),

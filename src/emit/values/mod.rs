@@ -9,6 +9,7 @@ mod load;
 mod lower;
 mod store;
 mod styled;
+mod views;
 
 use super::addr;
 use super::intrinsics::Intrinsics;
@@ -50,6 +51,10 @@ pub struct ValueGen {
     /// `taggedString`s (keeping their source encoding, so the destination's
     /// realloc sees the spec's calls) and maps as entry arrays (keeping duplicates).
     pub adapter: bool,
+    /// In an adapter whose two sides both use 32-bit memories and utf8 (see
+    /// `EmitCx::view_lifts`): utf8 strings and lists of plain numbers travel as
+    /// views of the source memory (`views.js`) and arrive as one byte copy.
+    pub views: bool,
     /// Streams and futures travel as their shared state (between components,
     /// and inside async calls whose other side may be a component); the host
     /// boundary converts them (`async_abi::to_host` / `from_host`).
@@ -83,6 +88,7 @@ impl ValueGen {
             resource_impls: Vec::new(),
             async_types: Vec::new(),
             adapter: false,
+            views: false,
             shared_ends: false,
             addr: AddrWidth::W32,
             style: ValueStyle::default(),
