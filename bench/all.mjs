@@ -195,6 +195,16 @@ function targets() {
       overFloor('host → guest: await nop()', '(floor: sync call'),
     ],
     [
+      'the same `await nop()` over the guest alone (its core export called directly with stand-in built-ins, plus one await): what the glue adds to it',
+      '—',
+      overFloor('host → guest: await nop()', '(the guest alone)'),
+    ],
+    [
+      'the guest alone over the floor: its own async machinery, before any glue',
+      '—',
+      overFloor('(the guest alone)', '(floor: sync call'),
+    ],
+    [
       'the same, glue only (`bench/async-nop.wat`: `nop` only calls `task.return`)',
       '≤ 3x',
       overFloor('glue only', '(floor, bench/async-nop.wat)'),

@@ -23,7 +23,7 @@
 //   guest → guest     the same stream passed to a second instance's `consume`.
 // Tables are printed as markdown and written to bench/out/async-results.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fmtNs, fmtRatio, median, quantile, table } from './stats.mjs';
@@ -100,6 +100,50 @@ async function loadGlueOnly() {
   return api;
 }
 
+/**
+ * The wit-bindgen guest's async `nop` with no glue at all: its core export called
+ * directly from JS, with stand-ins for the only built-ins that call makes (its context
+ * slot and `task.return`), then one await. What the guest's own async machinery (its
+ * executor, allocations, context slot) costs, apart from any component-model runtime.
+ */
+async function loadDirect(dir) {
+  const NOP = '[async-lift]test:async-bench/bench@0.1.0#nop';
+  const mod = readdirSync(dir)
+    .filter((f) => f.endsWith('.wasm'))
+    .map((f) => new WebAssembly.Module(readFileSync(join(dir, f))))
+    .find((m) => WebAssembly.Module.exports(m).some((e) => e.name === NOP));
+  if (!mod) throw new Error(`no core module of ${dir} exports ${NOP}`);
+  let slot = 0;
+  let value;
+  const stand = {
+    '[context-get-0]': () => slot,
+    '[context-set-0]': (v) => {
+      slot = v;
+    },
+    '[task-return]nop': (v) => {
+      value = v;
+    },
+  };
+  const imports = {};
+  for (const { module, name } of WebAssembly.Module.imports(mod)) {
+    imports[module] ??= {};
+    imports[module][name] =
+      stand[name] ??
+      (() => {
+        throw new Error(`nop called ${name}`);
+      });
+  }
+  const nop = new WebAssembly.Instance(mod, imports).exports[NOP];
+  const api = {
+    nop: async () => {
+      if (nop() !== 0) throw new Error('nop did not exit at once');
+      return value;
+    },
+  };
+  if ((await api.nop()) !== 1) throw new Error('direct nop() !== 1');
+  return api;
+}
+
 // Per-operation latency: batches of ~batchMs of sequential awaited calls.
 const CASES = [
   {
@@ -134,6 +178,15 @@ const CASES = [
     per: 1,
     run: async (api, n) => {
       for (let i = 0; i < n; i++) await api.nopSync();
+    },
+  },
+  // The guest's own cost: its async `nop` export called without any glue (see loadDirect).
+  {
+    name: '(the guest alone) core `[async-lift]…#nop` + one await',
+    flavour: 'direct',
+    per: 1,
+    run: async (api, n) => {
+      for (let i = 0; i < n; i++) await api.nop();
     },
   },
   {
@@ -298,6 +351,11 @@ async function main() {
       apis.weft.glue = await loadGlueOnly();
     } catch (e) {
       notes.push(`**FAIL** weft (bench/async-nop.wat): ${String(e.message).split('\n')[0]}`);
+    }
+    try {
+      apis.weft.direct = await loadDirect(dirname(glue.weft));
+    } catch (e) {
+      notes.push(`**FAIL** the guest alone: ${String(e.message).split('\n')[0]}`);
     }
   }
 

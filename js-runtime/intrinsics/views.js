@@ -18,13 +18,15 @@ export function utf8View(m, ptr, len) {
   if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
   const u8 = m.u8;
-  for (let i = ptr, end = ptr + len; i < end; i++) {
-    if (u8[i] >= 0x80) {
-      decodeSlow(u8, ptr, len);
-      break;
-    }
-  }
+  // Validating is decoding: short ASCII strings in JS, the rest by the
+  // engine's decoder (faster than a JS loop from a few dozen bytes on).
+  if (len >= 32 || !isAscii(u8, ptr, len)) decodeSlow(u8, ptr, len);
   return { m, ptr, len };
+}
+
+function isAscii(u8, ptr, len) {
+  for (let i = ptr, end = ptr + len; i < end; i++) if (u8[i] >= 0x80) return false;
+  return true;
 }
 
 /** `len` plain elements of `size` bytes at `ptr` (checkList's checks). */

@@ -103,6 +103,10 @@ test('views: the source checks when made, one checked realloc and a byte copy wh
   // The source's checks: UTF-8 validity, bounds, then the length limit before them.
   u8().set([0x61, 0xc3], 200);
   assert.throws(() => utf8View(src.m, 200, 2), /invalid UTF-8/);
+  u8().fill(0x61, 300, 340);
+  assert.equal(utf8View(src.m, 300, 40).len, 40, 'long ASCII: the engine decoder validates');
+  u8()[339] = 0xff;
+  assert.throws(() => utf8View(src.m, 300, 40), /invalid UTF-8/, 'long and invalid');
   assert.throws(() => utf8View(src.m, 65535, 2), /out of bounds/);
   assert.throws(() => utf8View(src.m, 65535, 2 ** 28), /above 2\^28 - 1/);
   // Lists of plain numbers: checkList's checks, then the same copy.

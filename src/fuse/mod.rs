@@ -1,10 +1,10 @@
 //! Fused adapters: a call from one component into another that never leaves wasm.
 //!
 //! **Why.** A `canon lower` whose callee is another component's `canon lift` is, in the
-//! JS adapter (`emit::funcs::lowered`), three conversions: lift the caller's arguments
-//! into JS values, lower them again into the callee's memory, and the same twice for the
-//! result. A string relayed between two components is decoded and re-encoded on every
-//! hop. The spec describes the call as one *fused* function that copies straight from one
+//! JS adapter (`emit::lower::lowered`), JS frames around every call and conversions: lift
+//! the caller's arguments into JS values (or, between utf8 components, views of the
+//! caller's memory), lower them again into the callee's memory, and the same for the
+//! result. The spec describes the call as one *fused* function that copies straight from one
 //! linear memory to the other (wasmtime compiles exactly that; its "FACT" trampolines).
 //! This module generates such a function as a small core wasm module (one per adapter)
 //! that imports both memories (multi-memory), the callee's core function, the reallocs
