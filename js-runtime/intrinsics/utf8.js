@@ -5,12 +5,17 @@ import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 export let utf8EncodedLen = 0;
-export function utf8Decode(m, ptr, len) {
+// load_string_from_range's checks on `len` bytes at `ptr` (both unsigned): the
+// length limit, then bounds. Leaves `m.u8` current.
+export function checkStringRange(m, ptr, len) {
   memView(m);
-  ptr >>>= 0;
-  len >>>= 0;
   if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
+}
+export function utf8Decode(m, ptr, len) {
+  ptr >>>= 0;
+  len >>>= 0;
+  checkStringRange(m, ptr, len);
   const u8 = m.u8;
   if (len < 32) {
     let s = '';

@@ -1,7 +1,5 @@
-import { trap } from './trap.js';
 import { alloc, checkList, memView } from './memory.js';
-import { MAX_STRING_BYTE_LENGTH, stringTooLong } from './limits.js';
-import { decodeSlow } from './utf8.js';
+import { checkStringRange, decodeSlow } from './utf8.js';
 // Views: a string or list passed between two components by the JS adapter,
 // still in the source component's memory. Where both sides use utf8 (or the
 // list's elements are plain numbers, whose bytes need no checking), the
@@ -12,11 +10,9 @@ import { decodeSlow } from './utf8.js';
 
 /** A utf8 string's bytes `[ptr, ptr+len)`: length limit, bounds, then valid UTF-8. */
 export function utf8View(m, ptr, len) {
-  memView(m);
   ptr >>>= 0;
   len >>>= 0;
-  if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
-  if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
+  checkStringRange(m, ptr, len);
   const u8 = m.u8;
   // Validating is decoding: short ASCII strings in JS, the rest by the
   // engine's decoder (faster than a JS loop from a few dozen bytes on).

@@ -95,12 +95,15 @@ class HandleTable {
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 let utf8EncodedLen = 0;
-function utf8Decode(m, ptr, len) {
+function checkStringRange(m, ptr, len) {
   memView(m);
-  ptr >>>= 0;
-  len >>>= 0;
   if (len > MAX_STRING_BYTE_LENGTH) stringTooLong(len);
   if (ptr + len > m.u8.byteLength) trap(`string: range ${ptr}+${len} is out of bounds of memory`);
+}
+function utf8Decode(m, ptr, len) {
+  ptr >>>= 0;
+  len >>>= 0;
+  checkStringRange(m, ptr, len);
   const u8 = m.u8;
   if (len < 32) {
     let s = '';
