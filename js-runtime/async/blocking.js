@@ -35,7 +35,7 @@ export function blockOn(thread, readyFn, cancellable, what, release = false) {
     inst.exclusive = null;
     inst.store.wake();
   }
-  const ready = holds ? () => inst.exclusive === null && readyFn() : readyFn;
+  const ready = holds ? () => inst.stackFree() && readyFn() : readyFn;
   // (the `suspendingImport` shim this runs under then waits for a turn to resume)
   return new Promise((resolve) => {
     thread.park(ready, cancellable, (c) => {

@@ -156,12 +156,33 @@ export function callFromHost(store, callee, args, signal, convert = null) {
  * starts with its own zeroed slots). The pooled task's state stays STARTED:
  * nothing can reach a free pseudo-thread or its task.
  */
+/**
+ * A host call of a sync export entered through JSPI (its core code may
+ * block): the entry's Promise, rooted in the store while it runs, so that the
+ * store's failure (a trap elsewhere, a deadlock) rejects it; a stack that
+ * blocked in a failed store never resumes. A value (the call did not
+ * suspend) passes through.
+ */
+export function rootedEntry(store, p) {
+  if (!(p instanceof Promise)) return p;
+  return new Promise((resolve, reject) => {
+    const root = { reject };
+    store.roots.add(root);
+    const settle = (f) => (v) => {
+      store.roots.delete(root);
+      f(v);
+    };
+    p.then(settle(resolve), settle(reject));
+  });
+}
+
 export function enterSync(inst) {
   let t = inst.syncThread;
   if (t === null || t.prev !== FREE) t = takeSyncThread(inst);
   const store = inst.store;
   t.prev = store.cur;
   store.cur = t;
+  inst.syncDepth++;
   return t;
 }
 
@@ -190,6 +211,7 @@ export function leaveSync(t) {
   t.prev = FREE;
   t.context0 = 0;
   t.context1 = 0;
+  t.task.inst.syncDepth--;
   if (t.sync !== SYNC_OWN) putBack(t);
   if (store.waiting.length > 0) store.wake();
 }

@@ -79,10 +79,10 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
     let wset = null;
     let ready;
     if (code === CALLBACK_YIELD) {
-      ready = () => inst.exclusive === null;
+      ready = () => inst.stackFree();
     } else {
       wset = getWaitableSet(packed >>> 4);
-      ready = () => inst.exclusive === null && wset.hasPendingEvent();
+      ready = () => inst.stackFree() && wset.hasPendingEvent();
     }
     if (wset !== null) wset.numWaiting++;
     const deliver = (cancelled) => {

@@ -23,6 +23,7 @@ import {
   threadPromote,
   Thread,
   threadIndex,
+  rootedEntry,
 } from './scheduler.js';
 import { WaitableSet, Waitable } from './waitable.js';
 import { getAs } from './table.js';
@@ -386,6 +387,53 @@ test('Thread.wait_until via blockOn: returns at once when ready; sync task traps
     C.CANCELLED,
   );
   assert.equal(t.task.state, C.TASK_CANCEL_DELIVERED);
+});
+
+test('AsyncInstance.stackFree: a callback task parked in its event loop does not run while a sync call is in progress there', async () => {
+  const { inst, store } = world();
+  let calls = 0;
+  cbTask(inst, {
+    core: () => C.CALLBACK_YIELD,
+    cb: (t) => {
+      calls++;
+      t.return_([]);
+      return C.CALLBACK_EXIT;
+    },
+  });
+  const s = enterSync(inst); // a sync-typed call in progress (blocked, say)
+  assert.equal(inst.syncDepth, 1);
+  assert.equal(store.waiting[0].readyFn(), false, 'not ready: it needs exclusive use of the stack');
+  // nor may the sync call block on it (canon_lift: trap_if(not candidates))
+  assert.throws(() => blockOn(s, () => false, false, 'waitable-set.wait'), isTrap(/cannot block a synchronous task/));
+  await settle();
+  await settle();
+  assert.equal(calls, 0, 'the pump left it parked');
+  leaveSync(s);
+  assert.equal(inst.syncDepth, 0);
+  await settle();
+  await settle();
+  assert.equal(calls, 1, 'it runs once the sync call is over');
+});
+
+test('rootedEntry: a sync entry blocked through JSPI rejects with the store failure; a value or settled entry passes', async () => {
+  const { store } = world();
+  assert.equal(rootedEntry(store, 7), 7, 'did not suspend');
+  assert.equal(await rootedEntry(store, Promise.resolve(8)), 8);
+  assert.equal(store.roots.size, 0, 'unrooted once settled');
+  await assert.rejects(rootedEntry(store, Promise.reject(new Error('x'))), /x/);
+  assert.equal(store.roots.size, 0);
+  const blocked = rootedEntry(store, new Promise(() => {})); // a stack that never resumes
+  assert.equal(store.roots.size, 1);
+  const trap = new WebAssembly.RuntimeError('unreachable');
+  store.fail(trap);
+  await assert.rejects(blocked, (e) => e === trap);
+});
+
+test('rootedEntry: a blocked sync entry that nothing can resume fails with deadlock', async () => {
+  const { store } = world();
+  const blocked = rootedEntry(store, new Promise(() => {}));
+  store.wake();
+  await assert.rejects(blocked, /deadlock detected/);
 });
 
 test('Store.tick: a host-facing call that can never progress fails with deadlock', async () => {

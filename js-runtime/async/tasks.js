@@ -33,11 +33,21 @@ export class AsyncInstance {
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
+    this.syncDepth = 0; // sync-typed calls in progress here (enterSync .. leaveSync)
     this.syncThread = null; // enterSync's pseudo-thread (made on first use)
     this.syncPool = null; // more of them, for sync calls made while that one is in use
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
     this.hostEntering = null; // the entering set from the host (caller null), the usual one
+  }
+  /**
+   * Whether a thread that needs exclusive use of the stack (a callback-form
+   * task's event loop) may run: no such thread holds it, and no sync-typed
+   * call is in progress here (a blocked one must not see it run:
+   * async/during-sync-call-no-exclusive-resume.wast).
+   */
+  stackFree() {
+    return this.exclusive === null && this.syncDepth === 0;
   }
   selfAndAncestors() {
     if (this.ancestry === undefined) {

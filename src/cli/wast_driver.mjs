@@ -317,4 +317,7 @@ const isMain = node !== null && process.argv[1] !== undefined
 if (isMain) {
   const script = JSON.parse(node.readFileSync(process.argv[2], 'utf8'));
   await runScript(script, (r) => process.stdout.write(`${JSON.stringify(r)}\n`));
+  // Done: exit once the results are written, whatever the components left
+  // running (a callback task that yields forever is a valid one).
+  process.stdout.write('', () => process.exit(0));
 }

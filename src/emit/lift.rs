@@ -194,7 +194,13 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
         g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
     }
     let flat = lower_args(&mut g, l, &params, fname);
-    let call = format!("{aw}{core}({})", flat.join(", "));
+    let mut call = format!("{core}({})", flat.join(", "));
+    if host_facing && suspends && cx.uses_async {
+        // a blocked entry fails with its store (a trap elsewhere, a deadlock)
+        g.intr.use_("scheduler");
+        call = format!("rootedEntry(store, {call})");
+    }
+    let call = format!("{aw}{call}");
     let v = call_and_lift(&mut g, l, &call, needs_scope);
     let v = match v {
         Some(v) if lower_res => {

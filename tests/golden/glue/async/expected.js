@@ -196,7 +196,7 @@ function blockOn(thread, readyFn, cancellable, what, release = false) {
     inst.exclusive = null;
     inst.store.wake();
   }
-  const ready = holds ? () => inst.exclusive === null && readyFn() : readyFn;
+  const ready = holds ? () => inst.stackFree() && readyFn() : readyFn;
   return new Promise((resolve) => {
     thread.park(ready, cancellable, (c) => {
       if (holds) inst.exclusive = thread;
@@ -412,11 +412,15 @@ class AsyncInstance {
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
+    this.syncDepth = 0; // sync-typed calls in progress here (enterSync .. leaveSync)
     this.syncThread = null; // enterSync's pseudo-thread (made on first use)
     this.syncPool = null; // more of them, for sync calls made while that one is in use
     this.ancestry = undefined; // selfAndAncestors(), computed once
     this.entering = null; // caller -> entering set
     this.hostEntering = null; // the entering set from the host (caller null), the usual one
+  }
+  stackFree() {
+    return this.exclusive === null && this.syncDepth === 0;
   }
   selfAndAncestors() {
     if (this.ancestry === undefined) {
@@ -702,10 +706,10 @@ function stepCallbackTask(task, thread, packed, callCallback, getWaitableSet) {
     let wset = null;
     let ready;
     if (code === CALLBACK_YIELD) {
-      ready = () => inst.exclusive === null;
+      ready = () => inst.stackFree();
     } else {
       wset = getWaitableSet(packed >>> 4);
-      ready = () => inst.exclusive === null && wset.hasPendingEvent();
+      ready = () => inst.stackFree() && wset.hasPendingEvent();
     }
     if (wset !== null) wset.numWaiting++;
     const deliver = (cancelled) => {
@@ -855,6 +859,7 @@ function enterSync(inst) {
   const store = inst.store;
   t.prev = store.cur;
   store.cur = t;
+  inst.syncDepth++;
   return t;
 }
 function takeSyncThread(inst) {
@@ -879,6 +884,7 @@ function leaveSync(t) {
   t.prev = FREE;
   t.context0 = 0;
   t.context1 = 0;
+  t.task.inst.syncDepth--;
   if (t.sync !== SYNC_OWN) putBack(t);
   if (store.waiting.length > 0) store.wake();
 }
