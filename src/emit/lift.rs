@@ -140,7 +140,6 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     } else {
         (names.core_func(&l.core), false)
     };
-    let aw = if suspends { "await " } else { "" };
     let entering = if host_facing {
         cx.plan.entering_set(inst, None)
     } else {
@@ -194,13 +193,8 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
         g.line("const scope = { borrows: 0, hostRefs: null, guests: null };");
     }
     let flat = lower_args(&mut g, l, &params, fname);
-    let mut call = format!("{core}({})", flat.join(", "));
-    if host_facing && suspends && cx.uses_async {
-        // a blocked entry fails with its store (a trap elsewhere, a deadlock)
-        g.intr.use_("scheduler");
-        call = format!("rootedEntry(store, {call})");
-    }
-    let call = format!("{aw}{call}");
+    let rooted = host_facing && suspends && cx.uses_async;
+    let call = core_call(&mut g, &core, &flat, suspends, rooted);
     let v = call_and_lift(&mut g, l, &call, needs_scope);
     let v = match v {
         Some(v) if lower_res => {
@@ -235,6 +229,7 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
     if !host_facing && cx.uses_async {
         names.intrinsics.use_("scheduler");
         let (inner, ai) = (inner(&name), inst.async_instance());
+        let aw = if suspends { "await " } else { "" };
         let body = g.finish(names, &format!("{func} {inner}({params})"));
         return format!(
             "{func} {name}({params}) {{\n  const thread = enterSync({ai});\n  try {{ return {aw}{inner}({params}); }} finally {{ leaveSync(thread); }}\n}}\n{body}"
@@ -480,6 +475,30 @@ fn host_task_entry(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) 
         EntryGuard::from_host(&[], true).check(),
         args.join(", "),
     )
+}
+
+/// The call of core function `core` with `flat`: awaited where its entry
+/// suspends (JSPI); `rooted`, a host call whose stack may block is rooted in
+/// its store (`rootedEntry`), so a trap elsewhere or a deadlock rejects it.
+fn core_call(
+    g: &mut FnBuilder,
+    core: &str,
+    flat: &[String],
+    suspends: bool,
+    rooted: bool,
+) -> String {
+    let call = format!("{core}({})", flat.join(", "));
+    let call = if rooted {
+        g.intr.use_("scheduler");
+        format!("rootedEntry(store, {call})")
+    } else {
+        call
+    };
+    if suspends {
+        format!("await {call}")
+    } else {
+        call
+    }
 }
 
 /// Calls the core function, lifts its result (a JS expression; `None`
