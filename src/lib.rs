@@ -22,6 +22,7 @@ pub mod names;
 #[cfg(feature = "npm")]
 pub mod npm_api;
 pub mod options;
+pub mod panic_guard;
 pub mod parse;
 pub mod plan;
 #[cfg(any(feature = "cli", feature = "npm"))]

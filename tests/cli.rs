@@ -159,6 +159,40 @@ fn wit_prints_the_world_and_the_packages_it_uses() {
 }
 
 #[test]
+fn a_component_wit_parser_panics_on_gets_one_error_line() {
+    // Valid, but wit-parser 0.263's decoder reaches an `unreachable!()` on an
+    // instance that exports a function type as a type (src/panic_guard.rs).
+    let comp = wat::parse_str(
+        r#"(component (import "a:b/c" (instance (type $f (func)) (export "t" (type (eq $f))))))"#,
+    )
+    .unwrap();
+    let dir = tmp("wit-panic");
+    let input = dir.join("c.wasm");
+    std::fs::write(&input, &comp).unwrap();
+    let out = weft().arg("wit").arg(&input).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("wit-parser failed on it"), "{err}");
+    // `transpile` still writes the glue, with untyped declarations and a warning.
+    let out = weft()
+        .args(["transpile", "-o"])
+        .arg(dir.join("out"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("warning: TypeScript declarations are untyped"),
+        "{err}"
+    );
+    assert!(dir.join("out/c.js").exists());
+}
+
+#[test]
 fn multi_line_parser_messages_become_one_line() {
     // A byte flip that makes an import name not kebab case: wasmparser says
     // so in two lines.

@@ -11,7 +11,15 @@ pub(super) fn decode(component: &[u8]) -> Result<(Resolve, WorldId)> {
     if !wasmparser::Parser::is_component(component) {
         return Err(Error::invalid("not a WebAssembly component", Some(0)));
     }
-    match wit_component::decode(component) {
+    // wit-parser can panic on a valid component it does not expect (see
+    // `panic_guard`): that is an input it cannot describe, not a crash.
+    let decoded = crate::panic_guard::guard(|| wit_component::decode(component)).ok_or_else(|| {
+        Error::invalid(
+            "cannot decode the component's WIT: wit-parser failed on it (an internal error of the decoder)",
+            None,
+        )
+    })?;
+    match decoded {
         Ok(DecodedWasm::Component(resolve, world)) => Ok((resolve, world)),
         Ok(DecodedWasm::WitPackage(..)) => Err(Error::invalid(
             "expected a component, found a WIT package encoded as wasm",
