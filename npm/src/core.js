@@ -167,6 +167,18 @@ function guard(call) {
       if (kind !== 'options') fromWasm.add(error);
       throw error;
     }
+    if (e instanceof WebAssembly.RuntimeError) {
+      // A panic in the library (wasm32 aborts on one): native `weft` turns the
+      // one known, wit-parser's on some valid components, into an error of its
+      // own (src/panic_guard.rs); here every panic ends up as this.
+      const error = new WeftError(
+        `the transpiler failed on this input (internal error: ${e.message})`,
+        undefined,
+        'invalid',
+      );
+      fromWasm.add(error);
+      throw error;
+    }
     throw e;
   }
 }

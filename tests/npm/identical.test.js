@@ -339,6 +339,13 @@ test('API errors are WeftErrors with the message and the byte offset', () => {
   );
   assert.throws(() => transpile(new Uint8Array(0), { bogus: 1 }), /unknown option `bogus`/);
   assert.throws(() => wit(42), /expected the component as a Uint8Array/);
+  // Valid, but wit-parser's decoder panics on it (src/panic_guard.rs; wasm32 aborts).
+  const panics = '(component (import "a:b/c" (instance (type $f (func)) (export "t" (type (eq $f))))))';
+  assert.throws(
+    () => wit(new TextEncoder().encode(panics)),
+    (e) => e.name === 'WeftError' && e.kind === 'invalid' && /the transpiler failed on this input/.test(e.message),
+  );
+  assert.ok(wit(readFileSync(join(root, 'fixtures/build/values.wasm'))).startsWith('package'), 'later calls work');
   assert.throws(
     () => types('package a:b;\nworld w { import nope; }\n'),
     (e) => e.name === 'WeftError' && /nope/.test(e.message),
