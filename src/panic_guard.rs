@@ -28,23 +28,35 @@ pub fn guard<T>(f: impl FnOnce() -> T) -> Option<T> {
     }
 }
 
+/// Whether a [`guard`]ed call is running on this thread (its panic is expected:
+/// a panic hook should stay quiet).
+pub fn guarded() -> bool {
+    GUARDED.get()
+}
+
 /// Makes a panic outside [`guard`] print one `error:` line (no backtrace) and
 /// a guarded one print nothing.
 pub fn install_hook() {
     std::panic::set_hook(Box::new(|info| {
-        if GUARDED.get() {
+        if guarded() {
             return;
         }
-        let msg = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!("error: internal error: {msg}{at} (a bug in weft; please report it)");
+        let msg = panic_message(info);
+        eprintln!("error: internal error: {msg} (a bug in weft; please report it)");
     }));
+}
+
+/// A panic's message and where it happened, on one line.
+pub fn panic_message(info: &std::panic::PanicHookInfo) -> String {
+    let msg = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_string());
+    let at = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!("{msg}{at}")
 }

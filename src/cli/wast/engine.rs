@@ -52,20 +52,11 @@ fn quiet_panics() {
     ONCE.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if !CAPTURING.with(Cell::get) {
+            if !CAPTURING.with(Cell::get) || weft::panic_guard::guarded() {
                 return previous(info);
             }
-            let msg = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "non-string panic payload".to_string());
-            let at = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()));
-            PANIC_MESSAGE
-                .with(|m| *m.borrow_mut() = Some(format!("{msg}{}", at.unwrap_or_default())));
+            let msg = weft::panic_guard::panic_message(info);
+            PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
         }));
     });
 }
