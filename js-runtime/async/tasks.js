@@ -15,21 +15,18 @@ import {
 
 /** One component instance's async state (definitions.py: ComponentInstance). */
 export class AsyncInstance {
-  /** `flags`: property descriptors for `mayEnter`/`mayLeave` (the glue's own
-   * flags as accessors), added here: redefining them afterwards would turn the
-   * object into a slow dictionary-mode one. */
-  constructor(store, parent = null, flags = null) {
+  /** `mayEnter`/`mayLeave` are the instance's flags, plain data fields: the
+   * glue reads and writes them directly (`ai0.mayEnter`), and every instance
+   * keeps one hidden class, so runtime code stays monomorphic however many
+   * instances a page makes. */
+  constructor(store, parent = null) {
     this.store = store;
     store.instances.push(this);
     this.parent = parent;
     this.handles = new HandleTable();
     this.threads = new HandleTable();
-    if (flags === null) {
-      this.mayEnter = true;
-      this.mayLeave = true;
-    } else {
-      Object.defineProperties(this, flags);
-    }
+    this.mayEnter = true;
+    this.mayLeave = true;
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;

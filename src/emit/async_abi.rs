@@ -29,12 +29,12 @@ pub fn instance_decls(cx: &EmitCx, names: &mut Names) -> String {
     }
     for (c, parent) in plan.component_instances.iter_enumerated() {
         let parent = parent.map(|p| p.async_instance()).unwrap_or("null".into());
-        let (ai, me, ml) = (c.async_instance(), c.may_enter(), c.may_leave());
-        // The flags as accessors, given to the constructor: defining them
-        // afterwards would make the instance a slow dictionary-mode object.
+        // Its `mayEnter`/`mayLeave` fields are the flags the glue reads too
+        // (`ident::FlagHome`).
         writeln!(
             out,
-            "const {ai} = new AsyncInstance(store, {parent}, {{ mayEnter: {{ get: () => {me}, set: (v) => {{ {me} = v; }} }}, mayLeave: {{ get: () => {ml}, set: (v) => {{ {ml} = v; }} }} }});"
+            "const {} = new AsyncInstance(store, {parent});",
+            c.async_instance()
         )
         .unwrap();
     }

@@ -74,13 +74,13 @@ pub fn assemble(
     }
     if names.poison {
         let flags: Vec<_> = names.enter_flags.iter().copied().collect();
-        writeln!(body, "  {}", super::entry::poison_fn(&flags)).unwrap();
+        writeln!(body, "  {}", super::entry::poison_fn(&flags, cx.flags)).unwrap();
     }
     for line in async_decls.lines() {
         writeln!(body, "  {line}").unwrap();
     }
     for (inst, f, w) in &names.realloc_wrappers {
-        let ml = inst.may_leave();
+        let ml = cx.flags.may_leave(*inst);
         writeln!(
             body,
             "  function {w}(a, b, c, d) {{ {ml} = false; const p = {f}(a, b, c, d); {ml} = true; return p; }}"
@@ -128,16 +128,19 @@ fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
         return None;
     }
     let mut decl: Vec<String> = vec!["poisoned = false".into()];
+    if !cx.flags.declared_by_glue() {
+        return Some(format!("var {};", decl[0]));
+    }
     decl.extend(
         names
             .enter_flags
             .iter()
-            .map(|c| format!("{} = true", c.may_enter())),
+            .map(|c| format!("{} = true", cx.flags.may_enter(*c))),
     );
     decl.extend(
         cx.leave_flags
             .iter()
-            .map(|c| format!("{} = true", c.may_leave())),
+            .map(|c| format!("{} = true", cx.flags.may_leave(*c))),
     );
     // `var`, not `let`: V8 checks a closure's read of a `let` for the
     // temporal dead zone every time, and every call reads these.

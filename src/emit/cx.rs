@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
+use super::ident::FlagHome;
 use crate::fuse::Adapter;
 use crate::plan::{
     Callee, CanonOpts, ComponentInstanceIdx, CoreDef, CoreInstanceArg, HostImportKind, ImportIdx,
@@ -24,6 +25,8 @@ pub struct EmitCx<'a> {
     pub jspi: JspiPlan,
     /// The component uses the async ABI ([`Plan::uses_async`]).
     pub uses_async: bool,
+    /// Where the `may_enter`/`may_leave` flags live (follows `uses_async`).
+    pub flags: FlagHome,
     /// `instantiate()` is async (else sync, or plain ESM with top-level await).
     pub async_instantiation: bool,
     /// Component instances whose `may_leave` flag the glue tracks.
@@ -106,6 +109,7 @@ impl<'a> EmitCx<'a> {
             plan,
             opts,
             uses_async,
+            flags: FlagHome::of(uses_async),
             async_instantiation: opts.instantiation != Instantiation::Sync,
             leave_flags,
             class_imports,

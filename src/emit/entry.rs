@@ -13,6 +13,7 @@
 //! whose core function reaches no core import (`crate::import_free`), in any
 //! component.
 
+use super::ident::FlagHome;
 use crate::plan::ComponentInstanceIdx;
 
 /// The function that poisons the component when `poisoned` is folded into
@@ -27,6 +28,7 @@ pub struct EntryGuard<'a> {
     /// In an async component a trap fails the store (`Store.fail`, which
     /// poisons it), so every JS waiter on the component hears of it.
     uses_async: bool,
+    flags: FlagHome,
     folded: bool,
     light: bool,
 }
@@ -39,17 +41,19 @@ impl<'a> EntryGuard<'a> {
             set,
             from_host: true,
             uses_async,
+            flags: FlagHome::of(uses_async),
             folded: false,
             light: false,
         }
     }
 
-    /// A call from another component instance.
-    pub fn from_component(set: &'a [ComponentInstanceIdx]) -> Self {
+    /// A call from another component instance (`flags`: where the glue keeps them).
+    pub fn from_component(set: &'a [ComponentInstanceIdx], flags: FlagHome) -> Self {
         EntryGuard {
             set,
             from_host: false,
             uses_async: false,
+            flags,
             folded: false,
             light: false,
         }
@@ -85,7 +89,7 @@ impl<'a> EntryGuard<'a> {
         let flags = self
             .set
             .iter()
-            .map(|c| format!("{} !== true", c.may_enter()));
+            .map(|c| format!("{} !== true", self.flags.may_enter(*c)));
         // From the host, `poisoned` is read unless folded into some flag.
         let read_poisoned = self.from_host && (!self.folded || self.set.is_empty());
         let conds: Vec<String> = if read_poisoned {
@@ -103,7 +107,7 @@ impl<'a> EntryGuard<'a> {
         if self.light {
             return String::new();
         }
-        flags_assign(self.set, "false")
+        flags_assign(self.set, self.flags, "false")
     }
 
     /// `me0 = me3 = true;`: the call left them (light: nothing). A trap
@@ -112,7 +116,7 @@ impl<'a> EntryGuard<'a> {
         if self.light {
             return String::new();
         }
-        flags_assign(self.set, "true")
+        flags_assign(self.set, self.flags, "true")
     }
 
     /// What a trap escaping a call from the host does: poison the component
@@ -149,18 +153,18 @@ impl<'a> EntryGuard<'a> {
 
 /// `function poison() { poisoned = true; me0 = me3 = false; }`: poisoning
 /// with folded flags clears the `may_enter` flags of `set` (all the glue tracks).
-pub fn poison_fn(set: &[ComponentInstanceIdx]) -> String {
+pub fn poison_fn(set: &[ComponentInstanceIdx], flags: FlagHome) -> String {
     format!(
         "function {POISON_FN}() {{ poisoned = true; {} }}",
-        flags_assign(set, "false")
+        flags_assign(set, flags, "false")
     )
 }
 
 /// `me0 = me3 = <value>;` for the `may_enter` flags of `set`.
-fn flags_assign(set: &[ComponentInstanceIdx], value: &str) -> String {
+fn flags_assign(set: &[ComponentInstanceIdx], flags: FlagHome, value: &str) -> String {
     let mut s = String::new();
     for c in set {
-        s.push_str(&c.may_enter());
+        s.push_str(&flags.may_enter(*c));
         s.push_str(" = ");
     }
     s.push_str(&format!("{value};"));
@@ -189,22 +193,26 @@ mod tests {
             g.around("f(rep)"),
             "if (poisoned === true || me1 !== true || me0 !== true) cannotEnter(poisoned); me1 = me0 = false; try { f(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) poisoned = true; throw e; } finally { me1 = me0 = true; }"
         );
-        // an async component's trap fails its store (which poisons it)
+        // an async component's trap fails its store (which poisons it); its
+        // flags are its AsyncInstances' fields
         assert_eq!(
             EntryGuard::from_host(&s, true).around("f(rep)"),
-            "if (poisoned === true || me1 !== true || me0 !== true) cannotEnter(poisoned); me1 = me0 = false; try { f(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) store.fail(e); throw e; } finally { me1 = me0 = true; }"
+            "if (poisoned === true || ai1.mayEnter !== true || ai0.mayEnter !== true) cannotEnter(poisoned); ai1.mayEnter = ai0.mayEnter = false; try { f(rep); } catch (e) { if (e instanceof WebAssembly.RuntimeError) store.fail(e); throw e; } finally { ai1.mayEnter = ai0.mayEnter = true; }"
         );
     }
 
     #[test]
     fn from_a_component_checks_only_the_entering_set() {
         let s = set(&[2]);
-        let g = EntryGuard::from_component(&s);
+        let g = EntryGuard::from_component(&s, FlagHome::Vars);
         assert_eq!(
             g.around("f()"),
             "if (me2 !== true) cannotEnter(poisoned); me2 = false; try { f(); } finally { me2 = true; }"
         );
-        assert_eq!(EntryGuard::from_component(&[]).around("f()"), "f();");
+        assert_eq!(
+            EntryGuard::from_component(&[], FlagHome::Vars).around("f()"),
+            "f();"
+        );
     }
 
     #[test]
@@ -222,7 +230,7 @@ mod tests {
             "if (e instanceof WebAssembly.RuntimeError) poison();"
         );
         assert_eq!(
-            poison_fn(&s),
+            poison_fn(&s, FlagHome::Vars),
             "function poison() { poisoned = true; me1 = me0 = false; }"
         );
         // With no flag to fold into, `poisoned` is read.
@@ -246,7 +254,9 @@ mod tests {
         );
         assert_eq!((g.clear(), g.restore()), (String::new(), String::new()));
         // Only a call from the host is light.
-        let g = EntryGuard::from_component(&s).folded(true).light(true);
+        let g = EntryGuard::from_component(&s, FlagHome::Vars)
+            .folded(true)
+            .light(true);
         assert_eq!(g.clear(), "me0 = false;");
     }
 }

@@ -34,8 +34,8 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
     names.intrinsics.use_("trap");
     names.intrinsics.use_("fused");
     let mut js = String::new();
-    let guard = EntryGuard::from_component(&entering);
-    let mut enter = format!("if (!{}) cannotLeave();", caller.may_leave());
+    let guard = EntryGuard::from_component(&entering, cx.flags);
+    let mut enter = format!("if (!{}) cannotLeave();", cx.flags.may_leave(caller));
     let mut leave = String::new();
     if !guard.is_empty() {
         write!(enter, " {} {}", guard.check(), guard.clear()).unwrap();
@@ -49,7 +49,7 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
                 let f = names.core_func(def);
                 let args: Vec<String> = (0..*nargs).map(|i| format!("a{i}")).collect();
                 let args = args.join(", ");
-                let ml = inst.may_leave();
+                let ml = cx.flags.may_leave(*inst);
                 writeln!(
                     js,
                     "function {}({args}) {{ {ml} = false; {f}({args}); {ml} = true; }}",

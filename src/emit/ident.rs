@@ -40,10 +40,6 @@ js_names! {
     ComponentInstanceIdx {
         /// The instance's async state (`AsyncInstance`, only with the async ABI).
         async_instance => "ai";
-        /// Its `may_enter` flag.
-        may_enter => "me";
-        /// Its `may_leave` flag.
-        may_leave => "ml";
         /// Its handle table.
         table => "tbl";
     }
@@ -106,6 +102,52 @@ js_names! {
         fused_leave => "fl";
         /// The fused adapter's imported post-return.
         fused_post_return => "fp";
+    }
+}
+
+/// Where the glue keeps each component instance's `may_enter` and `may_leave` flags.
+///
+/// Sync glue keeps them in its own `var`s (`me0`, `ml0`): only the glue reads them.
+/// With the async ABI the runtime reads and writes them too, so they are the plain
+/// data fields of the instance's `AsyncInstance` (`ai0.mayEnter`), which the glue
+/// reads directly. (Accessor properties over the glue's `var`s would give every
+/// `AsyncInstance` its own hidden class, and every runtime function touching
+/// instances would turn polymorphic once a page has two of them: a second
+/// instantiation made async calls 2-3x slower.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagHome {
+    /// The glue's `var`s.
+    Vars,
+    /// The fields of the instance's `AsyncInstance`.
+    AsyncInstance,
+}
+
+impl FlagHome {
+    /// Where a component that uses the async ABI (or not) keeps its flags.
+    pub fn of(uses_async: bool) -> Self {
+        if uses_async {
+            FlagHome::AsyncInstance
+        } else {
+            FlagHome::Vars
+        }
+    }
+    /// Instance `c`'s `may_enter` flag, as a JS expression that can be assigned.
+    pub fn may_enter(self, c: ComponentInstanceIdx) -> String {
+        match self {
+            FlagHome::Vars => format!("me{}", c.index()),
+            FlagHome::AsyncInstance => format!("{}.mayEnter", c.async_instance()),
+        }
+    }
+    /// Instance `c`'s `may_leave` flag, as a JS expression that can be assigned.
+    pub fn may_leave(self, c: ComponentInstanceIdx) -> String {
+        match self {
+            FlagHome::Vars => format!("ml{}", c.index()),
+            FlagHome::AsyncInstance => format!("{}.mayLeave", c.async_instance()),
+        }
+    }
+    /// Whether the glue declares the flags itself (`var me0 = true`).
+    pub fn declared_by_glue(self) -> bool {
+        self == FlagHome::Vars
     }
 }
 

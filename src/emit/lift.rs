@@ -527,7 +527,7 @@ fn post_return(cx: &EmitCx, g: &mut FnBuilder, l: &Lifted, f: Option<&str>) {
     let arg = if l.ty.result.is_some() { "ret" } else { "" };
     let inst = l.component_instance;
     if cx.leave_flags.contains(&inst) {
-        let ml = inst.may_leave();
+        let ml = cx.flags.may_leave(inst);
         g.line(format!("{ml} = false; {f}({arg}); {ml} = true;"));
     } else {
         g.line(format!("{f}({arg});"));

@@ -49,7 +49,7 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     let nparams = sig.params.len() + usize::from(sig.results_spilled);
     let ks: Vec<String> = (0..nparams).map(|i| format!("k{i}")).collect();
     g.intr.use_("trap");
-    g.line(format!("if (!{}) cannotLeave();", inst.may_leave()));
+    g.line(format!("if (!{}) cannotLeave();", cx.flags.may_leave(inst)));
     if let Callee::Lifted(i) = &l.callee {
         if plan.nested_call_traps(plan.lifted[*i].component_instance, inst) {
             g.line("cannotEnter(poisoned);");
@@ -79,7 +79,7 @@ pub fn lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     let call = format!("{aw}{callee}({})", args.join(", "));
     let host_result =
         matches!(l.callee, Callee::Host { .. }) && matches!(ty.result, Some(ValType::Result(..)));
-    let guard = EntryGuard::from_component(&entering);
+    let guard = EntryGuard::from_component(&entering, cx.flags);
     let (call, done) = guarded_call(&mut g, &guard, lends, host_result, call);
     let at = format!("result of {what}");
     match &ty.result {
@@ -200,7 +200,7 @@ fn subtask_lowered(cx: &EmitCx, names: &mut Names, idx: LoweredIdx) -> String {
     }
     g.line(format!(
         "if (!{}) cannotLeave();",
-        l.component_instance.may_leave()
+        cx.flags.may_leave(l.component_instance)
     ));
     g.line("const thread = store.cur;");
     if !is_async && ty.result.is_some() && !retp {

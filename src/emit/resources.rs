@@ -18,7 +18,7 @@ pub fn resource_builtin(cx: &EmitCx, names: &mut Names, d: &CoreDef) -> String {
     names.intrinsics.use_("resources");
     names.intrinsics.use_("trap");
     let name = names.core_func(d);
-    let leave = format!("if (!{}) cannotLeave();", instance.may_leave());
+    let leave = format!("if (!{}) cannotLeave();", cx.flags.may_leave(*instance));
     let (tbl, rtn) = (instance.table(), rt.resource_type());
     match op {
         ResourceOp::New => {
@@ -36,7 +36,7 @@ pub fn resource_builtin(cx: &EmitCx, names: &mut Names, d: &CoreDef) -> String {
                     let f = names.core_func(dtor);
                     let entering = cx.plan.entering_set(imp, Some(*instance));
                     names.enter_flags.extend(entering.iter().copied());
-                    let guard = EntryGuard::from_component(&entering);
+                    let guard = EntryGuard::from_component(&entering, cx.flags);
                     if cx.uses_async {
                         // The destructor runs as a synchronous task of its instance.
                         names.intrinsics.use_("scheduler");

@@ -397,18 +397,14 @@ class Store {
   }
 }
 class AsyncInstance {
-  constructor(store, parent = null, flags = null) {
+  constructor(store, parent = null) {
     this.store = store;
     store.instances.push(this);
     this.parent = parent;
     this.handles = new HandleTable();
     this.threads = new HandleTable();
-    if (flags === null) {
-      this.mayEnter = true;
-      this.mayLeave = true;
-    } else {
-      Object.defineProperties(this, flags);
-    }
+    this.mayEnter = true;
+    this.mayLeave = true;
     this.backpressure = 0;
     this.numWaitingToEnter = 0;
     this.exclusive = null;
@@ -1322,11 +1318,11 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const imp0 = typeof imports['fetch'] === 'function' ? imports['fetch'] : imports['fetch']?.default;
   const host0 = imp0;
   if (typeof host0 !== 'function') throw new TypeError('import `fetch`: expected the host to provide a function');
-  var poisoned = false, me0 = true, ml0 = true;
+  var poisoned = false;
   const store = new Store(() => { poisoned = true; });
-  const ai0 = new AsyncInstance(store, null, { mayEnter: { get: () => me0, set: (v) => { me0 = v; } }, mayLeave: { get: () => ml0, set: (v) => { ml0 = v; } } });
+  const ai0 = new AsyncInstance(store, null);
   const st0 = typeDesc(0, 'stream<u8>', true, true);
-  function realloc0(a, b, c, d) { ml0 = false; const p = cf0(a, b, c, d); ml0 = true; return p; }
+  function realloc0(a, b, c, d) { ai0.mayLeave = false; const p = cf0(a, b, c, d); ai0.mayLeave = true; return p; }
   const mem0 = memoryState();
   var cf0, cf1, cf2;
   const module0 = getCoreModule('async.core.wasm');
@@ -1340,7 +1336,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const hc0 = hostCallee(store, host0);
   function lower0(k0, k1, retp) {
     let dv;
-    if (!ml0) cannotLeave();
+    if (!ai0.mayLeave) cannotLeave();
     const thread = store.cur;
     const st = callSubtask(thread, hc0, (sub) => {
       const s1 = utf8Decode(mem0, k0, k1);
