@@ -13,6 +13,9 @@
 //                     `await`: what an async call cannot go below (target: nop <= 3x this)
 //   glue only         the same two on bench/async-nop.wat (no guest runtime: `nop` only
 //                     calls task.return), weft only: the glue's own share
+//   two instances     the glue-only `nop` of two instantiations of that glue, called in
+//                     turn: the runtime is shared by both, and must stay as fast as
+//                     with one (per-instance hidden classes once made this 2-3x slower)
 //   guest → host      `await callHost(100)`: the guest awaits the async import `tick`
 //                     100 times, one after the other; time / 100. `tick` returns a plain
 //                     value, or an already-resolved Promise
@@ -21,6 +24,8 @@
 //                     cancels): jco reads one element at a time.
 //   JS → guest        `consume()` reading a JS generator of 64 KiB Uint8Arrays (64 MiB).
 //   guest → guest     the same stream passed to a second instance's `consume`.
+// Latency rows are timed on the wall clock and on the process's CPU time (user + system,
+// steadier on a loaded machine); the tables show the wall clock, the JSON has both.
 // Tables are printed as markdown and written to bench/out/async-results.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -67,6 +72,11 @@ if (!hasJspi()) {
 // ---------------------------------------------------------------------------------------
 // Timing (statistics and formatting: bench/stats.mjs, shared with bench/run.mjs).
 const now = () => process.hrtime.bigint();
+/** The process's CPU time (user + system), µs: steadier than the wall clock on a loaded machine. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 // ---------------------------------------------------------------------------------------
 // Loading: one instance per (impl, host flavour).
@@ -95,9 +105,13 @@ async function loadGlueOnly() {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`weft transpile bench/async-nop.wat: ${r.stderr}`);
-  const api = await instantiateGlue(join(out, 'async-nop.js'));
-  if ((await api.nop()) !== 1 || api.nopSync() !== 1) throw new Error('async-nop: nop() or nopSync() !== 1');
-  return api;
+  const one = async () => {
+    const api = await instantiateGlue(join(out, 'async-nop.js'));
+    if ((await api.nop()) !== 1 || api.nopSync() !== 1) throw new Error('async-nop: nop() or nopSync() !== 1');
+    return api;
+  };
+  const api = await one();
+  return { api, second: await one() };
 }
 
 /**
@@ -173,6 +187,17 @@ const CASES = [
     },
   },
   {
+    name: 'glue only, two instances called in turn: await nop()',
+    flavour: 'glue2',
+    per: 2,
+    run: async ([a, b], n) => {
+      for (let i = 0; i < n; i++) {
+        await a.nop();
+        await b.nop();
+      }
+    },
+  },
+  {
     name: '(floor, bench/async-nop.wat) await nopSync()',
     flavour: 'glue',
     per: 1,
@@ -223,24 +248,29 @@ async function latency(impls, apis) {
   for (const c of CASES) {
     const live = impls.filter((i) => apis[i][c.flavour]),
       sizes = {},
-      samples = {};
+      samples = {},
+      cpu = {};
     for (const impl of live) {
       const api = apis[impl][c.flavour];
       for (const end = Date.now() + CFG.warmupMs; Date.now() < end; ) await c.run(api, 16);
       sizes[impl] = await calibrate(c, api);
       samples[impl] = [];
+      cpu[impl] = [];
     }
     for (let r = 0; r < CFG.rounds; r++) {
       for (let k = 0; k < live.length; k++) {
         const impl = live[(r + k) % live.length]; // rotate the order every round
-        const t0 = now();
+        const t0 = now(),
+          c0 = cpuNow();
         await c.run(apis[impl][c.flavour], sizes[impl]);
         samples[impl].push(Number(now() - t0) / sizes[impl] / c.per);
+        cpu[impl].push(((cpuNow() - c0) * 1e3) / sizes[impl] / c.per);
       }
     }
     const ns = Object.fromEntries(live.map((i) => [i, median(samples[i])]));
+    const cpuNs = Object.fromEntries(live.map((i) => [i, median(cpu[i])]));
     const iqr = Math.max(0, ...live.map((i) => (quantile(samples[i], 0.75) - quantile(samples[i], 0.25)) / ns[i]));
-    rows.push({ case: c.name, ns, iqr, measured: live });
+    rows.push({ case: c.name, ns, cpuNs, iqr, measured: live });
     process.stderr.write(`  ${c.name}: ${live.map((i) => `${i} ${fmtNs(ns[i])}`).join(', ')}\n`);
   }
   return rows;
@@ -249,11 +279,7 @@ async function latency(impls, apis) {
 // stream<u8> throughput: one generate() per run, read to the end (or until the cap)
 // by JS with `for await`, or by another instance's consume() (guest → guest: the
 // stream passes from one instance to the other untouched by JS). MB/s on the wall
-// clock and on the process's CPU time (user + system; steadier on a loaded machine).
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
+// clock and on the process's CPU time (cpuNow).
 async function toJs(api) {
   const cap = Date.now() + CFG.streamCapMs;
   let bytes = 0;
@@ -348,7 +374,9 @@ async function main() {
 
   if (apis.weft) {
     try {
-      apis.weft.glue = await loadGlueOnly();
+      const { api, second } = await loadGlueOnly();
+      apis.weft.glue = api;
+      apis.weft.glue2 = [api, second];
     } catch (e) {
       notes.push(`**FAIL** weft (bench/async-nop.wat): ${String(e.message).split('\n')[0]}`);
     }
