@@ -37,7 +37,10 @@
 //! `unreachable`.
 
 mod body;
+mod handles;
 mod utf8;
+
+pub use handles::Op as HandleOp;
 
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection, MemoryType,
@@ -79,6 +82,12 @@ pub enum Import {
     Enter,
     /// Restores the entering set.
     Leave,
+    /// A handle helper (`handles`): moves handles between the two instances' tables.
+    Handle {
+        op: handles::Op,
+        caller: ComponentInstanceIdx,
+        callee: ComponentInstanceIdx,
+    },
 }
 
 /// The fused adapter for `canon lower` number `idx`, or `None` when it must stay a JS
@@ -139,6 +148,7 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
             nargs: sig.results.len(),
         }),
         guard_exceptions: !plan.entering_set(callee, Some(caller)).is_empty(),
+        handles: handles::Handles::new(plan, ty, caller, callee),
         callee_core: lift.core.clone(),
     };
     body::build(&spec).map(|(bytes, imports)| Adapter { bytes, imports })
@@ -149,9 +159,7 @@ fn covered(t: &ValType) -> bool {
     !t.any(&|t| {
         matches!(
             t,
-            ValType::Own(_)
-                | ValType::Borrow(_)
-                | ValType::Stream(_)
+            ValType::Stream(_)
                 | ValType::Future(_)
                 | ValType::ErrorContext
                 | ValType::Map(..)
@@ -162,9 +170,9 @@ fn covered(t: &ValType) -> bool {
 /// A core function type: params and results.
 type Sig = (Vec<W>, Vec<W>);
 /// A module import: its name and function type (`None`: a memory).
-type ImportSig = (&'static str, Option<Sig>);
+type ImportSig = (String, Option<Sig>);
 /// An adapter's imports in order: name and what the glue passes.
-pub type Imports = Vec<(&'static str, Import)>;
+pub type Imports = Vec<(String, Import)>;
 
 /// A wasm value type for a flat core type.
 fn wasm_ty(t: CoreTy) -> W {

@@ -39,6 +39,7 @@ fn spec(params: Vec<ValType>, result: Option<ValType>) -> Spec {
             nargs: 1,
         }),
         guard_exceptions: true,
+        handles: Default::default(),
         callee_core: def("f"),
     }
 }

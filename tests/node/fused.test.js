@@ -48,20 +48,20 @@ async function load(name, adapters, imports) {
 }
 
 // Calls between components in each fixture, and how many of them are fused.
-// Not fused: handles (resources-3, lent-drop, host-errors' own), strings in
+// Not fused: strings in
 // other encodings (latin1-pair, transcode-chain, repro-utf8-to-utf16) and
 // lowers of host imports (every fixture's root imports), components that use
 // async features (the async-* compositions), single components (ctx-*, the
 // halves of ctx-slots.wasm) and 64-bit memories on either side (memory64-pair).
 const FUSED = {
   chain10: 18,
-  'host-errors': 0,
+  'host-errors': 2,
   'invalid-strings': 3,
   'length-limits': 4,
   'latin1-pair': 0,
-  'lent-drop': 0,
+  'lent-drop': 1,
   'repro-utf8-to-utf16': 0,
-  'resources-3': 0,
+  'resources-3': 10,
   'transcode-chain': 0,
   'async-borrow-misuse': 0,
   'async-sync-wait-joined': 0,
