@@ -16,13 +16,14 @@
 //! parameter and result types are built from scalars, `bool`, `char`, enums, flags,
 //! strings (utf8 to utf8: validated, then one `memory.copy`), lists (`memory.copy` when
 //! the element's bytes need no checking, else an element loop), records, tuples,
-//! fixed-size lists, variants, options and results. Parameters and results may be flat
-//! or spilled to memory, as the Canonical ABI says.
+//! fixed-size lists, variants, options and results, and resource handles (`own`/`borrow`:
+//! the tables stay the glue's, the adapter calls imported helpers to move each handle,
+//! see `handles.rs`). Parameters and results may be flat or spilled to memory, as the
+//! Canonical ABI says.
 //!
-//! **What falls back to the JS adapter:** handles (`own`/`borrow`, which move through
-//! the JS handle tables), streams, futures, error contexts, maps, strings in other
-//! encodings, 64-bit memories on either side (memory64: the JS adapter converts
-//! between the two address widths), async lowers and lifts, JSPI-blocking calls, nested
+//! **What falls back to the JS adapter:** streams, futures, error contexts, maps,
+//! strings in other encodings, 64-bit memories on either side (memory64: the JS adapter
+//! converts between the two address widths), async lowers and lifts, JSPI-blocking calls, nested
 //! (parent/child) calls, and engines without multi-memory or exception handling: the
 //! glue checks once with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and
 //! wires the JS adapter when the engine lacks them.
@@ -34,7 +35,8 @@
 //! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
 //! out-of-range discriminants and chars, misaligned or out-of-bounds pointers) trap with
-//! `unreachable`.
+//! `unreachable`; handle traps (dangling, wrong type, lent, leaked borrows) come from
+//! the handle helpers, with the JS adapter's messages.
 
 mod body;
 mod handles;
