@@ -16,7 +16,9 @@ use super::entry::EntryGuard;
 use super::module_src::module_source;
 use crate::fuse::{Adapter, HandleOp, Import};
 use crate::names::quote as js_str;
-use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, Idx, LoweredIdx, ResourceIdx};
+use crate::plan::{
+    Callee, CoreDef, CoreInstanceArg, CoreInstantiation, Idx, LoweredIdx, ResourceIdx,
+};
 use crate::OutputFile;
 
 /// The JS helpers adapter `idx` imports (`feN`/`flN`: the entry checks and
@@ -59,9 +61,20 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
             }
         }
     }
-    if a.imports.iter().any(|(_, i)| matches!(i, Import::Handle { .. })) {
+    if a.imports
+        .iter()
+        .any(|(_, i)| matches!(i, Import::Handle { .. }))
+    {
         names.intrinsics.use_("fusedHandles");
-        if a.imports.iter().any(|(_, i)| matches!(i, Import::Handle { op: HandleOp::End, .. })) {
+        if a.imports.iter().any(|(_, i)| {
+            matches!(
+                i,
+                Import::Handle {
+                    op: HandleOp::End,
+                    ..
+                }
+            )
+        }) {
             writeln!(js, "const {} = fusedCall();", idx.fused_call()).unwrap();
         }
     }
@@ -126,7 +139,9 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
                 names.core_func(def)
             }
         }
-        Import::Handle { op, caller, callee } => handle_helper(idx, *op, caller.table(), callee.table()),
+        Import::Handle { op, caller, callee } => {
+            handle_helper(idx, *op, caller.table(), callee.table())
+        }
     }
 }
 
@@ -139,7 +154,10 @@ fn handle_helper(idx: LoweredIdx, op: HandleOp, caller: String, callee: String) 
         HandleOp::OwnIn(r) => format!("(i) => moveOwn({caller}, {callee}, {}, i)", rt(r)),
         HandleOp::OwnOut(r) => format!("(i) => moveOwn({callee}, {caller}, {}, i)", rt(r)),
         HandleOp::Lend(r) => format!("(i) => lendRep({caller}, {}, i, {call})", rt(r)),
-        HandleOp::Borrow(r) => format!("(i) => lendBorrow({caller}, {callee}, {}, i, {call})", rt(r)),
+        HandleOp::Borrow(r) => format!(
+            "(i) => lendBorrow({caller}, {callee}, {}, i, {call})",
+            rt(r)
+        ),
         HandleOp::End => format!("() => endCall({call})"),
         HandleOp::Abort => format!("() => abortCall({call})"),
     }

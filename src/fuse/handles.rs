@@ -88,9 +88,8 @@ impl Handles {
         callee: ComponentInstanceIdx,
     ) -> Self {
         let ops = RefCell::new(BTreeSet::new());
-        let implements = |rt: ResourceKey| {
-            plan.resources[ResourceIdx::new(rt)].impl_instance == Some(callee)
-        };
+        let implements =
+            |rt: ResourceKey| plan.resources[ResourceIdx::new(rt)].impl_instance == Some(callee);
         for (_, t) in &ty.params {
             t.any(&|t| {
                 match t {

@@ -161,10 +161,7 @@ fn covered(t: &ValType) -> bool {
     !t.any(&|t| {
         matches!(
             t,
-            ValType::Stream(_)
-                | ValType::Future(_)
-                | ValType::ErrorContext
-                | ValType::Map(..)
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext | ValType::Map(..)
         )
     })
 }

@@ -178,7 +178,10 @@ fn handle_adapters_validate_with_one_helper_per_operation_and_resource() {
     let result = Some(Option(Box::new(Tuple(vec![Own(0), Own(0)]))));
     let (bytes, imports) = build(&handle_spec(wide, result)).unwrap();
     validate(&bytes);
-    assert_eq!(handle_imports(&imports), ["own_out0", "borrow1", "end", "abort"]);
+    assert_eq!(
+        handle_imports(&imports),
+        ["own_out0", "borrow1", "end", "abort"]
+    );
 }
 
 #[test]

@@ -494,7 +494,11 @@ test('nested handles: owns in a tuple, option and list move B -> C in order; the
   const e = await nested();
   assert.equal(e.passNested(10), 4);
   assert.deepEqual([...e.cLog()], [1, 2, 3, 4], 'C got (own 1, some(own 2), [own 3, own 4])');
-  assert.deepEqual([1, 2, 3, 4].map((s) => e.cUse(s)), [10, 11, 12, 13], 'the reps moved with them');
+  assert.deepEqual(
+    [1, 2, 3, 4].map((s) => e.cUse(s)),
+    [10, 11, 12, 13],
+    'the reps moved with them',
+  );
   assert.equal(e.aDrops(), 0, 'moving drops nothing');
   assert.equal(e.passNone(7), 1);
   assert.deepEqual([...e.cLog()], [5]);
@@ -529,7 +533,10 @@ test('nested handles: owns come back C -> B in a spilled tuple result, option an
   e.cLog();
   // C's slots 2, 3, [4, 1] come back to B's free indices (LIFO): 2, 3, [4, 1].
   assert.equal(e.takeBack(2, 3, 4, 1), 0x01040302);
-  assert.deepEqual([1, 2, 3, 4].map((h) => e.bGet(h)), [10, 11, 12, 13]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((h) => e.bGet(h)),
+    [10, 11, 12, 13],
+  );
   e.cDiscard(5);
   assert.equal(e.passNested(20), 4);
   assert.deepEqual([...e.cLog()], [5, 1, 4, 3], "C's freed slots are reused");

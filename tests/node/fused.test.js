@@ -166,7 +166,10 @@ test('handles: both paths give the same indices, results and traps; the fused on
       ['leak', [1]],
     ]) {
       const t = await load('handles-nested', adapters, { cb });
-      traps.push(outcome(() => t[f](...args)), outcome(() => t.aDrops()));
+      traps.push(
+        outcome(() => t[f](...args)),
+        outcome(() => t.aDrops()),
+      );
     }
     const r3 = await load('resources-3', adapters);
     const r3s = [r3.passOwn(1), r3.passBorrow(2), r3.hold(3), r3.reclaim(1), r3.heldGet(), r3.aDrops()];
