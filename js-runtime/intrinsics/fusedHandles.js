@@ -6,10 +6,12 @@ import { handleOf, takeOwn } from './resources.js';
 // objects the JS adapter lifts it into on the way (same indices, checks and
 // traps: the spec's lift_own/lower_own, lift_borrow/lower_borrow).
 //
-// `call` is one adapter's bookkeeping: the caller's handles lent to the
-// running call and the borrow scope of the callee's borrow handles. Calls of
-// one adapter never nest (its callee is in its entering set: entering it again
-// traps first), so the adapter keeps one and reuses it.
+// `call` is one adapter's bookkeeping: the borrow scope of the callee's borrow
+// handles and the caller's handles lent to the running call (recorded only where
+// the call also moves an own of that type, the one thing that can see a lend in
+// a sync call: see src/fuse/handles.rs). Calls of one adapter never nest (its
+// callee is in its entering set: entering it again traps first), so the
+// adapter keeps one and reuses it.
 
 export function fusedCall() {
   return { lent: [], scope: { borrows: 0 } };
@@ -21,7 +23,12 @@ export function moveOwn(from, to, rt, i) {
   return to.add({ rt, rep: h.rep, own: true, scope: null, lends: 0 });
 }
 
-/** Handle `i` of `from` lent to the call (for a callee implementing `rt`): its rep. */
+/** The rep of handle `i` of `from`, borrowed by a callee implementing `rt`. */
+export function handleRep(from, rt, i) {
+  return handleOf(from, rt, i, 'borrow').rep;
+}
+
+/** The same, the handle lent to the call (the call also moves an own of `rt`). */
 export function lendRep(from, rt, i, call) {
   const h = handleOf(from, rt, i, 'borrow');
   h.lends++;
@@ -29,7 +36,14 @@ export function lendRep(from, rt, i, call) {
   return h.rep;
 }
 
-/** Handle `i` of `from` lent to the call as a borrow handle in `to`, counted on the call's scope. */
+/** Handle `i` of `from` borrowed as a borrow handle in `to`, counted on the call's scope. */
+export function addBorrow(from, to, rt, i, call) {
+  const rep = handleOf(from, rt, i, 'borrow').rep;
+  call.scope.borrows++;
+  return to.add({ rt, rep, own: false, scope: call.scope, lends: 0 });
+}
+
+/** The same, the handle lent to the call. */
 export function lendBorrow(from, to, rt, i, call) {
   const rep = lendRep(from, rt, i, call);
   call.scope.borrows++;

@@ -4,7 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HandleTable, resourceType, resourceNew, resourceDropHandle } from '../intrinsics/resources.js';
-import { fusedCall, moveOwn, lendRep, lendBorrow, endCall, abortCall } from '../intrinsics/fusedHandles.js';
+import {
+  fusedCall,
+  moveOwn,
+  handleRep,
+  lendRep,
+  addBorrow,
+  lendBorrow,
+  endCall,
+  abortCall,
+} from '../intrinsics/fusedHandles.js';
 
 const trap = (re) => (e) => e instanceof WebAssembly.RuntimeError && re.test(e.message);
 
@@ -54,6 +63,20 @@ test('lendRep/lendBorrow lend for the call; endCall ends the lends and checks th
   const h2 = resourceNew(from, x, 8);
   const bh2 = lendBorrow(from, to, x, h2, call);
   resourceDropHandle(to, x, bh2);
+  endCall(call);
+});
+
+test('handleRep/addBorrow check the handle but lend nothing; addBorrow counts on the scope', () => {
+  const { x, y, from, to } = setup();
+  const call = fusedCall();
+  const h = resourceNew(from, x, 4);
+  assert.equal(handleRep(from, x, h), 4);
+  const bh = addBorrow(from, to, x, h, call);
+  assert.deepEqual([to.get(bh).own, to.get(bh).rep, from.get(h).lends], [false, 4, 0]);
+  assert.throws(() => handleRep(from, x, 9), trap(/invalid handle index 9/));
+  assert.throws(() => addBorrow(from, to, y, h, call), trap(/handle 1 is of resource type x, expected y/));
+  assert.throws(() => endCall(call), trap(/still live/));
+  resourceDropHandle(to, x, bh);
   endCall(call);
 });
 

@@ -153,8 +153,12 @@ fn handle_helper(idx: LoweredIdx, op: HandleOp, caller: String, callee: String) 
     match op {
         HandleOp::OwnIn(r) => format!("(i) => moveOwn({caller}, {callee}, {}, i)", rt(r)),
         HandleOp::OwnOut(r) => format!("(i) => moveOwn({callee}, {caller}, {}, i)", rt(r)),
-        HandleOp::Lend(r) => format!("(i) => lendRep({caller}, {}, i, {call})", rt(r)),
-        HandleOp::Borrow(r) => format!(
+        HandleOp::Rep(r) => format!("(i) => handleRep({caller}, {}, i)", rt(r)),
+        HandleOp::Borrow(r) => {
+            format!("(i) => addBorrow({caller}, {callee}, {}, i, {call})", rt(r))
+        }
+        HandleOp::LendRep(r) => format!("(i) => lendRep({caller}, {}, i, {call})", rt(r)),
+        HandleOp::LendBorrow(r) => format!(
             "(i) => lendBorrow({caller}, {callee}, {}, i, {call})",
             rt(r)
         ),

@@ -12,13 +12,22 @@
 //! - `own<T>` parameter ([`Op::OwnIn`]) / result ([`Op::OwnOut`]): the spec's
 //!   `lift_own` out of one table (traps on a dangling, wrong-type, borrowed
 //!   or lent handle) and `lower_own` into the other.
-//! - `borrow<T>` parameter: `lift_borrow` lends the caller's handle for the
-//!   call; `lower_borrow` passes the rep when the callee implements `T`
-//!   ([`Op::Lend`]), else adds a borrow handle to the callee's table counted on
-//!   the call's borrow scope ([`Op::Borrow`]).
-//! - A call with borrows ends with [`Op::End`] (after the result moved, before
-//!   post-return: a borrow handle the callee did not drop traps, then the
-//!   lends end) or, when it throws, [`Op::Abort`] (the lends end).
+//! - `borrow<T>` parameter: `lift_borrow` checks the caller's handle;
+//!   `lower_borrow` passes the rep when the callee implements `T` ([`Op::Rep`]),
+//!   else adds a borrow handle to the callee's table counted on the call's
+//!   borrow scope ([`Op::Borrow`]).
+//! - A call with borrow handles ends with [`Op::End`] (after the result moved,
+//!   before post-return: a borrow handle the callee did not drop traps) or,
+//!   when it throws, [`Op::Abort`].
+//!
+//! **Lends.** `lift_borrow` also lends the caller's handle until the call
+//! returns, so that moving or dropping it meanwhile traps. In a synchronous
+//! call nothing but the call's own arguments can observe that: the caller
+//! cannot run until the call returns (it is in no entering set the callee can
+//! pass; its realloc runs with `may_leave` cleared), and only the caller's core
+//! code reaches its table. So the lend is recorded ([`Op::LendRep`],
+//! [`Op::LendBorrow`], ended by `End`/`Abort`) only where the same parameters
+//! also move an `own` of that resource type, whose `lift_own` must then trap.
 //!
 //! Each table sees the same operations in the same order as with the JS
 //! adapter (lifts from the caller's table in parameter order, lowers into the
@@ -40,10 +49,14 @@ pub enum Op {
     OwnIn(ResourceKey),
     /// An `own` result: moved from the callee's table into the caller's.
     OwnOut(ResourceKey),
-    /// A `borrow` parameter of a resource the callee implements: lent, the rep passed.
-    Lend(ResourceKey),
-    /// A `borrow` parameter of another resource: lent, a borrow handle in the callee's table.
+    /// A `borrow` parameter of a resource the callee implements: the rep passed.
+    Rep(ResourceKey),
+    /// A `borrow` parameter of another resource: a borrow handle in the callee's table.
     Borrow(ResourceKey),
+    /// [`Op::Rep`], the caller's handle lent for the call.
+    LendRep(ResourceKey),
+    /// [`Op::Borrow`], the caller's handle lent for the call.
+    LendBorrow(ResourceKey),
     /// The call returned: its borrow handles must be gone; its lends end.
     End,
     /// The call threw: its lends end.
@@ -56,8 +69,10 @@ impl Op {
         match self {
             Op::OwnIn(rt) => format!("own_in{rt}"),
             Op::OwnOut(rt) => format!("own_out{rt}"),
-            Op::Lend(rt) => format!("lend{rt}"),
+            Op::Rep(rt) => format!("rep{rt}"),
             Op::Borrow(rt) => format!("borrow{rt}"),
+            Op::LendRep(rt) => format!("lend_rep{rt}"),
+            Op::LendBorrow(rt) => format!("lend_borrow{rt}"),
             Op::End => "end".into(),
             Op::Abort => "abort".into(),
         }
@@ -90,16 +105,21 @@ impl Handles {
         let ops = RefCell::new(BTreeSet::new());
         let implements =
             |rt: ResourceKey| plan.resources[ResourceIdx::new(rt)].impl_instance == Some(callee);
-        for (_, t) in &ty.params {
+        let params = || ty.params.iter().map(|(_, t)| t);
+        let moves_own = |rt| params().any(|t| t.any(&|t| *t == ValType::Own(rt)));
+        for t in params() {
             t.any(&|t| {
-                match t {
-                    ValType::Own(rt) => ops.borrow_mut().insert(Op::OwnIn(*rt)),
-                    ValType::Borrow(rt) if implements(*rt) => {
-                        ops.borrow_mut().insert(Op::Lend(*rt))
-                    }
-                    ValType::Borrow(rt) => ops.borrow_mut().insert(Op::Borrow(*rt)),
-                    _ => false,
+                let op = match *t {
+                    ValType::Own(rt) => Op::OwnIn(rt),
+                    ValType::Borrow(rt) => match (implements(rt), moves_own(rt)) {
+                        (true, false) => Op::Rep(rt),
+                        (false, false) => Op::Borrow(rt),
+                        (true, true) => Op::LendRep(rt),
+                        (false, true) => Op::LendBorrow(rt),
+                    },
+                    _ => return false,
                 };
+                ops.borrow_mut().insert(op);
                 false
             });
         }
@@ -112,7 +132,8 @@ impl Handles {
             });
         }
         let mut ops: Vec<Op> = ops.into_inner().into_iter().collect();
-        if ops.iter().any(|o| matches!(o, Op::Lend(_) | Op::Borrow(_))) {
+        let ends = |o: &Op| matches!(o, Op::Borrow(_) | Op::LendRep(_) | Op::LendBorrow(_));
+        if ops.iter().any(ends) {
             ops.extend([Op::End, Op::Abort]);
         }
         Handles {
@@ -166,14 +187,14 @@ impl Funcs {
         match (t, down) {
             (ValType::Own(rt), true) => self.index(Op::OwnIn(*rt)),
             (ValType::Own(rt), false) => self.index(Op::OwnOut(*rt)),
-            (ValType::Borrow(rt), true) => {
-                (self.index(Op::Lend(*rt))).or_else(|| self.index(Op::Borrow(*rt)))
-            }
+            (ValType::Borrow(rt), true) => [Op::Rep, Op::Borrow, Op::LendRep, Op::LendBorrow]
+                .into_iter()
+                .find_map(|op| self.index(op(*rt))),
             _ => None,
         }
     }
 
-    /// [`Op::End`] and [`Op::Abort`], when the call lends handles.
+    /// [`Op::End`] and [`Op::Abort`], when the call makes borrow handles or lends.
     pub fn end_abort(&self) -> Option<(u32, u32)> {
         Some((self.index(Op::End)?, self.index(Op::Abort)?))
     }

@@ -164,10 +164,22 @@ fn handle_adapters_validate_with_one_helper_per_operation_and_resource() {
     let result = Some(Tuple(vec![Own(1), List(Box::new(Own(0)))]));
     let (bytes, imports) = build(&handle_spec(params, result)).expect("covered");
     validate(&bytes);
+    // Owns of both types move too: the borrows are lent, so that moving them traps.
     let want = [
-        "own_in0", "own_in1", "own_out0", "own_out1", "lend0", "borrow1", "end", "abort",
+        "own_in0",
+        "own_in1",
+        "own_out0",
+        "own_out1",
+        "lend_rep0",
+        "lend_borrow1",
+        "end",
+        "abort",
     ];
     assert_eq!(handle_imports(&imports), want);
+    // Borrows only: nothing can see a lend; borrow handles are checked at the end.
+    let (bytes, imports) = build(&handle_spec(vec![Borrow(0), Own(1)], None)).unwrap();
+    validate(&bytes);
+    assert_eq!(handle_imports(&imports), ["own_in1", "rep0"]);
     // Owns only: nothing is lent, so no end or abort.
     let (bytes, imports) = build(&handle_spec(vec![Own(1)], Some(Own(0)))).unwrap();
     validate(&bytes);
