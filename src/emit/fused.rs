@@ -65,7 +65,7 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
         .iter()
         .any(|(_, i)| matches!(i, Import::Handle { .. }))
     {
-        names.intrinsics.use_("fusedHandles");
+        names.intrinsics.use_("resourcesFused");
         if a.imports.iter().any(|(_, i)| {
             matches!(
                 i,
@@ -146,7 +146,7 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
 }
 
 /// The handle helper `op` of adapter `idx` between tables `caller` and
-/// `callee` (`js-runtime/intrinsics/fusedHandles.js`).
+/// `callee` (`js-runtime/intrinsics/resourcesFused.js`).
 fn handle_helper(idx: LoweredIdx, op: HandleOp, caller: String, callee: String) -> String {
     let call = idx.fused_call();
     let rt = |rt: usize| ResourceIdx::new(rt).resource_type();

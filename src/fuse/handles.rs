@@ -6,7 +6,7 @@
 //! memory inside a record, variant, list, ...): `(i32) -> i32`, the handle's
 //! index in one table in, its index in the other (or the rep) out. One helper
 //! per operation and resource type, imported only by the adapters that use it
-//! (`js-runtime/intrinsics/fusedHandles.js`; `emit::fused` binds them to the
+//! (`js-runtime/intrinsics/resourcesFused.js`; `emit::fused` binds them to the
 //! two instances' tables):
 //!
 //! - `own<T>` parameter ([`Op::OwnIn`]) / result ([`Op::OwnOut`]): the spec's

@@ -1,4 +1,4 @@
-// The handle helpers fused adapters import (js-runtime/intrinsics/fusedHandles.js):
+// The handle helpers fused adapters import (js-runtime/intrinsics/resourcesFused.js):
 // the same table operations, checks and traps as the JS adapter's lift/lower of
 // own and borrow handles (resources.js), without the JS objects in between.
 import { test } from 'node:test';
@@ -13,7 +13,7 @@ import {
   lendBorrow,
   endCall,
   abortCall,
-} from '../intrinsics/fusedHandles.js';
+} from '../intrinsics/resourcesFused.js';
 
 const trap = (re) => (e) => e instanceof WebAssembly.RuntimeError && re.test(e.message);
 
