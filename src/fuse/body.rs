@@ -139,7 +139,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     let wasm = |ts: &[CoreTy]| ts.iter().map(|t| wasm_ty(*t)).collect::<Vec<W>>();
     let i32x = |n: usize| vec![W::I32; n];
 
-    // Imports: functions first (fixed order), then the memories.
+    // Imports: functions first (fixed order), then the memories, then the handle helpers.
     let mut imports: Vec<(&'static str, Import, Option<Sig>)> = vec![
         ("enter", Import::Enter, Some((vec![], vec![]))),
         ("leave", Import::Leave, Some((vec![], vec![]))),

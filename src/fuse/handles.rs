@@ -29,9 +29,10 @@
 //! [`Op::LendBorrow`], ended by `End`/`Abort`) only where the same parameters
 //! also move an `own` of that resource type, whose `lift_own` must then trap.
 //!
-//! Each table sees the same operations in the same order as with the JS
-//! adapter (lifts from the caller's table in parameter order, lowers into the
-//! callee's), so handle indices, traps and `resource.drop` behave alike.
+//! Each table sees the same additions and removals in the same order as with
+//! the JS adapter (lifts from the caller's table in parameter order, lowers
+//! into the callee's; the two interleave here, but neither table sees the
+//! other's), so handle indices, traps and `resource.drop` behave alike.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;

@@ -22,11 +22,11 @@
 //! Canonical ABI says.
 //!
 //! **What falls back to the JS adapter:** streams, futures, error contexts, maps,
-//! strings in other encodings, 64-bit memories on either side (memory64: the JS adapter
-//! converts between the two address widths), async lowers and lifts, JSPI-blocking calls, nested
-//! (parent/child) calls, and engines without multi-memory or exception handling: the
-//! glue checks once with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and
-//! wires the JS adapter when the engine lacks them.
+//! strings in other encodings, 64-bit memories on either side (memory64: the JS
+//! adapter converts between the two address widths), async lowers and lifts,
+//! JSPI-blocking calls, nested (parent/child) calls, and engines without multi-memory
+//! or exception handling: the glue checks once with `WebAssembly.validate`
+//! (`js-runtime/intrinsics/fused.js`) and wires the JS adapter when the engine lacks them.
 //!
 //! **The spec's checks** stay where they are observable: `may_leave` of the caller and
 //! the callee's entering set (`may_enter`) live in the glue as JS variables, so the
