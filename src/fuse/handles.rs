@@ -22,10 +22,10 @@
 //!
 //! **Lends.** `lift_borrow` also lends the caller's handle until the call
 //! returns, so that moving or dropping it meanwhile traps. In a synchronous
-//! call nothing but the call's own arguments can observe that: the caller
-//! cannot run until the call returns (it is in no entering set the callee can
-//! pass; its realloc runs with `may_leave` cleared), and only the caller's core
-//! code reaches its table. So the lend is recorded ([`Op::LendRep`],
+//! call nothing but the call's own arguments can observe that: only the
+//! caller's core code reaches its table, and it cannot run until the call
+//! returns (entering it again traps; its realloc runs with `may_leave`
+//! cleared, so it cannot drop a handle). So the lend is recorded ([`Op::LendRep`],
 //! [`Op::LendBorrow`], ended by `End`/`Abort`) only where the same parameters
 //! also move an `own` of that resource type, whose `lift_own` must then trap.
 //!
