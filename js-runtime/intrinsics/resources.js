@@ -47,7 +47,7 @@ export function resourceType(name, impl) {
   return { name, impl, cls: null, dtor: null, hostReps: null, hostObjs: null, nextRep: 1, registry: null };
 }
 
-function handleOf(tbl, rt, i, what) {
+export function handleOf(tbl, rt, i, what) {
   const h = tbl.get(i);
   if (h.rt !== rt)
     trap(
@@ -202,11 +202,17 @@ export function endBorrows(scope) {
 
 // ---- lifting out of a component instance's table
 
-export function liftOwn(tbl, rt, i) {
+/** Removes owned handle `i` to move it (the spec's lift_own); returns it. */
+export function takeOwn(tbl, rt, i) {
   const h = handleOf(tbl, rt, i, 'own');
   if (!h.own) trap('expected an owned handle, got a borrow');
   if (h.lends !== 0) trap('cannot transfer a handle that is lent out');
   tbl.remove(i);
+  return h;
+}
+
+export function liftOwn(tbl, rt, i) {
+  const h = takeOwn(tbl, rt, i);
   return rt.impl === HOST ? hostRelease(rt, h.rep, false) : guestObject(rt, h.rep, true);
 }
 

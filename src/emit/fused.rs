@@ -14,9 +14,11 @@ use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
 use super::module_src::module_source;
-use crate::fuse::{Adapter, Import};
+use crate::fuse::{Adapter, HandleOp, Import};
 use crate::names::quote as js_str;
-use crate::plan::{Callee, CoreDef, CoreInstanceArg, CoreInstantiation, LoweredIdx};
+use crate::plan::{
+    Callee, CoreDef, CoreInstanceArg, CoreInstantiation, Idx, LoweredIdx, ResourceIdx,
+};
 use crate::OutputFile;
 
 /// The JS helpers adapter `idx` imports (`feN`/`flN`: the entry checks and
@@ -57,6 +59,23 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
                 )
                 .unwrap();
             }
+        }
+    }
+    if a.imports
+        .iter()
+        .any(|(_, i)| matches!(i, Import::Handle { .. }))
+    {
+        names.intrinsics.use_("resourcesFused");
+        if a.imports.iter().any(|(_, i)| {
+            matches!(
+                i,
+                Import::Handle {
+                    op: HandleOp::End,
+                    ..
+                }
+            )
+        }) {
+            writeln!(js, "const {} = fusedCall();", idx.fused_call()).unwrap();
         }
     }
     // The import object, built when the adapter is instantiated.
@@ -120,6 +139,31 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
                 names.core_func(def)
             }
         }
+        Import::Handle { op, caller, callee } => {
+            handle_helper(idx, *op, caller.table(), callee.table())
+        }
+    }
+}
+
+/// The handle helper `op` of adapter `idx` between tables `caller` and
+/// `callee` (`js-runtime/intrinsics/resourcesFused.js`).
+fn handle_helper(idx: LoweredIdx, op: HandleOp, caller: String, callee: String) -> String {
+    let call = idx.fused_call();
+    let rt = |rt: usize| ResourceIdx::new(rt).resource_type();
+    match op {
+        HandleOp::OwnIn(r) => format!("(i) => moveOwn({caller}, {callee}, {}, i)", rt(r)),
+        HandleOp::OwnOut(r) => format!("(i) => moveOwn({callee}, {caller}, {}, i)", rt(r)),
+        HandleOp::Rep(r) => format!("(i) => handleRep({caller}, {}, i)", rt(r)),
+        HandleOp::Borrow(r) => {
+            format!("(i) => addBorrow({caller}, {callee}, {}, i, {call})", rt(r))
+        }
+        HandleOp::LendRep(r) => format!("(i) => lendRep({caller}, {}, i, {call})", rt(r)),
+        HandleOp::LendBorrow(r) => format!(
+            "(i) => lendBorrow({caller}, {callee}, {}, i, {call})",
+            rt(r)
+        ),
+        HandleOp::End => format!("() => endCall({call})"),
+        HandleOp::Abort => format!("() => abortCall({call})"),
     }
 }
 

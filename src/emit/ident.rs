@@ -102,6 +102,8 @@ js_names! {
         fused_leave => "fl";
         /// The fused adapter's imported post-return.
         fused_post_return => "fp";
+        /// The fused adapter's handle bookkeeping (lends, borrow scope).
+        fused_call => "fc";
     }
 }
 

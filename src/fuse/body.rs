@@ -5,6 +5,7 @@
 
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
 
+use super::handles::{Funcs, Handles};
 use super::{assemble, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
 use crate::abi;
 use crate::plan::CoreDef;
@@ -25,6 +26,8 @@ pub struct Spec {
     pub post_return: Option<Import>,
     /// Restore the entering set when the callee throws.
     pub guard_exceptions: bool,
+    /// The handle helpers the adapter imports.
+    pub handles: Handles,
     pub callee_core: CoreDef,
 }
 
@@ -52,6 +55,8 @@ struct Gen {
     nparams: u32,
     locals: Vec<W>,
     code: Vec<I<'static>>,
+    /// The handle helpers' function indices.
+    handles: Funcs,
 }
 
 impl Gen {
@@ -134,7 +139,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     let wasm = |ts: &[CoreTy]| ts.iter().map(|t| wasm_ty(*t)).collect::<Vec<W>>();
     let i32x = |n: usize| vec![W::I32; n];
 
-    // Imports: functions first (fixed order), then the memories.
+    // Imports: functions first (fixed order), then the memories, then the handle helpers.
     let mut imports: Vec<(&'static str, Import, Option<Sig>)> = vec![
         ("enter", Import::Enter, Some((vec![], vec![]))),
         ("leave", Import::Leave, Some((vec![], vec![]))),
@@ -170,7 +175,8 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         spec.post_return.clone(),
         Some((wasm(&sig.results), vec![])),
     );
-    let n_funcs = next_func;
+    let handle_funcs = spec.handles.funcs(next_func);
+    let n_funcs = next_func + spec.handles.len();
     let needs_memory = spec.caller.memory.is_some() && spec.callee.memory.is_some();
     if needs_memory {
         for (name, m) in [
@@ -209,9 +215,12 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         nparams: params.len() as u32,
         locals: vec![],
         code: vec![],
+        handles: handle_funcs,
     };
+    let lends = g.handles.end_abort();
     g.op(I::Call(ENTER));
-    if spec.guard_exceptions {
+    let guarded = spec.guard_exceptions || lends.is_some();
+    if guarded {
         g.op(I::Try(BlockType::Empty));
     }
     // Arguments.
@@ -262,14 +271,21 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
             flat(&mut g, rt, &mut src, &mut out, up)?;
         }
     }
+    if let Some((end, _)) = lends {
+        g.op(I::Call(end));
+    }
     if let Some(p) = post {
         for r in &core_results {
             g.op(I::LocalGet(*r));
         }
         g.op(I::Call(p));
     }
-    if spec.guard_exceptions {
-        g.ops([I::CatchAll, I::Call(LEAVE), I::Rethrow(0), I::End]);
+    if guarded {
+        g.ops([I::CatchAll, I::Call(LEAVE)]);
+        if let Some((_, abort)) = lends {
+            g.op(I::Call(abort));
+        }
+        g.ops([I::Rethrow(0), I::End]);
     }
     g.op(I::Call(LEAVE));
     for o in &out {
@@ -294,9 +310,13 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         };
         funcs.extend(mems.into_iter().enumerate().map(simd));
     }
-    let sigs: Vec<ImportSig> = imports.iter().map(|(n, _, s)| (*n, s.clone())).collect();
+    // The handle helpers last: their function indices follow the others'.
+    let imports = (imports.into_iter().map(|(n, i, s)| (n.to_string(), i, s)))
+        .chain(spec.handles.imports().map(|(n, i, s)| (n, i, Some(s))));
+    let (sigs, imports): (Vec<ImportSig>, Imports) =
+        imports.map(|(n, i, s)| ((n.clone(), s), (n, i))).unzip();
     let bytes = assemble(&sigs, funcs);
-    Some((bytes, imports.into_iter().map(|(n, i, _)| (n, i)).collect()))
+    Some((bytes, imports))
 }
 
 /// Converts one value of type `t` from flat source locals into flat
@@ -387,6 +407,12 @@ fn flat(
         }
         ValType::Variant(_) | ValType::Option(_) | ValType::Result(..) => {
             flat_variant(g, t, src, out, d)?
+        }
+        ValType::Own(_) | ValType::Borrow(_) => {
+            let f = g.handles.moves(t, d.src == CALLER_MEM)?;
+            let (x, y) = (src.next()?, g.local(W::I32));
+            g.ops([I::LocalGet(x), I::Call(f), I::LocalSet(y)]);
+            out.push(y);
         }
         _ => return None,
     }
@@ -646,6 +672,12 @@ fn mem(g: &mut Gen, t: &ValType, from: (u32, u32), to: (u32, u32), d: Dir) -> Op
             g.ops([I::LocalGet(x), I::I32Const(0), I::I32Ne, I::LocalSet(x)]);
         }),
         ValType::Char => copy_scalar(g, 4, &check_char),
+        ValType::Own(_) | ValType::Borrow(_) => {
+            let f = g.handles.moves(t, d.src == CALLER_MEM)?;
+            copy_scalar(g, 4, &|g, x| {
+                g.ops([I::LocalGet(x), I::Call(f), I::LocalSet(x)]);
+            });
+        }
         ValType::Flags(names) => {
             let size = abi::flags_size(names.len());
             if size <= 2 {

@@ -16,16 +16,17 @@
 //! parameter and result types are built from scalars, `bool`, `char`, enums, flags,
 //! strings (utf8 to utf8: validated, then one `memory.copy`), lists (`memory.copy` when
 //! the element's bytes need no checking, else an element loop), records, tuples,
-//! fixed-size lists, variants, options and results. Parameters and results may be flat
-//! or spilled to memory, as the Canonical ABI says.
+//! fixed-size lists, variants, options and results, and resource handles (`own`/`borrow`:
+//! the tables stay the glue's, the adapter calls imported helpers to move each handle,
+//! see `handles.rs`). Parameters and results may be flat or spilled to memory, as the
+//! Canonical ABI says.
 //!
-//! **What falls back to the JS adapter:** handles (`own`/`borrow`, which move through
-//! the JS handle tables), streams, futures, error contexts, maps, strings in other
-//! encodings, 64-bit memories on either side (memory64: the JS adapter converts
-//! between the two address widths), async lowers and lifts, JSPI-blocking calls, nested
-//! (parent/child) calls, and engines without multi-memory or exception handling: the
-//! glue checks once with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and
-//! wires the JS adapter when the engine lacks them.
+//! **What falls back to the JS adapter:** streams, futures, error contexts, maps,
+//! strings in other encodings, 64-bit memories on either side (memory64: the JS
+//! adapter converts between the two address widths), async lowers and lifts,
+//! JSPI-blocking calls, nested (parent/child) calls, and engines without multi-memory
+//! or exception handling: the glue checks once with `WebAssembly.validate`
+//! (`js-runtime/intrinsics/fused.js`) and wires the JS adapter when the engine lacks them.
 //!
 //! **The spec's checks** stay where they are observable: `may_leave` of the caller and
 //! the callee's entering set (`may_enter`) live in the glue as JS variables, so the
@@ -34,10 +35,14 @@
 //! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
 //! out-of-range discriminants and chars, misaligned or out-of-bounds pointers) trap with
-//! `unreachable`.
+//! `unreachable`; handle traps (dangling, wrong type, lent, leaked borrows) come from
+//! the handle helpers, with the JS adapter's messages.
 
 mod body;
+mod handles;
 mod utf8;
+
+pub use handles::Op as HandleOp;
 
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection, MemoryType,
@@ -79,6 +84,12 @@ pub enum Import {
     Enter,
     /// Restores the entering set.
     Leave,
+    /// A handle helper (`handles`): moves handles between the two instances' tables.
+    Handle {
+        op: handles::Op,
+        caller: ComponentInstanceIdx,
+        callee: ComponentInstanceIdx,
+    },
 }
 
 /// The fused adapter for `canon lower` number `idx`, or `None` when it must stay a JS
@@ -139,6 +150,7 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
             nargs: sig.results.len(),
         }),
         guard_exceptions: !plan.entering_set(callee, Some(caller)).is_empty(),
+        handles: handles::Handles::new(plan, ty, caller, callee),
         callee_core: lift.core.clone(),
     };
     body::build(&spec).map(|(bytes, imports)| Adapter { bytes, imports })
@@ -149,12 +161,7 @@ fn covered(t: &ValType) -> bool {
     !t.any(&|t| {
         matches!(
             t,
-            ValType::Own(_)
-                | ValType::Borrow(_)
-                | ValType::Stream(_)
-                | ValType::Future(_)
-                | ValType::ErrorContext
-                | ValType::Map(..)
+            ValType::Stream(_) | ValType::Future(_) | ValType::ErrorContext | ValType::Map(..)
         )
     })
 }
@@ -162,9 +169,9 @@ fn covered(t: &ValType) -> bool {
 /// A core function type: params and results.
 type Sig = (Vec<W>, Vec<W>);
 /// A module import: its name and function type (`None`: a memory).
-type ImportSig = (&'static str, Option<Sig>);
+type ImportSig = (String, Option<Sig>);
 /// An adapter's imports in order: name and what the glue passes.
-pub type Imports = Vec<(&'static str, Import)>;
+pub type Imports = Vec<(String, Import)>;
 
 /// A wasm value type for a flat core type.
 fn wasm_ty(t: CoreTy) -> W {

@@ -39,6 +39,7 @@ fn spec(params: Vec<ValType>, result: Option<ValType>) -> Spec {
             nargs: 1,
         }),
         guard_exceptions: true,
+        handles: Default::default(),
         callee_core: def("f"),
     }
 }
@@ -116,19 +117,90 @@ fn adapters_validate() {
 }
 
 #[test]
-fn handles_fall_back() {
+fn uncovered_types_fall_back() {
     use ValType::*;
-    assert!(!covered(&Own(0)));
-    assert!(!covered(&List(Box::new(Borrow(0)))));
+    assert!(covered(&Own(0)));
+    assert!(covered(&List(Box::new(Borrow(0)))));
     assert!(!covered(&Map(Box::new(String), Box::new(U8))));
+    assert!(!covered(&Option(Box::new(Stream(None)))));
     assert!(covered(&List(Box::new(String))));
+}
+
+/// Resource 0 implemented by the callee (instance 1), resource 1 by instance 2.
+fn handle_spec(params: Vec<ValType>, result: std::option::Option<ValType>) -> Spec {
+    let mut plan = Plan::default();
+    for imp in [1, 2] {
+        plan.resources.push(crate::plan::ResourceType {
+            impl_instance: Some(ComponentInstanceIdx::new(imp)),
+            dtor: None,
+            host: None,
+            name: "r".into(),
+        });
+    }
+    let mut s = spec(params, result);
+    let (caller, callee) = (ComponentInstanceIdx::new(0), ComponentInstanceIdx::new(1));
+    s.handles = handles::Handles::new(&plan, &s.ty, caller, callee);
+    s
+}
+
+/// The names of an adapter's handle helper imports, in order.
+fn handle_imports(imports: &Imports) -> Vec<&str> {
+    (imports.iter())
+        .filter(|(_, i)| matches!(i, Import::Handle { .. }))
+        .map(|(n, _)| n.as_str())
+        .collect()
+}
+
+#[test]
+fn handle_adapters_validate_with_one_helper_per_operation_and_resource() {
+    use ValType::*;
+    let params = vec![
+        Own(0),
+        Borrow(0),
+        List(Box::new(Borrow(1))),
+        Option(Box::new(Own(1))),
+        record(&[Own(0), String, Borrow(1)]),
+    ];
+    let result = Some(Tuple(vec![Own(1), List(Box::new(Own(0)))]));
+    let (bytes, imports) = build(&handle_spec(params, result)).expect("covered");
+    validate(&bytes);
+    // Owns of both types move too: the borrows are lent, so that moving them traps.
+    let want = [
+        "own_in0",
+        "own_in1",
+        "own_out0",
+        "own_out1",
+        "lend_rep0",
+        "lend_borrow1",
+        "end",
+        "abort",
+    ];
+    assert_eq!(handle_imports(&imports), want);
+    // Borrows only: nothing can see a lend; borrow handles are checked at the end.
+    let (bytes, imports) = build(&handle_spec(vec![Borrow(0), Own(1)], None)).unwrap();
+    validate(&bytes);
+    assert_eq!(handle_imports(&imports), ["own_in1", "rep0"]);
+    // Owns only: nothing is lent, so no end or abort.
+    let (bytes, imports) = build(&handle_spec(vec![Own(1)], Some(Own(0)))).unwrap();
+    validate(&bytes);
+    assert_eq!(handle_imports(&imports), ["own_in1", "own_out0"]);
+    // Spilled params (17 flat values) and a spilled result carrying handles.
+    let mut wide = vec![Borrow(1)];
+    wide.extend(std::iter::repeat_n(U64, 16));
+    let result = Some(Option(Box::new(Tuple(vec![Own(0), Own(0)]))));
+    let (bytes, imports) = build(&handle_spec(wide, result)).unwrap();
+    validate(&bytes);
+    assert_eq!(
+        handle_imports(&imports),
+        ["own_out0", "borrow1", "end", "abort"]
+    );
 }
 
 #[test]
 fn utf8_validator_validates() {
     let f = utf8::validator(0);
     let mut bytes = Vec::new();
-    let imports: Vec<ImportSig> = vec![("m", None)];
+    let imports: Vec<ImportSig> = vec![("m".into(), None)];
     bytes.extend(assemble(&imports, vec![((vec![W::I32; 2], vec![]), f)]));
     validate(&bytes);
 }
@@ -138,7 +210,7 @@ fn utf8_validator_validates() {
 /// within 16-byte blocks and with every tail length.
 #[test]
 fn utf8_validators_agree_with_text_decoder() {
-    let imports: Vec<ImportSig> = vec![("m", None)];
+    let imports: Vec<ImportSig> = vec![("m".into(), None)];
     let sig = || (vec![W::I32; 2], vec![]);
     let bytes = assemble(
         &imports,

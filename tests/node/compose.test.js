@@ -484,6 +484,116 @@ test('resources: B dropping its held handle twice traps', async () => {
 });
 
 // ---------------------------------------------------------------------------------------
+// Handles nested in tuples, options and lists (fixtures/compose/handles-nested.wat). The
+// expected values are what wasmtime (the PyPI `wasmtime` package's component API) gives
+// for the same calls; its trap reasons are quoted beside ours.
+
+const nested = () => load('handles-nested', { cb() {} });
+
+test('nested handles: owns in a tuple, option and list move B -> C in order; the spilled params too', async () => {
+  const e = await nested();
+  assert.equal(e.passNested(10), 4);
+  assert.deepEqual([...e.cLog()], [1, 2, 3, 4], 'C got (own 1, some(own 2), [own 3, own 4])');
+  assert.deepEqual(
+    [1, 2, 3, 4].map((s) => e.cUse(s)),
+    [10, 11, 12, 13],
+    'the reps moved with them',
+  );
+  assert.equal(e.aDrops(), 0, 'moving drops nothing');
+  assert.equal(e.passNone(7), 1);
+  assert.deepEqual([...e.cLog()], [5]);
+  assert.equal(e.wide(9), 1, '17 flat values: the params go through memory');
+  assert.deepEqual([...e.cLog()], [6]);
+  assert.deepEqual([e.cUse(5), e.cUse(6)], [7, 9]);
+});
+
+test("nested handles: borrows in a tuple, list and option become C's borrow handles; the lends end with the call", async () => {
+  const e = await nested();
+  e.passNested(10);
+  e.passNone(7);
+  e.wide(9);
+  e.cLog();
+  // C's slots 1..6 are owned handles: the five borrows get 7..11, all made before C runs.
+  assert.equal(e.borrowNested(1), 1 + 11 + 101 + 1 + 11);
+  assert.deepEqual([...e.cLog()], [7, 8, 9, 10, 11]);
+  // B dropped h1..h3 after the call (each borrowed twice or more): lends ended, destructors ran.
+  assert.deepEqual([e.aDrops(), e.aDropsum()], [3, 113]);
+  assert.equal(e.borrowNone(5), 5);
+  assert.deepEqual([...e.cLog()], [11], "C's dropped borrow handles free their slots (LIFO)");
+  assert.deepEqual([e.aDrops(), e.aDropsum()], [4, 118]);
+});
+
+test('nested handles: owns come back C -> B in a spilled tuple result, option and list', async () => {
+  const e = await nested();
+  e.passNested(10);
+  e.passNone(7);
+  e.wide(9);
+  e.borrowNested(1);
+  e.borrowNone(5);
+  e.cLog();
+  // C's slots 2, 3, [4, 1] come back to B's free indices (LIFO): 2, 3, [4, 1].
+  assert.equal(e.takeBack(2, 3, 4, 1), 0x01040302);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((h) => e.bGet(h)),
+    [10, 11, 12, 13],
+  );
+  e.cDiscard(5);
+  assert.equal(e.passNested(20), 4);
+  assert.deepEqual([...e.cLog()], [5, 1, 4, 3], "C's freed slots are reused");
+  // none for the option: B's indices 8, 7, 6 (its free list), b = 0.
+  assert.equal(e.takeBack(6, 0, 1, 4), 0x06070008);
+  assert.deepEqual([e.bGet(8), e.bGet(7), e.bGet(6)], [9, 21, 22]);
+  assert.deepEqual([e.aDrops(), e.aDropsum()], [5, 125]);
+  assert.equal(e.borrowNested(1000), 5120);
+  assert.deepEqual([...e.cLog()], [4, 1, 6, 2, 11]);
+});
+
+// Each trap on a fresh instance, poisoning it; wasmtime's reason in the comment.
+const NESTED_TRAPS = [
+  ['dangling', [5], /invalid handle index 5/], // unknown handle index 5
+  ['dangling', [0], /invalid handle index 0/], // unknown handle index 0
+  ['danglingInList', [1, 9], /invalid handle index 9/], // unknown handle index 9
+  ['wrongType', [1], /handle 1 is of resource type y, expected x/], // used with the wrong type
+  ['wrongTypeBorrow', [1], /handle 1 is of resource type y, expected x/], // used with the wrong type
+  ['lentOwn', [1], /cannot transfer a handle that is lent out/], // cannot remove owned resource while borrowed
+  ['leak', [1], /borrowed handles are still live/], // borrow handles still remain at the end of the call
+];
+
+test('nested handles: dangling, wrong-type, lent and leaked handles trap and poison the instance', async () => {
+  for (const [f, args, re] of NESTED_TRAPS) {
+    const e = await nested();
+    assert.throws(() => e[f](...args), isTrap(re), f);
+    assert.throws(() => e.aDrops(), isTrap(POISONED), `${f} poisons`);
+  }
+});
+
+test('nested handles: a host import throwing while C holds borrows ends the lends; later calls count afresh', async () => {
+  let fail = true;
+  const boom = new Error('boom');
+  const e = await load('handles-nested', {
+    cb() {
+      if (fail) throw boom;
+    },
+  });
+  assert.throws(
+    () => e.throw(3),
+    (err) => err === boom,
+  );
+  assert.deepEqual([...e.cLog()], [1, 2], 'C got two borrow handles of the held one');
+  // Lent twice to the failed call, the held handle can be dropped now.
+  e.heldDrop();
+  assert.deepEqual([e.aDrops(), e.aDropsum()], [1, 3]);
+  // C's two leftover borrow handles belong to the failed call: a new call's scope starts at zero.
+  assert.equal(e.borrowNone(5), 5);
+  assert.deepEqual([...e.cLog()], [3]);
+  fail = false;
+  e.throw(4);
+  assert.deepEqual([...e.cLog()], [3, 4]);
+  e.heldDrop();
+  assert.deepEqual([e.aDrops(), e.aDropsum()], [3, 12]);
+});
+
+// ---------------------------------------------------------------------------------------
 // A chain of 10 components.
 
 const CHAIN = 55; // 1 + 2 + ... + 10

@@ -48,20 +48,21 @@ async function load(name, adapters, imports) {
 }
 
 // Calls between components in each fixture, and how many of them are fused.
-// Not fused: handles (resources-3, lent-drop, host-errors' own), strings in
-// other encodings (latin1-pair, transcode-chain, repro-utf8-to-utf16) and
+// Not fused: strings in other encodings (latin1-pair, transcode-chain,
+// repro-utf8-to-utf16) and
 // lowers of host imports (every fixture's root imports), components that use
 // async features (the async-* compositions), single components (ctx-*, the
 // halves of ctx-slots.wasm) and 64-bit memories on either side (memory64-pair).
 const FUSED = {
   chain10: 18,
-  'host-errors': 0,
+  'host-errors': 2,
+  'handles-nested': 11,
   'invalid-strings': 3,
   'length-limits': 4,
   'latin1-pair': 0,
-  'lent-drop': 0,
+  'lent-drop': 1,
   'repro-utf8-to-utf16': 0,
-  'resources-3': 0,
+  'resources-3': 10,
   'transcode-chain': 0,
   'async-borrow-misuse': 0,
   'async-sync-wait-joined': 0,
@@ -118,6 +119,74 @@ test('chain of 10: both paths give the same results, and the fused one has no JS
   assert.ok(frames.js >= 18, `JS adapters: ${frames.js} adapter frames`);
   // Only the host import's own lower is JS when the engine runs fused adapters.
   assert.equal(frames.fused, fusedAdapters ? 1 : frames.js);
+});
+
+// fixtures/compose/handles-nested.wat and resources-3.wat: own and borrow handles
+// (flat, in tuples, options and lists, spilled params and results) move through
+// the glue's handle tables from inside the fused adapter. Every call's result or
+// trap message, and the handle indices each table gave out, are the same on both
+// paths (compose.test.js checks them against wasmtime's).
+test('handles: both paths give the same indices, results and traps; the fused one has no JS frame between components', async () => {
+  const outcome = (f) => {
+    try {
+      const r = f();
+      return r instanceof Uint32Array ? [...r] : r;
+    } catch (e) {
+      return `${e.constructor.name}: ${e.message}`;
+    }
+  };
+  const runs = {};
+  const frames = {};
+  for (const adapters of ['fused', 'js']) {
+    let stack = '';
+    const cb = () => {
+      stack = new Error().stack;
+    };
+    const e = await load('handles-nested', adapters, { cb });
+    const r = [
+      e.passNested(10),
+      e.passNone(7),
+      e.wide(9),
+      e.borrowNested(1),
+      e.borrowNone(5),
+      e.takeBack(2, 3, 4, 1),
+      e.throw(8),
+      e.heldDrop(),
+      e.cLog(),
+      e.aDrops(),
+      e.aDropsum(),
+    ].map((v) => (v instanceof Uint32Array ? [...v] : v));
+    const traps = [];
+    for (const [f, args] of [
+      ['dangling', [5]],
+      ['danglingInList', [1, 9]],
+      ['wrongType', [1]],
+      ['wrongTypeBorrow', [1]],
+      ['lentOwn', [1]],
+      ['leak', [1]],
+    ]) {
+      const t = await load('handles-nested', adapters, { cb });
+      traps.push(
+        outcome(() => t[f](...args)),
+        outcome(() => t.aDrops()),
+      );
+    }
+    const r3 = await load('resources-3', adapters);
+    const r3s = [r3.passOwn(1), r3.passBorrow(2), r3.hold(3), r3.reclaim(1), r3.heldGet(), r3.aDrops()];
+    for (const f of ['lendAndTake', 'leakBorrow', 'lendAsOwn', 'useAfterTransfer']) {
+      const t = await load('resources-3', adapters);
+      r3s.push(outcome(() => t[f](1)));
+    }
+    runs[adapters] = { r, traps, r3s };
+    // JS frames of the glue's adapters on the way from the host into C's import `cb`.
+    frames[adapters] = stack.split('\n').filter((l) => /\bat (lower\d+|lift\d+_raw)\b/.test(l)).length;
+  }
+  assert.deepEqual(runs.fused, runs.js);
+  assert.equal(runs.js.traps.length, 12);
+  for (let i = 0; i < 12; i += 2) assert.match(runs.js.traps[i], /^RuntimeError: /, runs.js.traps[i]);
+  // With JS adapters: B's lowerN and C's liftN_raw, then cb's own lower.
+  assert.equal(frames.js, 3);
+  assert.equal(frames.fused, fusedAdapters ? 1 : 3);
 });
 
 test('invalid utf8 between components traps on both paths, and poisons the instance', async () => {

@@ -183,11 +183,15 @@ function lowerOwn(tbl, rt, v, where) {
 function borrowRep(rt, v, where) {
   return guestState(rt, v, where).rep;
 }
-function liftOwn(tbl, rt, i) {
+function takeOwn(tbl, rt, i) {
   const h = handleOf(tbl, rt, i, 'own');
   if (!h.own) trap('expected an owned handle, got a borrow');
   if (h.lends !== 0) trap('cannot transfer a handle that is lent out');
   tbl.remove(i);
+  return h;
+}
+function liftOwn(tbl, rt, i) {
+  const h = takeOwn(tbl, rt, i);
   return rt.impl === HOST ? hostRelease(rt, h.rep, false) : guestObject(rt, h.rep, true);
 }
 function liftBorrow(tbl, rt, i, lent) {
