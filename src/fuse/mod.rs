@@ -37,6 +37,7 @@
 //! `unreachable`.
 
 mod body;
+mod transcode;
 mod utf8;
 
 use wasm_encoder::{
@@ -45,7 +46,7 @@ use wasm_encoder::{
 };
 
 use crate::abi;
-use crate::plan::{Callee, ComponentInstanceIdx, CoreDef, LoweredIdx, Plan, StringEncoding};
+use crate::plan::{Callee, ComponentInstanceIdx, CoreDef, LoweredIdx, Plan};
 use crate::types::CoreTy;
 use crate::types::ValType;
 
@@ -107,13 +108,6 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
     if !types().all(covered) {
         return None;
     }
-    let has_strings = types().any(|t| t.any(&|t| matches!(t, ValType::String)));
-    if has_strings
-        && (lower.opts.string_encoding != StringEncoding::Utf8
-            || lift.opts.string_encoding != StringEncoding::Utf8)
-    {
-        return None;
-    }
     let sig = abi::flat_sig(ty);
     let needs_memory = sig.params_spilled
         || sig.results_spilled
@@ -128,6 +122,7 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
             .clone()
             .map(|def| Import::Realloc { inst, def }),
         memory: opts.memory.clone(),
+        encoding: opts.string_encoding,
     };
     let spec = body::Spec {
         ty: ty.clone(),

@@ -3,7 +3,7 @@
 
 use super::body::{build, Side, Spec};
 use super::*;
-use crate::plan::{CoreInstanceIdx, Idx};
+use crate::plan::{CoreInstanceIdx, Idx, StringEncoding};
 use crate::types::FuncType;
 
 fn def(name: &str) -> CoreDef {
@@ -20,6 +20,7 @@ fn spec(params: Vec<ValType>, result: Option<ValType>) -> Spec {
             def: def("realloc"),
         }),
         memory: Some(def("memory")),
+        encoding: StringEncoding::Utf8,
     };
     Spec {
         ty: FuncType {
@@ -170,7 +171,7 @@ for (let c = 0; c < 4000; c++) {
   for (let i = 0; i < n; i++) out.push(...pieces[rnd(pieces.length)]);
   if (rnd(2)) out.splice(rnd(out.length + 1), 0, ...bad[rnd(bad.length)]);
   if (rnd(4) === 0) out.length = rnd(out.length + 1);
-  const off = 64 + rnd(17);
+  const off = rnd(8) === 0 ? rnd(3) : 64 + rnd(17); // also right at address 0
   u8.set(out, off);
   let want = true; try { dec.decode(u8.subarray(off, off + out.length)); } catch { want = false; }
   let got = true; try { inst.exports.adapter(off, out.length); } catch { got = false; }
