@@ -17,11 +17,12 @@
 //! strings (utf8 to utf8: validated, then one `memory.copy`), lists (`memory.copy` when
 //! the element's bytes need no checking, else an element loop), records, tuples,
 //! fixed-size lists, variants, options and results. Parameters and results may be flat
-//! or spilled to memory, as the Canonical ABI says.
+//! or spilled to memory, as the Canonical ABI says. Strings between any two encodings
+//! (utf8, utf16, latin1+utf16) are transcoded in wasm by a generated function per
+//! direction ([`transcode`]: the spec's lift checks, then its exact realloc sequence).
 //!
 //! **What falls back to the JS adapter:** handles (`own`/`borrow`, which move through
-//! the JS handle tables), streams, futures, error contexts, maps, strings in other
-//! encodings, 64-bit memories on either side (memory64: the JS adapter converts
+//! the JS handle tables), streams, futures, error contexts, maps, 64-bit memories on either side (memory64: the JS adapter converts
 //! between the two address widths), async lowers and lifts, JSPI-blocking calls, nested
 //! (parent/child) calls, and engines without multi-memory or exception handling: the
 //! glue checks once with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and
@@ -33,8 +34,8 @@
 //! also runs when the callee throws (a `catch_all` that rethrows). Reallocs and
 //! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
-//! out-of-range discriminants and chars, misaligned or out-of-bounds pointers) trap with
-//! `unreachable`.
+//! unpaired utf16 surrogates, out-of-range discriminants and chars, misaligned or
+//! out-of-bounds pointers, reallocs returning such) trap with `unreachable`.
 
 mod body;
 mod transcode;
