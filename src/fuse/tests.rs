@@ -220,7 +220,10 @@ fn transcoders_agree_with_the_js_adapter() {
     let encs = [(E::Utf8, "0"), (E::Utf16, "1"), (E::Latin1Utf16, "2")];
     let dir = std::env::temp_dir().join(format!("weft-transcode-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let imports: Vec<ImportSig> = vec![("realloc", Some((vec![W::I32; 4], vec![W::I32]))), ("m", None)];
+    let imports: Vec<ImportSig> = vec![
+        ("realloc", Some((vec![W::I32; 4], vec![W::I32]))),
+        ("m", None),
+    ];
     for (src, s) in encs {
         for (dst, d) in encs {
             let strings = transcode::Strings {
@@ -234,7 +237,10 @@ fn transcoders_agree_with_the_js_adapter() {
             let bytes = assemble(
                 &imports,
                 vec![
-                    ((vec![W::I32; 2], vec![W::I32; 2]), transcode::store(&strings)),
+                    (
+                        (vec![W::I32; 2], vec![W::I32; 2]),
+                        transcode::store(&strings),
+                    ),
                     ((vec![W::I32; 2], vec![]), utf8::validator(0)),
                     ((vec![W::I32; 2], vec![]), utf8::simd_validator(0, 2)),
                 ],

@@ -92,7 +92,10 @@ const V: u32 = 12;
 
 /// The string function for one direction: type `(i32, i32) -> (i32, i32)`.
 pub fn store(s: &Strings) -> Function {
-    let mut a = Asm { s, code: Vec::new() };
+    let mut a = Asm {
+        s,
+        code: Vec::new(),
+    };
     match s.src {
         StringEncoding::Utf8 => a.lift_and_store(Src::Utf8),
         StringEncoding::Utf16 => a.lift_and_store(Src::Utf16),
@@ -327,12 +330,7 @@ impl Asm<'_> {
 
     /// Breaks out `depth` levels when `P == END`.
     fn at_end_break(&mut self, depth: u32) {
-        self.ops([
-            I::LocalGet(P),
-            I::LocalGet(END),
-            I::I32Eq,
-            I::BrIf(depth),
-        ]);
+        self.ops([I::LocalGet(P), I::LocalGet(END), I::I32Eq, I::BrIf(depth)]);
     }
 
     /// While 16 source bytes remain and `stop` (given them in `V`) pushes 0:
@@ -399,12 +397,7 @@ impl Asm<'_> {
         if unit == 1 {
             self.ops([I::LocalGet(V), I::I8x16Bitmask]);
         } else {
-            self.ops([
-                I::LocalGet(V),
-                splat16(mask),
-                I::V128And,
-                I::V128AnyTrue,
-            ]);
+            self.ops([I::LocalGet(V), splat16(mask), I::V128And, I::V128AnyTrue]);
         }
     }
 
@@ -416,9 +409,9 @@ impl Asm<'_> {
             (Src::Utf16 | Src::TaggedUtf16, E::Utf16) => self.copy(2, 2),
             (Src::Latin1, E::Latin1Utf16) => self.copy(1, 2),
             (Src::Latin1, E::Utf16) => self.latin1_to_utf16(),
-            (Src::Utf16 | Src::TaggedUtf16 | Src::Latin1, E::Utf8) => self.to_utf8(src),
+            (Src::Utf16 | Src::TaggedUtf16 | Src::Latin1, E::Utf8) => self.string_to_utf8(src),
             (Src::Utf8, E::Utf16) => self.utf8_to_utf16(),
-            (Src::Utf8 | Src::Utf16, E::Latin1Utf16) => self.to_latin1_or_utf16(src),
+            (Src::Utf8 | Src::Utf16, E::Latin1Utf16) => self.string_to_latin1_or_utf16(src),
             (Src::TaggedUtf16, E::Latin1Utf16) => self.probably_utf16(),
         }
     }
@@ -456,7 +449,7 @@ impl Asm<'_> {
     }
 
     /// `store_string_to_utf8` from utf16 (worst case 3 bytes a unit) or latin1 (2).
-    fn to_utf8(&mut self, src: Src) {
+    fn string_to_utf8(&mut self, src: Src) {
         let unit = src.unit();
         let mem = self.s.src_mem;
         self.realloc(None, 1, N);
@@ -712,7 +705,7 @@ impl Asm<'_> {
     }
 
     /// `store_string_to_latin1_or_utf16` from utf8 or (plain) utf16.
-    fn to_latin1_or_utf16(&mut self, src: Src) {
+    fn string_to_latin1_or_utf16(&mut self, src: Src) {
         let unit = src.unit();
         let mem = self.s.src_mem;
         self.realloc(None, 2, N);
