@@ -360,6 +360,19 @@ impl Asm<'_> {
         self.ops([I::Br(0), I::End, I::End]);
     }
 
+    /// [`Asm::simd_run`] only when the last code unit or point `C` was below
+    /// `bound`: where a run of such is likely, not after every wide one.
+    fn simd_run_after(&mut self, bound: i32, dst_step: i32, stop: impl FnOnce(&mut Self)) {
+        self.ops([
+            I::LocalGet(C),
+            I::I32Const(bound),
+            I::I32LtU,
+            I::If(BlockType::Empty),
+        ]);
+        self.simd_run(dst_step, stop);
+        self.op(I::End);
+    }
+
     /// Writes the 16 source bytes in `V` at `Q`: as they are (`dst_step` 16),
     /// narrowed from 8 units to 8 bytes (8), or widened from 16 bytes to 16
     /// units (32).
@@ -486,6 +499,7 @@ impl Asm<'_> {
             I::LocalSet(Q),
         ]);
         self.ops([I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
+        self.simd_run_after(0x80, 16 / unit, |a| a.simd_any(unit, 0xFF80));
         self.at_end_break(1);
         self.load(mem, unit as u32, P, 0);
         self.op(I::LocalSet(C));
@@ -686,7 +700,7 @@ impl Asm<'_> {
     /// Decodes utf8 from `P` to `END` into utf16 at `Q` (16 ASCII bytes at a time).
     fn utf8_to_utf16_loop(&mut self) {
         self.ops([I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
-        self.simd_run(32, |a| a.simd_any(1, 0));
+        self.simd_run_after(0x80, 32, |a| a.simd_any(1, 0));
         self.at_end_break(1);
         self.decode_utf8();
         self.encode_utf16();
@@ -716,7 +730,9 @@ impl Asm<'_> {
             I::Loop(BlockType::Empty),
         ]);
         // 16 ASCII bytes, or 8 units below 256, at a time.
-        self.simd_run(16 / unit, |a| a.simd_any(unit, 0xFF00));
+        self.simd_run_after(if unit == 2 { 0x100 } else { 0x80 }, 16 / unit, |a| {
+            a.simd_any(unit, 0xFF00)
+        });
         self.at_end_break(1);
         self.ops([I::LocalGet(P), I::LocalSet(D)]);
         if src == Src::Utf8 {
