@@ -759,7 +759,14 @@ impl Asm<'_> {
         self.ops([I::LocalGet(N), I::LocalSet(WORST)]);
         self.shrink(2, |a| a.op(I::LocalGet(OUT)));
         self.op(I::End);
-        // A code point >= 256 at P: grow to 2 bytes a source unit, widen the latin1 prefix.
+        self.latin1_or_utf16_wide(src);
+    }
+
+    /// The rest of [`Asm::string_to_latin1_or_utf16`] from the first code
+    /// point >= 256 (at `P`): grow to 2 bytes a source unit, widen the latin1
+    /// prefix, the rest as utf16, shrink, tag.
+    fn latin1_or_utf16_wide(&mut self, src: Src) {
+        let mem = self.s.src_mem;
         self.ops([
             I::LocalGet(Q),
             I::LocalGet(DST),
