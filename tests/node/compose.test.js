@@ -405,7 +405,9 @@ function concatRows(parts) {
 }
 
 test('every pair of string encodings, both directions: values, representations and the spec realloc calls', async () => {
-  const { STRINGS: S } = await import('../../fixtures/compose/gen-encodings.mjs');
+  const { STRINGS: S, WAT } = await import('../../fixtures/compose/gen-encodings.mjs');
+  const fixture = readFileSync(join(root, 'fixtures/compose/encodings.wat'), 'utf8');
+  assert.equal(fixture, WAT, 'encodings.wat is what gen-encodings.mjs writes');
   const e = await load('encodings');
   const cap = (n) => n[0].toUpperCase() + n.slice(1);
   for (const x of ENC_NAMES) {
