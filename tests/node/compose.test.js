@@ -450,6 +450,51 @@ test('every pair of string encodings, both directions: values, representations a
   }
 });
 
+test('every pair of string encodings: over-long, misaligned and out-of-bounds strings trap when lifted', async () => {
+  const TAG = UTF16_TAG;
+  // [ptr, tagged length, the string or null for a trap]; "hello" is at 256 in every
+  // caller's one-page memory.
+  const CASES = {
+    Utf8: [
+      [256, 1, 'h'],
+      [65536, 0, ''],
+      [256, 2 ** 28, null],
+      [65535, 2, null],
+    ],
+    Utf16: [
+      [256, 1, 'h'],
+      [257, 1, null],
+      [256, 2 ** 27, null],
+      [65534, 2, null],
+    ],
+    Latin1: [
+      [256, 1, 'h'],
+      [256, (TAG | 1) >>> 0, '\u6568'], // "he" (latin1 bytes) read as one utf16 unit
+      [257, 1, null],
+      [257, (TAG | 1) >>> 0, null],
+      [256, 2 ** 28, null],
+      [256, (TAG | (2 ** 27)) >>> 0, null],
+      [65535, 2, null],
+      [65534, (TAG | 2) >>> 0, null],
+    ],
+  };
+  for (const [X, cases] of Object.entries(CASES)) {
+    for (const [ci, Y] of ENC_NAMES.entries()) {
+      for (const [ptr, len, want] of cases) {
+        const what = `${X} -> ${Y}: (${ptr}, ${len.toString(16)})`;
+        const e = await load('encodings');
+        if (want === null) {
+          assert.throws(() => e[`raw${X}`](ci, ptr, len), isTrap(), what);
+          assert.throws(() => e[`run${X}`](ci, 1), isTrap(POISONED), `${what}: poisoned`);
+        } else {
+          e[`raw${X}`](ci, ptr, len);
+          assert.equal(e[`last${X}`](), want, what);
+        }
+      }
+    }
+  }
+});
+
 test('minimal repro: utf8 -> utf16 argument "é" reallocs [4, 2] in the callee', async () => {
   const e = await load('repro-utf8-to-utf16');
   e.run();
