@@ -333,9 +333,9 @@ impl Asm<'_> {
         self.ops([I::LocalGet(P), I::LocalGet(END), I::I32Eq, I::BrIf(depth)]);
     }
 
-    /// While 16 source bytes remain and `stop` (given them in `V`) pushes 0:
-    /// runs the `write` of [`Asm::simd_write`] kind `dst_step` (0: nothing to
-    /// write), advancing `P` by 16 and `Q` by `dst_step`.
+    /// While 16 source bytes remain at `P` and `stop` (which sees them in `V`)
+    /// pushes 0: writes them at `Q` as [`Asm::simd_write`] does for `dst_step`
+    /// (0: writes nothing), advancing `P` by 16 and `Q` by `dst_step`.
     fn simd_run(&mut self, dst_step: i32, stop: impl FnOnce(&mut Self)) {
         self.ops([
             I::Block(BlockType::Empty),
