@@ -6,16 +6,17 @@
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
 
 use super::handles::{Funcs, Handles};
-use super::{assemble, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
+use super::{assemble, transcode, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
 use crate::abi;
-use crate::plan::CoreDef;
+use crate::plan::{CoreDef, StringEncoding};
 use crate::types::CoreTy;
 use crate::types::{FuncType, ValType};
 
-/// One side of the call: its memory and realloc.
+/// One side of the call: its memory, realloc and string encoding.
 pub struct Side {
     pub realloc: Option<Import>,
     pub memory: Option<CoreDef>,
+    pub encoding: StringEncoding,
 }
 
 /// Everything the body needs to know about one adapter.
@@ -48,6 +49,8 @@ struct Dir {
     realloc: Option<u32>,
     /// The utf8 validator of the source memory (function index).
     validate: u32,
+    /// The string function when the encodings are not both utf8 (`transcode`).
+    transcode: Option<u32>,
 }
 
 /// The function being generated: its locals and instructions.
@@ -188,18 +191,21 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     }
     // Defined functions: the adapter, then a utf8 validator per memory.
     let adapter = n_funcs;
-    let down = Dir {
+    let mut down = Dir {
         src: CALLER_MEM,
         dst: CALLEE_MEM,
         realloc: callee_realloc,
         validate: adapter + 3,
+        transcode: None,
     };
-    let up = Dir {
+    let mut up = Dir {
         src: CALLEE_MEM,
         dst: CALLER_MEM,
         realloc: caller_realloc,
         validate: adapter + 4,
+        transcode: None,
     };
+    let strings = transcoders(spec, needs_memory, adapter + 5, [&mut down, &mut up]);
 
     // The adapter's own signature: the caller's view of `canon lower`.
     let mut params = wasm(&sig.params);
@@ -309,6 +315,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
             )
         };
         funcs.extend(mems.into_iter().enumerate().map(simd));
+        funcs.extend(strings.into_iter().map(|f| ((i32x(2), i32x(2)), f)));
     }
     // The handle helpers last: their function indices follow the others'.
     let imports = (imports.into_iter().map(|(n, i, s)| (n.to_string(), i, s)))
@@ -317,6 +324,38 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         imports.map(|(n, i, s)| ((n.clone(), s), (n, i))).unzip();
     let bytes = assemble(&sigs, funcs);
     Some((bytes, imports))
+}
+
+/// The string functions (`transcode::store`) of the directions that carry
+/// strings when caller and callee do not both use utf8, numbered from `first`;
+/// sets each direction's `transcode`.
+fn transcoders(spec: &Spec, needs_memory: bool, first: u32, dirs: [&mut Dir; 2]) -> Vec<Function> {
+    let (caller, callee) = (spec.caller.encoding, spec.callee.encoding);
+    if !needs_memory || (caller, callee) == (StringEncoding::Utf8, StringEncoding::Utf8) {
+        return Vec::new();
+    }
+    let has_string = |t: &ValType| t.any(&|t| matches!(t, ValType::String));
+    let carries = [
+        spec.ty.params.iter().any(|(_, t)| has_string(t)),
+        spec.ty.result.as_ref().is_some_and(has_string),
+    ];
+    let encodings = [(caller, callee), (callee, caller)];
+    let mut funcs = Vec::new();
+    for ((d, carries), (src, dst)) in dirs.into_iter().zip(carries).zip(encodings) {
+        let Some(realloc) = d.realloc.filter(|_| carries) else {
+            continue;
+        };
+        d.transcode = Some(first + funcs.len() as u32);
+        funcs.push(transcode::store(&transcode::Strings {
+            src_mem: d.src,
+            dst_mem: d.dst,
+            src,
+            dst,
+            realloc,
+            validate_utf8: d.validate,
+        }));
+    }
+    funcs
 }
 
 /// Converts one value of type `t` from flat source locals into flat
@@ -383,9 +422,9 @@ fn flat(
         }
         ValType::String | ValType::List(_) => {
             let (ptr, len) = (src.next()?, src.next()?);
-            let dst = match t {
+            let (dst, len) = match t {
                 ValType::String => copy_string(g, ptr, len, d)?,
-                ValType::List(e) => copy_list(g, e, ptr, len, d)?,
+                ValType::List(e) => (copy_list(g, e, ptr, len, d)?, len),
                 _ => unreachable!(),
             };
             out.extend([dst, len]);
@@ -529,8 +568,15 @@ fn check_char(g: &mut Gen, x: u32) {
 }
 
 /// Copies a utf8 string `(ptr, len)` from `d.src` into a fresh allocation in
-/// `d.dst`; returns the local holding the new pointer.
-fn copy_string(g: &mut Gen, ptr: u32, len: u32, d: Dir) -> Option<u32> {
+/// `d.dst` (other encodings: calls `d.transcode`); returns the locals holding
+/// the new pointer and (tagged) length.
+fn copy_string(g: &mut Gen, ptr: u32, len: u32, d: Dir) -> Option<(u32, u32)> {
+    if let Some(f) = d.transcode {
+        g.ops([I::LocalGet(ptr), I::LocalGet(len), I::Call(f)]);
+        let (dst, dst_len) = (g.local(W::I32), g.local(W::I32));
+        g.ops([I::LocalSet(dst_len), I::LocalSet(dst)]);
+        return Some((dst, dst_len));
+    }
     g.check_max(len, abi::MAX_STRING_BYTE_LENGTH);
     g.check_range(d.src, ptr, |g| g.ops([I::LocalGet(len), I::I64ExtendI32U]));
     g.ops([I::LocalGet(ptr), I::LocalGet(len), I::Call(d.validate)]);
@@ -544,7 +590,7 @@ fn copy_string(g: &mut Gen, ptr: u32, len: u32, d: Dir) -> Option<u32> {
             dst_mem: d.dst,
         },
     ]);
-    Some(dst)
+    Some((dst, len))
 }
 
 /// Copies a list `(ptr, len)` of `e` from `d.src` into a fresh allocation in
@@ -712,9 +758,9 @@ fn mem(g: &mut Gen, t: &ValType, from: (u32, u32), to: (u32, u32), d: Dir) -> Op
                 I::I32Load(mem_arg(d.src, so + 4, 2)),
                 I::LocalSet(len),
             ]);
-            let dst = match t {
+            let (dst, len) = match t {
                 ValType::String => copy_string(g, ptr, len, d)?,
-                ValType::List(e) => copy_list(g, e, ptr, len, d)?,
+                ValType::List(e) => (copy_list(g, e, ptr, len, d)?, len),
                 _ => unreachable!(),
             };
             store(g, 4, dst);

@@ -19,14 +19,16 @@
 //! fixed-size lists, variants, options and results, and resource handles (`own`/`borrow`:
 //! the tables stay the glue's, the adapter calls imported helpers to move each handle,
 //! see `handles.rs`). Parameters and results may be flat or spilled to memory, as the
-//! Canonical ABI says.
+//! Canonical ABI says. Strings between any two encodings (utf8, utf16, latin1+utf16)
+//! are transcoded in wasm by a generated function per direction ([`transcode`]: the
+//! spec's lift checks, then its exact realloc sequence).
 //!
 //! **What falls back to the JS adapter:** streams, futures, error contexts, maps,
-//! strings in other encodings, 64-bit memories on either side (memory64: the JS
-//! adapter converts between the two address widths), async lowers and lifts,
-//! JSPI-blocking calls, nested (parent/child) calls, and engines without multi-memory
-//! or exception handling: the glue checks once with `WebAssembly.validate`
-//! (`js-runtime/intrinsics/fused.js`) and wires the JS adapter when the engine lacks them.
+//! 64-bit memories on either side (memory64: the JS adapter converts between the two
+//! address widths), async lowers and lifts, JSPI-blocking calls, nested (parent/child)
+//! calls, and engines without multi-memory or exception handling: the glue checks once
+//! with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and wires the JS
+//! adapter when the engine lacks them.
 //!
 //! **The spec's checks** stay where they are observable: `may_leave` of the caller and
 //! the callee's entering set (`may_enter`) live in the glue as JS variables, so the
@@ -34,12 +36,14 @@
 //! also runs when the callee throws (a `catch_all` that rethrows). Reallocs and
 //! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
-//! out-of-range discriminants and chars, misaligned or out-of-bounds pointers) trap with
-//! `unreachable`; handle traps (dangling, wrong type, lent, leaked borrows) come from
-//! the handle helpers, with the JS adapter's messages.
+//! unpaired utf16 surrogates, out-of-range discriminants and chars, misaligned or
+//! out-of-bounds pointers, reallocs returning such) trap with `unreachable`; handle
+//! traps (dangling, wrong type, lent, leaked borrows) come from the handle helpers,
+//! with the JS adapter's messages.
 
 mod body;
 mod handles;
+mod transcode;
 mod utf8;
 
 pub use handles::Op as HandleOp;
@@ -50,7 +54,7 @@ use wasm_encoder::{
 };
 
 use crate::abi;
-use crate::plan::{Callee, ComponentInstanceIdx, CoreDef, LoweredIdx, Plan, StringEncoding};
+use crate::plan::{Callee, ComponentInstanceIdx, CoreDef, LoweredIdx, Plan};
 use crate::types::CoreTy;
 use crate::types::ValType;
 
@@ -118,13 +122,6 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
     if !types().all(covered) {
         return None;
     }
-    let has_strings = types().any(|t| t.any(&|t| matches!(t, ValType::String)));
-    if has_strings
-        && (lower.opts.string_encoding != StringEncoding::Utf8
-            || lift.opts.string_encoding != StringEncoding::Utf8)
-    {
-        return None;
-    }
     let sig = abi::flat_sig(ty);
     let needs_memory = sig.params_spilled
         || sig.results_spilled
@@ -139,6 +136,7 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
             .clone()
             .map(|def| Import::Realloc { inst, def }),
         memory: opts.memory.clone(),
+        encoding: opts.string_encoding,
     };
     let spec = body::Spec {
         ty: ty.clone(),

@@ -348,13 +348,13 @@ pub fn simd_validator(mem: u32, scalar: u32) -> Function {
         I::I32Const(3),
         I::I32GtU,
         I::BrIf(1),
-        I::LocalGet(PTR),
         I::LocalGet(K),
-        I::I32Sub,
+        I::LocalGet(PTR),
         I::LocalGet(END),
         I::LocalGet(LEN),
         I::I32Sub,
-        I::I32LtU, // before the string's start (END - LEN)
+        I::I32Sub,
+        I::I32GtU, // before the string's start (END - LEN; no wrap below address 0)
         I::BrIf(1),
         I::LocalGet(PTR),
         I::LocalGet(K),

@@ -23,7 +23,7 @@ const OUTPUTS = [
     n,
     ASYNC,
   ]),
-  ...['transcode-chain', 'invalid-strings', 'resources-3', 'chain10'].map((n) => [
+  ...['transcode-chain', 'encodings', 'invalid-strings', 'resources-3', 'chain10'].map((n) => [
     `compose-${n}`,
     compose(n),
     n,

@@ -5,7 +5,14 @@ import { test, expect } from './fixtures';
 
 const CHECKS: Record<string, string[]> = {
   glue: ['scalars', 'stringsLists', 'variants', 'imports', 'resources', 'moduleImport'],
-  compose: ['transcodeChain', 'invalidStringsTrap', 'resourcesAcrossComponents', 'resourceTrapsPoison', 'chain10'],
+  compose: [
+    'transcodeChain',
+    'everyEncodingPair',
+    'invalidStringsTrap',
+    'resourcesAcrossComponents',
+    'resourceTrapsPoison',
+    'chain10',
+  ],
   values: ['exportsRoundTrip', 'hostImports'],
 };
 

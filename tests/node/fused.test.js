@@ -47,23 +47,26 @@ async function load(name, adapters, imports) {
   return mod.instantiate((f) => WebAssembly.compile(readFileSync(join(out, f))), imports);
 }
 
-// Calls between components in each fixture, and how many of them are fused.
-// Not fused: strings in other encodings (latin1-pair, transcode-chain,
-// repro-utf8-to-utf16) and
+// Calls between components in each fixture, and how many of them are fused
+// (strings in every pair of encodings are: latin1-pair, transcode-chain,
+// repro-utf8-to-utf16, encodings, all of invalid-strings; so are handles:
+// resources-3, lent-drop, host-errors, handles-nested).
+// Not fused:
 // lowers of host imports (every fixture's root imports), components that use
 // async features (the async-* compositions), single components (ctx-*, the
 // halves of ctx-slots.wasm) and 64-bit memories on either side (memory64-pair).
 const FUSED = {
   chain10: 18,
   'host-errors': 2,
+  encodings: 18,
   'handles-nested': 11,
-  'invalid-strings': 3,
+  'invalid-strings': 8,
   'length-limits': 4,
-  'latin1-pair': 0,
+  'latin1-pair': 1,
   'lent-drop': 1,
-  'repro-utf8-to-utf16': 0,
+  'repro-utf8-to-utf16': 1,
   'resources-3': 10,
-  'transcode-chain': 0,
+  'transcode-chain': 3,
   'async-borrow-misuse': 0,
   'async-sync-wait-joined': 0,
   'async-unit-stream': 0,
@@ -201,6 +204,53 @@ test('invalid utf8 between components traps on both paths, and poisons the insta
   }
 });
 
+/** The JS adapter frames (`lowerN`, `liftN_raw`) in a stack. */
+const adapterFrames = (stack) => stack.split('\n').filter((l) => /\bat (lower\d+|lift\d+_raw)\b/.test(l)).length;
+
+test('strings in every pair of encodings: both paths give the same values, representations and realloc calls', async () => {
+  const { STRINGS } = await import('../../fixtures/compose/gen-encodings.mjs');
+  const results = {};
+  for (const adapters of ['fused', 'js']) {
+    const e = await load('encodings', adapters);
+    const r = [];
+    for (const X of ['Utf8', 'Utf16', 'Latin1']) {
+      for (const [ci, Y] of ['Utf8', 'Utf16', 'Latin1'].entries()) {
+        for (const k of STRINGS.keys()) {
+          r.push(e[`run${X}`](ci, k), e[`last${X}`](), [...e[`bytes${X}`]()]);
+          r.push([...e[`logCallee${Y}`]()], [...e[`log${X}`]()]);
+          e[`nested${X}`](ci, k);
+          r.push(e[`lastNested${X}`](), [...e[`logCallee${Y}`]()], [...e[`log${X}`]()]);
+        }
+      }
+    }
+    results[adapters] = r;
+  }
+  // compose.test.js checks the values and realloc calls against the spec on either path.
+  assert.deepEqual(results.fused, results.js);
+  assert.equal(results.js.length, 3 * 3 * STRINGS.length * 8);
+});
+
+test('invalid strings in other encodings trap inside the fused adapter: no JS adapter frame on the trap stack', async () => {
+  for (const adapters of ['fused', 'js']) {
+    for (const f of ['bad16', 'lone16', 'loneL1', 'lone8']) {
+      const e = await load('invalid-strings', adapters);
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 200;
+      let err;
+      try {
+        e[f]();
+      } catch (x) {
+        err = x;
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+      assert.ok(err instanceof WebAssembly.RuntimeError, `${adapters}: ${f} traps`);
+      const fused = adapters === 'fused' && fusedAdapters;
+      assert.equal(adapterFrames(err.stack) === 0, fused, `${adapters}: ${f}: ${err.stack}`);
+    }
+  }
+});
+
 // fixtures/compose/views.wat; the expected values are what the reference host
 // (wasmtime) gives for the same calls.
 test("strings and plain lists between utf8 components: the spec's realloc calls, post-return after the copy (fused and JS)", async () => {
@@ -315,10 +365,7 @@ test('adapter modules are core files numbered after the components, inline under
     return WebAssembly.compile(readFileSync(join(out, f)));
   });
   assert.equal(e.ok8(), 2);
-  assert.deepEqual(
-    asked.filter((f) => adapters.includes(f)),
-    fusedAdapters ? adapters : [],
-  );
+  assert.deepEqual(asked.filter((f) => adapters.includes(f)).sort(), fusedAdapters ? [...adapters].sort() : []);
   // Under the cutoff every module is inline, adapters too: no files besides the glue's.
   const inline = join(tmpRoot, 'invalid-strings-inline');
   execFileSync(weft, [

@@ -44,6 +44,33 @@ export async function transcodeChain() {
   assert.equal(e.run('a\uD800b'), `a\uFFFDb${SUFFIX}`, 'lone surrogates arrive as U+FFFD');
 }
 
+// fixtures/compose/encodings.wat: caller X holds string k (gen-encodings.mjs' STRINGS,
+// repeated here) in its own encoding and echoes it through callee Y, flat and nested;
+// what comes back has X's representation (latin1+utf16: latin1 where it fits).
+const ENCODING_STRINGS = ['', 'hello', 'héllo wörld ÿ', 'grüße ☃ 語', 'a🎉b𝄞', 'ÿ', `${'x'.repeat(40)}é`, '€', 'AB'];
+export async function everyEncodingPair() {
+  const e = await compose('encodings');
+  const n = ENCODING_STRINGS.length;
+  for (const X of ['Utf8', 'Utf16', 'Latin1']) {
+    for (const [ci, Y] of ['Utf8', 'Utf16', 'Latin1'].entries()) {
+      for (const [k, s] of ENCODING_STRINGS.entries()) {
+        const what = `${X} -> ${Y}: ${JSON.stringify(s)}`;
+        const len = e[`run${X}`](ci, k) >>> 0;
+        const want = {
+          Utf8: utf8Len(s),
+          Utf16: s.length,
+          Latin1: isLatin1(s) ? s.length : (UTF16_TAG | s.length) >>> 0,
+        }[X];
+        assert.equal(len, want, `${what}: tagged length`);
+        assert.equal(e[`last${X}`](), s, what);
+        e[`nested${X}`](ci, k);
+        const nested = [s, [s, ENCODING_STRINGS[(k + 1) % n], ''], ENCODING_STRINGS[(k + 2) % n]];
+        assert.deepEqual(e[`lastNested${X}`](), nested, `${what}: nested`);
+      }
+    }
+  }
+}
+
 export async function invalidStringsTrap() {
   const ok = await compose('invalid-strings');
   assert.deepEqual([ok.ok8(), ok.ok16()], [2, 2], 'valid strings arrive');
