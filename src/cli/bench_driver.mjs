@@ -294,6 +294,38 @@ class Lowering {
       default: return this.liftVariant(t, r, () => { throw new Error('a one-value variant has no payload'); }, true);
     }
   }
+
+  /**
+   * The value of type `t` lifted from its flat values (`next()` gives the
+   * next one's expression): what `task.return` received. A variant-like
+   * value with more than one flat value is not generated.
+   */
+  liftValues(t, next, top = false) {
+    switch (t.k) {
+      case 'string': {
+        const p = next(), n = next();
+        return `liftStr(${p} >>> 0, ${n} >>> 0)`;
+      }
+      case 'list': {
+        const p = next(), n = next();
+        return this.loadList(t.t, `${p} >>> 0`, `${n} >>> 0`);
+      }
+      case 'record': case 'tuple': {
+        const vals = t.fields.map((f) => {
+          const x = this.tmp('f');
+          this.emit(`const ${x} = ${this.liftValues(f.t, next)};`);
+          return x;
+        });
+        return t.k === 'record'
+          ? `{ ${t.fields.map((f, i) => `${JSON.stringify(f.js)}: ${vals[i]}`).join(', ')} }`
+          : `[${vals.join(', ')}]`;
+      }
+      case 'flags': return this.flagsObject(t, t.flat.map(() => next()));
+      default:
+        if (t.flat.length !== 1) throw new NotNative(`a ${t.k} with a payload in task.return's flat values: not generated`);
+        return t.cases ? this.liftVariant(t, next(), () => { throw new Error('a one-value variant has no payload'); }, top) : this.liftFlat(t, next());
+    }
+  }
 }
 
 /** An option of an option: the outer one is a `{ tag, val }` object (jco's convention). */
@@ -350,14 +382,7 @@ export function nativeCall(fn, ex) {
   const n = fn.native, g = new Lowering();
   const method = fn.kind === 'method';
   const params = fn.params.map((_, i) => `arg${i}`);
-  let args;
-  if (n.spillParams) {
-    g.emit(`const sp = realloc(0, 0, ${n.paramsTuple.align}, ${n.paramsTuple.size}) >>> 0; view();`);
-    fn.params.forEach((p, i) => g.store(p.t, params[i], `sp + ${n.paramsTuple.fields[i].off}`));
-    args = ['sp'];
-  } else {
-    args = fn.params.flatMap((p, i) => g.flat(p.t, params[i]));
-  }
+  const args = lowerArgs(g, fn, params);
   const call = `core(${args.join(', ')})`;
   const view = n.memory ? ' view();' : ''; // memory may have grown during the call
   const post = n.postReturn ? 'post(r);' : '';
@@ -384,6 +409,117 @@ export function nativeCall(fn, ex) {
   return { call: made, method, src };
 }
 
+/** Emits the lowering of `params` (expressions) into the core call's arguments. */
+function lowerArgs(g, fn, params) {
+  const n = fn.native;
+  if (!n.spillParams) return fn.params.flatMap((p, i) => g.flat(p.t, params[i]));
+  g.emit(`const sp = realloc(0, 0, ${n.paramsTuple.align}, ${n.paramsTuple.size}) >>> 0; view();`);
+  fn.params.forEach((p, i) => g.store(p.t, params[i], `sp + ${n.paramsTuple.fields[i].off}`));
+  return ['sp'];
+}
+
+/**
+ * Why a function has no native column in this run, found only when the
+ * native call is made or generated (it waits, reaches an import, ...): the
+ * engine's `nativeSkip`, not a failed measurement.
+ */
+class NotNative extends Error {}
+
+/**
+ * The native call of a callback-form async export (spec `native.async`):
+ * its core module instantiated a second time with stand-ins for the
+ * built-ins the call makes (context.get/set read and write a JS slot,
+ * task.return keeps its flat values; any other import throws, naming
+ * itself), the core export called with the lowered arguments, which must
+ * return EXIT at once, and the result lifted from what task.return got.
+ * `hooks` (coreHooks) knows each instance's compiled module.
+ */
+export async function nativeAsyncCall(fn, hooks) {
+  const n = fn.native;
+  const module = hooks.modules[n.instance];
+  if (!module) throw new Error(`the module of core instance ${n.instance} was not seen`);
+  const wanted = WebAssembly.Module.imports(module);
+  const shared = wanted.find((imp) => imp.kind !== 'function');
+  if (shared) {
+    throw new NotNative(`its core module imports a ${shared.kind} (${shared.module} ${shared.name}): instantiating it again would write its data into the live instance's, not measured natively`);
+  }
+  const { src, consts } = asyncSource(fn, wanted);
+  const other = (what) => () => { throw new NotNative(`the call reached ${what}: a stand-in, not measured natively`); };
+  const made = new Function('K', 'other', 'NotNative', src)(consts, other, NotNative);
+  let inst;
+  try {
+    inst = await WebAssembly.instantiate(module, made.imports);
+  } catch (e) {
+    throw e instanceof NotNative ? e : new NotNative(`instantiating its core module again failed: ${firstLine(e)}`);
+  }
+  const ex = (d, what) => {
+    const v = d && inst.exports[d.name];
+    if (d && v === undefined) throw new Error(`${what} ${d.name} not found in core instance ${d.instance}`);
+    return v;
+  };
+  const mem = ex(n.memory, 'memory') ?? new WebAssembly.Memory({ initial: 0 });
+  const realloc = ex(n.realloc, 'realloc') ?? (() => { throw new Error('no realloc'); });
+  return { call: made.make(ex(n.core, 'core export'), mem, realloc), src };
+}
+
+/**
+ * The source of `nativeAsyncCall`'s stand-ins and call: `{ imports,
+ * make(core, mem, realloc) -> native(...args) }` over shared slots. The
+ * task.return stand-in has the exact arity of the flat values.
+ */
+function asyncSource(fn, wanted) {
+  const n = fn.native, g = new Lowering();
+  const byField = new Map(n.imports.filter((i) => i.field != null).map((i) => [`${i.module}\0${i.field}`, i]));
+  const byModule = new Map(n.imports.filter((i) => i.field == null).map((i) => [i.module, i]));
+  const slots = new Map(); // context slot -> wide
+  const ks = n.taskReturn.flat.map((_, i) => `k${i}`);
+  const entries = wanted.map(({ module, name }) => {
+    const c = byField.get(`${module}\0${name}`) ?? byModule.get(module);
+    const label = JSON.stringify(`\`${name}\` (${module})${c?.what ? `, ${c.what}` : ''}`);
+    let standIn;
+    switch (c?.kind) {
+      case 'context-get': slots.set(c.slot, c.wide); standIn = `() => ctx${c.slot}`; break;
+      case 'context-set': slots.set(c.slot, c.wide); standIn = `(v) => { ctx${c.slot} = v; }`; break;
+      case 'task-return':
+        standIn = c.fits
+          ? `(${ks.map((k) => `${k}_`).join(', ')}) => { ${ks.map((k) => `${k} = ${k}_; `).join('')}returned = true; }`
+          : `other(${JSON.stringify(`\`${name}\` (${module}), a task.return of another type`)})`;
+        break;
+      default: standIn = `other(${label})`;
+    }
+    return `[${JSON.stringify(module)}, ${JSON.stringify(name)}, ${standIn}]`;
+  });
+  const params = fn.params.map((_, i) => `arg${i}`);
+  const reset = [...slots].map(([s, wide]) => `ctx${s} = ${wide ? '0n' : '0'};`).join(' ');
+  g.emit(`returned = false; ${reset}`);
+  const args = lowerArgs(g, fn, params);
+  g.emit(`const code = core(${args.join(', ')});`);
+  g.emit("if (code !== 0) throw new NotNative(`the call does not return EXIT at once (callback code ${['EXIT', 'YIELD', 'WAIT', 'POLL'][code & 15] ?? code}): it waits, not measured natively`);");
+  g.emit("if (!returned) throw new Error('the core call returned EXIT without calling task.return');");
+  if (fn.result) {
+    g.emit('view();'); // memory may have grown during the call
+    let out;
+    if (n.taskReturn.spilled) {
+      out = g.load(fn.result, '(k0 >>> 0)', true);
+    } else {
+      let k = 0;
+      out = g.liftValues(fn.result, () => ks[k++], true);
+    }
+    g.emit(`return ${out};`);
+  }
+  const src = `
+  let returned = false${[...slots].map(([s, wide]) => `, ctx${s} = ${wide ? '0n' : '0'}`).join('')}${ks.map((k) => `, ${k}`).join('')};
+  const imports = {};
+  for (const [m, f, v] of [${entries.join(',\n    ')}]) (imports[m] ??= {})[f] = v;
+  return { imports, make(core, mem, realloc) {
+    ${PRELUDE}
+    return function native(${params.join(', ')}) {
+      ${g.lines.join('\n      ')}
+    };
+  } };`;
+  return { src, consts: g.consts };
+}
+
 // ---------------------------------------------------------------------------
 // Instantiation with a hook on every core instance.
 
@@ -395,6 +531,7 @@ export function nativeCall(fn, ex) {
 export function coreHooks(spec, compile) {
   const files = new Map(); // module -> file
   const instances = [];
+  const modules = []; // the compiled module of each planned instance (nativeAsyncCall)
   const taken = spec.instances.map(() => false);
   const reps = {};
   const getCoreModule = (file) => {
@@ -406,6 +543,7 @@ export function coreHooks(spec, compile) {
     const i = file === undefined ? -1 : spec.instances.findIndex((f, k) => f === file && !taken[k]);
     if (i >= 0) {
       taken[i] = true;
+      modules[i] = module;
       for (const rn of spec.resourceNews.filter((r) => r.instance === i)) {
         const inner = imports[rn.module][rn.field];
         imports = { ...imports, [rn.module]: { ...imports[rn.module], [rn.field]: (rep) => ((reps[rn.rt] = rep), inner(rep)) } };
@@ -416,7 +554,7 @@ export function coreHooks(spec, compile) {
     return inst;
   };
   const ex = (d) => instances[d.instance]?.exports[d.name];
-  return { getCoreModule, instantiateCore, ex, reps };
+  return { getCoreModule, instantiateCore, ex, reps, modules };
 }
 
 /** Host imports for the component: the user's, else stubs returning generated values. */
@@ -675,7 +813,16 @@ async function benchOne(fn, spec, { env, root, hooks, jco, jcoError }) {
     if (stable && !same(got, first)) throw new Error(`returned ${show(got)}, weft's glue ${show(first)}`);
   };
   const cols = [column('weft', fn, target.f, target.self, args, stable)];
-  if (fn.native) {
+  if (fn.native?.async) {
+    try {
+      const { call: nf } = await nativeAsyncCall(fn, hooks);
+      check(nf(...args));
+      cols.push(column('native', fn, nf, null, args, stable));
+    } catch (e) {
+      if (e instanceof NotNative) out.nativeSkip = firstLine(e);
+      else out.errors.native = firstLine(e);
+    }
+  } else if (fn.native) {
     try {
       const rep = fn.kind === 'method' ? hooks.reps[fn.params[0].t.rt] : null;
       if (fn.kind === 'method' && rep === undefined) throw new Error('the rep of the instance is unknown (no resource.new seen)');
