@@ -322,7 +322,7 @@ class Lowering {
       }
       case 'flags': return this.flagsObject(t, t.flat.map(() => next()));
       default:
-        if (t.flat.length !== 1) throw new NotNative(`a ${t.k} with a payload in task.return's flat values: not generated`);
+        if (t.flat.length !== 1) throw new NotNative(`${t.k === 'option' ? 'an' : 'a'} ${t.k} with a payload in task.return's flat values: not generated`);
         return t.cases ? this.liftVariant(t, next(), () => { throw new Error('a one-value variant has no payload'); }, top) : this.liftFlat(t, next());
     }
   }
@@ -441,10 +441,10 @@ export async function nativeAsyncCall(fn, hooks) {
   const wanted = WebAssembly.Module.imports(module);
   const shared = wanted.find((imp) => imp.kind !== 'function');
   if (shared) {
-    throw new NotNative(`its core module imports a ${shared.kind} (${shared.module} ${shared.name}): instantiating it again would write its data into the live instance's, not measured natively`);
+    throw new NotNative(`its core module imports a ${shared.kind} (${JSON.stringify(shared.name)} of module ${JSON.stringify(shared.module)}): instantiating it again would write its data into the live instance's, not measured natively`);
   }
   const { src, consts } = asyncSource(fn, wanted);
-  const other = (what) => () => { throw new NotNative(`the call reached ${what}: a stand-in, not measured natively`); };
+  const other = (what) => () => { throw new NotNative(`the call reached ${what}, which has no stand-in: not measured natively`); };
   const made = new Function('K', 'other', 'NotNative', src)(consts, other, NotNative);
   let inst;
   try {
@@ -475,7 +475,7 @@ function asyncSource(fn, wanted) {
   const ks = n.taskReturn.flat.map((_, i) => `k${i}`);
   const entries = wanted.map(({ module, name }) => {
     const c = byField.get(`${module}\0${name}`) ?? byModule.get(module);
-    const label = JSON.stringify(`\`${name}\` (${module})${c?.what ? `, ${c.what}` : ''}`);
+    const label = JSON.stringify(`the import ${JSON.stringify(name)} of module ${JSON.stringify(module)} (${c?.what ?? 'not in the plan'})`);
     let standIn;
     switch (c?.kind) {
       case 'context-get': slots.set(c.slot, c.wide); standIn = `() => ctx${c.slot}`; break;
@@ -483,7 +483,7 @@ function asyncSource(fn, wanted) {
       case 'task-return':
         standIn = c.fits
           ? `(${ks.map((k) => `${k}_`).join(', ')}) => { ${ks.map((k) => `${k} = ${k}_; `).join('')}returned = true; }`
-          : `other(${JSON.stringify(`\`${name}\` (${module}), a task.return of another type`)})`;
+          : `other(${JSON.stringify(`the import ${JSON.stringify(name)} of module ${JSON.stringify(module)} (a task.return of another type)`)})`;
         break;
       default: standIn = `other(${label})`;
     }
@@ -832,8 +832,6 @@ async function benchOne(fn, spec, { env, root, hooks, jco, jcoError }) {
     } catch (e) {
       out.errors.native = firstLine(e);
     }
-  } else {
-    out.nativeSkip = fn.nativeSkip;
   }
   if (jco) {
     try {
