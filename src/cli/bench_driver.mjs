@@ -4,8 +4,10 @@
 // the WIT types (or takes them from the user's module), generates the
 // "native" floor per function (the hand-lowering a native engine would do:
 // write the arguments into linear memory, call the core export, read the
-// results, call post-return), checks every column returns what weft's glue
-// returns, and times the columns in interleaved rounds.
+// results, call post-return; for a callback-form async export, its core
+// export called on a second instance of its module with stand-ins for the
+// built-ins), checks every column returns what weft's glue returns, and
+// times the columns in interleaved rounds.
 //
 // Used by bench_node.mjs (Node) and bench_browser.mjs (headless Chromium);
 // everything engine-specific (clock, CPU time, GC, loading) comes in `env`.

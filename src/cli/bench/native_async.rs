@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use weft::abi;
 use weft::names::strip_version;
 use weft::plan::{
-    AsyncOp, CoreInstanceIdx, Callee, CanonOpts, CoreDef, CoreInstanceArg, Lifted, ModuleSrc, Plan, ResourceOp,
+    AsyncOp, Callee, CanonOpts, CoreDef, CoreInstanceArg, CoreInstanceIdx, Lifted, ModuleSrc, Plan,
+    ResourceOp,
 };
 use weft::types::FuncType;
 
@@ -31,10 +32,16 @@ pub fn native(plan: &Plan, kind: &str, ty: &FuncType, lifted: &Lifted) -> Result
         return Err("the lifted function is not a core export".into());
     };
     let i = instance.index();
-    if matches!(plan.modules[plan.instances[*instance].module], ModuleSrc::Host(_)) {
-        return Err("the core module is passed in by the host: it cannot be instantiated again".into());
+    if matches!(
+        plan.modules[plan.instances[*instance].module],
+        ModuleSrc::Host(_)
+    ) {
+        return Err(
+            "the core module is passed in by the host: it cannot be instantiated again".into(),
+        );
     }
-    let own = |d: &Option<CoreDef>, what: &str| match d {
+    let own = |d: &Option<CoreDef>, what: &str| {
+        match d {
         None => Ok(Value::Null),
         Some(CoreDef::Export { instance: at, .. }) if at.index() == i => {
             Ok(def(d.as_ref().unwrap()).unwrap_or(Value::Null))
@@ -42,6 +49,7 @@ pub fn native(plan: &Plan, kind: &str, ty: &FuncType, lifted: &Lifted) -> Result
         Some(_) => Err(format!(
             "the {what} is not an export of the lifted function's core instance (instance {i} is instantiated again)"
         )),
+    }
     };
     let memory = own(&opts.memory, "memory")?;
     let realloc = own(&opts.realloc, "realloc")?;
@@ -134,7 +142,10 @@ fn describe(plan: &Plan, d: &CoreDef) -> String {
 /// `WaitableSetNew` -> `waitable-set-new`.
 fn op_name(op: &AsyncOp) -> String {
     let dbg = format!("{op:?}");
-    let head = dbg.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let head = dbg
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
     let mut out = String::new();
     for (k, c) in head.chars().enumerate() {
         if c.is_uppercase() && k > 0 {
