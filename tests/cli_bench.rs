@@ -330,6 +330,26 @@ fn async_exports_native_floor() {
     assert!(stdout.contains("no native column for yields (node): "));
 }
 
+/// wit-bindgen gives task.return of a string through wit-component's shim
+/// table (its options name the guest's own memory): the floor looks through
+/// it, and lifts the string while task.return runs (the guest frees it after).
+#[test]
+fn async_string_result_through_wit_components_shim() {
+    let fixture = repo("fixtures/build/async-basics.wasm");
+    assert!(fixture.exists(), "run `bash fixtures/build.sh` first");
+    let s = Scratch::new("async-shim");
+    let json = s.path("out.json");
+    let (code, _, stderr) = s.bench(&args(&[
+        fixture.to_str().unwrap(),
+        "--function",
+        "echo",
+        "--json",
+        json.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_measured(functions(&s.json())[0], "node", true);
+}
+
 #[test]
 fn async_nop_native_floor_in_node_and_chromium() {
     let s = Scratch::new("async-nop");

@@ -445,9 +445,9 @@ export async function nativeAsyncCall(fn, hooks) {
   if (shared) {
     throw new NotNative(`its core module imports a ${shared.kind} (${JSON.stringify(shared.name)} of module ${JSON.stringify(shared.module)}): instantiating it again would write its data into the live instance's, not measured natively`);
   }
-  const { src, consts } = asyncSource(fn, wanted);
+  const src = asyncSource(fn, wanted);
   const other = (what) => () => { throw new NotNative(`the call reached ${what}, which has no stand-in: not measured natively`); };
-  const made = new Function('K', 'other', 'NotNative', src)(consts, other, NotNative);
+  const made = new Function('other', 'NotNative', src)(other, NotNative);
   let inst;
   try {
     inst = await WebAssembly.instantiate(module, made.imports);
@@ -461,65 +461,68 @@ export async function nativeAsyncCall(fn, hooks) {
   };
   const mem = ex(n.memory, 'memory') ?? new WebAssembly.Memory({ initial: 0 });
   const realloc = ex(n.realloc, 'realloc') ?? (() => { throw new Error('no realloc'); });
-  return { call: made.make(ex(n.core, 'core export'), mem, realloc), src };
+  made.bind(ex(n.core, 'core export'), mem, realloc);
+  return { call: made.native, src };
 }
 
 /**
  * The source of `nativeAsyncCall`'s stand-ins and call: `{ imports,
- * make(core, mem, realloc) -> native(...args) }` over shared slots. The
- * task.return stand-in has the exact arity of the flat values.
+ * bind(core, mem, realloc), native(...args) }` in one scope. The task.return
+ * stand-in has the exact arity of the flat values and lifts them at once,
+ * as canon task.return does (the guest may free or reuse the memory after).
  */
 function asyncSource(fn, wanted) {
-  const n = fn.native, g = new Lowering();
+  const n = fn.native;
   const byField = new Map(n.imports.filter((i) => i.field != null).map((i) => [`${i.module}\0${i.field}`, i]));
   const byModule = new Map(n.imports.filter((i) => i.field == null).map((i) => [i.module, i]));
   const slots = new Map(); // context slot -> wide
-  const ks = n.taskReturn.flat.map((_, i) => `k${i}`);
   const entries = wanted.map(({ module, name }) => {
     const c = byField.get(`${module}\0${name}`) ?? byModule.get(module);
-    const label = JSON.stringify(`the import ${JSON.stringify(name)} of module ${JSON.stringify(module)} (${c?.what ?? 'not in the plan'})`);
-    let standIn;
+    const what = `the import ${JSON.stringify(name)} of module ${JSON.stringify(module)}`;
     switch (c?.kind) {
-      case 'context-get': slots.set(c.slot, c.wide); standIn = `() => ctx${c.slot}`; break;
-      case 'context-set': slots.set(c.slot, c.wide); standIn = `(v) => { ctx${c.slot} = v; }`; break;
+      case 'context-get': slots.set(c.slot, c.wide); return [module, name, `() => ctx${c.slot}`];
+      case 'context-set': slots.set(c.slot, c.wide); return [module, name, `(v) => { ctx${c.slot} = v; }`];
       case 'task-return':
-        standIn = c.fits
-          ? `(${ks.map((k) => `${k}_`).join(', ')}) => { ${ks.map((k) => `${k} = ${k}_; `).join('')}returned = true; }`
-          : `other(${JSON.stringify(`the import ${JSON.stringify(name)} of module ${JSON.stringify(module)} (a task.return of another type)`)})`;
-        break;
-      default: standIn = `other(${label})`;
+        if (c.fits) return [module, name, 'taskReturn'];
+        return [module, name, `other(${JSON.stringify(`${what} (a task.return of another type)`)})`];
+      default: return [module, name, `other(${JSON.stringify(`${what} (${c?.what ?? 'not in the plan'})`)})`];
     }
-    return `[${JSON.stringify(module)}, ${JSON.stringify(name)}, ${standIn}]`;
   });
-  const params = fn.params.map((_, i) => `arg${i}`);
-  const reset = [...slots].map(([s, wide]) => `ctx${s} = ${wide ? '0n' : '0'};`).join(' ');
-  g.emit(`returned = false; ${reset}`);
+  const zero = (wide) => (wide ? '0n' : '0');
+  const g = new Lowering(), params = fn.params.map((_, i) => `arg${i}`);
+  g.emit(`returned = false;${[...slots].map(([s, wide]) => ` ctx${s} = ${zero(wide)};`).join('')}`);
   const args = lowerArgs(g, fn, params);
   g.emit(`const code = core(${args.join(', ')});`);
   g.emit("if (code !== 0) throw new NotNative(`the call does not return EXIT at once (callback code ${['EXIT', 'YIELD', 'WAIT', 'POLL'][code & 15] ?? code}): it waits, not measured natively`);");
   g.emit("if (!returned) throw new Error('the core call returned EXIT without calling task.return');");
-  if (fn.result) {
-    g.emit('view();'); // memory may have grown during the call
-    let out;
-    if (n.taskReturn.spilled) {
-      out = g.load(fn.result, '(k0 >>> 0)', true);
-    } else {
-      let k = 0;
-      out = g.liftValues(fn.result, () => ks[k++], true);
-    }
-    g.emit(`return ${out};`);
+  if (fn.result) g.emit('return result;');
+  const { ks, lines } = taskReturnLift(fn);
+  return `
+  let mem = new WebAssembly.Memory({ initial: 0 }), realloc, core; // set by bind()
+  ${PRELUDE}
+  let returned = false, result${[...slots].map(([s, wide]) => `, ctx${s} = ${zero(wide)}`).join('')};
+  function taskReturn(${ks.join(', ')}) {
+    ${lines.join('\n    ')}
+    returned = true;
   }
-  const src = `
-  let returned = false${[...slots].map(([s, wide]) => `, ctx${s} = ${wide ? '0n' : '0'}`).join('')}${ks.map((k) => `, ${k}`).join('')};
   const imports = {};
-  for (const [m, f, v] of [${entries.join(',\n    ')}]) (imports[m] ??= {})[f] = v;
-  return { imports, make(core, mem, realloc) {
-    ${PRELUDE}
-    return function native(${params.join(', ')}) {
-      ${g.lines.join('\n      ')}
-    };
-  } };`;
-  return { src, consts: g.consts };
+  for (const [m, f, v] of [${entries.map(([m, f, v]) => `[${JSON.stringify(m)}, ${JSON.stringify(f)}, ${v}]`).join(',\n    ')}]) (imports[m] ??= {})[f] = v;
+  function native(${params.join(', ')}) {
+    ${g.lines.join('\n    ')}
+  }
+  return { imports, native, bind(c, m, r) { core = c; mem = m; realloc = r; view(); } };`;
+}
+
+/** The task.return stand-in's parameters and body: lifts its flat values (or the value its one pointer points at) into `result`. */
+function taskReturnLift(fn) {
+  const n = fn.native, g = new Lowering();
+  const ks = n.taskReturn.flat.map((_, i) => `k${i}`);
+  if (!fn.result) return { ks, lines: [] };
+  g.emit('view();'); // memory may have grown during the call
+  let k = 0;
+  const out = n.taskReturn.spilled ? g.load(fn.result, '(k0 >>> 0)', true) : g.liftValues(fn.result, () => ks[k++], true);
+  g.emit(`result = ${out};`);
+  return { ks, lines: g.lines };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 // `weft bench`'s native floor for async exports (src/cli/bench_driver.mjs,
 // `nativeAsyncCall`) on hand-made core modules and specs: lifting what
-// task.return receives when that needs memory (strings, lists, records of
-// them, a spilled result). No valid component gives such a task.return to
-// the instance whose memory it names directly (the memory would have to
-// exist before the instance), so tests/cli_bench.rs cannot reach these.
+// task.return receives when that reads memory (strings, lists, records of
+// them, a spilled result), at once. A component gives such a task.return to
+// the instance whose memory it names only through wit-component's shim table
+// (tests/cli_bench.rs covers one string that way); these cover the rest.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -89,6 +89,22 @@ test('strings, lists and a record of them, from several flat values', async () =
   assert.equal(got.n, 0xffffffff);
   // The stand-in keeps the latest call's values: a second call lifts them again.
   assert.deepEqual(call(), got);
+});
+
+test('task.return lifts at once: the guest may reuse the memory before it returns EXIT', async () => {
+  const { fn, hooks } = asyncFn(
+    `(module
+    (import "" "ret" (func $ret (param i32 i32)))
+    (memory (export "mem") 1)
+    (data (i32.const 16) "hi")
+    (func (export "f") (result i32)
+      (call $ret (i32.const 16) (i32.const 2))
+      (i32.store8 (i32.const 16) (i32.const 88))
+      (i32.const 0)))`,
+    STRING,
+  );
+  const { call } = await nativeAsyncCall(fn, hooks);
+  assert.equal(call(), 'hi');
 });
 
 test('a result of more than 16 flat values arrives as one pointer', async () => {

@@ -5,7 +5,8 @@
 //! layout `task.return` receives, and each import of the module classified
 //! from the plan: `context.get`/`context.set` (a JS slot), a `task.return`
 //! (captures the flat values; `fits` when its type is the function's), or
-//! anything else (a stand-in that throws, naming it). The driver calls the
+//! anything else (a stand-in that throws, naming it). A function of
+//! wit-component's shim counts as what the shim's table slot is filled with. The driver calls the
 //! core export directly with these stand-ins (`nativeAsyncCall`).
 
 use serde_json::{json, Value};
@@ -83,7 +84,10 @@ fn imports(plan: &Plan, i: CoreInstanceIdx, ty: &FuncType, opts: &CanonOpts) -> 
             })),
             CoreInstanceArg::Bag(items) => {
                 for (field, d) in items {
-                    let mut v = classify(plan, d, ty, opts);
+                    let mut v = match through_shim(plan, d) {
+                        Some(real) => classify(plan, real, ty, opts),
+                        None => classify(plan, d, ty, opts),
+                    };
                     v["module"] = json!(module);
                     v["field"] = json!(field);
                     out.push(v);
@@ -93,6 +97,34 @@ fn imports(plan: &Plan, i: CoreInstanceIdx, ty: &FuncType, opts: &CanonOpts) -> 
     }
     out
 }
+
+/// What a shim of wit-component calls: its export `k` calls slot `k` of its
+/// table `$imports`, which a later "fixup" instance fills with that
+/// instance's import `k` (how wit-component gives a module built-ins and
+/// imports whose options name the module's own memory). `None` for anything
+/// else.
+fn through_shim<'a>(plan: &'a Plan, d: &CoreDef) -> Option<&'a CoreDef> {
+    let CoreDef::Export { instance, name } = d else {
+        return None;
+    };
+    let fills_table = |items: &[(String, CoreDef)]| {
+        items.iter().any(|(f, t)| {
+            f == SHIM_TABLE
+                && matches!(t, CoreDef::Export { instance: at, name: n } if at == instance && n == SHIM_TABLE)
+        })
+    };
+    plan.instances.iter().find_map(|inst| {
+        inst.args.iter().find_map(|(_, arg)| match arg {
+            CoreInstanceArg::Bag(items) if fills_table(items) => {
+                items.iter().find(|(f, _)| f == name).map(|(_, real)| real)
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The table of a wit-component shim module.
+const SHIM_TABLE: &str = "$imports";
 
 fn classify(plan: &Plan, d: &CoreDef, ty: &FuncType, opts: &CanonOpts) -> Value {
     let CoreDef::Builtin(b) = d else {
@@ -107,7 +139,10 @@ fn classify(plan: &Plan, d: &CoreDef, ty: &FuncType, opts: &CanonOpts) -> Value 
         }
         AsyncOp::TaskReturn { result, opts: ro } => {
             // What canon task.return checks: the result type and the options.
-            let fits = *result == ty.result && ro.string_encoding == opts.string_encoding;
+            let mem = |o: &CanonOpts| o.memory.as_ref().and_then(def);
+            let fits = *result == ty.result
+                && ro.string_encoding == opts.string_encoding
+                && (ro.memory.is_none() || mem(ro) == mem(opts));
             json!({ "kind": "task-return", "fits": fits })
         }
         op => json!({ "kind": "other", "what": format!("the built-in {}", op_name(op)) }),
