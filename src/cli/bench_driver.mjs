@@ -513,12 +513,15 @@ function asyncSource(fn, wanted) {
   return { imports, native, bind(c, m, r) { core = c; mem = m; realloc = r; view(); } };`;
 }
 
+/** Whether lifting a value of type `t` from its flat values reads memory (strings, lists). */
+const readsMemory = (t) => t.k === 'string' || t.k === 'list' || (t.fields ?? t.cases ?? []).some((f) => f.t && readsMemory(f.t));
+
 /** The task.return stand-in's parameters and body: lifts its flat values (or the value its one pointer points at) into `result`. */
 function taskReturnLift(fn) {
   const n = fn.native, g = new Lowering();
   const ks = n.taskReturn.flat.map((_, i) => `k${i}`);
   if (!fn.result) return { ks, lines: [] };
-  g.emit('view();'); // memory may have grown during the call
+  if (n.taskReturn.spilled || readsMemory(fn.result)) g.emit('view();'); // memory may have grown during the call
   let k = 0;
   const out = n.taskReturn.spilled ? g.load(fn.result, '(k0 >>> 0)', true) : g.liftValues(fn.result, () => ks[k++], true);
   g.emit(`result = ${out};`);
