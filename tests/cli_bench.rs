@@ -327,6 +327,10 @@ fn async_exports_native_floor() {
         .as_str()
         .unwrap()
         .contains("stackful async lift (no callback)"));
+    assert!(f("foreign")["nativeSkip"]
+        .as_str()
+        .unwrap()
+        .contains("the memory is not an export of the lifted function's core instance"));
     assert!(stdout.contains("no native column for yields (node): "));
 }
 

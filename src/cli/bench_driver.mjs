@@ -431,9 +431,9 @@ class NotNative extends Error {}
  * The native call of a callback-form async export (spec `native.async`):
  * its core module instantiated a second time with stand-ins for the
  * built-ins the call makes (context.get/set read and write a JS slot,
- * task.return keeps its flat values; any other import throws, naming
- * itself), the core export called with the lowered arguments, which must
- * return EXIT at once, and the result lifted from what task.return got.
+ * task.return lifts the result; any other import throws, naming itself),
+ * the core export called with the lowered arguments, which must return EXIT
+ * at once, and the result task.return lifted returned.
  * `hooks` (coreHooks) knows each instance's compiled module.
  */
 export async function nativeAsyncCall(fn, hooks) {

@@ -4,10 +4,11 @@
 //! same instance), the parameters' flattening (as a sync lift's), the flat
 //! layout `task.return` receives, and each import of the module classified
 //! from the plan: `context.get`/`context.set` (a JS slot), a `task.return`
-//! (captures the flat values; `fits` when its type is the function's), or
-//! anything else (a stand-in that throws, naming it). A function of
-//! wit-component's shim counts as what the shim's table slot is filled with. The driver calls the
-//! core export directly with these stand-ins (`nativeAsyncCall`).
+//! (lifts the result; `fits` when its type and options are the function's),
+//! or anything else (a stand-in that throws, naming it). A function of
+//! wit-component's shim counts as what fills the shim's table slot. The
+//! driver calls the core export directly with these stand-ins
+//! (`nativeAsyncCall`).
 
 use serde_json::{json, Value};
 use weft::abi;
@@ -41,19 +42,8 @@ pub fn native(plan: &Plan, kind: &str, ty: &FuncType, lifted: &Lifted) -> Result
             "the core module is passed in by the host: it cannot be instantiated again".into(),
         );
     }
-    let own = |d: &Option<CoreDef>, what: &str| {
-        match d {
-        None => Ok(Value::Null),
-        Some(CoreDef::Export { instance: at, .. }) if at.index() == i => {
-            Ok(def(d.as_ref().unwrap()).unwrap_or(Value::Null))
-        }
-        Some(_) => Err(format!(
-            "the {what} is not an export of the lifted function's core instance (instance {i} is instantiated again)"
-        )),
-    }
-    };
-    let memory = own(&opts.memory, "memory")?;
-    let realloc = own(&opts.realloc, "realloc")?;
+    let memory = own(&opts.memory, *instance, "memory")?;
+    let realloc = own(&opts.realloc, *instance, "realloc")?;
     let sig = abi::flat_sig(ty);
     let flat = ty.result.as_ref().map(abi::flat_of).unwrap_or_default();
     Ok(json!({
@@ -70,6 +60,21 @@ pub fn native(plan: &Plan, kind: &str, ty: &FuncType, lifted: &Lifted) -> Result
         },
         "imports": imports(plan, *instance, ty, opts),
     }))
+}
+
+/// A memory or realloc option as the spec's `{ instance, name }` (null when
+/// absent): it must be an export of instance `i`, the one instantiated again.
+fn own(d: &Option<CoreDef>, i: CoreInstanceIdx, what: &str) -> Result<Value, String> {
+    match d {
+        None => Ok(Value::Null),
+        Some(d @ CoreDef::Export { instance, .. }) if *instance == i => {
+            Ok(def(d).unwrap_or(Value::Null))
+        }
+        Some(_) => Err(format!(
+            "the {what} is not an export of the lifted function's core instance (instance {} is instantiated again)",
+            i.index()
+        )),
+    }
 }
 
 /// The imports of core instance `i` as the plan wires them, classified.
