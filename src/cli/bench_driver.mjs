@@ -4,8 +4,10 @@
 // the WIT types (or takes them from the user's module), generates the
 // "native" floor per function (the hand-lowering a native engine would do:
 // write the arguments into linear memory, call the core export, read the
-// results, call post-return), checks every column returns what weft's glue
-// returns, and times the columns in interleaved rounds.
+// results, call post-return; for a callback-form async export, its core
+// export called on a second instance of its module with stand-ins for the
+// built-ins), checks every column returns what weft's glue returns, and
+// times the columns in interleaved rounds.
 //
 // Used by bench_node.mjs (Node) and bench_browser.mjs (headless Chromium);
 // everything engine-specific (clock, CPU time, GC, loading) comes in `env`.
@@ -294,6 +296,38 @@ class Lowering {
       default: return this.liftVariant(t, r, () => { throw new Error('a one-value variant has no payload'); }, true);
     }
   }
+
+  /**
+   * The value of type `t` lifted from its flat values (`next()` gives the
+   * next one's expression): what `task.return` received. A variant-like
+   * value with more than one flat value is not generated.
+   */
+  liftValues(t, next, top = false) {
+    switch (t.k) {
+      case 'string': {
+        const p = next(), n = next();
+        return `liftStr(${p} >>> 0, ${n} >>> 0)`;
+      }
+      case 'list': {
+        const p = next(), n = next();
+        return this.loadList(t.t, `${p} >>> 0`, `${n} >>> 0`);
+      }
+      case 'record': case 'tuple': {
+        const vals = t.fields.map((f) => {
+          const x = this.tmp('f');
+          this.emit(`const ${x} = ${this.liftValues(f.t, next)};`);
+          return x;
+        });
+        return t.k === 'record'
+          ? `{ ${t.fields.map((f, i) => `${JSON.stringify(f.js)}: ${vals[i]}`).join(', ')} }`
+          : `[${vals.join(', ')}]`;
+      }
+      case 'flags': return this.flagsObject(t, t.flat.map(() => next()));
+      default:
+        if (t.flat.length !== 1) throw new NotNative(`${t.k === 'option' ? 'an' : 'a'} ${t.k} with a payload in task.return's flat values: not generated`);
+        return t.cases ? this.liftVariant(t, next(), () => { throw new Error('a one-value variant has no payload'); }, top) : this.liftFlat(t, next());
+    }
+  }
 }
 
 /** An option of an option: the outer one is a `{ tag, val }` object (jco's convention). */
@@ -350,14 +384,7 @@ export function nativeCall(fn, ex) {
   const n = fn.native, g = new Lowering();
   const method = fn.kind === 'method';
   const params = fn.params.map((_, i) => `arg${i}`);
-  let args;
-  if (n.spillParams) {
-    g.emit(`const sp = realloc(0, 0, ${n.paramsTuple.align}, ${n.paramsTuple.size}) >>> 0; view();`);
-    fn.params.forEach((p, i) => g.store(p.t, params[i], `sp + ${n.paramsTuple.fields[i].off}`));
-    args = ['sp'];
-  } else {
-    args = fn.params.flatMap((p, i) => g.flat(p.t, params[i]));
-  }
+  const args = lowerArgs(g, fn, params);
   const call = `core(${args.join(', ')})`;
   const view = n.memory ? ' view();' : ''; // memory may have grown during the call
   const post = n.postReturn ? 'post(r);' : '';
@@ -384,6 +411,123 @@ export function nativeCall(fn, ex) {
   return { call: made, method, src };
 }
 
+/** Emits the lowering of `params` (expressions) into the core call's arguments. */
+function lowerArgs(g, fn, params) {
+  const n = fn.native;
+  if (!n.spillParams) return fn.params.flatMap((p, i) => g.flat(p.t, params[i]));
+  g.emit(`const sp = realloc(0, 0, ${n.paramsTuple.align}, ${n.paramsTuple.size}) >>> 0; view();`);
+  fn.params.forEach((p, i) => g.store(p.t, params[i], `sp + ${n.paramsTuple.fields[i].off}`));
+  return ['sp'];
+}
+
+/**
+ * Why a function has no native column in this run, found only when the
+ * native call is made or generated (it waits, reaches an import, ...): the
+ * engine's `nativeSkip`, not a failed measurement.
+ */
+class NotNative extends Error {}
+
+/**
+ * The native call of a callback-form async export (spec `native.async`):
+ * its core module instantiated a second time with stand-ins for the
+ * built-ins the call makes (context.get/set read and write a JS slot,
+ * task.return lifts the result; any other import throws, naming itself),
+ * the core export called with the lowered arguments, which must return EXIT
+ * at once, and the result task.return lifted returned.
+ * `hooks` (coreHooks) knows each instance's compiled module.
+ */
+export async function nativeAsyncCall(fn, hooks) {
+  const n = fn.native;
+  const module = hooks.modules[n.instance];
+  if (!module) throw new Error(`the module of core instance ${n.instance} was not seen`);
+  const wanted = WebAssembly.Module.imports(module);
+  const shared = wanted.find((imp) => imp.kind !== 'function');
+  if (shared) {
+    throw new NotNative(`its core module imports a ${shared.kind} (${JSON.stringify(shared.name)} of module ${JSON.stringify(shared.module)}): instantiating it again would write its data into the live instance's, not measured natively`);
+  }
+  const src = asyncSource(fn, wanted);
+  const other = (what) => () => { throw new NotNative(`the call reached ${what}, which has no stand-in: not measured natively`); };
+  const made = new Function('other', 'NotNative', src)(other, NotNative);
+  let inst;
+  try {
+    inst = await WebAssembly.instantiate(module, made.imports);
+  } catch (e) {
+    throw e instanceof NotNative ? e : new NotNative(`instantiating its core module again failed: ${firstLine(e)}`);
+  }
+  const ex = (d, what) => {
+    const v = d && inst.exports[d.name];
+    if (d && v === undefined) throw new Error(`${what} ${d.name} not found in core instance ${d.instance}`);
+    return v;
+  };
+  const mem = ex(n.memory, 'memory') ?? new WebAssembly.Memory({ initial: 0 });
+  const realloc = ex(n.realloc, 'realloc') ?? (() => { throw new Error('no realloc'); });
+  made.bind(ex(n.core, 'core export'), mem, realloc);
+  return { call: made.native, src };
+}
+
+/**
+ * The source of `nativeAsyncCall`'s stand-ins and call: `{ imports,
+ * bind(core, mem, realloc), native(...args) }` in one scope. The task.return
+ * stand-in has the exact arity of the flat values and lifts them at once,
+ * as canon task.return does (the guest may free or reuse the memory after).
+ */
+function asyncSource(fn, wanted) {
+  const n = fn.native;
+  const byField = new Map(n.imports.filter((i) => i.field != null).map((i) => [`${i.module}\0${i.field}`, i]));
+  const byModule = new Map(n.imports.filter((i) => i.field == null).map((i) => [i.module, i]));
+  const slots = new Map(); // context slot -> wide
+  const entries = wanted.map(({ module, name }) => {
+    const c = byField.get(`${module}\0${name}`) ?? byModule.get(module);
+    const what = `the import ${JSON.stringify(name)} of module ${JSON.stringify(module)}`;
+    switch (c?.kind) {
+      case 'context-get': slots.set(c.slot, c.wide); return [module, name, `() => ctx${c.slot}`];
+      case 'context-set': slots.set(c.slot, c.wide); return [module, name, `(v) => { ctx${c.slot} = v; }`];
+      case 'task-return':
+        if (c.fits) return [module, name, 'taskReturn'];
+        return [module, name, `other(${JSON.stringify(`${what} (a task.return of another type)`)})`];
+      default: return [module, name, `other(${JSON.stringify(`${what} (${c?.what ?? 'not in the plan'})`)})`];
+    }
+  });
+  const zero = (wide) => (wide ? '0n' : '0');
+  const g = new Lowering(), params = fn.params.map((_, i) => `arg${i}`);
+  g.emit(`returned = false;${[...slots].map(([s, wide]) => ` ctx${s} = ${zero(wide)};`).join('')}`);
+  const args = lowerArgs(g, fn, params);
+  g.emit(`const code = core(${args.join(', ')});`);
+  g.emit("if (code !== 0) throw new NotNative(`the call does not return EXIT at once (callback code ${['EXIT', 'YIELD', 'WAIT', 'POLL'][code & 15] ?? code}): it waits, not measured natively`);");
+  g.emit("if (!returned) throw new Error('the core call returned EXIT without calling task.return');");
+  if (fn.result) g.emit('return result;');
+  const { ks, lines } = taskReturnLift(fn);
+  return `
+  let mem = new WebAssembly.Memory({ initial: 0 }), realloc, core; // set by bind()
+  ${PRELUDE}
+  let returned = false, result${[...slots].map(([s, wide]) => `, ctx${s} = ${zero(wide)}`).join('')};
+  function taskReturn(${ks.join(', ')}) {
+    ${lines.join('\n    ')}
+    returned = true;
+  }
+  const imports = {};
+  for (const [m, f, v] of [${entries.map(([m, f, v]) => `[${JSON.stringify(m)}, ${JSON.stringify(f)}, ${v}]`).join(',\n    ')}]) (imports[m] ??= {})[f] = v;
+  function native(${params.join(', ')}) {
+    ${g.lines.join('\n    ')}
+  }
+  return { imports, native, bind(c, m, r) { core = c; mem = m; realloc = r; view(); } };`;
+}
+
+/** Whether lifting a value of type `t` from its flat values reads memory (strings, lists). */
+const readsMemory = (t) => t.k === 'string' || t.k === 'list' || (t.fields ?? t.cases ?? []).some((f) => f.t && readsMemory(f.t));
+
+/** The task.return stand-in's parameters and body: lifts its flat values (or the value its one pointer points at) into `result`. */
+function taskReturnLift(fn) {
+  const n = fn.native, g = new Lowering();
+  const ks = n.taskReturn.flat.map((_, i) => `k${i}`);
+  if (!fn.result) return { ks, lines: [] };
+  if (n.taskReturn.spilled || readsMemory(fn.result)) g.emit('view();'); // memory may have grown during the call
+  let k = 0;
+  const out = n.taskReturn.spilled ? g.load(fn.result, '(k0 >>> 0)', true) : g.liftValues(fn.result, () => ks[k++], true);
+  g.emit(`result = ${out};`);
+  return { ks, lines: g.lines };
+}
+
 // ---------------------------------------------------------------------------
 // Instantiation with a hook on every core instance.
 
@@ -395,6 +539,7 @@ export function nativeCall(fn, ex) {
 export function coreHooks(spec, compile) {
   const files = new Map(); // module -> file
   const instances = [];
+  const modules = []; // the compiled module of each planned instance (nativeAsyncCall)
   const taken = spec.instances.map(() => false);
   const reps = {};
   const getCoreModule = (file) => {
@@ -406,6 +551,7 @@ export function coreHooks(spec, compile) {
     const i = file === undefined ? -1 : spec.instances.findIndex((f, k) => f === file && !taken[k]);
     if (i >= 0) {
       taken[i] = true;
+      modules[i] = module;
       for (const rn of spec.resourceNews.filter((r) => r.instance === i)) {
         const inner = imports[rn.module][rn.field];
         imports = { ...imports, [rn.module]: { ...imports[rn.module], [rn.field]: (rep) => ((reps[rn.rt] = rep), inner(rep)) } };
@@ -416,7 +562,7 @@ export function coreHooks(spec, compile) {
     return inst;
   };
   const ex = (d) => instances[d.instance]?.exports[d.name];
-  return { getCoreModule, instantiateCore, ex, reps };
+  return { getCoreModule, instantiateCore, ex, reps, modules };
 }
 
 /** Host imports for the component: the user's, else stubs returning generated values. */
@@ -675,7 +821,16 @@ async function benchOne(fn, spec, { env, root, hooks, jco, jcoError }) {
     if (stable && !same(got, first)) throw new Error(`returned ${show(got)}, weft's glue ${show(first)}`);
   };
   const cols = [column('weft', fn, target.f, target.self, args, stable)];
-  if (fn.native) {
+  if (fn.native?.async) {
+    try {
+      const { call: nf } = await nativeAsyncCall(fn, hooks);
+      check(nf(...args));
+      cols.push(column('native', fn, nf, null, args, stable));
+    } catch (e) {
+      if (e instanceof NotNative) out.nativeSkip = firstLine(e);
+      else out.errors.native = firstLine(e);
+    }
+  } else if (fn.native) {
     try {
       const rep = fn.kind === 'method' ? hooks.reps[fn.params[0].t.rt] : null;
       if (fn.kind === 'method' && rep === undefined) throw new Error('the rep of the instance is unknown (no resource.new seen)');
@@ -685,8 +840,6 @@ async function benchOne(fn, spec, { env, root, hooks, jco, jcoError }) {
     } catch (e) {
       out.errors.native = firstLine(e);
     }
-  } else {
-    out.nativeSkip = fn.nativeSkip;
   }
   if (jco) {
     try {

@@ -9,6 +9,7 @@
 //! `chart.rs` draws the SVG. See docs/benchmarks.md.
 
 mod chart;
+mod native_async;
 mod report;
 mod spec;
 

@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 pub const COLUMNS: [&str; 3] = ["weft", "native", "jco"];
 
 /// One document: `{ component, engines: [{engine, version}], functions: [{ name,
-/// skip?, nativeSkip?, engines: { node: { weft, native, jco, ratio, errors } } }] }`.
+/// skip?, nativeSkip?, engines: { node: { weft, native, jco, ratio, errors,
+/// skip, note, nativeSkip } } }] }`.
 pub fn merge(component: &Path, spec: &Value, engines: &[Value]) -> Value {
     let empty = Vec::new();
     let funcs = spec["funcs"].as_array().unwrap_or(&empty);
@@ -62,6 +63,8 @@ fn engine_row(r: &Value) -> Value {
         },
         "errors": r.get("errors").cloned().unwrap_or(json!({})),
         "skip": r.get("skip").cloned().unwrap_or(Value::Null),
+        // Found only when calling (an async export that waits, reaches an import, ...).
+        "nativeSkip": r.get("nativeSkip").cloned().unwrap_or(Value::Null),
         "note": r.get("note").cloned().unwrap_or(Value::Null),
     })
 }
@@ -138,6 +141,9 @@ pub fn table(results: &Value) -> String {
             }
             if let Some(s) = e["note"].as_str() {
                 notes.push(format!("{name} ({engine}): {s}"));
+            }
+            if let Some(s) = e["nativeSkip"].as_str() {
+                notes.push(format!("no native column for {name} ({engine}): {s}"));
             }
             let ns = |c: &str| e[c]["ns"].as_f64();
             let cpu = |c: &str| e[c]["cpuNs"].as_f64();

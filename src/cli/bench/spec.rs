@@ -16,6 +16,8 @@ use weft::plan::{
 use weft::types::CoreTy;
 use weft::types::{FuncType, ValType};
 
+use super::native_async;
+
 /// The bench spec of a component (see the module comment); `name` is the
 /// glue's base name (core module files are `<name>.core{,2,…}.wasm`).
 pub fn spec(plan: &Plan, name: &str) -> Value {
@@ -171,6 +173,10 @@ fn func(
     let lifted = &plan.lifted[*i];
     match native_reason(kind, ty, &lifted.core, &lifted.opts) {
         Some(reason) => out["nativeSkip"] = json!(reason),
+        None if lifted.opts.is_async => match native_async::native(plan, kind, ty, lifted) {
+            Ok(native) => out["native"] = native,
+            Err(reason) => out["nativeSkip"] = json!(reason),
+        },
         None => {
             let sig = abi::flat_sig(ty);
             let params = abi::params_tuple(ty);
@@ -211,11 +217,9 @@ fn skip_reason(kind: &str, ty: &FuncType) -> Option<String> {
     None
 }
 
-/// Why there is no native column for a benchmarked function.
+/// Why there is no native column for a benchmarked function (an async lift
+/// has more reasons: `native_async`).
 fn native_reason(kind: &str, ty: &FuncType, core: &CoreDef, opts: &CanonOpts) -> Option<String> {
-    if ty.is_async || opts.is_async {
-        return Some("async: the result arrives through `task.return`, there is no direct core call to compare with".into());
-    }
     if def(core).is_none() {
         return Some("the lifted function is not a core export".into());
     }
@@ -246,7 +250,7 @@ fn native_reason(kind: &str, ty: &FuncType, core: &CoreDef, opts: &CanonOpts) ->
     None
 }
 
-fn def(d: &CoreDef) -> Option<Value> {
+pub(super) fn def(d: &CoreDef) -> Option<Value> {
     match d {
         CoreDef::Export { instance, name } => {
             Some(json!({ "instance": instance.index(), "name": name }))
@@ -255,7 +259,7 @@ fn def(d: &CoreDef) -> Option<Value> {
     }
 }
 
-fn core_ty(t: CoreTy) -> &'static str {
+pub(super) fn core_ty(t: CoreTy) -> &'static str {
     match t {
         CoreTy::I32 => "i32",
         CoreTy::I64 => "i64",
@@ -265,7 +269,7 @@ fn core_ty(t: CoreTy) -> &'static str {
 }
 
 /// A value type with its Canonical ABI layout.
-fn ty_json(t: &ValType) -> Value {
+pub(super) fn ty_json(t: &ValType) -> Value {
     let flat: Vec<&str> = abi::flat_of(t).into_iter().map(core_ty).collect();
     let mut v = match t {
         ValType::Bool => json!({ "k": "bool" }),
