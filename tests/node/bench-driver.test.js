@@ -5,15 +5,19 @@
 // the instance whose memory it names only through wit-component's shim table
 // (tests/cli_bench.rs covers one string that way); these cover the rest.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import binaryen from 'binaryen';
 
 import { nativeAsyncCall } from '../../src/cli/bench_driver.mjs';
 
+/** A core module from its text (binaryen, a dev dependency: no tool on PATH needed). */
 function compile(wat) {
-  const r = spawnSync('wasm-tools', ['parse', '-'], { input: wat });
-  if (r.status !== 0) throw new Error(`wasm-tools parse: ${r.stderr}`);
-  return new WebAssembly.Module(r.stdout);
+  const m = binaryen.parseText(wat);
+  try {
+    return new WebAssembly.Module(m.emitBinary());
+  } finally {
+    m.dispose();
+  }
 }
 
 // WIT types with their ABI layout, as spec.rs writes them.
