@@ -45,6 +45,11 @@ const COMPONENTS = [
   ],
   ['resource', 'bench/components/resource.wat', 'a method call on an exported resource'],
   ['async', 'fixtures/build/async-bench.wasm', 'async exports (awaited calls) next to a sync export of the same guest'],
+  [
+    'async-nop',
+    'bench/async-nop.wat',
+    'the async ABI without a guest runtime: `nop` only calls `task.return` (`nop-ctx` adds the context.get/set calls wit-bindgen makes)',
+  ],
 ];
 const TIMING = QUICK
   ? ['--rounds', '7', '--batch-ms', '5', '--warmup-ms', '100']
@@ -166,7 +171,7 @@ ${skipped.map((s) => `\n- ${s}`).join('')}
 
 /** The issue's targets, read from this run: Node CPU time, Node wall, Chromium wall. */
 function targets() {
-  const fn = (comp, name) => results[comp].functions.find((f) => f.name.endsWith(`#${name}`));
+  const fn = (comp, name) => results[comp].functions.find((f) => f.name === name || f.name.endsWith(`#${name}`));
   const cols = (f, a, b) => {
     const e = (engine) => f?.engines?.[engine];
     const r = (x, y) => (x != null && y != null ? x / y : null);
@@ -182,6 +187,16 @@ function targets() {
     ['cross-component relay, ~1 KiB UTF-8 string', '≤ 1.2x', ...vsNative('compose-large', 'relay')],
     ['cross-component relay, list of 16 records', '≤ 1.2x', ...vsNative('compose-large', 'relay-points')],
     ['resource method `counter.get()`', '≤ 1.3x', ...vsNative('resource', '[method]counter.get')],
+    [
+      'async `await nop()` (`bench/async-nop.wat`): weft / native (the core export, stand-in built-ins, one await)',
+      '≤ 3x',
+      ...vsNative('async-nop', 'nop'),
+    ],
+    [
+      'the same on the wit-bindgen guest (fixtures/guests/async-bench): what the glue adds to its own cost',
+      '—',
+      ...vsNative('async', 'nop'),
+    ],
   ].map(([what, target, ...xs]) => [what, target, ...xs.map(ratio)]);
   const gbs = (r) =>
     r?.weft?.mbps == null
