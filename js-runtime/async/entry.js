@@ -75,6 +75,9 @@ class HostCall {
   }
 }
 
+/** The arguments of every call of a function without parameters (read, never written). */
+export const NO_ARGS = Object.freeze([]);
+
 /**
  * Store.invoke from the host: starts `callee` (a FuncInst) with `args` and
  * returns its result (through `convert`, if given) when the call finished

@@ -220,7 +220,7 @@ test('Task.needs_exclusive: stackful async lifts do not take the exclusive lock'
     () => [],
     () => {},
   );
-  assert.equal(t.needsExclusive(), false);
+  assert.equal(t.needsExclusive, false);
   assert.equal(
     new Task(
       inst,
@@ -228,7 +228,7 @@ test('Task.needs_exclusive: stackful async lifts do not take the exclusive lock'
       { async: false },
       () => [],
       () => {},
-    ).needsExclusive(),
+    ).needsExclusive,
     true,
   );
 });
@@ -807,7 +807,7 @@ test('Task.needs_exclusive: a stackful async lift lets callback tasks run concur
     () => [],
     () => {},
   );
-  assert.equal(st.needsExclusive(), false);
+  assert.equal(st.needsExclusive, false);
   const p = callFromHost(store, (s, r, c) => fi(s, (v) => r(v), c), []);
   const other = cbTask(inst, {
     core: (t) => {

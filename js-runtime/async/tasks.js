@@ -178,6 +178,9 @@ export class Task {
     this.inst = inst;
     this.isAsync = isAsync;
     this.opts = opts;
+    // Its threads need exclusive use of the instance's stack (sync-lifted, or an
+    // async callback-form lift): a field, read on every call's entry and exit.
+    this.needsExclusive = !opts.async || !!opts.callback;
     this.onStart = onStart;
     this.onResolve = onResolve;
     this.name = name;
@@ -206,12 +209,9 @@ export class Task {
     this.reused = true;
     this.implicitThread.reset();
   }
-  needsExclusive() {
-    return !this.opts.async || !!this.opts.callback;
-  }
   hasBackpressure() {
     const inst = this.inst;
-    return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
+    return inst.backpressure > 0 || (this.needsExclusive && inst.exclusive !== null);
   }
   registerThread(t) {
     // the usual first thread: a one-slot array, not push's 16-slot growth
@@ -232,13 +232,13 @@ export class Task {
   }
   /** Task.enter_implicit_thread minus the wait: claims the exclusive lock and registers. */
   entered(thread) {
-    if (this.isAsync && this.needsExclusive()) this.inst.exclusive = thread;
+    if (this.isAsync && this.needsExclusive) this.inst.exclusive = thread;
     this.registerThread(thread);
   }
   exitImplicitThread() {
     const inst = this.inst;
     this.unregisterThread(this.implicitThread);
-    if (this.isAsync && this.needsExclusive()) {
+    if (this.isAsync && this.needsExclusive) {
       inst.exclusive = null;
       // Releasing the lock matters only to a parked thread, or to the pump's
       // deadlock check of a pending host call: no pump pass otherwise.
@@ -281,7 +281,7 @@ export class Task {
     }
     if (this.state !== TASK_STARTED) return; // already pending/delivered/resolved
     let candidates = this.threads.filter((t) => t.cont !== null && t.cancellable);
-    if (this.needsExclusive() && inst.exclusive !== null && inst.exclusive !== this.implicitThread) {
+    if (this.needsExclusive && inst.exclusive !== null && inst.exclusive !== this.implicitThread) {
       candidates = candidates.filter((t) => t !== this.implicitThread);
     }
     if (candidates.length > 0 && inst.mayEnterFrom(caller)) {

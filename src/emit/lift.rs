@@ -468,12 +468,17 @@ fn host_task_entry(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) 
     // instance, a trap) rejects. A call done at once returns its value (no
     // Promise hop); only a running one is awaited. The converter is made once.
     let conv = idx.async_result();
+    // No parameters: one shared empty array instead of one per call.
+    let args = if args.is_empty() {
+        "NO_ARGS".to_string()
+    } else {
+        format!("[{}]", args.join(", "))
+    };
     format!(
-        "const {conv} = {value};\nasync function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, [{}], options?.signal, {conv});\n  return r instanceof Promise ? await r : r;\n}}\n",
+        "const {conv} = {value};\nasync function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, {args}, options?.signal, {conv});\n  return r instanceof Promise ? await r : r;\n}}\n",
         idx.form(LiftForm::Host),
         all.join(", "),
         EntryGuard::from_host(&[], true).check(),
-        args.join(", "),
     )
 }
 

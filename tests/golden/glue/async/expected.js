@@ -526,6 +526,7 @@ class Task {
     this.inst = inst;
     this.isAsync = isAsync;
     this.opts = opts;
+    this.needsExclusive = !opts.async || !!opts.callback;
     this.onStart = onStart;
     this.onResolve = onResolve;
     this.name = name;
@@ -549,12 +550,9 @@ class Task {
     this.reused = true;
     this.implicitThread.reset();
   }
-  needsExclusive() {
-    return !this.opts.async || !!this.opts.callback;
-  }
   hasBackpressure() {
     const inst = this.inst;
-    return inst.backpressure > 0 || (this.needsExclusive() && inst.exclusive !== null);
+    return inst.backpressure > 0 || (this.needsExclusive && inst.exclusive !== null);
   }
   registerThread(t) {
     if (this.threads.length === 0 && !this.reused) this.threads = [t];
@@ -572,13 +570,13 @@ class Task {
     this.inst.threads.remove(t.index);
   }
   entered(thread) {
-    if (this.isAsync && this.needsExclusive()) this.inst.exclusive = thread;
+    if (this.isAsync && this.needsExclusive) this.inst.exclusive = thread;
     this.registerThread(thread);
   }
   exitImplicitThread() {
     const inst = this.inst;
     this.unregisterThread(this.implicitThread);
-    if (this.isAsync && this.needsExclusive()) {
+    if (this.isAsync && this.needsExclusive) {
       inst.exclusive = null;
       const store = inst.store;
       if (store.waiting.length > 0 || store.roots.size > 0) store.wake();
@@ -618,7 +616,7 @@ class Task {
     }
     if (this.state !== TASK_STARTED) return; // already pending/delivered/resolved
     let candidates = this.threads.filter((t) => t.cont !== null && t.cancellable);
-    if (this.needsExclusive() && inst.exclusive !== null && inst.exclusive !== this.implicitThread) {
+    if (this.needsExclusive && inst.exclusive !== null && inst.exclusive !== this.implicitThread) {
       candidates = candidates.filter((t) => t !== this.implicitThread);
     }
     if (candidates.length > 0 && inst.mayEnterFrom(caller)) {
