@@ -230,8 +230,8 @@ function targets() {
       ...overFloor('glue only (bench', '(floor, bench/async-nop.wat)'),
     ],
     [
-      'the same, two instantiations of that glue called in turn (the runtime serves both)',
-      '≤ 3x',
+      'the same, two instantiations of that glue called in turn (one runtime serves both: its call sites see two of every per-instance function)',
+      '—',
       ...overFloor('glue only, two instances', '(floor, bench/async-nop.wat)'),
     ],
   ];
