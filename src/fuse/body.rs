@@ -3,8 +3,9 @@
 //! the result back, runs post-return. Values are converted type-directed, one
 //! wasm instruction sequence per type, with the Canonical ABI's checks.
 
-use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
+use wasm_encoder::{BlockType, Function, Instruction as I, ValType as W};
 
+use super::code::{mem_arg, Emit};
 use super::handles::{Funcs, Handles};
 use super::{assemble, transcode, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
 use crate::abi;
@@ -67,16 +68,6 @@ impl Gen {
         self.locals.push(t);
         self.nparams + self.locals.len() as u32 - 1
     }
-    fn op(&mut self, i: I<'static>) {
-        self.code.push(i);
-    }
-    fn ops<const N: usize>(&mut self, is: [I<'static>; N]) {
-        self.code.extend(is);
-    }
-    /// Traps when the i32 on the stack is non-zero.
-    fn trap_if(&mut self) {
-        self.ops([I::If(BlockType::Empty), I::Unreachable, I::End]);
-    }
     /// Traps when `local` (unsigned) is above `max`: the spec's length
     /// limits, checked before alignment and bounds.
     fn check_max(&mut self, local: u32, max: u32) {
@@ -121,12 +112,9 @@ impl Gen {
     }
 }
 
-fn mem_arg(memory_index: u32, offset: u32, align: u32) -> MemArg {
-    MemArg {
-        offset: offset.into(),
-        align,
-        target: MemArgTarget::Memory(memory_index),
-        ordering: None,
+impl Emit for Gen {
+    fn instrs(&mut self) -> &mut Vec<I<'static>> {
+        &mut self.code
     }
 }
 

@@ -42,6 +42,7 @@
 //! with the JS adapter's messages.
 
 mod body;
+mod code;
 mod handles;
 mod transcode;
 mod utf8;

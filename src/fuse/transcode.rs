@@ -34,8 +34,9 @@
 //! transcoding beyond widening or narrowing (ASCII, latin1, utf16 without
 //! surrogates), and one code point at a time otherwise.
 
-use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
+use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType as W};
 
+use super::code::{mem_arg, Emit};
 use crate::abi::{MAX_STRING_BYTE_LENGTH, UTF16_TAG};
 use crate::plan::StringEncoding;
 
@@ -127,12 +128,14 @@ struct Asm<'a> {
     code: Vec<I<'static>>,
 }
 
+/// An unaligned (align 0) memory immediate.
 fn arg(mem: u32, offset: u64) -> MemArg {
-    MemArg {
-        offset,
-        align: 0,
-        target: MemArgTarget::Memory(mem),
-        ordering: None,
+    mem_arg(mem, offset, 0)
+}
+
+impl Emit for Asm<'_> {
+    fn instrs(&mut self) -> &mut Vec<I<'static>> {
+        &mut self.code
     }
 }
 
@@ -142,16 +145,6 @@ fn splat16(x: u16) -> I<'static> {
 }
 
 impl Asm<'_> {
-    fn op(&mut self, i: I<'static>) {
-        self.code.push(i);
-    }
-    fn ops<const M: usize>(&mut self, is: [I<'static>; M]) {
-        self.code.extend(is);
-    }
-    /// Traps when the i32 on the stack is non-zero.
-    fn trap_if(&mut self) {
-        self.ops([I::If(BlockType::Empty), I::Unreachable, I::End]);
-    }
     /// `local += n`.
     fn bump(&mut self, local: u32, n: i32) {
         self.ops([
@@ -815,58 +808,42 @@ impl Asm<'_> {
         });
     }
 
-    /// Widens the `OUT` latin1 bytes at `DST` to utf16 in place, from the end
-    /// (8 at a time: each load precedes the store that overlaps it).
+    /// Widens the `OUT` latin1 bytes at `DST` to utf16 in place, from the end:
+    /// 8 at a time while 8 remain (each load precedes the store that overlaps
+    /// it), then one at a time.
     fn widen_in_place(&mut self) {
         let dst = self.s.dst_mem;
         self.ops([I::LocalGet(OUT), I::LocalSet(K)]);
-        self.ops([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(K),
-            I::I32Const(8),
-            I::I32LtU,
-            I::BrIf(1),
-        ]);
-        self.bump(K, -8);
-        self.ops([
-            I::LocalGet(DST),
-            I::LocalGet(K),
-            I::I32Const(1),
-            I::I32Shl,
-            I::I32Add,
-            I::LocalGet(DST),
-            I::LocalGet(K),
-            I::I32Add,
-            I::V128Load8x8U(arg(dst, 0)),
-            I::V128Store(arg(dst, 0)),
-            I::Br(0),
-            I::End,
-            I::End,
-        ]);
-        self.ops([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(K),
-            I::I32Eqz,
-            I::BrIf(1),
-        ]);
-        self.bump(K, -1);
-        self.ops([
-            I::LocalGet(DST),
-            I::LocalGet(K),
-            I::I32Const(1),
-            I::I32Shl,
-            I::I32Add,
-            I::LocalGet(DST),
-            I::LocalGet(K),
-            I::I32Add,
-            I::I32Load8U(arg(dst, 0)),
-            I::I32Store16(arg(dst, 0)),
-            I::Br(0),
-            I::End,
-            I::End,
-        ]);
+        let steps = [
+            (8, I::V128Load8x8U(arg(dst, 0)), I::V128Store(arg(dst, 0))),
+            (1, I::I32Load8U(arg(dst, 0)), I::I32Store16(arg(dst, 0))),
+        ];
+        for (step, load, store) in steps {
+            self.ops([
+                I::Block(BlockType::Empty),
+                I::Loop(BlockType::Empty),
+                I::LocalGet(K),
+                I::I32Const(step),
+                I::I32LtU,
+                I::BrIf(1),
+            ]);
+            self.bump(K, -step);
+            self.ops([
+                I::LocalGet(DST),
+                I::LocalGet(K),
+                I::I32Const(1),
+                I::I32Shl,
+                I::I32Add,
+                I::LocalGet(DST),
+                I::LocalGet(K),
+                I::I32Add,
+                load,
+                store,
+                I::Br(0),
+                I::End,
+                I::End,
+            ]);
+        }
     }
 
     /// `store_probably_utf16_to_latin1_or_utf16`: copy as utf16; when every

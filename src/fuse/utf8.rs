@@ -4,7 +4,9 @@
 //! decoding does: 16 bytes at a time with SIMD table lookups, the last bytes
 //! with a scalar loop (which checks ASCII runs eight bytes at a time).
 
-use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, MemArgTarget, ValType as W};
+use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType as W};
+
+use super::code::mem_arg;
 
 const PTR: u32 = 0;
 const LEN: u32 = 1;
@@ -16,18 +18,8 @@ const C: u32 = 5;
 /// The validator for memory `mem`: type `(i32, i32) -> ()`.
 pub fn validator(mem: u32) -> Function {
     let mut f = Function::new([(4, W::I32)]);
-    let m8 = MemArg {
-        offset: 0,
-        align: 0,
-        target: MemArgTarget::Memory(mem),
-        ordering: None,
-    };
-    let m64 = MemArg {
-        offset: 0,
-        align: 0,
-        target: MemArgTarget::Memory(mem),
-        ordering: None,
-    };
+    let m8 = mem_arg(mem, 0u64, 0);
+    let m64 = mem_arg(mem, 0u64, 0);
     let trap_if = |f: &mut Function| {
         f.instruction(&I::If(BlockType::Empty));
         f.instruction(&I::Unreachable);
@@ -234,12 +226,7 @@ pub fn simd_validator(mem: u32, scalar: u32) -> Function {
     const V: u32 = 9;
     const TMP_I32: u32 = 10;
     let mut f = Function::new([(5, W::V128), (4, W::I32)]);
-    let m = MemArg {
-        offset: 0,
-        align: 0,
-        target: MemArgTarget::Memory(mem),
-        ordering: None,
-    };
+    let m = mem_arg(mem, 0u64, 0);
     // The bytes `n` positions back: lanes 16 - n .. 32 - n of (PREV, IN).
     let prev = |n: u8| {
         let mut lanes = [0u8; 16];
