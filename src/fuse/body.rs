@@ -85,15 +85,7 @@ impl Gen {
     fn check_range(&mut self, mem: u32, ptr: u32, bytes: impl FnOnce(&mut Gen)) {
         self.ops([I::LocalGet(ptr), I::I64ExtendI32U]);
         bytes(self);
-        self.ops([
-            I::I64Add,
-            I::MemorySize(mem),
-            I::I64ExtendI32U,
-            I::I64Const(16),
-            I::I64Shl,
-            I::I64GtU,
-        ]);
-        self.trap_if();
+        self.trap_if_past_end(mem);
     }
     /// Traps unless `ptr` is aligned and `size` bytes from it fit in memory `mem`.
     fn check_place(&mut self, mem: u32, ptr: u32, align: u32, size: u32) {

@@ -18,6 +18,19 @@ pub trait Emit {
     fn trap_if(&mut self) {
         self.ops([I::If(BlockType::Empty), I::Unreachable, I::End]);
     }
+    /// With an address and a byte count on the stack (both i64, so the sum
+    /// cannot wrap): traps when their sum is past the end of memory `mem`.
+    fn trap_if_past_end(&mut self, mem: u32) {
+        self.ops([
+            I::I64Add,
+            I::MemorySize(mem),
+            I::I64ExtendI32U,
+            I::I64Const(16),
+            I::I64Shl,
+            I::I64GtU,
+        ]);
+        self.trap_if();
+    }
 }
 
 /// A load or store immediate: `offset` and `align` (log2) in memory `mem`

@@ -184,15 +184,7 @@ impl Asm<'_> {
         if unit == 2 {
             self.ops([I::I64Const(1), I::I64Shl]);
         }
-        self.ops([
-            I::I64Add,
-            I::MemorySize(mem),
-            I::I64ExtendI32U,
-            I::I64Const(16),
-            I::I64Shl,
-            I::I64GtU,
-        ]);
-        self.trap_if();
+        self.trap_if_past_end(mem);
     }
     /// `DST = realloc(old ? DST : 0, old ? old_size : 0, align, new_size)`,
     /// then the spec's checks: aligned (when `align` is 2) and in bounds.
