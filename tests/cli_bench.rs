@@ -48,6 +48,17 @@ impl Scratch {
         )
     }
 
+    /// `weft bench` with `extra`, the quick timing and `--json out.json`;
+    /// asserts it succeeded and returns its stdout.
+    fn bench_ok(&self, extra: &[&str]) -> String {
+        let json = self.path("out.json");
+        let mut a = args(extra);
+        a.extend(["--json", json.to_str().unwrap()]);
+        let (code, stdout, stderr) = self.bench(&a);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    }
+
     fn json(&self) -> Value {
         serde_json::from_str(&std::fs::read_to_string(self.path("out.json")).unwrap()).unwrap()
     }
@@ -214,31 +225,24 @@ fn sync_component_json_table_and_chart_with_jco() {
 #[test]
 fn function_filter_and_resource_method() {
     let s = Scratch::new("filter");
-    let json = s.path("out.json");
-    let (code, _, stderr) = s.bench(&args(&[
+    s.bench_ok(&[
         "bench/components/bench.wat",
         "--function",
         "echo-string",
         "--function",
         "api.transform",
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    ]);
     assert_eq!(
         names(&s.json()),
         ["bench:bench/api#echo-string", "bench:bench/api#transform"]
     );
     // A method: the instance is made once with the constructor (generated
     // arguments), the native column calls the core export with its rep.
-    let (code, _, stderr) = s.bench(&args(&[
+    s.bench_ok(&[
         "bench/components/resource.wat",
         "--function",
         "api.Counter.get",
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    ]);
     let v = s.json();
     assert_eq!(names(&v), ["bench:res/api#[method]counter.get"]);
     assert_measured(functions(&v)[0], "node", true);
@@ -249,13 +253,7 @@ fn async_exports_and_streams() {
     let fixture = repo("fixtures/build/async-bench.wasm");
     assert!(fixture.exists(), "run `bash fixtures/build.sh` first");
     let s = Scratch::new("async");
-    let json = s.path("out.json");
-    let (code, stdout, stderr) = s.bench(&args(&[
-        fixture.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    let stdout = s.bench_ok(&[fixture.to_str().unwrap()]);
     let v = s.json();
     let f = |n: &str| {
         functions(&v)
@@ -290,13 +288,7 @@ fn async_exports_and_streams() {
 #[test]
 fn async_exports_native_floor() {
     let s = Scratch::new("async-native");
-    let json = s.path("out.json");
-    let (code, stdout, stderr) = s.bench(&args(&[
-        "fixtures/components/bench-async.wat",
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    let stdout = s.bench_ok(&["fixtures/components/bench-async.wat"]);
     let v = s.json();
     let f = |n: &str| {
         functions(&v)
@@ -342,31 +334,14 @@ fn async_string_result_through_wit_components_shim() {
     let fixture = repo("fixtures/build/async-basics.wasm");
     assert!(fixture.exists(), "run `bash fixtures/build.sh` first");
     let s = Scratch::new("async-shim");
-    let json = s.path("out.json");
-    let (code, _, stderr) = s.bench(&args(&[
-        fixture.to_str().unwrap(),
-        "--function",
-        "echo",
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    s.bench_ok(&[fixture.to_str().unwrap(), "--function", "echo"]);
     assert_measured(functions(&s.json())[0], "node", true);
 }
 
 #[test]
 fn async_nop_native_floor_in_node_and_chromium() {
     let s = Scratch::new("async-nop");
-    let json = s.path("out.json");
-    let (code, _, stderr) = s.bench(&args(&[
-        "bench/async-nop.wat",
-        "--browser",
-        "--function",
-        "nop",
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    s.bench_ok(&["bench/async-nop.wat", "--browser", "--function", "nop"]);
     let v = s.json();
     assert_eq!(names(&v), ["nop"]);
     let f = functions(&v)[0];
@@ -382,13 +357,7 @@ fn native_floor_matches_the_glue_for_every_value_type() {
     let fixture = repo("fixtures/build/values.wasm");
     assert!(fixture.exists(), "run `bash fixtures/build.sh` first");
     let s = Scratch::new("values");
-    let json = s.path("out.json");
-    let (code, _, stderr) = s.bench(&args(&[
-        fixture.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    s.bench_ok(&[fixture.to_str().unwrap()]);
     let v = s.json();
     let with_native = functions(&v)
         .into_iter()
@@ -440,16 +409,13 @@ fn args_module_gives_arguments() {
         "export default {};\nexport const imports = { 'test:async-bench/host': { tick() { throw new Error('from the args module'); } } };\n",
     )
     .unwrap();
-    let (code, _, stderr) = s.bench(&args(&[
+    s.bench_ok(&[
         fixture.to_str().unwrap(),
         "--function",
         "call-host",
         "--args",
         module.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    ]);
     let f = functions(&s.json())[0].clone();
     let skip = f["engines"]["node"]["skip"]
         .as_str()
@@ -461,16 +427,12 @@ fn args_module_gives_arguments() {
 #[test]
 fn browser_and_node_side_by_side() {
     let s = Scratch::new("browser");
-    let json = s.path("out.json");
-    let (code, stdout, stderr) = s.bench(&args(&[
+    let stdout = s.bench_ok(&[
         "bench/components/compose.wat",
         "--browser",
         "--function",
         "relay",
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    ]);
     let v = s.json();
     assert_eq!(v["engines"][1]["engine"], "chromium");
     let f = functions(&v)[0];
@@ -552,14 +514,8 @@ fn bad_input_is_one_error_line() {
 #[test]
 fn components_with_host_imports() {
     let s = Scratch::new("imports");
-    let json = s.path("out.json");
     let hello = repo("fixtures/build/wasi-hello.wasm");
-    let (code, _, stderr) = s.bench(&args(&[
-        hello.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
+    s.bench_ok(&[hello.to_str().unwrap()]);
     let f = functions(&s.json())[0].clone();
     let skip = f["engines"]["node"]["skip"]
         .as_str()
