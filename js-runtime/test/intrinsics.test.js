@@ -155,6 +155,12 @@ test('value errors name the place and pick TypeError or RangeError', () => {
   });
   assert.throws(() => badValue('1', 'u8', 'f'), TypeError);
   assert.throws(() => badValue(1, 'string', 'f'), TypeError);
+  assert.throws(() => badValue(5, 'record', 'f'), TypeError, 'a number is not out of range of a record');
+  assert.throws(() => badValue(5n, 'variant { a, b }', 'f'), TypeError);
+  assert.throws(() => badValue(1.5, 's32 (integer in -2^31..2^31-1)', 'f'), RangeError);
+  assert.throws(() => badValue(-1n, 'u64 (BigInt in 0..2^64-1)', 'f'), RangeError);
+  assert.throws(() => badValue(1n, 'number', 'f'), TypeError);
+  assert.throws(() => badValue(2n ** 9n, 'flags as a bigint below 2n ** 8n', 'f'), TypeError);
   assert.equal(toInt64(5, true, 'f'), 5n);
   assert.equal(toInt64(2n ** 64n - 1n, false, 'f'), 2n ** 64n - 1n);
   assert.throws(() => toInt64(2 ** 60, true, 'f'), RangeError, 'unsafe numbers are refused');

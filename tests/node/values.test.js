@@ -895,6 +895,24 @@ describe('bad arguments from JS', () => {
   test('wrong arity of a record field inside a list', VALIDATES, () => {
     assert.throws(() => ex.roundtripListPoint([{ x: 1, y: 2 }, { x: 1 }]), isArgError);
   });
+  test('a record is any object: primitives fail as the record, wherever it sits', VALIDATES, () => {
+    const notRecord = (at) => (e) => e instanceof TypeError && e.message.includes(`${at}: expected record, got`);
+    for (const bad of [5, 'xy', true, 1n, Symbol('p'), null, undefined]) {
+      // point's first field (s32) checks the record lazily; line's (a record) and bag's (u64) up front.
+      assert.throws(() => ex.roundtripPoint(bad), notRecord('param v'), show(bad));
+      assert.throws(() => ex.roundtripLine(bad), notRecord('param v'), show(bad));
+      assert.throws(() => ex.roundtripBag(bad), notRecord('param v'), show(bad));
+      assert.throws(() => ex.roundtripListPoint([POINT, bad]), notRecord('param v[]'), show(bad));
+      assert.throws(() => ex.roundtripLine({ ...LINE, end: bad }), notRecord('param v.end'), show(bad));
+    }
+    // A field that is wrong on a real object is reported as the field.
+    assert.throws(() => ex.roundtripListPoint([{ x: '1', y: 2 }]), /param v\[\]\.x: expected s32/);
+    // Functions are objects (a record converts like a WebIDL dictionary).
+    const fnPoint = Object.assign(() => {}, { x: 1, y: 2 });
+    same(ex.roundtripPoint(fnPoint), { x: 1, y: 2 });
+    same(ex.roundtripListPoint([fnPoint]), [{ x: 1, y: 2 }]);
+    same(ex.roundtripLine(Object.assign(function line() {}, LINE)), LINE);
+  });
   test('the instance is still usable after rejected arguments', () => {
     assert.throws(() => ex.roundtripColor('purple'), isArgError);
     assert.equal(ex.roundtripU8(7), 7);
@@ -911,6 +929,8 @@ describe('bad return values from the host', () => {
     ['callHostString', 'echoString', ['a'], 42, true],
     ['callHostColor', 'echoColor', ['red'], 'purple', true],
     ['callHostPoint', 'echoPoint', [POINT], { x: 1 }],
+    ['callHostPoint', 'echoPoint', [POINT], 5],
+    ['callHostPoint', 'echoPoint', [POINT], 'xy'],
     ['callHostShape', 'echoShape', [{ tag: 'no-shape' }], { tag: 'square' }, true],
     ['callHostListU8', 'echoListU8', [new Uint8Array()], 'abc'],
   ];

@@ -69,6 +69,9 @@ pub struct ValueGen {
     view_valid: bool,
     /// Whether the function reads `dv` at all (else it declares none).
     pub(super) uses_dv: bool,
+    /// A record (value, path) whose object check waits in its first field's
+    /// failure branch (`check_record`): taken by the next `check`.
+    deferred_record: Option<(String, String)>,
 }
 
 impl ValueGen {
@@ -96,6 +99,7 @@ impl ValueGen {
             tmp: 0,
             view_valid: false,
             uses_dv: false,
+            deferred_record: None,
         }
     }
 
@@ -187,10 +191,22 @@ impl ValueGen {
     /// `if (<failed>) badValue(...);`: the check of a JS value about to be
     /// lowered. An adapter between components lowers only values the glue
     /// has just lifted, which have their types by construction: no check.
+    /// A record whose object check was deferred (`check_record`) gets it
+    /// here, inside the failure branch of its first field's check.
     fn check(&mut self, failed: &str, v: &str, expected: &str, at: &str) {
-        if !self.adapter {
-            let b = self.bad(v, expected, at);
-            self.line(format!("if ({failed}) {b};"));
+        if self.adapter {
+            return;
+        }
+        let b = self.bad(v, expected, at);
+        match self.deferred_record.take() {
+            None => self.line(format!("if ({failed}) {b};")),
+            Some((r, r_at)) => {
+                let not_record = self.bad(&r, "record", &r_at);
+                let primitive = lower::not_object(&r);
+                self.line(format!(
+                    "if ({failed}) {{ if ({primitive}) {not_record}; {b}; }}"
+                ));
+            }
         }
     }
 }

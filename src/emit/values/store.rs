@@ -75,7 +75,7 @@ impl ValueGen {
                 }
             }
             ValType::Record(fields) => {
-                self.check_object(v, "record", at);
+                self.check_record(fields, v, at);
                 let offsets = self.addr.field_offsets(fields.iter().map(|(_, t)| t));
                 for ((name, t), off) in fields.iter().zip(offsets) {
                     let f = self.tmp("f");
@@ -86,6 +86,7 @@ impl ValueGen {
                         &format!("{addr} + {off}"),
                         &format!("{at}.{}", lower_camel(name)),
                     );
+                    debug_assert!(self.deferred_record.is_none(), "the first field took it");
                 }
             }
             ValType::Tuple(ts) => {

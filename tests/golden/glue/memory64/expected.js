@@ -47,7 +47,9 @@ function badValue(value, expected, where) {
   } catch {
     shown = typeof value;
   }
-  const isRange = (typeof value === 'number' || typeof value === 'bigint') && !/^(string|bool|char)/.test(expected);
+  const isRange =
+    (typeof value === 'number' && /^[su](8|16|32|64)\b/.test(expected)) ||
+    (typeof value === 'bigint' && /^[su]64\b/.test(expected));
   const Ctor = isRange ? RangeError : TypeError;
   throw new Ctor(`${where}: expected ${expected}, got ${shown}`);
 }
@@ -519,7 +521,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     me0 = false;
     let res;
     try {
-      if (arg0 === null || typeof arg0 !== 'object') badValue(arg0, 'record', 'entry: param e');
+      if (arg0 === null || typeof arg0 !== 'object' && typeof arg0 !== 'function') badValue(arg0, 'record', 'entry: param e');
       const f1 = arg0.name;
       if (typeof f1 !== 'string') badValue(f1, 'string', 'entry: param e.name');
       const sp2 = lowerString64(f1, mem0, realloc64_0, 0), sl3 = stringLen64;

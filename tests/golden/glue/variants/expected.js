@@ -16,7 +16,9 @@ function badValue(value, expected, where) {
   } catch {
     shown = typeof value;
   }
-  const isRange = (typeof value === 'number' || typeof value === 'bigint') && !/^(string|bool|char)/.test(expected);
+  const isRange =
+    (typeof value === 'number' && /^[su](8|16|32|64)\b/.test(expected)) ||
+    (typeof value === 'bigint' && /^[su]64\b/.test(expected));
   const Ctor = isRange ? RangeError : TypeError;
   throw new Ctor(`${where}: expected ${expected}, got ${shown}`);
 }
