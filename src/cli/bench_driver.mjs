@@ -702,9 +702,16 @@ async function measure(cols, env) {
     c.ns = [];
     c.cpuNs = [];
   }
+  // Every timed batch starts with an empty young generation, so the garbage
+  // of the batch before it is not collected on this column's clock: jco's
+  // glue leaves kilobytes per call, which put weft's and the native column's
+  // Chromium noise at +-20-40%. A minor GC only: a full one before every batch
+  // slowed jco down for the rest of the run (bench/README.md).
+  const sweep = env.gc ? () => env.gc({ type: 'minor' }) : () => {};
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < cols.length; k++) {
       const c = cols[(r + k) % cols.length]; // a rotating order
+      sweep();
       const { dt, dc } = await timed(c, c.n);
       c.ns.push(dt / c.n);
       c.cpuNs.push(dc / c.n);
