@@ -13,6 +13,7 @@ use super::bindings::Names;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
+use super::lift::reaches_no_import;
 use super::module_src::module_source;
 use crate::fuse::{Adapter, HandleOp, Import};
 use crate::names::quote as js_str;
@@ -22,8 +23,9 @@ use crate::plan::{
 use crate::OutputFile;
 
 /// The JS helpers adapter `idx` imports (`feN`/`flN`: the entry checks and
-/// their undoing; `fpN`: post-return with `may_leave` cleared). Its module
-/// `fmodN` is declared with the core modules ([`modules`]).
+/// their undoing, with the async ABI also the callee's sync task; `fpN`:
+/// post-return with `may_leave` cleared). Its module `fmodN` is declared with
+/// the core modules ([`modules`]).
 pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> String {
     let plan = cx.plan;
     let l = &plan.lowered[idx];
@@ -31,7 +33,8 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
         unreachable!("fused adapters call lifted functions")
     };
     let caller = l.component_instance;
-    let entering = plan.entering_set(plan.lifted[li].component_instance, Some(caller));
+    let lift = &plan.lifted[li];
+    let entering = plan.entering_set(lift.component_instance, Some(caller));
     names.enter_flags.extend(entering.iter().copied());
     names.intrinsics.use_("trap");
     names.intrinsics.use_("fused");
@@ -42,6 +45,17 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
     if !guard.is_empty() {
         write!(enter, " {} {}", guard.check(), guard.clear()).unwrap();
         leave = guard.restore();
+    }
+    // As the JS adapter's `liftN_raw`: the callee's built-ins find its sync
+    // task's thread. One variable serves: the callee cannot be re-entered
+    // while the call runs (its `may_enter` is clear).
+    if cx.uses_async && !reaches_no_import(cx, lift) {
+        names.intrinsics.use_("scheduler");
+        let t = idx.fused_thread();
+        writeln!(js, "let {t} = null;").unwrap();
+        let ai = lift.component_instance.async_instance();
+        write!(enter, " {t} = enterSync({ai});").unwrap();
+        leave = format!("leaveSync({t}); {t} = null; {leave}");
     }
     writeln!(js, "function {}() {{ {enter} }}", idx.fused_enter()).unwrap();
     writeln!(js, "function {}() {{ {leave} }}", idx.fused_leave()).unwrap();

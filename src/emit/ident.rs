@@ -24,16 +24,19 @@ pub enum LiftForm {
     Task,
 }
 
-/// `impl Idx { fn name(self) -> String }` returning `<prefix><index>`, per row.
+/// `impl Idx { fn name(self) -> String }` returning `<prefix><index>`, per row;
+/// `PREFIXES` lists them all (their uniqueness is tested).
 macro_rules! js_names {
-    ($($ty:ty { $($(#[$doc:meta])* $method:ident => $prefix:literal;)* })*) => {$(
-        impl $ty {$(
+    ($($ty:ty { $($(#[$doc:meta])* $method:ident => $prefix:literal;)* })*) => {
+        $(impl $ty {$(
             $(#[$doc])*
             pub fn $method(self) -> String {
                 format!(concat!($prefix, "{}"), self.index())
             }
-        )*}
-    )*};
+        )*})*
+        #[cfg(test)]
+        const PREFIXES: &[&str] = &[$($($prefix,)*)*];
+    };
 }
 
 js_names! {
@@ -95,11 +98,13 @@ js_names! {
         /// The fused adapter's compiled module.
         fused_module => "fmod";
         /// The fused adapter's import object.
-        fused_imports => "fi";
+        fused_imports => "fx";
         /// The fused adapter's imported entry check.
         fused_enter => "fe";
         /// The fused adapter's imported exit.
         fused_leave => "fl";
+        /// The callee's sync-task thread between the fused adapter's entry and exit.
+        fused_thread => "ft";
         /// The fused adapter's imported post-return.
         fused_post_return => "fp";
         /// The fused adapter's handle bookkeeping (lends, borrow scope).
@@ -185,4 +190,26 @@ impl LiftedIdx {
 /// The inner function of a sync lift that runs as a task of its instance.
 pub fn inner(name: &str) -> String {
     format!("{name}_in")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Idx;
+
+    /// Two index kinds sharing a prefix would declare the same JS name twice
+    /// in one glue (a fused adapter's imports and a task-shaped lift were both
+    /// `fiN` until both could appear in one component).
+    #[test]
+    fn prefixes_are_unique() {
+        let lift = LiftedIdx::new(0);
+        let forms = [LiftForm::Host, LiftForm::Adapter, LiftForm::Values, LiftForm::Task];
+        let mut all: Vec<String> = PREFIXES.iter().map(|p| format!("{p}0")).collect();
+        all.extend(forms.iter().map(|f| lift.form(*f)));
+        all.push(lift.task_body());
+        let mut seen = std::collections::HashSet::new();
+        for name in &all {
+            assert!(seen.insert(name.clone()), "{name} is spelled by two prefixes");
+        }
+    }
 }

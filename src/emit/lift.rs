@@ -249,7 +249,7 @@ struct HostEntry {
 
 /// Whether lift `l`'s core function, and its `realloc` and `post-return`,
 /// reach no core import: no JS can run inside the call.
-fn reaches_no_import(cx: &EmitCx, l: &Lifted) -> bool {
+pub(super) fn reaches_no_import(cx: &EmitCx, l: &Lifted) -> bool {
     std::iter::once(&l.core)
         .chain(&l.opts.realloc)
         .chain(&l.opts.post_return)

@@ -12,7 +12,7 @@
 //! for the values.
 //!
 //! **What it covers** (decided statically per adapter by [`adapter`]): a synchronous
-//! lower of a synchronous lift in a component that uses no part of the async ABI, whose
+//! lower of a synchronous lift that cannot suspend (no JSPI on its path), whose
 //! parameter and result types are built from scalars, `bool`, `char`, enums, flags,
 //! strings (utf8 to utf8: validated, then one `memory.copy`), lists (`memory.copy` when
 //! the element's bytes need no checking, else an element loop), records, tuples,
@@ -25,15 +25,19 @@
 //!
 //! **What falls back to the JS adapter:** streams, futures, error contexts, maps,
 //! 64-bit memories on either side (memory64: the JS adapter converts between the two
-//! address widths), async lowers and lifts, JSPI-blocking calls, nested (parent/child)
-//! calls, and engines without multi-memory or exception handling: the glue checks once
+//! address widths), async lowers and lifts, JSPI-blocking calls, handles in a
+//! component that uses the async ABI (a lent borrow counts in the callee's task
+//! there), nested (parent/child) calls, and engines without multi-memory or exception handling: the glue checks once
 //! with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and wires the JS
 //! adapter when the engine lacks them.
 //!
 //! **The spec's checks** stay where they are observable: `may_leave` of the caller and
 //! the callee's entering set (`may_enter`) live in the glue as JS variables, so the
 //! adapter calls two tiny imported helpers (`enter`, `leave`) around the call; `leave`
-//! also runs when the callee throws (a `catch_all` that rethrows). Reallocs and
+//! also runs when the callee throws (a `catch_all` that rethrows). With the async ABI
+//! the same helpers also begin and end the callee's synchronous task (`enterSync` /
+//! `leaveSync`: the thread its `context.get`/`set` and built-ins find), as the JS
+//! adapter does, unless the callee runs no JS at all. Reallocs and
 //! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
 //! unpaired utf16 surrogates, out-of-range discriminants and chars, misaligned or
@@ -106,8 +110,7 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
     };
     let lift = &plan.lifted[li];
     let (caller, callee) = (lower.component_instance, lift.component_instance);
-    if plan.uses_async()
-        || lower.opts.is_async
+    if lower.opts.is_async
         || lift.opts.is_async
         || lift.ty.is_async
         || plan.nested_call_traps(callee, caller)
@@ -121,6 +124,13 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
     let ty = &lift.ty;
     let types = || ty.params.iter().map(|(_, t)| t).chain(&ty.result);
     if !types().all(covered) {
+        return None;
+    }
+    // With the async ABI, a lent borrow counts in the callee's task, which
+    // the handle helpers do not track: such calls keep the JS adapter.
+    if plan.uses_async()
+        && types().any(|t| t.any(&|t| matches!(t, ValType::Own(_) | ValType::Borrow(_))))
+    {
         return None;
     }
     let sig = abi::flat_sig(ty);

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,7 +24,8 @@ process.on('exit', () => rmSync(tmpRoot, { recursive: true, force: true }));
 /** Transpiles fixture `name` with `--adapters <adapters>`; returns the glue's source and directory. */
 function transpile(name, adapters) {
   const out = join(tmpRoot, `${name}-${adapters}`);
-  const input = join(root, 'fixtures/compose', `${name}.wat`);
+  const wat = join(root, 'fixtures/compose', `${name}.wat`);
+  const input = existsSync(wat) ? wat : join(root, 'fixtures/compose', `${name}.wasm`);
   execFileSync(weft, [
     'transpile',
     input,
@@ -52,9 +53,11 @@ async function load(name, adapters, imports) {
 // repro-utf8-to-utf16, encodings, all of invalid-strings; so are handles:
 // resources-3, lent-drop, host-errors, handles-nested).
 // Not fused:
-// lowers of host imports (every fixture's root imports), components that use
-// async features (the async-* compositions), single components (ctx-*, the
-// halves of ctx-slots.wasm) and 64-bit memories on either side (memory64-pair).
+// lowers of host imports (every fixture's root imports), async lowers and
+// lifts, streams and handles where the async ABI is in use (the other async-*
+// compositions), single components (ctx-*, the halves of ctx-slots.wasm) and
+// 64-bit memories on either side (memory64-pair). A sync call between
+// components that use the async ABI is fused (async-sync-relay, ctx-slots.wasm).
 const FUSED = {
   chain10: 18,
   'host-errors': 2,
@@ -68,6 +71,7 @@ const FUSED = {
   'resources-3': 10,
   'transcode-chain': 3,
   'async-borrow-misuse': 0,
+  'async-sync-relay': 1,
   'async-sync-wait-joined': 0,
   'async-unit-stream': 0,
   'async-yield-wait': 0,
@@ -122,6 +126,48 @@ test('chain of 10: both paths give the same results, and the fused one has no JS
   assert.ok(frames.js >= 18, `JS adapters: ${frames.js} adapter frames`);
   // Only the host import's own lower is JS when the engine runs fused adapters.
   assert.equal(frames.fused, fusedAdapters ? 1 : frames.js);
+});
+
+// fixtures/compose/async-sync-relay.wat and ctx-slots.wasm: components that use the
+// async ABI. The fused adapter's entry and exit helpers also begin and end the
+// callee's sync task, as the JS adapter does: the fixtures trap unless each side
+// sees its own context slots (the callee's fresh in every call, through its
+// realloc, core function and post-return, and the caller's realloc storing the result).
+test('the async ABI: a sync call between components is fused; the callee runs in a task of its own', async () => {
+  const count = (js) => (js.match(/const fa\d+ = fusedAdapters \?/g) ?? []).length;
+  assert.equal(count(transpile('ctx-slots', 'fused').js), 1);
+  const runs = {};
+  const frames = {};
+  for (const adapters of ['fused', 'js']) {
+    const notes = [];
+    let stack = '';
+    const note = (n) => {
+      notes.push(n);
+      stack = new Error().stack;
+    };
+    const e = await load('async-sync-relay', adapters, { note });
+    const r = [
+      e.run('héllo 🎉', new Uint32Array([1, 2, 3])),
+      e.run('', new Uint32Array()),
+      e.run('x'.repeat(3000), new Uint32Array(100).fill(7)),
+    ];
+    frames[adapters] = stack.split('\n').filter((l) => /\bat (lower\d+|lift\d+_raw)\b/.test(l)).length;
+    const ctx = (await load('ctx-slots', adapters))['test:ctx/caller'];
+    for (let i = 0; i < 3; i++) r.push(ctx.run());
+    r.push(await ctx.runAsync(), await Promise.all([ctx.runAsync(), ctx.runAsync()]), ctx.calls());
+    runs[adapters] = { r, notes };
+  }
+  assert.deepEqual(runs.fused, runs.js);
+  assert.deepEqual(runs.js.r.slice(0, 3), [
+    ['héllo 🎉', 6],
+    ['', 0],
+    ['x'.repeat(3000), 700],
+  ]);
+  assert.deepEqual(runs.js.notes, [6, 0, 700]);
+  assert.deepEqual(runs.js.r.slice(3), [6, 6, 6, 6, [6, 6], 6]);
+  // With JS adapters: P's lowerN and Q's liftN_raw, then note's own lower.
+  assert.equal(frames.js, 3);
+  assert.equal(frames.fused, fusedAdapters ? 1 : 3);
 });
 
 // fixtures/compose/handles-nested.wat and resources-3.wat: own and borrow handles
