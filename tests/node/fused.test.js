@@ -71,7 +71,7 @@ const FUSED = {
   'resources-3': 10,
   'transcode-chain': 3,
   'async-borrow-misuse': 0,
-  'async-sync-relay': 1,
+  'async-sync-relay': 2,
   'async-sync-wait-joined': 0,
   'async-unit-stream': 0,
   'async-yield-wait': 0,
@@ -152,6 +152,7 @@ test('the async ABI: a sync call between components is fused; the callee runs in
       e.run('x'.repeat(3000), new Uint32Array(100).fill(7)),
     ];
     frames[adapters] = stack.split('\n').filter((l) => /\bat (lower\d+|lift\d+_raw)\b/.test(l)).length;
+    r.push(e.quad(5), e.quad(2 ** 30 - 1));
     const ctx = (await load('ctx-slots', adapters))['test:ctx/caller'];
     for (let i = 0; i < 3; i++) r.push(ctx.run());
     r.push(await ctx.runAsync(), await Promise.all([ctx.runAsync(), ctx.runAsync()]), ctx.calls());
@@ -164,7 +165,9 @@ test('the async ABI: a sync call between components is fused; the callee runs in
     ['x'.repeat(3000), 700],
   ]);
   assert.deepEqual(runs.js.notes, [6, 0, 700]);
-  assert.deepEqual(runs.js.r.slice(3), [6, 6, 6, 6, [6, 6], 6]);
+  assert.deepEqual(runs.js.r.slice(3), [20, 2 ** 32 - 4, 6, 6, 6, 6, [6, 6], 6]);
+  // `double` runs no JS: its adapter begins no sync task (one `ftN` in the glue, for `tag`).
+  assert.equal(transpile('async-sync-relay', 'fused').js.match(/\blet ft\d+ = null;/g).length, 1);
   // With JS adapters: P's lowerN and Q's liftN_raw, then note's own lower.
   assert.equal(frames.js, 3);
   assert.equal(frames.fused, fusedAdapters ? 1 : 3);
