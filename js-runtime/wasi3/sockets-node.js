@@ -76,7 +76,7 @@ function listenNow(server, options) {
 
 // ---- tcp
 
-/** The options kept as given (keep-alive itself is applied to the connection too). */
+/** The options it only validates and remembers (keep-alive on/off, below, also reaches the connection). */
 const TCP_OPTIONS = [
   ['getKeepAliveIdleTime', 'setKeepAliveIdleTime', 7_200_000_000_000n, positive],
   ['getKeepAliveInterval', 'setKeepAliveInterval', 1_000_000_000n, positive],
