@@ -4,6 +4,7 @@ import {
   hostOf,
   ipAddress,
   isAddressFamily,
+  isUnspecified,
   isUsableRemote,
   socketAddress,
   unspecifiedAddress,
@@ -36,10 +37,12 @@ test('hostOf is the Node host string; the unspecified address is port 0 on 0.0.0
   assert.equal(unspecifiedAddress('ipv6').val.port, 0);
 });
 
-test('a usable remote has a port and a specified address; families are ipv4 and ipv6', () => {
+test('a usable remote has a port and a specified (not all-zero) address; families are ipv4 and ipv6', () => {
   const at = (address, port) => socketAddress({ address, port, family: 'IPv4' });
   assert.equal(isUsableRemote(at('127.0.0.1', 80)), true);
   assert.equal(isUsableRemote(at('127.0.0.1', 0)), false);
   assert.equal(isUsableRemote(at('0.0.0.0', 80)), false);
+  assert.equal(isUnspecified(unspecifiedAddress('ipv6')), true);
+  assert.equal(isUnspecified(at('0.0.0.1', 0)), false);
   assert.deepEqual(['ipv4', 'ipv6', 'IPv4', 6, undefined].map(isAddressFamily), [true, true, false, false, false]);
 });
