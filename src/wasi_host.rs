@@ -60,6 +60,18 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("random.js", include_str!("../js-runtime/wasi/random.js")),
     (
+        "socket-address.js",
+        include_str!("../js-runtime/wasi/socket-address.js"),
+    ),
+    (
+        "socket-errno.js",
+        include_str!("../js-runtime/wasi/socket-errno.js"),
+    ),
+    (
+        "socket-options.js",
+        include_str!("../js-runtime/wasi/socket-options.js"),
+    ),
+    (
         "sockets-node.js",
         include_str!("../js-runtime/wasi/sockets-node.js"),
     ),

@@ -6,6 +6,7 @@ import { workerData } from 'node:worker_threads';
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import dgram from 'node:dgram';
+import { ERRNO_COMMON, errnoCase } from './socket-errno.js';
 
 const { port, flag } = workerData;
 const sockets = new Map(); // id -> { sock, chunks, size, eof, error, waiters }
@@ -14,19 +15,10 @@ const udps = new Map(); // id -> { sock, queue, error, waiters }
 let nextAccepted = 1 << 30; // ids of accepted connections (the main thread counts up from 1)
 const MAX_BUFFERED = 4 << 20;
 
+// wasi:sockets 0.2's error-code (name lookups report through it too): EPIPE is connection-reset, as it has no connection-broken.
 const ERRNO = {
-  ECONNREFUSED: 'connection-refused',
-  ECONNRESET: 'connection-reset',
-  ECONNABORTED: 'connection-aborted',
+  ...ERRNO_COMMON,
   EPIPE: 'connection-reset',
-  ETIMEDOUT: 'timeout',
-  EHOSTUNREACH: 'remote-unreachable',
-  ENETUNREACH: 'remote-unreachable',
-  EADDRINUSE: 'address-in-use',
-  EADDRNOTAVAIL: 'address-not-bindable',
-  EACCES: 'access-denied',
-  EPERM: 'access-denied',
-  EINVAL: 'invalid-argument',
   ENOTFOUND: 'name-unresolvable',
   ENODATA: 'name-unresolvable',
   EAI_NONAME: 'name-unresolvable',
@@ -35,7 +27,7 @@ const ERRNO = {
   EMFILE: 'new-socket-limit',
   ENFILE: 'new-socket-limit',
 };
-const code = (e) => (typeof e === 'string' || typeof e?.tag === 'string' ? e : (ERRNO[e?.code] ?? 'unknown'));
+const code = (e) => (typeof e === 'string' || typeof e?.tag === 'string' ? e : (errnoCase(ERRNO, e) ?? 'unknown'));
 
 function notify(entry) {
   for (const w of [...entry.waiters]) w();

@@ -7,45 +7,81 @@
 import { IoError, InputStream, OutputStream, Pollable, MAX_CHUNK } from './io.js';
 import { bridge } from './net-bridge.js';
 import { socketsImports } from './sockets.js';
+import { hostOf, ipAddress, isAddressFamily, isUnspecified, isUsableRemote, socketAddress } from './socket-address.js';
+import { defineOptions, initialOptions } from './socket-options.js';
 
-// ---- addresses: WIT values <-> Node strings
+export { ipv6Parts } from './socket-address.js';
 
-/** An IPv6 address string (`::1`, `fe80::1%eth0`, `::ffff:1.2.3.4`) -> its 8 u16 parts. */
-export function ipv6Parts(s) {
-  s = s.replace(/%.*$/, '');
-  let tail = [];
-  const m = s.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
-  if (m) {
-    const b = m[2].split('.').map(Number);
-    tail = [(b[0] << 8) | b[1], (b[2] << 8) | b[3]];
-    s = m[1].endsWith('::') ? m[1] : m[1].slice(0, -1);
+// ---- checks and steps both socket kinds share
+
+const u64 = (v) => (typeof v === 'bigint' ? v : BigInt(v));
+
+/** Option checks: 0 is `invalid-argument`; u64 options are kept as bigints. */
+function nonZero(v) {
+  if (v === 0) throw 'invalid-argument';
+  return v;
+}
+function nonZeroU64(v) {
+  if (u64(v) === 0n) throw 'invalid-argument';
+  return u64(v);
+}
+
+const BUFFER_OPTIONS = [
+  ['receiveBufferSize', 'setReceiveBufferSize', 65536n, nonZeroU64],
+  ['sendBufferSize', 'setSendBufferSize', 65536n, nonZeroU64],
+];
+
+/** `a`, when it is an address of `family`. */
+function checkFamily(a, family) {
+  if (a?.tag !== family) throw 'invalid-argument';
+  return a;
+}
+/** `a`, when it is an address of `family` that can be sent or connected to. */
+function checkRemote(a, family) {
+  if (!isUsableRemote(checkFamily(a, family))) throw 'invalid-argument';
+  return a;
+}
+
+/** A start-* step: runs worker `op` for a new entry id; `{ ok, id }` or `{ err }` for the finish-* step. */
+function startOp(op, ...args) {
+  const b = bridge();
+  const id = b.nextId++;
+  try {
+    return { ok: b.call(op, id, ...args), id };
+  } catch (e) {
+    return { err: e };
   }
-  const [head, rest] = s.split('::');
-  const hex = (x) => (x ? x.split(':').map((h) => parseInt(h, 16)) : []);
-  const a = hex(head);
-  if (rest === undefined) return [...a, ...tail];
-  const b = hex(rest);
-  return [...a, ...Array(8 - a.length - b.length - tail.length).fill(0), ...b, ...tail];
 }
-function ipAddress(address, family) {
-  return family === 'ipv6'
-    ? { tag: 'ipv6', val: ipv6Parts(address) }
-    : { tag: 'ipv4', val: address.split('.').map(Number) };
+
+/** A finish-* step: the started op's `{ ok, id }`, or its error thrown with the socket back in `failedState`. */
+function finishOp(socket, startedState, failedState) {
+  if (socket.state !== startedState) throw 'not-in-progress';
+  const r = socket.pending;
+  socket.pending = undefined;
+  if ('err' in r) {
+    socket.state = failedState;
+    throw r.err;
+  }
+  return r;
 }
-function socketAddress({ address, port, family }) {
-  return family === 'ipv6'
-    ? { tag: 'ipv6', val: { port, flowInfo: 0, address: ipv6Parts(address), scopeId: 0 } }
-    : { tag: 'ipv4', val: { port, address: address.split('.').map(Number) } };
+
+/** Drops a socket: its worker entry closes. */
+function closeSocket(socket) {
+  if (socket.id !== null) bridge().call('close', socket.id);
+  socket.id = null;
+  socket.state = 'closed';
 }
-function hostOf(a) {
-  const parts = a.val.address;
-  return a.tag === 'ipv6' ? parts.map((x) => x.toString(16)).join(':') : parts.join('.');
-}
-const isUnspecified = (a) => a.val.address.every((x) => x === 0);
 
 // ---- tcp
 
-const u64 = (v) => (typeof v === 'bigint' ? v : BigInt(v));
+const TCP_OPTIONS = [
+  ['keepAliveEnabled', 'setKeepAliveEnabled', false, Boolean],
+  ['keepAliveIdleTime', 'setKeepAliveIdleTime', 7_200_000_000_000n, nonZeroU64],
+  ['keepAliveInterval', 'setKeepAliveInterval', 75_000_000_000n, nonZeroU64],
+  ['keepAliveCount', 'setKeepAliveCount', 9, nonZero],
+  ['hopLimit', 'setHopLimit', 64, nonZero],
+  ...BUFFER_OPTIONS,
+];
 
 export class TcpSocket {
   constructor(family, id = null) {
@@ -56,21 +92,11 @@ export class TcpSocket {
     this.remote = undefined;
     this.pending = undefined;
     this.backlog = 128;
-    this.keepAlive = false;
-    this.keepIdle = 7_200_000_000_000n;
-    this.keepInterval = 75_000_000_000n;
-    this.keepCount = 9;
-    this.hops = 64;
-    this.recvBuf = 65536n;
-    this.sendBuf = 65536n;
-  }
-  #checkAddress(a) {
-    if (a?.tag !== this.family) throw 'invalid-argument';
+    this.options = initialOptions(TCP_OPTIONS);
   }
   startBind(_network, localAddress) {
     if (this.state !== 'unbound') throw 'invalid-state';
-    this.#checkAddress(localAddress);
-    this.local = localAddress;
+    this.local = checkFamily(localAddress, this.family);
     this.state = 'bind-started';
   }
   finishBind() {
@@ -79,37 +105,20 @@ export class TcpSocket {
   }
   startConnect(_network, remoteAddress) {
     if (this.state !== 'unbound' && this.state !== 'bound') throw 'invalid-state';
-    this.#checkAddress(remoteAddress);
-    if (remoteAddress.val.port === 0 || isUnspecified(remoteAddress)) throw 'invalid-argument';
-    const b = bridge();
-    const id = b.nextId++;
+    checkRemote(remoteAddress, this.family);
     const local = this.local;
-    try {
-      // Connecting waits here (the worker reports when it is done); finish-connect hands out the result.
-      this.pending = {
-        ok: b.call(
-          'connect',
-          id,
-          hostOf(remoteAddress),
-          remoteAddress.val.port,
-          local && !isUnspecified(local) ? hostOf(local) : undefined,
-          local?.val.port || undefined,
-        ),
-        id,
-      };
-    } catch (e) {
-      this.pending = { err: e };
-    }
+    // Connecting waits here (the worker reports when it is done); finish-connect hands out the result.
+    this.pending = startOp(
+      'connect',
+      hostOf(remoteAddress),
+      remoteAddress.val.port,
+      local && !isUnspecified(local) ? hostOf(local) : undefined,
+      local?.val.port || undefined,
+    );
     this.state = 'connect-started';
   }
   finishConnect() {
-    if (this.state !== 'connect-started') throw 'not-in-progress';
-    const r = this.pending;
-    this.pending = undefined;
-    if ('err' in r) {
-      this.state = 'closed';
-      throw r.err;
-    }
+    const r = finishOp(this, 'connect-started', 'closed');
     this.id = r.id;
     this.local = socketAddress(r.ok.local);
     this.remote = socketAddress(r.ok.remote);
@@ -118,24 +127,11 @@ export class TcpSocket {
   }
   startListen() {
     if (this.state !== 'bound') throw 'invalid-state';
-    const b = bridge();
-    const id = b.nextId++;
-    try {
-      const local = b.call('listen', id, hostOf(this.local), this.local.val.port, this.backlog);
-      this.pending = { ok: local, id };
-    } catch (e) {
-      this.pending = { err: e };
-    }
+    this.pending = startOp('listen', hostOf(this.local), this.local.val.port, this.backlog);
     this.state = 'listen-started';
   }
   finishListen() {
-    if (this.state !== 'listen-started') throw 'not-in-progress';
-    const r = this.pending;
-    this.pending = undefined;
-    if ('err' in r) {
-      this.state = 'bound';
-      throw r.err;
-    }
+    const r = finishOp(this, 'listen-started', 'bound');
     this.id = r.id;
     this.local = socketAddress(r.ok);
     this.state = 'listening';
@@ -170,54 +166,6 @@ export class TcpSocket {
     if (this.state === 'connected' || this.state === 'connect-started') throw 'invalid-state';
     this.backlog = Number(u64(v) > 65535n ? 65535n : u64(v));
   }
-  keepAliveEnabled() {
-    return this.keepAlive;
-  }
-  setKeepAliveEnabled(v) {
-    this.keepAlive = !!v;
-  }
-  keepAliveIdleTime() {
-    return this.keepIdle;
-  }
-  setKeepAliveIdleTime(v) {
-    if (u64(v) === 0n) throw 'invalid-argument';
-    this.keepIdle = u64(v);
-  }
-  keepAliveInterval() {
-    return this.keepInterval;
-  }
-  setKeepAliveInterval(v) {
-    if (u64(v) === 0n) throw 'invalid-argument';
-    this.keepInterval = u64(v);
-  }
-  keepAliveCount() {
-    return this.keepCount;
-  }
-  setKeepAliveCount(v) {
-    if (v === 0) throw 'invalid-argument';
-    this.keepCount = v;
-  }
-  hopLimit() {
-    return this.hops;
-  }
-  setHopLimit(v) {
-    if (v === 0) throw 'invalid-argument';
-    this.hops = v;
-  }
-  receiveBufferSize() {
-    return this.recvBuf;
-  }
-  setReceiveBufferSize(v) {
-    if (u64(v) === 0n) throw 'invalid-argument';
-    this.recvBuf = u64(v);
-  }
-  sendBufferSize() {
-    return this.sendBuf;
-  }
-  setSendBufferSize(v) {
-    if (u64(v) === 0n) throw 'invalid-argument';
-    this.sendBuf = u64(v);
-  }
   subscribe() {
     if (this.state === 'listening') {
       return new Pollable(() => bridge().call('acceptable', this.id), {
@@ -232,11 +180,10 @@ export class TcpSocket {
     bridge().call('shutdown', this.id, how);
   }
   [Symbol.dispose]() {
-    if (this.id !== null) bridge().call('close', this.id);
-    this.id = null;
-    this.state = 'closed';
+    closeSocket(this);
   }
 }
+defineOptions(TcpSocket, TCP_OPTIONS);
 
 /** An input-stream source over entry `id` of the network worker (a TCP connection, an HTTP body). */
 export function readSource(id, { what = 'tcp', closeOnDrop = false } = {}) {
@@ -272,6 +219,8 @@ function streams(id) {
 
 // ---- udp
 
+const UDP_OPTIONS = [['unicastHopLimit', 'setUnicastHopLimit', 64, nonZero], ...BUFFER_OPTIONS];
+
 const sameAddress = (a, b) =>
   a.tag === b.tag && a.val.port === b.val.port && a.val.address.every((x, i) => x === b.val.address[i]);
 
@@ -283,42 +232,23 @@ export class UdpSocket {
     this.local = undefined;
     this.remote = undefined;
     this.streams = 0;
-    this.hops = 64;
-    this.recvBuf = 65536n;
-    this.sendBuf = 65536n;
+    this.options = initialOptions(UDP_OPTIONS);
   }
   startBind(_network, localAddress) {
     if (this.state !== 'unbound') throw 'invalid-state';
-    if (localAddress?.tag !== this.family) throw 'invalid-argument';
-    const b = bridge();
-    const id = b.nextId++;
-    this.pending = (() => {
-      try {
-        return { ok: b.call('udpBind', id, hostOf(localAddress), localAddress.val.port, this.family), id };
-      } catch (e) {
-        return { err: e };
-      }
-    })();
+    checkFamily(localAddress, this.family);
+    this.pending = startOp('udpBind', hostOf(localAddress), localAddress.val.port, this.family);
     this.state = 'bind-started';
   }
   finishBind() {
-    if (this.state !== 'bind-started') throw 'not-in-progress';
-    const r = this.pending;
-    this.pending = undefined;
-    if ('err' in r) {
-      this.state = 'unbound';
-      throw r.err;
-    }
+    const r = finishOp(this, 'bind-started', 'unbound');
     this.id = r.id;
     this.local = socketAddress(r.ok);
     this.state = 'bound';
   }
   stream(remoteAddress) {
     if (this.state !== 'bound') throw 'invalid-state';
-    if (remoteAddress !== undefined) {
-      if (remoteAddress.tag !== this.family) throw 'invalid-argument';
-      if (remoteAddress.val.port === 0 || isUnspecified(remoteAddress)) throw 'invalid-argument';
-    }
+    if (remoteAddress !== undefined) checkRemote(remoteAddress, this.family);
     const b = bridge();
     b.call('udpConnect', this.id, remoteAddress && hostOf(remoteAddress), remoteAddress?.val.port);
     this.remote = remoteAddress;
@@ -336,36 +266,14 @@ export class UdpSocket {
   addressFamily() {
     return this.family;
   }
-  unicastHopLimit() {
-    return this.hops;
-  }
-  setUnicastHopLimit(v) {
-    if (v === 0) throw 'invalid-argument';
-    this.hops = v;
-  }
-  receiveBufferSize() {
-    return this.recvBuf;
-  }
-  setReceiveBufferSize(v) {
-    if (u64(v) === 0n) throw 'invalid-argument';
-    this.recvBuf = u64(v);
-  }
-  sendBufferSize() {
-    return this.sendBuf;
-  }
-  setSendBufferSize(v) {
-    if (u64(v) === 0n) throw 'invalid-argument';
-    this.sendBuf = u64(v);
-  }
   subscribe() {
     return new Pollable();
   }
   [Symbol.dispose]() {
-    if (this.id !== null) bridge().call('close', this.id);
-    this.id = null;
-    this.state = 'closed';
+    closeSocket(this);
   }
 }
+defineOptions(UdpSocket, UDP_OPTIONS);
 
 export class IncomingDatagramStream {
   constructor(socket, generation) {
@@ -411,8 +319,7 @@ export class OutgoingDatagramStream {
         if (to !== undefined && !sameAddress(to, s.remote)) throw 'invalid-argument';
         return { data: d.data };
       }
-      if (to === undefined) throw 'invalid-argument';
-      if (to.tag !== s.family || to.val.port === 0 || isUnspecified(to)) throw 'invalid-argument';
+      checkRemote(to, s.family);
       return { data: d.data, host: hostOf(to), port: to.val.port };
     });
     this.permit -= BigInt(out.length);
@@ -454,6 +361,12 @@ export function fetchTransport(req) {
   return { status: r.status, headers: r.headers, source: readSource(id, { what: 'http body', closeOnDrop: true }) };
 }
 
+/** create-tcp-socket and create-udp-socket: a new `Socket` of `family`. */
+function newSocket(Socket, family) {
+  if (!isAddressFamily(family)) throw 'invalid-argument';
+  return new Socket(family);
+}
+
 /** The wasi:sockets import entries with TCP, UDP and name lookup granted. */
 export function nodeSocketsImports() {
   const base = socketsImports();
@@ -461,17 +374,11 @@ export function nodeSocketsImports() {
     ...base,
     'wasi:sockets/tcp': { TcpSocket },
     'wasi:sockets/tcp-create-socket': {
-      createTcpSocket(family) {
-        if (family !== 'ipv4' && family !== 'ipv6') throw 'invalid-argument';
-        return new TcpSocket(family);
-      },
+      createTcpSocket: (family) => newSocket(TcpSocket, family),
     },
     'wasi:sockets/udp': { UdpSocket, IncomingDatagramStream, OutgoingDatagramStream },
     'wasi:sockets/udp-create-socket': {
-      createUdpSocket(family) {
-        if (family !== 'ipv4' && family !== 'ipv6') throw 'invalid-argument';
-        return new UdpSocket(family);
-      },
+      createUdpSocket: (family) => newSocket(UdpSocket, family),
     },
     'wasi:sockets/ip-name-lookup': { ResolveAddressStream, resolveAddresses },
   };

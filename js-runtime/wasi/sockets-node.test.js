@@ -184,3 +184,44 @@ test('ipv6 address parsing', () => {
   assert.deepEqual(ipv6Parts('::ffff:1.2.3.4'), [0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
   assert.deepEqual(ipv6Parts('1:2:3:4:5:6:7:8'), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
+
+/** Each option's default, a value it keeps, and `invalid-argument` for 0 (the value stays). */
+function checkOptions(socket, rows) {
+  for (const [name, initial, value, stored = value] of rows) {
+    const setter = `set${name[0].toUpperCase()}${name.slice(1)}`;
+    assert.deepEqual(socket[name](), initial, name);
+    socket[setter](value);
+    assert.deepEqual(socket[name](), stored, name);
+    assert.throws(() => socket[setter](typeof initial === 'bigint' ? 0n : 0), code('invalid-argument'), setter);
+    assert.deepEqual(socket[name](), stored, name);
+  }
+}
+
+test('sockets (node, granted): TCP and UDP options (defaults, validation, u64 as bigint)', () => {
+  const w = createWasi({ network: true, stdout: null });
+  const tcp = w['wasi:sockets/tcp-create-socket'].createTcpSocket('ipv6');
+  assert.equal(tcp.addressFamily(), 'ipv6');
+  checkOptions(tcp, [
+    ['keepAliveIdleTime', 7_200_000_000_000n, 5n],
+    ['keepAliveInterval', 75_000_000_000n, 6, 6n],
+    ['keepAliveCount', 9, 3],
+    ['hopLimit', 64, 1],
+    ['receiveBufferSize', 65536n, 1024n],
+    ['sendBufferSize', 65536n, 2048, 2048n],
+  ]);
+  assert.equal(tcp.keepAliveEnabled(), false);
+  tcp.setKeepAliveEnabled(1);
+  assert.equal(tcp.keepAliveEnabled(), true);
+  assert.throws(() => tcp.setListenBacklogSize(0n), code('invalid-argument'));
+  tcp.setListenBacklogSize(10n);
+  assert.throws(() => w['wasi:sockets/tcp-create-socket'].createTcpSocket('ipv5'), code('invalid-argument'));
+
+  const udp = w['wasi:sockets/udp-create-socket'].createUdpSocket('ipv4');
+  assert.equal(udp.addressFamily(), 'ipv4');
+  checkOptions(udp, [
+    ['unicastHopLimit', 64, 2],
+    ['receiveBufferSize', 65536n, 4096n],
+    ['sendBufferSize', 65536n, 8192, 8192n],
+  ]);
+  assert.throws(() => w['wasi:sockets/udp-create-socket'].createUdpSocket('unix'), code('invalid-argument'));
+});

@@ -7,63 +7,52 @@
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
-import { ipv6Parts } from '../wasi/sockets-node.js';
+import {
+  hostOf,
+  ipAddress,
+  isAddressFamily,
+  isUsableRemote,
+  socketAddress,
+  unspecifiedAddress,
+} from '../wasi/socket-address.js';
+import { ERRNO_COMMON, errnoCase } from '../wasi/socket-errno.js';
+import { defineOptions, initialOptions } from '../wasi/socket-options.js';
 
 const err = (tag) => ({ tag });
+
+const ERRNO = { ...ERRNO_COMMON, EPIPE: 'connection-broken', EMSGSIZE: 'datagram-too-large' };
 
 /** Node errors as wasi:sockets `error-code`. */
 export function errorCode(e) {
   if (e && typeof e.tag === 'string' && !(e instanceof Error)) return e;
-  switch (e?.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return err('access-denied');
-    case 'EADDRINUSE':
-      return err('address-in-use');
-    case 'EADDRNOTAVAIL':
-      return err('address-not-bindable');
-    case 'ECONNREFUSED':
-      return err('connection-refused');
-    case 'ECONNRESET':
-      return err('connection-reset');
-    case 'ECONNABORTED':
-      return err('connection-aborted');
-    case 'EPIPE':
-      return err('connection-broken');
-    case 'ETIMEDOUT':
-      return err('timeout');
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return err('remote-unreachable');
-    case 'EMSGSIZE':
-      return err('datagram-too-large');
-    case 'EINVAL':
-      return err('invalid-argument');
-    default:
-      return { tag: 'other', val: String(e?.message ?? e) };
-  }
+  const tag = errnoCase(ERRNO, e);
+  return tag ? err(tag) : { tag: 'other', val: String(e?.message ?? e) };
 }
 
-// ---- addresses: WIT values <-> Node strings
+// ---- checks both socket kinds share
 
-const hostOf = (a) => (a.tag === 'ipv6' ? a.val.address.map((x) => x.toString(16)).join(':') : a.val.address.join('.'));
-
-function ipAddress(address, family) {
-  return family === 6 || family === 'IPv6'
-    ? { tag: 'ipv6', val: ipv6Parts(address) }
-    : { tag: 'ipv4', val: address.split('.').map(Number) };
+/** `family`, when it is an ip-address-family. */
+function checkFamily(family) {
+  if (!isAddressFamily(family)) throw err('invalid-argument');
+  return family;
 }
 
-function socketAddress({ address, port, family }) {
-  return family === 'IPv6' || family === 6
-    ? { tag: 'ipv6', val: { port, flowInfo: 0, address: ipv6Parts(address), scopeId: 0 } }
-    : { tag: 'ipv4', val: { port, address: address.split('.').map(Number) } };
-}
-
+/** `a`, when it is an address of `family`. */
 function checkAddress(a, family) {
   if (a?.tag !== family) throw err('invalid-argument');
   return a;
 }
+
+/** Option check: 0 (or 0n) is `invalid-argument`; other values are kept as given. */
+function positive(v) {
+  if (v === 0 || v === 0n) throw err('invalid-argument');
+  return v;
+}
+
+const BUFFER_OPTIONS = [
+  ['getReceiveBufferSize', 'setReceiveBufferSize', 65536n, positive],
+  ['getSendBufferSize', 'setSendBufferSize', 65536n, positive],
+];
 
 const immediateLookup = (address, opts, cb) =>
   (typeof opts === 'function' ? opts : cb)(null, address, net.isIP(address));
@@ -87,10 +76,18 @@ function listenNow(server, options) {
 
 // ---- tcp
 
+/** The options it only validates and remembers (keep-alive on/off, below, also reaches the connection). */
+const TCP_OPTIONS = [
+  ['getKeepAliveIdleTime', 'setKeepAliveIdleTime', 7_200_000_000_000n, positive],
+  ['getKeepAliveInterval', 'setKeepAliveInterval', 1_000_000_000n, positive],
+  ['getKeepAliveCount', 'setKeepAliveCount', 10, positive],
+  ['getHopLimit', 'setHopLimit', 64, positive],
+  ...BUFFER_OPTIONS,
+];
+
 export class TcpSocket3 {
   static create(family) {
-    if (family !== 'ipv4' && family !== 'ipv6') throw err('invalid-argument');
-    return new TcpSocket3(family);
+    return new TcpSocket3(checkFamily(family));
   }
   constructor(family, socket = null) {
     this.family = family;
@@ -98,15 +95,8 @@ export class TcpSocket3 {
     this.socket = socket; // net.Socket once connected (or accepted)
     this.server = null; // net.Server once listening
     this.backlog = 128;
-    this.options = {
-      keepAlive: false,
-      keepAliveIdleTime: 7_200_000_000_000n,
-      keepAliveInterval: 1_000_000_000n,
-      keepAliveCount: 10,
-      hopLimit: 64,
-      receiveBufferSize: 65536n,
-      sendBufferSize: 65536n,
-    };
+    this.keepAlive = false;
+    this.options = initialOptions(TCP_OPTIONS);
     this.received = false;
     this.sending = false;
   }
@@ -116,8 +106,7 @@ export class TcpSocket3 {
   }
   async connect(remote, ctx) {
     if (this.socket || this.server) throw err('invalid-state');
-    checkAddress(remote, this.family);
-    if (remote.val.port === 0 || remote.val.address.every((x) => x === 0)) throw err('invalid-argument');
+    if (!isUsableRemote(checkAddress(remote, this.family))) throw err('invalid-argument');
     const opts = {
       host: hostOf(remote),
       port: remote.val.port,
@@ -135,15 +124,12 @@ export class TcpSocket3 {
     });
     s.removeAllListeners('error');
     s.on('error', () => {}); // reported through receive/send
-    if (this.options.keepAlive) s.setKeepAlive(true);
+    if (this.keepAlive) s.setKeepAlive(true);
     this.socket = s;
   }
   listen() {
     if (this.socket || this.server) throw err('invalid-state');
-    const local = this.local ?? {
-      tag: this.family,
-      val: { port: 0, address: this.family === 'ipv6' ? [0, 0, 0, 0, 0, 0, 0, 0] : [0, 0, 0, 0] },
-    };
+    const local = this.local ?? unspecifiedAddress(this.family);
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     server.on('error', () => {});
     listenNow(server, {
@@ -251,66 +237,27 @@ export class TcpSocket3 {
     this.backlog = Math.min(Number(v), 4096);
   }
   getKeepAliveEnabled() {
-    return this.options.keepAlive;
+    return this.keepAlive;
   }
   setKeepAliveEnabled(v) {
-    this.options.keepAlive = v;
+    this.keepAlive = v;
     this.socket?.setKeepAlive(v);
-  }
-  getKeepAliveIdleTime() {
-    return this.options.keepAliveIdleTime;
-  }
-  setKeepAliveIdleTime(v) {
-    this.#positive('keepAliveIdleTime', v);
-  }
-  getKeepAliveInterval() {
-    return this.options.keepAliveInterval;
-  }
-  setKeepAliveInterval(v) {
-    this.#positive('keepAliveInterval', v);
-  }
-  getKeepAliveCount() {
-    return this.options.keepAliveCount;
-  }
-  setKeepAliveCount(v) {
-    this.#positive('keepAliveCount', v);
-  }
-  getHopLimit() {
-    return this.options.hopLimit;
-  }
-  setHopLimit(v) {
-    this.#positive('hopLimit', v);
-  }
-  getReceiveBufferSize() {
-    return this.options.receiveBufferSize;
-  }
-  setReceiveBufferSize(v) {
-    this.#positive('receiveBufferSize', v);
-  }
-  getSendBufferSize() {
-    return this.options.sendBufferSize;
-  }
-  setSendBufferSize(v) {
-    this.#positive('sendBufferSize', v);
   }
   /** Called when the guest drops the socket: the listener stops; an idle connection closes. */
   [Symbol.dispose]() {
     this.server?.close();
     if (!this.received && !this.sending) this.socket?.destroy();
   }
-  /** Option setters: validated and remembered (not applied to the OS socket, as on 0.2). */
-  #positive(k, v) {
-    if (v === 0 || v === 0n) throw err('invalid-argument');
-    this.options[k] = v;
-  }
 }
+defineOptions(TcpSocket3, TCP_OPTIONS);
 
 // ---- udp
 
+const UDP_OPTIONS = [['getUnicastHopLimit', 'setUnicastHopLimit', 64, positive], ...BUFFER_OPTIONS];
+
 export class UdpSocket3 {
   static create(family) {
-    if (family !== 'ipv4' && family !== 'ipv6') throw err('invalid-argument');
-    return new UdpSocket3(family);
+    return new UdpSocket3(checkFamily(family));
   }
   constructor(family) {
     this.family = family;
@@ -318,7 +265,7 @@ export class UdpSocket3 {
     this.remote = undefined;
     this.queue = []; // received [bytes, address], at most 1024 (a kernel buffer would drop more)
     this.waiters = [];
-    this.options = { hopLimit: 64, receiveBufferSize: 65536n, sendBufferSize: 65536n };
+    this.options = initialOptions(UDP_OPTIONS);
   }
   bind(address) {
     if (this.socket) throw err('invalid-state');
@@ -340,14 +287,7 @@ export class UdpSocket3 {
     this.socket = s;
   }
   #bound() {
-    if (!this.socket)
-      this.bind({
-        tag: this.family,
-        val:
-          this.family === 'ipv6'
-            ? { port: 0, flowInfo: 0, address: [0, 0, 0, 0, 0, 0, 0, 0], scopeId: 0 }
-            : { port: 0, address: [0, 0, 0, 0] },
-      });
+    if (!this.socket) this.bind(unspecifiedAddress(this.family));
     return this.socket;
   }
   connect(remote) {
@@ -398,33 +338,12 @@ export class UdpSocket3 {
   getAddressFamily() {
     return this.family;
   }
-  getUnicastHopLimit() {
-    return this.options.hopLimit;
-  }
-  setUnicastHopLimit(v) {
-    this.#positive('hopLimit', v);
-  }
-  getReceiveBufferSize() {
-    return this.options.receiveBufferSize;
-  }
-  setReceiveBufferSize(v) {
-    this.#positive('receiveBufferSize', v);
-  }
-  getSendBufferSize() {
-    return this.options.sendBufferSize;
-  }
-  setSendBufferSize(v) {
-    this.#positive('sendBufferSize', v);
-  }
-  #positive(k, v) {
-    if (v === 0 || v === 0n) throw err('invalid-argument');
-    this.options[k] = v;
-  }
   /** Called when the guest drops the socket. */
   [Symbol.dispose]() {
     this.socket?.close();
   }
 }
+defineOptions(UdpSocket3, UDP_OPTIONS);
 
 /** `ip-name-lookup.resolve-addresses` (its own error-code variant). */
 async function resolveAddresses(name) {
