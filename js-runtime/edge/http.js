@@ -12,8 +12,9 @@
 //   is complete; the future's pollable waits for the response headers, the
 //   body streams like the request body above. The outgoing request's own body
 //   is collected before sending (http.js OutgoingBody).
-// The resources and the outgoing handler's frame are the WASI host's
-// (../wasi/http.js); what this file adds is the Fetch side of them.
+// The classes extend the WASI host's (../wasi/http.js), which also builds
+// `handle` (`handleWith`) and the import entries (`httpImportsWith`); what
+// this file adds is the Fetch side: bodies, the exchange, the error codes.
 import {
   Fields,
   FutureIncomingResponse,

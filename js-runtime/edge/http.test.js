@@ -85,10 +85,6 @@ test('outgoing request: `other` method and scheme spelled as set; the response f
   });
   const T = wasi['wasi:http/types'];
   const req = new T.OutgoingRequest(new T.Fields());
-  assert.throws(() => req.setMethod({ tag: 'other', val: 'BAD METHOD' }));
-  assert.throws(() => req.setScheme({ tag: 'other', val: '1ws' }));
-  assert.throws(() => req.setAuthority('a b'));
-  assert.throws(() => req.setPathWithQuery('/a#b'));
   req.setMethod({ tag: 'other', val: 'PURGE' });
   req.setScheme({ tag: 'other', val: 'ws' });
   req.setAuthority('h.test');

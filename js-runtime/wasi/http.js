@@ -10,6 +10,9 @@
 // streams); in the browser a synchronous XHR (http-browser.js, whole body).
 // The request is sent once it is complete: at `handle` when the guest never
 // asked for a body, else when the guest finishes the body. No `node:` imports.
+// The edge host (../edge/http.js, no blocking: Fetch and JSPI) extends these
+// classes and builds its `handle` and import entries with `handleWith` and
+// `httpImportsWith`; the request parts' checks are http-request-parts.js.
 import {
   authorityAllowed,
   isToken,
