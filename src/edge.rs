@@ -44,6 +44,7 @@ pub const WASI_FILES: &[&str] = &[
     "clocks.js",
     "filesystem-common.js",
     "filesystem-memory.js",
+    "http-request-parts.js",
     "http.js",
     "imports.js",
     "io.js",

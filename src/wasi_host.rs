@@ -42,6 +42,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../js-runtime/wasi/http-browser.js"),
     ),
     (
+        "http-request-parts.js",
+        include_str!("../js-runtime/wasi/http-request-parts.js"),
+    ),
+    (
         "http-server.js",
         include_str!("../js-runtime/wasi/http-server.js"),
     ),

@@ -12,35 +12,32 @@
 //   is complete; the future's pollable waits for the response headers, the
 //   body streams like the request body above. The outgoing request's own body
 //   is collected before sending (http.js OutgoingBody).
-// Fields, request options and the outparam are the WASI host's (../wasi/http.js).
+// The classes extend the WASI host's (../wasi/http.js), which also builds
+// `handle` (`handleWith`) and the import entries (`httpImportsWith`); what
+// this file adds is the Fetch side: bodies, the exchange, the error codes.
 import {
   Fields,
   FutureIncomingResponse,
-  FutureTrailers,
   OutgoingBody,
-  OutgoingRequest,
   OutgoingResponse as BufferedOutgoingResponse,
-  RequestOptions,
+  IncomingBody as BytesIncomingBody,
+  IncomingRequest as ValueIncomingRequest,
+  IncomingResponse as ValueIncomingResponse,
   ResponseOutparam,
+  handleWith,
+  httpImportsWith,
 } from '../wasi/http.js';
-import { InputStream, IoError, OutputStream, Pollable, bytesSource } from '../wasi/io.js';
+import { methodName, methodValue, schemeValue } from '../wasi/http-request-parts.js';
+import { IoError, OutputStream, Pollable, bytesSource } from '../wasi/io.js';
 import { asyncStdinSource } from '../wasi/stdio-async.js';
 
-export { Fields, ResponseOutparam };
+export { Fields, ResponseOutparam, methodValue };
 
-const METHODS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const frozen = (f) => {
-  f.immutable = true;
-  return f;
-};
 
 /** A Fetch `Headers` as wasi `fields` (names lower-case, values as bytes). */
 export function fieldsFrom(headers) {
-  const f = new Fields();
-  for (const [k, v] of headers) f.list.push([k.toLowerCase(), encoder.encode(v)]);
-  return f;
+  return Fields.received(headers);
 }
 
 /** wasi `fields` as a Fetch `Headers` (repeated names appended). */
@@ -50,69 +47,37 @@ export function headersFrom(fields) {
   return h;
 }
 
-/** The wasi `method` of a Fetch method string. */
-export function methodValue(m) {
-  const lower = m.toLowerCase();
-  return METHODS.has(lower) ? { tag: lower } : { tag: 'other', val: m };
-}
-
 /** A body source: a ReadableStream of bytes read chunk by chunk, or nothing. */
 const bodySource = (stream) => (stream ? asyncStdinSource(stream) : bytesSource(''));
 
 /** wasi:http/types `incoming-body` over a source; its stream waits asynchronously. */
-export class IncomingBody {
+export class IncomingBody extends BytesIncomingBody {
   constructor(source) {
-    this.source = source;
-    this.taken = false;
-  }
-  stream() {
-    if (this.taken) throw undefined;
-    this.taken = true;
-    return new InputStream(this.source, { jspi: true });
+    super(source, { jspi: true });
   }
   static finish(body) {
-    body.source.close?.();
+    body.body.close?.();
     // Fetch bodies carry no trailers: ready with none.
-    return new FutureTrailers(undefined);
+    return BytesIncomingBody.finish(body);
   }
 }
 
 /** wasi:http/types `incoming-request` over a Fetch `Request`. */
-export class IncomingRequest {
+export class IncomingRequest extends ValueIncomingRequest {
   constructor(request) {
     const url = new URL(request.url);
-    this.m = methodValue(request.method);
-    this.p = url.pathname + url.search;
-    this.s =
-      url.protocol === 'https:'
-        ? { tag: 'HTTPS' }
-        : url.protocol === 'http:'
-          ? { tag: 'HTTP' }
-          : { tag: 'other', val: url.protocol.slice(0, -1) };
-    this.a = url.host;
-    this.h = frozen(fieldsFrom(request.headers));
-    this.b = request.body;
-    this.consumed = false;
+    super({
+      method: methodValue(request.method),
+      pathWithQuery: url.pathname + url.search,
+      scheme: schemeValue(url.protocol),
+      authority: url.host,
+      headers: fieldsFrom(request.headers),
+      body: request.body,
+    });
   }
-  method() {
-    return this.m;
-  }
-  pathWithQuery() {
-    return this.p;
-  }
-  scheme() {
-    return this.s;
-  }
-  authority() {
-    return this.a;
-  }
-  headers() {
-    return this.h;
-  }
-  consume() {
-    if (this.consumed) throw undefined;
-    this.consumed = true;
-    return new IncomingBody(bodySource(this.b));
+  /** The body: the Fetch request's ReadableStream, or null. */
+  openBody(stream) {
+    return new IncomingBody(bodySource(stream));
   }
 }
 
@@ -204,23 +169,14 @@ export class OutgoingResponse extends BufferedOutgoingResponse {
   }
 }
 
-export class IncomingResponse {
+/** wasi:http/types `incoming-response` over a Fetch `Response`. */
+export class IncomingResponse extends ValueIncomingResponse {
   constructor(response) {
-    this.statusCode = response.status;
-    this.fields = frozen(fieldsFrom(response.headers));
-    this.b = response.body;
-    this.consumed = false;
+    super(response.status, fieldsFrom(response.headers), response.body);
   }
-  status() {
-    return this.statusCode;
-  }
-  headers() {
-    return this.fields;
-  }
-  consume() {
-    if (this.consumed) throw undefined;
-    this.consumed = true;
-    return new IncomingBody(bodySource(this.b));
+  /** The body: the Fetch response's ReadableStream, or null. */
+  openBody(stream) {
+    return new IncomingBody(bodySource(stream));
   }
 }
 
@@ -247,16 +203,19 @@ export function errorCode(e) {
   return { tag: 'internal-error', val: String(e?.message ?? e) };
 }
 
-function schemeName(s) {
-  if (s === undefined) return 'https';
-  return s.tag === 'other' ? s.val : s.tag.toLowerCase();
-}
-
-/** The request's smallest timeout in ms, if any. */
-function timeoutOf(options) {
-  const ns = [options?.connect, options?.firstByte, options?.betweenBytes].filter((d) => d !== undefined);
-  // biome-ignore lint/complexity/useMathMinMax: BigInt durations (Math.min throws on them)
-  return ns.length ? Number(ns.reduce((a, b) => (a < b ? a : b)) / 1_000_000n) : undefined;
+/** One exchange over `fetchImpl` (`null`: denied), as a `future-incoming-response` result. */
+async function fetchExchange(fetchImpl, request, url, timeoutMs) {
+  if (!fetchImpl) return { tag: 'err', val: { tag: 'HTTP-request-denied' } };
+  const init = { method: methodName(request.methodValue), headers: headersFrom(request.fields), redirect: 'manual' };
+  const body = request.outgoingBody?.bytes();
+  if (body && body.length > 0) init.body = body;
+  if (timeoutMs !== undefined && typeof AbortSignal.timeout === 'function')
+    init.signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return { tag: 'ok', val: new IncomingResponse(await fetchImpl(url, init)) };
+  } catch (e) {
+    return { tag: 'err', val: errorCode(e) };
+  }
 }
 
 /**
@@ -264,48 +223,19 @@ function timeoutOf(options) {
  * `fetch`; `null` denies every request with `HTTP-request-denied`).
  */
 export function outgoingHandle(fetchImpl) {
-  return function handle(request, options) {
-    if (request.authorityValue === undefined) throw { tag: 'HTTP-request-URI-invalid' };
-    const url = `${schemeName(request.schemeValue)}://${request.authorityValue}${request.path ?? '/'}`;
-    const timeoutMs = timeoutOf(options);
-    const future = new AsyncFutureIncomingResponse(async () => {
-      if (!fetchImpl) return { tag: 'err', val: { tag: 'HTTP-request-denied' } };
-      const method =
-        request.methodValue.tag === 'other' ? request.methodValue.val : request.methodValue.tag.toUpperCase();
-      const init = { method, headers: headersFrom(request.fields), redirect: 'manual' };
-      const body = request.outgoingBody?.bytes();
-      if (body && body.length > 0) init.body = body;
-      if (timeoutMs !== undefined && typeof AbortSignal.timeout === 'function')
-        init.signal = AbortSignal.timeout(timeoutMs);
-      try {
-        return { tag: 'ok', val: new IncomingResponse(await fetchImpl(url, init)) };
-      } catch (e) {
-        return { tag: 'err', val: errorCode(e) };
-      }
-    });
-    request.future = future;
-    if (request.outgoingBody === undefined || request.outgoingBody.finished) future.send();
-    return future;
-  };
+  const exchange = (request, url, timeoutMs) => fetchExchange(fetchImpl, request, url, timeoutMs);
+  return handleWith(AsyncFutureIncomingResponse, exchange);
 }
 
 /** The wasi:http import entries for a fetch handler. */
 export function edgeHttpImports(fetchImpl) {
-  return {
-    'wasi:http/types': {
-      Fields,
-      OutgoingRequest,
-      RequestOptions,
-      OutgoingBody: StreamingOutgoingBody,
-      FutureIncomingResponse: AsyncFutureIncomingResponse,
-      IncomingResponse,
-      IncomingBody,
-      FutureTrailers,
-      IncomingRequest,
-      OutgoingResponse,
-      ResponseOutparam,
-      httpErrorCode: () => undefined,
-    },
-    'wasi:http/outgoing-handler': { handle: outgoingHandle(fetchImpl) },
+  const types = {
+    OutgoingBody: StreamingOutgoingBody,
+    FutureIncomingResponse: AsyncFutureIncomingResponse,
+    IncomingResponse,
+    IncomingBody,
+    IncomingRequest,
+    OutgoingResponse,
   };
+  return httpImportsWith(types, outgoingHandle(fetchImpl));
 }

@@ -7,14 +7,8 @@
 //   const app = await instantiate(getCoreModule, createWasi({ ... }));
 //   const server = await serveHttp(app, { port: 8080 });
 import http from 'node:http';
+import { methodValue } from './http-request-parts.js';
 import { Fields, IncomingRequest, ResponseOutparam } from './http.js';
-
-const METHODS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
-
-function methodValue(m) {
-  const lower = m.toLowerCase();
-  return METHODS.has(lower) ? { tag: lower } : { tag: 'other', val: m };
-}
 
 /** The instance's incoming handler (exported as `incomingHandler` or under its versioned name). */
 function handlerOf(app) {

@@ -10,9 +10,20 @@
 // streams); in the browser a synchronous XHR (http-browser.js, whole body).
 // The request is sent once it is complete: at `handle` when the guest never
 // asked for a body, else when the guest finishes the body. No `node:` imports.
+// The edge host (../edge/http.js, no blocking: Fetch and JSPI) extends these
+// classes and builds its `handle` and import entries with `handleWith` and
+// `httpImportsWith`; the request parts' checks are http-request-parts.js.
+import {
+  authorityAllowed,
+  isToken,
+  methodAllowed,
+  methodName,
+  pathAllowed,
+  schemeAllowed,
+  schemeName,
+} from './http-request-parts.js';
 import { InputStream, OutputStream, Pollable, bytesSource } from './io.js';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN = new Set([
   'connection',
   'keep-alive',
@@ -23,10 +34,11 @@ const FORBIDDEN = new Set([
   'http2-settings',
 ]);
 const headerError = (tag) => ({ tag });
-const bytes = (v) => (typeof v === 'string' ? new TextEncoder().encode(v) : v);
+const encoder = new TextEncoder();
+const bytes = (v) => (typeof v === 'string' ? encoder.encode(v) : v);
 
 function checkName(name) {
-  if (typeof name !== 'string' || !TOKEN.test(name)) throw headerError('invalid-syntax');
+  if (!isToken(name)) throw headerError('invalid-syntax');
   const lower = name.toLowerCase();
   if (FORBIDDEN.has(lower)) throw headerError('forbidden');
   return lower;
@@ -46,6 +58,12 @@ export class Fields {
   static fromList(entries) {
     const f = new Fields();
     for (const [name, value] of entries) f.list.push([checkName(name), checkValue(value)]);
+    return f;
+  }
+  /** Fields as a peer sent them (names lower-cased, string values as bytes; not checked against the guest-side rules). */
+  static received(entries) {
+    const f = new Fields();
+    f.list = Array.from(entries, ([k, v]) => [k.toLowerCase(), bytes(v)]);
     return f;
   }
   #mutable() {
@@ -83,20 +101,11 @@ export class Fields {
     return f;
   }
 }
-const frozen = (f) => {
+/** `f`, made immutable (the headers of a request or response once it is made). */
+export const frozen = (f) => {
   f.immutable = true;
   return f;
 };
-
-function methodName(m) {
-  if (m?.tag === 'other') return m.val;
-  return String(m?.tag ?? 'get').toUpperCase();
-}
-function schemeName(s) {
-  if (s === undefined) return 'https';
-  if (s.tag === 'other') return s.val;
-  return s.tag.toLowerCase();
-}
 
 /** wasi:http/types `outgoing-request`. */
 export class OutgoingRequest {
@@ -118,28 +127,28 @@ export class OutgoingRequest {
     return this.methodValue;
   }
   setMethod(m) {
-    if (m?.tag === 'other' && !TOKEN.test(m.val)) throw undefined;
+    if (!methodAllowed(m)) throw undefined;
     this.methodValue = m;
   }
   pathWithQuery() {
     return this.path;
   }
   setPathWithQuery(p) {
-    if (p !== undefined && /[\s#]/.test(p)) throw undefined;
+    if (!pathAllowed(p)) throw undefined;
     this.path = p;
   }
   scheme() {
     return this.schemeValue;
   }
   setScheme(s) {
-    if (s?.tag === 'other' && !/^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(s.val)) throw undefined;
+    if (!schemeAllowed(s)) throw undefined;
     this.schemeValue = s;
   }
   authority() {
     return this.authorityValue;
   }
   setAuthority(a) {
-    if (a !== undefined && /[\s/?#@]/.test(a)) throw undefined;
+    if (!authorityAllowed(a)) throw undefined;
     this.authorityValue = a;
   }
   headers() {
@@ -224,16 +233,16 @@ export class FutureIncomingResponse {
   }
 }
 
-/** wasi:http/types `incoming-response`. */
-export class IncomingResponse {
-  constructor(status, headers, body) {
-    this.statusCode = status;
+/**
+ * What `incoming-request` and `incoming-response` share: immutable headers
+ * and a body the guest takes once. `openBody` makes the `incoming-body`; a
+ * host whose bodies are read another way overrides it.
+ */
+class IncomingMessage {
+  constructor(headers, body) {
     this.fields = frozen(headers);
-    this.body = body; // Uint8Array or an io.js source
+    this.body = body;
     this.consumed = false;
-  }
-  status() {
-    return this.statusCode;
   }
   headers() {
     return this.fields;
@@ -241,20 +250,36 @@ export class IncomingResponse {
   consume() {
     if (this.consumed) throw undefined;
     this.consumed = true;
-    return new IncomingBody(this.body);
+    return this.openBody(this.body);
+  }
+  /** The `incoming-body` over `body` (a Uint8Array or an io.js source). */
+  openBody(body) {
+    return new IncomingBody(body);
   }
 }
 
-/** wasi:http/types `incoming-body`. */
+/** wasi:http/types `incoming-response`: `body` is a Uint8Array or an io.js source. */
+export class IncomingResponse extends IncomingMessage {
+  constructor(status, headers, body) {
+    super(headers, body);
+    this.statusCode = status;
+  }
+  status() {
+    return this.statusCode;
+  }
+}
+
+/** wasi:http/types `incoming-body`; `options` are its input stream's (io.js `{ jspi }`). */
 export class IncomingBody {
-  constructor(body) {
+  constructor(body, options) {
     this.body = body;
+    this.options = options;
     this.taken = false;
   }
   stream() {
     if (this.taken) throw undefined;
     this.taken = true;
-    return new InputStream(this.body instanceof Uint8Array ? bytesSource(this.body) : this.body);
+    return new InputStream(this.body instanceof Uint8Array ? bytesSource(this.body) : this.body, this.options);
   }
   static finish() {
     return new FutureTrailers(undefined);
@@ -280,7 +305,7 @@ export class FutureTrailers {
 // ---- server side (incoming-handler): value holders, for hosts that serve components
 
 /** wasi:http/types `incoming-request`, built by a host: `new IncomingRequest({ method, pathWithQuery, scheme, authority, headers, body })`. */
-export class IncomingRequest {
+export class IncomingRequest extends IncomingMessage {
   constructor({
     method = { tag: 'get' },
     pathWithQuery,
@@ -289,15 +314,8 @@ export class IncomingRequest {
     headers = new Fields(),
     body = new Uint8Array(0),
   } = {}) {
-    Object.assign(this, {
-      m: method,
-      p: pathWithQuery,
-      s: scheme,
-      a: authority,
-      h: frozen(headers),
-      b: body,
-      consumed: false,
-    });
+    super(headers, body);
+    Object.assign(this, { m: method, p: pathWithQuery, s: scheme, a: authority });
   }
   method() {
     return this.m;
@@ -310,14 +328,6 @@ export class IncomingRequest {
   }
   authority() {
     return this.a;
-  }
-  headers() {
-    return this.h;
-  }
-  consume() {
-    if (this.consumed) throw undefined;
-    this.consumed = true;
-    return new IncomingBody(this.b);
   }
 }
 
@@ -358,52 +368,72 @@ export class ResponseOutparam {
   }
 }
 
-/** The wasi:http import entries over `send` (see the top of this file). */
-export function httpImports(send) {
-  function handle(request, options) {
-    const scheme = schemeName(request.schemeValue);
+/** The smallest timeout a `request-options` sets, in ms, if any. */
+function smallestTimeoutMs(options) {
+  const ns = [options?.connect, options?.firstByte, options?.betweenBytes].filter((d) => d !== undefined);
+  // biome-ignore lint/complexity/useMathMinMax: BigInt durations (Math.min throws on them)
+  return ns.length ? Number(ns.reduce((a, b) => (a < b ? a : b)) / 1_000_000n) : undefined;
+}
+
+/**
+ * `wasi:http/outgoing-handler.handle` for a host: checks the request has an
+ * authority and returns a `Future` (a `future-incoming-response` class)
+ * whose `start` is `exchange(request, url, timeoutMs)`. The exchange starts
+ * once the request is complete: at once when the guest asked for no body,
+ * else when it finishes the body (OutgoingBody.finish).
+ */
+export function handleWith(Future, exchange) {
+  return function handle(request, options) {
     if (request.authorityValue === undefined) throw { tag: 'HTTP-request-URI-invalid' };
-    const url = `${scheme}://${request.authorityValue}${request.path ?? '/'}`;
-    const ns = [options?.connect, options?.firstByte, options?.betweenBytes].filter((d) => d !== undefined);
-    // biome-ignore lint/complexity/useMathMinMax: BigInt durations (Math.min throws on them)
-    const timeoutMs = ns.length ? Number(ns.reduce((a, b) => (a < b ? a : b)) / 1_000_000n) : undefined;
-    const future = new FutureIncomingResponse(() => {
-      try {
-        const body = request.outgoingBody?.bytes() ?? null;
-        const r = send({
-          url,
-          method: methodName(request.methodValue),
-          headers: request.fields.entries(),
-          body,
-          timeoutMs,
-        });
-        const headers = new Fields();
-        headers.list = r.headers.map(([k, v]) => [k.toLowerCase(), bytes(v)]);
-        return { tag: 'ok', val: new IncomingResponse(r.status, headers, r.source ?? r.body) };
-      } catch (e) {
-        if (e && typeof e === 'object' && typeof e.tag === 'string') return { tag: 'err', val: e };
-        throw e;
-      }
-    });
+    const url = `${schemeName(request.schemeValue)}://${request.authorityValue}${request.path ?? '/'}`;
+    const timeoutMs = smallestTimeoutMs(options);
+    const future = new Future(() => exchange(request, url, timeoutMs));
     request.future = future;
     if (request.outgoingBody === undefined || request.outgoingBody.finished) future.send();
     return future;
-  }
-  return {
-    'wasi:http/types': {
-      Fields,
-      OutgoingRequest,
-      RequestOptions,
-      OutgoingBody,
-      FutureIncomingResponse,
-      IncomingResponse,
-      IncomingBody,
-      FutureTrailers,
-      IncomingRequest,
-      OutgoingResponse,
-      ResponseOutparam,
-      httpErrorCode: () => undefined,
-    },
-    'wasi:http/outgoing-handler': { handle },
   };
+}
+
+/** The `wasi:http/types` entries; a host replaces the classes whose I/O is its own. */
+const TYPES = {
+  Fields,
+  OutgoingRequest,
+  RequestOptions,
+  OutgoingBody,
+  FutureIncomingResponse,
+  IncomingResponse,
+  IncomingBody,
+  FutureTrailers,
+  IncomingRequest,
+  OutgoingResponse,
+  ResponseOutparam,
+  httpErrorCode: () => undefined,
+};
+
+/** The wasi:http import entries: TYPES with `types` in place of the same names, and the outgoing `handle`. */
+export function httpImportsWith(types, handle) {
+  return { 'wasi:http/types': { ...TYPES, ...types }, 'wasi:http/outgoing-handler': { handle } };
+}
+
+/** One exchange over the synchronous `send` (see the top of this file), as a `future-incoming-response` result. */
+function sendExchange(send, request, url, timeoutMs) {
+  try {
+    const r = send({
+      url,
+      method: methodName(request.methodValue),
+      headers: request.fields.entries(),
+      body: request.outgoingBody?.bytes() ?? null,
+      timeoutMs,
+    });
+    return { tag: 'ok', val: new IncomingResponse(r.status, Fields.received(r.headers), r.source ?? r.body) };
+  } catch (e) {
+    if (e && typeof e === 'object' && typeof e.tag === 'string') return { tag: 'err', val: e };
+    throw e;
+  }
+}
+
+/** The wasi:http import entries over `send` (see the top of this file). */
+export function httpImports(send) {
+  const exchange = (request, url, timeoutMs) => sendExchange(send, request, url, timeoutMs);
+  return httpImportsWith({}, handleWith(FutureIncomingResponse, exchange));
 }

@@ -88,6 +88,37 @@ test('outgoing request: sent when the body is finished, response read through st
   assert.deepEqual(trailers.get(), { tag: 'ok', val: { tag: 'ok', val: undefined } });
 });
 
+test('outgoing request: setters check their values; `other` method and scheme are sent as spelled', () => {
+  let seen;
+  const { T, handle } = client((req) => {
+    seen = req;
+    return { status: 200, headers: [['X-Up', 'text']], body: enc('') };
+  });
+  const req = new T.OutgoingRequest(new T.Fields());
+  assert.throws(() => req.setMethod({ tag: 'other', val: 'BAD METHOD' }));
+  assert.throws(() => req.setScheme({ tag: 'other', val: '1ws' }));
+  assert.throws(() => req.setAuthority('user@h'));
+  assert.throws(() => req.setPathWithQuery('/a b'));
+  req.setMethod({ tag: 'other', val: 'PURGE' });
+  req.setScheme({ tag: 'other', val: 'ws+tls' });
+  req.setAuthority('h.test');
+  req.setPathWithQuery('/p?q=1');
+  assert.deepEqual(
+    [req.method(), req.scheme(), req.authority(), req.pathWithQuery()],
+    [{ tag: 'other', val: 'PURGE' }, { tag: 'other', val: 'ws+tls' }, 'h.test', '/p?q=1'],
+  );
+  const response = handle(req, undefined).get().val.val;
+  assert.deepEqual([seen.url, seen.method, seen.timeoutMs], ['ws+tls://h.test/p?q=1', 'PURGE', undefined]);
+  assert.deepEqual(
+    response
+      .headers()
+      .entries()
+      .map(([k, v]) => [k, dec(v)]),
+    [['x-up', 'text']],
+    'header names from the transport lower-case, string values as bytes',
+  );
+});
+
 test('outgoing request: no body is sent at once; transport errors become error-codes; timeouts are passed', () => {
   let seen;
   const { T, handle } = client((req) => {

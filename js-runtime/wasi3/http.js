@@ -9,9 +9,18 @@
 // The 0.3 `fields` keeps 0.2's name but adds methods, so these types are
 // served under `wasi:http/types@0.3` (see README.md); `wasi:http/client` is
 // new in 0.3 and keeps the bare key.
-import { Fields } from '../wasi/http.js';
+import { Fields, frozen } from '../wasi/http.js';
+import {
+  authorityAllowed,
+  methodAllowed,
+  methodName,
+  methodValue,
+  pathAllowed,
+  schemeAllowed,
+  schemeName,
+} from '../wasi/http-request-parts.js';
 
-const METHODS = new Set(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch']);
+export { methodValue };
 
 /** `fields` of wasi:http@0.3 (headers and trailers). */
 export class Fields3 extends Fields {
@@ -23,9 +32,8 @@ export class Fields3 extends Fields {
   /** Fields as a peer sent them (not checked against the guest-side rules), immutable. */
   static received(entries) {
     const f = new Fields3();
-    f.list = entries.map(([k, v]) => [k.toLowerCase(), typeof v === 'string' ? new TextEncoder().encode(v) : v]);
-    f.immutable = true;
-    return f;
+    f.list = Fields.received(entries).list;
+    return frozen(f);
   }
   copyAll() {
     return this.entries();
@@ -41,11 +49,6 @@ export class Fields3 extends Fields {
     return f;
   }
 }
-
-const freeze = (f) => {
-  f.immutable = true;
-  return f;
-};
 
 /** A future for the outcome of transmitting a body: [promise, settle]. */
 function transmitFuture() {
@@ -70,7 +73,7 @@ export function errorOf(e) {
 
 class Message {
   constructor(headers, contents, trailers) {
-    this.headers = freeze(headers);
+    this.headers = frozen(headers);
     this.contents = contents ?? null;
     this.trailers = trailers;
     this.consumed = false;
@@ -112,28 +115,28 @@ export class Request3 extends Message {
     return this.method;
   }
   setMethod(m) {
-    if (m?.tag === 'other' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(m.val)) throw undefined;
+    if (!methodAllowed(m)) throw undefined;
     this.method = m;
   }
   getPathWithQuery() {
     return this.pathWithQuery;
   }
   setPathWithQuery(p) {
-    if (p !== undefined && (typeof p !== 'string' || /[\s#]/.test(p))) throw undefined;
+    if (!pathAllowed(p)) throw undefined;
     this.pathWithQuery = p;
   }
   getScheme() {
     return this.scheme;
   }
   setScheme(s) {
-    if (s?.tag === 'other' && !/^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(s.val)) throw undefined;
+    if (!schemeAllowed(s)) throw undefined;
     this.scheme = s;
   }
   getAuthority() {
     return this.authority;
   }
   setAuthority(a) {
-    if (a !== undefined && (typeof a !== 'string' || /[\s/?#@]/.test(a))) throw undefined;
+    if (!authorityAllowed(a)) throw undefined;
     this.authority = a;
   }
   getOptions() {
@@ -196,15 +199,7 @@ export class RequestOptions3 {
   }
 }
 
-const methodName = (m) => (m.tag === 'other' ? m.val : m.tag.toUpperCase());
-const schemeName = (s) => (s === undefined ? 'https' : s.tag === 'other' ? s.val : s.tag.toLowerCase());
 const ms = (ns) => (ns === undefined ? undefined : Number(ns / 1_000_000n));
-
-/** A 0.3 method variant for a method name from a peer. */
-export function methodValue(m) {
-  const lower = m.toLowerCase();
-  return METHODS.has(lower) ? { tag: lower } : { tag: 'other', val: m };
-}
 
 /**
  * `wasi:http/client.send`: hands the request to `transport` (see

@@ -50,6 +50,16 @@ test('request and response: setters validate; headers freeze; the body is taken 
   assert.throws(() => req.setAuthority('a b'));
   assert.throws(() => req.setPathWithQuery('/a b'));
   assert.throws(() => req.setMethod({ tag: 'other', val: 'BAD METHOD' }));
+  assert.throws(() => req.setScheme({ tag: 'other', val: '1ws' }));
+  assert.throws(() => req.setAuthority(80));
+  assert.throws(() => req.setPathWithQuery(['/']));
+  req.setScheme({ tag: 'other', val: 'ws+tls' });
+  req.setAuthority('h.test:80');
+  req.setPathWithQuery('/p?q=1');
+  assert.deepEqual(
+    [req.getScheme(), req.getAuthority(), req.getPathWithQuery()],
+    [{ tag: 'other', val: 'ws+tls' }, 'h.test:80', '/p?q=1'],
+  );
   req.setMethod({ tag: 'post' });
   assert.deepEqual(req.getMethod(), { tag: 'post' });
   assert.throws(
