@@ -203,13 +203,21 @@ mod tests {
     #[test]
     fn prefixes_are_unique() {
         let lift = LiftedIdx::new(0);
-        let forms = [LiftForm::Host, LiftForm::Adapter, LiftForm::Values, LiftForm::Task];
+        let forms = [
+            LiftForm::Host,
+            LiftForm::Adapter,
+            LiftForm::Values,
+            LiftForm::Task,
+        ];
         let mut all: Vec<String> = PREFIXES.iter().map(|p| format!("{p}0")).collect();
         all.extend(forms.iter().map(|f| lift.form(*f)));
         all.push(lift.task_body());
         let mut seen = std::collections::HashSet::new();
         for name in &all {
-            assert!(seen.insert(name.clone()), "{name} is spelled by two prefixes");
+            assert!(
+                seen.insert(name.clone()),
+                "{name} is spelled by two prefixes"
+            );
         }
     }
 }
