@@ -904,6 +904,9 @@ describe('bad arguments from JS', () => {
       assert.throws(() => ex.roundtripBag(bad), notRecord('param v'), show(bad));
       assert.throws(() => ex.roundtripListPoint([POINT, bad]), notRecord('param v[]'), show(bad));
       assert.throws(() => ex.roundtripLine({ ...LINE, end: bad }), notRecord('param v.end'), show(bad));
+      // Inside an option's payload (undefined and null are `none` there).
+      if (bad != null)
+        assert.throws(() => ex.roundtripBag({ ...BAG, parent: bad }), notRecord('param v.parent.val'), show(bad));
     }
     // A field that is wrong on a real object is reported as the field.
     assert.throws(() => ex.roundtripListPoint([{ x: '1', y: 2 }]), /param v\[\]\.x: expected s32/);
