@@ -27,9 +27,9 @@
 //! 64-bit memories on either side (memory64: the JS adapter converts between the two
 //! address widths), async lowers and lifts, JSPI-blocking calls, handles in a
 //! component that uses the async ABI (a lent borrow counts in the callee's task
-//! there), nested (parent/child) calls, and engines without multi-memory or exception handling: the glue checks once
-//! with `WebAssembly.validate` (`js-runtime/intrinsics/fused.js`) and wires the JS
-//! adapter when the engine lacks them.
+//! there), nested (parent/child) calls, and engines without multi-memory or exception
+//! handling: the glue checks once with `WebAssembly.validate`
+//! (`js-runtime/intrinsics/fused.js`) and wires the JS adapter when the engine lacks them.
 //!
 //! **The spec's checks** stay where they are observable: `may_leave` of the caller and
 //! the callee's entering set (`may_enter`) live in the glue as JS variables, so the
@@ -37,8 +37,8 @@
 //! also runs when the callee throws (a `catch_all` that rethrows). With the async ABI
 //! the same helpers also begin and end the callee's synchronous task (`enterSync` /
 //! `leaveSync`: the thread its `context.get`/`set` and built-ins find), as the JS
-//! adapter does, unless the callee runs no JS at all. Reallocs and
-//! post-return that must clear `may_leave` are imported as the glue's wrappers. Invalid
+//! adapter does, unless the callee runs no JS at all. Reallocs and post-return that
+//! must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
 //! unpaired utf16 surrogates, out-of-range discriminants and chars, misaligned or
 //! out-of-bounds pointers, reallocs returning such) trap with `unreachable`; handle
