@@ -12,6 +12,7 @@ use super::bindings::Names;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::fused;
+use super::ident::{FlagHome, MAY_FLAGS, MAY_FLAGS_MEMORY};
 use super::imports::imports;
 use super::intrinsics::Intrinsics;
 use super::module_src::module_source;
@@ -122,8 +123,15 @@ pub fn assemble(
     Ok((js, Files { files, imports }))
 }
 
-/// `var poisoned = false, me0 = true, ml0 = true;` for the flags in use.
+/// `var poisoned = false, me0 = true, ml0 = true;` for the flags in use (or
+/// the flags memory, `FlagHome::Memory`).
 fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
+    if cx.flags == FlagHome::Memory {
+        // One page, every flag set; the fused adapters import the memory.
+        return Some(format!(
+            "var poisoned = false; const {MAY_FLAGS_MEMORY} = new WebAssembly.Memory({{ initial: 1 }}); const {MAY_FLAGS} = new Uint8Array({MAY_FLAGS_MEMORY}.buffer).fill(1);"
+        ));
+    }
     if names.enter_flags.is_empty() && cx.leave_flags.is_empty() {
         return None;
     }

@@ -25,7 +25,8 @@ pub struct EmitCx<'a> {
     pub jspi: JspiPlan,
     /// The component uses the async ABI ([`Plan::uses_async`]).
     pub uses_async: bool,
-    /// Where the `may_enter`/`may_leave` flags live (follows `uses_async`).
+    /// Where the `may_enter`/`may_leave` flags live (follows `uses_async`, and
+    /// whether any adapter is fused: `FlagHome::of`).
     pub flags: FlagHome,
     /// `instantiate()` is async (else sync, or plain ESM with top-level await).
     pub async_instantiation: bool,
@@ -109,7 +110,7 @@ impl<'a> EmitCx<'a> {
             plan,
             opts,
             uses_async,
-            flags: FlagHome::of(uses_async),
+            flags: FlagHome::of(uses_async, !fused.is_empty()),
             async_instantiation: opts.instantiation != Instantiation::Sync,
             leave_flags,
             class_imports,

@@ -13,12 +13,14 @@ use super::bindings::Names;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
+use super::ident::{FlagHome, MAY_FLAGS_MEMORY};
 use super::lift::reaches_no_import;
 use super::module_src::module_source;
 use crate::fuse::{Adapter, HandleOp, Import};
 use crate::names::quote as js_str;
 use crate::plan::{
-    Callee, CoreDef, CoreInstanceArg, CoreInstantiation, Idx, LoweredIdx, ResourceIdx,
+    Callee, ComponentInstanceIdx, CoreDef, CoreInstanceArg, CoreInstantiation, Idx, Lifted,
+    LoweredIdx, ResourceIdx,
 };
 use crate::OutputFile;
 
@@ -27,38 +29,15 @@ use crate::OutputFile;
 /// post-return with `may_leave` cleared). Its module `fmodN` is declared with
 /// the core modules ([`modules`]).
 pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> String {
-    let plan = cx.plan;
-    let l = &plan.lowered[idx];
-    let Callee::Lifted(li) = l.callee else {
-        unreachable!("fused adapters call lifted functions")
-    };
-    let caller = l.component_instance;
-    let lift = &plan.lifted[li];
-    let entering = plan.entering_set(lift.component_instance, Some(caller));
+    let (entering, _) = entering_set(cx, idx);
     names.enter_flags.extend(entering.iter().copied());
     names.intrinsics.use_("trap");
     names.intrinsics.use_("fused");
     let mut js = String::new();
-    let guard = EntryGuard::from_component(&entering, cx.flags);
-    let mut enter = format!("if (!{}) cannotLeave();", cx.flags.may_leave(caller));
-    let mut leave = String::new();
-    if !guard.is_empty() {
-        write!(enter, " {} {}", guard.check(), guard.clear()).unwrap();
-        leave = guard.restore();
+    // Flags in memory: the adapter checks and sets them itself (`fuse::InlineFlags`).
+    if cx.flags != FlagHome::Memory {
+        write_enter_leave(cx, names, idx, &mut js);
     }
-    // As the JS adapter's `liftN_raw`: the callee's built-ins find its sync
-    // task's thread. One variable serves: the callee cannot be re-entered
-    // while the call runs (its `may_enter` is clear).
-    if cx.uses_async && !reaches_no_import(cx, lift) {
-        names.intrinsics.use_("scheduler");
-        let t = idx.fused_thread();
-        writeln!(js, "let {t} = null;").unwrap();
-        let ai = lift.component_instance.async_instance();
-        write!(enter, " {t} = enterSync({ai});").unwrap();
-        leave = format!("leaveSync({t}); {t} = null; {leave}");
-    }
-    writeln!(js, "function {}() {{ {enter} }}", idx.fused_enter()).unwrap();
-    writeln!(js, "function {}() {{ {leave} }}", idx.fused_leave()).unwrap();
     for (_, imp) in &a.imports {
         if let Import::PostReturn { inst, def, nargs } = imp {
             if cx.leave_flags.contains(inst) {
@@ -108,6 +87,47 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
     js
 }
 
+/// The entering set of adapter `idx`'s callee, and the lift it calls.
+fn entering_set<'p>(cx: &EmitCx<'p>, idx: LoweredIdx) -> (Vec<ComponentInstanceIdx>, &'p Lifted) {
+    let l = &cx.plan.lowered[idx];
+    let Callee::Lifted(li) = l.callee else {
+        unreachable!("fused adapters call lifted functions")
+    };
+    let lift = &cx.plan.lifted[li];
+    let set = cx
+        .plan
+        .entering_set(lift.component_instance, Some(l.component_instance));
+    (set, lift)
+}
+
+/// The adapter's imported `enter`/`leave` (`feN`/`flN`): the caller's
+/// `may_leave` checked, the entering set checked and cleared, then restored;
+/// with the async ABI also the callee's sync task.
+fn write_enter_leave(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, js: &mut String) {
+    let (entering, lift) = entering_set(cx, idx);
+    let caller = cx.plan.lowered[idx].component_instance;
+    let guard = EntryGuard::from_component(&entering, cx.flags);
+    let mut enter = format!("if (!{}) cannotLeave();", cx.flags.may_leave(caller));
+    let mut leave = String::new();
+    if !guard.is_empty() {
+        write!(enter, " {} {}", guard.check(), guard.clear()).unwrap();
+        leave = guard.restore();
+    }
+    // As the JS adapter's `liftN_raw`: the callee's built-ins find its sync
+    // task's thread. One variable serves: the callee cannot be re-entered
+    // while the call runs (its `may_enter` is clear).
+    if cx.uses_async && !reaches_no_import(cx, lift) {
+        names.intrinsics.use_("scheduler");
+        let t = idx.fused_thread();
+        writeln!(js, "let {t} = null;").unwrap();
+        let ai = lift.component_instance.async_instance();
+        write!(enter, " {t} = enterSync({ai});").unwrap();
+        leave = format!("leaveSync({t}); {t} = null; {leave}");
+    }
+    writeln!(js, "function {}() {{ {enter} }}", idx.fused_enter()).unwrap();
+    writeln!(js, "function {}() {{ {leave} }}", idx.fused_leave()).unwrap();
+}
+
 /// Statements instantiating the adapters core instance `inst` imports that
 /// are not instantiated yet (`faN`: the adapter, or `lowerN` without fused support).
 pub fn before_instance(cx: &EmitCx, names: &mut Names, inst: &CoreInstantiation) -> String {
@@ -141,6 +161,9 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
     match imp {
         Import::Enter => idx.fused_enter(),
         Import::Leave => idx.fused_leave(),
+        Import::FlagsMemory => MAY_FLAGS_MEMORY.to_string(),
+        Import::CannotEnter => "() => cannotEnter(poisoned)".to_string(),
+        Import::CannotLeave => "cannotLeave".to_string(),
         Import::Memory(CoreDef::Export { instance, name }) => {
             format!("{}[{}]", instance.exports(), js_str(name))
         }

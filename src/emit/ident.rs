@@ -4,6 +4,7 @@
 //! Names allocated in order of use (`mem0`, `cf0`, `host0`, …) are spelled by
 //! `bindings::Names`, which hands them out.
 
+use crate::fuse::flag_byte;
 use crate::plan::{
     AsyncTypeIdx, BuiltinIdx, ComponentInstanceIdx, CoreInstanceIdx, ImportIdx, LiftedIdx,
     LoweredIdx, ModuleIdx, ResourceIdx, ResourceOp,
@@ -120,29 +121,42 @@ js_names! {
 /// reads directly. (Accessor properties over the glue's `var`s would give every
 /// `AsyncInstance` its own hidden class, and every runtime function touching
 /// instances would turn polymorphic once a page has two of them: a second
-/// instantiation made async calls 2-3x slower.)
+/// instantiation made async calls 2-3x slower.) Sync glue with fused adapters keeps
+/// them as bytes of a small memory (`mayFlags[0]`, see `fuse::InlineFlags`) that the
+/// adapters import, so an adapter checks and sets them in wasm: two calls from wasm
+/// into JS per call between components were most of a scalar call's cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlagHome {
     /// The glue's `var`s.
     Vars,
     /// The fields of the instance's `AsyncInstance`.
     AsyncInstance,
+    /// Bytes of the flags memory (1: set), shared with the fused adapters.
+    Memory,
 }
 
+/// The glue's view of the flags memory (`FlagHome::Memory`).
+pub const MAY_FLAGS: &str = "mayFlags";
+/// The flags memory itself, imported by the fused adapters.
+pub const MAY_FLAGS_MEMORY: &str = "mayFlagsMem";
+
 impl FlagHome {
-    /// Where a component that uses the async ABI (or not) keeps its flags.
-    pub fn of(uses_async: bool) -> Self {
-        if uses_async {
-            FlagHome::AsyncInstance
-        } else {
-            FlagHome::Vars
+    /// Where a component keeps its flags: with the async ABI in its
+    /// `AsyncInstance`s, else in memory when it has fused adapters.
+    pub fn of(uses_async: bool, fused: bool) -> Self {
+        match (uses_async, fused) {
+            (true, _) => FlagHome::AsyncInstance,
+            (false, true) => FlagHome::Memory,
+            (false, false) => FlagHome::Vars,
         }
     }
-    /// Instance `c`'s `may_enter` flag, as a JS expression that can be assigned.
+    /// Instance `c`'s `may_enter` flag, as a JS expression that can be assigned
+    /// `true` and `false`.
     pub fn may_enter(self, c: ComponentInstanceIdx) -> String {
         match self {
             FlagHome::Vars => format!("me{}", c.index()),
             FlagHome::AsyncInstance => format!("{}.mayEnter", c.async_instance()),
+            FlagHome::Memory => format!("{MAY_FLAGS}[{}]", flag_byte(c, false)),
         }
     }
     /// Instance `c`'s `may_leave` flag, as a JS expression that can be assigned.
@@ -150,7 +164,19 @@ impl FlagHome {
         match self {
             FlagHome::Vars => format!("ml{}", c.index()),
             FlagHome::AsyncInstance => format!("{}.mayLeave", c.async_instance()),
+            FlagHome::Memory => format!("{MAY_FLAGS}[{}]", flag_byte(c, true)),
         }
+    }
+    /// `me0 !== true`: instance `c` may not be entered. The flags hold only
+    /// booleans (bytes 0 and 1 in memory); compared with exactly the set value,
+    /// V8 tests one word instead of a generic `ToBoolean`.
+    pub fn entry_refused(self, c: ComponentInstanceIdx) -> String {
+        let set = if self == FlagHome::Memory {
+            "1"
+        } else {
+            "true"
+        };
+        format!("{} !== {set}", self.may_enter(c))
     }
     /// Whether the glue declares the flags itself (`var me0 = true`).
     pub fn declared_by_glue(self) -> bool {

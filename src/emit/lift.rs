@@ -170,7 +170,7 @@ fn lifted(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, form: LiftForm, fname:
             ty,
             needs_scope,
         );
-    let guard = EntryGuard::from_host(&entering, cx.uses_async)
+    let guard = EntryGuard::from_host(&entering, cx.uses_async, cx.flags)
         .folded(cx.folded_poison)
         .light(light);
     names.poison |= host_facing && cx.folded_poison;
@@ -478,7 +478,7 @@ fn host_task_entry(cx: &EmitCx, names: &mut Names, idx: LiftedIdx, fname: &str) 
         "const {conv} = {value};\nasync function {}({}) {{\n  {}\n  const r = startFromHost(store, {fi}, {args}, options?.signal, {conv});\n  return r instanceof Promise ? await r : r;\n}}\n",
         idx.form(LiftForm::Host),
         all.join(", "),
-        EntryGuard::from_host(&[], true).check(),
+        EntryGuard::from_host(&[], true, cx.flags).check(),
     )
 }
 

@@ -106,8 +106,8 @@ pub fn resource_decls(
                 names.enter_flags.extend(entering.iter().copied());
                 names.intrinsics.use_("trap");
                 names.poison |= cx.folded_poison;
-                let guard =
-                    EntryGuard::from_host(&entering, cx.uses_async).folded(cx.folded_poison);
+                let guard = EntryGuard::from_host(&entering, cx.uses_async, cx.flags)
+                    .folded(cx.folded_poison);
                 let call = guard.around(&format!("{f}(rep)"));
                 writeln!(out, "{rt}.dtor = (rep) => {{ {call} }};").unwrap();
             }

@@ -7,7 +7,7 @@ use wasm_encoder::{BlockType, Function, Instruction as I, ValType as W};
 
 use super::code::{mem_arg, Emit};
 use super::handles::{Funcs, Handles};
-use super::{assemble, transcode, utf8, wasm_ty, Import, ImportSig, Imports, Sig};
+use super::{assemble, transcode, utf8, wasm_ty, Import, ImportSig, Imports, InlineFlags, Sig};
 use crate::abi;
 use crate::plan::{CoreDef, StringEncoding};
 use crate::types::CoreTy;
@@ -28,6 +28,8 @@ pub struct Spec {
     pub post_return: Option<Import>,
     /// Restore the entering set when the callee throws.
     pub guard_exceptions: bool,
+    /// The flags as bytes of the glue's flags memory (else: `enter`/`leave`).
+    pub flags: Option<InlineFlags>,
     /// The handle helpers the adapter imports.
     pub handles: Handles,
     pub callee_core: CoreDef,
@@ -36,9 +38,12 @@ pub struct Spec {
 /// Memory indices inside the adapter module.
 const CALLER_MEM: u32 = 0;
 const CALLEE_MEM: u32 = 1;
-/// Function indices of the imports that are always present.
+/// Function indices of the imports that are always present: `enter` and
+/// `leave`, or with inline flags the two that throw the traps.
 const ENTER: u32 = 0;
 const LEAVE: u32 = 1;
+const CANNOT_ENTER: u32 = 0;
+const CANNOT_LEAVE: u32 = 1;
 const CALLEE: u32 = 2;
 
 /// A direction of copying: from one memory into the other.
@@ -123,9 +128,16 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
     let i32x = |n: usize| vec![W::I32; n];
 
     // Imports: functions first (fixed order), then the memories, then the handle helpers.
+    let [first, second] = match spec.flags {
+        Some(_) => [
+            ("cannot_enter", Import::CannotEnter),
+            ("cannot_leave", Import::CannotLeave),
+        ],
+        None => [("enter", Import::Enter), ("leave", Import::Leave)],
+    };
     let mut imports: Vec<(&'static str, Import, Option<Sig>)> = vec![
-        ("enter", Import::Enter, Some((vec![], vec![]))),
-        ("leave", Import::Leave, Some((vec![], vec![]))),
+        (first.0, first.1, Some((vec![], vec![]))),
+        (second.0, second.1, Some((vec![], vec![]))),
         (
             "callee",
             Import::Callee(spec.callee_core.clone()),
@@ -169,6 +181,13 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
             imports.push((name, Import::Memory(m.clone()?), None));
         }
     }
+    let flags = spec.flags.as_ref().map(|f| {
+        imports.push(("flags", Import::FlagsMemory, None));
+        Flags {
+            mem: if needs_memory { 2 } else { 0 },
+            bytes: f,
+        }
+    });
     // Defined functions: the adapter, then a utf8 validator per memory.
     let adapter = n_funcs;
     let mut down = Dir {
@@ -204,7 +223,7 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         handles: handle_funcs,
     };
     let lends = g.handles.end_abort();
-    g.op(I::Call(ENTER));
+    enter(&mut g, flags.as_ref());
     let guarded = spec.guard_exceptions || lends.is_some();
     if guarded {
         g.op(I::Try(BlockType::Empty));
@@ -267,13 +286,14 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         g.op(I::Call(p));
     }
     if guarded {
-        g.ops([I::CatchAll, I::Call(LEAVE)]);
+        g.op(I::CatchAll);
+        leave(&mut g, flags.as_ref());
         if let Some((_, abort)) = lends {
             g.op(I::Call(abort));
         }
         g.ops([I::Rethrow(0), I::End]);
     }
-    g.op(I::Call(LEAVE));
+    leave(&mut g, flags.as_ref());
     for o in &out {
         g.op(I::LocalGet(*o));
     }
@@ -304,6 +324,56 @@ pub fn build(spec: &Spec) -> Option<(Vec<u8>, Imports)> {
         imports.map(|(n, i, s)| ((n.clone(), s), (n, i))).unzip();
     let bytes = assemble(&sigs, funcs);
     Some((bytes, imports))
+}
+
+/// The flags memory's index in the adapter and the bytes to check and set.
+struct Flags<'a> {
+    mem: u32,
+    bytes: &'a InlineFlags,
+}
+
+/// The entry checks: the caller's `may_leave`, then the entering set's
+/// `may_enter`, each trapping through its imported thrower; then the
+/// entering set cleared. Without inline flags, the glue's `enter` does it.
+fn enter(g: &mut Gen, flags: Option<&Flags>) {
+    let Some(f) = flags else {
+        return g.op(I::Call(ENTER));
+    };
+    let refuse = |g: &mut Gen, byte: u32, thrower: u32| {
+        g.ops([
+            I::I32Const(0),
+            I::I32Load8U(mem_arg(f.mem, byte, 0)),
+            I::I32Eqz,
+            I::If(BlockType::Empty),
+            I::Call(thrower),
+            I::Unreachable,
+            I::End,
+        ]);
+    };
+    refuse(g, f.bytes.may_leave, CANNOT_LEAVE);
+    for b in &f.bytes.entering {
+        refuse(g, *b, CANNOT_ENTER);
+    }
+    set_entering(g, f, 0);
+}
+
+/// The entering set restored after the call (or the glue's `leave`).
+fn leave(g: &mut Gen, flags: Option<&Flags>) {
+    match flags {
+        Some(f) => set_entering(g, f, 1),
+        None => g.op(I::Call(LEAVE)),
+    }
+}
+
+/// Stores `value` into every `may_enter` byte of the entering set.
+fn set_entering(g: &mut Gen, f: &Flags, value: i32) {
+    for b in &f.bytes.entering {
+        g.ops([
+            I::I32Const(0),
+            I::I32Const(value),
+            I::I32Store8(mem_arg(f.mem, *b, 0)),
+        ]);
+    }
 }
 
 /// The string functions (`transcode::store`) of the directions that carry

@@ -32,12 +32,15 @@
 //! (`js-runtime/intrinsics/fused.js`) and wires the JS adapter when the engine lacks them.
 //!
 //! **The spec's checks** stay where they are observable: `may_leave` of the caller and
-//! the callee's entering set (`may_enter`) live in the glue as JS variables, so the
-//! adapter calls two tiny imported helpers (`enter`, `leave`) around the call; `leave`
-//! also runs when the callee throws (a `catch_all` that rethrows). With the async ABI
-//! the same helpers also begin and end the callee's synchronous task (`enterSync` /
-//! `leaveSync`: the thread its `context.get`/`set` and built-ins find), as the JS
-//! adapter does, unless the callee runs no JS at all. Reallocs and post-return that
+//! the callee's entering set (`may_enter`) are the glue's flags. Without the async ABI
+//! they are bytes of a memory the glue shares with the adapters ([`InlineFlags`]): the
+//! adapter checks and clears them before the call and sets them again after it, also
+//! when the callee throws (a `catch_all` that rethrows), calling into JS only to
+//! throw the trap. With the async ABI they live in the runtime's instances, so the
+//! adapter calls two tiny imported helpers (`enter`, `leave`) around the call, which
+//! also begin and end the callee's synchronous task (`enterSync` / `leaveSync`: the
+//! thread its `context.get`/`set` and built-ins find), as the JS adapter does, unless
+//! the callee runs no JS at all. Reallocs and post-return that
 //! must clear `may_leave` are imported as the glue's wrappers. Invalid
 //! values (strings and lists above the spec's 2^28 - 1 byte length limits, bad utf8,
 //! unpaired utf16 surrogates, out-of-range discriminants and chars, misaligned or
@@ -93,6 +96,13 @@ pub enum Import {
     Enter,
     /// Restores the entering set.
     Leave,
+    /// The glue's flags memory, where the adapter checks and sets the flags
+    /// itself ([`InlineFlags`]).
+    FlagsMemory,
+    /// Traps: the entering set may not be entered (with its flags inline).
+    CannotEnter,
+    /// Traps: the caller may not leave (with its flags inline).
+    CannotLeave,
     /// A handle helper (`handles`): moves handles between the two instances' tables.
     Handle {
         op: handles::Op,
@@ -159,10 +169,34 @@ pub fn adapter(plan: &Plan, idx: LoweredIdx) -> Option<Adapter> {
             nargs: sig.results.len(),
         }),
         guard_exceptions: !plan.entering_set(callee, Some(caller)).is_empty(),
+        flags: (!plan.uses_async()).then(|| InlineFlags {
+            may_leave: flag_byte(caller, true),
+            entering: (plan.entering_set(callee, Some(caller)).iter())
+                .map(|c| flag_byte(*c, false))
+                .collect(),
+        }),
         handles: handles::Handles::new(plan, ty, caller, callee),
         callee_core: lift.core.clone(),
     };
     body::build(&spec).map(|(bytes, imports)| Adapter { bytes, imports })
+}
+
+/// The glue's `may_enter`/`may_leave` flags as bytes of its flags memory
+/// (`emit::ident::FlagHome::Memory`; 1: set), which the adapter checks and
+/// sets itself instead of calling the glue's `enter`/`leave` helpers. Without
+/// the async ABI only the glue and the adapters read them.
+#[derive(Debug, Clone)]
+pub struct InlineFlags {
+    /// The caller's `may_leave` byte.
+    pub may_leave: u32,
+    /// The `may_enter` bytes of the callee's entering set.
+    pub entering: Vec<u32>,
+}
+
+/// The byte of instance `c`'s `may_enter` flag (its `may_leave`: the next
+/// one) in the flags memory.
+pub fn flag_byte(c: ComponentInstanceIdx, may_leave: bool) -> u32 {
+    2 * c.index() as u32 + u32::from(may_leave)
 }
 
 /// Whether the fused adapter can carry values of type `t`.

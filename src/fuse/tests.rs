@@ -40,6 +40,10 @@ fn spec(params: Vec<ValType>, result: Option<ValType>) -> Spec {
             nargs: 1,
         }),
         guard_exceptions: true,
+        flags: Some(InlineFlags {
+            may_leave: 1,
+            entering: vec![2],
+        }),
         handles: Default::default(),
         callee_core: def("f"),
     }

@@ -62,6 +62,7 @@ const FUSED = {
   chain10: 18,
   'host-errors': 2,
   encodings: 18,
+  'fused-reentry': 1,
   'handles-nested': 11,
   'invalid-strings': 8,
   'length-limits': 4,
@@ -126,6 +127,52 @@ test('chain of 10: both paths give the same results, and the fused one has no JS
   assert.ok(frames.js >= 18, `JS adapters: ${frames.js} adapter frames`);
   // Only the host import's own lower is JS when the engine runs fused adapters.
   assert.equal(frames.fused, fusedAdapters ? 1 : frames.js);
+});
+
+// fixtures/compose/fused-reentry.wat: without the async ABI the fused adapter checks
+// and sets the glue's may_enter/may_leave flags itself (bytes of a memory the glue
+// shares with it). Its traps are the JS adapter's: a call into a component that is
+// on the stack, a call out of a component during its realloc, and after either the
+// poisoned component.
+test('entry checks inside the fused adapter trap as the JS adapter does', async () => {
+  const outcome = (f) => {
+    try {
+      return f();
+    } catch (e) {
+      return `${e.constructor.name}: ${e.message}`;
+    }
+  };
+  const runs = {};
+  for (const adapters of ['fused', 'js']) {
+    let e;
+    const fresh = async () => {
+      e = await load('fused-reentry', adapters, { cb: () => e.viaA() });
+    };
+    await fresh();
+    const r = [
+      outcome(() => e.viaA()),
+      outcome(() => e.take('hello')),
+      outcome(() => e.callOut()),
+      outcome(() => e.viaA()),
+    ];
+    await fresh();
+    e.setGreedy(true);
+    r.push(
+      outcome(() => e.take('hello')),
+      outcome(() => e.viaA()),
+    );
+    runs[adapters] = r;
+  }
+  assert.deepEqual(runs.fused, runs.js);
+  const poisoned = 'RuntimeError: cannot enter component instance: it is poisoned by an earlier trap';
+  assert.deepEqual(runs.js, [
+    7,
+    5,
+    'RuntimeError: cannot enter component instance: it is already on the call stack (reentrance)',
+    poisoned,
+    'RuntimeError: cannot leave component instance during realloc or post-return',
+    poisoned,
+  ]);
 });
 
 // fixtures/compose/async-sync-relay.wat and ctx-slots.wasm: components that use the
