@@ -216,10 +216,11 @@ impl Names {
     }
 
     /// The realloc to call for instance `inst`: wrapped so that `may_leave` is
-    /// false while it runs, when the instance has lowered imports that could observe it.
+    /// false while it runs, when something it calls could observe that
+    /// (`EmitCx::guards_may_leave`).
     pub fn realloc(&mut self, cx: &EmitCx, inst: ComponentInstanceIdx, def: &CoreDef) -> String {
         let f = self.core_func(def);
-        if !cx.leave_flags.contains(&inst) {
+        if !cx.guards_may_leave(inst, def) {
             return f;
         }
         if let Some((_, _, w)) = self

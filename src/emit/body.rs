@@ -12,7 +12,7 @@ use super::bindings::Names;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::fused;
-use super::ident::{FlagHome, MAY_FLAGS, MAY_FLAGS_MEMORY};
+use super::ident::{MAY_FLAGS, MAY_FLAGS_MEMORY};
 use super::imports::imports;
 use super::intrinsics::Intrinsics;
 use super::module_src::module_source;
@@ -126,33 +126,34 @@ pub fn assemble(
 /// `var poisoned = false, me0 = true, ml0 = true;` for the flags in use (or
 /// the flags memory, `FlagHome::Memory`).
 fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
-    if cx.flags == FlagHome::Memory {
-        // One page, every flag set; the fused adapters import the memory.
-        return Some(format!(
-            "var poisoned = false; const {MAY_FLAGS_MEMORY} = new WebAssembly.Memory({{ initial: 1 }}); const {MAY_FLAGS} = new Uint8Array({MAY_FLAGS_MEMORY}.buffer).fill(1);"
-        ));
-    }
-    if names.enter_flags.is_empty() && cx.leave_flags.is_empty() {
+    let memory = cx.flags.has_memory();
+    if names.enter_flags.is_empty() && cx.leave_flags.is_empty() && !memory {
         return None;
     }
     let mut decl: Vec<String> = vec!["poisoned = false".into()];
     if !cx.flags.declared_by_glue() {
         return Some(format!("var {};", decl[0]));
     }
+    let flags = (names.enter_flags.iter().map(|c| cx.flags.may_enter(*c)))
+        .chain(cx.leave_flags.iter().map(|c| cx.flags.may_leave(*c)));
+    // The flags in memory are declared with it, all set.
     decl.extend(
-        names
-            .enter_flags
-            .iter()
-            .map(|c| format!("{} = true", cx.flags.may_enter(*c))),
-    );
-    decl.extend(
-        cx.leave_flags
-            .iter()
-            .map(|c| format!("{} = true", cx.flags.may_leave(*c))),
+        flags
+            .filter(|f| !f.starts_with(MAY_FLAGS))
+            .map(|f| format!("{f} = true")),
     );
     // `var`, not `let`: V8 checks a closure's read of a `let` for the
     // temporal dead zone every time, and every call reads these.
-    Some(format!("var {};", decl.join(", ")))
+    let mut out = format!("var {};", decl.join(", "));
+    if memory {
+        // One page; the fused adapters import it.
+        write!(
+            out,
+            " const {MAY_FLAGS_MEMORY} = new WebAssembly.Memory({{ initial: 1 }}); const {MAY_FLAGS} = new Uint8Array({MAY_FLAGS_MEMORY}.buffer).fill(1);"
+        )
+        .unwrap();
+    }
+    Some(out)
 }
 
 /// Each plan module's source expression (a file, inline base64, or the

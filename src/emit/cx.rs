@@ -110,7 +110,7 @@ impl<'a> EmitCx<'a> {
             plan,
             opts,
             uses_async,
-            flags: FlagHome::of(uses_async, !fused.is_empty()),
+            flags: flag_home(plan, uses_async, &fused),
             async_instantiation: opts.instantiation != Instantiation::Sync,
             leave_flags,
             class_imports,
@@ -125,6 +125,13 @@ impl<'a> EmitCx<'a> {
                 cache: Default::default(),
             },
         }
+    }
+
+    /// Whether `may_leave` of instance `inst` must be cleared while its core
+    /// function `d` (a realloc or post-return) runs: only something `d` calls
+    /// could observe it, so not when `d` reaches no core import.
+    pub fn guards_may_leave(&self, inst: ComponentInstanceIdx, d: &CoreDef) -> bool {
+        self.leave_flags.contains(&inst) && !self.reaches_no_import(d)
     }
 
     /// Whether core function `d` runs no JS: an export of a core instance of
@@ -157,6 +164,25 @@ impl<'a> EmitCx<'a> {
             ""
         }
     }
+}
+
+/// Where the flags live: with fused adapters (and no async ABI), the
+/// `may_enter` flags of the callees' entering sets and the callers'
+/// `may_leave` flags in memory, where the adapters check them.
+fn flag_home(plan: &Plan, uses_async: bool, fused: &BTreeMap<LoweredIdx, Adapter>) -> FlagHome {
+    if uses_async || fused.is_empty() {
+        return FlagHome::of(uses_async);
+    }
+    let (mut enter, mut leave) = (Vec::new(), Vec::new());
+    for idx in fused.keys() {
+        let l = &plan.lowered[*idx];
+        if let Callee::Lifted(li) = l.callee {
+            let callee = plan.lifted[li].component_instance;
+            enter.extend(plan.entering_set(callee, Some(l.component_instance)));
+            leave.push(l.component_instance);
+        }
+    }
+    FlagHome::memory(&enter, &leave)
 }
 
 /// Lifts whose JS adapter (`liftN_raw`, called by sync lowers in other

@@ -13,7 +13,7 @@ use super::bindings::Names;
 use super::core_def::core_def_expr;
 use super::cx::EmitCx;
 use super::entry::EntryGuard;
-use super::ident::{FlagHome, MAY_FLAGS_MEMORY};
+use super::ident::MAY_FLAGS_MEMORY;
 use super::lift::reaches_no_import;
 use super::module_src::module_source;
 use crate::fuse::{Adapter, HandleOp, Import};
@@ -35,12 +35,12 @@ pub fn helpers(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, a: &Adapter) -> 
     names.intrinsics.use_("fused");
     let mut js = String::new();
     // Flags in memory: the adapter checks and sets them itself (`fuse::InlineFlags`).
-    if cx.flags != FlagHome::Memory {
+    if !cx.flags.has_memory() {
         write_enter_leave(cx, names, idx, &mut js);
     }
     for (_, imp) in &a.imports {
         if let Import::PostReturn { inst, def, nargs } = imp {
-            if cx.leave_flags.contains(inst) {
+            if cx.guards_may_leave(*inst, def) {
                 let f = names.core_func(def);
                 let args: Vec<String> = (0..*nargs).map(|i| format!("a{i}")).collect();
                 let args = args.join(", ");
@@ -170,7 +170,7 @@ fn import_expr(cx: &EmitCx, names: &mut Names, idx: LoweredIdx, imp: &Import) ->
         Import::Memory(d) | Import::Callee(d) => core_def_expr(cx, names, d),
         Import::Realloc { inst, def } => names.realloc(cx, *inst, def),
         Import::PostReturn { inst, def, .. } => {
-            if cx.leave_flags.contains(inst) {
+            if cx.guards_may_leave(*inst, def) {
                 idx.fused_post_return()
             } else {
                 names.core_func(def)

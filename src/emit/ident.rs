@@ -122,17 +122,21 @@ js_names! {
 /// `AsyncInstance` its own hidden class, and every runtime function touching
 /// instances would turn polymorphic once a page has two of them: a second
 /// instantiation made async calls 2-3x slower.) Sync glue with fused adapters keeps
-/// them as bytes of a small memory (`mayFlags[0]`, see `fuse::InlineFlags`) that the
-/// adapters import, so an adapter checks and sets them in wasm: two calls from wasm
-/// into JS per call between components were most of a scalar call's cost.
+/// the flags those adapters read or write as bytes of a small memory (`mayFlags[0]`,
+/// see `fuse::InlineFlags`) that the adapters import, so an adapter checks and sets
+/// them in wasm: two calls from wasm into JS per call between components were most of
+/// a scalar call's cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlagHome {
     /// The glue's `var`s.
     Vars,
     /// The fields of the instance's `AsyncInstance`.
     AsyncInstance,
-    /// Bytes of the flags memory (1: set), shared with the fused adapters.
-    Memory,
+    /// The flags a fused adapter reads or writes are bytes of the flags memory
+    /// (1: set); the others stay `var`s, which host calls read a little faster.
+    /// Bit `c` of `enter` (`leave`): instance `c`'s `may_enter` (`may_leave`) is
+    /// a byte; from instance 128 on, every flag is.
+    Memory { enter: u128, leave: u128 },
 }
 
 /// The glue's view of the flags memory (`FlagHome::Memory`).
@@ -141,46 +145,70 @@ pub const MAY_FLAGS: &str = "mayFlags";
 pub const MAY_FLAGS_MEMORY: &str = "mayFlagsMem";
 
 impl FlagHome {
-    /// Where a component keeps its flags: with the async ABI in its
-    /// `AsyncInstance`s, else in memory when it has fused adapters.
-    pub fn of(uses_async: bool, fused: bool) -> Self {
-        match (uses_async, fused) {
-            (true, _) => FlagHome::AsyncInstance,
-            (false, true) => FlagHome::Memory,
-            (false, false) => FlagHome::Vars,
+    /// Where a component that uses the async ABI (or not) and has no fused
+    /// adapters keeps its flags.
+    pub fn of(uses_async: bool) -> Self {
+        if uses_async {
+            FlagHome::AsyncInstance
+        } else {
+            FlagHome::Vars
         }
+    }
+    /// Sync glue with fused adapters: the `may_enter` flags of `enter` and the
+    /// `may_leave` flags of `leave` (those the adapters check) in memory.
+    pub fn memory(enter: &[ComponentInstanceIdx], leave: &[ComponentInstanceIdx]) -> Self {
+        let bits = |cs: &[ComponentInstanceIdx]| {
+            (cs.iter()).fold(0u128, |m, c| {
+                m | 1u128.checked_shl(c.index() as u32).unwrap_or(0)
+            })
+        };
+        FlagHome::Memory {
+            enter: bits(enter),
+            leave: bits(leave),
+        }
+    }
+    /// Whether flag `c` (of the `enter` or `leave` bits) is a byte of the flags memory.
+    fn in_memory(bits: u128, c: ComponentInstanceIdx) -> bool {
+        c.index() >= 128 || bits & (1u128 << c.index()) != 0
+    }
+    /// Whether the glue has a flags memory.
+    pub fn has_memory(self) -> bool {
+        matches!(self, FlagHome::Memory { .. })
     }
     /// Instance `c`'s `may_enter` flag, as a JS expression that can be assigned
     /// `true` and `false`.
     pub fn may_enter(self, c: ComponentInstanceIdx) -> String {
         match self {
-            FlagHome::Vars => format!("me{}", c.index()),
             FlagHome::AsyncInstance => format!("{}.mayEnter", c.async_instance()),
-            FlagHome::Memory => format!("{MAY_FLAGS}[{}]", flag_byte(c, false)),
+            FlagHome::Memory { enter, .. } if Self::in_memory(enter, c) => {
+                format!("{MAY_FLAGS}[{}]", flag_byte(c, false))
+            }
+            _ => format!("me{}", c.index()),
         }
     }
     /// Instance `c`'s `may_leave` flag, as a JS expression that can be assigned.
     pub fn may_leave(self, c: ComponentInstanceIdx) -> String {
         match self {
-            FlagHome::Vars => format!("ml{}", c.index()),
             FlagHome::AsyncInstance => format!("{}.mayLeave", c.async_instance()),
-            FlagHome::Memory => format!("{MAY_FLAGS}[{}]", flag_byte(c, true)),
+            FlagHome::Memory { leave, .. } if Self::in_memory(leave, c) => {
+                format!("{MAY_FLAGS}[{}]", flag_byte(c, true))
+            }
+            _ => format!("ml{}", c.index()),
         }
     }
     /// `me0 !== true`: instance `c` may not be entered. The flags hold only
     /// booleans (bytes 0 and 1 in memory); compared with exactly the set value,
     /// V8 tests one word instead of a generic `ToBoolean`.
     pub fn entry_refused(self, c: ComponentInstanceIdx) -> String {
-        let set = if self == FlagHome::Memory {
-            "1"
-        } else {
-            "true"
+        let set = match self {
+            FlagHome::Memory { enter, .. } if Self::in_memory(enter, c) => "1",
+            _ => "true",
         };
         format!("{} !== {set}", self.may_enter(c))
     }
-    /// Whether the glue declares the flags itself (`var me0 = true`).
+    /// Whether the glue declares the flags that are `var`s (`var me0 = true`).
     pub fn declared_by_glue(self) -> bool {
-        self == FlagHome::Vars
+        self != FlagHome::AsyncInstance
     }
 }
 

@@ -528,10 +528,12 @@ fn call_and_lift(g: &mut FnBuilder, l: &Lifted, call: &str, needs_scope: bool) -
 /// The post-return call `f` of `l`, if any (taking the core result `ret`
 /// when there is one); `may_leave` is false while it runs when observable.
 fn post_return(cx: &EmitCx, g: &mut FnBuilder, l: &Lifted, f: Option<&str>) {
-    let Some(f) = f else { return };
+    let (Some(f), Some(def)) = (f, &l.opts.post_return) else {
+        return;
+    };
     let arg = if l.ty.result.is_some() { "ret" } else { "" };
     let inst = l.component_instance;
-    if cx.leave_flags.contains(&inst) {
+    if cx.guards_may_leave(inst, def) {
         let ml = cx.flags.may_leave(inst);
         g.line(format!("{ml} = false; {f}({arg}); {ml} = true;"));
     } else {

@@ -1322,7 +1322,6 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const store = new Store(() => { poisoned = true; });
   const ai0 = new AsyncInstance(store, null);
   const st0 = typeDesc(0, 'stream<u8>', true, true);
-  function realloc0(a, b, c, d) { ai0.mayLeave = false; const p = cf0(a, b, c, d); ai0.mayLeave = true; return p; }
   const mem0 = memoryState();
   var cf0, cf1, cf2;
   const module0 = getCoreModule('async.core.wasm');
@@ -1354,7 +1353,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
     const [arg0] = args;
     try {
       if (typeof arg0 !== 'string') badValue(arg0, 'string', 'run: param s');
-      const sp1 = utf8Encode(arg0, mem0, realloc0), sl2 = utf8EncodedLen;
+      const sp1 = utf8Encode(arg0, mem0, cf0), sl2 = utf8EncodedLen;
       var flat3 = sp1, flat4 = sl2;
     } catch (e) { if (!(e instanceof WebAssembly.RuntimeError)) abortTask(task); throw e; }
     return cf1(flat3, flat4);

@@ -338,8 +338,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
   const host0 = imp0['shout'];
   if (typeof host0 !== 'function') throw new TypeError('import `host`#shout: expected the host to provide a function');
   var poisoned = false, me0 = true, ml0 = true;
-  function realloc0(a, b, c, d) { ml0 = false; const p = cf2(a, b, c, d); ml0 = true; return p; }
-  function realloc64_0(a, b, c, d) { return addr64(realloc0(BigInt(a), BigInt(b), BigInt(c), BigInt(d))); }
+  function realloc64_0(a, b, c, d) { return addr64(cf2(BigInt(a), BigInt(b), BigInt(c), BigInt(d))); }
   const mem0 = memoryState();
   var cf0, cf1, cf2, cf3, cf4, cf5, cf6, cf7, cf8, cf9, cf10, cf11, cf12, cf13;
   const module0 = getCoreModule('memory64.core.wasm');
@@ -359,7 +358,7 @@ async function $instantiate(getCoreModule, imports, instantiateCore = WebAssembl
       dv = memView(mem0);
       const p4 = addr64(dv.getBigUint64(r3, true)), l5 = len64(dv.getBigUint64(r3 + 8, true));
       const s6 = loadString64(mem0, p4, l5, 0);
-      ml0 = false; cf1(ret); ml0 = true;
+      cf1(ret);
       res = s6;
     } catch (e) {
       me0 = true;
