@@ -134,14 +134,15 @@ fn flag_decls(cx: &EmitCx, names: &Names) -> Option<String> {
     if !cx.flags.declared_by_glue() {
         return Some(format!("var {};", decl[0]));
     }
-    let flags = (names.enter_flags.iter().map(|c| cx.flags.may_enter(*c)))
-        .chain(cx.leave_flags.iter().map(|c| cx.flags.may_leave(*c)));
     // The flags in memory are declared with it, all set.
-    decl.extend(
-        flags
-            .filter(|f| !f.starts_with(MAY_FLAGS))
-            .map(|f| format!("{f} = true")),
-    );
+    let flags = cx.flags;
+    let enter = (names.enter_flags.iter())
+        .filter(|c| !flags.is_byte(**c, false))
+        .map(|c| flags.may_enter(*c));
+    let leave = (cx.leave_flags.iter())
+        .filter(|c| !flags.is_byte(**c, true))
+        .map(|c| flags.may_leave(*c));
+    decl.extend(enter.chain(leave).map(|f| format!("{f} = true")));
     // `var`, not `let`: V8 checks a closure's read of a `let` for the
     // temporal dead zone every time, and every call reads these.
     let mut out = format!("var {};", decl.join(", "));

@@ -171,6 +171,16 @@ impl FlagHome {
     fn in_memory(bits: u128, c: ComponentInstanceIdx) -> bool {
         c.index() >= 128 || bits & (1u128 << c.index()) != 0
     }
+    /// Whether instance `c`'s `may_enter` (`may_leave`) flag is a byte of
+    /// the flags memory, declared with it (else a `var` the glue declares).
+    pub fn is_byte(self, c: ComponentInstanceIdx, may_leave: bool) -> bool {
+        match self {
+            FlagHome::Memory { enter, leave } => {
+                Self::in_memory(if may_leave { leave } else { enter }, c)
+            }
+            _ => false,
+        }
+    }
     /// Whether the glue has a flags memory.
     pub fn has_memory(self) -> bool {
         matches!(self, FlagHome::Memory { .. })
